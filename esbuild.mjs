@@ -1,0 +1,65 @@
+// Two bundles: the extension (Node, CommonJS, `vscode` external) and the webviews (browser, IIFE).
+// `--production` minifies; sourcemaps are always written; `--watch` rebuilds on change.
+import * as esbuild from 'esbuild';
+import { copyFileSync, mkdirSync } from 'node:fs';
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+
+/** Codicons are loaded by the webviews through a <link>, so they ship as files next to the bundles. */
+function copyCodicons() {
+  mkdirSync('dist/codicons', { recursive: true });
+  for (const file of ['codicon.css', 'codicon.ttf']) {
+    copyFileSync(`node_modules/@vscode/codicons/dist/${file}`, `dist/codicons/${file}`);
+  }
+}
+
+const logResult = {
+  name: 'log-result',
+  setup(build) {
+    build.onEnd((result) => {
+      for (const { text, location } of result.errors) {
+        console.error(`✘ ${text}${location ? ` (${location.file}:${location.line}:${location.column})` : ''}`);
+      }
+      if (watch) console.log(`[esbuild] ${build.initialOptions.outdir ?? build.initialOptions.outfile} rebuilt`);
+    });
+  },
+};
+
+const common = {
+  bundle: true,
+  minify: production,
+  sourcemap: true,
+  sourcesContent: false,
+  logLevel: 'warning',
+  plugins: [logResult],
+  define: { 'process.env.NODE_ENV': production ? '"production"' : '"development"' },
+};
+
+const extension = {
+  ...common,
+  entryPoints: ['src/extension.ts'],
+  outfile: 'dist/extension.js',
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  external: ['vscode'],
+};
+
+const webviews = {
+  ...common,
+  entryPoints: { chat: 'webview/chat/main.ts' },
+  outdir: 'dist/webview',
+  platform: 'browser',
+  target: 'es2022',
+  format: 'iife',
+};
+
+copyCodicons();
+if (watch) {
+  const contexts = await Promise.all([esbuild.context(extension), esbuild.context(webviews)]);
+  await Promise.all(contexts.map((context) => context.watch()));
+  console.log('[esbuild] watching for changes');
+} else {
+  await Promise.all([esbuild.build(extension), esbuild.build(webviews)]);
+}

@@ -1,0 +1,46 @@
+import * as crypto from 'node:crypto';
+import * as vscode from 'vscode';
+import type { WebviewKind } from '../protocol/messages';
+
+/** Options every Agent Threads webview gets: scripts on, resources only from dist and media. */
+export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions {
+  return {
+    enableScripts: true,
+    localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media')],
+  };
+}
+
+/**
+ * The HTML shell of a webview: a strict CSP with a fresh nonce per load, no inline script, the bundle and the
+ * codicon stylesheet (vscode-elements finds it by its id) loaded from dist.
+ */
+export function renderWebviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, kind: WebviewKind, title: string): string {
+  const nonce = crypto.randomBytes(16).toString('base64');
+  const asset = (...segments: string[]) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, ...segments)).toString();
+  const csp = [
+    `default-src 'none'`,
+    `img-src ${webview.cspSource} data:`,
+    `style-src ${webview.cspSource} 'nonce-${nonce}'`,
+    `font-src ${webview.cspSource}`,
+    `script-src 'nonce-${nonce}'`,
+  ].join('; ');
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+  <meta charset="UTF-8">
+  <meta http-equiv="Content-Security-Policy" content="${csp}">
+  <meta name="viewport" content="width=device-width, initial-scale=1.0">
+  <link rel="stylesheet" id="vscode-codicon-stylesheet" href="${asset('dist', 'codicons', 'codicon.css')}" nonce="${nonce}">
+  <link rel="stylesheet" href="${asset('media', 'webview.css')}" nonce="${nonce}">
+  <title>${escapeHtml(title)}</title>
+</head>
+<body data-agent-threads-view="${kind}">
+  <main id="app"></main>
+  <script nonce="${nonce}" src="${asset('dist', 'webview', `${kind}.js`)}"></script>
+</body>
+</html>`;
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}

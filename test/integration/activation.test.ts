@@ -1,0 +1,78 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { ui } from './driver';
+
+const EXTENSION_ID = 'agent-threads.agent-threads';
+
+interface Manifest {
+  contributes: { commands: { command: string; category?: string }[] };
+}
+
+describe('Agent Threads in a real VS Code', () => {
+  let extension: vscode.Extension<unknown>;
+
+  before(async () => {
+    const found = vscode.extensions.getExtension(EXTENSION_ID);
+    assert.ok(found, `${EXTENSION_ID} is not installed in this VS Code`);
+    extension = found;
+  });
+
+  it('is not active until its views or commands are used, then activates', async () => {
+    const manifest = extension.packageJSON as { activationEvents: string[] };
+    assert.ok(!manifest.activationEvents.includes('*'), 'must not activate on *');
+    await vscode.commands.executeCommand('workbench.view.extension.agentThreads');
+    await extension.activate();
+    assert.equal(extension.isActive, true);
+  });
+
+  it('registers every contributed command, all in the "Agent Threads" category', async () => {
+    const { contributes } = extension.packageJSON as Manifest;
+    const registered = new Set(await vscode.commands.getCommands(true));
+    for (const { command, category } of contributes.commands) {
+      assert.ok(registered.has(command), `${command} is contributed but not registered`);
+      assert.equal(category, 'Agent Threads', `${command} has category ${category}`);
+    }
+  });
+
+  it('shows the Agents tree with its welcome content in the activity bar container', async () => {
+    await vscode.commands.executeCommand('workbench.view.extension.agentThreads');
+    const activityItem = await ui.waitFor('workbench', () =>
+      document.querySelector('.activitybar .action-item [aria-label^="Agent Threads"], .activitybar [aria-label^="Agent Threads"]')?.getAttribute('aria-label'),
+    );
+    assert.match(String(activityItem), /^Agent Threads/);
+    const welcome = await ui.waitFor('workbench', () => {
+      const pane = [...document.querySelectorAll('.pane')].find((p) => p.querySelector('.pane-header')?.textContent?.includes('Agents'));
+      return pane?.querySelector('.welcome-view-content')?.textContent ?? '';
+    });
+    assert.match(welcome, /No agents yet/);
+  });
+
+  it('loads the chat webview under a strict CSP and answers a ping through the typed protocol', async () => {
+    await vscode.commands.executeCommand('agentThreads.openChat');
+    const state = await ui.waitFor({ webview: 'chat' }, () => document.getElementById('connection')?.dataset.state);
+    assert.equal(state, 'connected');
+
+    const page = await ui.evaluate({ webview: 'chat' }, () => {
+      const csp = document.querySelector('meta[http-equiv="Content-Security-Policy"]')?.getAttribute('content') ?? '';
+      // VS Code injects its own acquireVsCodeApi script (id _vscodeApiScript); everything else is ours.
+      const scripts = [...document.querySelectorAll('script')].filter((s) => s.id !== '_vscodeApiScript');
+      return {
+        csp,
+        scriptCount: scripts.length,
+        inlineScripts: scripts.filter((s) => !s.src).length,
+        scriptNonces: scripts.map((s) => s.nonce),
+        sendButton: document.querySelector('vscode-button#send')?.shadowRoot !== null,
+      };
+    });
+    assert.match(page.csp, /default-src 'none'/);
+    assert.match(page.csp, /script-src 'nonce-[A-Za-z0-9+/=]{16,}'(;|$)/);
+    assert.doesNotMatch(page.csp, /unsafe-inline|unsafe-eval/);
+    assert.equal(page.inlineScripts, 0, 'no inline script');
+    assert.ok(page.scriptCount >= 1);
+    assert.ok(page.scriptNonces.every((nonce) => (nonce ?? '').length > 0), 'every script carries the nonce');
+    assert.equal(page.sendButton, true, 'vscode-elements components render (their shadow root exists under the CSP)');
+
+    const screenshot = await ui.screenshot('workbench-with-agent-threads');
+    assert.match(screenshot, /\.png$/);
+  });
+});

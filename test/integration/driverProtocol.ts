@@ -1,0 +1,24 @@
+/**
+ * Requests that tests running inside the extension host send to the test driver (which drives the browser that
+ * shows the workbench). Shared by both sides so a renamed field is a compile error on both.
+ */
+
+/** Where a script runs: the workbench page itself, or the content document of one of our webviews. */
+export type DriverTarget = 'workbench' | { webview: 'chat' | 'thread'; title?: string };
+
+export type DriverRequest =
+  /** Saves a PNG of what a person would see into test-results/screenshots/<name>.png. */
+  | { op: 'screenshot'; name: string }
+  /** Evaluates a JavaScript expression; with waitForTruthy the driver retries until it is truthy or time runs out. */
+  | { op: 'evaluate'; target: DriverTarget; expression: string; waitForTruthy?: boolean; timeoutMs?: number }
+  /** Clicks the first element that matches a CSS selector (Playwright pierces open shadow roots). */
+  | { op: 'click'; target: DriverTarget; selector: string; timeoutMs?: number }
+  /** Types text into the element matching the selector (focuses it first). */
+  | { op: 'fill'; target: DriverTarget; selector: string; text: string; timeoutMs?: number }
+  /** Presses a key chord on the focused element of the page, e.g. "Enter" or "Control+Shift+P". */
+  | { op: 'press'; key: string };
+
+export type DriverResponse = { ok: true; value?: unknown } | { ok: false; error: string };
+
+/** Environment variable through which the driver tells the extension host where to send requests. */
+export const DRIVER_URL_ENV = 'AGENT_THREADS_DRIVER_URL';

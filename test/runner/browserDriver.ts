@@ -1,0 +1,105 @@
+/** Serves the requests of tests running inside VS Code by acting on the browser page that shows the workbench. */
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import * as path from 'node:path';
+import type { Frame, Page } from 'playwright-core';
+import type { DriverRequest, DriverResponse, DriverTarget } from '../integration/driverProtocol';
+
+const DEFAULT_TIMEOUT_MS = 15_000;
+const POLL_INTERVAL_MS = 50;
+
+export class BrowserDriver {
+  private server: http.Server | undefined;
+
+  constructor(private readonly page: () => Page | undefined, private readonly screenshotDir: string) {}
+
+  /** Starts the control server on loopback and returns its URL. */
+  async listen(): Promise<string> {
+    this.server = http.createServer((req, res) => void this.serve(req, res));
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    const { port } = this.server.address() as { port: number };
+    return `http://127.0.0.1:${port}`;
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+
+  private async serve(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    let response: DriverResponse;
+    try {
+      const request = JSON.parse(Buffer.concat(chunks).toString('utf8')) as DriverRequest;
+      response = { ok: true, value: await this.handle(request) };
+    } catch (error) {
+      response = { ok: false, error: error instanceof Error ? error.message : String(error) };
+    }
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(response));
+  }
+
+  private async handle(request: DriverRequest): Promise<unknown> {
+    const page = this.page();
+    if (!page) throw new Error('The browser page is not open yet.');
+    switch (request.op) {
+      case 'screenshot': {
+        fs.mkdirSync(this.screenshotDir, { recursive: true });
+        const file = path.join(this.screenshotDir, `${request.name.replace(/[^\w.-]+/g, '-')}.png`);
+        await page.screenshot({ path: file });
+        return file;
+      }
+      case 'evaluate': {
+        const deadline = Date.now() + (request.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+        for (;;) {
+          const frame = await this.findFrame(page, request.target, deadline);
+          try {
+            // Not frame.waitForFunction: it compiles the predicate with eval, which our webviews' CSP forbids.
+            const value: unknown = await frame.evaluate(request.expression);
+            if (!request.waitForTruthy || value) return value;
+            if (Date.now() >= deadline) throw new Error(`Timed out after ${request.timeoutMs ?? DEFAULT_TIMEOUT_MS} ms waiting for ${request.expression}`);
+            await frame.waitForTimeout(POLL_INTERVAL_MS);
+          } catch (error) {
+            // A webview can be reloaded while we wait (its frame is detached): look it up again until the deadline.
+            if (Date.now() >= deadline || !/detached|destroyed|navigat|context was/i.test(String(error))) throw error;
+          }
+        }
+      }
+      case 'click': {
+        const deadline = Date.now() + (request.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+        const frame = await this.findFrame(page, request.target, deadline);
+        await frame.locator(request.selector).first().click({ timeout: Math.max(1, deadline - Date.now()) });
+        return undefined;
+      }
+      case 'fill': {
+        const deadline = Date.now() + (request.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+        const frame = await this.findFrame(page, request.target, deadline);
+        const locator = frame.locator(request.selector).first();
+        await locator.click({ timeout: Math.max(1, deadline - Date.now()) });
+        await page.keyboard.insertText(request.text);
+        return undefined;
+      }
+      case 'press':
+        await page.keyboard.press(request.key);
+        return undefined;
+    }
+  }
+
+  /** Finds the workbench frame or the content document of one of our webviews (two frames below the page). */
+  private async findFrame(page: Page, target: DriverTarget, deadline: number): Promise<Frame> {
+    if (target === 'workbench') return page.mainFrame();
+    for (;;) {
+      for (const frame of page.frames()) {
+        const matches = await frame
+          .evaluate(
+            ([view, title]) => document.body?.dataset.agentThreadsView === view && (title === undefined || document.title === title),
+            [target.webview, target.title] as const,
+          )
+          .catch(() => false);
+        if (matches) return frame;
+      }
+      if (Date.now() >= deadline) throw new Error(`No ${target.webview} webview${target.title ? ` titled "${target.title}"` : ''} is open.`);
+      await page.waitForEvent('framenavigated', { timeout: Math.max(1, Math.min(1000, deadline - Date.now())) }).catch(() => undefined);
+    }
+  }
+}

@@ -1,0 +1,91 @@
+/**
+ * Runs the integration suite inside a real VS Code, offline: code-server serves VS Code 1.100 on 127.0.0.1,
+ * Debian's Chromium (driven by playwright-core) opens the workbench with this extension in development mode, and
+ * the mocha suite in test/integration runs in the real extension host. Exit code 0 only when every test passed.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { format } from 'node:util';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { DRIVER_URL_ENV } from '../integration/driverProtocol';
+import { BrowserDriver } from './browserDriver';
+import { REPO_ROOT, startCodeServer, type CodeServer } from './codeServer';
+import { CHROMIUM_PATH, ensureRealVSCode } from './installCodeServer';
+
+const RESULTS_DIR = path.join(REPO_ROOT, 'test-results');
+const SUITE_TIMEOUT_MS = 10 * 60_000;
+
+export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
+
+/** A fresh copy of the sample workspace, so tests may change files without touching the fixture. */
+function freshWorkspace(profileDir: string): string {
+  const workspace = path.join(profileDir, 'workspace');
+  fs.cpSync(path.join(REPO_ROOT, 'test', 'fixtures', 'workspaces', 'sample'), workspace, { recursive: true });
+  return workspace;
+}
+
+/** The payload that tells the workbench to load the extension in development mode and run the suite. */
+export function developmentPayload(port: number, extraTests?: string): string {
+  const remote = (absolutePath: string) => `vscode-remote://localhost:${port}${absolutePath}`;
+  const payload: [string, string][] = [['extensionDevelopmentPath', remote(REPO_ROOT)]];
+  if (extraTests) payload.push(['extensionTestsPath', remote(extraTests)]);
+  return encodeURIComponent(JSON.stringify(payload));
+}
+
+async function main(): Promise<number> {
+  ensureRealVSCode();
+  fs.mkdirSync(RESULTS_DIR, { recursive: true });
+  const profileDir = fs.mkdtempSync(path.join(os.tmpdir(), 'agent-threads-it-'));
+  const workspace = freshWorkspace(profileDir);
+
+  let page: Page | undefined;
+  const driver = new BrowserDriver(() => page, path.join(RESULTS_DIR, 'screenshots'));
+  const driverUrl = await driver.listen();
+
+  let server: CodeServer | undefined;
+  let browser: Browser | undefined;
+  let suiteTimer: NodeJS.Timeout | undefined;
+  try {
+    server = await startCodeServer({
+      profileDir,
+      workspaceFolder: workspace,
+      env: { [DRIVER_URL_ENV]: driverUrl, AGENT_THREADS_TEST_RESULTS: RESULTS_DIR },
+    });
+    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, env: server.isolatedEnv });
+    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+
+    const exitCode = new Promise<number>((resolve) => {
+      void page!.exposeFunction('codeAutomationExit', (code: number) => resolve(code));
+      suiteTimer = setTimeout(() => {
+        console.error(`Integration suite did not finish within ${SUITE_TIMEOUT_MS / 60_000} minutes.`);
+        resolve(1);
+      }, SUITE_TIMEOUT_MS);
+    });
+    await page.exposeFunction('codeAutomationLog', (_level: string, message: unknown) => {
+      console.log(Array.isArray(message) ? format(...(message as unknown[])) : String(message));
+    });
+
+    const testsIndex = path.join(REPO_ROOT, 'out', 'test', 'integration', 'index');
+    await page.goto(`http://localhost:${server.port}/?folder=${encodeURIComponent(workspace)}&payload=${developmentPayload(server.port, testsIndex)}`);
+    const code = await exitCode;
+    console.log(`Integration suite finished with exit code ${code}; screenshots in ${path.relative(REPO_ROOT, RESULTS_DIR)}/screenshots`);
+    return code;
+  } finally {
+    clearTimeout(suiteTimer);
+    await browser?.close().catch(() => undefined);
+    await server?.stop();
+    await driver.close();
+    fs.rmSync(profileDir, { recursive: true, force: true });
+  }
+}
+
+if (require.main === module) {
+  main().then(
+    (code) => (process.exitCode = code),
+    (error: unknown) => {
+      console.error(error);
+      process.exitCode = 1;
+    },
+  );
+}
