@@ -33,7 +33,15 @@ export function developmentPayload(port: number, extraTests?: string): string {
   return encodeURIComponent(JSON.stringify(payload));
 }
 
-async function main(): Promise<number> {
+export interface SuiteOptions {
+  /** Compiled test index (without .js) that exports run(). */
+  testsIndex: string;
+  /** Extra environment for code-server; it reaches the extension host. */
+  env?: Record<string, string>;
+}
+
+/** Runs a suite in the extension host of a fresh real VS Code; resolves to the suite's exit code. */
+export async function runSuiteInRealVSCode(options: SuiteOptions): Promise<number> {
   ensureRealVSCode();
   fs.mkdirSync(RESULTS_DIR, { recursive: true });
   const profileDir = fs.mkdtempSync(path.join(os.tmpdir(), 'agent-threads-it-'));
@@ -50,7 +58,7 @@ async function main(): Promise<number> {
     server = await startCodeServer({
       profileDir,
       workspaceFolder: workspace,
-      env: { [DRIVER_URL_ENV]: driverUrl, AGENT_THREADS_TEST_RESULTS: RESULTS_DIR },
+      env: { [DRIVER_URL_ENV]: driverUrl, AGENT_THREADS_TEST_RESULTS: RESULTS_DIR, ...options.env },
     });
     browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, env: server.isolatedEnv });
     page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
@@ -66,11 +74,8 @@ async function main(): Promise<number> {
       console.log(Array.isArray(message) ? format(...(message as unknown[])) : String(message));
     });
 
-    const testsIndex = path.join(REPO_ROOT, 'out', 'test', 'integration', 'index');
-    await page.goto(`http://localhost:${server.port}/?folder=${encodeURIComponent(workspace)}&payload=${developmentPayload(server.port, testsIndex)}`);
-    const code = await exitCode;
-    console.log(`Integration suite finished with exit code ${code}; screenshots in ${path.relative(REPO_ROOT, RESULTS_DIR)}/screenshots`);
-    return code;
+    await page.goto(`http://localhost:${server.port}/?folder=${encodeURIComponent(workspace)}&payload=${developmentPayload(server.port, options.testsIndex)}`);
+    return await exitCode;
   } finally {
     clearTimeout(suiteTimer);
     await browser?.close().catch(() => undefined);
@@ -81,8 +86,11 @@ async function main(): Promise<number> {
 }
 
 if (require.main === module) {
-  main().then(
-    (code) => (process.exitCode = code),
+  runSuiteInRealVSCode({ testsIndex: path.join(REPO_ROOT, 'out', 'test', 'integration', 'index') }).then(
+    (code) => {
+      console.log(`Integration suite finished with exit code ${code}; screenshots in ${path.relative(REPO_ROOT, RESULTS_DIR)}/screenshots`);
+      process.exitCode = code;
+    },
     (error: unknown) => {
       console.error(error);
       process.exitCode = 1;
