@@ -1,0 +1,5 @@
+// The model layer's public surface, so callers need not know its file layout.
+export * from './types';
+export { OpenAIChatClient, defaultAzureApiVersion, type OpenAIChatClientOptions } from './openAIChatClient';
+export { defaultRetryPolicy, type RetryPolicy } from './retry';
+export { countMessageTokens, countMessagesTokens, countTextTokens, countToolsTokens, tokensPerImage } from './tokenCounter';

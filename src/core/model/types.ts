@@ -1,0 +1,113 @@
+// Provider-neutral shapes the run engine speaks; nothing here depends on the `openai` package,
+// so another provider (or a test double of the engine's own making) can implement ModelClient.
+
+/** A piece of a user message: text, or an image given as a data: URL or an https: URL. */
+export type ChatContentPart =
+  | { type: 'text'; text: string }
+  | { type: 'image'; url: string; detail?: 'auto' | 'low' | 'high' };
+
+/** One tool call the model asked for; `arguments` is the raw JSON text exactly as the model wrote it. */
+export interface ChatToolCall {
+  id: string;
+  name: string;
+  arguments: string;
+}
+
+export type ChatMessage =
+  | { role: 'system'; content: string }
+  | { role: 'user'; content: string | ChatContentPart[] }
+  | { role: 'assistant'; content: string; tool_calls?: ChatToolCall[] }
+  | { role: 'tool'; tool_call_id: string; content: string };
+
+/** A JSON Schema object describing a tool's arguments. */
+export type JsonSchemaObject = { type: 'object'; [keyword: string]: unknown };
+
+export interface ChatTool {
+  name: string;
+  description: string;
+  parameters: JsonSchemaObject;
+}
+
+export type ChatResponseFormat =
+  | { type: 'text' }
+  | { type: 'json_object' }
+  | { type: 'json_schema'; json_schema: { name: string; schema?: Record<string, unknown>; strict?: boolean; description?: string } };
+
+export interface ChatRequest {
+  /** Model name (OpenAI) or deployment name (Azure, when the profile names no deployment). */
+  model: string;
+  messages: ChatMessage[];
+  tools?: ChatTool[];
+  temperature?: number;
+  top_p?: number;
+  max_completion_tokens?: number;
+  response_format?: ChatResponseFormat;
+}
+
+export type FinishReason = 'stop' | 'length' | 'tool_calls' | 'content_filter' | 'function_call';
+
+export interface TokenUsage {
+  prompt_tokens: number;
+  completion_tokens: number;
+  total_tokens: number;
+}
+
+export type ChatStreamEvent =
+  | { type: 'text'; delta: string }
+  /** A complete tool call, emitted once every chunk of it has arrived. */
+  | { type: 'tool_call'; index: number; id: string; name: string; arguments: string }
+  | ({ type: 'usage' } & TokenUsage)
+  /** Attempt failed: discard its partial output; retry number `attempt` (1 = first retry) starts after `delayMs`. */
+  | { type: 'retry'; attempt: number; delayMs: number; error: ModelError }
+  | { type: 'done'; finish_reason: FinishReason };
+
+export interface ModelClient {
+  /** Streams one chat completion; throws ModelError when it fails for good or `signal` aborts. */
+  streamChat(request: ChatRequest, signal: AbortSignal): AsyncIterable<ChatStreamEvent>;
+}
+
+export type ModelProvider = 'openai' | 'azure-openai' | 'openai-compatible';
+
+export interface ModelProfile {
+  id: string;
+  provider: ModelProvider;
+  /** Base URL of an OpenAI-compatible server, e.g. http://localhost:11434/v1. */
+  baseUrl?: string;
+  /** Azure OpenAI resource endpoint, e.g. https://my-resource.openai.azure.com. */
+  endpoint?: string;
+  /** Azure deployment name; when absent, the request's model is used as the deployment. */
+  deployment?: string;
+  apiVersion?: string;
+  model: string;
+  contextWindow: number;
+  maxOutputTokens?: number;
+}
+
+export type ModelErrorCode =
+  | 'invalid_api_key'
+  | 'permission_denied'
+  | 'model_not_found'
+  | 'context_length_exceeded'
+  | 'bad_request'
+  | 'rate_limit_exceeded'
+  | 'server_error'
+  | 'network_error'
+  | 'timeout'
+  | 'cancelled'
+  | 'malformed_response';
+
+/** A model call failure with a stable code and a message the user can act on (never containing secrets). */
+export class ModelError extends Error {
+  override readonly name = 'ModelError';
+
+  constructor(
+    readonly code: ModelErrorCode,
+    message: string,
+    readonly retryable: boolean,
+    readonly status?: number,
+    /** How long the server asked us to wait before retrying, when it said so. */
+    readonly retryAfterMs?: number,
+  ) {
+    super(message);
+  }
+}
