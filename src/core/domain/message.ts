@@ -1,0 +1,105 @@
+import type { Metadata, UnixSeconds } from './common';
+
+export type MessageRole = 'user' | 'assistant';
+export type MessageStatus = 'in_progress' | 'incomplete' | 'completed';
+
+/** A span of text that refers to a workspace file (e.g. a citation). */
+export interface TextAnnotation {
+  type: 'file_path' | 'file_citation';
+  text: string;
+  start_index: number;
+  end_index: number;
+  path: string;
+}
+
+export interface TextContentPart {
+  type: 'text';
+  text: { value: string; annotations?: TextAnnotation[] };
+}
+
+/** An image stored in the workspace, by workspace-relative or absolute path. */
+export interface ImageFileContentPart {
+  type: 'image_file';
+  image_file: { path: string; mime_type: string; detail?: 'auto' | 'low' | 'high' };
+}
+
+/** An image carried inline as a `data:` URL (e.g. pasted into the chat). */
+export interface ImageUrlContentPart {
+  type: 'image_url';
+  image_url: { url: string; mime_type: string; detail?: 'auto' | 'low' | 'high' };
+}
+
+/** A reference to a workspace file whose contents the run engine reads into context. */
+export interface FileRefContentPart {
+  type: 'file_ref';
+  path: string;
+  mime_type?: string;
+}
+
+export type MessageContent = TextContentPart | ImageFileContentPart | ImageUrlContentPart | FileRefContentPart;
+
+/**
+ * A tool call the assistant made in this message, with its result once known. Kept on the message (besides the
+ * run step) so the run engine can rebuild model context from the newest messages alone.
+ */
+export interface MessageToolCall {
+  id: string;
+  type: 'function';
+  function: { name: string; arguments: string; output: string | null };
+}
+
+/** A file attached to a message for a tool to use. */
+export interface MessageAttachment {
+  path: string;
+  tools?: { name: string }[];
+}
+
+export interface MessageIncompleteDetails {
+  reason: 'content_filter' | 'max_tokens' | 'run_cancelled' | 'run_expired' | 'run_failed';
+}
+
+/** A message in a thread, in the Assistants API shape (paths instead of file ids). */
+export interface Message {
+  id: string;
+  object: 'thread.message';
+  thread_id: string;
+  role: MessageRole;
+  content: MessageContent[];
+  tool_calls?: MessageToolCall[];
+  assistant_id: string | null;
+  run_id: string | null;
+  status: MessageStatus;
+  incomplete_details: MessageIncompleteDetails | null;
+  attachments: MessageAttachment[] | null;
+  metadata: Metadata | null;
+  created_at: UnixSeconds;
+  completed_at: UnixSeconds | null;
+  incomplete_at: UnixSeconds | null;
+}
+
+/**
+ * What a caller supplies to append a message; the store fills thread_id, created_at and defaults, and a new id
+ * unless one is given (import keeps ids that do not collide).
+ */
+export type MessageInput = Pick<Message, 'role' | 'content'> &
+  Partial<Omit<Message, 'object' | 'thread_id' | 'role' | 'content'>>;
+
+/** The fields a later update (typically at the end of a run) may change. */
+export type MessageUpdate = Partial<
+  Pick<Message, 'content' | 'tool_calls' | 'status' | 'incomplete_details' | 'completed_at' | 'incomplete_at' | 'metadata'>
+>;
+
+/** Incremental content streamed while a message is being written (thread.message.delta). */
+export interface MessageDelta {
+  id: string;
+  object: 'thread.message.delta';
+  delta: { role?: MessageRole; content?: Array<{ index: number } & Partial<MessageContent>> };
+}
+
+/** The plain text of a message: its text parts joined by blank lines. */
+export function messageText(message: Pick<Message, 'content'>): string {
+  return message.content
+    .filter((part): part is TextContentPart => part.type === 'text')
+    .map((part) => part.text.value)
+    .join('\n\n');
+}

@@ -1,0 +1,131 @@
+import type { Agent } from './agent';
+import type { Metadata, UnixSeconds, Usage } from './common';
+
+export type RunStatus =
+  | 'queued'
+  | 'in_progress'
+  | 'requires_action'
+  | 'cancelling'
+  | 'cancelled'
+  | 'failed'
+  | 'completed'
+  | 'incomplete'
+  | 'expired';
+
+/** Statuses a run never leaves. */
+export const TERMINAL_RUN_STATUSES: readonly RunStatus[] = ['cancelled', 'failed', 'completed', 'incomplete', 'expired'];
+
+/** A function call the model asked for, waiting for the user's approval or for its output. */
+export interface RequiredActionToolCall {
+  id: string;
+  type: 'function';
+  function: { name: string; arguments: string };
+}
+
+export interface RequiredAction {
+  type: 'submit_tool_outputs';
+  submit_tool_outputs: { tool_calls: RequiredActionToolCall[] };
+}
+
+export interface RunLastError {
+  code:
+    | 'server_error'
+    | 'rate_limit_exceeded'
+    | 'invalid_prompt'
+    | 'tool_error'
+    | 'authentication_error'
+    | 'invalid_api_key'
+    | 'permission_denied'
+    | 'model_not_found'
+    | 'context_length_exceeded'
+    | 'network_error'
+    | 'timeout'
+    | 'interrupted'
+    | 'no_model'
+    | 'storage_error';
+  message: string;
+}
+
+export interface RunIncompleteDetails {
+  reason: 'max_completion_tokens' | 'max_prompt_tokens' | 'max_tool_rounds';
+}
+
+/** The agent settings a run copies at its start, so later edits of the agent do not change what it ran with. */
+export type AgentSnapshot = Pick<
+  Agent,
+  'model' | 'instructions' | 'tools' | 'temperature' | 'top_p' | 'response_format' | 'max_prompt_tokens' | 'max_completion_tokens' | 'truncation_strategy'
+>;
+
+/** One execution of an agent on a thread, with a snapshot of the agent settings it used. */
+export interface Run extends AgentSnapshot {
+  id: string;
+  object: 'thread.run';
+  thread_id: string;
+  assistant_id: string;
+  /** The agent version the run used. */
+  assistant_version: number;
+  status: RunStatus;
+  required_action: RequiredAction | null;
+  last_error: RunLastError | null;
+  incomplete_details: RunIncompleteDetails | null;
+  usage: Usage | null;
+  metadata: Metadata | null;
+  created_at: UnixSeconds;
+  started_at: UnixSeconds | null;
+  completed_at: UnixSeconds | null;
+  cancelled_at: UnixSeconds | null;
+  failed_at: UnixSeconds | null;
+  expires_at: UnixSeconds | null;
+}
+
+export type RunStepStatus = 'in_progress' | 'cancelled' | 'failed' | 'completed' | 'expired';
+
+/** Where a tool call is in its life; approval states come before the call runs. */
+export type ToolCallStatus = 'pending_approval' | 'approved' | 'denied' | 'in_progress' | 'completed' | 'failed';
+
+/** A function tool call inside a tool_calls step: the call and, once run, its output. */
+export interface FunctionToolCall {
+  id: string;
+  type: 'function';
+  function: { name: string; arguments: string; output: string | null };
+  status: ToolCallStatus;
+}
+
+export interface MessageCreationStepDetails {
+  type: 'message_creation';
+  message_creation: { message_id: string };
+}
+
+export interface ToolCallsStepDetails {
+  type: 'tool_calls';
+  tool_calls: FunctionToolCall[];
+}
+
+interface RunStepBase {
+  id: string;
+  object: 'thread.run.step';
+  thread_id: string;
+  run_id: string;
+  assistant_id: string;
+  status: RunStepStatus;
+  last_error: { code: 'server_error' | 'rate_limit_exceeded'; message: string } | null;
+  usage: Usage | null;
+  metadata: Metadata | null;
+  created_at: UnixSeconds;
+  completed_at: UnixSeconds | null;
+  cancelled_at: UnixSeconds | null;
+  failed_at: UnixSeconds | null;
+  expired_at: UnixSeconds | null;
+}
+
+/** One step of a run: writing a message, or calling tools (call/result pairs live here). */
+export type RunStep =
+  | (RunStepBase & { type: 'message_creation'; step_details: MessageCreationStepDetails })
+  | (RunStepBase & { type: 'tool_calls'; step_details: ToolCallsStepDetails });
+
+/** Incremental change of a step streamed while it runs (thread.run.step.delta). */
+export interface RunStepDelta {
+  id: string;
+  object: 'thread.run.step.delta';
+  delta: { step_details?: MessageCreationStepDetails | { type: 'tool_calls'; tool_calls?: Array<{ index: number } & Partial<FunctionToolCall>> } };
+}

@@ -1,0 +1,124 @@
+import { StoreError } from '../domain/errors';
+import { isValidId, newId } from '../domain/ids';
+import { type Message, type MessageInput } from '../domain/message';
+import type { Run, RunStep } from '../domain/run';
+import type { Thread } from '../domain/thread';
+import { validateMessageInput } from './messageValidation';
+import type { Page } from './pagination';
+import type { ThreadStore } from './threadStore';
+
+/** A thread as exported to JSON: Assistants-shaped thread, message list, runs and run steps. */
+export interface ThreadExport {
+  format: 'agent-threads/thread';
+  version: 1;
+  thread: Thread;
+  messages: Page<Message>;
+  runs: Run[];
+  run_steps: RunStep[];
+}
+
+async function allMessages(store: ThreadStore, threadId: string): Promise<Message[]> {
+  const messages: Message[] = [];
+  for await (const message of store.messagesNewestFirst(threadId, 500)) messages.push(message);
+  return messages.reverse();
+}
+
+/** The whole thread as one JSON-serialisable object. */
+export async function exportThreadJson(store: ThreadStore, threadId: string): Promise<ThreadExport> {
+  const [thread, messages, runs, runSteps] = await Promise.all([
+    store.get(threadId),
+    allMessages(store, threadId),
+    store.listRuns(threadId),
+    store.listRunSteps(threadId),
+  ]);
+  return {
+    format: 'agent-threads/thread',
+    version: 1,
+    thread,
+    messages: { object: 'list', data: messages, first_id: messages[0]?.id ?? null, last_id: messages[messages.length - 1]?.id ?? null, has_more: false },
+    runs,
+    run_steps: runSteps,
+  };
+}
+
+function invalid(reason: string): never {
+  throw new StoreError('invalid_import', `This file is not a thread export: ${reason}.`);
+}
+
+/**
+ * Creates a thread from an export after validating it. Ids that are malformed, repeated, or (for the thread) already
+ * taken are replaced by new ones, and references to them (message.run_id, step.run_id) follow.
+ */
+export async function importThreadJson(store: ThreadStore, data: unknown): Promise<Thread> {
+  const doc = data as Partial<ThreadExport> | null;
+  if (typeof doc !== 'object' || doc === null || doc.format !== 'agent-threads/thread') invalid('the format field is missing');
+  if (doc.version !== 1) invalid(`version ${String(doc.version)} is not supported`);
+  if (typeof doc.thread !== 'object' || doc.thread === null) invalid('the thread object is missing');
+  if (!Array.isArray(doc.messages?.data)) invalid('messages.data must be a list');
+  const runs = doc.runs ?? [];
+  const steps = doc.run_steps ?? [];
+  if (!Array.isArray(runs) || !Array.isArray(steps)) invalid('runs and run_steps must be lists');
+
+  const seen = new Set<string>();
+  const fresh = (prefix: 'msg' | 'run' | 'step', id: unknown): string => {
+    const kept = isValidId(prefix, id) && !seen.has(id) ? id : newId(prefix);
+    seen.add(kept);
+    return kept;
+  };
+  const runIds = new Map<string, string>();
+  for (const run of runs) runIds.set(run.id, fresh('run', run.id));
+  const messages: MessageInput[] = doc.messages.data.map((message, i) => {
+    const input: MessageInput = { ...message, id: fresh('msg', message.id), run_id: message.run_id ? runIds.get(message.run_id) ?? null : null };
+    try {
+      validateMessageInput(input);
+    } catch (err) {
+      invalid(`message ${i + 1}: ${(err as Error).message}`);
+    }
+    return input;
+  });
+
+  const source = doc.thread;
+  const threadTaken = isValidId('thread', source.id) ? await store.get(source.id).then(() => true, () => false) : true;
+  const thread = await store.create({
+    id: threadTaken ? undefined : source.id,
+    title: typeof source.title === 'string' ? source.title : 'Imported thread',
+    agent_id: typeof source.agent_id === 'string' ? source.agent_id : null,
+    metadata: source.metadata ?? {},
+    created_at: typeof source.created_at === 'number' ? source.created_at : undefined,
+    messages,
+  });
+  for (const run of runs) await store.saveRun({ ...run, id: runIds.get(run.id) ?? newId('run'), thread_id: thread.id });
+  for (const step of steps) {
+    const runId = runIds.get(step.run_id);
+    if (runId) await store.saveRunStep({ ...step, id: fresh('step', step.id), run_id: runId, thread_id: thread.id });
+  }
+  return store.get(thread.id);
+}
+
+function partToMarkdown(part: Message['content'][number]): string {
+  switch (part.type) {
+    case 'text':
+      return part.text.value;
+    case 'image_file':
+      return `![image](${encodeURI(part.image_file.path)})`;
+    case 'image_url':
+      return `*(inline ${part.image_url.mime_type} image)*`;
+    case 'file_ref':
+      return `[${part.path}](${encodeURI(part.path)})`;
+  }
+}
+
+/** The thread as a readable Markdown document: a title, then each message under its role and time. */
+export async function exportThreadMarkdown(store: ThreadStore, threadId: string): Promise<string> {
+  const thread = await store.get(threadId);
+  const lines = [`# ${thread.title}`, '', `*Created ${new Date(thread.created_at * 1000).toISOString()} · ${thread.message_count} messages*`, ''];
+  for (const message of await allMessages(store, threadId)) {
+    lines.push(`## ${message.role === 'user' ? 'User' : 'Assistant'} · ${new Date(message.created_at * 1000).toISOString()}`, '');
+    for (const part of message.content) lines.push(partToMarkdown(part), '');
+    for (const call of message.tool_calls ?? []) {
+      lines.push(`> Tool \`${call.function.name}\`(${call.function.arguments})${call.function.output !== null ? ` → ${call.function.output}` : ''}`, '');
+    }
+    if (message.status !== 'completed') lines.push(`*(${message.status})*`, '');
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,54 @@
+import { promises as fs } from 'node:fs';
+import { join } from 'node:path';
+import type { Message } from '../domain/message';
+import type { Logger } from '../util/logger';
+import { ThreadIndex } from './threadIndex';
+import { type LogRecord, readRecords } from './threadLog';
+
+/** The files of one thread folder. */
+export class ThreadFiles {
+  readonly log: string;
+  readonly meta: string;
+  readonly index: ThreadIndex;
+
+  constructor(readonly folder: string) {
+    this.log = join(folder, 'messages.jsonl');
+    this.meta = join(folder, 'thread.json');
+    this.index = new ThreadIndex(join(folder, 'messages.idx'), join(folder, 'runs.idx'));
+  }
+
+  /** Appends `data` (whole records) to the log with a single write; on failure cuts the log back to `offset`. */
+  async appendToLog(offset: number, data: Buffer): Promise<void> {
+    const handle = await fs.open(this.log, 'a');
+    try {
+      const { bytesWritten } = await handle.write(data);
+      if (bytesWritten !== data.length) {
+        throw Object.assign(new Error(`short write (${bytesWritten} of ${data.length} bytes)`), { code: 'ENOSPC' });
+      }
+    } catch (err) {
+      // Leave no partial record behind for the next open to trip over.
+      await handle.truncate(offset).catch(() => undefined);
+      throw err;
+    } finally {
+      await handle.close();
+    }
+  }
+
+  /** Messages with ordinals in [from, to), oldest first, each in its latest version. */
+  async readMessages(from: number, to: number, logger: Logger): Promise<Message[]> {
+    const slots = await this.index.readSlots(from, to);
+    const records = await readRecords(this.log, slots);
+    const messages: Message[] = [];
+    records.forEach((record, i) => {
+      const message = messageOf(record);
+      if (message) messages.push(message);
+      else logger.warn(`Skipped message ${slots[i].id}: its record in ${this.log} at byte ${slots[i].offset} is unreadable.`);
+    });
+    return messages;
+  }
+}
+
+/** The message a record carries, if it carries one. */
+export function messageOf(record: LogRecord | undefined): Message | undefined {
+  return record?.t === 'message' || record?.t === 'message_update' ? record.message : undefined;
+}

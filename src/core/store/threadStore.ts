@@ -1,0 +1,472 @@
+import { randomBytes } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import { join } from 'node:path';
+import { type Metadata, nowSeconds } from '../domain/common';
+import { StoreError } from '../domain/errors';
+import { assertValidId, isValidId, newId } from '../domain/ids';
+import type { Message, MessageInput, MessageUpdate } from '../domain/message';
+import type { Run, RunStep } from '../domain/run';
+import type { Thread } from '../domain/thread';
+import { Emitter } from '../util/emitter';
+import { type Logger, silentLogger } from '../util/logger';
+import { atomicWrite, readJsonFile } from './atomicWrite';
+import { withFileLock } from './lock';
+import { validateMessageInput } from './messageValidation';
+import { type ListQuery, normaliseQuery, type Page, pageOrdinals } from './pagination';
+import { errnoCode, toStoreError } from './storageErrors';
+import { ThreadFiles } from './threadFiles';
+import { EMPTY_HEADER, type IndexHeader, type RunEntry } from './threadIndex';
+import { encodeRecord, type LogRecord, readRecords } from './threadLog';
+import { changesFor, repairIndex } from './threadRecovery';
+
+export interface ThreadStoreOptions {
+  /** The storage folder (the extension passes ExtensionContext.storageUri's path). */
+  root: string;
+  logger?: Logger;
+  /** Appends beyond this many messages in one thread fail with `thread_message_limit`. Default 100,000. */
+  maxMessagesPerThread?: number;
+  /** A thread lock not refreshed for this long is taken over. Default 10 s (minimum 2 s). */
+  lockStaleMs?: number;
+  /** How long an append waits for another window's lock. Default 15 s. */
+  lockTimeoutMs?: number;
+}
+
+export interface CreateThreadOptions {
+  /** Keep this id (import); a new one otherwise. */
+  id?: string;
+  title?: string;
+  agent_id?: string | null;
+  metadata?: Metadata;
+  created_at?: number;
+  messages?: MessageInput[];
+}
+
+export type ThreadUpdate = Partial<Pick<Thread, 'title' | 'agent_id' | 'metadata'>>;
+
+export type ThreadChange = { type: 'created' | 'updated' | 'deleted'; threadId: string };
+
+type ThreadMeta = Omit<Thread, 'message_count' | 'last_activity_at'>;
+
+export const DEFAULT_MESSAGE_LIMIT = 100_000;
+
+/**
+ * Threads with their messages, runs and run steps, one append-only JSON Lines log per thread plus a rebuildable
+ * index (see threadIndex.ts). Appends are serialised in-process by a queue and across processes by a lock file.
+ */
+export class ThreadStore {
+  private readonly threadsChanged = new Emitter<ThreadChange>();
+  private readonly messagesAppended = new Emitter<{ threadId: string; messages: Message[] }>();
+  private readonly messageUpdated = new Emitter<{ threadId: string; message: Message }>();
+  private readonly runSaved = new Emitter<{ threadId: string; run: Run }>();
+  private readonly runStepSaved = new Emitter<{ threadId: string; step: RunStep }>();
+  /** Fires when a thread is created, renamed, changed, appended to or deleted through this store. */
+  readonly onDidChangeThreads = this.threadsChanged.event;
+  readonly onDidAppendMessage = this.messagesAppended.event;
+  readonly onDidUpdateMessage = this.messageUpdated.event;
+  readonly onDidSaveRun = this.runSaved.event;
+  readonly onDidSaveRunStep = this.runStepSaved.event;
+
+  private readonly root: string;
+  private readonly threadsFolder: string;
+  private readonly logger: Logger;
+  private readonly maxMessages: number;
+  private readonly lockOptions: { staleMs: number; timeoutMs: number; logger: Logger };
+  private readonly queues = new Map<string, Promise<unknown>>();
+  /** Threads whose index this instance has checked against the log once. */
+  private readonly opened = new Set<string>();
+
+  constructor(options: ThreadStoreOptions) {
+    this.root = options.root;
+    this.threadsFolder = join(options.root, 'threads');
+    this.logger = options.logger ?? silentLogger;
+    this.maxMessages = options.maxMessagesPerThread ?? DEFAULT_MESSAGE_LIMIT;
+    this.lockOptions = { staleMs: options.lockStaleMs ?? 10_000, timeoutMs: options.lockTimeoutMs ?? 15_000, logger: this.logger };
+  }
+
+  /** Creates a thread, optionally with initial messages. */
+  async create(options: CreateThreadOptions = {}): Promise<Thread> {
+    const id = options.id ?? newId('thread');
+    assertValidId('thread', id);
+    options.messages?.forEach(validateMessageInput);
+    const files = new ThreadFiles(join(this.threadsFolder, id));
+    const meta: ThreadMeta = {
+      id,
+      object: 'thread',
+      title: options.title ?? 'New thread',
+      agent_id: options.agent_id ?? null,
+      created_at: options.created_at ?? nowSeconds(),
+      metadata: options.metadata ?? {},
+    };
+    try {
+      await fs.mkdir(this.threadsFolder, { recursive: true });
+      await fs.mkdir(files.folder);
+    } catch (err) {
+      if (errnoCode(err) === 'EEXIST' && (await this.exists(files))) throw new StoreError('invalid_id', `A thread with id ${id} already exists.`);
+      throw toStoreError(err, 'create a thread', this.root);
+    }
+    try {
+      await fs.writeFile(files.log, '', { flag: 'wx' });
+      await files.index.writeFresh({ ...EMPTY_HEADER, lastActivityAt: meta.created_at }, [], []);
+      // thread.json last: a thread exists once it is there, so a crash before leaves nothing listed.
+      await atomicWrite(files.meta, JSON.stringify(meta));
+    } catch (err) {
+      await fs.rm(files.folder, { recursive: true, force: true }).catch(() => undefined);
+      throw toStoreError(err, 'create a thread', this.root);
+    }
+    this.threadsChanged.fire({ type: 'created', threadId: id });
+    if (options.messages?.length) await this.appendMessages(id, options.messages);
+    return this.get(id);
+  }
+
+  /** The thread with its message count and last activity. */
+  async get(threadId: string): Promise<Thread> {
+    const files = this.files(threadId);
+    const meta = await this.readMeta(files, threadId);
+    return toThread(meta, await this.header(threadId, files));
+  }
+
+  /** Every thread, most recent activity first; reads two small files per thread, never a log. */
+  async list(): Promise<Thread[]> {
+    let names: string[];
+    try {
+      names = await fs.readdir(this.threadsFolder);
+    } catch (err) {
+      if (errnoCode(err) === 'ENOENT') return [];
+      throw toStoreError(err, 'list threads', this.root);
+    }
+    const threads = await Promise.all(
+      names.filter((name) => isValidId('thread', name)).map((id) => this.get(id).catch(() => undefined)),
+    );
+    return threads
+      .filter((thread): thread is Thread => thread !== undefined)
+      .sort((a, b) => b.last_activity_at - a.last_activity_at || b.created_at - a.created_at || (a.id < b.id ? 1 : -1));
+  }
+
+  /** Changes a thread's title, agent or metadata. */
+  async update(threadId: string, update: ThreadUpdate): Promise<Thread> {
+    const files = this.files(threadId);
+    await this.locked(threadId, 'update the thread', async () => {
+      const meta = await this.readMeta(files, threadId);
+      const next: ThreadMeta = {
+        ...meta,
+        title: update.title ?? meta.title,
+        agent_id: update.agent_id === undefined ? meta.agent_id : update.agent_id,
+        metadata: update.metadata ?? meta.metadata,
+      };
+      await atomicWrite(files.meta, JSON.stringify(next));
+    });
+    this.threadsChanged.fire({ type: 'updated', threadId });
+    return this.get(threadId);
+  }
+
+  /** Sets a thread's title. */
+  rename(threadId: string, title: string): Promise<Thread> {
+    return this.update(threadId, { title });
+  }
+
+  /** Deletes a thread's folder (and nothing outside the storage folder). */
+  async delete(threadId: string): Promise<void> {
+    const files = this.files(threadId);
+    await this.serialize(threadId, async () => {
+      const trash = join(this.root, 'trash');
+      const doomed = join(trash, `${threadId}-${randomBytes(4).toString('hex')}`);
+      try {
+        await fs.mkdir(trash, { recursive: true });
+        // Rename first so a reader never sees a half-deleted thread.
+        await fs.rename(files.folder, doomed);
+      } catch (err) {
+        if (errnoCode(err) === 'ENOENT') throw notFound(threadId);
+        throw toStoreError(err, 'delete the thread', this.root);
+      }
+      await fs.rm(doomed, { recursive: true, force: true });
+    });
+    this.opened.delete(threadId);
+    this.threadsChanged.fire({ type: 'deleted', threadId });
+  }
+
+  /** Appends one message and resolves once it is in the log. */
+  async appendMessage(threadId: string, input: MessageInput): Promise<Message> {
+    return (await this.appendMessages(threadId, [input]))[0];
+  }
+
+  /** Appends messages in one write under one lock (the fast path for import and bulk loads); all or none. */
+  async appendMessages(threadId: string, inputs: MessageInput[]): Promise<Message[]> {
+    inputs.forEach(validateMessageInput);
+    const messages = await this.locked(threadId, 'append a message', async (files, header) => {
+      if (header.messageCount + inputs.length > this.maxMessages) {
+        throw new StoreError(
+          'thread_message_limit',
+          `Thread ${threadId} has reached its limit of ${this.maxMessages} messages; start a new thread to continue.`,
+        );
+      }
+      const at = nowSeconds();
+      const built = inputs.map((input) => buildMessage(threadId, input, at));
+      await this.appendRecords(files, header, built.map((message) => ({ t: 'message', at, message })));
+      return built;
+    });
+    this.messagesAppended.fire({ threadId, messages });
+    this.threadsChanged.fire({ type: 'updated', threadId });
+    return messages;
+  }
+
+  /** Records a new version of a message (e.g. final content and status at the end of a run); history is kept. */
+  async updateMessage(threadId: string, messageId: string, update: MessageUpdate): Promise<Message> {
+    const message = await this.locked(threadId, 'update a message', async (files, header) => {
+      const ordinal = await this.ordinalOf(files, header, messageId, 'message_not_found');
+      const [current] = await files.readMessages(ordinal, ordinal + 1, this.logger);
+      if (!current) throw new StoreError('message_not_found', `Message ${messageId} in thread ${threadId} is unreadable.`);
+      const next: Message = { ...current, ...update, id: current.id, thread_id: current.thread_id, role: current.role };
+      validateMessageInput(next);
+      await this.appendRecords(files, header, [{ t: 'message_update', at: nowSeconds(), ord: ordinal, message: next }]);
+      return next;
+    });
+    this.messageUpdated.fire({ threadId, message });
+    return message;
+  }
+
+  /** One message in its latest version. */
+  async getMessage(threadId: string, messageId: string): Promise<Message> {
+    const files = this.files(threadId);
+    const header = await this.header(threadId, files);
+    const ordinal = await this.ordinalOf(files, header, messageId, 'message_not_found');
+    const [message] = await files.readMessages(ordinal, ordinal + 1, this.logger);
+    if (!message) throw new StoreError('message_not_found', `Message ${messageId} in thread ${threadId} is unreadable.`);
+    return message;
+  }
+
+  /** A page of messages with the Assistants pagination contract (limit, order, after, before). */
+  async listMessages(threadId: string, query: ListQuery = {}): Promise<Page<Message>> {
+    const normal = normaliseQuery(query);
+    const files = this.files(threadId);
+    const header = await this.header(threadId, files);
+    const after = normal.after === undefined ? undefined : await this.ordinalOf(files, header, normal.after, 'invalid_cursor');
+    const before = normal.before === undefined ? undefined : await this.ordinalOf(files, header, normal.before, 'invalid_cursor');
+    const { ordinals, hasMore } = pageOrdinals(header.messageCount, normal, after, before);
+    let data: Message[] = [];
+    if (ordinals.length) {
+      const low = Math.min(ordinals[0], ordinals[ordinals.length - 1]);
+      data = await files.readMessages(low, low + ordinals.length, this.logger);
+      if (normal.order === 'desc') data.reverse();
+    }
+    return { object: 'list', data, first_id: data[0]?.id ?? null, last_id: data[data.length - 1]?.id ?? null, has_more: hasMore };
+  }
+
+  /** The newest `count` messages, oldest first; costs the same however long the thread is. */
+  async readNewest(threadId: string, count: number): Promise<Message[]> {
+    const files = this.files(threadId);
+    const header = await this.header(threadId, files);
+    return files.readMessages(Math.max(0, header.messageCount - count), header.messageCount, this.logger);
+  }
+
+  /** Every message from the newest back, read `chunk` at a time, so a caller can stop as soon as it has enough. */
+  async *messagesNewestFirst(threadId: string, chunk = 50): AsyncGenerator<Message> {
+    const files = this.files(threadId);
+    const header = await this.header(threadId, files);
+    for (let to = header.messageCount; to > 0; to -= chunk) {
+      const page = await files.readMessages(Math.max(0, to - chunk), to, this.logger);
+      for (let i = page.length - 1; i >= 0; i--) yield page[i];
+    }
+  }
+
+  /** Appends a snapshot of a run; getRun and listRuns return the latest snapshot per run. */
+  async saveRun(run: Run): Promise<Run> {
+    assertValidId('run', run.id);
+    await this.locked(run.thread_id, 'save a run', (files, header) => this.appendRecords(files, header, [{ t: 'run', at: nowSeconds(), run }]));
+    this.runSaved.fire({ threadId: run.thread_id, run });
+    this.threadsChanged.fire({ type: 'updated', threadId: run.thread_id });
+    return run;
+  }
+
+  /** The latest snapshot of a run. */
+  async getRun(threadId: string, runId: string): Promise<Run> {
+    assertValidId('run', runId);
+    const files = this.files(threadId);
+    const header = await this.header(threadId, files);
+    // Newest entries first: the latest snapshot of a live run is near the end.
+    for (let to = header.runEntryCount; to > 0; to -= 1024) {
+      const entries = await files.index.readRunEntries(Math.max(0, to - 1024), to);
+      for (let i = entries.length - 1; i >= 0; i--) {
+        if (entries[i].kind === 'run' && entries[i].id === runId) {
+          const [record] = await readRecords(files.log, [entries[i]]);
+          if (record?.t === 'run') return record.run;
+        }
+      }
+    }
+    throw new StoreError('run_not_found', `No run ${runId} in thread ${threadId}.`);
+  }
+
+  /** The latest snapshot of every run of the thread, oldest run first. */
+  async listRuns(threadId: string): Promise<Run[]> {
+    const records = await this.latestRecords(threadId, (entry) => entry.kind === 'run');
+    return records.flatMap((record) => (record?.t === 'run' ? [record.run] : []));
+  }
+
+  /** Appends a snapshot of a run step (tool call/result pairs live here). */
+  async saveRunStep(step: RunStep): Promise<RunStep> {
+    assertValidId('step', step.id);
+    assertValidId('run', step.run_id);
+    await this.locked(step.thread_id, 'save a run step', (files, header) => this.appendRecords(files, header, [{ t: 'step', at: nowSeconds(), step }]));
+    this.runStepSaved.fire({ threadId: step.thread_id, step });
+    return step;
+  }
+
+  /** The latest snapshot of every step of a run (or of all runs when `runId` is omitted), oldest first. */
+  async listRunSteps(threadId: string, runId?: string): Promise<RunStep[]> {
+    const records = await this.latestRecords(threadId, (entry) => entry.kind === 'step' && (runId === undefined || entry.runId === runId));
+    return records.flatMap((record) => (record?.t === 'step' ? [record.step] : []));
+  }
+
+  /** Removes every event listener. */
+  dispose(): void {
+    for (const emitter of [this.threadsChanged, this.messagesAppended, this.messageUpdated, this.runSaved, this.runStepSaved]) emitter.dispose();
+  }
+
+  private files(threadId: string): ThreadFiles {
+    assertValidId('thread', threadId);
+    return new ThreadFiles(join(this.threadsFolder, threadId));
+  }
+
+  private async exists(files: ThreadFiles): Promise<boolean> {
+    return fs.stat(files.meta).then(() => true, () => false);
+  }
+
+  private async readMeta(files: ThreadFiles, threadId: string): Promise<ThreadMeta> {
+    let meta: unknown;
+    try {
+      meta = await readJsonFile(files.meta);
+    } catch (err) {
+      throw toStoreError(err, 'read the thread', this.root);
+    }
+    if (meta === undefined) throw notFound(threadId);
+    return meta as ThreadMeta;
+  }
+
+  /**
+   * The index header to read from. The first time this instance touches a thread, or when the log is shorter than
+   * the index claims, the index is checked and repaired under the lock; later a log longer than the index just
+   * means another window is mid-append, and the snapshot the index describes is returned.
+   */
+  private async header(threadId: string, files: ThreadFiles): Promise<IndexHeader> {
+    let header: IndexHeader | undefined;
+    let size: number;
+    try {
+      header = await files.index.readHeader();
+      size = (await fs.stat(files.log)).size;
+    } catch (err) {
+      if (errnoCode(err) === 'ENOENT') throw notFound(threadId);
+      throw toStoreError(err, 'read the thread', this.root);
+    }
+    if (header && (header.covered === size || (header.covered < size && this.opened.has(threadId)))) return header;
+    try {
+      return await this.locked(threadId, 'open the thread', async (_files, repaired) => repaired);
+    } catch (err) {
+      // A read-only folder cannot be repaired; still show what the index describes.
+      if (header && err instanceof StoreError && (err.code === 'storage_unwritable' || err.code === 'thread_locked')) {
+        this.logger.warn(`Showing thread ${threadId} without repairing it: ${err.message}`);
+        return header;
+      }
+      throw err;
+    }
+  }
+
+  private async ordinalOf(files: ThreadFiles, header: IndexHeader, messageId: string, code: 'message_not_found' | 'invalid_cursor'): Promise<number> {
+    const ordinal = isValidId('msg', messageId) ? await files.index.findOrdinal(messageId, header.messageCount) : -1;
+    if (ordinal < 0) {
+      throw new StoreError(code, code === 'invalid_cursor' ? `Cursor ${JSON.stringify(messageId)} is not a message of this thread.` : `No message ${messageId} in this thread.`);
+    }
+    return ordinal;
+  }
+
+  private async latestRecords(threadId: string, wanted: (entry: RunEntry) => boolean): Promise<(LogRecord | undefined)[]> {
+    const files = this.files(threadId);
+    const header = await this.header(threadId, files);
+    const latest = new Map<string, RunEntry>();
+    for (const entry of await files.index.readRunEntries(0, header.runEntryCount)) {
+      if (!wanted(entry)) continue;
+      // Map keeps first-insertion order, so runs stay in creation order while their entry moves to the newest.
+      latest.set(entry.id, entry);
+    }
+    return readRecords(files.log, [...latest.values()]);
+  }
+
+  /** Writes records at the end of the log in one write, then indexes them. Call under the lock. */
+  private async appendRecords(files: ThreadFiles, header: IndexHeader, records: LogRecord[]): Promise<void> {
+    const buffers = records.map(encodeRecord);
+    const lines: { offset: number; length: number; record: LogRecord }[] = [];
+    let offset = header.covered;
+    records.forEach((record, i) => {
+      lines.push({ offset, length: buffers[i].length, record });
+      offset += buffers[i].length;
+    });
+    await files.appendToLog(header.covered, Buffer.concat(buffers));
+    const { changes, next } = changesFor(header, lines);
+    next.covered = offset;
+    await files.index.apply(header, changes, next);
+  }
+
+  /** Runs `fn` with the thread's lock held and its index repaired and current (including other windows' appends). */
+  private locked<T>(threadId: string, action: string, fn: (files: ThreadFiles, header: IndexHeader) => Promise<T>): Promise<T> {
+    const files = this.files(threadId);
+    return this.serialize(threadId, async () => {
+      try {
+        if (!(await this.exists(files))) throw notFound(threadId);
+        return await withFileLock(files.log, this.lockOptions, async () => {
+          const header = await repairIndex(files.log, files.index, await files.index.readHeader(), this.logger);
+          this.opened.add(threadId);
+          return fn(files, header);
+        });
+      } catch (err) {
+        if (errnoCode(err) === 'ENOENT') throw notFound(threadId);
+        throw toStoreError(err, action, this.root);
+      }
+    });
+  }
+
+  /** Runs operations on one thread one after another within this process. */
+  private serialize<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    const previous = this.queues.get(key) ?? Promise.resolve();
+    const result = previous.then(fn, fn);
+    const tail = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.queues.set(key, tail);
+    void tail.then(() => {
+      if (this.queues.get(key) === tail) this.queues.delete(key);
+    });
+    return result;
+  }
+}
+
+function notFound(threadId: string): StoreError {
+  return new StoreError('thread_not_found', `Thread ${threadId} does not exist (it may have been deleted in another window).`);
+}
+
+function toThread(meta: ThreadMeta, header: IndexHeader): Thread {
+  return { ...meta, message_count: header.messageCount, last_activity_at: Math.max(meta.created_at, header.lastActivityAt) };
+}
+
+function buildMessage(threadId: string, input: MessageInput, at: number): Message {
+  const id = input.id ?? newId('msg');
+  assertValidId('msg', id);
+  const status = input.status ?? 'completed';
+  const message: Message = {
+    id,
+    object: 'thread.message',
+    thread_id: threadId,
+    role: input.role,
+    content: input.content,
+    assistant_id: input.assistant_id ?? null,
+    run_id: input.run_id ?? null,
+    status,
+    incomplete_details: input.incomplete_details ?? null,
+    attachments: input.attachments ?? null,
+    metadata: input.metadata ?? null,
+    created_at: input.created_at ?? at,
+    completed_at: input.completed_at ?? (status === 'completed' ? at : null),
+    incomplete_at: input.incomplete_at ?? null,
+  };
+  if (input.tool_calls) message.tool_calls = input.tool_calls;
+  return message;
+}
+

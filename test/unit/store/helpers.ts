@@ -1,0 +1,51 @@
+import { promises as fs } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { MessageInput } from '../../../src/core/domain/message';
+import type { Logger } from '../../../src/core/util/logger';
+
+/** A fresh empty folder under the OS temp folder; remove it with `removeTempDir`. */
+export function makeTempDir(): Promise<string> {
+  return fs.mkdtemp(join(tmpdir(), 'agent-threads-store-'));
+}
+
+export function removeTempDir(dir: string): Promise<void> {
+  return fs.rm(dir, { recursive: true, force: true });
+}
+
+/** A logger that keeps what it was told, so tests can assert on warnings. */
+export class RecordingLogger implements Logger {
+  readonly lines: { level: 'info' | 'warn' | 'error'; message: string }[] = [];
+  info(message: string): void {
+    this.lines.push({ level: 'info', message });
+  }
+  warn(message: string): void {
+    this.lines.push({ level: 'warn', message });
+  }
+  error(message: string): void {
+    this.lines.push({ level: 'error', message });
+  }
+  warnings(): string[] {
+    return this.lines.filter((line) => line.level === 'warn').map((line) => line.message);
+  }
+}
+
+/** A user (or assistant) message with one text part. */
+export function text(value: string, role: 'user' | 'assistant' = 'user'): MessageInput {
+  return { role, content: [{ type: 'text', text: { value } }] };
+}
+
+/** A small deterministic PRNG (mulberry32) so a failing random sequence can be replayed from its seed. */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Whether this process can ignore file permissions (root), which makes chmod-based tests meaningless. */
+export const runningAsRoot = typeof process.getuid === 'function' && process.getuid() === 0;

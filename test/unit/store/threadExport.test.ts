@@ -1,0 +1,80 @@
+import assert from 'node:assert/strict';
+import { messageText } from '../../../src/core/domain/message';
+import { newId } from '../../../src/core/domain/ids';
+import { exportThreadJson, exportThreadMarkdown, importThreadJson } from '../../../src/core/store/threadExport';
+import { ThreadStore } from '../../../src/core/store/threadStore';
+import { makeTempDir, removeTempDir, text } from './helpers';
+
+describe('thread export and import', () => {
+  let root: string;
+  let store: ThreadStore;
+  beforeEach(async () => {
+    root = await makeTempDir();
+    store = new ThreadStore({ root });
+  });
+  afterEach(() => removeTempDir(root));
+
+  async function sampleThread(): Promise<string> {
+    const thread = await store.create({ title: 'Export me', metadata: { k: 'v' } });
+    const runId = newId('run');
+    await store.appendMessage(thread.id, { ...text('What is in src?'), content: [{ type: 'text', text: { value: 'What is in src?' } }, { type: 'file_ref', path: 'src/index.ts' }] });
+    await store.appendMessage(thread.id, {
+      ...text('It holds the entry point.', 'assistant'),
+      run_id: runId,
+      tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'read_file', arguments: '{"path":"src"}', output: 'index.ts' } }],
+    });
+    await store.saveRun({
+      id: runId, object: 'thread.run', thread_id: thread.id, assistant_id: 'asst_0000000001', assistant_version: 1, status: 'completed',
+      model: { profile: 'p', name: 'm' }, instructions: '', tools: [], temperature: null, top_p: null, response_format: 'auto',
+      max_prompt_tokens: null, max_completion_tokens: null, truncation_strategy: { type: 'auto' }, required_action: null, last_error: null,
+      incomplete_details: null, usage: null, metadata: null, created_at: 1, started_at: 1, completed_at: 2, cancelled_at: null, failed_at: null, expires_at: null,
+    });
+    return thread.id;
+  }
+
+  it('round-trips a thread through JSON into a fresh store, keeping free ids', async () => {
+    const threadId = await sampleThread();
+    const exported = JSON.parse(JSON.stringify(await exportThreadJson(store, threadId)));
+    const otherRoot = await makeTempDir();
+    try {
+      const other = new ThreadStore({ root: otherRoot });
+      const imported = await importThreadJson(other, exported);
+      assert.equal(imported.id, threadId);
+      assert.equal(imported.title, 'Export me');
+      assert.deepEqual(await exportThreadJson(other, imported.id), exported);
+    } finally {
+      await removeTempDir(otherRoot);
+    }
+  });
+
+  it('assigns a new thread id on collision and keeps references consistent', async () => {
+    const threadId = await sampleThread();
+    const exported = await exportThreadJson(store, threadId);
+    const copy = await importThreadJson(store, exported);
+    assert.notEqual(copy.id, threadId);
+    const messages = (await store.listMessages(copy.id, { order: 'asc' })).data;
+    assert.deepEqual(messages.map(messageText), ['What is in src?', 'It holds the entry point.']);
+    const runs = await store.listRuns(copy.id);
+    assert.equal(runs.length, 1);
+    assert.equal(messages[1].run_id, runs[0].id);
+    assert.equal(runs[0].thread_id, copy.id);
+  });
+
+  it('rejects documents that are not thread exports', async () => {
+    await assert.rejects(importThreadJson(store, { hello: 1 }), { code: 'invalid_import' });
+    await assert.rejects(importThreadJson(store, null), { code: 'invalid_import' });
+    const threadId = await sampleThread();
+    const exported = await exportThreadJson(store, threadId);
+    const broken = { ...exported, messages: { ...exported.messages, data: [{ ...exported.messages.data[0], role: 'robot' }] } };
+    await assert.rejects(importThreadJson(store, broken), { code: 'invalid_import' });
+    assert.equal((await store.list()).length, 1, 'a rejected import creates no thread');
+  });
+
+  it('exports readable Markdown with roles, text, file references and tool calls', async () => {
+    const markdown = await exportThreadMarkdown(store, await sampleThread());
+    assert.match(markdown, /^# Export me\n/);
+    assert.match(markdown, /## User · .*\n\nWhat is in src\?\n\n\[src\/index\.ts\]\(src\/index\.ts\)/);
+    assert.match(markdown, /## Assistant · .*\n\nIt holds the entry point\./);
+    assert.match(markdown, /Tool `read_file`\(\{"path":"src"\}\) → index\.ts/);
+  });
+});
