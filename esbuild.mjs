@@ -48,7 +48,7 @@ const extension = {
 
 const webviews = {
   ...common,
-  entryPoints: { chat: 'webview/chat/main.ts' },
+  entryPoints: { app: 'webview/app/main.ts' },
   outdir: 'dist/webview',
   platform: 'browser',
   target: 'es2022',

@@ -3,26 +3,67 @@
  * services, so what depends on what is visible in this one file.
  */
 import * as vscode from 'vscode';
+import { RunEngine } from './core/runs/runEngine';
+import { AgentStore } from './core/store/agentStore';
+import { ThreadStore } from './core/store/threadStore';
+import { builtinTools } from './core/tools/builtinTools';
+import { ToolRegistry } from './core/tools/toolRegistry';
 import { AgentsTreeProvider } from './vscode/agentsTreeProvider';
+import { ApiKeyStore } from './vscode/apiKeys';
 import { ChatViewProvider } from './vscode/chatViewProvider';
 import { registerCommands } from './vscode/commands';
+import { ModelRegistry } from './vscode/modelRegistry';
+import { RunStatusBar } from './vscode/runStatusBar';
+import { ThreadPanels } from './vscode/threadPanels';
 
 export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('Agent Threads', { log: true });
   const version = String((context.extension.packageJSON as { version?: unknown }).version ?? 'dev');
 
-  const tree = new AgentsTreeProvider();
-  const chat = new ChatViewProvider(context.extensionUri, version, log);
+  // Workspace storage when a folder is open; otherwise global storage, which the UI says.
+  const storage = context.storageUri ?? context.globalStorageUri;
+  const storageNotice = context.storageUri ? null : 'No folder is open: agents and threads are kept in global storage, shared by every window without a folder.';
+
+  const tools = new ToolRegistry();
+  for (const tool of builtinTools()) tools.register(tool);
+  const agents = new AgentStore(storage.fsPath, new Set(tools.names()));
+  const threads = new ThreadStore({ root: storage.fsPath, logger: log });
+  const apiKeys = new ApiKeyStore(context.secrets);
+  const models = new ModelRegistry(apiKeys, log);
+  const engine = new RunEngine({
+    threads,
+    agents,
+    tools,
+    resolveModel: (model) => models.resolve(model),
+    logger: log,
+    maxToolRounds: vscode.workspace.getConfiguration('agentThreads.run').get<number>('maxToolRounds', 10),
+    approvalTimeoutMs: vscode.workspace.getConfiguration('agentThreads.run').get<number>('approvalTimeoutMinutes', 10) * 60_000,
+  });
+  void engine.recoverInterruptedRuns().catch((error: unknown) => log.error(`Could not check for interrupted runs: ${String(error)}`));
+
+  const sessionServices = { agents, threads, runs: engine, log, storageNotice };
+  const tree = new AgentsTreeProvider(agents, threads, log);
+  const chat = new ChatViewProvider(context.extensionUri, version, sessionServices, context.workspaceState);
+  const panels = new ThreadPanels(context.extensionUri, version, sessionServices);
+  const treeView = vscode.window.createTreeView(AgentsTreeProvider.viewId, { treeDataProvider: tree, showCollapseAll: true });
+  if (storageNotice) treeView.message = storageNotice;
 
   context.subscriptions.push(
     log,
+    { dispose: () => engine.dispose() },
+    { dispose: () => threads.dispose() },
+    { dispose: () => agents.dispose() },
+    models,
     tree,
+    treeView,
     chat,
-    vscode.window.createTreeView(AgentsTreeProvider.viewId, { treeDataProvider: tree, showCollapseAll: true }),
-    vscode.window.registerWebviewViewProvider(ChatViewProvider.viewId, chat, { webviewOptions: { retainContextWhenHidden: false } }),
-    ...registerCommands({ log, tree }),
+    panels,
+    new RunStatusBar(engine, threads),
+    vscode.window.registerWebviewViewProvider(ChatViewProvider.viewId, chat),
+    vscode.window.registerWebviewPanelSerializer(ThreadPanels.viewType, panels),
+    ...registerCommands({ log, tree, apiKeys, models, agents, threads, tools, runs: engine, panels, chat }),
   );
-  log.info(`Agent Threads ${version} activated (storage: ${context.storageUri?.fsPath ?? context.globalStorageUri.fsPath})`);
+  log.info(`Agent Threads ${version} activated (storage: ${storage.fsPath})`);
 }
 
 export function deactivate(): void {

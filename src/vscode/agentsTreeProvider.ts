@@ -1,31 +1,121 @@
 import * as vscode from 'vscode';
+import type { Agent, RunStatus, Thread } from '../core/domain';
+import type { AgentStore } from '../core/store/agentStore';
+import type { ThreadStore } from '../core/store/threadStore';
+import { relativeTime } from './relativeTime';
 
-/** A node of the Agents tree: an agent or one of its threads. */
-export type AgentsTreeNode = { kind: 'agent'; id: string; label: string } | { kind: 'thread'; id: string; agentId: string; label: string };
+/** A node of the Agents tree: an agent, or one of its threads. */
+export type AgentsTreeNode = { kind: 'agent'; agent: Agent } | { kind: 'thread'; thread: Thread; agent: Agent | undefined };
 
-/** The tree of agents and their threads. Empty until agents exist, so the view's welcome content shows. */
+/** What the tree shows about a thread's latest run, kept up to date from run events. */
+export interface RunSummary {
+  status: RunStatus;
+  lastError?: string;
+}
+
+/**
+ * The tree of agents and their threads (newest activity first). It refreshes from store and run events, never by
+ * polling, and is empty until agents exist so the view's welcome content shows.
+ */
 export class AgentsTreeProvider implements vscode.TreeDataProvider<AgentsTreeNode>, vscode.Disposable {
   static readonly viewId = 'agentThreads.agents';
   private readonly changed = new vscode.EventEmitter<AgentsTreeNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
+  private readonly runs = new Map<string, RunSummary>();
+  private readonly subscriptions: { dispose(): void }[];
+
+  constructor(
+    private readonly agents: AgentStore,
+    private readonly threads: ThreadStore,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    this.subscriptions = [
+      agents.onDidChangeAgents(() => this.refresh()),
+      threads.onDidChangeThreads(() => this.refresh()),
+      threads.onDidAppendMessage(() => this.refresh()),
+      threads.onDidSaveRun(({ threadId, run }) => {
+        const previous = this.runs.get(threadId);
+        this.runs.set(threadId, { status: run.status, lastError: run.last_error?.message });
+        if (previous?.status !== run.status) this.refresh();
+      }),
+    ];
+  }
 
   refresh(): void {
     this.changed.fire(undefined);
   }
 
   getTreeItem(node: AgentsTreeNode): vscode.TreeItem {
-    const item = new vscode.TreeItem(node.label, node.kind === 'agent' ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
-    item.id = node.id;
-    item.contextValue = node.kind;
-    item.iconPath = new vscode.ThemeIcon(node.kind === 'agent' ? 'hubot' : 'comment-discussion');
+    return node.kind === 'agent' ? this.agentItem(node.agent) : this.threadItem(node.thread, node.agent);
+  }
+
+  private agentItem(agent: Agent): vscode.TreeItem {
+    const item = new vscode.TreeItem(agent.name, vscode.TreeItemCollapsibleState.Expanded);
+    item.id = agent.id;
+    item.contextValue = 'agent';
+    item.iconPath = new vscode.ThemeIcon('hubot');
+    item.description = agent.model.name;
+    item.tooltip = new vscode.MarkdownString(undefined, false);
+    item.tooltip.appendText(`${agent.name} (version ${agent.version})\nModel: ${agent.model.profile} / ${agent.model.name}\nTools: ${agent.tools.map((t) => t.name).join(', ') || 'none'}`);
     return item;
   }
 
-  getChildren(): AgentsTreeNode[] {
-    return [];
+  private threadItem(thread: Thread, agent: Agent | undefined): vscode.TreeItem {
+    const item = new vscode.TreeItem(thread.title || 'New thread', vscode.TreeItemCollapsibleState.None);
+    item.id = thread.id;
+    const run = this.runs.get(thread.id);
+    item.contextValue = run && isActive(run.status) ? 'thread.running' : 'thread';
+    item.iconPath = statusIcon(run?.status);
+    const messages = `${thread.message_count} message${thread.message_count === 1 ? '' : 's'}`;
+    item.description = `${relativeTime(thread.last_activity_at)} · ${messages}`;
+    const tooltip = [thread.title || 'New thread', messages, agent ? `Model: ${agent.model.profile} / ${agent.model.name}` : 'No agent'];
+    if (run) tooltip.push(`Last run: ${run.status}`);
+    if (run?.lastError) tooltip.push(`Last error: ${run.lastError}`);
+    item.tooltip = tooltip.join('\n');
+    item.command = { command: 'agentThreads.openThread', title: 'Open Thread', arguments: [thread.id] };
+    return item;
+  }
+
+  async getChildren(node?: AgentsTreeNode): Promise<AgentsTreeNode[]> {
+    try {
+      if (!node) {
+        const agents = await this.agents.list();
+        return agents.sort((a, b) => a.name.localeCompare(b.name)).map((agent) => ({ kind: 'agent', agent }));
+      }
+      if (node.kind === 'agent') {
+        const threads = await this.threads.list();
+        return threads.filter((t) => t.agent_id === node.agent.id).map((thread) => ({ kind: 'thread', thread, agent: node.agent }));
+      }
+      return [];
+    } catch (error) {
+      this.log.error(`Could not list agents and threads: ${error instanceof Error ? error.message : String(error)}`);
+      void vscode.window.showErrorMessage(`Agent Threads could not read its storage: ${error instanceof Error ? error.message : String(error)}`);
+      return [];
+    }
   }
 
   dispose(): void {
+    for (const subscription of this.subscriptions) subscription.dispose();
     this.changed.dispose();
+  }
+}
+
+function isActive(status: RunStatus): boolean {
+  return status === 'queued' || status === 'in_progress' || status === 'requires_action' || status === 'cancelling';
+}
+
+function statusIcon(status: RunStatus | undefined): vscode.ThemeIcon {
+  switch (status) {
+    case 'queued':
+    case 'in_progress':
+    case 'cancelling':
+      return new vscode.ThemeIcon('loading~spin');
+    case 'requires_action':
+      return new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'));
+    case 'failed':
+    case 'expired':
+      return new vscode.ThemeIcon('error', new vscode.ThemeColor('list.errorForeground'));
+    default:
+      return new vscode.ThemeIcon('comment-discussion');
   }
 }

@@ -1,51 +1,53 @@
 import * as vscode from 'vscode';
-import { isWebviewToHost, type HostToWebview, type WebviewToHost } from '../protocol/messages';
+import { ThreadSession, type SessionServices } from './threadSession';
 import { renderWebviewHtml, webviewOptions } from './webviewHtml';
 
-/** The sidebar chat (a WebviewView in the Agent Threads container). */
+const CURRENT_THREAD_KEY = 'agentThreads.chat.currentThread';
+
+/** The sidebar chat: a WebviewView showing one thread at a time, remembered per workspace. */
 export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disposable {
   static readonly viewId = 'agentThreads.chat';
+  private session: ThreadSession | undefined;
   private view: vscode.WebviewView | undefined;
-  private readonly disposables: vscode.Disposable[] = [];
 
   constructor(
     private readonly extensionUri: vscode.Uri,
     private readonly extensionVersion: string,
-    private readonly log: vscode.LogOutputChannel,
+    private readonly services: SessionServices,
+    private readonly workspaceState: vscode.Memento,
   ) {}
 
   resolveWebviewView(view: vscode.WebviewView): void {
     this.view = view;
     view.webview.options = webviewOptions(this.extensionUri);
     view.webview.html = renderWebviewHtml(view.webview, this.extensionUri, 'chat', 'Agent Threads Chat');
-    this.disposables.push(
-      view.webview.onDidReceiveMessage((message: unknown) => {
-        if (!isWebviewToHost(message)) {
-          this.log.warn('Chat view sent a message the host does not understand; ignored.');
-          return;
-        }
-        this.handle(message);
-      }),
-      view.onDidDispose(() => (this.view = undefined)),
-    );
+    const remembered = this.workspaceState.get<string | null>(CURRENT_THREAD_KEY, null);
+    this.session = new ThreadSession(view.webview, this.services, this.extensionVersion, 'chat', remembered, (threadId) => {
+      void this.workspaceState.update(CURRENT_THREAD_KEY, threadId);
+    });
+    view.onDidDispose(() => {
+      this.session?.dispose();
+      this.session = undefined;
+      this.view = undefined;
+    });
   }
 
-  private handle(message: WebviewToHost): void {
-    switch (message.type) {
-      case 'ready':
-        this.log.debug('Chat view ready');
-        break;
-      case 'ping':
-        this.post({ type: 'pong', id: message.id, extensionVersion: this.extensionVersion });
-        break;
-    }
+  /** Shows a thread (or a fresh conversation) in the sidebar chat, revealing the view. */
+  async show(threadId: string | null): Promise<void> {
+    await this.workspaceState.update(CURRENT_THREAD_KEY, threadId);
+    await vscode.commands.executeCommand(`${ChatViewProvider.viewId}.focus`);
+    if (this.session) await this.session.showThread(threadId);
   }
 
-  private post(message: HostToWebview): void {
-    void this.view?.webview.postMessage(message);
+  get currentThreadId(): string | null {
+    return this.session?.currentThreadId ?? null;
+  }
+
+  get isVisible(): boolean {
+    return this.view?.visible ?? false;
   }
 
   dispose(): void {
-    vscode.Disposable.from(...this.disposables).dispose();
+    this.session?.dispose();
   }
 }

@@ -1,17 +1,65 @@
 import * as vscode from 'vscode';
-import { AgentsTreeProvider } from './agentsTreeProvider';
-import { ChatViewProvider } from './chatViewProvider';
+import type { AgentInput } from '../core/domain';
+import { createAgent, deleteAgent, duplicateAgent, editAgent, type AgentCommandServices } from './agentCommands';
+import type { AgentsTreeNode, AgentsTreeProvider } from './agentsTreeProvider';
+import type { ApiKeyStore } from './apiKeys';
+import { errorMessage, userFacingError } from './errors';
+import { configureModel, setApiKey } from './modelCommands';
+import type { ModelRegistry } from './modelRegistry';
+import { cancelRun, deleteThread, exportThread, importThread, newThread, pickThread, renameThread, type ThreadCommandServices } from './threadCommands';
 
-export interface CommandServices {
+export interface CommandServices extends AgentCommandServices, ThreadCommandServices {
   log: vscode.LogOutputChannel;
   tree: AgentsTreeProvider;
+  apiKeys: ApiKeyStore;
+  models: ModelRegistry;
 }
 
-/** Registers the palette commands (category "Agent Threads"); ids must match package.json `contributes.commands`. */
-export function registerCommands(services: CommandServices): vscode.Disposable[] {
-  return [
-    vscode.commands.registerCommand('agentThreads.refresh', () => services.tree.refresh()),
-    vscode.commands.registerCommand('agentThreads.showLog', () => services.log.show(true)),
-    vscode.commands.registerCommand('agentThreads.openChat', () => vscode.commands.executeCommand(`${ChatViewProvider.viewId}.focus`)),
-  ];
+type Target = AgentsTreeNode | string | undefined;
+
+/**
+ * Registers the palette and tree commands (category "Agent Threads"); ids must match package.json. Every command
+ * reports failures as a message with the fix when there is one, and in the log, never silently.
+ */
+export function registerCommands(s: CommandServices): vscode.Disposable[] {
+  const commands: Record<string, (...args: never[]) => unknown> = {
+    'agentThreads.refresh': () => s.tree.refresh(),
+    'agentThreads.showLog': () => s.log.show(true),
+    'agentThreads.openChat': () => vscode.commands.executeCommand('agentThreads.chat.focus'),
+    'agentThreads.configureModel': () => configureModel(s.apiKeys, s.models),
+    'agentThreads.setApiKey': (profileId?: string) => setApiKey(s.apiKeys, profileId, s.models),
+    'agentThreads.createAgent': (input?: Partial<AgentInput>) => createAgent(s, input),
+    'agentThreads.editAgent': (target: Target) => editAgent(s, target),
+    'agentThreads.duplicateAgent': (target: Target) => duplicateAgent(s, target),
+    'agentThreads.deleteAgent': (target: Target, confirmed?: boolean) => deleteAgent(s, target, confirmed),
+    'agentThreads.newThread': (target: Target) => newThread(s, target),
+    'agentThreads.openThread': async (target: Target) => {
+      const thread = await pickThread(s, target, 'Open which thread?');
+      if (thread) await s.panels.open(thread.id);
+    },
+    'agentThreads.openThreadInChat': async (target: Target) => {
+      const thread = await pickThread(s, target, 'Show which thread in the chat?');
+      if (thread) await s.chat.show(thread.id);
+    },
+    'agentThreads.renameThread': (target: Target, title?: string) => renameThread(s, target, title),
+    'agentThreads.deleteThread': (target: Target, confirmed?: boolean) => deleteThread(s, target, confirmed),
+    'agentThreads.exportThread': (target: Target, destination?: vscode.Uri) => exportThread(s, target, destination),
+    'agentThreads.importThread': (source?: vscode.Uri) => importThread(s, source),
+    'agentThreads.cancelRun': (target: Target) => cancelRun(s, target),
+  };
+  return Object.entries(commands).map(([id, run]) =>
+    vscode.commands.registerCommand(id, async (...args: never[]) => {
+      try {
+        return await run(...args);
+      } catch (error) {
+        s.log.error(`${id} failed: ${errorMessage(error)}`);
+        const shown = userFacingError(error);
+        // Not awaited: the command settles now; the message stays until the user dismisses it.
+        void vscode.window.showErrorMessage(shown.text, ...(shown.command ? [shown.command.title] : [])).then((action) => {
+          if (action && shown.command) void vscode.commands.executeCommand(shown.command.id);
+        });
+        return undefined;
+      }
+    }),
+  );
 }

@@ -14,7 +14,7 @@ export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions 
  * The HTML shell of a webview: a strict CSP with a fresh nonce per load, no inline script, the bundle and the
  * codicon stylesheet (vscode-elements finds it by its id) loaded from dist.
  */
-export function renderWebviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, kind: WebviewKind, title: string): string {
+export function renderWebviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, kind: WebviewKind, title: string, data: { threadId?: string } = {}): string {
   const nonce = crypto.randomBytes(16).toString('base64');
   const asset = (...segments: string[]) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, ...segments)).toString();
   const csp = [
@@ -34,9 +34,9 @@ export function renderWebviewHtml(webview: vscode.Webview, extensionUri: vscode.
   <link rel="stylesheet" href="${asset('media', 'webview.css')}" nonce="${nonce}">
   <title>${escapeHtml(title)}</title>
 </head>
-<body data-agent-threads-view="${kind}">
+<body data-agent-threads-view="${kind}"${data.threadId ? ` data-thread-id="${escapeHtml(data.threadId)}"` : ''}>
   <main id="app"></main>
-  <script nonce="${nonce}" src="${asset('dist', 'webview', `${kind}.js`)}"></script>
+  <script nonce="${nonce}" src="${asset('dist', 'webview', 'app.js')}"></script>
 </body>
 </html>`;
 }

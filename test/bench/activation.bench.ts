@@ -11,8 +11,8 @@ export const activationBench: Bench = {
   async run(report) {
     const bundle = fs.statSync(path.join(REPO_ROOT, 'dist', 'extension.js')).size;
     report.add({ metric: 'extension bundle (dist/extension.js)', value: bundle / 1024, unit: 'KiB' });
-    const webview = fs.statSync(path.join(REPO_ROOT, 'dist', 'webview', 'chat.js')).size;
-    report.add({ metric: 'chat webview bundle (dist/webview/chat.js)', value: webview / 1024, unit: 'KiB' });
+    const webview = fs.statSync(path.join(REPO_ROOT, 'dist', 'webview', 'app.js')).size;
+    report.add({ metric: 'webview bundle (dist/webview/app.js)', value: webview / 1024, unit: 'KiB' });
 
     const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'agent-threads-bench-')), 'activation.json');
     const code = await runSuiteInRealVSCode({

@@ -32,7 +32,7 @@ export const ui = {
   evaluate: <T>(target: DriverTarget, fn: () => T) => send({ op: 'evaluate', target, expression: expressionOf(fn) }) as Promise<T>,
   /** Waits until `fn` returns something truthy in the target's document, and returns it. */
   waitFor: <T>(target: DriverTarget, fn: () => T, timeoutMs?: number) =>
-    send({ op: 'evaluate', target, expression: expressionOf(fn), waitForTruthy: true, timeoutMs }) as Promise<T>,
+    send({ op: 'evaluate', target, expression: expressionOf(fn), waitForTruthy: true, timeoutMs }) as Promise<NonNullable<T>>,
   click: (target: DriverTarget, selector: string) => send({ op: 'click', target, selector }),
   fill: (target: DriverTarget, selector: string, text: string) => send({ op: 'fill', target, selector, text }),
   press: (key: string) => send({ op: 'press', key }),

@@ -76,6 +76,8 @@ export class BrowserDriver {
         const frame = await this.findFrame(page, request.target, deadline);
         const locator = frame.locator(request.selector).first();
         await locator.click({ timeout: Math.max(1, deadline - Date.now()) });
+        // Replace what is there, as a person selecting all and typing would.
+        await page.keyboard.press('Control+A');
         await page.keyboard.insertText(request.text);
         return undefined;
       }

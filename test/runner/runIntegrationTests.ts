@@ -9,6 +9,8 @@ import * as path from 'node:path';
 import { format } from 'node:util';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { DRIVER_URL_ENV } from '../integration/driverProtocol';
+import { FAKE_MODEL_URL_ENV } from '../integration/fakeModel';
+import { startFakeModelServer, type FakeModelServer } from '../fixtures/fakeModelServer';
 import { BrowserDriver } from './browserDriver';
 import { REPO_ROOT, startCodeServer, type CodeServer } from './codeServer';
 import { CHROMIUM_PATH, ensureRealVSCode } from './installCodeServer';
@@ -53,12 +55,15 @@ export async function runSuiteInRealVSCode(options: SuiteOptions): Promise<numbe
 
   let server: CodeServer | undefined;
   let browser: Browser | undefined;
+  let model: FakeModelServer | undefined;
   let suiteTimer: NodeJS.Timeout | undefined;
   try {
+    // The model every test talks to: our fake OpenAI-compatible server on loopback, never the internet.
+    model = await startFakeModelServer();
     server = await startCodeServer({
       profileDir,
       workspaceFolder: workspace,
-      env: { [DRIVER_URL_ENV]: driverUrl, AGENT_THREADS_TEST_RESULTS: RESULTS_DIR, ...options.env },
+      env: { [DRIVER_URL_ENV]: driverUrl, [FAKE_MODEL_URL_ENV]: model.url, AGENT_THREADS_TEST_RESULTS: RESULTS_DIR, ...options.env },
     });
     browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, env: server.isolatedEnv });
     page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
@@ -80,6 +85,7 @@ export async function runSuiteInRealVSCode(options: SuiteOptions): Promise<numbe
     clearTimeout(suiteTimer);
     await browser?.close().catch(() => undefined);
     await server?.stop();
+    await model?.close();
     await driver.close();
     fs.rmSync(profileDir, { recursive: true, force: true });
   }

@@ -19,12 +19,18 @@ export function onHostMessage(listener: (message: HostToWebview) => void): void 
   window.addEventListener('message', (event: MessageEvent<HostToWebview>) => listener(event.data));
 }
 
-/** UI-only state that survives the webview being hidden or reloaded. */
+/** UI-only state that survives the webview being hidden or reloaded (and lets a panel be restored). */
+export interface UiState {
+  draft?: string;
+  threadId?: string;
+}
+
 export const uiState = {
-  get<T>(): T | undefined {
-    return api.getState<T>();
+  get(): UiState {
+    return api.getState<UiState>() ?? {};
   },
-  set<T>(state: T): void {
-    api.setState(state);
+  /** Merges into the saved state, so separate parts of the UI keep separate fields. */
+  patch(update: Partial<UiState>): void {
+    api.setState<UiState>({ ...uiState.get(), ...update });
   },
 };

@@ -154,6 +154,8 @@ export class OpenAIChatClient implements ModelClient {
           deployment: profile.deployment || undefined,
         });
       }
+      case 'vscode-lm':
+        throw new ModelError('bad_request', `Model profile '${profile.id}' is served by VS Code's Language Model API, not over HTTP.`, false);
     }
   }
 

@@ -66,7 +66,8 @@ export interface ModelClient {
   streamChat(request: ChatRequest, signal: AbortSignal): AsyncIterable<ChatStreamEvent>;
 }
 
-export type ModelProvider = 'openai' | 'azure-openai' | 'openai-compatible';
+/** 'vscode-lm' profiles are served by VS Code's Language Model API (an adapter in src/vscode), not by OpenAIChatClient. */
+export type ModelProvider = 'openai' | 'azure-openai' | 'openai-compatible' | 'vscode-lm';
 
 export interface ModelProfile {
   id: string;

@@ -1,0 +1,42 @@
+import * as vscode from 'vscode';
+import type { Run } from '../core/domain';
+import type { ThreadStore } from '../core/store/threadStore';
+import type { RunService } from './runService';
+
+const ACTIVE = new Set<Run['status']>(['queued', 'in_progress', 'requires_action', 'cancelling']);
+
+/** A status bar item while runs are active: how many, and whether one waits for approval. Driven by run events. */
+export class RunStatusBar implements vscode.Disposable {
+  private readonly item = vscode.window.createStatusBarItem('agentThreads.runs', vscode.StatusBarAlignment.Left, 50);
+  private readonly active = new Map<string, Run>();
+  private readonly subscription: { dispose(): void };
+
+  constructor(runs: RunService, private readonly threads: ThreadStore) {
+    this.item.name = 'Agent Threads runs';
+    this.subscription = runs.onEvent((event) => {
+      if (!event.event.startsWith('thread.run.') || event.event.startsWith('thread.run.step.')) return;
+      const run = event.data as Run;
+      if (ACTIVE.has(run.status)) this.active.set(run.id, run);
+      else this.active.delete(run.id);
+      void this.render();
+    });
+  }
+
+  private async render(): Promise<void> {
+    const runs = [...this.active.values()];
+    if (runs.length === 0) return this.item.hide();
+    const waiting = runs.find((run) => run.status === 'requires_action');
+    const focus = waiting ?? runs[0];
+    const title = (await this.threads.get(focus.thread_id).catch(() => undefined))?.title ?? 'thread';
+    this.item.text = waiting ? `$(warning) Agent needs approval` : `$(loading~spin) ${runs.length === 1 ? 'Agent running' : `${runs.length} agents running`}`;
+    this.item.tooltip = `${title}: ${focus.status.replace('_', ' ')}`;
+    this.item.command = { command: 'agentThreads.openThread', title: 'Open Thread', arguments: [focus.thread_id] };
+    this.item.backgroundColor = waiting ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
+    this.item.show();
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+    this.item.dispose();
+  }
+}

@@ -1,0 +1,246 @@
+import * as vscode from 'vscode';
+import type { Message, Run, RunEvent, RunStep } from '../core/domain';
+import type { AgentStore } from '../core/store/agentStore';
+import type { ThreadStore } from '../core/store/threadStore';
+import type { HostToWebview, WebviewKind, WebviewToHost } from '../protocol/messages';
+import { isWebviewToHost } from '../protocol/messages';
+import { errorMessage, userFacingError } from './errors';
+import { userMessageContent } from './messageInput';
+import type { RunService } from './runService';
+import { toAgentOption, toMessageView, toRunView, toThreadView } from './viewModels';
+import { handleWorkspaceIntent } from './workspaceIntents';
+
+const PAGE_SIZE = 50;
+
+export interface SessionServices {
+  agents: AgentStore;
+  threads: ThreadStore;
+  runs: RunService;
+  log: vscode.LogOutputChannel;
+  /** Shown in the webview when storage fell back to global storage (no folder open). */
+  storageNotice: string | null;
+}
+
+/**
+ * Connects one webview to one thread: answers its intents, pages messages to it, and forwards store and run events
+ * for that thread. The sidebar chat and every thread panel each own one session.
+ */
+export class ThreadSession implements vscode.Disposable {
+  private readonly subscriptions: { dispose(): void }[] = [];
+  private readonly steps = new Map<string, RunStep>();
+  private readonly streamingMessages = new Set<string>();
+  private run: Run | null = null;
+  private selectedAgentId: string | null = null;
+
+  constructor(
+    private readonly webview: vscode.Webview,
+    private readonly services: SessionServices,
+    private readonly extensionVersion: string,
+    readonly kind: WebviewKind,
+    private threadId: string | null,
+    private readonly onThreadChanged: (threadId: string | null) => void = () => undefined,
+  ) {
+    const { threads, agents, runs } = services;
+    this.subscriptions.push(
+      webview.onDidReceiveMessage((message: unknown) => {
+        if (isWebviewToHost(message)) void this.handle(message);
+        else services.log.warn('A webview sent a message the host does not understand; ignored.');
+      }),
+      threads.onDidAppendMessage(({ threadId, messages }) => {
+        if (threadId !== this.threadId) return;
+        for (const message of messages) this.post({ type: 'messageAdded', message: toMessageView(message) });
+      }),
+      threads.onDidUpdateMessage(({ threadId, message }) => {
+        if (threadId === this.threadId) this.post({ type: 'messageUpdated', message: toMessageView(message) });
+      }),
+      threads.onDidChangeThreads(({ threadId, type }) => {
+        if (threadId !== this.threadId) return;
+        if (type === 'deleted') void this.showThread(null);
+        else void this.sendInit();
+      }),
+      agents.onDidChangeAgents(() => void this.sendInit()),
+      runs.onEvent((event) => this.onRunEvent(event)),
+    );
+  }
+
+  get currentThreadId(): string | null {
+    return this.threadId;
+  }
+
+  /** Switches the webview to another thread (or to none, for a new conversation). */
+  async showThread(threadId: string | null): Promise<void> {
+    this.threadId = threadId;
+    this.steps.clear();
+    this.run = threadId ? (this.services.runs.activeRun(threadId) ?? (await this.latestRun(threadId))) : null;
+    this.onThreadChanged(threadId);
+    await this.sendInit();
+    await this.sendNewestPage();
+  }
+
+  private async latestRun(threadId: string): Promise<Run | null> {
+    try {
+      const runs = await this.services.threads.listRuns(threadId);
+      const latest = runs.reduce<Run | null>((newest, run) => (!newest || run.created_at >= newest.created_at ? run : newest), null);
+      if (latest) for (const step of await this.services.threads.listRunSteps(threadId, latest.id)) this.steps.set(step.id, step);
+      return latest;
+    } catch (error) {
+      this.services.log.warn(`Could not read the runs of ${threadId}: ${errorMessage(error)}`);
+      return null;
+    }
+  }
+
+  private async handle(message: WebviewToHost): Promise<void> {
+    try {
+      switch (message.type) {
+        case 'ready':
+          return await this.showThread(this.threadId);
+        case 'ping':
+          return this.post({ type: 'pong', id: message.id, extensionVersion: this.extensionVersion });
+        case 'send':
+          return await this.send(message.text, message.attachments);
+        case 'cancelRun':
+          if (this.threadId && this.run) await this.services.runs.cancelRun(this.threadId, this.run.id);
+          return;
+        case 'retryRun':
+          return await this.startRun();
+        case 'loadOlder':
+          return await this.sendPage('older', message.beforeId);
+        case 'loadNewer':
+          return await this.sendPage('newer', message.afterId);
+        case 'decideToolCall':
+          if (!this.threadId) return;
+          await this.services.runs.submitToolApprovals(this.threadId, message.runId, [
+            { tool_call_id: message.toolCallId, approve: message.approve, alwaysForThread: message.alwaysForThread },
+          ]);
+          return;
+        case 'selectAgent':
+          this.selectedAgentId = message.agentId;
+          if (this.threadId) await this.services.threads.update(this.threadId, { agent_id: message.agentId });
+          return;
+        case 'newThread':
+          return await this.showThread(null);
+        default:
+          return await handleWorkspaceIntent(message, (reply) => this.post(reply));
+      }
+    } catch (error) {
+      const shown = userFacingError(error);
+      this.services.log.error(`${message.type} failed: ${errorMessage(error)}`);
+      this.post({ type: 'notice', level: 'error', text: shown.text, command: shown.command });
+    }
+  }
+
+  private async send(text: string, attachments: string[]): Promise<void> {
+    const agentId = await this.agentForSending();
+    if (!agentId) {
+      this.post({ type: 'notice', level: 'error', text: 'Create an agent first: it decides which model answers.', command: { title: 'Create Agent', id: 'agentThreads.createAgent' } });
+      return;
+    }
+    if (!this.threadId) {
+      const thread = await this.services.threads.create({ agent_id: agentId });
+      await this.showThread(thread.id);
+    }
+    await this.services.threads.appendMessage(this.threadId!, { role: 'user', content: userMessageContent(text, attachments) });
+    await this.startRun(agentId);
+  }
+
+  private async startRun(agentId?: string): Promise<void> {
+    if (!this.threadId) return;
+    const agent = agentId ?? (await this.agentForSending());
+    if (!agent) return;
+    this.run = await this.services.runs.createRun(this.threadId, agent);
+    this.steps.clear();
+    this.postRun();
+  }
+
+  /** The agent chosen in the composer, else the thread's own, else the first one. */
+  private async agentForSending(): Promise<string | null> {
+    if (this.selectedAgentId) return this.selectedAgentId;
+    if (this.threadId) {
+      const thread = await this.services.threads.get(this.threadId);
+      if (thread.agent_id) return thread.agent_id;
+    }
+    const agents = await this.services.agents.list();
+    return agents[0]?.id ?? null;
+  }
+
+  private onRunEvent(event: RunEvent): void {
+    if (!this.threadId) return;
+    if (event.event === 'thread.message.delta') {
+      if (!this.streamingMessages.has(event.data.id)) return;
+      const text = (event.data.delta.content ?? []).map((part) => (part.type === 'text' && part.text ? part.text.value : '')).join('');
+      if (text) this.post({ type: 'messageDelta', messageId: event.data.id, text });
+      return;
+    }
+    if (event.event === 'thread.run.step.delta') return;
+    if (event.data.thread_id !== this.threadId) return;
+    if (event.event.startsWith('thread.message.')) {
+      const message = event.data as Message;
+      if (message.status === 'in_progress') this.streamingMessages.add(message.id);
+      else this.streamingMessages.delete(message.id);
+    } else if (event.event.startsWith('thread.run.step.')) {
+      const step = event.data as RunStep;
+      this.steps.set(step.id, step);
+      this.postRun();
+    } else {
+      const run = event.data as Run;
+      if (this.run?.id !== run.id) this.steps.clear();
+      this.run = run;
+      this.postRun();
+    }
+  }
+
+  private postRun(): void {
+    if (!this.run) return;
+    const steps = [...this.steps.values()].filter((step) => step.run_id === this.run!.id);
+    this.post({ type: 'run', run: toRunView(this.run, steps) });
+  }
+
+  private async sendInit(): Promise<void> {
+    const { threads, agents } = this.services;
+    const thread = this.threadId ? await threads.get(this.threadId).catch(() => null) : null;
+    const agentList = await agents.list();
+    if (thread?.agent_id && !this.selectedAgentId) this.selectedAgentId = thread.agent_id;
+    const selected = this.selectedAgentId && agentList.some((a) => a.id === this.selectedAgentId) ? this.selectedAgentId : (agentList[0]?.id ?? null);
+    this.post({
+      type: 'init',
+      thread: thread ? toThreadView(thread) : null,
+      agents: agentList.map(toAgentOption),
+      selectedAgentId: selected,
+      run: this.run ? toRunView(this.run, [...this.steps.values()]) : null,
+      notice: this.services.storageNotice,
+    });
+  }
+
+  private async sendNewestPage(): Promise<void> {
+    if (!this.threadId) {
+      this.post({ type: 'page', messages: [], hasOlder: false, hasNewer: false, position: 'newest' });
+      return;
+    }
+    const page = await this.services.threads.listMessages(this.threadId, { limit: PAGE_SIZE, order: 'desc' });
+    this.post({ type: 'page', messages: page.data.reverse().map(toMessageView), hasOlder: page.has_more, hasNewer: false, position: 'newest' });
+  }
+
+  private async sendPage(position: 'older' | 'newer', cursor: string): Promise<void> {
+    if (!this.threadId) return;
+    const page =
+      position === 'older'
+        ? await this.services.threads.listMessages(this.threadId, { limit: PAGE_SIZE, order: 'desc', after: cursor })
+        : await this.services.threads.listMessages(this.threadId, { limit: PAGE_SIZE, order: 'asc', after: cursor });
+    const messages = position === 'older' ? page.data.reverse() : page.data;
+    this.post({
+      type: 'page',
+      messages: messages.map(toMessageView),
+      hasOlder: position === 'older' ? page.has_more : true,
+      hasNewer: position === 'newer' ? page.has_more : true,
+      position,
+    });
+  }
+
+  private post(message: HostToWebview): void {
+    void this.webview.postMessage(message);
+  }
+
+  dispose(): void {
+    for (const subscription of this.subscriptions) subscription.dispose();
+  }
+}

@@ -1,0 +1,66 @@
+import type { Message, Run, RunStep, Thread, Agent } from '../core/domain';
+import { messageText } from '../core/domain';
+import type { AgentOption, MessageView, RunView, ThreadView, ToolCallView } from '../protocol/messages';
+
+/** The domain message as the webview renders it. */
+export function toMessageView(message: Message): MessageView {
+  const images: MessageView['images'] = [];
+  const files: string[] = [];
+  for (const part of message.content) {
+    if (part.type === 'image_url' && part.image_url.url.startsWith('data:image/')) images.push({ src: part.image_url.url, alt: 'Attached image' });
+    else if (part.type === 'image_file') files.push(part.image_file.path);
+    else if (part.type === 'file_ref') files.push(part.path);
+  }
+  for (const attachment of message.attachments ?? []) if (!files.includes(attachment.path)) files.push(attachment.path);
+  return {
+    id: message.id,
+    role: message.role,
+    text: messageText(message),
+    images,
+    files,
+    toolCalls: (message.tool_calls ?? []).map((call) => ({
+      id: call.id,
+      name: call.function.name,
+      arguments: call.function.arguments,
+      output: call.function.output,
+      status: call.function.output === null ? 'in_progress' : 'completed',
+    })),
+    status: message.status,
+    createdAt: message.created_at,
+    runId: message.run_id,
+  };
+}
+
+/** The run with its steps as the webview renders it. */
+export function toRunView(run: Run, steps: RunStep[]): RunView {
+  return {
+    id: run.id,
+    status: run.status,
+    model: `${run.model.profile} / ${run.model.name}`,
+    usage: run.usage,
+    lastError: run.last_error ? { code: run.last_error.code, message: run.last_error.message } : null,
+    pendingApprovals:
+      run.status === 'requires_action' && run.required_action
+        ? run.required_action.submit_tool_outputs.tool_calls.map((call) => ({ id: call.id, name: call.function.name, arguments: call.function.arguments }))
+        : [],
+    steps: steps.map((step) => ({
+      id: step.id,
+      type: step.type,
+      status: step.status,
+      toolCalls:
+        step.type === 'tool_calls'
+          ? step.step_details.tool_calls.map(
+              (call): ToolCallView => ({ id: call.id, name: call.function.name, arguments: call.function.arguments, output: call.function.output, status: call.status }),
+            )
+          : [],
+    })),
+  };
+}
+
+export function toThreadView(thread: Thread): ThreadView {
+  return { id: thread.id, title: thread.title, messageCount: thread.message_count, agentId: thread.agent_id };
+}
+
+export function toAgentOption(agent: Agent): AgentOption {
+  return { id: agent.id, name: agent.name, model: agent.model.name };
+}

@@ -1,0 +1,63 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { HostToWebview, WebviewToHost } from '../protocol/messages';
+
+/** Commands a webview may trigger through a link: only ones that configure the extension, never arbitrary ones. */
+const LINKABLE_COMMANDS = new Set(['agentThreads.configureModel', 'agentThreads.setApiKey', 'agentThreads.createAgent', 'agentThreads.showLog']);
+
+type WorkspaceIntent = Extract<WebviewToHost, { type: 'pickAttachments' | 'openFile' | 'openLink' | 'copyText' | 'insertCode' }>;
+
+/** Intents that touch the workspace or the editor rather than the thread; shared by every webview. */
+export async function handleWorkspaceIntent(intent: WorkspaceIntent, reply: (message: HostToWebview) => void): Promise<void> {
+  switch (intent.type) {
+    case 'pickAttachments': {
+      const picked = await vscode.window.showOpenDialog({ canSelectMany: true, openLabel: 'Attach', defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri });
+      const paths = (picked ?? []).map((uri) => vscode.workspace.asRelativePath(uri, false));
+      if (paths.length > 0) reply({ type: 'attachmentsPicked', paths });
+      return;
+    }
+    case 'openFile': {
+      const uri = resolveWorkspaceFile(intent.path);
+      if (!uri) {
+        reply({ type: 'notice', level: 'error', text: `"${intent.path}" is not a file inside this workspace, so it was not opened.` });
+        return;
+      }
+      await vscode.window.showTextDocument(uri, { preview: true });
+      return;
+    }
+    case 'openLink': {
+      const href = intent.href.trim();
+      if (href.startsWith('command:')) {
+        const command = href.slice('command:'.length);
+        if (LINKABLE_COMMANDS.has(command)) await vscode.commands.executeCommand(command);
+        return;
+      }
+      if (/^(https?|mailto):/i.test(href)) await vscode.env.openExternal(vscode.Uri.parse(href, true));
+      return;
+    }
+    case 'copyText':
+      await vscode.env.clipboard.writeText(intent.text);
+      return;
+    case 'insertCode': {
+      const editor = vscode.window.activeTextEditor ?? vscode.window.visibleTextEditors[0];
+      if (!editor) {
+        reply({ type: 'notice', level: 'info', text: 'Open an editor first: the code is inserted at its cursor.' });
+        return;
+      }
+      await editor.edit((edit) => edit.replace(editor.selection, intent.code));
+      return;
+    }
+  }
+}
+
+/** A path from a message, resolved inside a workspace folder; undefined for anything that escapes them. */
+export function resolveWorkspaceFile(candidate: string): vscode.Uri | undefined {
+  if (candidate.includes('\0')) return undefined;
+  for (const folder of vscode.workspace.workspaceFolders ?? []) {
+    const root = folder.uri.fsPath;
+    const resolved = path.resolve(root, candidate);
+    const relative = path.relative(root, resolved);
+    if (relative && !relative.startsWith('..') && !path.isAbsolute(relative)) return vscode.Uri.file(resolved);
+  }
+  return undefined;
+}

@@ -1,0 +1,98 @@
+import type { AgentOption } from '../../src/protocol/messages';
+import { postToHost, uiState } from '../shared/host';
+import { component, el } from './dom';
+
+type ValueElement = HTMLElement & { value: string; disabled: boolean };
+
+/**
+ * The message composer: multi-line input (Enter sends, Shift+Enter is a new line), attachments, agent choice,
+ * and Send turning into Cancel while a run is active (Escape cancels too).
+ */
+export class Composer {
+  readonly root = el('footer', 'composer');
+  private readonly input = component('vscode-textarea', { id: 'input', rows: '3', resize: 'vertical', placeholder: 'Message the agent… (Enter to send, Shift+Enter for a new line)' }) as ValueElement;
+  private readonly send = component('vscode-button', { id: 'send', icon: 'send' }, 'Send');
+  private readonly cancel = component('vscode-button', { id: 'cancel', icon: 'debug-stop', secondary: '' }, 'Cancel');
+  private readonly attach = component('vscode-button', { id: 'attach', icon: 'attach', secondary: '', title: 'Attach workspace files or images' }, 'Attach');
+  private readonly agentSelect = component('vscode-single-select', { id: 'agent', 'aria-label': 'Agent' }) as ValueElement;
+  private readonly attachmentList = el('div', 'attachments');
+  private attachments: string[] = [];
+  private runActive = false;
+
+  constructor() {
+    this.input.value = uiState.get().draft ?? '';
+    this.cancel.hidden = true;
+    const actions = el('div', 'composer-actions');
+    actions.append(this.agentSelect, el('span', 'spacer'), this.attach, this.cancel, this.send);
+    this.root.append(this.attachmentList, this.input, actions);
+
+    this.input.addEventListener('keydown', (event: KeyboardEvent) => {
+      if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+        event.preventDefault();
+        this.submit();
+      }
+    });
+    this.input.addEventListener('input', () => uiState.patch({ draft: this.input.value }));
+    this.send.addEventListener('click', () => this.submit());
+    this.cancel.addEventListener('click', () => postToHost({ type: 'cancelRun' }));
+    this.attach.addEventListener('click', () => postToHost({ type: 'pickAttachments' }));
+    this.agentSelect.addEventListener('change', () => postToHost({ type: 'selectAgent', agentId: this.agentSelect.value }));
+    document.addEventListener('keydown', (event) => {
+      if (event.key === 'Escape' && this.runActive) postToHost({ type: 'cancelRun' });
+    });
+  }
+
+  setAgents(agents: AgentOption[], selectedId: string | null): void {
+    this.agentSelect.replaceChildren(
+      ...agents.map((agent) => {
+        const option = component('vscode-option', { value: agent.id, description: agent.model }, agent.name);
+        if (agent.id === selectedId) option.setAttribute('selected', '');
+        return option;
+      }),
+    );
+    if (selectedId) this.agentSelect.value = selectedId;
+    this.setEnabled(agents.length > 0);
+  }
+
+  setRunActive(active: boolean): void {
+    this.runActive = active;
+    this.cancel.hidden = !active;
+    this.send.hidden = active;
+  }
+
+  addAttachments(paths: string[]): void {
+    this.attachments = [...new Set([...this.attachments, ...paths])];
+    this.renderAttachments();
+  }
+
+  private setEnabled(enabled: boolean): void {
+    this.input.disabled = !enabled;
+    (this.send as ValueElement).disabled = !enabled;
+  }
+
+  private submit(): void {
+    const text = this.input.value.trim();
+    if (!text || this.runActive) return;
+    postToHost({ type: 'send', text, attachments: this.attachments });
+    this.input.value = '';
+    this.attachments = [];
+    this.renderAttachments();
+    uiState.patch({ draft: '' });
+  }
+
+  private renderAttachments(): void {
+    this.attachmentList.replaceChildren(
+      ...this.attachments.map((path) => {
+        const chip = el('span', 'attachment', path);
+        const remove = el('button', 'attachment-remove codicon codicon-close');
+        remove.title = `Remove ${path}`;
+        remove.addEventListener('click', () => {
+          this.attachments = this.attachments.filter((p) => p !== path);
+          this.renderAttachments();
+        });
+        chip.append(remove);
+        return chip;
+      }),
+    );
+  }
+}

@@ -1,0 +1,126 @@
+import '../shared/litNonce';
+import '@vscode-elements/elements/dist/vscode-badge/index.js';
+import '@vscode-elements/elements/dist/vscode-button/index.js';
+import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
+import '@vscode-elements/elements/dist/vscode-collapsible/index.js';
+import '@vscode-elements/elements/dist/vscode-option/index.js';
+import '@vscode-elements/elements/dist/vscode-progress-ring/index.js';
+import '@vscode-elements/elements/dist/vscode-single-select/index.js';
+import '@vscode-elements/elements/dist/vscode-textarea/index.js';
+import type { HostToWebview } from '../../src/protocol/messages';
+import { onHostMessage, postToHost, uiState } from '../shared/host';
+import { Composer } from './composer';
+import { DeltaBatcher } from './deltaBatcher';
+import { component, el } from './dom';
+import { MessageList } from './messageList';
+import { RunPanel } from './runPanel';
+
+// One app renders a thread both in the sidebar chat and in editor panels; the body says which.
+const view = document.body.dataset.agentThreadsView === 'chat' ? 'chat' : 'thread';
+const app = document.getElementById('app')!;
+// A panel's saved state names its thread, so VS Code can restore the panel after a reload.
+if (document.body.dataset.threadId) uiState.patch({ threadId: document.body.dataset.threadId });
+
+const title = el('span', 'thread-title', view === 'chat' ? 'Chat' : 'Thread');
+const connection = component('vscode-badge', { id: 'connection', variant: 'counter' }, 'connecting…');
+const runBadge = component('vscode-badge', { id: 'run-status' });
+const progress = component('vscode-progress-ring', { id: 'run-progress', 'aria-label': 'Run in progress' });
+const newThread = component('vscode-button', { id: 'new-thread', icon: 'add', secondary: '', title: 'New thread' }, 'New');
+newThread.addEventListener('click', () => postToHost({ type: 'newThread' }));
+const header = el('header', 'thread-header');
+header.append(title, el('span', 'spacer'), progress, runBadge, connection, newThread);
+
+const notice = el('div', 'notice');
+notice.hidden = true;
+const runDetails = el('section', 'run-details');
+const scroller = el('section', 'messages');
+scroller.id = 'messages';
+scroller.setAttribute('aria-live', 'polite');
+const empty = el('p', 'empty', 'Create an agent to start a conversation.');
+const composer = new Composer();
+app.append(header, notice, runDetails, empty, scroller, composer.root);
+
+const list = new MessageList(scroller, empty);
+const runPanel = new RunPanel(runBadge, progress, runDetails, (active) => composer.setRunActive(active));
+const batcher = new DeltaBatcher((messageId, text) => list.appendText(messageId, text));
+runPanel.show(null);
+
+function showNotice(level: 'info' | 'error', text: string, command?: { title: string; id: string }): void {
+  notice.hidden = false;
+  notice.className = `notice ${level}`;
+  notice.replaceChildren(el('span', 'notice-text', text));
+  if (command) {
+    const button = component('vscode-button', { class: 'notice-action', secondary: '' }, command.title);
+    button.addEventListener('click', () => postToHost({ type: 'openLink', href: `command:${command.id}` }));
+    notice.append(button);
+  }
+}
+
+let nextPingId = 1;
+function handle(message: HostToWebview): void {
+  switch (message.type) {
+    case 'pong':
+      connection.textContent = 'connected';
+      connection.dataset.state = 'connected';
+      connection.title = `Agent Threads ${message.extensionVersion}`;
+      break;
+    case 'init':
+      title.textContent = message.thread?.title || (view === 'chat' ? 'Chat' : 'New thread');
+      document.title = message.thread?.title || 'Agent Threads';
+      empty.textContent = message.agents.length === 0 ? 'Create an agent to start a conversation.' : 'Send a message to start the conversation.';
+      composer.setAgents(message.agents, message.selectedAgentId);
+      runPanel.show(message.run);
+      if (message.notice) showNotice('info', message.notice);
+      else notice.hidden = true;
+      break;
+    case 'page':
+      batcher.drain();
+      list.showPage(message.messages, message.hasOlder, message.hasNewer, message.position);
+      break;
+    case 'messageAdded':
+      list.add(message.message);
+      break;
+    case 'messageUpdated':
+      batcher.drain();
+      list.update(message.message);
+      break;
+    case 'messageDelta':
+      batcher.add(message.messageId, message.text);
+      break;
+    case 'run':
+      runPanel.show(message.run);
+      break;
+    case 'attachmentsPicked':
+      composer.addAttachments(message.paths);
+      break;
+    case 'notice':
+      showNotice(message.level, message.text, message.command);
+      break;
+  }
+}
+onHostMessage(handle);
+
+// Links, file references and code-block buttons are intents for the host; the webview opens nothing itself.
+document.addEventListener('click', (event) => {
+  const target = event.target as HTMLElement;
+  const action = target.closest<HTMLElement>('[data-action]');
+  if (action) {
+    const code = action.closest('.code-block')?.querySelector('code')?.textContent ?? '';
+    postToHost(action.dataset.action === 'insert' ? { type: 'insertCode', code } : { type: 'copyText', text: code });
+    return;
+  }
+  const file = target.closest<HTMLElement>('[data-file]');
+  if (file) {
+    event.preventDefault();
+    postToHost({ type: 'openFile', path: file.dataset.file! });
+    return;
+  }
+  const link = target.closest<HTMLAnchorElement>('a[href]');
+  if (link) {
+    event.preventDefault();
+    postToHost({ type: 'openLink', href: link.getAttribute('href')! });
+  }
+});
+
+postToHost({ type: 'ready' });
+postToHost({ type: 'ping', id: nextPingId++ });

@@ -1,0 +1,123 @@
+import type { MessageView } from '../../src/protocol/messages';
+import { postToHost } from '../shared/host';
+import { createMessageElement, updateMessageElement } from './messageRenderer';
+
+/** At most this many messages are in the DOM, whatever the thread's length; the rest are paged in on scroll. */
+export const MAX_MESSAGES_IN_DOM = 150;
+const EDGE_PX = 300;
+
+/**
+ * A sliding window over a thread: the host sends pages, the list keeps a bounded run of consecutive messages in
+ * the DOM, asks for older ones when the top comes near and newer ones when the bottom does, and keeps the
+ * reader's place while it prepends.
+ */
+export class MessageList {
+  private messages: MessageView[] = [];
+  private readonly elements = new Map<string, HTMLElement>();
+  private hasOlder = false;
+  private hasNewer = false;
+  private loading = false;
+
+  constructor(private readonly scroller: HTMLElement, private readonly empty: HTMLElement) {
+    scroller.addEventListener('scroll', () => this.onScroll(), { passive: true });
+  }
+
+  showPage(messages: MessageView[], hasOlder: boolean, hasNewer: boolean, position: 'newest' | 'older' | 'newer'): void {
+    this.loading = false;
+    if (position === 'newest') {
+      this.clear();
+      this.messages = messages;
+      this.hasOlder = hasOlder;
+      this.hasNewer = false;
+      this.scroller.append(...messages.map((m) => this.elementFor(m)));
+      this.scrollToBottom();
+    } else if (position === 'older') {
+      const anchor = this.scroller.firstElementChild;
+      const anchorTop = anchor?.getBoundingClientRect().top ?? 0;
+      this.messages = [...messages, ...this.messages];
+      this.scroller.prepend(...messages.map((m) => this.elementFor(m)));
+      this.hasOlder = hasOlder;
+      this.trim('end');
+      // Keep what the reader was looking at in place while older messages appear above it.
+      if (anchor) this.scroller.scrollTop += anchor.getBoundingClientRect().top - anchorTop;
+    } else {
+      this.messages = [...this.messages, ...messages];
+      this.scroller.append(...messages.map((m) => this.elementFor(m)));
+      this.hasNewer = hasNewer;
+      this.trim('start');
+    }
+    this.updateEmpty();
+  }
+
+  /** A message just written to the thread; shown only when the window reaches the newest end. */
+  add(message: MessageView): void {
+    if (this.hasNewer || this.elements.has(message.id)) return;
+    const stick = this.isAtBottom();
+    this.messages.push(message);
+    this.scroller.append(this.elementFor(message));
+    this.trim('start');
+    this.updateEmpty();
+    if (stick) this.scrollToBottom();
+  }
+
+  update(message: MessageView): void {
+    const index = this.messages.findIndex((m) => m.id === message.id);
+    const element = this.elements.get(message.id);
+    if (index < 0 || !element) return this.add(message);
+    const stick = this.isAtBottom();
+    this.messages[index] = message;
+    updateMessageElement(element, message);
+    if (stick) this.scrollToBottom();
+  }
+
+  appendText(messageId: string, text: string): void {
+    const index = this.messages.findIndex((m) => m.id === messageId);
+    if (index < 0) return;
+    this.update({ ...this.messages[index], text: this.messages[index].text + text });
+  }
+
+  private elementFor(message: MessageView): HTMLElement {
+    const element = createMessageElement(message);
+    this.elements.set(message.id, element);
+    return element;
+  }
+
+  private trim(from: 'start' | 'end'): void {
+    while (this.messages.length > MAX_MESSAGES_IN_DOM) {
+      const removed = from === 'start' ? this.messages.shift()! : this.messages.pop()!;
+      this.elements.get(removed.id)?.remove();
+      this.elements.delete(removed.id);
+      if (from === 'start') this.hasOlder = true;
+      else this.hasNewer = true;
+    }
+  }
+
+  private onScroll(): void {
+    if (this.loading || this.messages.length === 0) return;
+    if (this.scroller.scrollTop < EDGE_PX && this.hasOlder) {
+      this.loading = true;
+      postToHost({ type: 'loadOlder', beforeId: this.messages[0].id });
+    } else if (this.hasNewer && this.scroller.scrollHeight - this.scroller.scrollTop - this.scroller.clientHeight < EDGE_PX) {
+      this.loading = true;
+      postToHost({ type: 'loadNewer', afterId: this.messages[this.messages.length - 1].id });
+    }
+  }
+
+  private isAtBottom(): boolean {
+    return this.scroller.scrollHeight - this.scroller.scrollTop - this.scroller.clientHeight < 40;
+  }
+
+  private scrollToBottom(): void {
+    this.scroller.scrollTop = this.scroller.scrollHeight;
+  }
+
+  private clear(): void {
+    for (const element of this.elements.values()) element.remove();
+    this.elements.clear();
+    this.messages = [];
+  }
+
+  private updateEmpty(): void {
+    this.empty.hidden = this.messages.length > 0;
+  }
+}

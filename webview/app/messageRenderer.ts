@@ -1,0 +1,64 @@
+import type { MessageView, ToolCallView } from '../../src/protocol/messages';
+import { renderMarkdown } from '../shared/markdown';
+import { component, el } from './dom';
+
+/** Builds the element of one message; `updateMessageElement` re-renders it in place when it changes. */
+export function createMessageElement(message: MessageView): HTMLElement {
+  const article = el('article', `message ${message.role}`);
+  article.dataset.messageId = message.id;
+  updateMessageElement(article, message);
+  return article;
+}
+
+export function updateMessageElement(article: HTMLElement, message: MessageView): void {
+  article.replaceChildren();
+  article.dataset.status = message.status;
+  const header = el('div', 'message-role', message.role === 'user' ? 'You' : 'Agent');
+  if (message.status === 'in_progress') header.append(component('vscode-progress-ring', { class: 'inline-progress', 'aria-label': 'Writing' }));
+  if (message.status === 'incomplete') header.append(el('span', 'message-incomplete', ' · incomplete'));
+  article.append(header);
+
+  const body = el('div', 'message-body markdown');
+  body.innerHTML = renderMarkdown(message.text);
+  article.append(body);
+
+  if (message.images.length > 0) {
+    const images = el('div', 'message-images');
+    for (const image of message.images) {
+      const img = el('img');
+      img.src = image.src;
+      img.alt = image.alt;
+      images.append(img);
+    }
+    article.append(images);
+  }
+  if (message.files.length > 0) {
+    const files = el('div', 'message-files');
+    for (const path of message.files) {
+      const link = el('a', 'file-link', path);
+      link.href = '#';
+      link.dataset.file = path;
+      files.append(link);
+    }
+    article.append(files);
+  }
+  for (const call of message.toolCalls) article.append(createToolCallElement(call));
+}
+
+/** A collapsible entry for one tool call: name and status in the title, arguments and output inside. */
+export function createToolCallElement(call: ToolCallView): HTMLElement {
+  const duration = call.durationMs === undefined ? '' : ` · ${(call.durationMs / 1000).toFixed(1)} s`;
+  const collapsible = component('vscode-collapsible', { class: 'tool-call', title: `${call.name} — ${call.status.replace('_', ' ')}${duration}` });
+  collapsible.dataset.toolCallId = call.id;
+  collapsible.append(el('div', 'tool-label', 'Arguments'), el('pre', 'tool-arguments', prettyJson(call.arguments)));
+  if (call.output !== null) collapsible.append(el('div', 'tool-label', 'Output'), el('pre', 'tool-output', call.output));
+  return collapsible;
+}
+
+function prettyJson(text: string): string {
+  try {
+    return JSON.stringify(JSON.parse(text), null, 2);
+  } catch {
+    return text;
+  }
+}

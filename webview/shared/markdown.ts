@@ -1,0 +1,44 @@
+import DOMPurify from 'dompurify';
+import MarkdownIt from 'markdown-it';
+
+/**
+ * Renders untrusted Markdown (model output, user text, tool output) to sanitized HTML: markdown-it with raw HTML
+ * off, then DOMPurify with a small allow-list. Links only to http(s) and mailto (the host opens them after its
+ * own check); images only as data: URLs (the CSP blocks remote images anyway). Code blocks get copy and
+ * insert-at-cursor buttons that the caller wires through `data-action`; the code is the block's textContent.
+ */
+const markdown = new MarkdownIt({ html: false, linkify: true, breaks: false });
+
+const SAFE_LINK = /^(https?:|mailto:)/i;
+const SAFE_IMAGE = /^data:image\/(png|jpe?g|gif|webp);base64,/i;
+
+markdown.validateLink = (url: string) => SAFE_LINK.test(url.trim()) || SAFE_IMAGE.test(url.trim());
+
+// Remote images would track the reader (and the CSP blocks them anyway): show their alt text instead.
+const defaultImage = markdown.renderer.rules.image!;
+markdown.renderer.rules.image = (tokens, index, options, env, self) => {
+  const src = tokens[index].attrGet('src') ?? '';
+  if (SAFE_IMAGE.test(src)) return defaultImage(tokens, index, options, env, self);
+  return `<span class="blocked-image" title="Remote images are not loaded">[image: ${markdown.utils.escapeHtml(tokens[index].content || 'remote')}]</span>`;
+};
+
+const defaultFence = markdown.renderer.rules.fence!;
+markdown.renderer.rules.fence = (tokens, index, options, env, self) => {
+  const language = tokens[index].info.trim().split(/\s+/)[0] ?? '';
+  const block = defaultFence(tokens, index, options, env, self);
+  return `<div class="code-block" data-language="${markdown.utils.escapeHtml(language)}">
+<div class="code-actions"><button type="button" class="code-action" data-action="copy" title="Copy"><span class="codicon codicon-copy"></span></button><button type="button" class="code-action" data-action="insert" title="Insert at cursor"><span class="codicon codicon-insert"></span></button></div>
+${block}</div>`;
+};
+
+const purifyConfig = {
+  ALLOWED_TAGS: ['a', 'b', 'blockquote', 'br', 'button', 'code', 'del', 'div', 'em', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'hr', 'i', 'img', 'li', 'ol', 'p', 'pre', 's', 'span', 'strong', 'table', 'tbody', 'td', 'th', 'thead', 'tr', 'ul'],
+  ALLOWED_ATTR: ['href', 'title', 'src', 'alt', 'class', 'type', 'data-action', 'data-language', 'start', 'align'],
+  ALLOW_DATA_ATTR: false,
+  ALLOWED_URI_REGEXP: /^(?:https?:|mailto:|#|data:image\/(?:png|jpe?g|gif|webp);base64,)/i,
+};
+
+/** Markdown to HTML that is safe to assign to innerHTML. */
+export function renderMarkdown(text: string): string {
+  return DOMPurify.sanitize(markdown.render(text), { ...purifyConfig, RETURN_TRUSTED_TYPE: false }) as string;
+}
