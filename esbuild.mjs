@@ -36,14 +36,28 @@ const common = {
   define: { 'process.env.NODE_ENV': production ? '"production"' : '"development"' },
 };
 
+/** gpt-tokenizer's tables are ~2.7 MB: they live in dist/tokenizer.js, required on first use, not at activation. */
+const tokenizerAsSeparateBundle = {
+  name: 'tokenizer-as-separate-bundle',
+  setup(build) {
+    build.onResolve({ filter: /^gpt-tokenizer$/ }, () => ({ path: './tokenizer.js', external: true }));
+  },
+};
+
+const node = { ...common, platform: 'node', target: 'node20', format: 'cjs' };
+
 const extension = {
-  ...common,
+  ...node,
   entryPoints: ['src/extension.ts'],
   outfile: 'dist/extension.js',
-  platform: 'node',
-  target: 'node20',
-  format: 'cjs',
   external: ['vscode'],
+  plugins: [...common.plugins, tokenizerAsSeparateBundle],
+};
+
+const tokenizer = {
+  ...node,
+  entryPoints: ['node_modules/gpt-tokenizer/esm/main.js'],
+  outfile: 'dist/tokenizer.js',
 };
 
 const webviews = {
@@ -57,9 +71,9 @@ const webviews = {
 
 copyCodicons();
 if (watch) {
-  const contexts = await Promise.all([esbuild.context(extension), esbuild.context(webviews)]);
+  const contexts = await Promise.all([esbuild.context(extension), esbuild.context(tokenizer), esbuild.context(webviews)]);
   await Promise.all(contexts.map((context) => context.watch()));
   console.log('[esbuild] watching for changes');
 } else {
-  await Promise.all([esbuild.build(extension), esbuild.build(webviews)]);
+  await Promise.all([esbuild.build(extension), esbuild.build(tokenizer), esbuild.build(webviews)]);
 }

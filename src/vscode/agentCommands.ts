@@ -15,7 +15,7 @@ export interface AgentCommandServices {
 export async function pickAgent(agents: AgentStore, target?: AgentsTreeNode | string, title = 'Which agent?'): Promise<Agent | undefined> {
   if (typeof target === 'string') return agents.get(target);
   if (target?.kind === 'agent') return target.agent;
-  if (target?.kind === 'thread') return target.agent;
+  if (target?.kind === 'thread' && target.agent) return target.agent;
   const list = await agents.list();
   if (list.length === 1) return list[0];
   const picked = await vscode.window.showQuickPick(

@@ -5,7 +5,11 @@ import type { ThreadStore } from '../core/store/threadStore';
 import { relativeTime } from './relativeTime';
 
 /** A node of the Agents tree: an agent, or one of its threads. */
-export type AgentsTreeNode = { kind: 'agent'; agent: Agent } | { kind: 'thread'; thread: Thread; agent: Agent | undefined };
+export type AgentsTreeNode =
+  | { kind: 'agent'; agent: Agent }
+  | { kind: 'thread'; thread: Thread; agent: Agent | undefined }
+  /** Threads whose agent was deleted: kept, and still openable. */
+  | { kind: 'orphans'; threads: Thread[] };
 
 /** What the tree shows about a thread's latest run, kept up to date from run events. */
 export interface RunSummary {
@@ -46,7 +50,20 @@ export class AgentsTreeProvider implements vscode.TreeDataProvider<AgentsTreeNod
   }
 
   getTreeItem(node: AgentsTreeNode): vscode.TreeItem {
-    return node.kind === 'agent' ? this.agentItem(node.agent) : this.threadItem(node.thread, node.agent);
+    switch (node.kind) {
+      case 'agent':
+        return this.agentItem(node.agent);
+      case 'thread':
+        return this.threadItem(node.thread, node.agent);
+      case 'orphans': {
+        const item = new vscode.TreeItem('Threads without an agent', vscode.TreeItemCollapsibleState.Collapsed);
+        item.id = 'orphans';
+        item.iconPath = new vscode.ThemeIcon('archive');
+        item.description = String(node.threads.length);
+        item.tooltip = 'Their agent was deleted. Open one and pick another agent in its composer to continue.';
+        return item;
+      }
+    }
   }
 
   private agentItem(agent: Agent): vscode.TreeItem {
@@ -79,13 +96,17 @@ export class AgentsTreeProvider implements vscode.TreeDataProvider<AgentsTreeNod
   async getChildren(node?: AgentsTreeNode): Promise<AgentsTreeNode[]> {
     try {
       if (!node) {
-        const agents = await this.agents.list();
-        return agents.sort((a, b) => a.name.localeCompare(b.name)).map((agent) => ({ kind: 'agent', agent }));
+        const [agents, threads] = await Promise.all([this.agents.list(), this.threads.list()]);
+        const agentIds = new Set(agents.map((a) => a.id));
+        const orphans = threads.filter((t) => !t.agent_id || !agentIds.has(t.agent_id));
+        const roots: AgentsTreeNode[] = agents.sort((a, b) => a.name.localeCompare(b.name)).map((agent) => ({ kind: 'agent', agent }));
+        return orphans.length > 0 ? [...roots, { kind: 'orphans', threads: orphans }] : roots;
       }
       if (node.kind === 'agent') {
         const threads = await this.threads.list();
         return threads.filter((t) => t.agent_id === node.agent.id).map((thread) => ({ kind: 'thread', thread, agent: node.agent }));
       }
+      if (node.kind === 'orphans') return node.threads.map((thread) => ({ kind: 'thread', thread, agent: undefined }));
       return [];
     } catch (error) {
       this.log.error(`Could not list agents and threads: ${error instanceof Error ? error.message : String(error)}`);

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { Message, Run, RunEvent, RunStep } from '../core/domain';
+import { warmUpTokenizer } from '../core/model';
 import type { AgentStore } from '../core/store/agentStore';
 import type { ThreadStore } from '../core/store/threadStore';
 import type { HostToWebview, WebviewKind, WebviewToHost } from '../protocol/messages';
@@ -11,6 +12,12 @@ import { toAgentOption, toMessageView, toRunView, toThreadView } from './viewMod
 import { handleWorkspaceIntent } from './workspaceIntents';
 
 const PAGE_SIZE = 50;
+
+let tokenizerWarmUp: NodeJS.Timeout | undefined;
+/** Someone opened a conversation: load the tokenizer soon, off the path of their first message. */
+function scheduleTokenizerWarmUp(): void {
+  tokenizerWarmUp ??= setTimeout(() => warmUpTokenizer(), 1_000).unref();
+}
 
 export interface SessionServices {
   agents: AgentStore;
@@ -93,6 +100,7 @@ export class ThreadSession implements vscode.Disposable {
     try {
       switch (message.type) {
         case 'ready':
+          scheduleTokenizerWarmUp();
           return await this.showThread(this.threadId);
         case 'ping':
           return this.post({ type: 'pong', id: message.id, extensionVersion: this.extensionVersion });

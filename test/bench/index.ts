@@ -1,10 +1,10 @@
 /** `npm run bench`: runs every benchmark (or those named on the command line) and prints a summary table. */
-import { activationBench } from './activation.bench';
 import { modelBench } from './model.bench';
 import { storeBench } from './store.bench';
+import { vscodeBench } from './vscode.bench';
 import { BenchReport, formatNumber, type Bench } from './harness';
 
-const benches: Bench[] = [storeBench, modelBench, activationBench];
+const benches: Bench[] = [storeBench, modelBench, vscodeBench];
 
 async function main(): Promise<void> {
   const only = process.argv.slice(2);

@@ -6,7 +6,7 @@ import type { Frame, Page } from 'playwright-core';
 import type { DriverRequest, DriverResponse, DriverTarget } from '../integration/driverProtocol';
 
 const DEFAULT_TIMEOUT_MS = 15_000;
-const POLL_INTERVAL_MS = 50;
+const POLL_INTERVAL_MS = 16;
 
 export class BrowserDriver {
   private server: http.Server | undefined;

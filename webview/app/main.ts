@@ -63,6 +63,8 @@ function handle(message: HostToWebview): void {
       connection.textContent = 'connected';
       connection.dataset.state = 'connected';
       connection.title = `Agent Threads ${message.extensionVersion}`;
+      // Only trouble is worth the space: once connected, the badge hides (the state stays for tests and tools).
+      connection.hidden = true;
       break;
     case 'init':
       title.textContent = message.thread?.title || (view === 'chat' ? 'Chat' : 'New thread');

@@ -17,7 +17,7 @@ markdown.validateLink = (url: string) => SAFE_LINK.test(url.trim()) || SAFE_IMAG
 // Remote images would track the reader (and the CSP blocks them anyway): show their alt text instead.
 const defaultImage = markdown.renderer.rules.image!;
 markdown.renderer.rules.image = (tokens, index, options, env, self) => {
-  const src = tokens[index].attrGet('src') ?? '';
+  const src = String(tokens[index].attrGet('src') ?? '');
   if (SAFE_IMAGE.test(src)) return defaultImage(tokens, index, options, env, self);
   return `<span class="blocked-image" title="Remote images are not loaded">[image: ${markdown.utils.escapeHtml(tokens[index].content || 'remote')}]</span>`;
 };

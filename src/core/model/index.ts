@@ -2,4 +2,4 @@
 export * from './types';
 export { OpenAIChatClient, defaultAzureApiVersion, type OpenAIChatClientOptions } from './openAIChatClient';
 export { defaultRetryPolicy, type RetryPolicy } from './retry';
-export { countMessageTokens, countMessagesTokens, countTextTokens, countToolsTokens, tokensPerImage } from './tokenCounter';
+export { countMessageTokens, countMessagesTokens, countTextTokens, countToolsTokens, tokensPerImage, warmUpTokenizer } from './tokenCounter';

@@ -1,8 +1,21 @@
 // Token estimates for context building. The exact chat framing differs per model and provider, so
 // this counts content with the o200k_base encoding plus a small fixed overhead per message.
 
-import { countTokens } from 'gpt-tokenizer';
+import type * as GptTokenizer from 'gpt-tokenizer';
 import type { ChatMessage, ChatTool } from './types';
+
+// The encoding tables are megabytes of JavaScript: loaded on the first count, not when the extension activates.
+// (The extension bundle maps this require to dist/tokenizer.js; see esbuild.mjs.)
+let tokenizer: typeof GptTokenizer | undefined;
+function countTokens(text: string): number {
+  tokenizer ??= require('gpt-tokenizer') as typeof GptTokenizer;
+  return tokenizer.countTokens(text);
+}
+
+/** Loads the tokenizer ahead of the first run, so the first message does not wait for it. */
+export function warmUpTokenizer(): void {
+  countTokens('warm up');
+}
 
 /** Framing tokens each message costs (role markers), as in OpenAI's published counting recipe. */
 export const tokensPerMessage = 4;
