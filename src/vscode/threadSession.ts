@@ -185,6 +185,8 @@ export class ThreadSession implements vscode.Disposable {
       const message = event.data as Message;
       if (message.status === 'in_progress') this.streamingMessages.add(message.id);
       else this.streamingMessages.delete(message.id);
+      // A full message replaces what the webview shows: after a retried model call it starts again from empty.
+      this.post({ type: 'messageUpdated', message: toMessageView(message) });
     } else if (event.event.startsWith('thread.run.step.')) {
       const step = event.data as RunStep;
       this.steps.set(step.id, step);

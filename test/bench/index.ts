@@ -1,10 +1,11 @@
 /** `npm run bench`: runs every benchmark (or those named on the command line) and prints a summary table. */
 import { modelBench } from './model.bench';
+import { runsBench } from './runs.bench';
 import { storeBench } from './store.bench';
 import { vscodeBench } from './vscode.bench';
 import { BenchReport, formatNumber, type Bench } from './harness';
 
-const benches: Bench[] = [storeBench, modelBench, vscodeBench];
+const benches: Bench[] = [storeBench, modelBench, runsBench, vscodeBench];
 
 async function main(): Promise<void> {
   const only = process.argv.slice(2);

@@ -1,0 +1,133 @@
+// One model call of a run: streams the answer into a new assistant message and returns what the model asked for.
+// The message is appended once, in_progress, when the first output arrives (so it survives a crash), deltas are
+// only announced, and the full text is written once at the end.
+//
+// Retries: when the client restarts an attempt (a `retry` event), the partial text of the failed attempt is
+// dropped and thread.message.in_progress is announced again with empty content; listeners treat every full
+// message event as the message's new state, so the discarded words disappear from the screen too.
+
+import type { Usage } from '../domain/common';
+import { newId } from '../domain/ids';
+import type { Message, MessageToolCall } from '../domain/message';
+import type { ChatRequest, ChatToolCall, FinishReason } from '../model/types';
+import type { ActiveRun, RunServices } from './activeRun';
+
+/** What one model call produced. */
+export interface TurnResult {
+  message: Message;
+  toolCalls: ChatToolCall[];
+  finishReason: FinishReason | undefined;
+}
+
+/** Streams one completion into a new assistant message, announcing deltas as they arrive. */
+export async function streamTurn(active: ActiveRun, services: RunServices, request: ChatRequest): Promise<TurnResult> {
+  const recorder = active.recorder;
+  let toolCalls: ChatToolCall[] = [];
+  let usage: Usage | null = null;
+  let finishReason: FinishReason | undefined;
+  for await (const event of active.client.streamChat(request, active.signal)) {
+    switch (event.type) {
+      case 'text': {
+        const turn = active.openTurn ?? (await openTurn(active, services));
+        turn.text += event.delta;
+        recorder.emit({
+          event: 'thread.message.delta',
+          data: { id: turn.messageId, object: 'thread.message.delta', delta: { content: [{ index: 0, type: 'text', text: { value: event.delta } }] } },
+        });
+        break;
+      }
+      case 'tool_call':
+        if (!active.openTurn) await openTurn(active, services);
+        toolCalls.push({ id: event.id, name: event.name, arguments: event.arguments });
+        break;
+      case 'usage':
+        usage = { prompt_tokens: event.prompt_tokens, completion_tokens: event.completion_tokens, total_tokens: event.total_tokens };
+        break;
+      case 'retry':
+        services.logger.warn(`Run ${active.run.id}: model attempt failed (${event.error.code}); retry ${event.attempt} in ${event.delayMs} ms.`);
+        toolCalls = [];
+        if (active.openTurn) resetTurn(active);
+        break;
+      case 'done':
+        finishReason = event.finish_reason;
+        break;
+    }
+  }
+  active.throwIfStopped();
+  const turn = active.openTurn ?? (await openTurn(active, services));
+  const message = await closeTurn(active, services, turn.text, toolCalls, finishReason, usage);
+  return { message, toolCalls, finishReason };
+}
+
+async function openTurn(active: ActiveRun, services: RunServices): Promise<NonNullable<ActiveRun['openTurn']>> {
+  const messageId = newId('msg');
+  const step = active.newStep('message_creation', { type: 'message_creation', message_creation: { message_id: messageId } });
+  const turn = { messageId, step, text: '' };
+  active.openTurn = turn;
+  const run = active.run;
+  await Promise.all([
+    active.recorder.step(step, ['thread.run.step.created', 'thread.run.step.in_progress']),
+    active.recorder.appendMessage(
+      { id: messageId, role: 'assistant', content: [], status: 'in_progress', assistant_id: run.assistant_id, run_id: run.id, created_at: services.now() },
+      ['thread.message.created', 'thread.message.in_progress'],
+    ),
+  ]);
+  return turn;
+}
+
+function resetTurn(active: ActiveRun): void {
+  const turn = active.openTurn!;
+  turn.text = '';
+  const run = active.run;
+  // Only announced: the stored message is still the empty in_progress one appended when the turn opened.
+  active.recorder.emit({
+    event: 'thread.message.in_progress',
+    data: {
+      id: turn.messageId,
+      object: 'thread.message',
+      thread_id: run.thread_id,
+      role: 'assistant',
+      content: [],
+      assistant_id: run.assistant_id,
+      run_id: run.id,
+      status: 'in_progress',
+      incomplete_details: null,
+      attachments: null,
+      metadata: null,
+      created_at: turn.step.created_at,
+      completed_at: null,
+      incomplete_at: null,
+    },
+  });
+}
+
+async function closeTurn(
+  active: ActiveRun,
+  services: RunServices,
+  text: string,
+  toolCalls: ChatToolCall[],
+  finishReason: FinishReason | undefined,
+  usage: Usage | null,
+): Promise<Message> {
+  const turn = active.openTurn!;
+  const now = services.now();
+  const cut = finishReason === 'length' ? 'max_tokens' : finishReason === 'content_filter' ? 'content_filter' : undefined;
+  const calls: MessageToolCall[] = toolCalls.map((call) => ({ id: call.id, type: 'function', function: { name: call.name, arguments: call.arguments, output: null } }));
+  const message = await active.recorder.updateMessage(
+    turn.messageId,
+    {
+      content: text ? [{ type: 'text', text: { value: text, annotations: [] } }] : [],
+      ...(calls.length ? { tool_calls: calls } : {}),
+      status: cut ? 'incomplete' : 'completed',
+      incomplete_details: cut ? { reason: cut } : null,
+      completed_at: cut ? null : now,
+      incomplete_at: cut ? now : null,
+    },
+    [cut ? 'thread.message.incomplete' : 'thread.message.completed'],
+  );
+  active.addUsage(usage);
+  const step = { ...turn.step, status: 'completed' as const, completed_at: now, usage };
+  active.openTurn = undefined;
+  await active.recorder.step(step, ['thread.run.step.completed']);
+  return message;
+}

@@ -1,0 +1,143 @@
+// The loop of one run: build context, call the model, run its tools, repeat until it answers without tools.
+// Every way a run can end funnels into `finish`, which closes half-written messages and steps first.
+
+import type { MessageIncompleteDetails } from '../domain/message';
+import type { RunLastError, RunStatus, RunStep } from '../domain/run';
+import type { ChatRequest } from '../model/types';
+import { type ActiveRun, RunStopped, type RunServices } from './activeRun';
+import { buildContext } from './contextBuilder';
+import { streamTurn } from './modelTurn';
+import { toRunLastError } from './runErrors';
+import { closeUnansweredCalls, runToolRound } from './toolRound';
+
+/** Drives a queued run to a terminal status; never throws. */
+export async function runLoop(active: ActiveRun, services: RunServices): Promise<void> {
+  try {
+    await active.recorder.transition('in_progress');
+    for (let round = 1; ; round++) {
+      active.throwIfStopped();
+      const turn = await streamTurn(active, services, await requestFor(active, services));
+      if (turn.toolCalls.length === 0) {
+        const cut = turn.finishReason === 'length';
+        await active.recorder.transition(cut ? 'incomplete' : 'completed', cut ? { incomplete_details: { reason: 'max_completion_tokens' } } : {});
+        return;
+      }
+      await runToolRound(active, services, turn.message, turn.toolCalls);
+      if (round >= services.maxToolRounds) {
+        // The model would keep calling tools; stop before another call instead of looping without bound.
+        await active.recorder.transition('incomplete', { incomplete_details: { reason: 'max_tool_rounds' } });
+        return;
+      }
+    }
+  } catch (error) {
+    await finish(active, services, error).catch((finishError: unknown) => {
+      services.logger.error(`Run ${active.run.id} could not be closed: ${describe(finishError)}`);
+    });
+  }
+}
+
+async function requestFor(active: ActiveRun, services: RunServices): Promise<ChatRequest> {
+  const run = active.run;
+  const tools = services.tools.chatTools(run.tools.map((tool) => tool.name));
+  const context = await buildContext(
+    services.threads,
+    {
+      threadId: run.thread_id,
+      instructions: run.instructions,
+      truncation: run.truncation_strategy,
+      maxPromptTokens: run.max_prompt_tokens,
+      maxCompletionTokens: run.max_completion_tokens,
+      profile: active.profile,
+      tools,
+    },
+    services.readers,
+  );
+  const request: ChatRequest = { model: run.model.name, messages: context.messages };
+  if (tools.length) request.tools = tools;
+  if (run.temperature !== null) request.temperature = run.temperature;
+  if (run.top_p !== null) request.top_p = run.top_p;
+  if (run.max_completion_tokens !== null) request.max_completion_tokens = run.max_completion_tokens;
+  if (run.response_format !== 'auto') request.response_format = run.response_format as ChatRequest['response_format'];
+  return request;
+}
+
+interface Ending {
+  status: Extract<RunStatus, 'cancelled' | 'expired' | 'failed'>;
+  lastError?: RunLastError;
+  messageReason: MessageIncompleteDetails['reason'];
+  stepStatus: Extract<RunStep['status'], 'cancelled' | 'expired' | 'failed'>;
+  callNote: string;
+}
+
+function endingFor(active: ActiveRun, error: unknown): Ending | undefined {
+  const stopped = error instanceof RunStopped ? error.reason : active.signal.aborted ? (active.stopReason ?? 'cancelled') : undefined;
+  if (stopped === 'disposed') return undefined;
+  if (stopped === 'cancelled') return { status: 'cancelled', messageReason: 'run_cancelled', stepStatus: 'cancelled', callNote: 'Not run: the run was cancelled.' };
+  if (stopped === 'expired') {
+    return { status: 'expired', messageReason: 'run_expired', stepStatus: 'expired', callNote: 'Not run: nobody approved the call before the run expired.' };
+  }
+  return { status: 'failed', lastError: toRunLastError(error), messageReason: 'run_failed', stepStatus: 'failed', callNote: 'Not run: the run failed.' };
+}
+
+async function finish(active: ActiveRun, services: RunServices, error: unknown): Promise<void> {
+  const ending = endingFor(active, error);
+  // Disposed: the extension is shutting down; writes now could be torn, and recovery on the next start closes the run.
+  if (!ending) return;
+  if (ending.lastError) services.logger.warn(`Run ${active.run.id} failed: [${ending.lastError.code}] ${ending.lastError.message}`);
+  const now = services.now();
+  // Closing messages and steps is best effort: whatever broke the run may break these writes too, and the run
+  // itself must still reach a terminal status.
+  const turn = active.openTurn;
+  active.openTurn = undefined;
+  if (turn) {
+    await bestEffort(services, `close message ${turn.messageId}`, () =>
+      active.recorder.updateMessage(
+        turn.messageId,
+        {
+          content: turn.text ? [{ type: 'text', text: { value: turn.text, annotations: [] } }] : [],
+          status: 'incomplete',
+          incomplete_details: { reason: ending.messageReason },
+          incomplete_at: now,
+        },
+        ['thread.message.incomplete'],
+      ),
+    );
+    await bestEffort(services, `close step ${turn.step.id}`, () => active.recorder.step(closedStep(turn.step, ending, now), [`thread.run.step.${ending.stepStatus}`]));
+  }
+  const round = active.openToolRound;
+  if (round) {
+    await bestEffort(services, `close tool calls of message ${round.messageId}`, () => closeUnansweredCalls(active, ending.callNote));
+    active.openToolRound = undefined;
+    await bestEffort(services, `close step ${round.step.id}`, () =>
+      active.recorder.step(closedStep(structuredClone(round.step), ending, now), [`thread.run.step.${ending.stepStatus}`]),
+    );
+  }
+  const status = active.run.status;
+  // A failure while cancelling still ends as cancelled: the user asked for it, and the error is a consequence.
+  const target = status === 'cancelling' ? 'cancelled' : ending.status === 'cancelled' ? 'failed' : ending.status;
+  await active.recorder.transition(target, target === 'failed' ? { last_error: ending.lastError ?? toRunLastError(error) } : {});
+}
+
+async function bestEffort(services: RunServices, what: string, work: () => Promise<unknown>): Promise<void> {
+  try {
+    await work();
+  } catch (error) {
+    services.logger.warn(`Could not ${what}: ${describe(error)}`);
+  }
+}
+
+function closedStep(step: RunStep, ending: Ending, now: number): RunStep {
+  const closed: RunStep = { ...step, status: ending.stepStatus };
+  if (ending.stepStatus === 'cancelled') closed.cancelled_at = now;
+  if (ending.stepStatus === 'expired') closed.expired_at = now;
+  if (ending.stepStatus === 'failed') {
+    closed.failed_at = now;
+    const code = ending.lastError?.code === 'rate_limit_exceeded' ? 'rate_limit_exceeded' : 'server_error';
+    closed.last_error = { code, message: ending.lastError?.message ?? 'The run failed.' };
+  }
+  return closed;
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

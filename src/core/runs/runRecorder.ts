@@ -1,0 +1,111 @@
+// Persists a run's changes and announces them, in one order. Every change is saved first and announced after,
+// so a listener that reads the store on an event sees that change; deltas are only announced (writing each would
+// cost a log record per token) but wait behind any save still in flight so events never overtake each other.
+
+import type { MessageEventName, RunEvent, RunStepEventName } from '../domain/events';
+import type { Message, MessageInput, MessageUpdate } from '../domain/message';
+import type { Run, RunStatus, RunStep } from '../domain/run';
+import type { ThreadStore } from '../store/threadStore';
+import { lifecycleEvent, transition, type TransitionDetails } from './runState';
+
+/** A RunEvent with the thread and run it belongs to (delta payloads carry neither). */
+export type RunEngineEvent = RunEvent & { thread_id: string; run_id: string };
+
+type RunStore = Pick<ThreadStore, 'saveRun' | 'saveRunStep' | 'appendMessage' | 'updateMessage'>;
+
+/** The ordered writer and announcer for one run. */
+export class RunRecorder {
+  private tail: Promise<unknown> = Promise.resolve();
+  private queued = 0;
+
+  constructor(
+    private current: Run,
+    private readonly store: RunStore,
+    private readonly announce: (event: RunEngineEvent) => void,
+    private readonly now: () => number,
+  ) {}
+
+  /** The run as of the latest change (already updated while that change is being saved). */
+  get run(): Run {
+    return this.current;
+  }
+
+  /** Saves the new queued run and announces thread.run.created and thread.run.queued. */
+  created(): Promise<void> {
+    const run = this.current;
+    return this.enqueue(() => this.store.saveRun(run), [
+      { event: 'thread.run.created', data: run },
+      { event: 'thread.run.queued', data: run },
+    ]);
+  }
+
+  /** Moves the run to `status` at once (so racing callers see it), then saves and announces it. */
+  transition(status: RunStatus, details?: TransitionDetails): Promise<void> {
+    const run = transition(this.current, status, this.now(), details);
+    this.current = run;
+    return this.enqueue(() => this.store.saveRun(run), [{ event: lifecycleEvent(status), data: run } as RunEvent]);
+  }
+
+  /** Records changes to the run that are not a status change (usage so far); saved with the next transition. */
+  patch(change: Partial<Pick<Run, 'usage'>>): void {
+    this.current = { ...this.current, ...change };
+  }
+
+  /** Saves a step snapshot and announces it under each of `events`. */
+  step(step: RunStep, events: RunStepEventName[]): Promise<void> {
+    return this.enqueue(() => this.store.saveRunStep(step), events.map((event) => ({ event, data: step }) as RunEvent));
+  }
+
+  /** Appends a message and announces it under each of `events`. */
+  async appendMessage(input: MessageInput, events: MessageEventName[]): Promise<Message> {
+    let message: Message | undefined;
+    await this.enqueue(
+      async () => (message = await this.store.appendMessage(this.current.thread_id, input)),
+      () => (message ? events.map((event) => ({ event, data: message }) as RunEvent) : []),
+    );
+    return message!;
+  }
+
+  /** Updates a message and announces the new version under each of `events` (none for silent bookkeeping). */
+  async updateMessage(messageId: string, update: MessageUpdate, events: MessageEventName[]): Promise<Message> {
+    let message: Message | undefined;
+    await this.enqueue(
+      async () => (message = await this.store.updateMessage(this.current.thread_id, messageId, update)),
+      () => (message ? events.map((event) => ({ event, data: message }) as RunEvent) : []),
+    );
+    return message!;
+  }
+
+  /** Announces an event that is not saved (deltas); synchronous unless a save is still in flight. */
+  emit(event: RunEvent): void {
+    if (this.queued === 0) {
+      this.send(event);
+      return;
+    }
+    this.queued++;
+    this.tail = this.tail.then(() => {
+      this.queued--;
+      this.send(event);
+    });
+  }
+
+  /** Resolves once every change queued so far has been saved and announced. */
+  settled(): Promise<void> {
+    return this.tail.then(() => undefined);
+  }
+
+  private enqueue(save: () => Promise<unknown>, events: RunEvent[] | (() => RunEvent[])): Promise<void> {
+    this.queued++;
+    const done = this.tail.then(save).finally(() => {
+      this.queued--;
+      // Announce even when the save failed: the change happened in this window, and the caller hears the error.
+      for (const event of typeof events === 'function' ? events() : events) this.send(event);
+    });
+    this.tail = done.catch(() => undefined);
+    return done.then(() => undefined);
+  }
+
+  private send(event: RunEvent): void {
+    this.announce({ ...event, thread_id: this.current.thread_id, run_id: this.current.id } as RunEngineEvent);
+  }
+}

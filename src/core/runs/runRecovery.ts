@@ -1,0 +1,86 @@
+// Closes runs a previous session left unfinished (VS Code closed or crashed mid-run). A run marks its thread's
+// metadata with its id while it is active, so recovery reads the thread list (two small files per thread, which
+// the UI reads at start anyway) and only opens the logs of threads that carry a marker.
+
+import { hostname } from 'node:os';
+import type { Run } from '../domain/run';
+import type { ThreadStore } from '../store/threadStore';
+import type { Logger } from '../util/logger';
+import type { RunEngineEvent } from './runRecorder';
+import { isTerminal, transition } from './runState';
+
+/** Thread metadata key naming the run that is active on the thread. */
+export const ACTIVE_RUN_KEY = 'active_run';
+/** Thread metadata key naming the process running it (`host:pid`), so a second window leaves live runs alone. */
+export const ACTIVE_RUN_OWNER_KEY = 'active_run_owner';
+
+/** This process, as recorded in ACTIVE_RUN_OWNER_KEY. */
+export function runOwner(): string {
+  return `${hostname()}:${process.pid}`;
+}
+
+/** Whether another live process on this machine owns the run (another VS Code window on the same workspace). */
+function ownedByAnotherLiveProcess(owner: string | undefined): boolean {
+  if (!owner || owner === runOwner()) return false;
+  const separator = owner.lastIndexOf(':');
+  const host = owner.slice(0, separator);
+  const pid = Number(owner.slice(separator + 1));
+  if (host !== hostname() || !Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: the process exists but belongs to someone else; it is alive all the same.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+export const INTERRUPTED_MESSAGE =
+  'The run was interrupted because VS Code closed or the extension stopped while it was running. Run the agent again to continue.';
+
+export interface RecoveryHooks {
+  /** Whether this engine is running something on the thread right now (then it is not interrupted). */
+  isActive(threadId: string): boolean;
+  now(): number;
+  clearMarker(threadId: string, runId: string): Promise<void>;
+  announce(event: RunEngineEvent): void;
+  logger: Logger;
+}
+
+/** Marks every interrupted run failed with code `interrupted`, its open message incomplete and open steps failed. */
+export async function recoverInterruptedRuns(threads: ThreadStore, hooks: RecoveryHooks): Promise<Run[]> {
+  const recovered: Run[] = [];
+  for (const thread of await threads.list()) {
+    const runId = thread.metadata[ACTIVE_RUN_KEY];
+    if (!runId || hooks.isActive(thread.id) || ownedByAnotherLiveProcess(thread.metadata[ACTIVE_RUN_OWNER_KEY])) continue;
+    try {
+      const run = await threads.getRun(thread.id, runId).catch(() => undefined);
+      if (run && !isTerminal(run.status)) recovered.push(await closeInterrupted(threads, run, hooks));
+      await hooks.clearMarker(thread.id, runId);
+    } catch (error) {
+      hooks.logger.warn(`Could not close interrupted run ${runId} of thread ${thread.id}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  if (recovered.length) hooks.logger.info(`Closed ${recovered.length} run(s) interrupted when the extension last stopped.`);
+  return recovered;
+}
+
+async function closeInterrupted(threads: ThreadStore, run: Run, hooks: RecoveryHooks): Promise<Run> {
+  const now = hooks.now();
+  // The run's own messages are the newest ones unless the user wrote more since; a short look back is enough.
+  for (const message of await threads.readNewest(run.thread_id, 20)) {
+    if (message.run_id !== run.id || message.status !== 'in_progress') continue;
+    const updated = await threads.updateMessage(run.thread_id, message.id, { status: 'incomplete', incomplete_details: { reason: 'run_failed' }, incomplete_at: now });
+    hooks.announce({ event: 'thread.message.incomplete', data: updated, thread_id: run.thread_id, run_id: run.id });
+  }
+  for (const step of await threads.listRunSteps(run.thread_id, run.id)) {
+    if (step.status !== 'in_progress') continue;
+    const failed = { ...step, status: 'failed' as const, failed_at: now, last_error: { code: 'server_error' as const, message: INTERRUPTED_MESSAGE } };
+    await threads.saveRunStep(failed);
+    hooks.announce({ event: 'thread.run.step.failed', data: failed, thread_id: run.thread_id, run_id: run.id });
+  }
+  const failed = transition(run, 'failed', now, { last_error: { code: 'interrupted', message: INTERRUPTED_MESSAGE } });
+  await threads.saveRun(failed);
+  hooks.announce({ event: 'thread.run.failed', data: failed, thread_id: run.thread_id, run_id: run.id });
+  return failed;
+}

@@ -1,0 +1,150 @@
+// Runs the tool calls of one model answer: decides each call by policy, waits in requires_action for the calls
+// that need the user, runs the approved ones in parallel, and stores every output on the run step (for the UI)
+// and on the assistant message (so the next context can be rebuilt from messages alone).
+
+import type { FunctionToolCall, ToolCallStatus } from '../domain/run';
+import type { Message } from '../domain/message';
+import type { ChatToolCall } from '../model/types';
+import { allowedToolsOf, resolveApprovalPolicy } from '../tools/approvalPolicy';
+import { parseToolArguments } from '../tools/toolRegistry';
+import { type ActiveRun, PendingApprovals, RunStopped, type RunServices, type ToolDecision } from './activeRun';
+
+/** Output the model sees for a call the agent's policy refuses. */
+export const deniedByPolicyOutput = (name: string): string => `Error: the tool '${name}' is denied by policy for this agent; do not call it again.`;
+/** Output the model sees for a call the user refused. */
+export const deniedByUserOutput = (name: string): string => `Error: the user denied the call to '${name}'. Continue without it or ask the user.`;
+
+/** Executes one round of tool calls to the end; throws RunStopped when the run is cancelled or expires meanwhile. */
+export async function runToolRound(active: ActiveRun, services: RunServices, message: Message, requested: ChatToolCall[]): Promise<void> {
+  const calls: FunctionToolCall[] = requested.map((call) => ({
+    id: call.id,
+    type: 'function',
+    function: { name: call.name, arguments: call.arguments, output: null },
+    status: 'in_progress',
+  }));
+  const step = active.newStep('tool_calls', { type: 'tool_calls', tool_calls: calls });
+  active.openToolRound = { messageId: message.id, step };
+
+  const thread = await services.threads.get(active.run.thread_id);
+  const allowed = allowedToolsOf(thread.metadata);
+  const toRun: FunctionToolCall[] = [];
+  const toAsk: FunctionToolCall[] = [];
+  for (const call of calls) {
+    const verdict = decide(active, services, call, allowed);
+    if (verdict === 'run') toRun.push(call);
+    else if (verdict === 'ask') {
+      call.status = 'pending_approval';
+      toAsk.push(call);
+    } else finishCall(call, verdict.output, 'failed');
+  }
+  await active.recorder.step(snapshot(step), ['thread.run.step.created', 'thread.run.step.in_progress']);
+
+  await Promise.all(toRun.map((call) => execute(active, services, step.step_details.tool_calls, call)));
+  active.throwIfStopped();
+
+  if (toAsk.length) {
+    const decisions = await waitForDecisions(active, services, toAsk);
+    await active.recorder.transition('in_progress');
+    await Promise.all(
+      toAsk.map((call) => {
+        const decision = decisions.get(call.id)!;
+        if (decision.kind === 'approve') {
+          call.status = 'approved';
+          return execute(active, services, step.step_details.tool_calls, call);
+        }
+        if (decision.kind === 'output') finishCall(call, decision.output, 'completed');
+        else finishCall(call, deniedByUserOutput(call.function.name), 'denied');
+        announceCall(active, step.step_details.tool_calls, call);
+        return undefined;
+      }),
+    );
+    active.throwIfStopped();
+  }
+
+  await saveOutputsOnMessage(active, message.id, calls);
+  active.openToolRound = undefined;
+  await active.recorder.step({ ...snapshot(step), status: 'completed', completed_at: services.now() }, ['thread.run.step.completed']);
+}
+
+/** Gives calls that never ran an output saying why, so the thread stays valid model context. */
+export async function closeUnansweredCalls(active: ActiveRun, note: string): Promise<void> {
+  const round = active.openToolRound;
+  if (!round) return;
+  for (const call of round.step.step_details.tool_calls) if (call.function.output === null) finishCall(call, note, 'failed');
+  await saveOutputsOnMessage(active, round.messageId, round.step.step_details.tool_calls);
+}
+
+function decide(active: ActiveRun, services: RunServices, call: FunctionToolCall, allowed: ReadonlySet<string>): 'run' | 'ask' | { output: string } {
+  const name = call.function.name;
+  const tool = services.tools.get(name);
+  if (!tool || !active.run.tools.some((t) => t.name === name)) {
+    const available = active.run.tools.map((t) => t.name).join(', ') || 'none';
+    return { output: `Error: the tool '${name}' is not available to this agent. Available tools: ${available}.` };
+  }
+  const policy = resolveApprovalPolicy(active.agent.approval_policy, tool, allowed);
+  if (policy === 'deny') return { output: deniedByPolicyOutput(name) };
+  // Arguments that cannot even be parsed go straight back to the model rather than to the user for approval.
+  if (policy === 'ask' && !parseToolArguments(call.function.arguments).ok) return 'run';
+  return policy === 'auto' ? 'run' : 'ask';
+}
+
+async function execute(active: ActiveRun, services: RunServices, all: FunctionToolCall[], call: FunctionToolCall): Promise<void> {
+  const run = active.run;
+  const result = await services.tools.invoke(call.function.name, call.function.arguments, { threadId: run.thread_id, runId: run.id, signal: active.signal });
+  finishCall(call, result.output, result.ok ? 'completed' : 'failed');
+  if (!active.signal.aborted) announceCall(active, all, call);
+}
+
+function waitForDecisions(active: ActiveRun, services: RunServices, calls: FunctionToolCall[]): Promise<Map<string, ToolDecision>> {
+  return new Promise((resolve, reject) => {
+    const signal = active.signal;
+    if (signal.aborted) return reject(new RunStopped(active.stopReason ?? 'cancelled'));
+    const timer = setTimeout(() => active.stop('expired'), services.approvalTimeoutMs);
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      active.pending = undefined;
+      reject(new RunStopped(active.stopReason ?? 'cancelled'));
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    active.pending = new PendingApprovals(new Map(calls.map((call) => [call.id, call])), (decisions) => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', onAbort);
+      active.pending = undefined;
+      resolve(decisions);
+    });
+    const expiresAt = services.now() + Math.ceil(services.approvalTimeoutMs / 1000);
+    const required_action = {
+      type: 'submit_tool_outputs' as const,
+      submit_tool_outputs: { tool_calls: calls.map((call) => ({ id: call.id, type: 'function' as const, function: { name: call.function.name, arguments: call.function.arguments } })) },
+    };
+    active.recorder.transition('requires_action', { required_action, expires_at: expiresAt }).catch((error: unknown) => {
+      active.stop('cancelled');
+      services.logger.error(`Run ${active.run.id}: could not save requires_action: ${String(error)}`);
+    });
+  });
+}
+
+function finishCall(call: FunctionToolCall, output: string, status: ToolCallStatus): void {
+  call.function.output = output;
+  call.status = status;
+}
+
+function announceCall(active: ActiveRun, all: FunctionToolCall[], call: FunctionToolCall): void {
+  active.recorder.emit({
+    event: 'thread.run.step.delta',
+    data: {
+      id: active.openToolRound?.step.id ?? '',
+      object: 'thread.run.step.delta',
+      delta: { step_details: { type: 'tool_calls', tool_calls: [{ index: all.indexOf(call), ...structuredClone(call) }] } },
+    },
+  });
+}
+
+async function saveOutputsOnMessage(active: ActiveRun, messageId: string, calls: FunctionToolCall[]): Promise<void> {
+  const toolCalls = calls.map((call) => ({ id: call.id, type: 'function' as const, function: { ...call.function } }));
+  await active.recorder.updateMessage(messageId, { tool_calls: toolCalls }, []);
+}
+
+function snapshot<T>(value: T): T {
+  return structuredClone(value);
+}

@@ -1,0 +1,116 @@
+// Tools the model may call, with their argument schemas. Arguments are validated before a tool runs and every
+// failure becomes text the model reads, so a bad call costs the model a retry, never the run.
+
+import Ajv, { type ValidateFunction } from 'ajv';
+import type { ChatTool, JsonSchemaObject } from '../model/types';
+
+/** What a tool gets besides its arguments: where it runs, and a signal that aborts when the run is cancelled. */
+export interface ToolInvocationContext {
+  threadId: string;
+  runId: string;
+  signal: AbortSignal;
+}
+
+/** A tool the model can call. */
+export interface ToolDefinition {
+  name: string;
+  description: string;
+  parameters: JsonSchemaObject;
+  /** Read-only tools run without asking unless an agent's policy says otherwise; others wait for approval. */
+  readOnly: boolean;
+  invoke(args: unknown, context: ToolInvocationContext): Promise<string>;
+}
+
+/** The outcome of one call: `output` is what the model sees, also when the call failed. */
+export interface ToolResult {
+  ok: boolean;
+  output: string;
+}
+
+/** Tool output longer than this is cut, so one verbose tool cannot fill the context window. */
+export const DEFAULT_MAX_OUTPUT_CHARS = 32 * 1024;
+
+interface RegisteredTool {
+  definition: ToolDefinition;
+  validate: ValidateFunction;
+}
+
+/** The tools known to the extension, by name. */
+export class ToolRegistry {
+  private readonly tools = new Map<string, RegisteredTool>();
+  private readonly ajv = new Ajv({ allErrors: true, strict: false });
+
+  constructor(private readonly maxOutputChars = DEFAULT_MAX_OUTPUT_CHARS) {}
+
+  /** Adds a tool; its schema is compiled now so a broken schema fails at start-up, not mid-run. */
+  register(definition: ToolDefinition): void {
+    if (this.tools.has(definition.name)) throw new Error(`A tool named '${definition.name}' is already registered.`);
+    if (!/^[a-zA-Z0-9_-]{1,64}$/.test(definition.name)) {
+      throw new Error(`Tool name '${definition.name}' must be 1 to 64 letters, digits, '_' or '-' (the model APIs require it).`);
+    }
+    this.tools.set(definition.name, { definition, validate: this.ajv.compile(definition.parameters) });
+  }
+
+  /** The tool registered under `name`, if any. */
+  get(name: string): ToolDefinition | undefined {
+    return this.tools.get(name)?.definition;
+  }
+
+  /** Every registered tool, in registration order. */
+  list(): ToolDefinition[] {
+    return [...this.tools.values()].map((tool) => tool.definition);
+  }
+
+  /** Names of every registered tool (what AgentStore accepts in an agent's tools). */
+  names(): Set<string> {
+    return new Set(this.tools.keys());
+  }
+
+  /** The model-facing declarations of the named tools that are registered. */
+  chatTools(names: readonly string[]): ChatTool[] {
+    return names.flatMap((name) => {
+      const tool = this.get(name);
+      return tool ? [{ name: tool.name, description: tool.description, parameters: tool.parameters }] : [];
+    });
+  }
+
+  /** Parses, validates and runs one call; never throws for the tool's or the model's mistakes. */
+  async invoke(name: string, rawArguments: string, context: ToolInvocationContext): Promise<ToolResult> {
+    const tool = this.tools.get(name);
+    if (!tool) return failure(`Error: there is no tool named '${name}'. Available tools: ${[...this.tools.keys()].join(', ') || 'none'}.`);
+    const parsed = parseToolArguments(rawArguments);
+    if (!parsed.ok) return failure(`Error: the arguments for '${name}' are not valid JSON (${parsed.reason}). Call the tool again with a JSON object.`);
+    if (!tool.validate(parsed.value)) {
+      const problems = this.ajv.errorsText(tool.validate.errors, { dataVar: 'arguments' });
+      return failure(`Error: the arguments for '${name}' do not match its schema: ${problems}. Call the tool again with corrected arguments.`);
+    }
+    try {
+      const output = await tool.definition.invoke(parsed.value, context);
+      return { ok: true, output: this.capped(typeof output === 'string' ? output : String(output)) };
+    } catch (error) {
+      if (context.signal.aborted) return failure(`Error: '${name}' was stopped because the run was cancelled.`);
+      const message = error instanceof Error ? error.message : String(error);
+      return failure(this.capped(`Error: '${name}' failed: ${message}`));
+    }
+  }
+
+  private capped(output: string): string {
+    if (output.length <= this.maxOutputChars) return output;
+    const cut = output.length - this.maxOutputChars;
+    return `${output.slice(0, this.maxOutputChars)}\n[Output truncated: the last ${cut} of ${output.length} characters were cut.]`;
+  }
+}
+
+function failure(output: string): ToolResult {
+  return { ok: false, output };
+}
+
+/** Parses a tool call's raw argument text; models send "" for tools without parameters. */
+export function parseToolArguments(raw: string): { ok: true; value: unknown } | { ok: false; reason: string } {
+  if (raw.trim() === '') return { ok: true, value: {} };
+  try {
+    return { ok: true, value: JSON.parse(raw) as unknown };
+  } catch (error) {
+    return { ok: false, reason: error instanceof Error ? error.message : 'unparseable' };
+  }
+}
