@@ -62,7 +62,7 @@ const tokenizer = {
 
 const webviews = {
   ...common,
-  entryPoints: { app: 'webview/app/main.ts' },
+  entryPoints: { app: 'webview/app/main.ts', agentEditor: 'webview/agentEditor/main.ts' },
   outdir: 'dist/webview',
   platform: 'browser',
   target: 'es2022',

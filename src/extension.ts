@@ -8,6 +8,7 @@ import { AgentStore } from './core/store/agentStore';
 import { ThreadStore } from './core/store/threadStore';
 import { builtinTools } from './core/tools/builtinTools';
 import { ToolRegistry } from './core/tools/toolRegistry';
+import { AgentEditorPanels } from './vscode/agentEditorPanel';
 import { AgentsTreeProvider } from './vscode/agentsTreeProvider';
 import { ApiKeyStore } from './vscode/apiKeys';
 import { ChatViewProvider } from './vscode/chatViewProvider';
@@ -45,6 +46,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const tree = new AgentsTreeProvider(agents, threads, log);
   const chat = new ChatViewProvider(context.extensionUri, version, sessionServices, context.workspaceState);
   const panels = new ThreadPanels(context.extensionUri, version, sessionServices);
+  const agentEditors = new AgentEditorPanels(context.extensionUri, agents, models, tools, log);
   const treeView = vscode.window.createTreeView(AgentsTreeProvider.viewId, { treeDataProvider: tree, showCollapseAll: true });
   if (storageNotice) treeView.message = storageNotice;
 
@@ -58,10 +60,11 @@ export function activate(context: vscode.ExtensionContext): void {
     treeView,
     chat,
     panels,
+    agentEditors,
     new RunStatusBar(engine, threads),
     vscode.window.registerWebviewViewProvider(ChatViewProvider.viewId, chat),
     vscode.window.registerWebviewPanelSerializer(ThreadPanels.viewType, panels),
-    ...registerCommands({ log, tree, apiKeys, models, agents, threads, tools, runs: engine, panels, chat }),
+    ...registerCommands({ log, tree, apiKeys, models, agents, threads, runs: engine, panels, chat, agentEditors }),
   );
   log.info(`Agent Threads ${version} activated (storage: ${storage.fsPath})`);
 }

@@ -5,7 +5,7 @@
  */
 
 /** Which webview a document is: set on `<body data-agent-threads-view>` so tests and the host can tell them apart. */
-export type WebviewKind = 'chat' | 'thread';
+export type WebviewKind = 'chat' | 'thread' | 'agent';
 
 export type RunStatusView = 'queued' | 'in_progress' | 'requires_action' | 'cancelling' | 'cancelled' | 'failed' | 'completed' | 'incomplete' | 'expired';
 
@@ -57,6 +57,32 @@ export interface AgentOption {
   model: string;
 }
 
+export type ApprovalPolicyView = 'ask' | 'auto' | 'deny';
+
+/** The agent editor form's fields; the host validates them again (through the store) before saving. */
+export interface AgentForm {
+  name: string;
+  modelProfile: string;
+  modelName: string;
+  instructions: string;
+  tools: string[];
+  approvals: Record<string, ApprovalPolicyView>;
+  temperature: number | null;
+  top_p: number | null;
+  max_prompt_tokens: number | null;
+  max_completion_tokens: number | null;
+  /** null for `auto`, otherwise the number of newest messages kept. */
+  lastMessages: number | null;
+}
+
+/** What the agent editor needs besides the form: which models and tools exist. */
+export interface AgentFormOptions {
+  agentId: string;
+  version: number;
+  models: { profile: string; label: string; defaultModel: string }[];
+  tools: { name: string; description: string; readOnly: boolean }[];
+}
+
 /** Messages a webview sends to the host: intents only. */
 export type WebviewToHost =
   | { type: 'ready' }
@@ -69,11 +95,13 @@ export type WebviewToHost =
   | { type: 'decideToolCall'; runId: string; toolCallId: string; approve: boolean; alwaysForThread: boolean }
   | { type: 'selectAgent'; agentId: string }
   | { type: 'newThread' }
+  | { type: 'pickThread' }
   | { type: 'pickAttachments' }
   | { type: 'openFile'; path: string }
   | { type: 'openLink'; href: string }
   | { type: 'copyText'; text: string }
-  | { type: 'insertCode'; code: string };
+  | { type: 'insertCode'; code: string }
+  | { type: 'saveAgent'; form: AgentForm };
 
 /** Messages the host sends to a webview. */
 export type HostToWebview =
@@ -85,9 +113,14 @@ export type HostToWebview =
   | { type: 'messageDelta'; messageId: string; text: string }
   | { type: 'run'; run: RunView }
   | { type: 'attachmentsPicked'; paths: string[] }
+  | { type: 'agentForm'; form: AgentForm; options: AgentFormOptions }
+  | { type: 'agentSaved'; version: number }
+  | { type: 'agentSaveFailed'; message: string }
+  /** Text for the composer, e.g. a selection sent from the editor; the user edits and sends it. */
+  | { type: 'prefill'; text: string }
   | { type: 'notice'; level: 'info' | 'error'; text: string; command?: { title: string; id: string } };
 
-const INTENT_FIELDS: { [K in WebviewToHost['type']]: Record<string, 'string' | 'number' | 'boolean' | 'string[]'> } = {
+const INTENT_FIELDS: { [K in WebviewToHost['type']]: Record<string, 'string' | 'number' | 'boolean' | 'string[]' | 'object'> } = {
   ready: {},
   ping: { id: 'number' },
   send: { text: 'string', attachments: 'string[]' },
@@ -98,11 +131,13 @@ const INTENT_FIELDS: { [K in WebviewToHost['type']]: Record<string, 'string' | '
   decideToolCall: { runId: 'string', toolCallId: 'string', approve: 'boolean', alwaysForThread: 'boolean' },
   selectAgent: { agentId: 'string' },
   newThread: {},
+  pickThread: {},
   pickAttachments: {},
   openFile: { path: 'string' },
   openLink: { href: 'string' },
   copyText: { text: 'string' },
   insertCode: { code: 'string' },
+  saveAgent: { form: 'object' },
 };
 
 /** Narrows an unknown `postMessage` payload to a webview intent; anything malformed is rejected. */
@@ -114,6 +149,7 @@ export function isWebviewToHost(value: unknown): value is WebviewToHost {
   return Object.entries(fields).every(([name, kind]) => {
     const field = message[name];
     if (kind === 'string[]') return Array.isArray(field) && field.every((item) => typeof item === 'string');
+    if (kind === 'object') return typeof field === 'object' && field !== null && !Array.isArray(field);
     return typeof field === kind;
   });
 }

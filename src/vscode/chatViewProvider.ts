@@ -9,6 +9,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
   static readonly viewId = 'agentThreads.chat';
   private session: ThreadSession | undefined;
   private view: vscode.WebviewView | undefined;
+  private sessionReady: ((session: ThreadSession) => void) | undefined;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -25,6 +26,8 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     this.session = new ThreadSession(view.webview, this.services, this.extensionVersion, 'chat', remembered, (threadId) => {
       void this.workspaceState.update(CURRENT_THREAD_KEY, threadId);
     });
+    this.sessionReady?.(this.session);
+    this.sessionReady = undefined;
     view.onDidDispose(() => {
       this.session?.dispose();
       this.session = undefined;
@@ -37,6 +40,13 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     await this.workspaceState.update(CURRENT_THREAD_KEY, threadId);
     await vscode.commands.executeCommand(`${ChatViewProvider.viewId}.focus`);
     if (this.session) await this.session.showThread(threadId);
+  }
+
+  /** Reveals the chat and hands its session to `act` once the webview is there. */
+  async withSession(act: (session: ThreadSession) => Promise<void> | void): Promise<void> {
+    await vscode.commands.executeCommand(`${ChatViewProvider.viewId}.focus`);
+    const session = this.session ?? (await new Promise<ThreadSession>((resolve) => (this.sessionReady = resolve)));
+    await act(session);
   }
 
   get currentThreadId(): string | null {

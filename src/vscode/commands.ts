@@ -1,10 +1,12 @@
 import * as vscode from 'vscode';
 import type { AgentInput } from '../core/domain';
-import { createAgent, deleteAgent, duplicateAgent, editAgent, type AgentCommandServices } from './agentCommands';
+import { createAgent, deleteAgent, duplicateAgent, pickAgent, type AgentCommandServices } from './agentCommands';
+import type { AgentEditorPanels } from './agentEditorPanel';
 import type { AgentsTreeNode, AgentsTreeProvider } from './agentsTreeProvider';
 import type { ApiKeyStore } from './apiKeys';
 import { errorMessage, userFacingError } from './errors';
 import { configureModel, setApiKey } from './modelCommands';
+import { askAboutSelection, sendSelectionToChat } from './selectionCommands';
 import type { ModelRegistry } from './modelRegistry';
 import { cancelRun, deleteThread, exportThread, importThread, newThread, pickThread, renameThread, type ThreadCommandServices } from './threadCommands';
 
@@ -13,6 +15,7 @@ export interface CommandServices extends AgentCommandServices, ThreadCommandServ
   tree: AgentsTreeProvider;
   apiKeys: ApiKeyStore;
   models: ModelRegistry;
+  agentEditors: AgentEditorPanels;
 }
 
 type Target = AgentsTreeNode | string | undefined;
@@ -29,7 +32,10 @@ export function registerCommands(s: CommandServices): vscode.Disposable[] {
     'agentThreads.configureModel': () => configureModel(s.apiKeys, s.models),
     'agentThreads.setApiKey': (profileId?: string) => setApiKey(s.apiKeys, profileId, s.models),
     'agentThreads.createAgent': (input?: Partial<AgentInput>) => createAgent(s, input),
-    'agentThreads.editAgent': (target: Target) => editAgent(s, target),
+    'agentThreads.editAgent': async (target: Target) => {
+      const agent = await pickAgent(s.agents, target, 'Edit which agent?');
+      if (agent) await s.agentEditors.open(agent.id);
+    },
     'agentThreads.duplicateAgent': (target: Target) => duplicateAgent(s, target),
     'agentThreads.deleteAgent': (target: Target, confirmed?: boolean) => deleteAgent(s, target, confirmed),
     'agentThreads.newThread': (target: Target) => newThread(s, target),
@@ -46,6 +52,9 @@ export function registerCommands(s: CommandServices): vscode.Disposable[] {
     'agentThreads.exportThread': (target: Target, destination?: vscode.Uri) => exportThread(s, target, destination),
     'agentThreads.importThread': (source?: vscode.Uri) => importThread(s, source),
     'agentThreads.cancelRun': (target: Target) => cancelRun(s, target),
+    'agentThreads.askAboutSelection': (question?: string) => askAboutSelection(s.chat, question),
+    'agentThreads.sendSelectionToChat': () => sendSelectionToChat(s.chat),
+    'agentThreads.newChatThread': () => s.chat.show(null),
   };
   return Object.entries(commands).map(([id, run]) =>
     vscode.commands.registerCommand(id, async (...args: never[]) => {

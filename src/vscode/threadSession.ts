@@ -127,6 +127,10 @@ export class ThreadSession implements vscode.Disposable {
           return;
         case 'newThread':
           return await this.showThread(null);
+        case 'saveAgent':
+          return; // Only the agent editor sends this.
+        case 'pickThread':
+          return void (await vscode.commands.executeCommand('agentThreads.openThreadInChat'));
         default:
           return await handleWorkspaceIntent(message, (reply) => this.post(reply));
       }
@@ -137,7 +141,13 @@ export class ThreadSession implements vscode.Disposable {
     }
   }
 
-  private async send(text: string, attachments: string[]): Promise<void> {
+  /** Puts text into the composer for the user to finish and send. */
+  prefill(text: string): void {
+    this.post({ type: 'prefill', text });
+  }
+
+  /** Sends a message as if typed in the composer (used by "Ask Agent about Selection"). */
+  async send(text: string, attachments: string[]): Promise<void> {
     const agentId = await this.agentForSending();
     if (!agentId) {
       this.post({ type: 'notice', level: 'error', text: 'Create an agent first: it decides which model answers.', command: { title: 'Create Agent', id: 'agentThreads.createAgent' } });

@@ -36,7 +36,7 @@ export function renderWebviewHtml(webview: vscode.Webview, extensionUri: vscode.
 </head>
 <body data-agent-threads-view="${kind}"${data.threadId ? ` data-thread-id="${escapeHtml(data.threadId)}"` : ''}>
   <main id="app"></main>
-  <script nonce="${nonce}" src="${asset('dist', 'webview', 'app.js')}"></script>
+  <script nonce="${nonce}" src="${asset('dist', 'webview', kind === 'agent' ? 'agentEditor.js' : 'app.js')}"></script>
 </body>
 </html>`;
 }

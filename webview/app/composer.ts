@@ -60,6 +60,13 @@ export class Composer {
     this.send.hidden = active;
   }
 
+  /** Replaces the draft (e.g. with a selection sent from the editor) and focuses the input. */
+  prefill(text: string): void {
+    this.input.value = text;
+    uiState.patch({ draft: text });
+    this.input.focus();
+  }
+
   addAttachments(paths: string[]): void {
     this.attachments = [...new Set([...this.attachments, ...paths])];
     this.renderAttachments();

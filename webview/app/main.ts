@@ -25,10 +25,13 @@ const title = el('span', 'thread-title', view === 'chat' ? 'Chat' : 'Thread');
 const connection = component('vscode-badge', { id: 'connection', variant: 'counter' }, 'connecting…');
 const runBadge = component('vscode-badge', { id: 'run-status' });
 const progress = component('vscode-progress-ring', { id: 'run-progress', 'aria-label': 'Run in progress' });
-const newThread = component('vscode-button', { id: 'new-thread', icon: 'add', secondary: '', title: 'New thread' }, 'New');
+const newThread = component('vscode-button', { id: 'new-thread', icon: 'add', secondary: '', title: 'New thread', 'aria-label': 'New thread' }, 'New');
 newThread.addEventListener('click', () => postToHost({ type: 'newThread' }));
+const pickThread = component('vscode-button', { id: 'pick-thread', icon: 'list-unordered', secondary: '', title: 'Show another thread', 'aria-label': 'Show another thread' });
+pickThread.addEventListener('click', () => postToHost({ type: 'pickThread' }));
+pickThread.hidden = view !== 'chat';
 const header = el('header', 'thread-header');
-header.append(title, el('span', 'spacer'), progress, runBadge, connection, newThread);
+header.append(title, el('span', 'spacer'), progress, runBadge, connection, pickThread, newThread);
 
 const notice = el('div', 'notice');
 notice.hidden = true;
@@ -94,6 +97,9 @@ function handle(message: HostToWebview): void {
       break;
     case 'attachmentsPicked':
       composer.addAttachments(message.paths);
+      break;
+    case 'prefill':
+      composer.prefill(message.text);
       break;
     case 'notice':
       showNotice(message.level, message.text, message.command);

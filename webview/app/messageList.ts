@@ -17,9 +17,15 @@ export class MessageList {
   private hasOlder = false;
   private hasNewer = false;
   private loading = false;
+  /** Whether the reader is at the newest end; then content that grows or a view that shrinks keeps them there. */
+  private pinned = true;
 
   constructor(private readonly scroller: HTMLElement, private readonly empty: HTMLElement) {
     scroller.addEventListener('scroll', () => this.onScroll(), { passive: true });
+    // Layout changes after we scrolled (components upgrading, the composer resizing, images) must not unpin.
+    new ResizeObserver(() => {
+      if (this.pinned) this.scrollToBottom();
+    }).observe(scroller);
   }
 
   showPage(messages: MessageView[], hasOlder: boolean, hasNewer: boolean, position: 'newest' | 'older' | 'newer'): void {
@@ -52,7 +58,7 @@ export class MessageList {
   /** A message just written to the thread; shown only when the window reaches the newest end. */
   add(message: MessageView): void {
     if (this.hasNewer || this.elements.has(message.id)) return;
-    const stick = this.isAtBottom();
+    const stick = this.pinned || this.isAtBottom();
     this.messages.push(message);
     this.scroller.append(this.elementFor(message));
     this.trim('start');
@@ -64,7 +70,7 @@ export class MessageList {
     const index = this.messages.findIndex((m) => m.id === message.id);
     const element = this.elements.get(message.id);
     if (index < 0 || !element) return this.add(message);
-    const stick = this.isAtBottom();
+    const stick = this.pinned || this.isAtBottom();
     this.messages[index] = message;
     updateMessageElement(element, message);
     if (stick) this.scrollToBottom();
@@ -93,6 +99,7 @@ export class MessageList {
   }
 
   private onScroll(): void {
+    this.pinned = this.isAtBottom();
     if (this.loading || this.messages.length === 0) return;
     if (this.scroller.scrollTop < EDGE_PX && this.hasOlder) {
       this.loading = true;
@@ -109,6 +116,7 @@ export class MessageList {
 
   private scrollToBottom(): void {
     this.scroller.scrollTop = this.scroller.scrollHeight;
+    this.pinned = true;
   }
 
   private clear(): void {

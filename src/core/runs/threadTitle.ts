@@ -12,9 +12,13 @@ export async function titleFromFirstUserMessage(threads: Pick<ThreadStore, 'list
   return first ? titleFromText(messageText(first)) : undefined;
 }
 
-/** Collapses whitespace and cuts at a word boundary near 60 characters, adding an ellipsis when cut. */
+/**
+ * Drops code blocks and inline-code backticks (a pasted snippet makes a poor title), collapses whitespace and cuts at
+ * a word boundary near 60 characters, adding an ellipsis when cut.
+ */
 export function titleFromText(text: string): string {
-  const line = text.replace(/\s+/g, ' ').trim();
+  const prose = text.replace(/(`{3,}|~{3,})[^\n]*\n[\s\S]*?(\n\1|$)/g, ' ').replace(/`/g, '');
+  const line = (prose.trim() ? prose : text).replace(/\s+/g, ' ').trim();
   if (line.length <= MAX_TITLE_CHARS) return line;
   const cut = line.slice(0, MAX_TITLE_CHARS);
   const space = cut.lastIndexOf(' ');
