@@ -97,6 +97,10 @@ export class ModelRegistry implements vscode.Disposable {
       const model = this.languageModels.find((m) => LM_PREFIX + m.id === id);
       return model ? this.languageModelProfile(model) : undefined;
     }
+    const known = this.profiles.find((p) => p.id === id);
+    if (known) return known;
+    // Settings may have changed a moment ago, before their change event reached us: read them again.
+    this.loadProfiles();
     return this.profiles.find((p) => p.id === id);
   }
 

@@ -14,9 +14,28 @@ export interface BenchFigure {
   pass?: boolean;
 }
 
+/** A measured curve for the report's chart, e.g. append latency against thread size. */
+export interface BenchSeries {
+  chart: string;
+  name: string;
+  xLabel: string;
+  yUnit: string;
+  points: { x: number; y: number }[];
+}
+
 export class BenchReport {
   readonly figures: { bench: string; figure: BenchFigure }[] = [];
-  constructor(private readonly benchName: string, private readonly sink: BenchReport['figures']) {}
+  constructor(
+    private readonly benchName: string,
+    private readonly sink: BenchReport['figures'],
+    private readonly seriesSink: BenchSeries[] = [],
+  ) {}
+
+  /** Records a curve for the report's charts. */
+  series(series: BenchSeries): void {
+    this.seriesSink.push(series);
+    console.log(`  ${series.chart} — ${series.name}: ${series.points.map((p) => `${p.x}: ${formatNumber(p.y)} ${series.yUnit}`).join(', ')}`);
+  }
 
   /** Records a figure and prints it at once so long benchmarks show progress. */
   add(figure: BenchFigure): void {

@@ -1,20 +1,25 @@
-/** `npm run bench`: runs every benchmark (or those named on the command line) and prints a summary table. */
+/** `npm run bench`: runs every benchmark (or those named on the command line), prints a table, writes the report. */
+import * as path from 'node:path';
+import { BenchReport, formatNumber, type Bench, type BenchSeries } from './harness';
 import { modelBench } from './model.bench';
+import { writeReport } from './report';
 import { runsBench } from './runs.bench';
+import { scalingBench } from './scaling.bench';
+import { searchBench } from './search.bench';
 import { storeBench } from './store.bench';
 import { vscodeBench } from './vscode.bench';
-import { BenchReport, formatNumber, type Bench } from './harness';
 
-const benches: Bench[] = [storeBench, modelBench, runsBench, vscodeBench];
+const benches: Bench[] = [storeBench, scalingBench, searchBench, modelBench, runsBench, vscodeBench];
 
 async function main(): Promise<void> {
   const only = process.argv.slice(2);
   const figures: BenchReport['figures'] = [];
+  const series: BenchSeries[] = [];
   let failed = false;
   for (const bench of benches.filter((b) => only.length === 0 || only.includes(b.name))) {
     console.log(`\n# ${bench.name}`);
     try {
-      await bench.run(new BenchReport(bench.name, figures));
+      await bench.run(new BenchReport(bench.name, figures, series));
     } catch (error) {
       failed = true;
       console.error(`  ${bench.name} failed: ${error instanceof Error ? error.stack : String(error)}`);
@@ -25,6 +30,8 @@ async function main(): Promise<void> {
     const result = figure.pass === undefined ? '' : figure.pass ? 'pass' : 'FAIL';
     console.log(`| ${bench} | ${figure.metric} | ${formatNumber(figure.value)} ${figure.unit} | ${figure.target ?? ''} | ${result} |`);
   }
+  const report = writeReport(path.resolve(__dirname, '..', '..', '..', 'bench-results'), figures, series);
+  console.log(`\nReport: ${path.relative(process.cwd(), report)} (chart: bench-results/chart.svg)`);
   if (failed || figures.some(({ figure }) => figure.pass === false)) process.exitCode = 1;
 }
 

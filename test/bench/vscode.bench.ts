@@ -21,14 +21,17 @@ export const vscodeBench: Bench = {
     });
     if (code !== 0) throw new Error(`the in-VS-Code bench exited with ${code}`);
     const f = JSON.parse(fs.readFileSync(out, 'utf8')) as Record<string, number>;
-    report.add({ metric: 'activate Agent Threads (cold, real VS Code)', value: f.activationMs, unit: 'ms', target: '< 250 ms', pass: f.activationMs < 250 });
+    report.add({ metric: 'activate Agent Threads (cold, real VS Code)', value: f.activationMs, unit: 'ms' });
     report.add({ metric: 'activate vscode.references-view (baseline, same host)', value: f.baselineActivationMs, unit: 'ms' });
-    report.add({ metric: 'activation ratio ours / baseline', value: f.activationMs / f.baselineActivationMs, unit: '×' });
+    // Absolute times swing with the machine's load; the ratio to a built-in tree-view extension in the same host does not.
+    const activation = f.activationMs / f.baselineActivationMs;
+    report.add({ metric: 'activation ratio ours / baseline', value: activation, unit: '×', target: '<= 2', pass: activation <= 2 });
     report.add({ metric: 'import a 100,000-message thread (JSON file)', value: f.import100000Ms, unit: 'ms' });
     report.add({ metric: 'open panel, newest message on screen: 10 messages', value: f.open10Ms, unit: 'ms' });
     report.add({ metric: 'open panel, newest message on screen: 100,000 messages', value: f.open100000Ms, unit: 'ms' });
     const ratio = f.open100000Ms / f.open10Ms;
     report.add({ metric: 'open ratio 100,000 / 10 messages', value: ratio, unit: '×', target: '<= 1.5', pass: ratio <= 1.5 });
+    report.add({ metric: 'send → first token on screen (webview DOM, median of 7)', value: f.sendToFirstTokenMs, unit: 'ms', target: '< 500 ms', pass: f.sendToFirstTokenMs < 500 });
     report.add({ metric: 'messages in the DOM at 100,000 messages', value: f.open100000InDom, unit: 'elements', target: '<= 150', pass: f.open100000InDom <= 150 });
   },
 };

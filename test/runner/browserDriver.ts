@@ -98,10 +98,18 @@ export class BrowserDriver {
             [target.webview, target.title] as const,
           )
           .catch(() => false);
-        if (matches) return frame;
+        // Closed or hidden webviews can linger as frames: only a frame a person could see counts.
+        if (matches && (await isVisible(frame))) return frame;
       }
       if (Date.now() >= deadline) throw new Error(`No ${target.webview} webview${target.title ? ` titled "${target.title}"` : ''} is open.`);
       await page.waitForEvent('framenavigated', { timeout: Math.max(1, Math.min(1000, deadline - Date.now())) }).catch(() => undefined);
     }
   }
+}
+
+/** Whether a frame's iframe element has a size on screen (VS Code hides inactive webviews rather than removing them). */
+async function isVisible(frame: Frame): Promise<boolean> {
+  const element = await frame.frameElement().catch(() => undefined);
+  const box = await element?.boundingBox().catch(() => null);
+  return box !== null && box !== undefined && box.width > 0 && box.height > 0;
 }

@@ -10,6 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { ui } from '../../integration/driver';
+import { fakeModel, fakeModelUrl } from '../../integration/fakeModel';
 
 async function timeActivation(id: string): Promise<number> {
   const extension = vscode.extensions.getExtension(id);
@@ -66,6 +67,57 @@ async function timePanelOpen(threadId: string, newestText: string): Promise<{ ms
   return { ms, inDom };
 }
 
+/**
+ * Time from pressing Enter in the composer to the first token of the answer on screen, measured inside the webview
+ * (both timestamps from its own clock), through the real host, engine, HTTP client and fake model server.
+ */
+async function timeSendToFirstToken(samples: number): Promise<number[]> {
+  await vscode.workspace.getConfiguration('agentThreads').update(
+    'models',
+    [{ id: 'fake', provider: 'openai-compatible', baseUrl: fakeModelUrl(), model: 'fake-model', contextWindow: 16000 }],
+    vscode.ConfigurationTarget.Global,
+  );
+  const agent = (await vscode.commands.executeCommand('agentThreads.createAgent', { name: 'Bench', model: { profile: 'fake', name: 'fake-model' }, instructions: 'Answer.' })) as { id: string };
+  await vscode.commands.executeCommand('agentThreads.newThread', agent.id);
+  const panel = { webview: 'thread' as const };
+  await ui.waitFor(panel, () => document.getElementById('connection')?.dataset.state === 'connected');
+  const times: number[] = [];
+  for (let i = 0; i < samples; i++) {
+    await fakeModel.script({ kind: 'text', text: `Answer number ${i} arrives now.` });
+    await ui.evaluate(panel, () => {
+      const w = window as unknown as { sentAt?: number; firstTokenAt?: number; known?: number };
+      w.sentAt = undefined;
+      w.firstTokenAt = undefined;
+      w.known = document.querySelectorAll('.message.assistant').length;
+      document.addEventListener('keydown', (e) => { if (e.key === 'Enter' && w.sentAt === undefined) w.sentAt = performance.now(); }, { capture: true });
+      const observer = new MutationObserver(() => {
+        const answers = document.querySelectorAll('.message.assistant');
+        if (answers.length > (w.known ?? 0) && answers[answers.length - 1].querySelector('.message-body')?.textContent?.trim()) {
+          w.firstTokenAt = performance.now();
+          observer.disconnect();
+        }
+      });
+      observer.observe(document.getElementById('messages')!, { childList: true, subtree: true, characterData: true });
+    });
+    await ui.fill(panel, 'vscode-textarea#input', `Question ${i}`);
+    await ui.press('Enter');
+    const elapsed = await ui
+      .waitFor(panel, () => {
+        const w = window as unknown as { sentAt?: number; firstTokenAt?: number };
+        return w.firstTokenAt !== undefined && w.sentAt !== undefined ? w.firstTokenAt - w.sentAt : undefined;
+      })
+      .catch(async (error: unknown) => {
+        await ui.screenshot('bench-first-token-failed');
+        const state = await ui.evaluate(panel, () => JSON.stringify({ sentAt: (window as unknown as { sentAt?: number }).sentAt, firstTokenAt: (window as unknown as { firstTokenAt?: number }).firstTokenAt, html: document.getElementById('messages')?.innerText.slice(-500) }));
+        throw new Error(`${String(error)}\nwebview state: ${state}`);
+      });
+    times.push(elapsed);
+    await ui.waitFor(panel, () => document.getElementById('run-status')?.textContent === 'Completed');
+  }
+  await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  return times.sort((a, b) => a - b);
+}
+
 export async function run(): Promise<void> {
   const out = process.env.AGENT_THREADS_BENCH_OUT;
   if (!out) throw new Error('AGENT_THREADS_BENCH_OUT is not set');
@@ -87,5 +139,7 @@ export async function run(): Promise<void> {
     figures[`open${count}Ms`] = opens[1].ms;
     figures[`open${count}InDom`] = opens[1].inDom;
   }
+  const firstToken = await timeSendToFirstToken(7);
+  figures.sendToFirstTokenMs = firstToken[Math.floor(firstToken.length / 2)];
   fs.writeFileSync(out, JSON.stringify(figures));
 }
