@@ -3,19 +3,25 @@
  * services, so what depends on what is visible in this one file.
  */
 import * as vscode from 'vscode';
+import { LocalAgentApi, modelNameResolver } from './core/api';
+import { CombinedAgentCatalog, FileAgentSource } from './core/agentFiles';
 import { RunEngine } from './core/runs/runEngine';
+import { SearchIndex } from './core/search';
 import { AgentStore } from './core/store/agentStore';
 import { ThreadStore } from './core/store/threadStore';
 import { builtinTools } from './core/tools/builtinTools';
 import { ToolRegistry } from './core/tools/toolRegistry';
 import { AgentEditorPanels } from './vscode/agentEditorPanel';
+import { AgentFilesWatcher } from './vscode/agentFilesWatcher';
 import { AgentsTreeProvider } from './vscode/agentsTreeProvider';
 import { ApiKeyStore } from './vscode/apiKeys';
 import { ChatViewProvider } from './vscode/chatViewProvider';
 import { registerCommands } from './vscode/commands';
+import { LocalApiController } from './vscode/localApiController';
 import { ModelRegistry } from './vscode/modelRegistry';
 import { RunStatusBar } from './vscode/runStatusBar';
 import { ThreadPanels } from './vscode/threadPanels';
+import { PROPOSED_SCHEME, ToolDiffPreview, WorkspaceAccess, workspaceTools } from './vscode/tools';
 
 export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('Agent Threads', { log: true });
@@ -27,13 +33,30 @@ export function activate(context: vscode.ExtensionContext): void {
 
   const tools = new ToolRegistry();
   for (const tool of builtinTools()) tools.register(tool);
+  // Workspace tools are registered before the agent store learns the known tool names. The extension's own storage
+  // is a protected path: an agent must not rewrite its own threads or agents unasked.
+  const workspace = new WorkspaceAccess({ protectedFolders: [storage.fsPath, context.globalStorageUri.fsPath] });
+  for (const tool of workspaceTools(workspace)) {
+    try {
+      tools.register(tool);
+    } catch (error) {
+      log.warn(`Tool ${tool.name} is not available: ${String(error)}`); // a vscode.lm tool with an unusable schema
+    }
+  }
+  const toolPreviews = new ToolDiffPreview(tools, workspace);
   const agents = new AgentStore(storage.fsPath, new Set(tools.names()));
   const threads = new ThreadStore({ root: storage.fsPath, logger: log });
+  // Agents defined by `.agents/*.agent.md|yaml` files in the first workspace folder: read-only, runnable.
+  const workspaceFolder = vscode.workspace.workspaceFolders?.[0];
+  const fileAgents = new FileAgentSource({ workspaceFolder: workspaceFolder?.uri.fsPath ?? storage.fsPath, knownTools: () => new Set(tools.names()), logger: log });
+  const agentCatalog = new CombinedAgentCatalog(agents, fileAgents);
+  const search = new SearchIndex({ root: storage.fsPath, store: threads, logger: log });
+  void search.open().catch((error: unknown) => log.error(`Could not build the search index: ${String(error)}`));
   const apiKeys = new ApiKeyStore(context.secrets);
   const models = new ModelRegistry(apiKeys, log);
   const engine = new RunEngine({
     threads,
-    agents,
+    agents: agentCatalog,
     tools,
     resolveModel: (model) => models.resolve(model),
     logger: log,
@@ -42,7 +65,8 @@ export function activate(context: vscode.ExtensionContext): void {
   });
   void engine.recoverInterruptedRuns().catch((error: unknown) => log.error(`Could not check for interrupted runs: ${String(error)}`));
 
-  const sessionServices = { agents, threads, runs: engine, log, storageNotice };
+  const agentFilesWatcher = workspaceFolder ? new AgentFilesWatcher(fileAgents, workspaceFolder, log) : { dispose: () => undefined, reload: () => Promise.resolve() };
+  const sessionServices = { agents, threads, runs: engine, log, storageNotice, toolPreviews };
   const tree = new AgentsTreeProvider(agents, threads, log);
   const chat = new ChatViewProvider(context.extensionUri, version, sessionServices, context.workspaceState);
   const panels = new ThreadPanels(context.extensionUri, version, sessionServices);
@@ -50,11 +74,24 @@ export function activate(context: vscode.ExtensionContext): void {
   const treeView = vscode.window.createTreeView(AgentsTreeProvider.viewId, { treeDataProvider: tree, showCollapseAll: true });
   if (storageNotice) treeView.message = storageNotice;
 
+  // Opt-in (agentThreads.localApi.enabled): the same agents, threads and engine over Assistants-style HTTP on 127.0.0.1.
+  const localApi = new LocalApiController(
+    new LocalAgentApi({ agents, threads, engine, tools, logger: log, resolveModelName: modelNameResolver(() => models.choices().map((choice) => choice.profile)) }),
+    log,
+  );
+
   context.subscriptions.push(
     log,
+    localApi,
+    toolPreviews,
+    vscode.workspace.registerTextDocumentContentProvider(PROPOSED_SCHEME, toolPreviews),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => log.info('The workspace is trusted now: agents may use changing tools (with approval).')),
     { dispose: () => engine.dispose() },
     { dispose: () => threads.dispose() },
     { dispose: () => agents.dispose() },
+    { dispose: () => fileAgents.dispose() },
+    search,
+    agentFilesWatcher,
     models,
     tree,
     treeView,
@@ -64,7 +101,7 @@ export function activate(context: vscode.ExtensionContext): void {
     new RunStatusBar(engine, threads),
     vscode.window.registerWebviewViewProvider(ChatViewProvider.viewId, chat),
     vscode.window.registerWebviewPanelSerializer(ThreadPanels.viewType, panels),
-    ...registerCommands({ log, tree, apiKeys, models, agents, threads, runs: engine, panels, chat, agentEditors }),
+    ...registerCommands({ log, tree, apiKeys, models, agents, threads, runs: engine, panels, chat, agentEditors, search, treeView, workspaceFolder: workspaceFolder?.uri, reloadAgentFiles: () => agentFilesWatcher.reload() }),
   );
   log.info(`Agent Threads ${version} activated (storage: ${storage.fsPath})`);
 }

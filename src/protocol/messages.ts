@@ -40,7 +40,7 @@ export interface RunView {
   usage: { prompt_tokens: number; completion_tokens: number; total_tokens: number } | null;
   lastError: { code: string; message: string } | null;
   /** Tool calls waiting for the user's decision while the run is in requires_action. */
-  pendingApprovals: { id: string; name: string; arguments: string; preview?: string }[];
+  pendingApprovals: { id: string; name: string; arguments: string; preview?: string; canShowDiff?: boolean }[];
   steps: { id: string; type: 'message_creation' | 'tool_calls'; status: string; toolCalls: ToolCallView[] }[];
 }
 
@@ -93,6 +93,7 @@ export type WebviewToHost =
   | { type: 'loadOlder'; beforeId: string }
   | { type: 'loadNewer'; afterId: string }
   | { type: 'decideToolCall'; runId: string; toolCallId: string; approve: boolean; alwaysForThread: boolean }
+  | { type: 'showToolDiff'; runId: string; toolCallId: string }
   | { type: 'selectAgent'; agentId: string }
   | { type: 'newThread' }
   | { type: 'pickThread' }
@@ -129,6 +130,7 @@ const INTENT_FIELDS: { [K in WebviewToHost['type']]: Record<string, 'string' | '
   loadOlder: { beforeId: 'string' },
   loadNewer: { afterId: 'string' },
   decideToolCall: { runId: 'string', toolCallId: 'string', approve: 'boolean', alwaysForThread: 'boolean' },
+  showToolDiff: { runId: 'string', toolCallId: 'string' },
   selectAgent: { agentId: 'string' },
   newThread: {},
   pickThread: {},

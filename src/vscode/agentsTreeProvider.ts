@@ -1,4 +1,6 @@
 import * as vscode from 'vscode';
+import type { AgentFileError, FileAgentSource } from '../core/agentFiles';
+import { isFileAgent } from '../core/agentFiles';
 import type { Agent, RunStatus, Thread } from '../core/domain';
 import type { AgentStore } from '../core/store/agentStore';
 import type { ThreadStore } from '../core/store/threadStore';
@@ -9,7 +11,9 @@ export type AgentsTreeNode =
   | { kind: 'agent'; agent: Agent }
   | { kind: 'thread'; thread: Thread; agent: Agent | undefined }
   /** Threads whose agent was deleted: kept, and still openable. */
-  | { kind: 'orphans'; threads: Thread[] };
+  | { kind: 'orphans'; threads: Thread[] }
+  /** An agent file in .agents/ that could not be loaded, with the problem. */
+  | { kind: 'agentFileProblem'; problem: AgentFileError };
 
 /** What the tree shows about a thread's latest run, kept up to date from run events. */
 export interface RunSummary {
@@ -27,13 +31,18 @@ export class AgentsTreeProvider implements vscode.TreeDataProvider<AgentsTreeNod
   readonly onDidChangeTreeData = this.changed.event;
   private readonly runs = new Map<string, RunSummary>();
   private readonly subscriptions: { dispose(): void }[];
+  /** When set, only these threads (and the agents that have some) are shown. */
+  private threadFilter: ReadonlySet<string> | undefined;
 
   constructor(
     private readonly agents: AgentStore,
     private readonly threads: ThreadStore,
     private readonly log: vscode.LogOutputChannel,
+    private readonly fileAgents?: FileAgentSource,
+    private readonly workspaceFolder?: vscode.Uri,
   ) {
     this.subscriptions = [
+      ...(fileAgents ? [fileAgents.onDidChange(() => this.refresh())] : []),
       agents.onDidChangeAgents(() => this.refresh()),
       threads.onDidChangeThreads(() => this.refresh()),
       threads.onDidAppendMessage(() => this.refresh()),
@@ -47,6 +56,12 @@ export class AgentsTreeProvider implements vscode.TreeDataProvider<AgentsTreeNod
 
   refresh(): void {
     this.changed.fire(undefined);
+  }
+
+  /** Shows only the given threads (a search filter), or everything again with undefined. */
+  setThreadFilter(threadIds: ReadonlySet<string> | undefined): void {
+    this.threadFilter = threadIds;
+    this.refresh();
   }
 
   getTreeItem(node: AgentsTreeNode): vscode.TreeItem {
@@ -63,6 +78,15 @@ export class AgentsTreeProvider implements vscode.TreeDataProvider<AgentsTreeNod
         item.tooltip = 'Their agent was deleted. Open one and pick another agent in its composer to continue.';
         return item;
       }
+      case 'agentFileProblem': {
+        const item = new vscode.TreeItem(node.problem.file, vscode.TreeItemCollapsibleState.None);
+        item.id = `problem:${node.problem.file}`;
+        item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('list.errorForeground'));
+        item.description = node.problem.message.slice(node.problem.file.length + 2);
+        item.tooltip = node.problem.message;
+        if (this.workspaceFolder) item.command = { command: 'vscode.open', title: 'Open Agent File', arguments: [vscode.Uri.joinPath(this.workspaceFolder, node.problem.file)] };
+        return item;
+      }
     }
   }
 
@@ -72,6 +96,13 @@ export class AgentsTreeProvider implements vscode.TreeDataProvider<AgentsTreeNod
     item.contextValue = 'agent';
     item.iconPath = new vscode.ThemeIcon('hubot');
     item.description = agent.model.name;
+    if (isFileAgent(agent)) {
+      // Read-only here: editing a file agent means editing its file, which a click opens.
+      item.contextValue = 'agent.file';
+      item.iconPath = new vscode.ThemeIcon('file-code');
+      item.description = `from file · ${agent.model.name}`;
+      if (this.workspaceFolder) item.command = { command: 'vscode.open', title: 'Open Agent File', arguments: [vscode.Uri.joinPath(this.workspaceFolder, agent.metadata.source_path)] };
+    }
     item.tooltip = new vscode.MarkdownString(undefined, false);
     item.tooltip.appendText(`${agent.name} (version ${agent.version})\nModel: ${agent.model.profile} / ${agent.model.name}\nTools: ${agent.tools.map((t) => t.name).join(', ') || 'none'}`);
     return item;
@@ -96,14 +127,17 @@ export class AgentsTreeProvider implements vscode.TreeDataProvider<AgentsTreeNod
   async getChildren(node?: AgentsTreeNode): Promise<AgentsTreeNode[]> {
     try {
       if (!node) {
-        const [agents, threads] = await Promise.all([this.agents.list(), this.threads.list()]);
+        const [stored, threads] = await Promise.all([this.agents.list(), this.visibleThreads()]);
+        const agents = [...stored, ...(this.fileAgents?.list() ?? [])];
         const agentIds = new Set(agents.map((a) => a.id));
         const orphans = threads.filter((t) => !t.agent_id || !agentIds.has(t.agent_id));
-        const roots: AgentsTreeNode[] = agents.sort((a, b) => a.name.localeCompare(b.name)).map((agent) => ({ kind: 'agent', agent }));
-        return orphans.length > 0 ? [...roots, { kind: 'orphans', threads: orphans }] : roots;
+        const shown = this.threadFilter ? agents.filter((agent) => threads.some((t) => t.agent_id === agent.id)) : agents;
+        const roots: AgentsTreeNode[] = shown.sort((a, b) => a.name.localeCompare(b.name)).map((agent) => ({ kind: 'agent', agent }));
+        const problems: AgentsTreeNode[] = (this.fileAgents?.problems() ?? []).map((problem) => ({ kind: 'agentFileProblem', problem }));
+        return [...roots, ...(orphans.length > 0 ? [{ kind: 'orphans', threads: orphans } as const] : []), ...problems];
       }
       if (node.kind === 'agent') {
-        const threads = await this.threads.list();
+        const threads = await this.visibleThreads();
         return threads.filter((t) => t.agent_id === node.agent.id).map((thread) => ({ kind: 'thread', thread, agent: node.agent }));
       }
       if (node.kind === 'orphans') return node.threads.map((thread) => ({ kind: 'thread', thread, agent: undefined }));
@@ -113,6 +147,12 @@ export class AgentsTreeProvider implements vscode.TreeDataProvider<AgentsTreeNod
       void vscode.window.showErrorMessage(`Agent Threads could not read its storage: ${error instanceof Error ? error.message : String(error)}`);
       return [];
     }
+  }
+
+  private async visibleThreads(): Promise<Thread[]> {
+    const threads = await this.threads.list();
+    const filter = this.threadFilter;
+    return filter ? threads.filter((thread) => filter.has(thread.id)) : threads;
   }
 
   dispose(): void {

@@ -8,6 +8,9 @@ import { errorMessage, userFacingError } from './errors';
 import { configureModel, setApiKey } from './modelCommands';
 import { askAboutSelection, sendSelectionToChat } from './selectionCommands';
 import type { ModelRegistry } from './modelRegistry';
+import { exportAgentToFile, importAgentFromFile, pickAgentFile } from './agentFilesWatcher';
+import { editAndResendMessage, forkFromMessage } from './forkCommands';
+import { clearThreadFilter, filterThreads, searchThreads, type SearchCommandServices } from './searchCommands';
 import { cancelRun, deleteThread, exportThread, importThread, newThread, pickThread, renameThread, type ThreadCommandServices } from './threadCommands';
 
 export interface CommandServices extends AgentCommandServices, ThreadCommandServices {
@@ -16,6 +19,12 @@ export interface CommandServices extends AgentCommandServices, ThreadCommandServ
   apiKeys: ApiKeyStore;
   models: ModelRegistry;
   agentEditors: AgentEditorPanels;
+  /** Search across threads, the tree's view (for its filter message) and the workspace folder agent files live in. */
+  search: SearchCommandServices['search'];
+  treeView: SearchCommandServices['treeView'];
+  workspaceFolder: vscode.Uri | undefined;
+  /** Reads `.agents/` again (after an export, without waiting for the file watcher). */
+  reloadAgentFiles: () => Promise<void>;
 }
 
 type Target = AgentsTreeNode | string | undefined;
@@ -55,6 +64,24 @@ export function registerCommands(s: CommandServices): vscode.Disposable[] {
     'agentThreads.askAboutSelection': (question?: string) => askAboutSelection(s.chat, question),
     'agentThreads.sendSelectionToChat': () => sendSelectionToChat(s.chat),
     'agentThreads.newChatThread': () => s.chat.show(null),
+    'agentThreads.exportAgentToFile': async (target: Target) => {
+      if (!s.workspaceFolder) throw new Error('Open a folder first: agent files are written to its .agents/ folder.');
+      const agent = await pickAgent(s.agents, target, 'Export which agent to a file?');
+      if (!agent) return undefined;
+      const uri = await exportAgentToFile(agent, s.workspaceFolder);
+      await s.reloadAgentFiles();
+      void vscode.window.showInformationMessage(`Exported "${agent.name}" to ${vscode.workspace.asRelativePath(uri)}.`);
+      return uri;
+    },
+    'agentThreads.importAgentFromFile': async (source?: vscode.Uri) => {
+      const file = source ?? (await pickAgentFile());
+      return file ? importAgentFromFile(s.agents, file) : undefined;
+    },
+    'agentThreads.forkThread': (threadId: string, messageId: string) => forkFromMessage(s, threadId, messageId),
+    'agentThreads.editAndResend': (threadId: string, messageId: string, text?: string) => editAndResendMessage(s, threadId, messageId, text),
+    'agentThreads.searchThreads': (initial?: string) => searchThreads(s, typeof initial === 'string' ? initial : ''),
+    'agentThreads.filterThreads': (text?: string) => filterThreads(s, typeof text === 'string' ? text : undefined),
+    'agentThreads.clearFilter': () => clearThreadFilter(s),
   };
   return Object.entries(commands).map(([id, run]) =>
     vscode.commands.registerCommand(id, async (...args: never[]) => {

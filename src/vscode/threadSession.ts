@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { Message, Run, RunEvent, RunStep } from '../core/domain';
 import { warmUpTokenizer } from '../core/model';
-import type { AgentStore } from '../core/store/agentStore';
+import type { AgentCatalog } from '../core/agentFiles';
 import type { ThreadStore } from '../core/store/threadStore';
 import type { HostToWebview, WebviewKind, WebviewToHost } from '../protocol/messages';
 import { isWebviewToHost } from '../protocol/messages';
@@ -9,6 +9,7 @@ import { errorMessage, userFacingError } from './errors';
 import { userMessageContent } from './messageInput';
 import type { RunService } from './runService';
 import { toAgentOption, toMessageView, toRunView, toThreadView } from './viewModels';
+import type { ToolCallPreviews } from './tools/toolDiffPreview';
 import { handleWorkspaceIntent } from './workspaceIntents';
 
 const PAGE_SIZE = 50;
@@ -20,12 +21,14 @@ function scheduleTokenizerWarmUp(): void {
 }
 
 export interface SessionServices {
-  agents: AgentStore;
+  agents: AgentCatalog;
   threads: ThreadStore;
   runs: RunService;
   log: vscode.LogOutputChannel;
   /** Shown in the webview when storage fell back to global storage (no folder open). */
   storageNotice: string | null;
+  /** Previews (one-line account, diff) of tool calls waiting for approval. */
+  toolPreviews?: ToolCallPreviews;
 }
 
 /**
@@ -121,6 +124,11 @@ export class ThreadSession implements vscode.Disposable {
             { tool_call_id: message.toolCallId, approve: message.approve, alwaysForThread: message.alwaysForThread },
           ]);
           return;
+        case 'showToolDiff': {
+          const call = this.run?.id === message.runId ? this.run.required_action?.submit_tool_outputs.tool_calls.find((c) => c.id === message.toolCallId) : undefined;
+          if (call) await this.services.toolPreviews?.showDiff(call.function.name, call.function.arguments);
+          return;
+        }
         case 'selectAgent':
           this.selectedAgentId = message.agentId;
           if (this.threadId) await this.services.threads.update(this.threadId, { agent_id: message.agentId });
@@ -212,7 +220,7 @@ export class ThreadSession implements vscode.Disposable {
   private postRun(): void {
     if (!this.run) return;
     const steps = [...this.steps.values()].filter((step) => step.run_id === this.run!.id);
-    this.post({ type: 'run', run: toRunView(this.run, steps) });
+    this.post({ type: 'run', run: toRunView(this.run, steps, this.services.toolPreviews) });
   }
 
   private async sendInit(): Promise<void> {
@@ -226,7 +234,7 @@ export class ThreadSession implements vscode.Disposable {
       thread: thread ? toThreadView(thread) : null,
       agents: agentList.map(toAgentOption),
       selectedAgentId: selected,
-      run: this.run ? toRunView(this.run, [...this.steps.values()]) : null,
+      run: this.run ? toRunView(this.run, [...this.steps.values()], this.services.toolPreviews) : null,
       notice: this.services.storageNotice,
     });
   }

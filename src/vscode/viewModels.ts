@@ -31,8 +31,14 @@ export function toMessageView(message: Message): MessageView {
   };
 }
 
+/** How the approval card describes a pending call (tools give a one-line preview; edits can show a diff). */
+export interface ApprovalPreviewer {
+  describe(name: string, rawArguments: string): string | undefined;
+  hasDiff(name: string): boolean;
+}
+
 /** The run with its steps as the webview renders it. */
-export function toRunView(run: Run, steps: RunStep[]): RunView {
+export function toRunView(run: Run, steps: RunStep[], previews?: ApprovalPreviewer): RunView {
   return {
     id: run.id,
     status: run.status,
@@ -41,7 +47,13 @@ export function toRunView(run: Run, steps: RunStep[]): RunView {
     lastError: run.last_error ? { code: run.last_error.code, message: run.last_error.message } : null,
     pendingApprovals:
       run.status === 'requires_action' && run.required_action
-        ? run.required_action.submit_tool_outputs.tool_calls.map((call) => ({ id: call.id, name: call.function.name, arguments: call.function.arguments }))
+        ? run.required_action.submit_tool_outputs.tool_calls.map((call) => ({
+            id: call.id,
+            name: call.function.name,
+            arguments: call.function.arguments,
+            preview: previews?.describe(call.function.name, call.function.arguments),
+            canShowDiff: previews?.hasDiff(call.function.name) ?? false,
+          }))
         : [],
     steps: steps.map((step) => ({
       id: step.id,

@@ -41,6 +41,7 @@ export class RunPanel {
     this.badge.hidden = run === null;
     this.badge.textContent = run ? STATUS_LABEL[run.status] : '';
     this.badge.dataset.status = run?.status ?? '';
+    this.badge.dataset.runId = run?.id ?? '';
     this.progress.hidden = !this.isActive;
     this.renderDetails();
     this.onActiveChange(this.isActive);
@@ -88,7 +89,13 @@ export class RunPanel {
     approve.addEventListener('click', () => decide(true));
     deny.addEventListener('click', () => decide(false));
     const actions = el('div', 'approval-actions');
-    actions.append(approve, deny, always);
+    actions.append(approve, deny);
+    if (call.canShowDiff) {
+      const diff = component('vscode-button', { class: 'show-diff', secondary: '' }, 'Show diff');
+      diff.addEventListener('click', () => postToHost({ type: 'showToolDiff', runId, toolCallId: call.id }));
+      actions.append(diff);
+    }
+    actions.append(always);
     card.append(actions);
     return card;
   }

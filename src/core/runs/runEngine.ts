@@ -22,7 +22,8 @@ import { titleFromFirstUserMessage } from './threadTitle';
 
 export interface RunEngineOptions {
   threads: ThreadStore;
-  agents: AgentStore;
+  /** Where agents are looked up (the store, or a catalog that adds agents defined in files). */
+  agents: Pick<AgentStore, 'get'>;
   tools: ToolRegistry;
   /** The client and profile for an agent's model, or undefined when that profile is not configured. */
   resolveModel: (model: AgentModel) => { client: ModelClient; profile: ModelProfile } | undefined;

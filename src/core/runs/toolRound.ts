@@ -5,7 +5,7 @@
 import type { FunctionToolCall, ToolCallStatus } from '../domain/run';
 import type { Message } from '../domain/message';
 import type { ChatToolCall } from '../model/types';
-import { allowedToolsOf, resolveApprovalPolicy } from '../tools/approvalPolicy';
+import { allowedToolsOf, applyForcedApproval, resolveApprovalPolicy } from '../tools/approvalPolicy';
 import { parseToolArguments } from '../tools/toolRegistry';
 import { type ActiveRun, PendingApprovals, RunStopped, type RunServices, type ToolDecision } from './activeRun';
 
@@ -30,7 +30,7 @@ export async function runToolRound(active: ActiveRun, services: RunServices, mes
   const toRun: FunctionToolCall[] = [];
   const toAsk: FunctionToolCall[] = [];
   for (const call of calls) {
-    const verdict = decide(active, services, call, allowed);
+    const verdict = await decide(active, services, call, allowed);
     if (verdict === 'run') toRun.push(call);
     else if (verdict === 'ask') {
       call.status = 'pending_approval';
@@ -74,15 +74,17 @@ export async function closeUnansweredCalls(active: ActiveRun, note: string): Pro
   await saveOutputsOnMessage(active, round.messageId, round.step.step_details.tool_calls);
 }
 
-function decide(active: ActiveRun, services: RunServices, call: FunctionToolCall, allowed: ReadonlySet<string>): 'run' | 'ask' | { output: string } {
+async function decide(active: ActiveRun, services: RunServices, call: FunctionToolCall, allowed: ReadonlySet<string>): Promise<'run' | 'ask' | { output: string }> {
   const name = call.function.name;
   const tool = services.tools.get(name);
   if (!tool || !active.run.tools.some((t) => t.name === name)) {
     const available = active.run.tools.map((t) => t.name).join(', ') || 'none';
     return { output: `Error: the tool '${name}' is not available to this agent. Available tools: ${available}.` };
   }
-  const policy = resolveApprovalPolicy(active.agent.approval_policy, tool, allowed);
-  if (policy === 'deny') return { output: deniedByPolicyOutput(name) };
+  const resolved = resolveApprovalPolicy(active.agent.approval_policy, tool, allowed);
+  if (resolved === 'deny') return { output: deniedByPolicyOutput(name) };
+  // A protected path (or any call its tool flags) is asked about even under auto or "always allow".
+  const policy = applyForcedApproval(resolved, await services.tools.forcedApproval(name, call.function.arguments));
   // Arguments that cannot even be parsed go straight back to the model rather than to the user for approval.
   if (policy === 'ask' && !parseToolArguments(call.function.arguments).ok) return 'run';
   return policy === 'auto' ? 'run' : 'ask';

@@ -3,7 +3,7 @@
 
 import type { ApprovalPolicy } from '../domain/agent';
 import type { Metadata } from '../domain/common';
-import type { ToolDefinition } from './toolRegistry';
+import type { ForcedApproval, ToolDefinition } from './toolRegistry';
 
 /** Thread metadata key holding the comma-separated tools the user allowed for the whole thread. */
 export const ALLOWED_TOOLS_KEY = 'allowed_tools';
@@ -17,6 +17,11 @@ export function resolveApprovalPolicy(
   const policy = agentPolicy[tool.name] ?? (tool.readOnly ? 'auto' : 'ask');
   // An explicit deny is the agent author's decision and outranks the user's convenience setting.
   return policy === 'ask' && allowedForThread.has(tool.name) ? 'auto' : policy;
+}
+
+/** The policy once a call's forced approval is applied: auto becomes ask; deny stays deny, since refusing is safer still. */
+export function applyForcedApproval(policy: ApprovalPolicy, forced: ForcedApproval | undefined): ApprovalPolicy {
+  return forced && policy === 'auto' ? 'ask' : policy;
 }
 
 /** The tools the user allowed for this thread. */

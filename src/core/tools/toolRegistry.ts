@@ -19,6 +19,19 @@ export interface ToolDefinition {
   /** Read-only tools run without asking unless an agent's policy says otherwise; others wait for approval. */
   readOnly: boolean;
   invoke(args: unknown, context: ToolInvocationContext): Promise<string>;
+  /**
+   * Says when one call must be approved by the user whatever the agent's policy or the thread's "always allow" say
+   * (a protected path, say). Gets arguments already validated against `parameters`. A deny policy still denies.
+   */
+  approvalFor?(args: unknown): Promise<ForcedApproval | undefined>;
+  /** A one-line account of what a call will do ("edit src/a.ts: 2 replacements"), shown on the approval card. */
+  describeCall?(args: unknown): string | undefined;
+}
+
+/** A call that needs the user's approval regardless of policy, and why. */
+export interface ForcedApproval {
+  forced: true;
+  reason: string;
 }
 
 /** The outcome of one call: `output` is what the model sees, also when the call failed. */
@@ -72,6 +85,36 @@ export class ToolRegistry {
       const tool = this.get(name);
       return tool ? [{ name: tool.name, description: tool.description, parameters: tool.parameters }] : [];
     });
+  }
+
+  /** Whether this call must be approved whatever the policy; arguments that fail validation force nothing (they fail when run). */
+  async forcedApproval(name: string, rawArguments: string): Promise<ForcedApproval | undefined> {
+    const tool = this.tools.get(name);
+    const args = tool && this.validArguments(tool, rawArguments);
+    if (!tool?.definition.approvalFor || args === undefined) return undefined;
+    try {
+      return await tool.definition.approvalFor(args);
+    } catch (error) {
+      // When the check itself breaks, asking the user is the safe side.
+      return { forced: true, reason: `the approval check failed (${error instanceof Error ? error.message : String(error)})` };
+    }
+  }
+
+  /** The tool's own account of a call for the approval card, if it gives one and the arguments are valid. */
+  describeCall(name: string, rawArguments: string): string | undefined {
+    const tool = this.tools.get(name);
+    const args = tool && this.validArguments(tool, rawArguments);
+    if (!tool?.definition.describeCall || args === undefined) return undefined;
+    try {
+      return tool.definition.describeCall(args);
+    } catch {
+      return undefined; // the card falls back to the raw arguments
+    }
+  }
+
+  private validArguments(tool: RegisteredTool, rawArguments: string): unknown {
+    const parsed = parseToolArguments(rawArguments);
+    return parsed.ok && tool.validate(parsed.value) ? parsed.value : undefined;
   }
 
   /** Parses, validates and runs one call; never throws for the tool's or the model's mistakes. */

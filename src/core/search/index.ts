@@ -1,0 +1,2 @@
+export * from './searchIndex';
+export { parseQuery, termsOf, type SearchQuery } from './searchTerms';

@@ -1,0 +1,301 @@
+// Search across threads: one ThreadPostings per thread, kept in memory, updated from ThreadStore events and saved
+// beside the logs as `<storage>/search/<threadId>.json`. The index is a cache: a missing, unreadable or stale file
+// (fewer messages indexed than the thread has) is caught up from the store or rebuilt, never trusted blindly.
+// Every change goes through one queue, so events that arrive while a thread is being (re)built wait for it.
+
+import { promises as fs } from 'node:fs';
+import { join } from 'node:path';
+import { isValidId } from '../domain/ids';
+import type { Message } from '../domain/message';
+import { messageText } from '../domain/message';
+import { atomicWrite } from '../store/atomicWrite';
+import type { ThreadStore } from '../store/threadStore';
+import type { Disposable } from '../util/emitter';
+import { type Logger, silentLogger } from '../util/logger';
+import { matchIn, parseQuery, type SearchQuery, snippetAround } from './searchTerms';
+import { ThreadPostings, type ThreadPostingsFile } from './threadPostings';
+
+/** One message that matches a search. */
+export interface SearchHit {
+  threadId: string;
+  messageId: string;
+  role: Message['role'];
+  /** About 120 characters of the message around the match, on one line. */
+  snippet: string;
+  /** Where the match is in `snippet`, as [start, end). */
+  highlight: [number, number];
+  created_at: number;
+}
+
+export interface SearchIndexOptions {
+  /** The storage folder; the index lives in `<root>/search/`. */
+  root: string;
+  store: ThreadStore;
+  logger?: Logger;
+  /** How long changes wait before they are saved, so a streaming run writes the index once. Default 2 s. */
+  saveDelayMs?: number;
+}
+
+/** Candidates at most this far from a thread's end are read in one positional read instead of one look-up each. */
+const NEAR_END = 500;
+const DEFAULT_LIMIT = 50;
+
+/** An incremental inverted index of every thread's message text. */
+export class SearchIndex implements Disposable {
+  private readonly threads = new Map<string, ThreadPostings>();
+  /** Every term of every thread, sorted on demand, for prefix lookups of the last query word. */
+  private readonly vocabulary = new Set<string>();
+  private sortedVocabulary: string[] | undefined;
+  private readonly dirty = new Set<string>();
+  private queue: Promise<unknown> = Promise.resolve();
+  private ready: Promise<void> | undefined;
+  private saveTimer: NodeJS.Timeout | undefined;
+  private readonly subscriptions: Disposable[];
+  private readonly folder: string;
+  private readonly logger: Logger;
+
+  constructor(private readonly options: SearchIndexOptions) {
+    this.folder = join(options.root, 'search');
+    this.logger = options.logger ?? silentLogger;
+    const { store } = options;
+    this.subscriptions = [
+      store.onDidAppendMessage(({ threadId, messages }) => void this.enqueue(() => this.indexAppended(threadId, messages))),
+      store.onDidUpdateMessage(({ threadId, message }) => void this.enqueue(() => this.indexUpdated(threadId, message))),
+      store.onDidChangeThreads(({ threadId, type }) => {
+        if (type === 'deleted') void this.enqueue(() => this.forget(threadId));
+      }),
+    ];
+  }
+
+  /** Loads the saved index and brings every thread up to date with the store (once; later calls wait for it). */
+  open(): Promise<void> {
+    this.ready ??= this.enqueue(() => this.loadAll());
+    return this.ready;
+  }
+
+  /** Messages matching every word of `text` (the last word as a prefix), newest first, at most `limit`. */
+  async search(text: string, limit = DEFAULT_LIMIT): Promise<SearchHit[]> {
+    await this.open();
+    await this.queue; // changes already announced are searchable
+    const query = parseQuery(text);
+    if (!query) return [];
+    const prefixTerms = this.termsStartingWith(query.prefix);
+    if (!prefixTerms.length) return [];
+    const candidates: { threadId: string; ordinal: number; created: number; postings: ThreadPostings }[] = [];
+    for (const postings of this.threads.values()) {
+      const ordinals = postings.match(query.words, prefixTerms);
+      // Messages are appended in time order, so a thread's newest matches are its last ordinals; a few spares
+      // cover candidates that verification drops (text edited since it was indexed).
+      for (let i = ordinals.length - 1; i >= Math.max(0, ordinals.length - limit * 2); i--) {
+        candidates.push({ threadId: postings.threadId, ordinal: ordinals[i], created: postings.created[ordinals[i]], postings });
+      }
+    }
+    candidates.sort((a, b) => b.created - a.created || b.ordinal - a.ordinal);
+    // Candidates are read a batch at a time until enough are confirmed against the messages' current text.
+    const hits: SearchHit[] = [];
+    for (let next = 0; next < candidates.length && hits.length < limit; ) {
+      const batch = candidates.slice(next, next + limit - hits.length);
+      next += batch.length;
+      const messages = await this.readCandidates(batch);
+      for (const candidate of batch) {
+        const message = messages.get(candidate.postings.ids[candidate.ordinal]);
+        const hit = message && toHit(candidate.threadId, message, query);
+        if (hit) hits.push(hit);
+      }
+    }
+    return hits;
+  }
+
+  /** The thread ids with at least one match (for filtering the tree). */
+  async threadsMatching(text: string): Promise<Set<string>> {
+    await this.open();
+    await this.queue;
+    const query = parseQuery(text);
+    const matching = new Set<string>();
+    if (!query) return matching;
+    const prefixTerms = this.termsStartingWith(query.prefix);
+    for (const postings of this.threads.values()) if (postings.match(query.words, prefixTerms).length) matching.add(postings.threadId);
+    return matching;
+  }
+
+  /** Writes every changed thread's index now. */
+  flush(): Promise<void> {
+    return this.enqueue(() => this.saveDirty());
+  }
+
+  /** Stops listening and saves what changed. */
+  dispose(): void {
+    for (const subscription of this.subscriptions) subscription.dispose();
+    if (this.saveTimer) clearTimeout(this.saveTimer);
+    void this.flush().catch((error: unknown) => this.logger.warn(`Could not save the search index: ${String(error)}`));
+  }
+
+  private enqueue<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(task);
+    this.queue = run.catch((error: unknown) => this.logger.warn(`Search index: ${error instanceof Error ? error.message : String(error)}`));
+    return run;
+  }
+
+  private async loadAll(): Promise<void> {
+    await fs.mkdir(this.folder, { recursive: true });
+    const threads = await this.options.store.list();
+    const live = new Set(threads.map((thread) => thread.id));
+    for (const name of await fs.readdir(this.folder)) {
+      const threadId = name.replace(/\.json$/, '');
+      if (name.endsWith('.json') && !live.has(threadId)) await fs.rm(join(this.folder, name), { force: true });
+    }
+    for (const thread of threads) {
+      const saved = await this.readSaved(thread.id);
+      const postings = saved ?? new ThreadPostings(thread.id);
+      this.adopt(postings, saved === undefined);
+      if (postings.count !== thread.message_count) await this.catchUp(postings);
+    }
+    await this.saveDirty();
+  }
+
+  private async readSaved(threadId: string): Promise<ThreadPostings | undefined> {
+    try {
+      const file = JSON.parse(await fs.readFile(this.fileOf(threadId), 'utf8')) as ThreadPostingsFile;
+      const postings = ThreadPostings.fromFile(file, threadId);
+      if (!postings) this.logger.info(`Search index of ${threadId} is from another version; rebuilding it.`);
+      return postings;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') this.logger.warn(`Search index of ${threadId} is unreadable; rebuilding it.`);
+      return undefined;
+    }
+  }
+
+  /**
+   * Indexes the messages the store has beyond what `postings` holds, reading newest first down to the last indexed
+   * message (reads by position cost the same anywhere in a thread; cursor look-ups far from the end do not).
+   * When that message is not in the thread, the saved index belongs to another history and is rebuilt.
+   */
+  private async catchUp(postings: ThreadPostings): Promise<void> {
+    const lastIndexed = postings.ids[postings.count - 1];
+    const missing: Message[] = [];
+    let found = lastIndexed === undefined;
+    for await (const message of this.options.store.messagesNewestFirst(postings.threadId, 1_000)) {
+      if (message.id === lastIndexed) {
+        found = true;
+        break;
+      }
+      missing.push(message);
+    }
+    const target = found ? postings : this.rebuildFrom(postings);
+    target.append(missing.reverse(), (term) => this.addTerm(term));
+    this.dirty.add(target.threadId);
+  }
+
+  private rebuildFrom(stale: ThreadPostings): ThreadPostings {
+    this.logger.info(`Search index of ${stale.threadId} does not match the thread; rebuilding it.`);
+    const fresh = new ThreadPostings(stale.threadId);
+    this.adopt(fresh);
+    return fresh;
+  }
+
+  private async indexAppended(threadId: string, messages: Message[]): Promise<void> {
+    if (!isValidId('thread', threadId)) return;
+    const postings = this.threads.get(threadId);
+    if (!postings) {
+      if (!this.ready) return; // not opened yet: open() will read the whole thread
+      const fresh = new ThreadPostings(threadId);
+      this.adopt(fresh);
+      await this.catchUp(fresh);
+      return this.markDirty(threadId);
+    }
+    // A catch-up that ran after this append but before its event may already hold these messages.
+    const unseen = messages.filter((message) => !postings.hasRecent(message.id, messages.length + 2_000));
+    postings.append(unseen, (term) => this.addTerm(term));
+    this.markDirty(threadId);
+  }
+
+  private async indexUpdated(threadId: string, message: Message): Promise<void> {
+    if (this.threads.get(threadId)?.update(message, (term) => this.addTerm(term))) this.markDirty(threadId);
+  }
+
+  private async forget(threadId: string): Promise<void> {
+    this.threads.delete(threadId);
+    this.dirty.delete(threadId);
+    if (isValidId('thread', threadId)) await fs.rm(this.fileOf(threadId), { force: true });
+  }
+
+  /** The candidates' messages by id: one positional read per thread for those near its end, a look-up for the rest. */
+  private async readCandidates(batch: { threadId: string; ordinal: number; postings: ThreadPostings }[]): Promise<Map<string, Message>> {
+    const byThread = new Map<string, typeof batch>();
+    for (const candidate of batch) byThread.set(candidate.threadId, [...(byThread.get(candidate.threadId) ?? []), candidate]);
+    const found = new Map<string, Message>();
+    const store = this.options.store;
+    await Promise.all(
+      [...byThread.entries()].map(async ([threadId, inThread]) => {
+        const postings = inThread[0].postings;
+        const near = inThread.filter((c) => postings.count - c.ordinal <= NEAR_END);
+        const deepest = Math.min(...near.map((c) => c.ordinal));
+        if (near.length) for (const message of await store.readNewest(threadId, postings.count - deepest).catch(() => [])) found.set(message.id, message);
+        for (const candidate of inThread) {
+          const id = postings.ids[candidate.ordinal];
+          if (found.has(id)) continue;
+          const message = await store.getMessage(threadId, id).catch(() => undefined); // gone since it was indexed
+          if (message) found.set(id, message);
+        }
+      }),
+    );
+    return found;
+  }
+
+  private adopt(postings: ThreadPostings, unsaved = true): void {
+    this.threads.set(postings.threadId, postings);
+    for (const term of postings.postings.keys()) this.addTerm(term);
+    if (unsaved) this.dirty.add(postings.threadId);
+  }
+
+  private addTerm(term: string): void {
+    if (this.vocabulary.has(term)) return;
+    this.vocabulary.add(term);
+    this.sortedVocabulary = undefined;
+  }
+
+  private termsStartingWith(prefix: string): string[] {
+    const sorted = (this.sortedVocabulary ??= [...this.vocabulary].sort());
+    let low = 0;
+    let high = sorted.length;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if (sorted[mid] < prefix) low = mid + 1;
+      else high = mid;
+    }
+    const out: string[] = [];
+    for (let i = low; i < sorted.length && sorted[i].startsWith(prefix); i++) out.push(sorted[i]);
+    return out;
+  }
+
+  private markDirty(threadId: string): void {
+    this.dirty.add(threadId);
+    if (this.saveTimer || this.options.saveDelayMs === 0) return;
+    this.saveTimer = setTimeout(() => {
+      this.saveTimer = undefined;
+      void this.flush();
+    }, this.options.saveDelayMs ?? 2_000);
+    this.saveTimer.unref?.();
+  }
+
+  private async saveDirty(): Promise<void> {
+    const threadIds = [...this.dirty];
+    this.dirty.clear();
+    for (const threadId of threadIds) {
+      const postings = this.threads.get(threadId);
+      if (postings) await atomicWrite(this.fileOf(threadId), JSON.stringify(postings.toFile()));
+    }
+  }
+
+  private fileOf(threadId: string): string {
+    return join(this.folder, `${threadId}.json`);
+  }
+}
+
+function toHit(threadId: string, message: Message, query: SearchQuery): SearchHit | undefined {
+  const text = messageText(message);
+  const at = matchIn(text, query);
+  if (!at) return undefined;
+  const snippet = snippetAround(text, at);
+  return { threadId, messageId: message.id, role: message.role, snippet: snippet.text, highlight: snippet.highlight, created_at: message.created_at };
+}

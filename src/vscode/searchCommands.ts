@@ -1,0 +1,81 @@
+import * as vscode from 'vscode';
+import type { SearchHit, SearchIndex } from '../core/search';
+import type { ThreadStore } from '../core/store/threadStore';
+import type { AgentsTreeProvider } from './agentsTreeProvider';
+import { relativeTime } from './relativeTime';
+
+export interface SearchCommandServices {
+  search: SearchIndex;
+  threads: ThreadStore;
+  tree: AgentsTreeProvider;
+  treeView: vscode.TreeView<unknown>;
+  log: vscode.LogOutputChannel;
+}
+
+type HitItem = vscode.QuickPickItem & { hit: SearchHit };
+
+/** "Search Threads…": a quick pick whose results follow what is typed; picking one opens its thread. */
+export function searchThreads(s: SearchCommandServices, initial = ''): Promise<SearchHit | undefined> {
+  const pick = vscode.window.createQuickPick<HitItem>();
+  pick.title = 'Search Threads';
+  pick.placeholder = 'Words to find in any message (the last word may be unfinished)';
+  // The index already matched; VS Code's own fuzzy filter would hide hits whose snippet does not echo the query.
+  pick.matchOnDescription = false;
+  pick.matchOnDetail = false;
+  pick.value = initial;
+  let latest = 0;
+  const update = async (text: string): Promise<void> => {
+    const asked = ++latest;
+    pick.busy = true;
+    try {
+      const [hits, threads] = await Promise.all([s.search.search(text, 50), s.threads.list()]);
+      if (asked !== latest) return; // a newer keystroke's results will replace these
+      const titles = new Map(threads.map((thread) => [thread.id, thread.title || 'New thread']));
+      pick.items = hits.map((hit) => ({
+        label: hit.snippet,
+        // Quick picks filter labels against the typed value; an always-shown item keeps every index hit.
+        alwaysShow: true,
+        description: `${titles.get(hit.threadId) ?? hit.threadId} · ${hit.role} · ${relativeTime(hit.created_at)}`,
+        hit,
+      }));
+    } catch (error) {
+      s.log.error(`Search failed: ${error instanceof Error ? error.message : String(error)}`);
+    } finally {
+      if (asked === latest) pick.busy = false;
+    }
+  };
+  return new Promise((resolve) => {
+    let chosen: SearchHit | undefined;
+    pick.onDidChangeValue((text) => void update(text));
+    pick.onDidAccept(() => {
+      chosen = pick.selectedItems[0]?.hit;
+      pick.hide();
+      if (chosen) void vscode.commands.executeCommand('agentThreads.openThread', chosen.threadId);
+    });
+    pick.onDidHide(() => {
+      pick.dispose();
+      resolve(chosen);
+    });
+    pick.show();
+    if (initial) void update(initial);
+  });
+}
+
+/** "Filter Threads…": shows only threads with a message matching the text, and says so above the tree. */
+export async function filterThreads(s: SearchCommandServices, text?: string): Promise<number | undefined> {
+  const query = text ?? (await vscode.window.showInputBox({ title: 'Filter Threads', prompt: 'Show only threads with a message containing these words' }));
+  if (query === undefined) return undefined;
+  if (!query.trim()) return void clearThreadFilter(s);
+  const matching = await s.search.threadsMatching(query);
+  s.tree.setThreadFilter(matching);
+  s.treeView.message = `Threads matching "${query.trim()}": ${matching.size}. Run "Agent Threads: Clear Filter" to show all.`;
+  await vscode.commands.executeCommand('setContext', 'agentThreads.filtered', true);
+  return matching.size;
+}
+
+/** "Clear Filter": shows every thread again. */
+export function clearThreadFilter(s: SearchCommandServices): void {
+  s.tree.setThreadFilter(undefined);
+  s.treeView.message = undefined;
+  void vscode.commands.executeCommand('setContext', 'agentThreads.filtered', false);
+}

@@ -1,0 +1,105 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { ui } from './driver';
+import { fakeModelUrl } from './fakeModel';
+
+/** Waits until the Agents tree shows a row whose text contains every one of `texts`; returns the row's text. */
+function treeRow(...texts: string[]): Promise<string> {
+  return ui.waitFor('workbench', new Function(`
+    const rows = [...document.querySelectorAll('.pane .monaco-list-row')];
+    return rows.map((r) => r.textContent ?? '').find((t) => ${JSON.stringify(texts)}.every((x) => t.includes(x)));
+  `) as () => string);
+}
+
+/** Waits until no row of the Agents tree contains `text`. */
+function treeRowGone(text: string): Promise<boolean> {
+  return ui.waitFor('workbench', new Function(`
+    return ![...document.querySelectorAll('.pane .monaco-list-row')].some((r) => (r.textContent ?? '').includes(${JSON.stringify(text)}));
+  `) as () => boolean);
+}
+
+/** A thread export whose fifth message mentions a platypus, as a file the import command reads. */
+function exportFile(title: string, agentId: string): vscode.Uri {
+  const start = Math.floor(Date.now() / 1000) - 10;
+  const texts = ['Plan the release', 'Start with the changelog', 'Then tag it', 'Tagged v1.2', 'Unrelated: a platypus sighting today', 'Nice'];
+  const data = texts.map((value, i) => ({
+    id: `msg_beyond${String(i).padStart(8, '0')}`, object: 'thread.message', thread_id: 'thread_beyond000', role: i % 2 ? 'assistant' : 'user',
+    content: [{ type: 'text', text: { value } }], assistant_id: null, run_id: null, status: 'completed',
+    incomplete_details: null, attachments: null, metadata: null, created_at: start + i, completed_at: start + i, incomplete_at: null,
+  }));
+  const doc = {
+    format: 'agent-threads/thread', version: 1,
+    thread: { id: 'thread_beyond000', object: 'thread', title, agent_id: agentId, created_at: start, metadata: {}, message_count: data.length, last_activity_at: start + data.length },
+    messages: { object: 'list', data, first_id: data[0].id, last_id: data[data.length - 1].id, has_more: false }, runs: [], run_steps: [],
+  };
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'agent-threads-beyond-')), 'beyond.thread.json');
+  fs.writeFileSync(file, JSON.stringify(doc));
+  return vscode.Uri.file(file);
+}
+
+describe('agents as files, fork and search in the real UI', () => {
+  const workspace = vscode.workspace.workspaceFolders![0].uri.fsPath;
+  const agentsFolder = path.join(workspace, '.agents');
+  const cleanup: (() => Promise<unknown>)[] = [];
+  let agentId: string;
+
+  before(async () => {
+    await vscode.workspace.getConfiguration('agentThreads').update(
+      'models',
+      [{ id: 'fake', provider: 'openai-compatible', baseUrl: fakeModelUrl(), model: 'fake-model', contextWindow: 16000 }],
+      vscode.ConfigurationTarget.Global,
+    );
+    await vscode.commands.executeCommand('agentThreads.agents.focus');
+  });
+
+  after(async () => {
+    for (const step of cleanup.reverse()) await step();
+    // Through VS Code's file service, as a user would, so the file watcher sees it.
+    await vscode.workspace.fs.delete(vscode.Uri.file(agentsFolder), { recursive: true, useTrash: false });
+    await treeRowGone('from file');
+  });
+
+  it('shows an agent defined in .agents/ in the tree, marked as from a file', async () => {
+    const sample = fs.readFileSync(path.join(__dirname, '..', '..', '..', 'test', 'fixtures', 'agents', 'reviewer.agent.md'));
+    await vscode.workspace.fs.writeFile(vscode.Uri.file(path.join(agentsFolder, 'reviewer.agent.md')), sample);
+    assert.match(await treeRow('Code Reviewer', 'from file').catch(async (e) => { await ui.screenshot('beyond-debug'); throw e; }), /fake-model/);
+  });
+
+  it('exports an agent to .agents/ where it shows up as a file agent', async () => {
+    const agent = (await vscode.commands.executeCommand('agentThreads.createAgent', {
+      name: 'Release Helper',
+      model: { profile: 'fake', name: 'fake-model' },
+      instructions: 'Help with releases.',
+    })) as { id: string };
+    agentId = agent.id;
+    cleanup.push(() => Promise.resolve(vscode.commands.executeCommand('agentThreads.deleteAgent', agent.id, true)));
+    const uri = (await vscode.commands.executeCommand('agentThreads.exportAgentToFile', agent.id)) as vscode.Uri;
+    assert.equal(uri.fsPath, path.join(agentsFolder, 'release-helper.agent.md'));
+    assert.match(fs.readFileSync(uri.fsPath, 'utf8'), /^---\nname: Release Helper\nmodel: fake\/fake-model\n---\n\nHelp with releases\.\n$/);
+    await treeRow('Release Helper', 'from file');
+  });
+
+  it('forks a thread from a message into a new thread with the history up to it', async () => {
+    const source = (await vscode.commands.executeCommand('agentThreads.importThread', exportFile('Beyond source', agentId))) as { id: string };
+    cleanup.push(() => Promise.resolve(vscode.commands.executeCommand('agentThreads.deleteThread', source.id, true)));
+    const fork = (await vscode.commands.executeCommand('agentThreads.forkThread', source.id, 'msg_beyond00000002')) as { id: string; title: string; message_count: number };
+    cleanup.push(() => Promise.resolve(vscode.commands.executeCommand('agentThreads.deleteThread', fork.id, true)));
+    assert.equal(fork.title, 'Beyond source (fork)');
+    assert.equal(fork.message_count, 3);
+    assert.match(await treeRow('Beyond source (fork)'), /3 messages/);
+    await ui.waitFor({ webview: 'thread' }, () => document.body.textContent?.includes('Then tag it') && !document.body.textContent.includes('Tagged v1.2'));
+  });
+
+  it('finds a message by a word in the search quick pick and opens its thread', async () => {
+    void vscode.commands.executeCommand('agentThreads.searchThreads');
+    await ui.fill('workbench', '.quick-input-widget input.input', 'platyp');
+    await ui.waitFor('workbench', () =>
+      [...document.querySelectorAll('.quick-input-widget .monaco-list-row')].some((row) => row.textContent?.includes('platypus sighting')),
+    );
+    await ui.press('Enter');
+    await ui.waitFor('workbench', () => document.querySelector('.tab.active')?.textContent?.includes('Beyond source') && !document.querySelector('.tab.active')?.textContent?.includes('(fork)'));
+  });
+});

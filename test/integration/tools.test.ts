@@ -1,0 +1,152 @@
+import * as assert from 'node:assert/strict';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { ui } from './driver';
+import { fakeModel, fakeModelUrl } from './fakeModel';
+
+const panel = { webview: 'thread' as const };
+
+function workspaceFile(relative: string): string {
+  return path.join(vscode.workspace.workspaceFolders![0].uri.fsPath, relative);
+}
+
+function runBadge(label: string): Promise<string> {
+  return ui.waitFor(panel, new Function(`
+    const badge = document.getElementById('run-status');
+    return badge && !badge.hidden && badge.textContent === ${JSON.stringify(label)} ? badge.textContent : undefined;
+  `) as () => string);
+}
+
+/** Resolves once an editor tab satisfies `match`, listening to tab changes rather than polling. */
+function tabWhere(match: (tab: vscode.Tab) => boolean, timeoutMs = 15_000): Promise<vscode.Tab> {
+  const find = () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).find(match);
+  const now = find();
+  if (now) return Promise.resolve(now);
+  return new Promise((resolve, reject) => {
+    const listeners = [vscode.window.tabGroups.onDidChangeTabs(check), vscode.window.tabGroups.onDidChangeTabGroups(check)];
+    const timer = setTimeout(() => finish(() => reject(new Error('No matching editor tab opened.'))), timeoutMs);
+    function check(): void {
+      const tab = find();
+      if (tab) finish(() => resolve(tab));
+    }
+    function finish(settle: () => void): void {
+      clearTimeout(timer);
+      listeners.forEach((l) => l.dispose());
+      settle();
+    }
+  });
+}
+
+/** The tool outputs the fake model has been sent since the last reset (title requests carry none, so look at all). */
+async function toolOutputsSent(): Promise<string[]> {
+  const chats = (await fakeModel.requests()).filter((r) => r.path.endsWith('/chat/completions'));
+  return chats.flatMap((chat) => (chat.body?.messages ?? []).filter((m) => m.role === 'tool').map((m) => String(m.content)));
+}
+
+async function newThreadWith(agentName: string, policy: Record<string, 'ask' | 'auto'>): Promise<void> {
+  const agent = (await vscode.commands.executeCommand('agentThreads.createAgent', {
+    name: agentName,
+    model: { profile: 'fake', name: 'fake-model' },
+    instructions: 'Use the workspace tools.',
+    tools: [{ name: 'read_file' }, { name: 'edit_file' }],
+    approval_policy: policy,
+  })) as { id: string };
+  await vscode.commands.executeCommand('agentThreads.newThread', agent.id);
+  await ui.waitFor(panel, () => document.getElementById('connection')?.dataset.state === 'connected');
+}
+
+async function send(text: string): Promise<void> {
+  await ui.fill(panel, 'vscode-textarea#input', text);
+  await ui.press('Enter');
+}
+
+describe('workspace tools in the real UI', () => {
+  before(async () => {
+    await fakeModel.reset();
+    await vscode.workspace.getConfiguration('agentThreads').update(
+      'models',
+      [{ id: 'fake', provider: 'openai-compatible', baseUrl: fakeModelUrl(), model: 'fake-model', contextWindow: 16000 }],
+      vscode.ConfigurationTarget.Global,
+    );
+    await vscode.workspace.getConfiguration('agentThreads.run').update('maxRetries', 0, vscode.ConfigurationTarget.Global);
+  });
+  // A test that failed midway must not leave its scripted replies to the next one.
+  beforeEach(() => fakeModel.reset());
+  after(() => vscode.commands.executeCommand('workbench.action.closeAllEditors'));
+
+  it('reads a file, then edits it after approval with a diff preview, undoably', async () => {
+    const original = await fs.readFile(workspaceFile('src/greet.ts'), 'utf8');
+    await newThreadWith('Editor', { read_file: 'auto', edit_file: 'ask' });
+    const edits = [{ search: 'Hello, ${name}!', replace: 'Hi there, ${name}!' }, { search: 'export function greet', replace: 'export function greetWarmly' }];
+    await fakeModel.script(
+      { kind: 'tool_calls', calls: [{ name: 'read_file', arguments: JSON.stringify({ path: 'src/greet.ts' }) }] },
+      { kind: 'tool_calls', calls: [{ name: 'edit_file', arguments: JSON.stringify({ path: 'src/greet.ts', edits }) }] },
+      { kind: 'text', text: 'Greeting updated.' },
+    );
+    await send('Make the greeting warmer');
+
+    await runBadge('Needs approval');
+    assert.ok((await toolOutputsSent()).some((output) => output.includes('return `Hello, ${name}!`;')), 'the model received the file text');
+    const card = await ui.waitFor(panel, () => document.querySelector('.approval')?.textContent);
+    assert.match(card, /edit src\/greet\.ts: 2 replacements/);
+    assert.equal(await fs.readFile(workspaceFile('src/greet.ts'), 'utf8'), original, 'nothing changes before approval');
+    await ui.screenshot('tools-approval-edit');
+
+    await ui.click(panel, '.approval vscode-button.show-diff');
+    const diffTab = await tabWhere((tab) => tab.input instanceof vscode.TabInputTextDiff);
+    const input = diffTab.input as vscode.TabInputTextDiff;
+    assert.equal(input.original.fsPath, workspaceFile('src/greet.ts'));
+    assert.equal(input.modified.scheme, 'agent-threads-proposed');
+    const proposed = await vscode.workspace.openTextDocument(input.modified);
+    assert.match(proposed.getText(), /export function greetWarmly[\s\S]*Hi there, \$\{name\}!/);
+    await ui.screenshot('tools-diff-preview');
+
+    await ui.click(panel, '.approval vscode-button.approve');
+    await runBadge('Completed');
+    const onDisk = await fs.readFile(workspaceFile('src/greet.ts'), 'utf8');
+    assert.match(onDisk, /export function greetWarmly\(name: string\)/);
+    assert.match(onDisk, /Hi there, \$\{name\}!/);
+    assert.ok((await toolOutputsSent()).some((output) => /Edited src\/greet\.ts \(2 replacements\)/.test(output)));
+
+    const greet = await vscode.workspace.openTextDocument(vscode.Uri.file(workspaceFile('src/greet.ts')));
+    // In the diff's group, so the thread panel stays visible for the next test.
+    await vscode.window.showTextDocument(greet, { viewColumn: diffTab.group.viewColumn });
+    await vscode.commands.executeCommand('undo');
+    assert.equal(greet.getText(), original, 'Undo takes the agent edit back');
+    await greet.save();
+    // Close the diff and the file (both in the group beside) so typing goes to the thread panel again.
+    await vscode.commands.executeCommand('workbench.action.closeEditorsInGroup');
+  });
+
+  it('refuses a path outside the workspace and tells the model so', async () => {
+    await fakeModel.script(
+      { kind: 'tool_calls', calls: [{ name: 'read_file', arguments: JSON.stringify({ path: '../../etc/passwd' }) }] },
+      { kind: 'text', text: 'I cannot read that.' },
+    );
+    await send('Read ../../etc/passwd');
+    // The badge already says Completed from the previous run, so wait for this run's answer instead.
+    await ui.waitFor(panel, () => [...document.querySelectorAll('.message.assistant')].some((m) => m.textContent?.includes('I cannot read that.')));
+    const output = (await toolOutputsSent()).find((text) => text.includes('etc/passwd')) ?? '';
+    assert.match(output, /outside the workspace/);
+    assert.match(output, /path_outside_workspace/);
+    assert.doesNotMatch(output, /root:/, 'nothing was read');
+  });
+
+  it('asks before editing .vscode/settings.json even when the policy is auto', async () => {
+    const settings = await fs.readFile(workspaceFile('.vscode/settings.json'), 'utf8');
+    await newThreadWith('Autopilot', { read_file: 'auto', edit_file: 'auto' });
+    await fakeModel.script(
+      { kind: 'tool_calls', calls: [{ name: 'edit_file', arguments: JSON.stringify({ path: '.vscode/settings.json', content: '{ "task.allowAutomaticTasks": "on" }\n' }) }] },
+      { kind: 'text', text: 'Denied, fine.' },
+    );
+    await send('Turn on automatic tasks');
+    await runBadge('Needs approval');
+    const card = await ui.waitFor(panel, () => document.querySelector('.approval')?.textContent);
+    assert.match(card, /\.vscode\/settings\.json is a protected path/);
+    await ui.screenshot('tools-protected-approval');
+    await ui.click(panel, '.approval vscode-button.deny');
+    await runBadge('Completed');
+    assert.equal(await fs.readFile(workspaceFile('.vscode/settings.json'), 'utf8'), settings, 'the protected file is untouched');
+  });
+});

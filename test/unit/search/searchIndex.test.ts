@@ -1,0 +1,102 @@
+import assert from 'node:assert/strict';
+import { promises as fs } from 'node:fs';
+import { join } from 'node:path';
+import type { MessageInput } from '../../../src/core/domain/message';
+import { SearchIndex } from '../../../src/core/search';
+import { ThreadStore } from '../../../src/core/store/threadStore';
+import { makeTempDir, removeTempDir } from '../store/helpers';
+
+function text(value: string, created_at?: number): MessageInput {
+  return { role: 'user', content: [{ type: 'text', text: { value } }], ...(created_at ? { created_at } : {}) };
+}
+
+describe('SearchIndex', () => {
+  let root: string;
+  let store: ThreadStore;
+  let index: SearchIndex;
+  beforeEach(async () => {
+    root = await makeTempDir();
+    store = new ThreadStore({ root });
+    index = new SearchIndex({ root, store, saveDelayMs: 0 });
+  });
+  afterEach(async () => {
+    index.dispose();
+    await index.flush();
+    store.dispose();
+    await removeTempDir(root);
+  });
+
+  it('finds messages holding every word, case-insensitively, the last word as a prefix, newest first', async () => {
+    const a = await store.create({ messages: [text('The Parser fails on tabs', 100), text('unrelated chatter', 101), text('parsing is done', 300)] });
+    const b = await store.create({ messages: [text('parser works; tabs fixed', 200)] });
+    await index.open();
+    const hits = await index.search('parser TAB');
+    assert.deepEqual(hits.map((h) => [h.threadId, h.created_at]), [[b.id, 200], [a.id, 100]]);
+    assert.equal(hits[1].snippet, 'The Parser fails on tabs');
+    assert.equal(hits[1].snippet.slice(...hits[1].highlight).toLowerCase(), 'parser');
+    assert.deepEqual((await index.search('pars')).map((h) => h.created_at), [300, 200, 100]);
+    assert.deepEqual(await index.search('parser chatter'), [], 'all words must occur in one message');
+    assert.deepEqual(await index.search('arser'), [], 'only the start of a word matches');
+    assert.deepEqual(await index.search('  ,; '), []);
+    assert.equal((await index.search('pars', 2)).length, 2);
+    assert.deepEqual(await index.threadsMatching('tabs'), new Set([a.id, b.id]));
+  });
+
+  it('cuts a snippet out of a long message around the match', async () => {
+    const long = `${'lorem ipsum '.repeat(50)}needle here ${'dolor sit '.repeat(50)}`;
+    await store.create({ messages: [text(long)] });
+    const [hit] = await index.search('needle');
+    assert.ok(hit.snippet.length <= 122, hit.snippet);
+    assert.ok(hit.snippet.startsWith('…') && hit.snippet.endsWith('…'));
+    assert.equal(hit.snippet.slice(...hit.highlight), 'needle');
+  });
+
+  it('follows appends, edits and deletions as they happen', async () => {
+    const thread = await store.create({ messages: [text('first draft')] });
+    await index.open();
+    const added = await store.appendMessage(thread.id, text('kangaroo facts'));
+    assert.deepEqual((await index.search('kangaroo')).map((h) => h.messageId), [added.id]);
+    await store.updateMessage(thread.id, added.id, { content: [{ type: 'text', text: { value: 'wombat facts' } }] });
+    assert.deepEqual((await index.search('wombat')).map((h) => h.messageId), [added.id]);
+    assert.deepEqual(await index.search('kangaroo'), [], 'the old text no longer matches');
+    const other = await store.create({ messages: [text('wombat burrows')] });
+    assert.equal((await index.search('wombat')).length, 2);
+    await store.delete(thread.id);
+    assert.deepEqual((await index.search('wombat')).map((h) => h.threadId), [other.id]);
+    await index.flush();
+    assert.deepEqual(await fs.readdir(join(root, 'search')), [`${other.id}.json`]);
+  });
+
+  it('saves the index and catches up with messages written while it was not listening', async () => {
+    const thread = await store.create({ messages: [text('alpha one')] });
+    await index.open();
+    await index.flush();
+    const saved = JSON.parse(await fs.readFile(join(root, 'search', `${thread.id}.json`), 'utf8'));
+    assert.equal(saved.count, 1);
+    assert.equal(saved.postings.alpha, '0');
+
+    index.dispose();
+    const elsewhere = new ThreadStore({ root }); // another window: this index hears nothing of it
+    await elsewhere.appendMessages(thread.id, [text('beta two'), text('alpha three')]);
+    const extra = await elsewhere.create({ messages: [text('alpha four')] });
+    elsewhere.dispose();
+
+    index = new SearchIndex({ root, store, saveDelayMs: 0 });
+    assert.deepEqual((await index.search('alpha')).map((h) => h.threadId).sort(), [thread.id, thread.id, extra.id].sort());
+    assert.equal((await index.search('beta')).length, 1);
+  });
+
+  it('rebuilds a thread whose saved index is corrupt, from another version, or names messages the thread lacks', async () => {
+    const one = await store.create({ messages: [text('gamma ray')] });
+    const two = await store.create({ messages: [text('gamma burst'), text('more')] });
+    const three = await store.create({ messages: [text('gamma knife')] });
+    await fs.mkdir(join(root, 'search'), { recursive: true });
+    await fs.writeFile(join(root, 'search', `${one.id}.json`), '{ torn');
+    await fs.writeFile(join(root, 'search', `${two.id}.json`), JSON.stringify({ version: 1, threadId: two.id, count: 1, ids: 'msg_notinthisthread', created: '1', postings: { bogus: '0' } }));
+    await fs.writeFile(join(root, 'search', `${three.id}.json`), JSON.stringify({ version: 99 }));
+    await fs.writeFile(join(root, 'search', 'thread_deletedlongago.json'), '{}');
+    assert.equal((await index.search('gamma')).length, 3);
+    assert.deepEqual(await index.search('bogus'), []);
+    assert.ok(!(await fs.readdir(join(root, 'search'))).includes('thread_deletedlongago.json'));
+  });
+});
