@@ -65,9 +65,9 @@ export function activate(context: vscode.ExtensionContext): void {
   });
   void engine.recoverInterruptedRuns().catch((error: unknown) => log.error(`Could not check for interrupted runs: ${String(error)}`));
 
-  const agentFilesWatcher = workspaceFolder ? new AgentFilesWatcher(fileAgents, workspaceFolder, log) : { dispose: () => undefined, reload: () => Promise.resolve() };
-  const sessionServices = { agents, threads, runs: engine, log, storageNotice, toolPreviews };
-  const tree = new AgentsTreeProvider(agents, threads, log);
+  const agentFilesWatcher = workspaceFolder ? new AgentFilesWatcher(fileAgents, workspaceFolder, log) : { dispose: () => undefined, reload: () => Promise.resolve({ agents: [], problems: ['Open a folder to use agent files.'] }) };
+  const sessionServices = { agents: agentCatalog, threads, runs: engine, log, storageNotice, toolPreviews };
+  const tree = new AgentsTreeProvider(agents, threads, log, fileAgents, workspaceFolder?.uri);
   const chat = new ChatViewProvider(context.extensionUri, version, sessionServices, context.workspaceState);
   const panels = new ThreadPanels(context.extensionUri, version, sessionServices);
   const agentEditors = new AgentEditorPanels(context.extensionUri, agents, models, tools, log);

@@ -24,7 +24,7 @@ export interface CommandServices extends AgentCommandServices, ThreadCommandServ
   treeView: SearchCommandServices['treeView'];
   workspaceFolder: vscode.Uri | undefined;
   /** Reads `.agents/` again (after an export, without waiting for the file watcher). */
-  reloadAgentFiles: () => Promise<void>;
+  reloadAgentFiles: () => Promise<{ agents: string[]; problems: string[] }>;
 }
 
 type Target = AgentsTreeNode | string | undefined;
@@ -77,6 +77,7 @@ export function registerCommands(s: CommandServices): vscode.Disposable[] {
       const file = source ?? (await pickAgentFile());
       return file ? importAgentFromFile(s.agents, file) : undefined;
     },
+    'agentThreads.reloadAgentFiles': () => s.reloadAgentFiles(),
     'agentThreads.forkThread': (threadId: string, messageId: string) => forkFromMessage(s, threadId, messageId),
     'agentThreads.editAndResend': (threadId: string, messageId: string, text?: string) => editAndResendMessage(s, threadId, messageId, text),
     'agentThreads.searchThreads': (initial?: string) => searchThreads(s, typeof initial === 'string' ? initial : ''),

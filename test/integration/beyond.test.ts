@@ -59,13 +59,15 @@ describe('agents as files, fork and search in the real UI', () => {
     for (const step of cleanup.reverse()) await step();
     // Through VS Code's file service, as a user would, so the file watcher sees it.
     await vscode.workspace.fs.delete(vscode.Uri.file(agentsFolder), { recursive: true, useTrash: false });
+    assert.deepEqual(await vscode.commands.executeCommand('agentThreads.reloadAgentFiles'), { agents: [], problems: [] });
     await treeRowGone('from file');
   });
 
   it('shows an agent defined in .agents/ in the tree, marked as from a file', async () => {
     const sample = fs.readFileSync(path.join(__dirname, '..', '..', '..', 'test', 'fixtures', 'agents', 'reviewer.agent.md'));
     await vscode.workspace.fs.writeFile(vscode.Uri.file(path.join(agentsFolder, 'reviewer.agent.md')), sample);
-    assert.match(await treeRow('Code Reviewer', 'from file').catch(async (e) => { await ui.screenshot('beyond-debug'); throw e; }), /fake-model/);
+    assert.deepEqual(await vscode.commands.executeCommand('agentThreads.reloadAgentFiles'), { agents: ['.agents/reviewer.agent.md'], problems: [] });
+    assert.match(await treeRow('Code Reviewer', 'from file'), /fake-model/);
   });
 
   it('exports an agent to .agents/ where it shows up as a file agent', async () => {

@@ -1,0 +1,152 @@
+/**
+ * `npm run soak`: 20 threads run concurrently against the fake model server for SOAK_MINUTES (default 10) with
+ * random faults and cancels, through the real engine, stores and OpenAI client. Reports runs completed, failed by
+ * fault, cancelled; messages written vs read back (must be equal); heap and handle counts at start and end; and the
+ * event-loop lag of the process hosting the engine (p50, p99). Not part of `npm test`.
+ */
+import { promises as fs } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import type { Run } from '../../src/core/domain/run';
+import { OpenAIChatClient } from '../../src/core/model/openAIChatClient';
+import type { ModelProfile } from '../../src/core/model/types';
+import { RunEngine } from '../../src/core/runs';
+import { AgentStore } from '../../src/core/store/agentStore';
+import { ThreadStore } from '../../src/core/store/threadStore';
+import { builtinTools } from '../../src/core/tools/builtinTools';
+import { ToolRegistry } from '../../src/core/tools/toolRegistry';
+import { faults, type ScriptedReply } from '../fixtures/fakeModel/replies';
+import { startFakeModelServer } from '../fixtures/fakeModelServer';
+
+const THREADS = 20;
+const MINUTES = Number(process.env.SOAK_MINUTES ?? 10);
+const TERMINAL = new Set(['completed', 'failed', 'cancelled', 'incomplete', 'expired']);
+
+/** A deterministic PRNG, so a soak that found something can be replayed with the same SOAK_SEED. */
+function prng(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function reply(random: () => number, i: number): { reply: ScriptedReply; cancel: boolean } {
+  const roll = random();
+  const text = `Answer ${i}: ${'streamed words arrive one by one '.repeat(1 + Math.floor(random() * 4))}`;
+  if (roll < 0.55) return { reply: { kind: 'text', text, chunkDelayMs: 2 }, cancel: false };
+  if (roll < 0.65) return { reply: { kind: 'tool_calls', calls: [{ name: 'echo', arguments: JSON.stringify({ text: `tool ${i}` }) }] }, cancel: false };
+  if (roll < 0.72) return { reply: faults.serverError(), cancel: false };
+  if (roll < 0.78) return { reply: faults.rateLimited({ ms: 20 }), cancel: false };
+  if (roll < 0.86) return { reply: { kind: 'drop_connection', text, afterChunks: 2 }, cancel: false };
+  if (roll < 0.92) return { reply: { kind: 'malformed_chunk', text, afterChunks: 2 }, cancel: false };
+  return { reply: { kind: 'stall', text, afterChunks: 2 }, cancel: true };
+}
+
+function percentile(histogram: ReturnType<typeof monitorEventLoopDelay>, p: number): number {
+  return histogram.percentile(p) / 1e6;
+}
+
+function handles(): number {
+  return (process as unknown as { _getActiveHandles(): unknown[] })._getActiveHandles().length;
+}
+
+async function main(): Promise<void> {
+  const random = prng(Number(process.env.SOAK_SEED ?? 20261124));
+  const dir = await fs.mkdtemp(join(tmpdir(), 'agent-threads-soak-'));
+  const server = await startFakeModelServer({ defaultChunkDelayMs: 2 });
+  const profile: ModelProfile = { id: 'soak', provider: 'openai-compatible', baseUrl: server.url, model: 'fake-model', contextWindow: 8000 };
+  const threads = new ThreadStore({ root: dir });
+  const tools = new ToolRegistry();
+  for (const tool of builtinTools()) tools.register(tool);
+  const agents = new AgentStore(dir, new Set(tools.names()));
+  const client = new OpenAIChatClient({ profile, getApiKey: async () => 'sk-soak', retry: { maxRetries: 2, baseDelayMs: 5, maxDelayMs: 50 }, idleTimeoutMs: 2_000 });
+  const engine = new RunEngine({ threads, agents, tools, resolveModel: () => ({ client, profile }) });
+  const agent = await agents.create({ name: 'Soak', model: { profile: 'soak', name: 'fake-model' }, instructions: 'Answer briefly.', tools: [{ name: 'echo' }] });
+
+  const lag = monitorEventLoopDelay({ resolution: 10 });
+  lag.enable();
+  (globalThis as { gc?: () => void }).gc?.();
+  const start = { heapMb: process.memoryUsage().heapUsed / 2 ** 20, handles: handles() };
+  const heapSamples: number[] = [];
+  const counts: Record<string, number> = {};
+  let written = 0;
+  const deadline = Date.now() + MINUTES * 60_000;
+  const ends = new Map<string, (run: Run) => void>();
+  engine.onEvent((event) => {
+    if (event.event.startsWith('thread.run.') && !event.event.startsWith('thread.run.step.') && TERMINAL.has((event.data as Run).status)) {
+      ends.get((event.data as Run).id)?.(event.data as Run);
+    }
+  });
+
+  let runIndex = 0;
+  const worker = async (w: number): Promise<void> => {
+    const thread = await threads.create({ title: `soak ${w}`, agent_id: agent.id });
+    while (Date.now() < deadline) {
+      const { reply: scripted, cancel } = reply(random, runIndex++);
+      // Replies are consumed in request order across threads, so faults land on random runs: that is the point.
+      server.script(scripted);
+      await threads.appendMessage(thread.id, { role: 'user', content: [{ type: 'text', text: { value: `question ${runIndex}` } }] });
+      written++;
+      const run = await engine.createRun(thread.id, agent.id);
+      const ended = new Promise<Run>((resolve) => ends.set(run.id, resolve));
+      if (cancel) setTimeout(() => void engine.cancelRun(thread.id, run.id).catch(() => undefined), 50 + random() * 200).unref();
+      // A run that never ends is a finding, not a reason to hang the soak: count it and go on.
+      let timer: NodeJS.Timeout | undefined;
+      const stuck = new Promise<Run>((resolve) => (timer = setTimeout(() => resolve({ ...run, status: 'in_progress' }), 60_000)));
+      const final = await Promise.race([ended, stuck]);
+      clearTimeout(timer);
+      ends.delete(run.id);
+      if (final.status === 'in_progress') {
+        counts['STUCK (no terminal event within 60 s)'] = (counts['STUCK (no terminal event within 60 s)'] ?? 0) + 1;
+        console.error(`run ${run.id} of thread ${thread.id} did not end: ${engine.activeRun(thread.id)?.status ?? 'not active'}`);
+        await engine.cancelRun(thread.id, run.id).catch(() => undefined);
+        continue;
+      }
+      counts[final.status] = (counts[final.status] ?? 0) + 1;
+      if (final.status === 'failed') counts[`failed: ${final.last_error?.code}`] = (counts[`failed: ${final.last_error?.code}`] ?? 0) + 1;
+    }
+  };
+  const sampler = setInterval(() => {
+    heapSamples.push(process.memoryUsage().heapUsed / 2 ** 20);
+    console.log(`  ${new Date().toISOString()} runs so far: ${JSON.stringify(counts)}`);
+  }, 10_000);
+  await Promise.all(Array.from({ length: THREADS }, (_, w) => worker(w)));
+  clearInterval(sampler);
+  lag.disable();
+
+  // Every message written must read back: the user messages we appended plus whatever the runs wrote.
+  let readBack = 0;
+  let stored = 0;
+  for (const thread of await threads.list()) {
+    stored += thread.message_count;
+    for await (const message of threads.messagesNewestFirst(thread.id)) if (message.role === 'user') readBack++;
+  }
+  await engine.dispose();
+  threads.dispose();
+  await server.close();
+  (globalThis as { gc?: () => void }).gc?.();
+  const end = { heapMb: process.memoryUsage().heapUsed / 2 ** 20, handles: handles() };
+
+  const runs = Object.entries(counts).filter(([k]) => !k.startsWith('failed:')).reduce((sum, [, n]) => sum + n, 0);
+  console.log(`\nSoak: ${THREADS} threads × ${MINUTES} min, ${runs} runs`);
+  console.log('| figure | value |\n|---|---|');
+  for (const [status, n] of Object.entries(counts).sort()) console.log(`| runs ${status} | ${n} |`);
+  console.log(`| user messages written / read back | ${written} / ${readBack} ${written === readBack ? '(equal)' : '(MISMATCH)'} |`);
+  console.log(`| messages stored in all (incl. answers) | ${stored} |`);
+  console.log(`| heap at start / end (after GC) | ${start.heapMb.toFixed(1)} MB / ${end.heapMb.toFixed(1)} MB |`);
+  console.log(`| heap samples every 10 s | ${heapSamples.map((h) => h.toFixed(0)).join(', ')} MB |`);
+  console.log(`| active handles at start / end | ${start.handles} / ${end.handles} |`);
+  console.log(`| event-loop lag p50 / p99 | ${percentile(lag, 50).toFixed(1)} ms / ${percentile(lag, 99).toFixed(1)} ms |`);
+  await fs.rm(dir, { recursive: true, force: true });
+  if (written !== readBack) process.exitCode = 1;
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
