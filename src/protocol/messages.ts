@@ -97,6 +97,8 @@ export type WebviewToHost =
   | { type: 'selectAgent'; agentId: string }
   | { type: 'newThread' }
   | { type: 'pickThread' }
+  | { type: 'forkFromMessage'; messageId: string }
+  | { type: 'editAndResend'; messageId: string }
   | { type: 'pickAttachments' }
   | { type: 'openFile'; path: string }
   | { type: 'openLink'; href: string }
@@ -134,6 +136,8 @@ const INTENT_FIELDS: { [K in WebviewToHost['type']]: Record<string, 'string' | '
   selectAgent: { agentId: 'string' },
   newThread: {},
   pickThread: {},
+  forkFromMessage: { messageId: 'string' },
+  editAndResend: { messageId: 'string' },
   pickAttachments: {},
   openFile: { path: 'string' },
   openLink: { href: 'string' },

@@ -137,6 +137,12 @@ export class ThreadSession implements vscode.Disposable {
           return await this.showThread(null);
         case 'saveAgent':
           return; // Only the agent editor sends this.
+        case 'forkFromMessage':
+          if (this.threadId) await vscode.commands.executeCommand('agentThreads.forkThread', this.threadId, message.messageId);
+          return;
+        case 'editAndResend':
+          if (this.threadId) await vscode.commands.executeCommand('agentThreads.editAndResend', this.threadId, message.messageId);
+          return;
         case 'pickThread':
           return void (await vscode.commands.executeCommand('agentThreads.openThreadInChat'));
         default:

@@ -136,6 +136,18 @@ describe('the UI around threads and agents', () => {
     await runBadge(chat, 'Completed');
   });
 
+  it('forks the thread from a message with the action on the message', async () => {
+    await ui.click(chat, '.message.user button[data-message-action="fork"]');
+    const forked = await ui.waitFor(panel, () => {
+      const title = document.querySelector('.thread-title')?.textContent ?? '';
+      const messages = [...document.querySelectorAll('.message')].map((m) => m.textContent ?? '');
+      return title.includes('(fork)') && messages.length > 0 ? { title, messages } : undefined;
+    });
+    assert.equal(forked.messages.length, 1, 'the history up to and including the chosen message');
+    assert.match(forked.messages[0], /What does this do\?/);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
   it('opens a 10,000-message thread with a bounded number of messages in the DOM, paging older ones on scroll', async () => {
     await vscode.commands.executeCommand('agentThreads.importThread', exportFile(10_000));
     const first = await ui.waitFor({ webview: 'thread', title: 'Long thread of 10000' }, () => {

@@ -111,6 +111,12 @@ onHostMessage(handle);
 // Links, file references and code-block buttons are intents for the host; the webview opens nothing itself.
 document.addEventListener('click', (event) => {
   const target = event.target as HTMLElement;
+  const messageAction = target.closest<HTMLElement>('[data-message-action]');
+  if (messageAction) {
+    const messageId = messageAction.closest<HTMLElement>('[data-message-id]')?.dataset.messageId;
+    if (messageId) postToHost(messageAction.dataset.messageAction === 'edit' ? { type: 'editAndResend', messageId } : { type: 'forkFromMessage', messageId });
+    return;
+  }
   const action = target.closest<HTMLElement>('[data-action]');
   if (action) {
     const code = action.closest('.code-block')?.querySelector('code')?.textContent ?? '';

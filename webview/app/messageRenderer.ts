@@ -14,6 +14,7 @@ export function updateMessageElement(article: HTMLElement, message: MessageView)
   article.replaceChildren();
   article.dataset.status = message.status;
   const header = el('div', 'message-role', message.role === 'user' ? 'You' : 'Agent');
+  if (message.status !== 'in_progress') header.append(messageActions(message));
   if (message.status === 'in_progress') header.append(component('vscode-progress-ring', { class: 'inline-progress', 'aria-label': 'Writing' }));
   if (message.status === 'incomplete') header.append(el('span', 'message-incomplete', ' · incomplete'));
   article.append(header);
@@ -61,4 +62,24 @@ function prettyJson(text: string): string {
   } catch {
     return text;
   }
+}
+
+/** Hover actions of a finished message: fork the thread from it, and for the user's own messages, edit and resend. */
+function messageActions(message: MessageView): HTMLElement {
+  const actions = el('span', 'message-actions');
+  const fork = el('button', 'message-action codicon codicon-repo-forked');
+  fork.type = 'button';
+  fork.title = 'Fork from here: a new thread with the history up to this message';
+  fork.setAttribute('aria-label', fork.title);
+  fork.dataset.messageAction = 'fork';
+  actions.append(fork);
+  if (message.role === 'user') {
+    const edit = el('button', 'message-action codicon codicon-edit');
+    edit.type = 'button';
+    edit.title = 'Edit and resend as a new thread (this one stays as it is)';
+    edit.setAttribute('aria-label', edit.title);
+    edit.dataset.messageAction = 'edit';
+    actions.append(edit);
+  }
+  return actions;
 }
