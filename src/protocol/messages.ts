@@ -100,6 +100,8 @@ export type WebviewToHost =
   | { type: 'forkFromMessage'; messageId: string }
   | { type: 'editAndResend'; messageId: string }
   | { type: 'pickAttachments' }
+  /** Files dropped on the composer, as URIs; the host keeps those inside the workspace. */
+  | { type: 'attachUris'; uris: string[] }
   | { type: 'openFile'; path: string }
   | { type: 'openLink'; href: string }
   | { type: 'copyText'; text: string }
@@ -139,6 +141,7 @@ const INTENT_FIELDS: { [K in WebviewToHost['type']]: Record<string, 'string' | '
   forkFromMessage: { messageId: 'string' },
   editAndResend: { messageId: 'string' },
   pickAttachments: {},
+  attachUris: { uris: 'string[]' },
   openFile: { path: 'string' },
   openLink: { href: 'string' },
   copyText: { text: 'string' },

@@ -5,7 +5,7 @@ import type { HostToWebview, WebviewToHost } from '../protocol/messages';
 /** Commands a webview may trigger through a link: only ones that configure the extension, never arbitrary ones. */
 const LINKABLE_COMMANDS = new Set(['agentThreads.configureModel', 'agentThreads.setApiKey', 'agentThreads.createAgent', 'agentThreads.showLog']);
 
-type WorkspaceIntent = Extract<WebviewToHost, { type: 'pickAttachments' | 'openFile' | 'openLink' | 'copyText' | 'insertCode' }>;
+type WorkspaceIntent = Extract<WebviewToHost, { type: 'pickAttachments' | 'attachUris' | 'openFile' | 'openLink' | 'copyText' | 'insertCode' }>;
 
 /** Intents that touch the workspace or the editor rather than the thread; shared by every webview. */
 export async function handleWorkspaceIntent(intent: WorkspaceIntent, reply: (message: HostToWebview) => void): Promise<void> {
@@ -14,6 +14,22 @@ export async function handleWorkspaceIntent(intent: WorkspaceIntent, reply: (mes
       const picked = await vscode.window.showOpenDialog({ canSelectMany: true, openLabel: 'Attach', defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri });
       const paths = (picked ?? []).map((uri) => vscode.workspace.asRelativePath(uri, false));
       if (paths.length > 0) reply({ type: 'attachmentsPicked', paths });
+      return;
+    }
+    case 'attachUris': {
+      const paths: string[] = [];
+      for (const text of intent.uris) {
+        let uri: vscode.Uri;
+        try {
+          uri = vscode.Uri.parse(text, true);
+        } catch {
+          continue;
+        }
+        const inside = uri.scheme === 'file' ? resolveWorkspaceFile(vscode.workspace.asRelativePath(uri, false)) : undefined;
+        if (inside && inside.fsPath === uri.fsPath) paths.push(vscode.workspace.asRelativePath(uri, false));
+      }
+      if (paths.length > 0) reply({ type: 'attachmentsPicked', paths });
+      if (paths.length < intent.uris.length) reply({ type: 'notice', level: 'info', text: 'Only files inside this workspace can be attached; the others were left out.' });
       return;
     }
     case 'openFile': {

@@ -136,6 +136,25 @@ describe('the UI around threads and agents', () => {
     await runBadge(chat, 'Completed');
   });
 
+  it('attaches a pasted image, shows it in the thread and sends it to the model', async () => {
+    await fakeModel.script({ kind: 'text', text: 'A red pixel.' });
+    await vscode.commands.executeCommand('agentThreads.openChat');
+    await ui.waitFor(chat, () => document.getElementById('connection')?.dataset.state === 'connected');
+    await ui.evaluate(chat, () => {
+      // A 1×1 red PNG, pasted into the composer as a person would with Ctrl+V.
+      const png = Uint8Array.from(atob('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg=='), (c) => c.charCodeAt(0));
+      const data = new DataTransfer();
+      data.items.add(new File([png], 'pixel.png', { type: 'image/png' }));
+      document.querySelector('.composer')!.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true }));
+    });
+    await ui.waitFor(chat, () => document.querySelector('.attachment')?.textContent?.includes('Pasted image'));
+    await send(chat, 'What is in this image?');
+    await ui.waitFor(chat, () => [...document.querySelectorAll('.message.user img')].some((img) => (img as HTMLImageElement).src.startsWith('data:image/png')));
+    await ui.waitFor(chat, () => [...document.querySelectorAll('.message.assistant')].some((m) => m.textContent?.includes('A red pixel.')));
+    const user = lastRequestMessages(await fakeModel.requests()).filter((m) => m.role === 'user').pop();
+    assert.match(JSON.stringify(user?.content), /data:image\/png;base64,/);
+  });
+
   it('forks the thread from a message with the action on the message', async () => {
     await ui.click(chat, '.message.user button[data-message-action="fork"]');
     const forked = await ui.waitFor(panel, () => {

@@ -4,6 +4,17 @@ import { component, el } from './dom';
 
 type ValueElement = HTMLElement & { value: string; disabled: boolean };
 
+const MAX_PASTED_IMAGE_BYTES = 5 * 2 ** 20;
+
+function readAsDataUrl(file: File): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve(String(reader.result));
+    reader.onerror = () => reject(reader.error ?? new Error('The image could not be read.'));
+    reader.readAsDataURL(file);
+  });
+}
+
 /**
  * The message composer: multi-line input (Enter sends, Shift+Enter is a new line), attachments, agent choice,
  * and Send turning into Cancel while a run is active (Escape cancels too).
@@ -37,6 +48,10 @@ export class Composer {
     this.cancel.addEventListener('click', () => postToHost({ type: 'cancelRun' }));
     this.attach.addEventListener('click', () => postToHost({ type: 'pickAttachments' }));
     this.agentSelect.addEventListener('change', () => postToHost({ type: 'selectAgent', agentId: this.agentSelect.value }));
+    // Pasted images and files dropped from the Explorer (hold Shift while dropping into a webview) become attachments.
+    this.root.addEventListener('paste', (event) => void this.attachPastedImages(event));
+    this.root.addEventListener('dragover', (event) => event.preventDefault());
+    this.root.addEventListener('drop', (event) => this.attachDroppedFiles(event));
     document.addEventListener('keydown', (event) => {
       if (event.key === 'Escape' && this.runActive) postToHost({ type: 'cancelRun' });
     });
@@ -72,6 +87,23 @@ export class Composer {
     this.renderAttachments();
   }
 
+  private async attachPastedImages(event: ClipboardEvent): Promise<void> {
+    const images = [...(event.clipboardData?.files ?? [])].filter((file) => /^image\/(png|jpeg|gif|webp)$/.test(file.type));
+    if (images.length === 0) return;
+    event.preventDefault();
+    const tooLarge = images.filter((file) => file.size > MAX_PASTED_IMAGE_BYTES);
+    if (tooLarge.length > 0) this.attachmentList.dataset.warning = `Images over ${MAX_PASTED_IMAGE_BYTES / 2 ** 20} MB are not attached.`;
+    const urls = await Promise.all(images.filter((file) => file.size <= MAX_PASTED_IMAGE_BYTES).map(readAsDataUrl));
+    this.addAttachments(urls);
+  }
+
+  private attachDroppedFiles(event: DragEvent): void {
+    const uris = (event.dataTransfer?.getData('text/uri-list') ?? '').split(/\r?\n/).filter((line) => line && !line.startsWith('#'));
+    if (uris.length === 0) return;
+    event.preventDefault();
+    postToHost({ type: 'attachUris', uris });
+  }
+
   private setEnabled(enabled: boolean): void {
     this.input.disabled = !enabled;
     (this.send as ValueElement).disabled = !enabled;
@@ -90,9 +122,9 @@ export class Composer {
   private renderAttachments(): void {
     this.attachmentList.replaceChildren(
       ...this.attachments.map((path) => {
-        const chip = el('span', 'attachment', path);
+        const chip = el('span', 'attachment', path.startsWith('data:') ? 'Pasted image' : path);
         const remove = el('button', 'attachment-remove codicon codicon-close');
-        remove.title = `Remove ${path}`;
+        remove.title = `Remove ${path.startsWith('data:') ? 'pasted image' : path}`;
         remove.addEventListener('click', () => {
           this.attachments = this.attachments.filter((p) => p !== path);
           this.renderAttachments();
