@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { ui } from './driver';
-import { fakeModelUrl } from './fakeModel';
+import { useFakeModel } from './helpers';
 
 /** Waits until the Agents tree shows a row whose text contains every one of `texts`; returns the row's text. */
 function treeRow(...texts: string[]): Promise<string> {
@@ -47,11 +47,7 @@ describe('agents as files, fork and search in the real UI', () => {
   let agentId: string;
 
   before(async () => {
-    await vscode.workspace.getConfiguration('agentThreads').update(
-      'models',
-      [{ id: 'fake', provider: 'openai-compatible', baseUrl: fakeModelUrl(), model: 'fake-model', contextWindow: 16000 }],
-      vscode.ConfigurationTarget.Global,
-    );
+    await useFakeModel();
     await vscode.commands.executeCommand('agentThreads.agents.focus');
   });
 

@@ -1,39 +1,14 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { ui } from './driver';
-import { fakeModel, fakeModelUrl } from './fakeModel';
+import { fakeModel } from './fakeModel';
+import { sendFromComposer, treeRow, useFakeModel, waitForRunStatus as runBadge } from './helpers';
 
 const chat = { webview: 'chat' as const };
 
-/** Waits until the tree shows a row whose text contains `text`; returns the row's text. */
-function treeRow(text: string): Promise<string> {
-  return ui.waitFor('workbench', new Function(`
-    const rows = [...document.querySelectorAll('.pane .monaco-list-row')];
-    return rows.map((r) => r.textContent ?? '').find((t) => t.includes(${JSON.stringify(text)}));
-  `) as () => string);
-}
-
-/** Waits until the webview's run badge shows `label`. */
-function runBadge(target: { webview: 'chat' | 'thread' }, label: string): Promise<string> {
-  return ui.waitFor(target, new Function(`
-    const badge = document.getElementById('run-status');
-    return badge && !badge.hidden && badge.textContent === ${JSON.stringify(label)} ? badge.textContent : undefined;
-  `) as () => string);
-}
-
-async function sendFromComposer(target: { webview: 'chat' | 'thread' }, text: string): Promise<void> {
-  await ui.fill(target, 'vscode-textarea#input', text);
-  await ui.press('Enter');
-}
-
 describe('a conversation in the real UI', () => {
   before(async () => {
-    await fakeModel.reset();
-    await vscode.workspace.getConfiguration('agentThreads').update(
-      'models',
-      [{ id: 'fake', provider: 'openai-compatible', baseUrl: fakeModelUrl(), model: 'fake-model', contextWindow: 16000 }],
-      vscode.ConfigurationTarget.Global,
-    );
+    await useFakeModel();
     await vscode.workspace.getConfiguration('agentThreads.run').update('maxRetries', 0, vscode.ConfigurationTarget.Global);
   });
 

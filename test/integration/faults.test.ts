@@ -3,43 +3,23 @@ import * as vscode from 'vscode';
 import { faults } from '../fixtures/fakeModel/replies';
 import type { ScriptedReply } from '../fixtures/fakeModel/replies';
 import { ui } from './driver';
-import { fakeModel, fakeModelUrl } from './fakeModel';
+import { fakeModel } from './fakeModel';
+import { sendFromComposer, useFakeModel, waitForRunStatus } from './helpers';
 
 const panel = { webview: 'thread' as const };
 
-/** Waits until a run other than `previousRunId` shows `label` in the header; returns that run's id. */
 function runBadge(label: string, previousRunId: string, timeoutMs?: number): Promise<string> {
-  return ui.waitFor(
-    panel,
-    new Function(`
-      const badge = document.getElementById('run-status');
-      return badge && !badge.hidden && badge.dataset.runId !== ${JSON.stringify(previousRunId)} && badge.textContent === ${JSON.stringify(label)} ? badge.dataset.runId : undefined;
-    `) as () => string,
-    timeoutMs,
-  );
+  return waitForRunStatus(panel, label, previousRunId, timeoutMs);
 }
 
-function currentRunId(): Promise<string> {
-  return ui.evaluate(panel, () => document.getElementById('run-status')?.dataset.runId ?? '');
-}
-
-/** Sends a message and returns the id of the run that was showing before it, so waits can skip that run. */
-async function send(text: string): Promise<string> {
-  const before = await currentRunId();
-  await ui.fill(panel, 'vscode-textarea#input', text);
-  await ui.press('Enter');
-  return before;
+function send(text: string): Promise<string> {
+  return sendFromComposer(panel, text);
 }
 
 /** Model faults end to end through the UI: each ends in a state a person understands, the thread intact, retry possible. */
 describe('model faults, seen through the UI', () => {
   before(async () => {
-    await fakeModel.reset();
-    await vscode.workspace.getConfiguration('agentThreads').update(
-      'models',
-      [{ id: 'fake', provider: 'openai-compatible', baseUrl: fakeModelUrl(), model: 'fake-model', contextWindow: 16000 }],
-      vscode.ConfigurationTarget.Global,
-    );
+    await useFakeModel();
     const run = vscode.workspace.getConfiguration('agentThreads.run');
     await run.update('maxRetries', 1, vscode.ConfigurationTarget.Global);
     await run.update('streamIdleTimeoutSeconds', 5, vscode.ConfigurationTarget.Global);

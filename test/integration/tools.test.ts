@@ -3,7 +3,8 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { ui } from './driver';
-import { fakeModel, fakeModelUrl } from './fakeModel';
+import { fakeModel } from './fakeModel';
+import { sendFromComposer, useFakeModel, waitForRunStatus } from './helpers';
 
 const panel = { webview: 'thread' as const };
 
@@ -12,10 +13,7 @@ function workspaceFile(relative: string): string {
 }
 
 function runBadge(label: string): Promise<string> {
-  return ui.waitFor(panel, new Function(`
-    const badge = document.getElementById('run-status');
-    return badge && !badge.hidden && badge.textContent === ${JSON.stringify(label)} ? badge.textContent : undefined;
-  `) as () => string);
+  return waitForRunStatus(panel, label);
 }
 
 /** Resolves once an editor tab satisfies `match`, listening to tab changes rather than polling. */
@@ -57,18 +55,12 @@ async function newThreadWith(agentName: string, policy: Record<string, 'ask' | '
 }
 
 async function send(text: string): Promise<void> {
-  await ui.fill(panel, 'vscode-textarea#input', text);
-  await ui.press('Enter');
+  await sendFromComposer(panel, text);
 }
 
 describe('workspace tools in the real UI', () => {
   before(async () => {
-    await fakeModel.reset();
-    await vscode.workspace.getConfiguration('agentThreads').update(
-      'models',
-      [{ id: 'fake', provider: 'openai-compatible', baseUrl: fakeModelUrl(), model: 'fake-model', contextWindow: 16000 }],
-      vscode.ConfigurationTarget.Global,
-    );
+    await useFakeModel();
     await vscode.workspace.getConfiguration('agentThreads.run').update('maxRetries', 0, vscode.ConfigurationTarget.Global);
   });
   // A test that failed midway must not leave its scripted replies to the next one.

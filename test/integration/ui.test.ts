@@ -4,22 +4,11 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { ui } from './driver';
-import { fakeModel, fakeModelUrl } from './fakeModel';
+import { fakeModel } from './fakeModel';
+import { sendFromComposer as send, useFakeModel, waitForRunStatus as runBadge } from './helpers';
 
 const chat = { webview: 'chat' as const };
 const panel = { webview: 'thread' as const };
-
-function runBadge(target: { webview: 'chat' | 'thread' }, label: string): Promise<string> {
-  return ui.waitFor(target, new Function(`
-    const badge = document.getElementById('run-status');
-    return badge && !badge.hidden && badge.textContent === ${JSON.stringify(label)} ? badge.textContent : undefined;
-  `) as () => string);
-}
-
-async function send(target: { webview: 'chat' | 'thread' }, text: string): Promise<void> {
-  await ui.fill(target, 'vscode-textarea#input', text);
-  await ui.press('Enter');
-}
 
 function lastRequestMessages(requests: Awaited<ReturnType<typeof fakeModel.requests>>): { role: string; content: unknown }[] {
   return requests.filter((r) => r.path.endsWith('/chat/completions')).pop()?.body?.messages ?? [];
@@ -47,12 +36,7 @@ describe('the UI around threads and agents', () => {
   let agentId: string;
 
   before(async () => {
-    await fakeModel.reset();
-    await vscode.workspace.getConfiguration('agentThreads').update(
-      'models',
-      [{ id: 'fake', provider: 'openai-compatible', baseUrl: fakeModelUrl(), model: 'fake-model', contextWindow: 16000 }],
-      vscode.ConfigurationTarget.Global,
-    );
+    await useFakeModel();
     const agent = (await vscode.commands.executeCommand('agentThreads.createAgent', {
       name: 'Reviewer',
       model: { profile: 'fake', name: 'fake-model' },

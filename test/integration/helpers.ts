@@ -1,0 +1,56 @@
+/** What several integration suites do the same way: point at the fake model, send from a composer, wait for a run. */
+import * as vscode from 'vscode';
+import { ui } from './driver';
+import { fakeModel, fakeModelUrl } from './fakeModel';
+
+export type ThreadView = { webview: 'chat' | 'thread' };
+
+/** Clears the fake model's script and configures the model profile `fake` (model `fake-model`) that tests use. */
+export async function useFakeModel(): Promise<void> {
+  await fakeModel.reset();
+  await vscode.workspace.getConfiguration('agentThreads').update(
+    'models',
+    [{ id: 'fake', provider: 'openai-compatible', baseUrl: fakeModelUrl(), model: 'fake-model', contextWindow: 16000 }],
+    vscode.ConfigurationTarget.Global,
+  );
+}
+
+/** The id of the run the view's header shows now ('' when none). */
+export function shownRunId(target: ThreadView): Promise<string> {
+  return ui.evaluate(target, () => document.getElementById('run-status')?.dataset.runId ?? '');
+}
+
+/**
+ * Waits until the header shows `label` for a run; pass the run shown before an action to wait for a newer run,
+ * since the previous run's status may already read the same.
+ */
+export function waitForRunStatus(target: ThreadView, label: string, previousRunId?: string, timeoutMs?: number): Promise<string> {
+  return ui.waitFor(
+    target,
+    new Function(`
+      const badge = document.getElementById('run-status');
+      const newer = ${JSON.stringify(previousRunId ?? null)} === null || badge?.dataset.runId !== ${JSON.stringify(previousRunId ?? null)};
+      return badge && !badge.hidden && newer && badge.textContent === ${JSON.stringify(label)} ? badge.dataset.runId : undefined;
+    `) as () => string,
+    timeoutMs,
+  );
+}
+
+/** Types into the composer and presses Enter, as a person would; returns the run shown before, for waitForRunStatus. */
+export async function sendFromComposer(target: ThreadView, text: string): Promise<string> {
+  const before = await shownRunId(target);
+  await ui.fill(target, 'vscode-textarea#input', text);
+  await ui.press('Enter');
+  return before;
+}
+
+/** Waits until the Agents tree shows a row containing `text`; returns the row's text. */
+export function treeRow(text: string): Promise<string> {
+  return ui.waitFor(
+    'workbench',
+    new Function(`
+      const rows = [...document.querySelectorAll('.pane .monaco-list-row')];
+      return rows.map((r) => r.textContent ?? '').find((t) => t.includes(${JSON.stringify(text)}));
+    `) as () => string,
+  );
+}
