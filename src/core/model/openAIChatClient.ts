@@ -3,6 +3,7 @@
 // hears about every restart (a `retry` event) and a cancel stops everything at once.
 
 import { AzureOpenAI, OpenAI } from 'openai';
+import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
 import { toStreamingParams } from './chatRequestMapping';
 import { missingApiKeyError, toModelError, type ErrorContext } from './modelErrors';
 import { abortableDelay, cancelledError, defaultRetryPolicy, retryDelayMs, type RetryPolicy } from './retry';
@@ -62,22 +63,41 @@ export class OpenAIChatClient implements ModelClient {
 
   private async *attempt(request: ChatRequest, signal: AbortSignal): AsyncGenerator<ChatStreamEvent> {
     const apiKey = await this.resolveApiKey(request);
+    // The key may take a while (secret storage): a cancel meanwhile must not let the request go out.
+    if (signal.aborted) throw cancelledError();
     const context = this.errorContext(request, [apiKey]);
     const client = this.clientFor(apiKey, context);
     const controller = new AbortController();
     const abortAttempt = (): void => controller.abort();
     signal.addEventListener('abort', abortAttempt, { once: true });
     const watchdog = new AttemptWatchdog(() => controller.abort());
+    // Settles when the attempt is aborted (cancel or watchdog). Every wait on the HTTP layer races it: undici does
+    // not end a body read when the abort lands while no read is pending (the consumer was handling an event), so
+    // relying on the SDK alone left the next read waiting forever on a stalled stream.
+    const stopped = new Promise<never>((_, reject) => {
+      const onStop = (): void => reject(new Error('The model attempt was aborted.'));
+      if (controller.signal.aborted) onStop();
+      else controller.signal.addEventListener('abort', onStop, { once: true });
+    });
+    stopped.catch(() => undefined);
+    let chunks: AsyncIterator<ChatCompletionChunk> | undefined;
     try {
       watchdog.expect('first_byte', this.firstByteTimeoutMs);
-      const stream = await client.chat.completions.create(toStreamingParams(request), { signal: controller.signal });
+      const stream = await Promise.race([client.chat.completions.create(toStreamingParams(request), { signal: controller.signal }), stopped]);
       watchdog.expect('idle', this.idleTimeoutMs);
       const assembler = new StreamAssembler();
-      for await (const chunk of stream) {
+      chunks = stream[Symbol.asyncIterator]();
+      for (;;) {
+        const next = await Promise.race([chunks.next(), stopped]);
+        if (next.done) {
+          chunks = undefined;
+          break;
+        }
         // The stall clock stops while the consumer handles events, so a slow consumer is no stall.
         watchdog.pause();
-        for (const event of assembler.push(chunk)) yield event;
+        for (const event of assembler.push(next.value)) yield event;
         watchdog.heard();
+        if (controller.signal.aborted) break;
       }
       watchdog.stop();
       // The openai stream ends quietly when aborted, so an interruption must be checked for here.
@@ -101,6 +121,8 @@ export class OpenAIChatClient implements ModelClient {
       signal.removeEventListener('abort', abortAttempt);
       // Releases the connection when the consumer stops early; harmless after a complete answer.
       controller.abort();
+      // Not awaited: a read the HTTP layer never ends would hold this return up too.
+      if (chunks) void chunks.return?.().catch(() => undefined);
     }
   }
 
