@@ -18,22 +18,11 @@ import { builtinTools } from '../../src/core/tools/builtinTools';
 import { ToolRegistry } from '../../src/core/tools/toolRegistry';
 import { faults, type ScriptedReply } from '../fixtures/fakeModel/replies';
 import { startFakeModelServer } from '../fixtures/fakeModelServer';
+import { seededRandom } from '../unit/store/helpers';
 
 const THREADS = 20;
 const MINUTES = Number(process.env.SOAK_MINUTES ?? 10);
 const TERMINAL = new Set(['completed', 'failed', 'cancelled', 'incomplete', 'expired']);
-
-/** A deterministic PRNG, so a soak that found something can be replayed with the same SOAK_SEED. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function reply(random: () => number, i: number): { reply: ScriptedReply; cancel: boolean } {
   const roll = random();
@@ -56,7 +45,8 @@ function handles(): number {
 }
 
 async function main(): Promise<void> {
-  const random = prng(Number(process.env.SOAK_SEED ?? 20261124));
+  // Seeded, so a soak that found something can be replayed with the same SOAK_SEED.
+  const random = seededRandom(Number(process.env.SOAK_SEED ?? 20261124));
   const dir = await fs.mkdtemp(join(tmpdir(), 'agent-threads-soak-'));
   const server = await startFakeModelServer({ defaultChunkDelayMs: 2 });
   const profile: ModelProfile = { id: 'soak', provider: 'openai-compatible', baseUrl: server.url, model: 'fake-model', contextWindow: 8000 };
