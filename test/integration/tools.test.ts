@@ -65,10 +65,16 @@ describe('workspace tools in the real UI', () => {
   });
   // A test that failed midway must not leave its scripted replies to the next one.
   beforeEach(() => fakeModel.reset());
+  const restoreAfterwards: (() => Promise<unknown>)[] = [];
+  after(async () => {
+    for (const restore of restoreAfterwards) await restore();
+  });
   after(() => vscode.commands.executeCommand('workbench.action.closeAllEditors'));
 
   it('reads a file, then edits it after approval with a diff preview, undoably', async () => {
     const original = await fs.readFile(workspaceFile('src/greet.ts'), 'utf8');
+    // Other suites read greet.ts: whatever happens here, it is put back.
+    restoreAfterwards.push(() => fs.writeFile(workspaceFile('src/greet.ts'), original));
     await newThreadWith('Editor', { read_file: 'auto', edit_file: 'ask' });
     const edits = [{ search: 'Hello, ${name}!', replace: 'Hi there, ${name}!' }, { search: 'export function greet', replace: 'export function greetWarmly' }];
     await fakeModel.script(
@@ -99,7 +105,8 @@ describe('workspace tools in the real UI', () => {
     const onDisk = await fs.readFile(workspaceFile('src/greet.ts'), 'utf8');
     assert.match(onDisk, /export function greetWarmly\(name: string\)/);
     assert.match(onDisk, /Hi there, \$\{name\}!/);
-    assert.ok((await toolOutputsSent()).some((output) => /Edited src\/greet\.ts \(2 replacements\)/.test(output)));
+    const outputs = await toolOutputsSent();
+    assert.ok(outputs.some((output) => /Edited src\/greet\.ts \(2 replacements\)/.test(output)), `tool outputs sent to the model: ${JSON.stringify(outputs)}`);
 
     const greet = await vscode.workspace.openTextDocument(vscode.Uri.file(workspaceFile('src/greet.ts')));
     // In the diff's group, so the thread panel stays visible for the next test.
