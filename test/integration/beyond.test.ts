@@ -4,15 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { ui } from './driver';
-import { useFakeModel } from './helpers';
-
-/** Waits until the Agents tree shows a row whose text contains every one of `texts`; returns the row's text. */
-function treeRow(...texts: string[]): Promise<string> {
-  return ui.waitFor('workbench', new Function(`
-    const rows = [...document.querySelectorAll('.pane .monaco-list-row')];
-    return rows.map((r) => r.textContent ?? '').find((t) => ${JSON.stringify(texts)}.every((x) => t.includes(x)));
-  `) as () => string);
-}
+import { treeRow, useFakeModel } from './helpers';
 
 /** Waits until no row of the Agents tree contains `text`. */
 function treeRowGone(text: string): Promise<boolean> {
@@ -87,7 +79,7 @@ describe('agents as files, fork and search in the real UI', () => {
     cleanup.push(() => Promise.resolve(vscode.commands.executeCommand('agentThreads.deleteThread', fork.id, true)));
     assert.equal(fork.title, 'Beyond source (fork)');
     assert.equal(fork.message_count, 3);
-    assert.match(await treeRow('Beyond source (fork)'), /3 messages/);
+    assert.match(await treeRow('Beyond source (fork)', '3 messages'), /Beyond source \(fork\)/);
     await ui.waitFor({ webview: 'thread' }, () => document.body.textContent?.includes('Then tag it') && !document.body.textContent.includes('Tagged v1.2'));
   });
 

@@ -36,7 +36,7 @@ describe('a conversation in the real UI', () => {
     });
     assert.match(answer, /streams word by word/);
     await runBadge(chat, 'Completed');
-    assert.match(await treeRow('What does greet.ts do?'), /2 messages/);
+    assert.match(await treeRow('What does greet.ts do?', '2 messages'), /just now/);
 
     const [request] = (await fakeModel.requests()).filter((r) => r.path.endsWith('/chat/completions'));
     assert.equal(request.body?.messages[0].role, 'system', 'instructions go first');

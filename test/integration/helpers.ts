@@ -44,13 +44,13 @@ export async function sendFromComposer(target: ThreadView, text: string): Promis
   return before;
 }
 
-/** Waits until the Agents tree shows a row containing `text`; returns the row's text. */
-export function treeRow(text: string): Promise<string> {
+/** Waits until the Agents tree shows a row containing every one of `texts` (the tree refreshes on events); returns its text. */
+export function treeRow(...texts: string[]): Promise<string> {
   return ui.waitFor(
     'workbench',
     new Function(`
       const rows = [...document.querySelectorAll('.pane .monaco-list-row')];
-      return rows.map((r) => r.textContent ?? '').find((t) => t.includes(${JSON.stringify(text)}));
+      return rows.map((r) => r.textContent ?? '').find((t) => ${JSON.stringify(texts)}.every((text) => t.includes(text)));
     `) as () => string,
   );
 }
