@@ -67,19 +67,17 @@ function prettyJson(text: string): string {
 /** Hover actions of a finished message: fork the thread from it, and for the user's own messages, edit and resend. */
 function messageActions(message: MessageView): HTMLElement {
   const actions = el('span', 'message-actions');
-  const fork = el('button', 'message-action codicon codicon-repo-forked');
-  fork.type = 'button';
-  fork.title = 'Fork from here: a new thread with the history up to this message';
-  fork.setAttribute('aria-label', fork.title);
-  fork.dataset.messageAction = 'fork';
-  actions.append(fork);
-  if (message.role === 'user') {
-    const edit = el('button', 'message-action codicon codicon-edit');
-    edit.type = 'button';
-    edit.title = 'Edit and resend as a new thread (this one stays as it is)';
-    edit.setAttribute('aria-label', edit.title);
-    edit.dataset.messageAction = 'edit';
-    actions.append(edit);
-  }
+  actions.append(actionButton('repo-forked', 'fork', 'Fork from here: a new thread with the history up to this message'));
+  if (message.role === 'user') actions.append(actionButton('edit', 'edit', 'Edit and resend as a new thread (this one stays as it is)'));
   return actions;
+}
+
+/** An icon button whose `data-message-action` the click handler in main.ts turns into an intent. */
+function actionButton(icon: string, action: 'fork' | 'edit', title: string): HTMLButtonElement {
+  const button = el('button', `message-action codicon codicon-${icon}`);
+  button.type = 'button';
+  button.title = title;
+  button.setAttribute('aria-label', title);
+  button.dataset.messageAction = action;
+  return button;
 }

@@ -3,7 +3,7 @@ import type { Message, MessageInput } from '../../../src/core/domain/message';
 import { messageText } from '../../../src/core/domain/message';
 import { editAndResend, forkThread } from '../../../src/core/fork';
 import { ThreadStore } from '../../../src/core/store/threadStore';
-import { makeTempDir, removeTempDir } from '../store/helpers';
+import { freshThreadStore } from '../store/helpers';
 
 function text(role: 'user' | 'assistant', value: string): MessageInput {
   return { role, content: [{ type: 'text', text: { value } }] };
@@ -16,15 +16,10 @@ async function all(store: ThreadStore, threadId: string): Promise<Message[]> {
 }
 
 describe('forkThread and editAndResend', () => {
-  let root: string;
+  const fresh = freshThreadStore();
   let store: ThreadStore;
-  beforeEach(async () => {
-    root = await makeTempDir();
-    store = new ThreadStore({ root });
-  });
-  afterEach(async () => {
-    store.dispose();
-    await removeTempDir(root);
+  beforeEach(() => {
+    store = fresh.store;
   });
 
   it('copies the history up to and including the message into a new thread, leaving the source as it was', async () => {

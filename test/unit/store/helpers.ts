@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { MessageInput } from '../../../src/core/domain/message';
 import type { Logger } from '../../../src/core/util/logger';
+import { ThreadStore } from '../../../src/core/store/threadStore';
 
 /** A fresh empty folder under the OS temp folder; remove it with `removeTempDir`. */
 export function makeTempDir(): Promise<string> {
@@ -33,6 +34,23 @@ export class RecordingLogger implements Logger {
 /** A user (or assistant) message with one text part. */
 export function text(value: string, role: 'user' | 'assistant' = 'user'): MessageInput {
   return { role, content: [{ type: 'text', text: { value } }] };
+}
+
+/**
+ * A ThreadStore on a fresh temp folder for each test of the calling `describe`, disposed and removed after it.
+ * Read `.store` and `.root` inside the tests (they change per test).
+ */
+export function freshThreadStore(): { readonly store: ThreadStore; readonly root: string } {
+  const current = { store: undefined as unknown as ThreadStore, root: '' };
+  beforeEach(async () => {
+    current.root = await makeTempDir();
+    current.store = new ThreadStore({ root: current.root });
+  });
+  afterEach(async () => {
+    current.store.dispose();
+    await removeTempDir(current.root);
+  });
+  return current;
 }
 
 /** A small deterministic PRNG (mulberry32) so a failing random sequence can be replayed from its seed. */

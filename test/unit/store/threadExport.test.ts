@@ -3,16 +3,14 @@ import { messageText } from '../../../src/core/domain/message';
 import { newId } from '../../../src/core/domain/ids';
 import { exportThreadJson, exportThreadMarkdown, importThreadJson } from '../../../src/core/store/threadExport';
 import { ThreadStore } from '../../../src/core/store/threadStore';
-import { makeTempDir, removeTempDir, text } from './helpers';
+import { freshThreadStore, makeTempDir, removeTempDir, text } from './helpers';
 
 describe('thread export and import', () => {
-  let root: string;
+  const fresh = freshThreadStore();
   let store: ThreadStore;
-  beforeEach(async () => {
-    root = await makeTempDir();
-    store = new ThreadStore({ root });
+  beforeEach(() => {
+    store = fresh.store;
   });
-  afterEach(() => removeTempDir(root));
 
   async function sampleThread(): Promise<string> {
     const thread = await store.create({ title: 'Export me', metadata: { k: 'v' } });
