@@ -6,7 +6,8 @@ import type { FunctionToolCall, ToolCallStatus } from '../domain/run';
 import type { Message } from '../domain/message';
 import type { ChatToolCall } from '../model/types';
 import { allowedToolsOf, applyForcedApproval, resolveApprovalPolicy } from '../tools/approvalPolicy';
-import { parseToolArguments } from '../tools/toolRegistry';
+import { parseToolArguments, type ToolRegistry } from '../tools/toolRegistry';
+import type { Agent } from '../domain/agent';
 import { type ActiveRun, PendingApprovals, RunStopped, type RunServices, type ToolDecision } from './activeRun';
 
 /** Output the model sees for a call the agent's policy refuses. */
@@ -74,19 +75,32 @@ export async function closeUnansweredCalls(active: ActiveRun, note: string): Pro
   await saveOutputsOnMessage(active, round.messageId, round.step.step_details.tool_calls);
 }
 
-async function decide(active: ActiveRun, services: RunServices, call: FunctionToolCall, allowed: ReadonlySet<string>): Promise<'run' | 'ask' | { output: string }> {
-  const name = call.function.name;
-  const tool = services.tools.get(name);
-  if (!tool || !active.run.tools.some((t) => t.name === name)) {
-    const available = active.run.tools.map((t) => t.name).join(', ') || 'none';
+async function decide(active: ActiveRun, services: RunServices, call: FunctionToolCall, allowed: ReadonlySet<string>): Promise<ToolVerdict> {
+  return decideToolCall(services.tools, { tools: active.run.tools, approval_policy: active.agent.approval_policy }, allowed, call.function);
+}
+
+/** What happens to one call: it runs now, it waits for the user, or it is refused with an output the model reads. */
+export type ToolVerdict = 'run' | 'ask' | { output: string };
+
+/** Decides one call by the agent's tools and policy, the thread's "always allow" and the tool's forced approval. */
+export async function decideToolCall(
+  tools: Pick<ToolRegistry, 'get' | 'forcedApproval'>,
+  agent: { tools: { name: string }[]; approval_policy: Agent['approval_policy'] },
+  allowed: ReadonlySet<string>,
+  call: { name: string; arguments: string },
+): Promise<ToolVerdict> {
+  const name = call.name;
+  const tool = tools.get(name);
+  if (!tool || !agent.tools.some((t) => t.name === name)) {
+    const available = agent.tools.map((t) => t.name).join(', ') || 'none';
     return { output: `Error: the tool '${name}' is not available to this agent. Available tools: ${available}.` };
   }
-  const resolved = resolveApprovalPolicy(active.agent.approval_policy, tool, allowed);
+  const resolved = resolveApprovalPolicy(agent.approval_policy, tool, allowed);
   if (resolved === 'deny') return { output: deniedByPolicyOutput(name) };
   // A protected path (or any call its tool flags) is asked about even under auto or "always allow".
-  const policy = applyForcedApproval(resolved, await services.tools.forcedApproval(name, call.function.arguments));
+  const policy = applyForcedApproval(resolved, await tools.forcedApproval(name, call.arguments));
   // Arguments that cannot even be parsed go straight back to the model rather than to the user for approval.
-  if (policy === 'ask' && !parseToolArguments(call.function.arguments).ok) return 'run';
+  if (policy === 'ask' && !parseToolArguments(call.arguments).ok) return 'run';
   return policy === 'auto' ? 'run' : 'ask';
 }
 

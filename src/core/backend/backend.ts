@@ -1,0 +1,70 @@
+// The seam between the UI and whatever keeps agents and threads and runs them: the local store and run engine, or a
+// remote Azure AI Foundry Agent Service project. Everything in src/vscode talks to these interfaces only, so the tree,
+// the panels, the chat and the commands work unchanged on either backend.
+
+import type { Agent, AgentInput, AgentUpdate } from '../domain/agent';
+import type { Message, MessageInput } from '../domain/message';
+import type { Run, RunStep } from '../domain/run';
+import type { RunEvent } from '../domain/events';
+import type { Thread } from '../domain/thread';
+import type { ListQuery, Page } from '../store/pagination';
+import type { CreateThreadOptions, ThreadChange, ThreadUpdate } from '../store/threadStore';
+import type { Event } from '../util/emitter';
+
+export interface AgentRepository {
+  readonly onDidChangeAgents: Event<unknown>;
+  list(): Promise<Agent[]>;
+  get(agentId: string): Promise<Agent>;
+  create(input: AgentInput): Promise<Agent>;
+  update(agentId: string, update: AgentUpdate): Promise<Agent>;
+  delete(agentId: string): Promise<void>;
+}
+
+export interface ThreadRepository {
+  readonly onDidChangeThreads: Event<ThreadChange>;
+  readonly onDidAppendMessage: Event<{ threadId: string; messages: Message[] }>;
+  readonly onDidUpdateMessage: Event<{ threadId: string; message: Message }>;
+  readonly onDidSaveRun: Event<{ threadId: string; run: Run }>;
+  create(options?: CreateThreadOptions): Promise<Thread>;
+  get(threadId: string): Promise<Thread>;
+  list(): Promise<Thread[]>;
+  update(threadId: string, update: ThreadUpdate): Promise<Thread>;
+  rename(threadId: string, title: string): Promise<Thread>;
+  delete(threadId: string): Promise<void>;
+  appendMessage(threadId: string, input: MessageInput): Promise<Message>;
+  getMessage(threadId: string, messageId: string): Promise<Message>;
+  /** One page of messages in the Assistants list shape (cursor = message id). */
+  listMessages(threadId: string, query?: ListQuery): Promise<Page<Message>>;
+  listRuns(threadId: string): Promise<Run[]>;
+  listRunSteps(threadId: string, runId?: string): Promise<RunStep[]>;
+}
+
+/** A decision on one tool call that waits for approval. */
+export interface ToolApproval {
+  tool_call_id: string;
+  approve: boolean;
+  /** Approve this tool for the rest of the thread (kept in the thread's metadata). */
+  alwaysForThread?: boolean;
+}
+
+/** Runs agents on threads and streams their events. */
+export interface RunService {
+  readonly onEvent: Event<RunEvent>;
+  createRun(threadId: string, agentId: string): Promise<Run>;
+  cancelRun(threadId: string, runId: string): Promise<unknown>;
+  submitToolApprovals(threadId: string, runId: string, approvals: ToolApproval[]): Promise<unknown>;
+  activeRun(threadId: string): Run | undefined;
+}
+
+export type BackendKind = 'local' | 'foundry';
+
+/** One place agents and threads live, with the engine that runs them. */
+export interface Backend {
+  readonly kind: BackendKind;
+  /** What the tree shows, e.g. "Local workspace storage" or "Foundry: myproject.services.ai.azure.com". */
+  readonly label: string;
+  readonly agents: AgentRepository;
+  readonly threads: ThreadRepository;
+  readonly runs: RunService;
+  dispose(): void | Promise<void>;
+}

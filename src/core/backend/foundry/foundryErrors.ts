@@ -1,0 +1,66 @@
+// Errors from the Foundry service (or the network under it) in plain words, with a stable code the UI maps to the
+// action that fixes it. Nothing here echoes request headers, so a key or token can never reach a message.
+
+export type FoundryErrorCode =
+  | 'foundry_unauthorized'
+  | 'foundry_forbidden'
+  | 'foundry_not_found'
+  | 'foundry_rate_limited'
+  | 'foundry_unavailable'
+  | 'foundry_bad_request'
+  | 'foundry_network';
+
+export class FoundryError extends Error {
+  constructor(
+    readonly code: FoundryErrorCode,
+    message: string,
+    readonly status?: number,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'FoundryError';
+  }
+}
+
+/** What a RestError (duck-typed: the SDK's pipeline package is not ours to import) or a network error means. */
+export function toFoundryError(error: unknown, doing: string): FoundryError {
+  if (error instanceof FoundryError) return error;
+  const status = (error as { statusCode?: unknown } | null)?.statusCode;
+  const detail = serviceMessage(error);
+  if (typeof status !== 'number') {
+    const reason = error instanceof Error ? error.message : String(error);
+    return new FoundryError('foundry_network', `Could not reach the Foundry project while trying to ${doing}: ${reason}. Check the endpoint in 'agentThreads.backend' and your network.`, undefined, { cause: error });
+  }
+  const suffix = detail ? ` The service said: ${detail}` : '';
+  if (status === 401) return new FoundryError('foundry_unauthorized', `Foundry refused the credentials (401) while trying to ${doing}. Sign in again or set the project's API key.${suffix}`, status);
+  if (status === 403) return new FoundryError('foundry_forbidden', `Your account may not ${doing} in this Foundry project (403). Ask for the Azure AI User role on the project.${suffix}`, status);
+  if (status === 404) return new FoundryError('foundry_not_found', `Foundry could not find what was needed to ${doing} (404): it may have been deleted, or the project endpoint is wrong.${suffix}`, status);
+  if (status === 429) return new FoundryError('foundry_rate_limited', `Foundry is rate limiting this project (429) while trying to ${doing}. Wait a moment and retry.${suffix}`, status);
+  if (status >= 500) return new FoundryError('foundry_unavailable', `The Foundry service failed (${status}) while trying to ${doing}. Retry in a moment.${suffix}`, status);
+  return new FoundryError('foundry_bad_request', `Foundry rejected the request to ${doing} (${status}).${suffix}`, status);
+}
+
+function serviceMessage(error: unknown): string {
+  const details = (error as { details?: { error?: { message?: unknown } } } | null)?.details;
+  const fromDetails = details?.error?.message;
+  if (typeof fromDetails === 'string') return fromDetails.slice(0, 300);
+  const body = (error as { response?: { bodyAsText?: unknown } } | null)?.response?.bodyAsText;
+  if (typeof body === 'string') {
+    try {
+      const parsed = JSON.parse(body) as { error?: { message?: unknown } };
+      if (typeof parsed.error?.message === 'string') return parsed.error.message.slice(0, 300);
+    } catch {
+      // not JSON: say nothing rather than dump a body
+    }
+  }
+  return '';
+}
+
+/** Runs a service call and rethrows what fails as a FoundryError. */
+export async function callFoundry<T>(doing: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    throw toFoundryError(error, doing);
+  }
+}

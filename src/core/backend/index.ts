@@ -1,0 +1,3 @@
+export * from './backend';
+export { LocalBackend } from './localBackend';
+export { SwitchableBackend } from './switchableBackend';

@@ -1,0 +1,105 @@
+// The one backend object the UI holds. It forwards every call to the backend the workspace's setting chooses and
+// re-announces that backend's events, so switching between local storage and Foundry needs no view to be rebuilt.
+
+import type { RunEvent } from '../domain/events';
+import type { Message } from '../domain/message';
+import type { Run } from '../domain/run';
+import type { ThreadChange } from '../store/threadStore';
+import { type Disposable, Emitter, type Event } from '../util/emitter';
+import type { AgentRepository, Backend, RunService, ThreadRepository } from './backend';
+
+export class SwitchableBackend implements Backend {
+  private current: Backend;
+  private forwarding: Disposable[] = [];
+  private readonly switched = new Emitter<Backend>();
+  private readonly agentsChanged = new Emitter<unknown>();
+  private readonly threadsChanged = new Emitter<ThreadChange>();
+  private readonly appended = new Emitter<{ threadId: string; messages: Message[] }>();
+  private readonly updated = new Emitter<{ threadId: string; message: Message }>();
+  private readonly runSaved = new Emitter<{ threadId: string; run: Run }>();
+  private readonly runEvent = new Emitter<RunEvent>();
+
+  /** Fires after a switch, when every view should drop what it shows of the old backend. */
+  readonly onDidSwitch: Event<Backend> = this.switched.event;
+
+  readonly agents: AgentRepository = {
+    onDidChangeAgents: this.agentsChanged.event,
+    list: () => this.current.agents.list(),
+    get: (id) => this.current.agents.get(id),
+    create: (input) => this.current.agents.create(input),
+    update: (id, update) => this.current.agents.update(id, update),
+    delete: (id) => this.current.agents.delete(id),
+  };
+
+  readonly threads: ThreadRepository = {
+    onDidChangeThreads: this.threadsChanged.event,
+    onDidAppendMessage: this.appended.event,
+    onDidUpdateMessage: this.updated.event,
+    onDidSaveRun: this.runSaved.event,
+    create: (options) => this.current.threads.create(options),
+    get: (id) => this.current.threads.get(id),
+    list: () => this.current.threads.list(),
+    update: (id, update) => this.current.threads.update(id, update),
+    rename: (id, title) => this.current.threads.rename(id, title),
+    delete: (id) => this.current.threads.delete(id),
+    appendMessage: (id, input) => this.current.threads.appendMessage(id, input),
+    getMessage: (id, messageId) => this.current.threads.getMessage(id, messageId),
+    listMessages: (id, query) => this.current.threads.listMessages(id, query),
+    listRuns: (id) => this.current.threads.listRuns(id),
+    listRunSteps: (id, runId) => this.current.threads.listRunSteps(id, runId),
+  };
+
+  readonly runs: RunService = {
+    onEvent: this.runEvent.event,
+    createRun: (threadId, agentId) => this.current.runs.createRun(threadId, agentId),
+    cancelRun: (threadId, runId) => this.current.runs.cancelRun(threadId, runId),
+    submitToolApprovals: (threadId, runId, approvals) => this.current.runs.submitToolApprovals(threadId, runId, approvals),
+    activeRun: (threadId) => this.current.runs.activeRun(threadId),
+  };
+
+  constructor(initial: Backend) {
+    this.current = initial;
+    this.forward(initial);
+  }
+
+  get kind(): Backend['kind'] {
+    return this.current.kind;
+  }
+
+  get label(): string {
+    return this.current.label;
+  }
+
+  /** The backend calls go to now. */
+  get active(): Backend {
+    return this.current;
+  }
+
+  /** Makes `next` current; the previous one is returned to the caller, which owns (and disposes) it. */
+  switchTo(next: Backend): Backend {
+    const previous = this.current;
+    if (next === previous) return previous;
+    this.current = next;
+    this.forward(next);
+    this.switched.fire(next);
+    this.agentsChanged.fire({ type: 'switched' });
+    return previous;
+  }
+
+  private forward(backend: Backend): void {
+    for (const subscription of this.forwarding) subscription.dispose();
+    this.forwarding = [
+      backend.agents.onDidChangeAgents((e) => this.agentsChanged.fire(e)),
+      backend.threads.onDidChangeThreads((e) => this.threadsChanged.fire(e)),
+      backend.threads.onDidAppendMessage((e) => this.appended.fire(e)),
+      backend.threads.onDidUpdateMessage((e) => this.updated.fire(e)),
+      backend.threads.onDidSaveRun((e) => this.runSaved.fire(e)),
+      backend.runs.onEvent((e) => this.runEvent.fire(e)),
+    ];
+  }
+
+  dispose(): void {
+    for (const subscription of this.forwarding) subscription.dispose();
+    for (const emitter of [this.switched, this.agentsChanged, this.threadsChanged, this.appended, this.updated, this.runSaved, this.runEvent]) emitter.dispose();
+  }
+}
