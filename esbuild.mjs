@@ -1,4 +1,4 @@
-// Two bundles: the extension (Node, CommonJS, `vscode` external) and the webviews (browser, IIFE).
+// Bundles: the extension (Node, CommonJS, `vscode` external) and the webviews (browser, IIFE).
 // `--production` minifies; sourcemaps are always written; `--watch` rebuilds on change.
 import * as esbuild from 'esbuild';
 import { copyFileSync, mkdirSync } from 'node:fs';
@@ -44,6 +44,14 @@ const tokenizerAsSeparateBundle = {
   },
 };
 
+/** The Foundry backend with the Azure SDK (~1 MB) is dist/foundry.js, required when a workspace connects to Foundry. */
+const foundryAsSeparateBundle = {
+  name: 'foundry-as-separate-bundle',
+  setup(build) {
+    build.onResolve({ filter: /core\/backend\/foundry$/ }, () => ({ path: './foundry.js', external: true }));
+  },
+};
+
 const node = { ...common, platform: 'node', target: 'node20', format: 'cjs' };
 
 const extension = {
@@ -51,7 +59,13 @@ const extension = {
   entryPoints: ['src/extension.ts'],
   outfile: 'dist/extension.js',
   external: ['vscode'],
-  plugins: [...common.plugins, tokenizerAsSeparateBundle],
+  plugins: [...common.plugins, tokenizerAsSeparateBundle, foundryAsSeparateBundle],
+};
+
+const foundry = {
+  ...node,
+  entryPoints: ['src/core/backend/foundry/index.ts'],
+  outfile: 'dist/foundry.js',
 };
 
 const tokenizer = {
@@ -71,9 +85,9 @@ const webviews = {
 
 copyCodicons();
 if (watch) {
-  const contexts = await Promise.all([esbuild.context(extension), esbuild.context(tokenizer), esbuild.context(webviews)]);
+  const contexts = await Promise.all([esbuild.context(extension), esbuild.context(tokenizer), esbuild.context(foundry), esbuild.context(webviews)]);
   await Promise.all(contexts.map((context) => context.watch()));
   console.log('[esbuild] watching for changes');
 } else {
-  await Promise.all([esbuild.build(extension), esbuild.build(tokenizer), esbuild.build(webviews)]);
+  await Promise.all([esbuild.build(extension), esbuild.build(tokenizer), esbuild.build(foundry), esbuild.build(webviews)]);
 }

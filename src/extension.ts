@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import { LocalAgentApi, modelNameResolver } from './core/api';
 import { CombinedAgentCatalog, FileAgentSource } from './core/agentFiles';
+import { LocalBackend } from './core/backend';
 import { RunEngine } from './core/runs/runEngine';
 import { SearchIndex } from './core/search';
 import { AgentStore } from './core/store/agentStore';
@@ -15,6 +16,7 @@ import { AgentEditorPanels } from './vscode/agentEditorPanel';
 import { AgentFilesWatcher } from './vscode/agentFilesWatcher';
 import { AgentsTreeProvider } from './vscode/agentsTreeProvider';
 import { ApiKeyStore } from './vscode/apiKeys';
+import { BackendSelection } from './vscode/backendSelection';
 import { ChatViewProvider } from './vscode/chatViewProvider';
 import { registerCommands } from './vscode/commands';
 import { LocalApiController } from './vscode/localApiController';
@@ -66,13 +68,29 @@ export function activate(context: vscode.ExtensionContext): void {
   void engine.recoverInterruptedRuns().catch((error: unknown) => log.error(`Could not check for interrupted runs: ${String(error)}`));
 
   const agentFilesWatcher = workspaceFolder ? new AgentFilesWatcher(fileAgents, workspaceFolder, log) : { dispose: () => undefined, reload: () => Promise.resolve({ agents: [], problems: ['Open a folder to use agent files.'] }) };
-  const sessionServices = { agents: agentCatalog, threads, runs: engine, log, storageNotice, toolPreviews };
-  const tree = new AgentsTreeProvider(agents, threads, log, fileAgents, workspaceFolder?.uri);
+  // The UI talks to one backend object: local storage and the engine above, or the Foundry project the workspace's
+  // `agentThreads.backend` setting names; switching it swaps what is behind, not the views.
+  const backends = new BackendSelection(new LocalBackend(agents, agentCatalog, threads, engine), tools, apiKeys, log);
+  const { backend } = backends;
+  void backends.apply();
+  const sessionServices = { agents: backend.agents, threads: backend.threads, runs: backend.runs, log, storageNotice, toolPreviews };
+  const tree = new AgentsTreeProvider(backend.agents, backend.threads, log, fileAgents, workspaceFolder?.uri, () => backend.kind === 'local');
   const chat = new ChatViewProvider(context.extensionUri, version, sessionServices, context.workspaceState);
   const panels = new ThreadPanels(context.extensionUri, version, sessionServices);
-  const agentEditors = new AgentEditorPanels(context.extensionUri, agents, models, tools, log);
+  const agentEditors = new AgentEditorPanels(context.extensionUri, backend.agents, models, tools, log);
   const treeView = vscode.window.createTreeView(AgentsTreeProvider.viewId, { treeDataProvider: tree, showCollapseAll: true });
-  if (storageNotice) treeView.message = storageNotice;
+  const showBackend = (): void => {
+    treeView.description = backend.kind === 'local' ? undefined : backend.label;
+    treeView.message = backend.kind === 'local' ? (storageNotice ?? undefined) : undefined;
+    void vscode.commands.executeCommand('setContext', 'agentThreads.backend', backend.kind);
+  };
+  showBackend();
+  backends.onDidChange(() => {
+    showBackend();
+    panels.closeAll(); // their threads belong to the other backend
+    void chat.show(null);
+    tree.refresh();
+  });
 
   // Opt-in (agentThreads.localApi.enabled): the same agents, threads and engine over Assistants-style HTTP on 127.0.0.1.
   const localApi = new LocalApiController(
@@ -98,10 +116,14 @@ export function activate(context: vscode.ExtensionContext): void {
     chat,
     panels,
     agentEditors,
-    new RunStatusBar(engine, threads),
+    new RunStatusBar(backend.runs, backend.threads),
     vscode.window.registerWebviewViewProvider(ChatViewProvider.viewId, chat),
     vscode.window.registerWebviewPanelSerializer(ThreadPanels.viewType, panels),
-    ...registerCommands({ log, tree, apiKeys, models, agents, threads, runs: engine, panels, chat, agentEditors, search, treeView, workspaceFolder: workspaceFolder?.uri, reloadAgentFiles: () => agentFilesWatcher.reload() }),
+    backends,
+    ...registerCommands({
+      log, tree, apiKeys, models, agents: backend.agents, threads: backend.threads, runs: backend.runs, backendKind: () => backend.kind, panels, chat, agentEditors, search, treeView,
+      workspaceFolder: workspaceFolder?.uri, reloadAgentFiles: () => agentFilesWatcher.reload(), backends, workspaceState: context.workspaceState,
+    }),
   );
   log.info(`Agent Threads ${version} activated (storage: ${storage.fsPath})`);
 }

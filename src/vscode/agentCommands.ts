@@ -1,16 +1,19 @@
 import * as vscode from 'vscode';
 import type { Agent, AgentInput } from '../core/domain';
-import type { AgentStore } from '../core/store/agentStore';
+import type { AgentRepository, BackendKind } from '../core/backend';
+import { FOUNDRY_PROFILE } from '../core/backend/foundry/endpoint';
 import type { AgentsTreeNode } from './agentsTreeProvider';
 import type { ModelRegistry } from './modelRegistry';
 
 export interface AgentCommandServices {
-  agents: AgentStore;
+  agents: AgentRepository;
   models: ModelRegistry;
+  /** Which backend new agents go to: a Foundry agent names a model deployment of the project, not a profile. */
+  backendKind: () => BackendKind;
 }
 
 /** An agent id from a tree node, a plain id argument, or a quick pick when the palette gives neither. */
-export async function pickAgent(agents: AgentStore, target?: AgentsTreeNode | string, title = 'Which agent?'): Promise<Agent | undefined> {
+export async function pickAgent(agents: AgentRepository, target?: AgentsTreeNode | string, title = 'Which agent?'): Promise<Agent | undefined> {
   if (typeof target === 'string') return agents.get(target);
   if (target?.kind === 'agent') return target.agent;
   if (target?.kind === 'thread' && target.agent) return target.agent;
@@ -39,10 +42,15 @@ async function pickModel(models: ModelRegistry, current?: Agent['model']): Promi
 }
 
 /** Creates an agent: from arguments (automation, tests) or by asking for a name, a model and instructions. */
-export async function createAgent({ agents, models }: AgentCommandServices, input?: Partial<AgentInput>): Promise<Agent | undefined> {
+async function pickDeployment(): Promise<Agent['model'] | undefined> {
+  const name = await vscode.window.showInputBox({ title: 'Which model deployment?', prompt: 'The name of a model deployment in the Foundry project', value: 'gpt-4o', validateInput: (t) => (t.trim() ? undefined : 'Enter a deployment name.') });
+  return name ? { profile: FOUNDRY_PROFILE, name: name.trim() } : undefined;
+}
+
+export async function createAgent({ agents, models, backendKind }: AgentCommandServices, input?: Partial<AgentInput>): Promise<Agent | undefined> {
   const name = input?.name ?? (await vscode.window.showInputBox({ title: 'New agent', prompt: 'Name of the agent', value: 'Assistant', validateInput: (t) => (t.trim() ? undefined : 'Enter a name.') }));
   if (!name) return undefined;
-  const model = input?.model ?? (await pickModel(models));
+  const model = input?.model ?? (backendKind() === 'foundry' ? await pickDeployment() : await pickModel(models));
   if (!model) return undefined;
   const instructions =
     input?.instructions ??

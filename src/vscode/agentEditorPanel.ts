@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { Agent, AgentUpdate } from '../core/domain';
-import type { AgentStore } from '../core/store/agentStore';
+import type { AgentRepository } from '../core/backend';
+import type { AgentChange } from '../core/store/agentStore';
 import type { ToolRegistry } from '../core/tools/toolRegistry';
 import { isWebviewToHost, type AgentForm, type AgentFormOptions, type HostToWebview } from '../protocol/messages';
 import { errorMessage } from './errors';
@@ -47,7 +48,7 @@ export class AgentEditorPanels implements vscode.Disposable {
 
   constructor(
     private readonly extensionUri: vscode.Uri,
-    private readonly agents: AgentStore,
+    private readonly agents: AgentRepository,
     private readonly models: ModelRegistry,
     private readonly tools: ToolRegistry,
     private readonly log: vscode.LogOutputChannel,
@@ -79,7 +80,8 @@ export class AgentEditorPanels implements vscode.Disposable {
           post({ type: 'agentSaveFailed', message: errorMessage(error) });
         }
       }),
-      this.agents.onDidChangeAgents((change) => {
+      this.agents.onDidChangeAgents((event) => {
+        const change = event as Partial<AgentChange>;
         if (change.agentId === agentId && change.type === 'deleted') panel.dispose();
       }),
     ];

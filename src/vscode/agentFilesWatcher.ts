@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { AGENTS_FOLDER, type AgentDefinition, agentFileKind, agentFileName, type FileAgentSource, isFileAgent, parseAgentFile, serializeAgentFile } from '../core/agentFiles';
 import type { Agent } from '../core/domain';
-import type { AgentStore } from '../core/store/agentStore';
+import type { AgentRepository } from '../core/backend';
 
 /**
  * Keeps the file agents in `.agents/` current: reloads the source whenever an agent file is created, changed or
@@ -53,7 +53,7 @@ export async function exportAgentToFile(agent: Agent, workspaceFolder: vscode.Ur
 }
 
 /** Creates a stored (editable) agent from an agent file; errors name the file and the problem. */
-export async function importAgentFromFile(agents: AgentStore, file: vscode.Uri): Promise<Agent> {
+export async function importAgentFromFile(agents: AgentRepository, file: vscode.Uri): Promise<Agent> {
   const name = file.path.split('/').pop() ?? file.path;
   const text = Buffer.from(await vscode.workspace.fs.readFile(file)).toString('utf8');
   const definition: AgentDefinition = parseAgentFile(agentFileKind(name) ? name : `${name}.agent.md`, text);

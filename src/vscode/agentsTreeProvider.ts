@@ -2,8 +2,7 @@ import * as vscode from 'vscode';
 import type { AgentFileError, FileAgentSource } from '../core/agentFiles';
 import { isFileAgent } from '../core/agentFiles';
 import type { Agent, RunStatus, Thread } from '../core/domain';
-import type { AgentStore } from '../core/store/agentStore';
-import type { ThreadStore } from '../core/store/threadStore';
+import type { AgentRepository, ThreadRepository } from '../core/backend';
 import { relativeTime } from './relativeTime';
 
 /** A node of the Agents tree: an agent, or one of its threads. */
@@ -35,11 +34,14 @@ export class AgentsTreeProvider implements vscode.TreeDataProvider<AgentsTreeNod
   private threadFilter: ReadonlySet<string> | undefined;
 
   constructor(
-    private readonly agents: AgentStore,
-    private readonly threads: ThreadStore,
+    /** Every agent the current backend runs (for local storage, `.agents/` files included). */
+    private readonly agents: AgentRepository,
+    private readonly threads: ThreadRepository,
     private readonly log: vscode.LogOutputChannel,
+    /** Problems of `.agents/` files, shown while the local backend (which reads those files) is in use. */
     private readonly fileAgents?: FileAgentSource,
     private readonly workspaceFolder?: vscode.Uri,
+    private readonly usesLocalBackend: () => boolean = () => true,
   ) {
     this.subscriptions = [
       ...(fileAgents ? [fileAgents.onDidChange(() => this.refresh())] : []),
@@ -127,13 +129,13 @@ export class AgentsTreeProvider implements vscode.TreeDataProvider<AgentsTreeNod
   async getChildren(node?: AgentsTreeNode): Promise<AgentsTreeNode[]> {
     try {
       if (!node) {
-        const [stored, threads] = await Promise.all([this.agents.list(), this.visibleThreads()]);
-        const agents = [...stored, ...(this.fileAgents?.list() ?? [])];
+        const [agents, threads] = await Promise.all([this.agents.list(), this.visibleThreads()]);
         const agentIds = new Set(agents.map((a) => a.id));
         const orphans = threads.filter((t) => !t.agent_id || !agentIds.has(t.agent_id));
         const shown = this.threadFilter ? agents.filter((agent) => threads.some((t) => t.agent_id === agent.id)) : agents;
         const roots: AgentsTreeNode[] = shown.sort((a, b) => a.name.localeCompare(b.name)).map((agent) => ({ kind: 'agent', agent }));
-        const problems: AgentsTreeNode[] = (this.fileAgents?.problems() ?? []).map((problem) => ({ kind: 'agentFileProblem', problem }));
+        const fileProblems = this.usesLocalBackend() ? (this.fileAgents?.problems() ?? []) : [];
+        const problems: AgentsTreeNode[] = fileProblems.map((problem) => ({ kind: 'agentFileProblem', problem }));
         return [...roots, ...(orphans.length > 0 ? [{ kind: 'orphans', threads: orphans } as const] : []), ...problems];
       }
       if (node.kind === 'agent') {

@@ -4,6 +4,8 @@ import { createAgent, deleteAgent, duplicateAgent, pickAgent, type AgentCommandS
 import type { AgentEditorPanels } from './agentEditorPanel';
 import type { AgentsTreeNode, AgentsTreeProvider } from './agentsTreeProvider';
 import type { ApiKeyStore } from './apiKeys';
+import { type BackendCommandServices, connectFoundry, moveThread, useLocalStorage } from './backendCommands';
+import type { FoundryAuthKind } from './backendSelection';
 import { errorMessage, userFacingError } from './errors';
 import { configureModel, setApiKey } from './modelCommands';
 import { askAboutSelection, sendSelectionToChat } from './selectionCommands';
@@ -13,7 +15,7 @@ import { editAndResendMessage, forkFromMessage } from './forkCommands';
 import { clearThreadFilter, filterThreads, searchThreads, type SearchCommandServices } from './searchCommands';
 import { cancelRun, deleteThread, exportThread, importThread, newThread, pickThread, renameThread, type ThreadCommandServices } from './threadCommands';
 
-export interface CommandServices extends AgentCommandServices, ThreadCommandServices {
+export interface CommandServices extends AgentCommandServices, ThreadCommandServices, BackendCommandServices {
   log: vscode.LogOutputChannel;
   tree: AgentsTreeProvider;
   apiKeys: ApiKeyStore;
@@ -28,6 +30,13 @@ export interface CommandServices extends AgentCommandServices, ThreadCommandServ
 }
 
 type Target = AgentsTreeNode | string | undefined;
+
+/** The search index covers local storage only: say so on Foundry rather than return local hits for remote threads. */
+function localOnly(s: CommandServices, what: string): Promise<undefined> | undefined {
+  if (s.backendKind() === 'local') return undefined;
+  void vscode.window.showInformationMessage(`${what} across threads covers local storage; this workspace uses a Foundry project. Use Agent Threads: Use Local Storage to search local threads.`);
+  return Promise.resolve(undefined);
+}
 
 /**
  * Registers the palette and tree commands (category "Agent Threads"); ids must match package.json. Every command
@@ -80,9 +89,12 @@ export function registerCommands(s: CommandServices): vscode.Disposable[] {
     'agentThreads.reloadAgentFiles': () => s.reloadAgentFiles(),
     'agentThreads.forkThread': (threadId: string, messageId: string) => forkFromMessage(s, threadId, messageId),
     'agentThreads.editAndResend': (threadId: string, messageId: string, text?: string) => editAndResendMessage(s, threadId, messageId, text),
-    'agentThreads.searchThreads': (initial?: string) => searchThreads(s, typeof initial === 'string' ? initial : ''),
-    'agentThreads.filterThreads': (text?: string) => filterThreads(s, typeof text === 'string' ? text : undefined),
+    'agentThreads.searchThreads': (initial?: string) => localOnly(s, 'Search') ?? searchThreads(s, typeof initial === 'string' ? initial : ''),
+    'agentThreads.filterThreads': (text?: string) => localOnly(s, 'Filtering') ?? filterThreads(s, typeof text === 'string' ? text : undefined),
     'agentThreads.clearFilter': () => clearThreadFilter(s),
+    'agentThreads.connectFoundry': (endpoint?: string, auth?: FoundryAuthKind, key?: string) => connectFoundry(s, endpoint, auth, key),
+    'agentThreads.useLocalStorage': () => useLocalStorage(s),
+    'agentThreads.moveThread': (target: Target, confirmed?: boolean) => moveThread(s, target, confirmed),
   };
   return Object.entries(commands).map(([id, run]) =>
     vscode.commands.registerCommand(id, async (...args: never[]) => {

@@ -2,12 +2,12 @@ import * as vscode from 'vscode';
 import type { Thread } from '../core/domain';
 import { messageText } from '../core/domain';
 import { editAndResend, forkThread } from '../core/fork';
-import type { ThreadStore } from '../core/store/threadStore';
-import type { RunService } from './runService';
+import type { ThreadRepository } from '../core/backend';
+import type { RunService } from '../core/backend';
 import type { ThreadPanels } from './threadPanels';
 
 export interface ForkCommandServices {
-  threads: ThreadStore;
+  threads: ThreadRepository;
   runs: RunService;
   panels: ThreadPanels;
 }

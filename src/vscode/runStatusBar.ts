@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { Run } from '../core/domain';
-import type { ThreadStore } from '../core/store/threadStore';
-import type { RunService } from './runService';
+import type { ThreadRepository } from '../core/backend';
+import type { RunService } from '../core/backend';
 
 const ACTIVE = new Set<Run['status']>(['queued', 'in_progress', 'requires_action', 'cancelling']);
 
@@ -11,7 +11,7 @@ export class RunStatusBar implements vscode.Disposable {
   private readonly active = new Map<string, Run>();
   private readonly subscription: { dispose(): void };
 
-  constructor(runs: RunService, private readonly threads: ThreadStore) {
+  constructor(runs: RunService, private readonly threads: ThreadRepository) {
     this.item.name = 'Agent Threads runs';
     this.subscription = runs.onEvent((event) => {
       if (!event.event.startsWith('thread.run.') || event.event.startsWith('thread.run.step.')) return;

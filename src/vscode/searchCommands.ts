@@ -1,12 +1,12 @@
 import * as vscode from 'vscode';
 import type { SearchHit, SearchIndex } from '../core/search';
-import type { ThreadStore } from '../core/store/threadStore';
+import type { ThreadRepository } from '../core/backend';
 import type { AgentsTreeProvider } from './agentsTreeProvider';
 import { relativeTime } from './relativeTime';
 
 export interface SearchCommandServices {
   search: SearchIndex;
-  threads: ThreadStore;
+  threads: ThreadRepository;
   tree: AgentsTreeProvider;
   treeView: vscode.TreeView<unknown>;
   log: vscode.LogOutputChannel;

@@ -1,18 +1,16 @@
 import * as fs from 'node:fs/promises';
 import * as vscode from 'vscode';
 import type { Thread } from '../core/domain';
-import type { AgentStore } from '../core/store/agentStore';
+import type { AgentRepository, RunService, ThreadRepository } from '../core/backend';
 import { exportThreadJson, exportThreadMarkdown, importThreadJson } from '../core/store/threadExport';
-import type { ThreadStore } from '../core/store/threadStore';
 import type { AgentsTreeNode } from './agentsTreeProvider';
 import { pickAgent } from './agentCommands';
 import type { ChatViewProvider } from './chatViewProvider';
-import type { RunService } from './runService';
 import type { ThreadPanels } from './threadPanels';
 
 export interface ThreadCommandServices {
-  agents: AgentStore;
-  threads: ThreadStore;
+  agents: AgentRepository;
+  threads: ThreadRepository;
   runs: RunService;
   panels: ThreadPanels;
   chat: ChatViewProvider;

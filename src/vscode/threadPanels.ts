@@ -62,6 +62,11 @@ export class ThreadPanels implements vscode.WebviewPanelSerializer<PanelState>, 
     });
   }
 
+  /** Closes every thread panel (their threads belong to a backend that is no longer in use). */
+  closeAll(): void {
+    for (const { panel } of [...this.panels.values()]) panel.dispose();
+  }
+
   dispose(): void {
     for (const { panel } of this.panels.values()) panel.dispose();
   }

@@ -1,13 +1,11 @@
 import * as vscode from 'vscode';
 import type { Message, Run, RunEvent, RunStep } from '../core/domain';
 import { warmUpTokenizer } from '../core/model';
-import type { AgentCatalog } from '../core/agentFiles';
-import type { ThreadStore } from '../core/store/threadStore';
+import type { AgentRepository, RunService, ThreadRepository } from '../core/backend';
 import type { HostToWebview, WebviewKind, WebviewToHost } from '../protocol/messages';
 import { isWebviewToHost } from '../protocol/messages';
 import { errorMessage, userFacingError } from './errors';
 import { userMessageContent } from './messageInput';
-import type { RunService } from './runService';
 import { toAgentOption, toMessageView, toRunView, toThreadView } from './viewModels';
 import type { ToolCallPreviews } from './tools/toolDiffPreview';
 import { handleWorkspaceIntent } from './workspaceIntents';
@@ -21,8 +19,8 @@ function scheduleTokenizerWarmUp(): void {
 }
 
 export interface SessionServices {
-  agents: AgentCatalog;
-  threads: ThreadStore;
+  agents: AgentRepository;
+  threads: ThreadRepository;
   runs: RunService;
   log: vscode.LogOutputChannel;
   /** Shown in the webview when storage fell back to global storage (no folder open). */

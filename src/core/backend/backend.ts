@@ -32,6 +32,8 @@ export interface ThreadRepository {
   rename(threadId: string, title: string): Promise<Thread>;
   delete(threadId: string): Promise<void>;
   appendMessage(threadId: string, input: MessageInput): Promise<Message>;
+  /** Appends in order; the local store writes them as one batch. */
+  appendMessages(threadId: string, inputs: MessageInput[]): Promise<Message[]>;
   getMessage(threadId: string, messageId: string): Promise<Message>;
   /** One page of messages in the Assistants list shape (cursor = message id). */
   listMessages(threadId: string, query?: ListQuery): Promise<Page<Message>>;

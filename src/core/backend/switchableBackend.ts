@@ -43,6 +43,7 @@ export class SwitchableBackend implements Backend {
     rename: (id, title) => this.current.threads.rename(id, title),
     delete: (id) => this.current.threads.delete(id),
     appendMessage: (id, input) => this.current.threads.appendMessage(id, input),
+    appendMessages: (id, inputs) => this.current.threads.appendMessages(id, inputs),
     getMessage: (id, messageId) => this.current.threads.getMessage(id, messageId),
     listMessages: (id, query) => this.current.threads.listMessages(id, query),
     listRuns: (id) => this.current.threads.listRuns(id),

@@ -5,7 +5,7 @@
 import { StoreError } from '../domain/errors';
 import type { Message, MessageContent, MessageInput } from '../domain/message';
 import type { Thread } from '../domain/thread';
-import type { ThreadStore } from '../store/threadStore';
+import type { ThreadRepository } from '../backend/backend';
 
 /** Thread metadata key naming where a fork came from, as `<threadId>/<messageId>`. */
 export const FORKED_FROM_KEY = 'forked_from';
@@ -23,7 +23,7 @@ export interface ForkOptions {
 }
 
 /** A new thread with a copy of `threadId`'s messages up to and including `messageId` (new ids, same content). */
-export async function forkThread(store: ThreadStore, threadId: string, messageId: string, options: ForkOptions = {}): Promise<Thread> {
+export async function forkThread(store: ThreadRepository, threadId: string, messageId: string, options: ForkOptions = {}): Promise<Thread> {
   const source = await store.get(threadId);
   await store.getMessage(threadId, messageId); // fails with message_not_found before anything is created
   return copyInto(store, source, { upTo: messageId, forkPoint: messageId, title: options.title, batchSize: options.batchSize });
@@ -39,7 +39,7 @@ export interface EditResult {
  * A fork up to the message before `userMessageId`, then a new user message with `newText` (keeping the original's
  * images, file references and attachments). The caller starts a run on the new thread.
  */
-export async function editAndResend(store: ThreadStore, threadId: string, userMessageId: string, newText: string, options: ForkOptions = {}): Promise<EditResult> {
+export async function editAndResend(store: ThreadRepository, threadId: string, userMessageId: string, newText: string, options: ForkOptions = {}): Promise<EditResult> {
   const source = await store.get(threadId);
   const original = await store.getMessage(threadId, userMessageId);
   if (original.role !== 'user') throw new StoreError('invalid_message', `Only your own messages can be edited and resent; ${userMessageId} is an ${original.role} message. Use Fork from here instead.`);
@@ -58,7 +58,7 @@ export async function editAndResend(store: ThreadStore, threadId: string, userMe
 
 /** Creates the fork and copies messages up to `upTo` (none when undefined); removes the fork if copying fails. */
 async function copyInto(
-  store: ThreadStore,
+  store: ThreadRepository,
   source: Thread,
   plan: { upTo: string | undefined; forkPoint: string; title?: string; batchSize?: number },
 ): Promise<Thread> {
@@ -76,7 +76,7 @@ async function copyInto(
   return store.get(fork.id);
 }
 
-async function copyMessages(store: ThreadStore, from: string, to: string, upTo: string, batchSize: number): Promise<void> {
+async function copyMessages(store: ThreadRepository, from: string, to: string, upTo: string, batchSize: number): Promise<void> {
   let batch: MessageInput[] = [];
   let after: string | undefined;
   for (;;) {

@@ -6,6 +6,7 @@ import type { Thread } from '../domain/thread';
 import { validateMessageInput } from './messageValidation';
 import type { Page } from './pagination';
 import type { ThreadStore } from './threadStore';
+import type { ThreadRepository } from '../backend/backend';
 
 /** A thread as exported to JSON: Assistants-shaped thread, message list, runs and run steps. */
 export interface ThreadExport {
@@ -17,14 +18,25 @@ export interface ThreadExport {
   run_steps: RunStep[];
 }
 
-async function allMessages(store: ThreadStore, threadId: string): Promise<Message[]> {
+/** Where a thread is exported from: any backend's threads. */
+type ExportSource = Pick<ThreadRepository, 'get' | 'listMessages' | 'listRuns' | 'listRunSteps'>;
+/** Where one is imported to: any backend's threads; runs and steps are kept where the backend can store them. */
+type ImportTarget = Pick<ThreadRepository, 'get' | 'create'> & Partial<Pick<ThreadStore, 'saveRun' | 'saveRunStep'>>;
+
+/** Every message, oldest first, a page at a time (pages of 100 are the most a remote backend gives). */
+async function allMessages(store: Pick<ThreadRepository, 'listMessages'>, threadId: string): Promise<Message[]> {
   const messages: Message[] = [];
-  for await (const message of store.messagesNewestFirst(threadId, 500)) messages.push(message);
-  return messages.reverse();
+  let after: string | undefined;
+  for (;;) {
+    const page = await store.listMessages(threadId, { order: 'asc', limit: 100, after });
+    messages.push(...page.data);
+    if (!page.has_more || !page.last_id) return messages;
+    after = page.last_id;
+  }
 }
 
 /** The whole thread as one JSON-serialisable object. */
-export async function exportThreadJson(store: ThreadStore, threadId: string): Promise<ThreadExport> {
+export async function exportThreadJson(store: ExportSource, threadId: string): Promise<ThreadExport> {
   const [thread, messages, runs, runSteps] = await Promise.all([
     store.get(threadId),
     allMessages(store, threadId),
@@ -49,7 +61,7 @@ function invalid(reason: string): never {
  * Creates a thread from an export after validating it. Ids that are malformed, repeated, or (for the thread) already
  * taken are replaced by new ones, and references to them (message.run_id, step.run_id) follow.
  */
-export async function importThreadJson(store: ThreadStore, data: unknown): Promise<Thread> {
+export async function importThreadJson(store: ImportTarget, data: unknown): Promise<Thread> {
   const doc = data as Partial<ThreadExport> | null;
   if (typeof doc !== 'object' || doc === null || doc.format !== 'agent-threads/thread') invalid('the format field is missing');
   if (doc.version !== 1) invalid(`version ${String(doc.version)} is not supported`);
@@ -87,10 +99,13 @@ export async function importThreadJson(store: ThreadStore, data: unknown): Promi
     created_at: typeof source.created_at === 'number' ? source.created_at : undefined,
     messages,
   });
-  for (const run of runs) await store.saveRun({ ...run, id: runIds.get(run.id) ?? newId('run'), thread_id: thread.id });
-  for (const step of steps) {
-    const runId = runIds.get(step.run_id);
-    if (runId) await store.saveRunStep({ ...step, id: fresh('step', step.id), run_id: runId, thread_id: thread.id });
+  const { saveRun, saveRunStep } = store;
+  if (saveRun && saveRunStep) {
+    for (const run of runs) await saveRun.call(store, { ...run, id: runIds.get(run.id) ?? newId('run'), thread_id: thread.id });
+    for (const step of steps) {
+      const runId = runIds.get(step.run_id);
+      if (runId) await saveRunStep.call(store, { ...step, id: fresh('step', step.id), run_id: runId, thread_id: thread.id });
+    }
   }
   return store.get(thread.id);
 }
@@ -109,7 +124,7 @@ function partToMarkdown(part: Message['content'][number]): string {
 }
 
 /** The thread as a readable Markdown document: a title, then each message under its role and time. */
-export async function exportThreadMarkdown(store: ThreadStore, threadId: string): Promise<string> {
+export async function exportThreadMarkdown(store: Pick<ThreadRepository, 'get' | 'listMessages'>, threadId: string): Promise<string> {
   const thread = await store.get(threadId);
   const lines = [`# ${thread.title}`, '', `*Created ${new Date(thread.created_at * 1000).toISOString()} · ${thread.message_count} messages*`, ''];
   for (const message of await allMessages(store, threadId)) {

@@ -3,6 +3,7 @@
 
 import { AgentsClient } from '@azure/ai-agents';
 import type { AccessToken, TokenCredential } from '@azure/core-auth';
+import { isLoopback, parseEndpoint } from './endpoint';
 
 export type FoundryAuth =
   | { kind: 'entra'; credential: TokenCredential }
@@ -38,22 +39,6 @@ export function createAgentsClient(connection: FoundryConnection): AgentsClient 
     },
   });
   return client;
-}
-
-/** Validates an endpoint: https anywhere, or http on loopback only (local emulators and tests). */
-export function parseEndpoint(endpoint: string): URL {
-  let url: URL;
-  try {
-    url = new URL(endpoint);
-  } catch {
-    throw new Error(`'${endpoint}' is not a URL. A Foundry project endpoint looks like https://<resource>.services.ai.azure.com/api/projects/<project>.`);
-  }
-  if (url.protocol === 'https:' || (url.protocol === 'http:' && isLoopback(url))) return url;
-  throw new Error(`A Foundry project endpoint must use https:// (plain http is allowed only on 127.0.0.1/localhost), not '${url.origin}'.`);
-}
-
-function isLoopback(url: URL): boolean {
-  return ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
 }
 
 const NO_TOKEN: TokenCredential = {

@@ -16,9 +16,8 @@ import type { Message, MessageContent } from '../../domain/message';
 import type { FunctionToolCall, Run, RunLastError, RunStatus, RunStep } from '../../domain/run';
 import type { Thread } from '../../domain/thread';
 import type { Metadata } from '../../domain/common';
+import { FOUNDRY_PROFILE } from './endpoint';
 
-/** The model profile name remote agents carry: the model is a deployment of the Foundry project. */
-export const FOUNDRY_PROFILE = 'foundry';
 /** Metadata keys the extension keeps on remote objects (values must be strings of at most 512 characters). */
 export const META = { title: 'title', agentId: 'agent_id', messageCount: 'message_count', lastActivity: 'last_activity_at', approval: 'agent_threads_approval' } as const;
 

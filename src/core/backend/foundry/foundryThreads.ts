@@ -81,6 +81,16 @@ export class FoundryThreads implements ThreadRepository {
     return message;
   }
 
+  async appendMessages(threadId: string, inputs: MessageInput[]): Promise<Message[]> {
+    const messages: Message[] = [];
+    for (const input of inputs) messages.push(await this.postMessage(threadId, input)); // the service takes one at a time
+    if (messages.length) {
+      this.events.messagesAppended.fire({ threadId, messages });
+      await this.touch(threadId, messages.length);
+    }
+    return messages;
+  }
+
   async getMessage(threadId: string, messageId: string): Promise<Message> {
     return toMessage(await callFoundry('read the message', () => this.client.messages.get(threadId, messageId)));
   }

@@ -1,4 +1,5 @@
+// The Foundry backend and the SDK it pulls in. The extension bundle loads this lazily (esbuild.mjs maps it to
+// dist/foundry.js); import what is needed without the SDK from './endpoint'.
 export { FoundryBackend } from './foundryBackend';
-export { type FoundryAuth, type FoundryConnection, parseEndpoint } from './foundryClient';
+export type { FoundryAuth, FoundryConnection } from './foundryClient';
 export { FoundryError, type FoundryErrorCode } from './foundryErrors';
-export { FOUNDRY_PROFILE } from './foundryMapping';

@@ -1,0 +1,130 @@
+// Commands that choose where agents and threads live, and move a thread between local storage and Foundry.
+
+import * as vscode from 'vscode';
+import type { Backend } from '../core/backend';
+import { parseEndpoint } from '../core/backend/foundry/endpoint';
+import { exportThreadJson, importThreadJson } from '../core/store/threadExport';
+import type { AgentsTreeNode } from './agentsTreeProvider';
+import type { ApiKeyStore } from './apiKeys';
+import { BACKEND_SETTING, type BackendSelection, FOUNDRY_AUTH_SETTING, type FoundryAuthKind, foundryKeyId } from './backendSelection';
+
+export interface BackendCommandServices {
+  backends: BackendSelection;
+  apiKeys: ApiKeyStore;
+  workspaceState: vscode.Memento;
+}
+
+const LAST_ENDPOINT_KEY = 'agentThreads.lastFoundryEndpoint';
+
+/** Where the settings are written: the workspace when a folder is open (the backend is a per-workspace choice). */
+function settingsTarget(): vscode.ConfigurationTarget {
+  return vscode.workspace.workspaceFolders?.length ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+}
+
+/**
+ * Connects the workspace to a Foundry project: endpoint, how to sign in, and (for a key) the key into SecretStorage.
+ * Arguments skip the questions (automation, tests); the key argument goes straight to SecretStorage too.
+ */
+export async function connectFoundry(s: BackendCommandServices, endpointArg?: string, authArg?: FoundryAuthKind, keyArg?: string): Promise<boolean> {
+  const endpoint =
+    endpointArg ??
+    (await vscode.window.showInputBox({
+      title: 'Connect a Foundry project (1/2)',
+      prompt: 'The project endpoint, from the Foundry portal\'s project overview',
+      placeHolder: 'https://<resource>.services.ai.azure.com/api/projects/<project>',
+      value: s.workspaceState.get<string>(LAST_ENDPOINT_KEY) ?? '',
+      ignoreFocusOut: true,
+      validateInput: (value) => {
+        try {
+          parseEndpoint(value.trim());
+          return undefined;
+        } catch (error) {
+          return error instanceof Error ? error.message : String(error);
+        }
+      },
+    }));
+  if (!endpoint) return false;
+  const clean = parseEndpoint(endpoint.trim()).toString().replace(/\/+$/, '');
+  const auth =
+    authArg ??
+    (
+      await vscode.window.showQuickPick(
+        [
+          { label: 'Microsoft account', detail: 'Sign in with the account VS Code knows (Entra ID); recommended', auth: 'microsoft' as const },
+          { label: 'API key', detail: 'Kept in VS Code\'s secret storage, never in settings', auth: 'apiKey' as const },
+        ],
+        { title: 'Connect a Foundry project (2/2)', placeHolder: 'How should Agent Threads sign in?', ignoreFocusOut: true },
+      )
+    )?.auth;
+  if (!auth) return false;
+  if (auth === 'apiKey') {
+    const key = keyArg ?? (await vscode.window.showInputBox({ title: 'Foundry project API key', prompt: `The key of ${new URL(clean).host}`, password: true, ignoreFocusOut: true, validateInput: (v) => (v.trim() ? undefined : 'Enter the key.') }));
+    if (!key) return false;
+    await s.apiKeys.set(foundryKeyId(clean), key.trim());
+  }
+  await s.workspaceState.update(LAST_ENDPOINT_KEY, clean);
+  const config = vscode.workspace.getConfiguration();
+  await config.update(FOUNDRY_AUTH_SETTING, auth, settingsTarget());
+  await config.update(BACKEND_SETTING, clean, settingsTarget());
+  await s.backends.apply(); // at once, rather than when the configuration event arrives
+  return true;
+}
+
+/** Goes back to the workspace's own storage; Foundry keeps its agents and threads. */
+export async function useLocalStorage(s: BackendCommandServices): Promise<void> {
+  await vscode.workspace.getConfiguration().update(BACKEND_SETTING, 'local', settingsTarget());
+  await s.backends.apply();
+}
+
+/**
+ * Moves a thread to the other backend (local storage ↔ the Foundry project) through the export shape: messages in
+ * order, title and metadata; the agent follows when one of the same name exists there. The original is deleted only
+ * after the copy is read back with every message.
+ */
+export async function moveThread(s: BackendCommandServices, target: AgentsTreeNode | string | undefined, confirmed = false): Promise<string | undefined> {
+  const threadId = typeof target === 'string' ? target : target?.kind === 'thread' ? target.thread.id : undefined;
+  if (!threadId) throw new Error('Pick a thread in the Agents view to move it.');
+  const source = s.backends.backend.active;
+  const destination = source === s.backends.local ? await remoteDestination(s) : s.backends.local;
+  if (!destination) return undefined;
+  try {
+    const exported = await exportThreadJson(source.threads, threadId);
+    const count = exported.messages.data.length;
+    if (!confirmed) {
+      const answer = await vscode.window.showWarningMessage(
+        `Move "${exported.thread.title}" (${count} messages) to ${destination.label}?`,
+        { modal: true, detail: 'The thread is copied there and read back; the original is deleted only when every message arrived. Run history stays behind.' },
+        'Move',
+      );
+      if (answer !== 'Move') return undefined;
+    }
+    const agentId = await matchingAgent(source, destination, exported.thread.agent_id);
+    const moved = await importThreadJson(destination.threads, { ...exported, thread: { ...exported.thread, agent_id: agentId } });
+    const copied = await exportThreadJson(destination.threads, moved.id);
+    if (copied.messages.data.length !== count) {
+      throw new Error(`Only ${copied.messages.data.length} of ${count} messages arrived in ${destination.label}; the original was kept.`);
+    }
+    await source.threads.delete(threadId);
+    void vscode.window.showInformationMessage(`Moved "${moved.title}" to ${destination.label}.`);
+    return moved.id;
+  } finally {
+    if (destination !== s.backends.local) await destination.dispose();
+  }
+}
+
+async function remoteDestination(s: BackendCommandServices): Promise<Backend | undefined> {
+  const endpoint = s.workspaceState.get<string>(LAST_ENDPOINT_KEY);
+  if (!endpoint) {
+    void vscode.window.showInformationMessage('Connect a Foundry project first (Agent Threads: Connect Foundry Project…), then switch back to local storage to move threads there.');
+    return undefined;
+  }
+  const auth = vscode.workspace.getConfiguration().get<FoundryAuthKind>(FOUNDRY_AUTH_SETTING) ?? 'microsoft';
+  return s.backends.connect(endpoint, auth);
+}
+
+async function matchingAgent(source: Backend, destination: Backend, agentId: string | null): Promise<string | null> {
+  if (!agentId) return null;
+  const name = await source.agents.get(agentId).then((agent) => agent.name, () => undefined);
+  if (!name) return null;
+  return (await destination.agents.list()).find((agent) => agent.name === name)?.id ?? null;
+}

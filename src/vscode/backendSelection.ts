@@ -1,0 +1,102 @@
+// Chooses the backend from the workspace's `agentThreads.backend` setting (local storage, or a Foundry project
+// endpoint) and switches live when the setting changes. Credentials come from VS Code: the signed-in Microsoft account
+// or an API key in SecretStorage; neither is ever written to settings or logs.
+
+import * as vscode from 'vscode';
+import type { AccessToken, TokenCredential } from '@azure/core-auth';
+import { type Backend, SwitchableBackend } from '../core/backend';
+import type { FoundryAuth, FoundryBackend } from '../core/backend/foundry';
+import { parseEndpoint } from '../core/backend/foundry/endpoint';
+import type { ToolRegistry } from '../core/tools/toolRegistry';
+import type { ApiKeyStore } from './apiKeys';
+import { errorMessage } from './errors';
+
+export const BACKEND_SETTING = 'agentThreads.backend';
+export const FOUNDRY_AUTH_SETTING = 'agentThreads.foundry.authentication';
+/** The scope Foundry Agent Service tokens are issued for. */
+const FOUNDRY_SCOPE = 'https://ai.azure.com/.default';
+
+export type FoundryAuthKind = 'microsoft' | 'apiKey';
+
+/** The API key of a Foundry project is stored per endpoint, beside the model profiles' keys. */
+export function foundryKeyId(endpoint: string): string {
+  const url = parseEndpoint(endpoint);
+  return `foundry:${url.host}${url.pathname.replace(/\/+$/, '')}`;
+}
+
+/** The signed-in Microsoft account as the TokenCredential the SDK asks for; VS Code keeps and refreshes the session. */
+export function microsoftAccountCredential(): TokenCredential {
+  return {
+    async getToken(): Promise<AccessToken | null> {
+      const session = await vscode.authentication.getSession('microsoft', [FOUNDRY_SCOPE], { createIfNone: true });
+      // VS Code refreshes the session itself; an hour is the usual lifetime of the tokens it hands out.
+      return { token: session.accessToken, expiresOnTimestamp: Date.now() + 55 * 60_000 };
+    },
+  };
+}
+
+/** The Foundry backend and its SDK, loaded on first use so local-only workspaces never pay for them. */
+function loadFoundry(): typeof import('../core/backend/foundry') {
+  // (The extension bundle maps this require to dist/foundry.js; see esbuild.mjs.)
+  return require('../core/backend/foundry') as typeof import('../core/backend/foundry');
+}
+
+export class BackendSelection implements vscode.Disposable {
+  readonly backend: SwitchableBackend;
+  private readonly subscriptions: vscode.Disposable[] = [];
+  private readonly changed = new vscode.EventEmitter<Backend>();
+  /** Fires after the backend changed (views drop what they showed of the old one). */
+  readonly onDidChange = this.changed.event;
+
+  constructor(
+    readonly local: Backend,
+    private readonly tools: ToolRegistry,
+    private readonly apiKeys: ApiKeyStore,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    this.backend = new SwitchableBackend(local);
+    this.subscriptions.push(
+      vscode.workspace.onDidChangeConfiguration((event) => {
+        if (event.affectsConfiguration(BACKEND_SETTING) || event.affectsConfiguration(FOUNDRY_AUTH_SETTING)) void this.apply();
+      }),
+    );
+  }
+
+  /** Connects to what the settings name; on failure it stays on local storage and says why. */
+  async apply(): Promise<void> {
+    const config = vscode.workspace.getConfiguration();
+    const value = (config.get<string>(BACKEND_SETTING) ?? 'local').trim();
+    let next: Backend = this.local;
+    if (value && value !== 'local') {
+      try {
+        next = this.connect(value, config.get<FoundryAuthKind>(FOUNDRY_AUTH_SETTING) ?? 'microsoft');
+      } catch (error) {
+        this.log.error(`Could not use the Foundry project in '${BACKEND_SETTING}': ${errorMessage(error)}`);
+        void vscode.window.showErrorMessage(`Agent Threads stays on local storage: ${errorMessage(error)}`, 'Open Settings').then((choice) => {
+          if (choice) void vscode.commands.executeCommand('workbench.action.openWorkspaceSettings', BACKEND_SETTING);
+        });
+      }
+    }
+    const previous = this.backend.switchTo(next);
+    if (previous !== next) {
+      if (previous !== this.local) await previous.dispose();
+      this.log.info(`Backend: ${next.label}`);
+      this.changed.fire(next);
+    }
+  }
+
+  /** A Foundry backend for `endpoint` with the chosen credentials (used for the setting and for moving threads). */
+  connect(endpoint: string, authKind: FoundryAuthKind): FoundryBackend {
+    const auth: FoundryAuth =
+      authKind === 'apiKey' ? { kind: 'apiKey', key: () => this.apiKeys.get(foundryKeyId(endpoint)) } : { kind: 'entra', credential: microsoftAccountCredential() };
+    return new (loadFoundry().FoundryBackend)({ endpoint, auth }, this.tools, this.log);
+  }
+
+  dispose(): void {
+    for (const subscription of this.subscriptions) subscription.dispose();
+    const current = this.backend.active;
+    if (current !== this.local) void current.dispose();
+    this.backend.dispose();
+    this.changed.dispose();
+  }
+}
