@@ -1,0 +1,101 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { startFakeFoundryServer, type FakeFoundryServer } from '../fixtures/fakeFoundryServer';
+import { ui } from './driver';
+import { sendFromComposer, treeRow, waitForRunStatus as runBadge } from './helpers';
+
+const panel = { webview: 'thread' as const };
+const KEY = 'foundry-integration-key-4d1f';
+
+/** The Foundry backend in the real UI: the SDK talks HTTP to the fake Foundry Agent Service on 127.0.0.1. */
+describe('a workspace on the Foundry Agent Service backend', () => {
+  let service: FakeFoundryServer;
+
+  before(async () => {
+    service = await startFakeFoundryServer({ apiKey: KEY });
+    await vscode.commands.executeCommand('workbench.view.extension.agentThreads');
+  });
+
+  after(async () => {
+    await vscode.commands.executeCommand('agentThreads.useLocalStorage');
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await service.close();
+  });
+
+  it('connects through the command\'s questions, keeps the key out of settings, and names the project in the tree', async () => {
+    const connected = vscode.commands.executeCommand<boolean>('agentThreads.connectFoundry');
+    await ui.fill('workbench', '.quick-input-widget input.input', service.endpoint);
+    await ui.press('Enter');
+    await ui.waitFor('workbench', () => document.querySelector('.quick-input-widget .quick-input-title')?.textContent?.includes('2/2'));
+    await ui.fill('workbench', '.quick-input-widget input.input', 'API key');
+    await ui.press('Enter');
+    await ui.waitFor('workbench', () => document.querySelector('.quick-input-widget .quick-input-title')?.textContent?.includes('API key'));
+    await ui.fill('workbench', '.quick-input-widget input.input', KEY);
+    await ui.press('Enter');
+    assert.equal(await connected, true);
+
+    const config = vscode.workspace.getConfiguration();
+    assert.equal(config.get('agentThreads.backend'), service.endpoint);
+    assert.equal(config.get('agentThreads.foundry.authentication'), 'apiKey');
+    assert.doesNotMatch(JSON.stringify(config.inspect('agentThreads')), new RegExp(KEY), 'the key is in SecretStorage only');
+    const header = await ui.waitFor('workbench', () => [...document.querySelectorAll('.pane-header')].map((h) => h.textContent ?? '').find((t) => t.includes('Foundry:')));
+    assert.match(header, /Foundry: 127\.0\.0\.1:\d+ \/ test/);
+  });
+
+  it('creates a remote agent, starts a thread and streams the service\'s answer into the panel', async () => {
+    const created = vscode.commands.executeCommand('agentThreads.createAgent');
+    await ui.fill('workbench', '.quick-input-widget input.input', 'Remote Helper');
+    await ui.press('Enter');
+    await ui.waitFor('workbench', () => document.querySelector('.quick-input-widget .quick-input-title')?.textContent?.includes('deployment'));
+    await ui.press('Enter'); // the suggested deployment, gpt-4o
+    await ui.waitFor('workbench', () => document.querySelector('.quick-input-widget .quick-input-title')?.textContent?.includes('Instructions'));
+    await ui.press('Enter');
+    await created;
+    assert.match(await treeRow('Remote Helper'), /Remote Helper/);
+    const agents = service.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/assistants'));
+    assert.equal(agents.at(-1)?.body?.model, 'gpt-4o');
+
+    service.setWordDelay(20);
+    await vscode.commands.executeCommand('agentThreads.newThread');
+    await ui.waitFor(panel, () => document.getElementById('connection')?.dataset.state === 'connected');
+    const before = await sendFromComposer(panel, 'Hello Foundry, are you there?');
+    const answer = await ui.waitFor(panel, () => {
+      const last = [...document.querySelectorAll('.message.assistant')].pop() as HTMLElement | undefined;
+      return last?.dataset.status === 'completed' ? last.querySelector('.message-body')?.textContent : undefined;
+    });
+    assert.match(answer ?? '', /Echo: Hello Foundry, are you there\?/);
+    await runBadge(panel, 'Completed', before);
+    await ui.screenshot('foundry-thread-panel');
+
+    const run = service.requests.find((r) => r.method === 'POST' && /\/threads\/[^/]+\/runs$/.test(r.path));
+    assert.equal(run?.body?.stream, true, 'runs stream as server-sent events');
+    assert.equal(run?.query['api-version'], 'v1');
+    assert.equal(run?.headers['api-key'], KEY);
+    assert.match(await treeRow('Hello Foundry, are you there?'), /Hello Foundry/);
+  });
+
+  it('runs a workspace tool the remote model asks for once it is approved in the webview', async () => {
+    await vscode.commands.executeCommand('agentThreads.createAgent', { name: 'Remote Reader', model: { profile: 'foundry', name: 'gpt-4o' }, instructions: 'Read files.', tools: [{ name: 'read_file' }], approval_policy: { read_file: 'ask' } });
+    await treeRow('Remote Reader');
+    service.setWordDelay(0);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    const opened = vscode.commands.executeCommand('agentThreads.newThread');
+    await ui.fill('workbench', '.quick-input-widget input.input', 'Remote Reader');
+    await ui.press('Enter');
+    await opened;
+    await ui.waitFor(panel, () => document.getElementById('connection')?.dataset.state === 'connected');
+    const before = await sendFromComposer(panel, 'call read_file {"path":"src/greet.ts"}');
+    await runBadge(panel, 'Needs approval', before);
+    await ui.waitFor(panel, () => document.querySelector('.approval vscode-button.approve'));
+    await ui.screenshot('foundry-approval');
+    await ui.click(panel, '.approval vscode-button.approve');
+    await runBadge(panel, 'Completed');
+    const answer = await ui.waitFor(panel, () => {
+      const last = [...document.querySelectorAll('.message.assistant')].pop() as HTMLElement | undefined;
+      return last?.dataset.status === 'completed' ? last.querySelector('.message-body')?.textContent : undefined;
+    });
+    assert.match(answer ?? '', /Tool read_file said:[\s\S]*greet/);
+    const submitted = service.requests.find((r) => r.path.endsWith('/submit_tool_outputs'));
+    assert.match(String((submitted?.body?.tool_outputs as Array<{ output: string }>)[0].output), /greet/, 'the file went to the service as the tool output');
+  });
+});
