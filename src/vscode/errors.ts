@@ -15,6 +15,9 @@ const FIXES: Record<string, { title: string; id: string }> = {
   invalid_api_key: { title: 'Set API Key', id: 'agentThreads.setApiKey' },
   model_not_found: { title: 'Configure Model', id: 'agentThreads.configureModel' },
   agent_not_found: { title: 'Create Agent', id: 'agentThreads.createAgent' },
+  foundry_unauthorized: { title: 'Connect Foundry Project', id: 'agentThreads.connectFoundry' },
+  foundry_network: { title: 'Connect Foundry Project', id: 'agentThreads.connectFoundry' },
+  foundry_not_found: { title: 'Refresh', id: 'agentThreads.refresh' },
 };
 
 /** An error as a notice a user can act on: its (already user-facing) message and, when one exists, the fix. */
