@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { Agent, AgentUpdate } from '../core/domain';
 import type { AgentRepository } from '../core/backend';
+import { FOUNDRY_PROFILE } from '../core/backend/foundry/endpoint';
 import type { AgentChange } from '../core/store/agentStore';
 import type { ToolRegistry } from '../core/tools/toolRegistry';
 import { isWebviewToHost, type AgentForm, type AgentFormOptions, type HostToWebview } from '../protocol/messages';
@@ -93,7 +94,11 @@ export class AgentEditorPanels implements vscode.Disposable {
   }
 
   private options(agent: Agent): AgentFormOptions {
-    const models = this.models.choices().map((c) => ({ profile: c.profile.id, label: c.label, defaultModel: c.profile.model }));
+    // A Foundry agent runs on a deployment of its project; local model profiles mean nothing there.
+    const models =
+      agent.model.profile === FOUNDRY_PROFILE
+        ? [{ profile: FOUNDRY_PROFILE, label: 'Foundry project deployment', defaultModel: agent.model.name }]
+        : this.models.choices().map((c) => ({ profile: c.profile.id, label: c.label, defaultModel: c.profile.model }));
     if (!models.some((m) => m.profile === agent.model.profile)) {
       models.unshift({ profile: agent.model.profile, label: `${agent.model.profile} (not configured)`, defaultModel: agent.model.name });
     }
