@@ -85,3 +85,33 @@ describe('Foundry faults: plain words, nothing lost, retry possible', function (
     service = await startFakeFoundryServer({ apiKey: 'k' }); // for afterEach
   });
 });
+
+describe('Foundry runs that outlive the window that started them', function () {
+  this.timeout(20_000);
+
+  it('a run left waiting for approval is approved from a new window (a restart) and completes', async () => {
+    const service = await startFakeFoundryServer({ apiKey: 'k' });
+    const tools = new ToolRegistry();
+    tools.register({ name: 'echo', description: 'Echo', parameters: { type: 'object', properties: { text: { type: 'string' } }, required: ['text'] }, readOnly: true, invoke: async (args) => (args as { text: string }).text });
+    const connect = () => new FoundryBackend({ endpoint: service.endpoint, auth: { kind: 'apiKey', key: async () => 'k' } }, tools, silentLogger);
+    const first = connect();
+    const agent = await first.agents.create({ name: 'A', model: { profile: 'foundry', name: 'gpt-4o' }, tools: [{ name: 'echo' }], approval_policy: { echo: 'ask' } });
+    const thread = await first.threads.create({ agent_id: agent.id });
+    await first.threads.appendMessage(thread.id, { role: 'user', content: [{ type: 'text', text: { value: 'call echo {"text":"after restart"}' } }] });
+    const waiting = new Promise<Run>((resolve) => first.runs.onEvent((e) => e.event === 'thread.run.requires_action' && resolve(e.data as Run)));
+    const run = await first.runs.createRun(thread.id, agent.id);
+    const call = (await waiting).required_action!.submit_tool_outputs.tool_calls[0];
+    await first.dispose(); // the window goes away with the run waiting
+
+    const second = connect();
+    const [latest] = await second.threads.listRuns(thread.id);
+    assert.equal(latest.status, 'requires_action');
+    const done = new Promise<Run>((resolve) => second.runs.onEvent((e) => e.event === 'thread.run.completed' && resolve(e.data as Run)));
+    await second.runs.submitToolApprovals(thread.id, run.id, [{ tool_call_id: call.id, approve: true }]);
+    assert.equal((await done).id, run.id);
+    const last = (await second.threads.listMessages(thread.id, { limit: 1 })).data[0];
+    assert.match(messageText(last), /after restart/);
+    await second.dispose();
+    await service.close();
+  });
+});

@@ -76,7 +76,7 @@ export class FoundryRuns implements RunService {
   }
 
   async submitToolApprovals(threadId: string, runId: string, approvals: ToolApproval[]): Promise<void> {
-    const active = this.active.get(threadId);
+    const active = this.active.get(threadId) ?? (await this.adopt(threadId, runId));
     if (!active || active.run.id !== runId || !active.pending) throw new Error(`Run ${runId} is not waiting for approval.`);
     const pending = active.pending;
     const always = approvals.filter((a) => a.approve && a.alwaysForThread).map((a) => pending.calls.find((c) => c.id === a.tool_call_id)?.function.name).filter((name): name is string => !!name);
@@ -103,9 +103,27 @@ export class FoundryRuns implements RunService {
     // end is read back here.
     if (active?.run.id === runId && (active.pending || !isTerminal(active.run))) {
       const final = isTerminal(cancelled) ? cancelled : await this.waitUntilTerminal(threadId, runId);
-      if (final) this.finish(active, final);
+      // A service that never confirms must not leave the thread blocked here: the user asked for it to stop.
+      this.finish(active, final ?? { ...active.run, status: 'cancelled', required_action: null, cancelled_at: Math.floor(Date.now() / 1000) });
+    } else if (!active) {
+      this.events.runSaved.fire({ threadId, run: cancelled }); // a run started by another window or before a restart
+      this.emit({ event: `thread.run.${cancelled.status}` as 'thread.run.cancelled', data: cancelled });
     }
     return cancelled;
+  }
+
+  /**
+   * Takes over a run that waits for tool outputs but is not watched here (VS Code restarted, or another window
+   * started it): every call it asks for waits for the user again.
+   */
+  private async adopt(threadId: string, runId: string): Promise<ActiveFoundryRun | undefined> {
+    const run = toRun(await callFoundry('read the run', () => this.client.runs.get(threadId, runId)));
+    const calls = run.required_action?.submit_tool_outputs.tool_calls ?? [];
+    if (run.status !== 'requires_action' || !calls.length || this.active.has(threadId)) return this.active.get(threadId);
+    const agent = await this.agents.get(run.assistant_id);
+    const active: ActiveFoundryRun = { run, agent, controller: new AbortController(), messagesCreated: 0, pending: { calls, outputs: new Map(), waiting: new Set(calls.map((call) => call.id)) } };
+    this.active.set(threadId, active);
+    return active;
   }
 
   async dispose(): Promise<void> {
