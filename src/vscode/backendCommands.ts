@@ -5,6 +5,7 @@ import type { Backend } from '../core/backend';
 import { parseEndpoint } from '../core/backend/foundry/endpoint';
 import { exportThreadJson, importThreadJson } from '../core/store/threadExport';
 import type { AgentsTreeNode } from './agentsTreeProvider';
+import { pickThread, type ThreadCommandServices } from './threadCommands';
 import type { ApiKeyStore } from './apiKeys';
 import { BACKEND_SETTING, type BackendSelection, FOUNDRY_AUTH_SETTING, type FoundryAuthKind, foundryKeyId } from './backendSelection';
 
@@ -81,9 +82,9 @@ export async function useLocalStorage(s: BackendCommandServices): Promise<void> 
  * order, title and metadata; the agent follows when one of the same name exists there. The original is deleted only
  * after the copy is read back with every message.
  */
-export async function moveThread(s: BackendCommandServices, target: AgentsTreeNode | string | undefined, confirmed = false): Promise<string | undefined> {
-  const threadId = typeof target === 'string' ? target : target?.kind === 'thread' ? target.thread.id : undefined;
-  if (!threadId) throw new Error('Pick a thread in the Agents view to move it.');
+export async function moveThread(s: BackendCommandServices & ThreadCommandServices, target: AgentsTreeNode | string | undefined, confirmed = false): Promise<string | undefined> {
+  const threadId = (await pickThread(s, target, 'Move which thread?'))?.id;
+  if (!threadId) return undefined;
   const source = s.backends.backend.active;
   const destination = source === s.backends.local ? await remoteDestination(s) : s.backends.local;
   if (!destination) return undefined;

@@ -98,4 +98,17 @@ describe('a workspace on the Foundry Agent Service backend', () => {
     const submitted = service.requests.find((r) => r.path.endsWith('/submit_tool_outputs'));
     assert.match(String((submitted?.body?.tool_outputs as Array<{ output: string }>)[0].output), /greet/, 'the file went to the service as the tool output');
   });
+
+  it('moves a Foundry thread into local storage with its messages, and shows it there after switching back', async () => {
+    const moved = vscode.commands.executeCommand<string>('agentThreads.moveThread');
+    await ui.fill('workbench', '.quick-input-widget input.input', 'Hello Foundry');
+    await ui.press('Enter');
+    await ui.waitFor('workbench', () => document.querySelector('.monaco-dialog-box')?.textContent?.includes('Move "Hello Foundry'));
+    await ui.screenshot('foundry-move-thread');
+    await ui.click('workbench', '.monaco-dialog-box .dialog-buttons a.monaco-button:has-text("Move")');
+    assert.ok(await moved, 'the thread was moved');
+    await vscode.commands.executeCommand('agentThreads.useLocalStorage');
+    assert.match(await treeRow('Hello Foundry, are you there?', '2 messages'), /2 messages/);
+    assert.ok(service.requests.some((r) => r.method === 'DELETE' && /\/threads\/[^/]+$/.test(r.path)), 'the original is deleted after the copy was read back');
+  });
 });
