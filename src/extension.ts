@@ -19,6 +19,7 @@ import { ChatViewProvider } from './vscode/chatViewProvider';
 import { registerCommands } from './vscode/commands';
 import { LocalApiController } from './vscode/localApiController';
 import { ModelRegistry } from './vscode/modelRegistry';
+import { readModelProfiles } from './vscode/modelSettings';
 import { RunStatusBar } from './vscode/runStatusBar';
 import { ThreadPanels } from './vscode/threadPanels';
 import { PROPOSED_SCHEME, ToolDiffPreview, WorkspaceAccess, workspaceTools } from './vscode/tools';
@@ -31,7 +32,10 @@ export function activate(context: vscode.ExtensionContext): void {
   const storage = context.storageUri ?? context.globalStorageUri;
   const storageNotice = context.storageUri ? null : 'No folder is open: agents and threads are kept in global storage, shared by every window without a folder.';
 
-  const tools = new ToolRegistry();
+  const apiKeys = new ApiKeyStore(context.secrets);
+  // The stored keys of the configured profiles: redacted from tool outputs and thread exports.
+  const knownSecrets = () => apiKeys.knownKeys(readModelProfiles().profiles.map((profile) => profile.id));
+  const tools = new ToolRegistry(undefined, knownSecrets);
   for (const tool of builtinTools()) tools.register(tool);
   // Workspace tools are registered before the agent store learns the known tool names. The extension's own storage
   // is a protected path: an agent must not rewrite its own threads or agents unasked.
@@ -52,7 +56,6 @@ export function activate(context: vscode.ExtensionContext): void {
   const agentCatalog = new CombinedAgentCatalog(agents, fileAgents);
   const search = new SearchIndex({ root: storage.fsPath, store: threads, logger: log });
   void search.open().catch((error: unknown) => log.error(`Could not build the search index: ${String(error)}`));
-  const apiKeys = new ApiKeyStore(context.secrets);
   const models = new ModelRegistry(apiKeys, log);
   const engine = new RunEngine({
     threads,
@@ -101,7 +104,7 @@ export function activate(context: vscode.ExtensionContext): void {
     new RunStatusBar(engine, threads),
     vscode.window.registerWebviewViewProvider(ChatViewProvider.viewId, chat),
     vscode.window.registerWebviewPanelSerializer(ThreadPanels.viewType, panels),
-    ...registerCommands({ log, tree, apiKeys, models, agents, threads, runs: engine, panels, chat, agentEditors, search, treeView, workspaceFolder: workspaceFolder?.uri, reloadAgentFiles: () => agentFilesWatcher.reload() }),
+    ...registerCommands({ log, tree, apiKeys, models, agents, threads, runs: engine, panels, chat, agentEditors, search, treeView, knownSecrets, workspaceFolder: workspaceFolder?.uri, reloadAgentFiles: () => agentFilesWatcher.reload() }),
   );
   log.info(`Agent Threads ${version} activated (storage: ${storage.fsPath})`);
 }
