@@ -81,6 +81,8 @@ async function decide(active: ActiveRun, services: RunServices, call: FunctionTo
     const available = active.run.tools.map((t) => t.name).join(', ') || 'none';
     return { output: `Error: the tool '${name}' is not available to this agent. Available tools: ${available}.` };
   }
+  const unavailable = tool.unavailableReason?.();
+  if (unavailable) return { output: `Error: ${unavailable}` };
   const resolved = resolveApprovalPolicy(active.agent.approval_policy, tool, allowed);
   if (resolved === 'deny') return { output: deniedByPolicyOutput(name) };
   // A protected path (or any call its tool flags) is asked about even under auto or "always allow".

@@ -27,6 +27,11 @@ export interface ToolDefinition {
   approvalFor?(args: unknown): Promise<ForcedApproval | undefined>;
   /** A one-line account of what a call will do ("edit src/a.ts: 2 replacements"), shown on the approval card. */
   describeCall?(args: unknown): string | undefined;
+  /**
+   * Says why the tool cannot run at all right now (Restricted Mode), or undefined when it can. A call then fails
+   * with this text at once: asking the user to approve something that would be refused anyway wastes their time.
+   */
+  unavailableReason?(): string | undefined;
 }
 
 /** A call that needs the user's approval regardless of policy, and why. */
