@@ -111,7 +111,7 @@ export type WebviewToHost =
 /** Messages the host sends to a webview. */
 export type HostToWebview =
   | { type: 'pong'; id: number; extensionVersion: string }
-  | { type: 'init'; thread: ThreadView | null; agents: AgentOption[]; selectedAgentId: string | null; run: RunView | null; notice: string | null }
+  | { type: 'init'; thread: ThreadView | null; agents: AgentOption[]; selectedAgentId: string | null; run: RunView | null; notice: string | null; restrictedMode: boolean }
   | { type: 'page'; messages: MessageView[]; hasOlder: boolean; hasNewer: boolean; position: 'newest' | 'older' | 'newer' }
   | { type: 'messageAdded'; message: MessageView }
   | { type: 'messageUpdated'; message: MessageView }

@@ -69,6 +69,8 @@ export class ThreadSession implements vscode.Disposable {
         else void this.sendInit();
       }),
       agents.onDidChangeAgents(() => void this.sendInit()),
+      // Trusting the folder lifts Restricted Mode at once; the banner goes with it.
+      vscode.workspace.onDidGrantWorkspaceTrust(() => void this.sendInit()),
       runs.onEvent((event) => this.onRunEvent(event)),
     );
   }
@@ -242,6 +244,7 @@ export class ThreadSession implements vscode.Disposable {
       selectedAgentId: selected,
       run: this.run ? toRunView(this.run, [...this.steps.values()], this.services.toolPreviews) : null,
       notice: this.services.storageNotice,
+      restrictedMode: !vscode.workspace.isTrusted,
     });
   }
 

@@ -35,13 +35,25 @@ header.append(title, el('span', 'spacer'), progress, runBadge, connection, pickT
 
 const notice = el('div', 'notice');
 notice.hidden = true;
+// Restricted Mode is a standing condition, not an event: its own banner, so other notices do not replace it.
+const restricted = el('div', 'notice restricted-mode');
+restricted.id = 'restricted-mode';
+restricted.setAttribute('role', 'status');
+restricted.hidden = true;
+const manageTrust = component('vscode-button', { class: 'notice-action', secondary: '' }, 'Manage Workspace Trust');
+manageTrust.addEventListener('click', () => postToHost({ type: 'openLink', href: 'command:workbench.trust.manage' }));
+restricted.append(
+  el('span', 'codicon codicon-shield'),
+  el('span', 'notice-text', 'Restricted Mode: agents can only read and search this folder. Trust it to let them edit files or run commands.'),
+  manageTrust,
+);
 const runDetails = el('section', 'run-details');
 const scroller = el('section', 'messages');
 scroller.id = 'messages';
 scroller.setAttribute('aria-live', 'polite');
 const empty = el('p', 'empty', 'Create an agent to start a conversation.');
 const composer = new Composer();
-app.append(header, notice, runDetails, empty, scroller, composer.root);
+app.append(header, restricted, notice, runDetails, empty, scroller, composer.root);
 
 const list = new MessageList(scroller, empty);
 const runPanel = new RunPanel(runBadge, progress, runDetails, (active) => composer.setRunActive(active));
@@ -75,6 +87,7 @@ function handle(message: HostToWebview): void {
       empty.textContent = message.agents.length === 0 ? 'Create an agent to start a conversation.' : 'Send a message to start the conversation.';
       composer.setAgents(message.agents, message.selectedAgentId);
       runPanel.show(message.run);
+      restricted.hidden = !message.restrictedMode;
       if (message.notice) showNotice('info', message.notice);
       else notice.hidden = true;
       break;
