@@ -20,6 +20,7 @@ import { registerCommands } from './vscode/commands';
 import { LocalApiController } from './vscode/localApiController';
 import { ModelRegistry } from './vscode/modelRegistry';
 import { readModelProfiles } from './vscode/modelSettings';
+import { RUN_DETAILS_SCHEME, RunDetailsDocuments } from './vscode/runDetails';
 import { RunStatusBar } from './vscode/runStatusBar';
 import { ThreadPanels } from './vscode/threadPanels';
 import { PROPOSED_SCHEME, ToolDiffPreview, WorkspaceAccess, workspaceTools } from './vscode/tools';
@@ -74,6 +75,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const chat = new ChatViewProvider(context.extensionUri, version, sessionServices, context.workspaceState);
   const panels = new ThreadPanels(context.extensionUri, version, sessionServices);
   const agentEditors = new AgentEditorPanels(context.extensionUri, agents, models, tools, log);
+  const runDetails = new RunDetailsDocuments(threads, knownSecrets);
   const treeView = vscode.window.createTreeView(AgentsTreeProvider.viewId, { treeDataProvider: tree, showCollapseAll: true });
   if (storageNotice) treeView.message = storageNotice;
 
@@ -88,6 +90,8 @@ export function activate(context: vscode.ExtensionContext): void {
     localApi,
     toolPreviews,
     vscode.workspace.registerTextDocumentContentProvider(PROPOSED_SCHEME, toolPreviews),
+    runDetails,
+    vscode.workspace.registerTextDocumentContentProvider(RUN_DETAILS_SCHEME, runDetails),
     vscode.workspace.onDidGrantWorkspaceTrust(() => log.info('The workspace is trusted now: agents may use changing tools (with approval).')),
     { dispose: () => engine.dispose() },
     { dispose: () => threads.dispose() },
@@ -104,7 +108,7 @@ export function activate(context: vscode.ExtensionContext): void {
     new RunStatusBar(engine, threads),
     vscode.window.registerWebviewViewProvider(ChatViewProvider.viewId, chat),
     vscode.window.registerWebviewPanelSerializer(ThreadPanels.viewType, panels),
-    ...registerCommands({ log, tree, apiKeys, models, agents, threads, runs: engine, panels, chat, agentEditors, search, treeView, knownSecrets, workspaceFolder: workspaceFolder?.uri, reloadAgentFiles: () => agentFilesWatcher.reload() }),
+    ...registerCommands({ log, tree, apiKeys, models, agents, threads, runs: engine, panels, chat, agentEditors, search, treeView, knownSecrets, runDetails, workspaceFolder: workspaceFolder?.uri, reloadAgentFiles: () => agentFilesWatcher.reload() }),
   );
   log.info(`Agent Threads ${version} activated (storage: ${storage.fsPath})`);
 }

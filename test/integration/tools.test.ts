@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { ui } from './driver';
 import { fakeModel } from './fakeModel';
-import { sendFromComposer, useFakeModel, waitForRunStatus } from './helpers';
+import { sendFromComposer, treeRow, useFakeModel, waitForRunStatus } from './helpers';
 
 const panel = { webview: 'thread' as const };
 
@@ -229,8 +229,54 @@ describe('workspace tools in the real UI', () => {
     await waitForRunStatus(panel, 'Cancelled', previous, 10_000);
     const cancelMs = Date.now() - cancelledAt;
     await eventually(() => !isAlive(pid), `process ${pid} to end`, 5_000);
-    console.log(`[tools] cancel ended the run in ${cancelMs} ms and killed pid ${pid}`);
+    console.log(`[tools] cancel ended the run in ${cancelMs} ms and killed pid ${pid}; first command's output: ${JSON.stringify(output)}`);
     assert.ok(cancelMs < 5_000, `the run ended ${cancelMs} ms after Cancel`);
     await ui.screenshot('tools-command-cancelled');
+  });
+
+  it('shows run details from the thread context menu and the palette: status, model, usage, steps, error', async () => {
+    // The thread of the previous test has two runs: the command that exited 3 (completed), then the cancelled one.
+    await vscode.commands.executeCommand('workbench.view.extension.agentThreads');
+    await treeRow('Say hello from the shell');
+    const rowSelector = '.pane .monaco-list-row:has-text("Say hello from the shell")';
+    const menuItem = '.context-view .action-item:has-text("Show Run Details")';
+    // A click can land while the tree re-renders the row: open the menu again until it offers the command.
+    await eventually(async () => {
+      await ui.click('workbench', rowSelector, 'right');
+      return ui.waitFor('workbench', () => document.querySelector('.context-view .monaco-menu, .context-view') !== null, 2_000).then(() => true, () => undefined);
+    }, 'the thread context menu');
+    await ui.screenshot('run-details-context-menu');
+    await ui.click('workbench', menuItem);
+    // Two runs: a quick pick lists them, latest first; take the older, completed one.
+    await ui.waitFor('workbench', () => document.querySelectorAll('.quick-input-widget .monaco-list-row').length >= 2);
+    await ui.screenshot('run-details-pick');
+    await ui.press('ArrowDown');
+    await ui.press('Enter');
+    const details = await eventually(() => {
+      const doc = vscode.window.activeTextEditor?.document;
+      return doc?.uri.scheme === 'agent-threads-run' ? doc : undefined;
+    }, 'the run details document');
+    const text = details.getText();
+    assert.equal(details.languageId, 'markdown');
+    assert.match(text, /\| Status \| Completed \(`completed`\) \|/);
+    assert.match(text, /\| Thread \| Say hello from the shell/);
+    assert.match(text, /\| Model \| fake \/ fake-model \|/);
+    assert.match(text, /\| Usage \| \d+ prompt \+ \d+ completion = \d+ tokens \|/);
+    assert.match(text, /### \d\. Tool calls — completed, \d+ s/);
+    assert.match(text, /#### `run_command` — completed\n\nArguments:\n\n```json\n\{\n {2}"command": "echo hello-from-tool/);
+    assert.match(text, /Output:\n\n```text\n\$ echo hello-from-tool[^\n]*exit code 3\)[\s\S]*hello-from-tool/);
+    assert.match(text, /### \d\. Message — completed/);
+    await ui.screenshot('run-details-document');
+
+    // From the palette with the thread given, the latest run is first in the pick: the cancelled one.
+    const threadId = details.uri.path.split('/')[1];
+    const shown = vscode.commands.executeCommand<vscode.TextDocument>('agentThreads.showRunDetails', threadId);
+    await ui.waitFor('workbench', () => document.querySelector('.quick-input-widget .monaco-list-row')?.textContent?.includes('latest'));
+    await ui.press('Enter');
+    const latest = (await shown).getText();
+    assert.match(latest, /\| Status \| Cancelled \(`cancelled`\) \|/);
+    assert.match(latest, /\| Last error \| — \|/);
+    assert.match(latest, /#### `run_command`/);
+    console.log(`[tools] details of the cancelled run:\n${latest}`);
   });
 });

@@ -1,6 +1,6 @@
 import type { RunView } from '../../src/protocol/messages';
 import { postToHost } from '../shared/host';
-import { component, el } from './dom';
+import { accessibleCollapsible, component, el } from './dom';
 import { createToolCallElement } from './messageRenderer';
 
 const ACTIVE = new Set(['queued', 'in_progress', 'requires_action', 'cancelling']);
@@ -56,14 +56,14 @@ export class RunPanel {
       const error = el('div', 'run-error');
       error.setAttribute('role', 'alert');
       error.append(el('span', 'codicon codicon-error'), el('span', 'run-error-text', ` ${run.lastError.message}`));
-      const retry = component('vscode-button', { class: 'retry-run', secondary: '' }, 'Retry');
+      const retry = component('vscode-button', { class: 'retry-run', secondary: '', 'aria-label': 'Retry the run' }, 'Retry');
       retry.addEventListener('click', () => postToHost({ type: 'retryRun' }));
       error.append(retry);
       this.details.append(error);
     }
     const toolSteps = run.steps.filter((step) => step.type === 'tool_calls' && step.toolCalls.length > 0);
     if (toolSteps.length > 0) {
-      const steps = component('vscode-collapsible', { class: 'run-steps', title: `Run steps (${toolSteps.length})` });
+      const steps = accessibleCollapsible({ class: 'run-steps', title: `Run steps (${toolSteps.length})` });
       for (const step of toolSteps) for (const call of step.toolCalls) steps.append(createToolCallElement(call));
       this.details.append(steps);
     }
@@ -76,11 +76,17 @@ export class RunPanel {
   private approvalCard(runId: string, call: RunView['pendingApprovals'][number]): HTMLElement {
     const card = el('div', 'approval');
     card.dataset.toolCallId = call.id;
-    card.append(el('div', 'approval-title', `The agent wants to run ${call.name}`));
+    // A labelled group, so "Approve" is heard together with what it approves.
+    const titleId = `approval-title-${call.id}`;
+    card.setAttribute('role', 'group');
+    card.setAttribute('aria-labelledby', titleId);
+    const title = el('div', 'approval-title', `The agent wants to run ${call.name}`);
+    title.id = titleId;
+    card.append(title);
     card.append(el('pre', 'approval-arguments', call.preview ?? call.arguments));
     const always = component('vscode-checkbox', { class: 'approval-always', label: 'Always allow this tool in this thread' });
-    const approve = component('vscode-button', { class: 'approve' }, 'Approve');
-    const deny = component('vscode-button', { class: 'deny', secondary: '' }, 'Deny');
+    const approve = component('vscode-button', { class: 'approve', 'aria-label': `Approve ${call.name}` }, 'Approve');
+    const deny = component('vscode-button', { class: 'deny', secondary: '', 'aria-label': `Deny ${call.name}` }, 'Deny');
     const decide = (approveIt: boolean) => {
       const alwaysForThread = (always as HTMLElement & { checked?: boolean }).checked === true;
       postToHost({ type: 'decideToolCall', runId, toolCallId: call.id, approve: approveIt, alwaysForThread });
@@ -91,7 +97,7 @@ export class RunPanel {
     const actions = el('div', 'approval-actions');
     actions.append(approve, deny);
     if (call.canShowDiff) {
-      const diff = component('vscode-button', { class: 'show-diff', secondary: '' }, 'Show diff');
+      const diff = component('vscode-button', { class: 'show-diff', secondary: '', 'aria-label': `Show the diff of the ${call.name} call` }, 'Show diff');
       diff.addEventListener('click', () => postToHost({ type: 'showToolDiff', runId, toolCallId: call.id }));
       actions.append(diff);
     }
