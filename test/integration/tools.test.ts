@@ -270,8 +270,16 @@ describe('workspace tools in the real UI', () => {
 
     // From the palette with the thread given, the latest run is first in the pick: the cancelled one.
     const threadId = details.uri.path.split('/')[1];
+    // The first pick's widget stays in the DOM, hidden: wait until it is gone so its old rows cannot answer for the new one.
+    const quickPickShown = () => {
+      const widget = document.querySelector<HTMLElement>('.quick-input-widget');
+      return widget !== null && widget.style.display !== 'none' && widget.offsetParent !== null;
+    };
+    await ui.waitFor('workbench', new Function(`return !(${quickPickShown.toString()})()`) as () => boolean);
     const shown = vscode.commands.executeCommand<vscode.TextDocument>('agentThreads.showRunDetails', threadId);
-    await ui.waitFor('workbench', () => document.querySelector('.quick-input-widget .monaco-list-row')?.textContent?.includes('latest'));
+    await ui.waitFor('workbench', new Function(`
+      return (${quickPickShown.toString()})() && document.querySelector('.quick-input-widget .monaco-list-row')?.textContent?.includes('latest');
+    `) as () => boolean);
     await ui.press('Enter');
     const latest = (await shown).getText();
     assert.match(latest, /\| Status \| Cancelled \(`cancelled`\) \|/);
