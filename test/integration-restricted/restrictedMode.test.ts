@@ -88,4 +88,14 @@ describe('Restricted Mode (untrusted workspace)', () => {
     });
     await ui.screenshot('restricted-mode-refused');
   });
+
+  it('shows the Restricted Mode banner in the sidebar chat too', async () => {
+    await vscode.commands.executeCommand('agentThreads.openChat');
+    const banner = await ui.waitFor({ webview: 'chat' }, () => {
+      const element = document.getElementById('restricted-mode');
+      return element && !element.hidden && element.getBoundingClientRect().height > 0 ? element.textContent : undefined;
+    });
+    assert.match(banner, /Restricted Mode: agents can only read and search this folder/);
+    await ui.screenshot('restricted-mode-chat');
+  });
 });
