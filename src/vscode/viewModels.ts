@@ -73,11 +73,17 @@ export function toRunView(run: Run, steps: RunStep[], previews?: ApprovalPreview
       toolCalls:
         step.type === 'tool_calls'
           ? step.step_details.tool_calls.map(
-              (call): ToolCallView => ({ id: call.id, name: call.function.name, arguments: call.function.arguments, output: call.function.output, status: call.status }),
+              (call): ToolCallView => ({ id: call.id, name: call.function.name, arguments: call.function.arguments, output: call.function.output, status: call.status, durationMs: stepDurationMs(step) }),
             )
           : [],
     })),
   };
+}
+
+/** How long a finished step took (its calls run in parallel, so this is the time of the slowest); whole seconds, as stored. */
+function stepDurationMs(step: RunStep): number | undefined {
+  const end = step.completed_at ?? step.failed_at ?? step.cancelled_at ?? step.expired_at;
+  return end === null ? undefined : Math.max(0, end - step.created_at) * 1000;
 }
 
 export function toThreadView(thread: Thread): ThreadView {

@@ -208,8 +208,9 @@ describe('workspace tools in the real UI', () => {
     const output = (await toolOutputsSent()).find((text) => text.includes('hello-from-tool')) ?? '';
     assert.match(output, /exit code 3/, `the exit code reaches the model: ${output}`);
     assert.match(output, /\nhello-from-tool/, `the output reaches the model: ${output}`);
-    const step = await ui.waitFor(panel, () => document.querySelector('.run-steps .tool-call')?.getAttribute('title'));
-    assert.match(step, /^run_command — completed/);
+    // The step entry shows the tool, its status and, once the step is finished, how long it took.
+    const step = await ui.waitFor(panel, () => [...document.querySelectorAll('.run-steps .tool-call')].map((c) => c.getAttribute('title')).find((t) => t?.includes(' s')));
+    assert.match(step, /^run_command — completed · (under 1 s|\d+ s)$/);
 
     // A long command, killed by Cancel: it writes the PID of the process that becomes `sleep`, so we can look for it.
     const pidFile = path.join(scratch, 'pid');

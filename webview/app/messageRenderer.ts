@@ -49,7 +49,7 @@ export function updateMessageElement(article: HTMLElement, message: MessageView)
 
 /** A collapsible entry for one tool call: name and status in the title, arguments and output inside. */
 export function createToolCallElement(call: ToolCallView): HTMLElement {
-  const duration = call.durationMs === undefined ? '' : ` · ${(call.durationMs / 1000).toFixed(1)} s`;
+  const duration = call.durationMs === undefined ? '' : call.durationMs < 1000 ? ' · under 1 s' : ` · ${Math.round(call.durationMs / 1000)} s`;
   const collapsible = accessibleCollapsible({ class: 'tool-call', title: `${call.name} — ${call.status.replace('_', ' ')}${duration}` });
   collapsible.dataset.toolCallId = call.id;
   collapsible.append(el('div', 'tool-label', 'Arguments'), el('pre', 'tool-arguments', prettyJson(call.arguments)));
