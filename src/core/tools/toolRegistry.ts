@@ -3,7 +3,7 @@
 
 import Ajv, { type ValidateFunction } from 'ajv';
 import type { ChatTool, JsonSchemaObject } from '../model/types';
-import { redactSecrets } from '../util/secretRedaction';
+import { redactKnownSecrets } from '../util/secretRedaction';
 
 /** What a tool gets besides its arguments: where it runs, and a signal that aborts when the run is cancelled. */
 export interface ToolInvocationContext {
@@ -134,7 +134,7 @@ export class ToolRegistry {
   async invoke(name: string, rawArguments: string, context: ToolInvocationContext): Promise<ToolResult> {
     const result = await this.invokeUnredacted(name, rawArguments, context);
     const secrets = await this.knownSecrets().catch(() => []);
-    return { ...result, output: redactSecrets(result.output, secrets) };
+    return { ...result, output: redactKnownSecrets(result.output, secrets) };
   }
 
   private async invokeUnredacted(name: string, rawArguments: string, context: ToolInvocationContext): Promise<ToolResult> {

@@ -63,6 +63,13 @@ describe('ToolRegistry', () => {
     const failed = await registry.invoke('failing', '{}', context);
     assert.equal(failed.output, "Error: 'failing' failed: refused key [redacted secret]");
   });
+
+  it('leaves source code that merely mentions keys intact, so the model can still edit it', async () => {
+    const code = 'const client = new OpenAI({ apiKey: config.apiKey, baseURL });\nheaders.Authorization = `Bearer ${token}`;\nimport "sk-learn-transformers";\n';
+    const registry = new ToolRegistry(undefined, async () => ['my-own-gateway-key-0123456789']);
+    registry.register(tool({ invoke: async () => code }));
+    assert.equal((await registry.invoke('probe', '{}', context)).output, code);
+  });
 });
 
 describe('approval policy', () => {

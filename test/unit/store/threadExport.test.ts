@@ -88,7 +88,7 @@ describe('thread export and import', () => {
       await store.appendMessage(thread.id, {
         ...text(`Your key ${openAiKey} looks fine.`, 'assistant'),
         run_id: runId,
-        tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'run_command', arguments: '{"command":"env"}', output: `AZURE_OPENAI_API_KEY=${azureKey}\nAuthorization: Bearer ${azureKey}x` } }],
+        tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'run_command', arguments: '{"command":"env"}', output: `AZURE_OPENAI_API_KEY=${azureKey}\nAuthorization: Bearer ${azureKey}x\ncurl -H "Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.e30.Xg4a9z"` } }],
       });
       await store.saveRun({
         id: runId, object: 'thread.run', thread_id: thread.id, assistant_id: 'asst_0000000001', assistant_version: 1, status: 'failed',
@@ -121,14 +121,17 @@ describe('thread export and import', () => {
       const markdown = await exportThreadMarkdown(store, await threadFullOfKeys(), [azureKey]);
       assert.ok(!markdown.includes(azureKey) && !markdown.includes(openAiKey));
       assert.match(markdown, /^# Key \[redacted secret\]\n/);
-      assert.match(markdown, /Bearer \[redacted secret\]/);
+      assert.match(markdown, /Bearer \[redacted secret\]x/);
+      assert.match(markdown, /Bearer \[redacted secret\]"/, 'an unknown bearer token is redacted too');
+      assert.ok(!markdown.includes('eyJhbGciOiJIUzI1NiJ9'));
     });
 
     it('leaves ordinary text that merely resembles a key alone', async () => {
       const thread = await store.create({ title: 'Data science' });
-      await store.appendMessage(thread.id, text('Install sk-learn (scikit-learn) and read the api_key docs; the task-list is short.'));
+      const ordinary = 'Install sk-learn (scikit-learn) and read the api_key docs; the task-list is short. Code: `apiKey: config.apiKey`, `api_key=os.environ`.';
+      await store.appendMessage(thread.id, text(ordinary));
       const markdown = await exportThreadMarkdown(store, thread.id, ['', 'none']);
-      assert.match(markdown, /Install sk-learn \(scikit-learn\) and read the api_key docs; the task-list is short\./);
+      assert.ok(markdown.includes(ordinary), markdown);
     });
   });
 });
