@@ -94,6 +94,7 @@ export type WebviewToHost =
   | { type: 'loadNewer'; afterId: string }
   | { type: 'decideToolCall'; runId: string; toolCallId: string; approve: boolean; alwaysForThread: boolean }
   | { type: 'showToolDiff'; runId: string; toolCallId: string }
+  | { type: 'showRunDetails'; runId: string }
   | { type: 'selectAgent'; agentId: string }
   | { type: 'newThread' }
   | { type: 'pickThread' }
@@ -135,6 +136,7 @@ const INTENT_FIELDS: { [K in WebviewToHost['type']]: Record<string, 'string' | '
   loadNewer: { afterId: 'string' },
   decideToolCall: { runId: 'string', toolCallId: 'string', approve: 'boolean', alwaysForThread: 'boolean' },
   showToolDiff: { runId: 'string', toolCallId: 'string' },
+  showRunDetails: { runId: 'string' },
   selectAgent: { agentId: 'string' },
   newThread: {},
   pickThread: {},

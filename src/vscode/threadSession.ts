@@ -126,6 +126,9 @@ export class ThreadSession implements vscode.Disposable {
             { tool_call_id: message.toolCallId, approve: message.approve, alwaysForThread: message.alwaysForThread },
           ]);
           return;
+        case 'showRunDetails':
+          if (this.threadId) await vscode.commands.executeCommand('agentThreads.showRunDetails', this.threadId, message.runId);
+          return;
         case 'showToolDiff': {
           const call = this.run?.id === message.runId ? this.run.required_action?.submit_tool_outputs.tool_calls.find((c) => c.id === message.toolCallId) : undefined;
           if (call) await this.services.toolPreviews?.showDiff(call.function.name, call.function.arguments);

@@ -95,16 +95,37 @@ describe('accessibility and themes of the thread webviews', () => {
     // The keyboard reaches everything in reading order: header, approval, run steps, message actions, composer.
     await ui.click(panel, '.thread-title');
     const order = await tabOrder(panel, '#cancel');
-    assertInOrder(order, ['#new-thread', '.approve', '.deny', '.approval-always', '.run-steps', '.message-action', '#input', '#agent', '#attach', '#cancel']);
+    assertInOrder(order, ['#new-thread', '.approve', '.deny', '.approval-always', '.run-steps', '.link-button', '.message-action', '#input', '#agent', '#attach', '#cancel']);
     await ui.screenshot('a11y-approval-focus');
 
     // Approving from the keyboard: focus the button, press Enter.
     await ui.evaluate(panel, () => (document.querySelector('.approval .approve') as HTMLElement).focus());
     await ui.press('Enter');
-    await waitForRunStatus(panel, 'Completed', previous);
+    const runId = await waitForRunStatus(panel, 'Completed', previous);
+    // The approval card is gone; the keyboard focus does not fall to the page but lands in the composer.
+    assert.equal(await ui.waitFor(panel, () => document.activeElement?.id === 'input' && 'input'), 'input');
     const announced = await ui.waitFor(panel, () => document.getElementById('announcer')?.textContent?.includes('ping') && document.getElementById('announcer')!.textContent);
     assert.equal(announced, 'Agent answered: The echo said ping.', 'the rendered answer is announced, without Markdown syntax');
     assert.equal(await ui.evaluate(panel, () => document.getElementById('messages')?.getAttribute('aria-busy')), 'false');
+
+    // "Details" under the run opens its report beside the panel.
+    await ui.click(panel, '.run-details-link');
+    const details = await new Promise<vscode.TextDocument | undefined>((resolve) => {
+      const found = () => vscode.window.visibleTextEditors.map((e) => e.document).find((d) => d.uri.scheme === 'agent-threads-run');
+      if (found()) return resolve(found());
+      const timer = setTimeout(() => finish(undefined), 15_000);
+      const listener = vscode.window.onDidChangeVisibleTextEditors(() => found() && finish(found()));
+      function finish(doc: vscode.TextDocument | undefined): void {
+        clearTimeout(timer);
+        listener.dispose();
+        resolve(doc);
+      }
+    });
+    assert.equal(details?.uri.scheme, 'agent-threads-run');
+    assert.ok(details?.uri.path.endsWith(`/${runId}.md`), details?.uri.toString());
+    assert.match(details!.getText(), /#### `echo` — completed[\s\S]*ping/);
+    await vscode.window.showTextDocument(details!);
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
 
   it('reaches Retry from the keyboard after a failed run, with the error in an alert', async () => {

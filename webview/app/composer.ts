@@ -76,6 +76,10 @@ export class Composer {
     this.setEnabled(agents.length > 0);
   }
 
+  focus(): void {
+    this.input.focus();
+  }
+
   setRunActive(active: boolean): void {
     this.runActive = active;
     this.cancel.hidden = !active;

@@ -71,7 +71,7 @@ const list = new MessageList(scroller, empty, (message, element) => {
   const text = element.querySelector('.message-body')?.textContent?.trim() ?? '';
   if (message.role === 'assistant' && text) announcer.textContent = `Agent answered: ${text.slice(0, 2_000)}`;
 });
-const runPanel = new RunPanel(runBadge, progress, runDetails, (active) => composer.setRunActive(active));
+const runPanel = new RunPanel(runBadge, progress, runDetails, (active) => composer.setRunActive(active), () => composer.focus());
 const batcher = new DeltaBatcher((messageId, text) => list.appendText(messageId, text));
 runPanel.show(null);
 

@@ -30,6 +30,8 @@ export class RunPanel {
     private readonly progress: HTMLElement,
     private readonly details: HTMLElement,
     private readonly onActiveChange: (active: boolean) => void,
+    /** Where the keyboard focus goes when the control that had it disappears (the composer). */
+    private readonly onFocusLost: () => void = () => undefined,
   ) {}
 
   get isActive(): boolean {
@@ -48,6 +50,31 @@ export class RunPanel {
   }
 
   private renderDetails(): void {
+    const focused = this.focusedControl();
+    this.render();
+    if (focused !== undefined) this.restoreFocus(focused);
+  }
+
+  /** A selector for the control inside the details that has the keyboard focus, if one has it. */
+  private focusedControl(): string | undefined {
+    const active = document.activeElement;
+    if (!(active instanceof HTMLElement) || !this.details.contains(active)) return undefined;
+    const card = active.closest<HTMLElement>('.approval');
+    const control = `.${active.classList[0] ?? 'none'}`;
+    return card ? `.approval[data-tool-call-id="${CSS.escape(card.dataset.toolCallId ?? '')}"]:not(.decided) ${control}` : control;
+  }
+
+  /**
+   * The details are rebuilt on every run event; a keyboard user keeps their place: the same control again, else the
+   * next approval waiting, else the composer (after the last approval was decided, say).
+   */
+  private restoreFocus(selector: string): void {
+    const target = this.details.querySelector<HTMLElement>(selector) ?? this.details.querySelector<HTMLElement>('.approval:not(.decided) .approve');
+    if (target) target.focus();
+    else this.onFocusLost();
+  }
+
+  private render(): void {
     const run = this.run;
     this.details.replaceChildren();
     if (!run) return;
@@ -67,10 +94,13 @@ export class RunPanel {
       for (const step of toolSteps) for (const call of step.toolCalls) steps.append(createToolCallElement(call));
       this.details.append(steps);
     }
-    if (run.usage) {
-      const usage = run.usage;
-      this.details.append(el('div', 'run-usage', `${run.model} · ${usage.prompt_tokens} prompt + ${usage.completion_tokens} completion = ${usage.total_tokens} tokens`));
-    }
+    const summary = el('div', 'run-usage', run.usage ? `${run.model} · ${run.usage.prompt_tokens} prompt + ${run.usage.completion_tokens} completion = ${run.usage.total_tokens} tokens` : run.model);
+    const details = el('button', 'link-button run-details-link', 'Details');
+    details.type = 'button';
+    details.setAttribute('aria-label', 'Show the details of this run (steps, tool output, usage, error) in an editor');
+    details.addEventListener('click', () => postToHost({ type: 'showRunDetails', runId: run.id }));
+    summary.append(' · ', details);
+    this.details.append(summary);
   }
 
   private approvalCard(runId: string, call: RunView['pendingApprovals'][number]): HTMLElement {
