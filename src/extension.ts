@@ -21,6 +21,8 @@ import { ChatViewProvider } from './vscode/chatViewProvider';
 import { registerCommands } from './vscode/commands';
 import { LocalApiController } from './vscode/localApiController';
 import { ModelRegistry } from './vscode/modelRegistry';
+import { readModelProfiles } from './vscode/modelSettings';
+import { RUN_DETAILS_SCHEME, RunDetailsDocuments } from './vscode/runDetails';
 import { RunStatusBar } from './vscode/runStatusBar';
 import { ThreadPanels } from './vscode/threadPanels';
 import { PROPOSED_SCHEME, ToolDiffPreview, WorkspaceAccess, workspaceTools } from './vscode/tools';
@@ -33,7 +35,10 @@ export function activate(context: vscode.ExtensionContext): void {
   const storage = context.storageUri ?? context.globalStorageUri;
   const storageNotice = context.storageUri ? null : 'No folder is open: agents and threads are kept in global storage, shared by every window without a folder.';
 
-  const tools = new ToolRegistry();
+  const apiKeys = new ApiKeyStore(context.secrets);
+  // The stored keys of the configured profiles: redacted from tool outputs and thread exports.
+  const knownSecrets = () => apiKeys.knownKeys(readModelProfiles().profiles.map((profile) => profile.id));
+  const tools = new ToolRegistry(undefined, knownSecrets);
   for (const tool of builtinTools()) tools.register(tool);
   // Workspace tools are registered before the agent store learns the known tool names. The extension's own storage
   // is a protected path: an agent must not rewrite its own threads or agents unasked.
@@ -54,7 +59,6 @@ export function activate(context: vscode.ExtensionContext): void {
   const agentCatalog = new CombinedAgentCatalog(agents, fileAgents);
   const search = new SearchIndex({ root: storage.fsPath, store: threads, logger: log });
   void search.open().catch((error: unknown) => log.error(`Could not build the search index: ${String(error)}`));
-  const apiKeys = new ApiKeyStore(context.secrets);
   const models = new ModelRegistry(apiKeys, log);
   const engine = new RunEngine({
     threads,
@@ -78,6 +82,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const chat = new ChatViewProvider(context.extensionUri, version, sessionServices, context.workspaceState);
   const panels = new ThreadPanels(context.extensionUri, version, sessionServices);
   const agentEditors = new AgentEditorPanels(context.extensionUri, backend.agents, models, tools, log);
+  const runDetails = new RunDetailsDocuments(backend.threads, knownSecrets);
   const treeView = vscode.window.createTreeView(AgentsTreeProvider.viewId, { treeDataProvider: tree, showCollapseAll: true });
   const showBackend = (): void => {
     treeView.description = backend.kind === 'local' ? undefined : backend.label;
@@ -103,6 +108,8 @@ export function activate(context: vscode.ExtensionContext): void {
     localApi,
     toolPreviews,
     vscode.workspace.registerTextDocumentContentProvider(PROPOSED_SCHEME, toolPreviews),
+    runDetails,
+    vscode.workspace.registerTextDocumentContentProvider(RUN_DETAILS_SCHEME, runDetails),
     vscode.workspace.onDidGrantWorkspaceTrust(() => log.info('The workspace is trusted now: agents may use changing tools (with approval).')),
     { dispose: () => engine.dispose() },
     { dispose: () => threads.dispose() },
@@ -122,7 +129,7 @@ export function activate(context: vscode.ExtensionContext): void {
     backends,
     ...registerCommands({
       log, tree, apiKeys, models, agents: backend.agents, threads: backend.threads, runs: backend.runs, backendKind: () => backend.kind, panels, chat, agentEditors, search, treeView,
-      workspaceFolder: workspaceFolder?.uri, reloadAgentFiles: () => agentFilesWatcher.reload(), backends, workspaceState: context.workspaceState,
+      knownSecrets, runDetails, workspaceFolder: workspaceFolder?.uri, reloadAgentFiles: () => agentFilesWatcher.reload(), backends, workspaceState: context.workspaceState,
     }),
   );
   log.info(`Agent Threads ${version} activated (storage: ${storage.fsPath})`);

@@ -94,6 +94,7 @@ export type WebviewToHost =
   | { type: 'loadNewer'; afterId: string }
   | { type: 'decideToolCall'; runId: string; toolCallId: string; approve: boolean; alwaysForThread: boolean }
   | { type: 'showToolDiff'; runId: string; toolCallId: string }
+  | { type: 'showRunDetails'; runId: string }
   | { type: 'selectAgent'; agentId: string }
   | { type: 'newThread' }
   | { type: 'pickThread' }
@@ -111,7 +112,7 @@ export type WebviewToHost =
 /** Messages the host sends to a webview. */
 export type HostToWebview =
   | { type: 'pong'; id: number; extensionVersion: string }
-  | { type: 'init'; thread: ThreadView | null; agents: AgentOption[]; selectedAgentId: string | null; run: RunView | null; notice: string | null }
+  | { type: 'init'; thread: ThreadView | null; agents: AgentOption[]; selectedAgentId: string | null; run: RunView | null; notice: string | null; restrictedMode: boolean }
   | { type: 'page'; messages: MessageView[]; hasOlder: boolean; hasNewer: boolean; position: 'newest' | 'older' | 'newer' }
   | { type: 'messageAdded'; message: MessageView }
   | { type: 'messageUpdated'; message: MessageView }
@@ -135,6 +136,7 @@ const INTENT_FIELDS: { [K in WebviewToHost['type']]: Record<string, 'string' | '
   loadNewer: { afterId: 'string' },
   decideToolCall: { runId: 'string', toolCallId: 'string', approve: 'boolean', alwaysForThread: 'boolean' },
   showToolDiff: { runId: 'string', toolCallId: 'string' },
+  showRunDetails: { runId: 'string' },
   selectAgent: { agentId: 'string' },
   newThread: {},
   pickThread: {},

@@ -18,4 +18,10 @@ export class ApiKeyStore {
   delete(profileId: string): Promise<void> {
     return Promise.resolve(this.secrets.delete(KEY_PREFIX + profileId));
   }
+
+  /** Every stored key of the given profiles: what tool outputs and exports must never contain. */
+  async knownKeys(profileIds: readonly string[]): Promise<string[]> {
+    const keys = await Promise.all(profileIds.map((id) => this.get(id)));
+    return keys.filter((key): key is string => typeof key === 'string' && key !== '');
+  }
 }

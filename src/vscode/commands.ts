@@ -12,6 +12,7 @@ import { askAboutSelection, sendSelectionToChat } from './selectionCommands';
 import type { ModelRegistry } from './modelRegistry';
 import { exportAgentToFile, importAgentFromFile, pickAgentFile } from './agentFilesWatcher';
 import { editAndResendMessage, forkFromMessage } from './forkCommands';
+import { showRunDetails, type RunDetailsDocuments } from './runDetails';
 import { clearThreadFilter, filterThreads, searchThreads, type SearchCommandServices } from './searchCommands';
 import { cancelRun, deleteThread, exportThread, importThread, newThread, pickThread, renameThread, type ThreadCommandServices } from './threadCommands';
 
@@ -25,6 +26,8 @@ export interface CommandServices extends AgentCommandServices, ThreadCommandServ
   search: SearchCommandServices['search'];
   treeView: SearchCommandServices['treeView'];
   workspaceFolder: vscode.Uri | undefined;
+  /** The read-only documents "Show Run Details" opens. */
+  runDetails: RunDetailsDocuments;
   /** Reads `.agents/` again (after an export, without waiting for the file watcher). */
   reloadAgentFiles: () => Promise<{ agents: string[]; problems: string[] }>;
 }
@@ -70,6 +73,7 @@ export function registerCommands(s: CommandServices): vscode.Disposable[] {
     'agentThreads.exportThread': (target: Target, destination?: vscode.Uri) => exportThread(s, target, destination),
     'agentThreads.importThread': (source?: vscode.Uri) => importThread(s, source),
     'agentThreads.cancelRun': (target: Target) => cancelRun(s, target),
+    'agentThreads.showRunDetails': (target: Target, runId?: string) => showRunDetails(s, s.runDetails, target, typeof runId === 'string' ? runId : undefined),
     'agentThreads.askAboutSelection': (question?: string) => askAboutSelection(s.chat, question),
     'agentThreads.sendSelectionToChat': () => sendSelectionToChat(s.chat),
     'agentThreads.newChatThread': () => s.chat.show(null),

@@ -14,6 +14,8 @@ export interface ThreadCommandServices {
   runs: RunService;
   panels: ThreadPanels;
   chat: ChatViewProvider;
+  /** The user's stored API keys, redacted from exports. */
+  knownSecrets: () => Promise<readonly string[]>;
 }
 
 /** A thread from a tree node, a plain id argument, the chat's current thread, or a quick pick. */
@@ -76,7 +78,8 @@ export async function exportThread(services: ThreadCommandServices, target?: Age
     destination = await vscode.window.showSaveDialog({ defaultUri: folder ? vscode.Uri.joinPath(folder, fileName) : undefined, filters: format === 'json' ? { 'Thread JSON': ['json'] } : { Markdown: ['md'] } });
     if (!destination) return undefined;
   }
-  const content = format === 'json' ? JSON.stringify(await exportThreadJson(services.threads, thread.id), null, 2) : await exportThreadMarkdown(services.threads, thread.id);
+  const secrets = await services.knownSecrets();
+  const content = format === 'json' ? JSON.stringify(await exportThreadJson(services.threads, thread.id, secrets), null, 2) : await exportThreadMarkdown(services.threads, thread.id, secrets);
   await vscode.workspace.fs.writeFile(destination, Buffer.from(content, 'utf8'));
   vscode.window.setStatusBarMessage(`Exported "${thread.title}" to ${vscode.workspace.asRelativePath(destination)}`, 4000);
   return destination;

@@ -67,6 +67,8 @@ export class ThreadSession implements vscode.Disposable {
         else void this.sendInit();
       }),
       agents.onDidChangeAgents(() => void this.sendInit()),
+      // Trusting the folder lifts Restricted Mode at once; the banner goes with it.
+      vscode.workspace.onDidGrantWorkspaceTrust(() => void this.sendInit()),
       runs.onEvent((event) => this.onRunEvent(event)),
     );
   }
@@ -121,6 +123,9 @@ export class ThreadSession implements vscode.Disposable {
           await this.services.runs.submitToolApprovals(this.threadId, message.runId, [
             { tool_call_id: message.toolCallId, approve: message.approve, alwaysForThread: message.alwaysForThread },
           ]);
+          return;
+        case 'showRunDetails':
+          if (this.threadId) await vscode.commands.executeCommand('agentThreads.showRunDetails', this.threadId, message.runId);
           return;
         case 'showToolDiff': {
           const call = this.run?.id === message.runId ? this.run.required_action?.submit_tool_outputs.tool_calls.find((c) => c.id === message.toolCallId) : undefined;
@@ -240,6 +245,7 @@ export class ThreadSession implements vscode.Disposable {
       selectedAgentId: selected,
       run: this.run ? toRunView(this.run, [...this.steps.values()], this.services.toolPreviews) : null,
       notice: this.services.storageNotice,
+      restrictedMode: !vscode.workspace.isTrusted,
     });
   }
 

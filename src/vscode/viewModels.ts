@@ -1,5 +1,6 @@
 import type { Message, Run, RunStep, Thread, Agent } from '../core/domain';
 import { messageText } from '../core/domain';
+import { deniedByUserOutput } from '../core/runs/toolRound';
 import type { AgentOption, MessageView, RunView, ThreadView, ToolCallView } from '../protocol/messages';
 
 /** The domain message as the webview renders it. */
@@ -23,12 +24,22 @@ export function toMessageView(message: Message): MessageView {
       name: call.function.name,
       arguments: call.function.arguments,
       output: call.function.output,
-      status: call.function.output === null ? 'in_progress' : 'completed',
+      status: messageToolCallStatus(call.function.name, call.function.output),
     })),
     status: message.status,
     createdAt: message.created_at,
     runId: message.run_id,
   };
+}
+
+/**
+ * A message keeps only a call's output, not its status; every refusal or failure is worded "Error: …" for the model
+ * (see toolRound and ToolRegistry), so the status is read back from that.
+ */
+function messageToolCallStatus(name: string, output: string | null): ToolCallView['status'] {
+  if (output === null) return 'in_progress';
+  if (output === deniedByUserOutput(name)) return 'denied';
+  return output.startsWith('Error:') ? 'failed' : 'completed';
 }
 
 /** How the approval card describes a pending call (tools give a one-line preview; edits can show a diff). */
@@ -62,11 +73,17 @@ export function toRunView(run: Run, steps: RunStep[], previews?: ApprovalPreview
       toolCalls:
         step.type === 'tool_calls'
           ? step.step_details.tool_calls.map(
-              (call): ToolCallView => ({ id: call.id, name: call.function.name, arguments: call.function.arguments, output: call.function.output, status: call.status }),
+              (call): ToolCallView => ({ id: call.id, name: call.function.name, arguments: call.function.arguments, output: call.function.output, status: call.status, durationMs: stepDurationMs(step) }),
             )
           : [],
     })),
   };
+}
+
+/** How long a finished step took (its calls run in parallel, so this is the time of the slowest); whole seconds, as stored. */
+function stepDurationMs(step: RunStep): number | undefined {
+  const end = step.completed_at ?? step.failed_at ?? step.cancelled_at ?? step.expired_at;
+  return end === null ? undefined : Math.max(0, end - step.created_at) * 1000;
 }
 
 export function toThreadView(thread: Thread): ThreadView {

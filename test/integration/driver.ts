@@ -33,7 +33,7 @@ export const ui = {
   /** Waits until `fn` returns something truthy in the target's document, and returns it. */
   waitFor: <T>(target: DriverTarget, fn: () => T, timeoutMs?: number) =>
     send({ op: 'evaluate', target, expression: expressionOf(fn), waitForTruthy: true, timeoutMs }) as Promise<NonNullable<T>>,
-  click: (target: DriverTarget, selector: string) => send({ op: 'click', target, selector }),
+  click: (target: DriverTarget, selector: string, button?: 'left' | 'right') => send({ op: 'click', target, selector, button }),
   fill: (target: DriverTarget, selector: string, text: string) => send({ op: 'fill', target, selector, text }),
   press: (key: string) => send({ op: 'press', key }),
 };

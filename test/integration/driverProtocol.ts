@@ -11,8 +11,8 @@ export type DriverRequest =
   | { op: 'screenshot'; name: string }
   /** Evaluates a JavaScript expression; with waitForTruthy the driver retries until it is truthy or time runs out. */
   | { op: 'evaluate'; target: DriverTarget; expression: string; waitForTruthy?: boolean; timeoutMs?: number }
-  /** Clicks the first element that matches a CSS selector (Playwright pierces open shadow roots). */
-  | { op: 'click'; target: DriverTarget; selector: string; timeoutMs?: number }
+  /** Clicks the first element that matches a CSS selector (Playwright pierces open shadow roots); right-click opens context menus. */
+  | { op: 'click'; target: DriverTarget; selector: string; timeoutMs?: number; button?: 'left' | 'right' }
   /** Types text into the element matching the selector (focuses it first). */
   | { op: 'fill'; target: DriverTarget; selector: string; text: string; timeoutMs?: number }
   /** Presses a key chord on the focused element of the page, e.g. "Enter" or "Control+Shift+P". */

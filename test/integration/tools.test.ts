@@ -1,10 +1,11 @@
 import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { ui } from './driver';
 import { fakeModel } from './fakeModel';
-import { sendFromComposer, useFakeModel, waitForRunStatus } from './helpers';
+import { sendFromComposer, treeRow, useFakeModel, waitForRunStatus } from './helpers';
 
 const panel = { webview: 'thread' as const };
 
@@ -47,15 +48,35 @@ async function newThreadWith(agentName: string, policy: Record<string, 'ask' | '
     name: agentName,
     model: { profile: 'fake', name: 'fake-model' },
     instructions: 'Use the workspace tools.',
-    tools: [{ name: 'read_file' }, { name: 'edit_file' }],
+    tools: Object.keys(policy).map((name) => ({ name })),
     approval_policy: policy,
   })) as { id: string };
   await vscode.commands.executeCommand('agentThreads.newThread', agent.id);
   await ui.waitFor(panel, () => document.getElementById('connection')?.dataset.state === 'connected');
 }
 
-async function send(text: string): Promise<void> {
-  await sendFromComposer(panel, text);
+async function send(text: string): Promise<string> {
+  return sendFromComposer(panel, text);
+}
+
+/** Polls `check` until it returns something truthy, or fails after `timeoutMs`. */
+async function eventually<T>(check: () => Promise<T | undefined> | T | undefined, what: string, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}.`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 describe('workspace tools in the real UI', () => {
@@ -147,5 +168,123 @@ describe('workspace tools in the real UI', () => {
     await ui.click(panel, '.approval vscode-button.deny');
     await runBadge('Completed');
     assert.equal(await fs.readFile(workspaceFile('.vscode/settings.json'), 'utf8'), settings, 'the protected file is untouched');
+  });
+
+  it('denying an edit leaves the file byte for byte intact and tells the model', async () => {
+    const before = await fs.readFile(workspaceFile('src/greet.ts'));
+    await newThreadWith('Careful editor', { edit_file: 'ask' });
+    await fakeModel.script(
+      { kind: 'tool_calls', calls: [{ name: 'edit_file', arguments: JSON.stringify({ path: 'src/greet.ts', content: 'export const gone = true;\n' }) }] },
+      { kind: 'text', text: 'Understood, I left it alone.' },
+    );
+    const previous = await send('Replace greet.ts');
+    await waitForRunStatus(panel, 'Needs approval', previous);
+    await ui.click(panel, '.approval vscode-button.deny');
+    await runBadge('Completed');
+    assert.deepEqual(await fs.readFile(workspaceFile('src/greet.ts')), before, 'the file is byte-for-byte unchanged');
+    const outputs = await toolOutputsSent();
+    assert.ok(outputs.some((output) => /the user denied the call to 'edit_file'/.test(output)), `tool outputs sent to the model: ${JSON.stringify(outputs)}`);
+    const step = await ui.waitFor(panel, () => document.querySelector('.run-steps .tool-call')?.getAttribute('title'));
+    assert.match(step, /^edit_file — denied/);
+  });
+
+  it('runs a command only after approval, returns its output and exit code, and Cancel kills a long one', async () => {
+    const scratch = await fs.mkdtemp(path.join(os.tmpdir(), 'agent-threads-cmd-'));
+    restoreAfterwards.push(() => fs.rm(scratch, { recursive: true, force: true }));
+    const ranMarker = path.join(scratch, 'ran-early');
+    await newThreadWith('Shell', { run_command: 'ask' });
+    await fakeModel.script(
+      { kind: 'tool_calls', calls: [{ name: 'run_command', arguments: JSON.stringify({ command: `echo hello-from-tool; touch ${ranMarker}; exit 3` }) }] },
+      { kind: 'text', text: 'The command printed hello.' },
+    );
+    let previous = await send('Say hello from the shell');
+    await waitForRunStatus(panel, 'Needs approval', previous);
+    const card = await ui.waitFor(panel, () => document.querySelector('.approval')?.textContent);
+    assert.match(card, /run: echo hello-from-tool/);
+    await assert.rejects(fs.stat(ranMarker), 'nothing runs before approval');
+    await ui.screenshot('tools-approval-command');
+    await ui.click(panel, '.approval vscode-button.approve');
+    await runBadge('Completed');
+    const output = (await toolOutputsSent()).find((text) => text.includes('hello-from-tool')) ?? '';
+    assert.match(output, /exit code 3/, `the exit code reaches the model: ${output}`);
+    assert.match(output, /\nhello-from-tool/, `the output reaches the model: ${output}`);
+    // The step entry shows the tool, its status and, once the step is finished, how long it took.
+    const step = await ui.waitFor(panel, () => [...document.querySelectorAll('.run-steps .tool-call')].map((c) => c.getAttribute('title')).find((t) => t?.includes(' s')));
+    assert.match(step, /^run_command — completed · (under 1 s|\d+ s)$/);
+
+    // A long command, killed by Cancel: it writes the PID of the process that becomes `sleep`, so we can look for it.
+    const pidFile = path.join(scratch, 'pid');
+    await fakeModel.reset();
+    await fakeModel.script(
+      { kind: 'tool_calls', calls: [{ name: 'run_command', arguments: JSON.stringify({ command: `sh -c 'echo $$ > ${pidFile}; exec sleep 30'` }) }] },
+      { kind: 'text', text: 'never sent' },
+    );
+    previous = await send('Run the slow one');
+    await waitForRunStatus(panel, 'Needs approval', previous);
+    await ui.click(panel, '.approval vscode-button.approve');
+    const pid = await eventually(async () => Number((await fs.readFile(pidFile, 'utf8').catch(() => '')).trim()) || undefined, 'the command to start');
+    assert.ok(isAlive(pid), 'the command is running');
+    await waitForRunStatus(panel, 'Running', previous);
+    const cancelledAt = Date.now();
+    await ui.click(panel, 'vscode-button#cancel');
+    await waitForRunStatus(panel, 'Cancelled', previous, 10_000);
+    const cancelMs = Date.now() - cancelledAt;
+    await eventually(() => !isAlive(pid), `process ${pid} to end`, 5_000);
+    console.log(`[tools] cancel ended the run in ${cancelMs} ms and killed pid ${pid}; first command's output: ${JSON.stringify(output)}`);
+    assert.ok(cancelMs < 5_000, `the run ended ${cancelMs} ms after Cancel`);
+    await ui.screenshot('tools-command-cancelled');
+  });
+
+  it('shows run details from the thread context menu and the palette: status, model, usage, steps, error', async () => {
+    // The thread of the previous test has two runs: the command that exited 3 (completed), then the cancelled one.
+    await vscode.commands.executeCommand('workbench.view.extension.agentThreads');
+    await treeRow('Say hello from the shell');
+    const rowSelector = '.pane .monaco-list-row:has-text("Say hello from the shell")';
+    const menuItem = '.context-view .action-item:has-text("Show Run Details")';
+    // A click can land while the tree re-renders the row: open the menu again until it offers the command.
+    await eventually(async () => {
+      await ui.click('workbench', rowSelector, 'right');
+      return ui.waitFor('workbench', () => document.querySelector('.context-view .monaco-menu, .context-view') !== null, 2_000).then(() => true, () => undefined);
+    }, 'the thread context menu');
+    await ui.screenshot('run-details-context-menu');
+    await ui.click('workbench', menuItem);
+    // Two runs: a quick pick lists them, latest first; take the older, completed one.
+    await ui.waitFor('workbench', () => document.querySelectorAll('.quick-input-widget .monaco-list-row').length >= 2);
+    await ui.screenshot('run-details-pick');
+    await ui.press('ArrowDown');
+    await ui.press('Enter');
+    const details = await eventually(() => {
+      const doc = vscode.window.activeTextEditor?.document;
+      return doc?.uri.scheme === 'agent-threads-run' ? doc : undefined;
+    }, 'the run details document');
+    const text = details.getText();
+    assert.equal(details.languageId, 'markdown');
+    assert.match(text, /\| Status \| Completed \(`completed`\) \|/);
+    assert.match(text, /\| Thread \| Say hello from the shell/);
+    assert.match(text, /\| Model \| fake \/ fake-model \|/);
+    assert.match(text, /\| Usage \| \d+ prompt \+ \d+ completion = \d+ tokens \|/);
+    assert.match(text, /### \d\. Tool calls — completed, \d+ s/);
+    assert.match(text, /#### `run_command` — completed\n\nArguments:\n\n```json\n\{\n {2}"command": "echo hello-from-tool/);
+    assert.match(text, /Output:\n\n```text\n\$ echo hello-from-tool[^\n]*exit code 3\)[\s\S]*hello-from-tool/);
+    assert.match(text, /### \d\. Message — completed/);
+    await ui.screenshot('run-details-document');
+
+    // From the palette with the thread given, the latest run is first in the pick: the cancelled one.
+    const threadId = details.uri.path.split('/')[1];
+    // The first pick's widget stays in the DOM, hidden: wait until it is gone so its old rows cannot answer for the new one.
+    const quickPickShown = () => {
+      const widget = document.querySelector<HTMLElement>('.quick-input-widget');
+      return widget !== null && widget.style.display !== 'none' && widget.offsetParent !== null;
+    };
+    await ui.waitFor('workbench', new Function(`return !(${quickPickShown.toString()})()`) as () => boolean);
+    const shown = vscode.commands.executeCommand<vscode.TextDocument>('agentThreads.showRunDetails', threadId);
+    await ui.waitFor('workbench', new Function(`
+      return (${quickPickShown.toString()})() && document.querySelector('.quick-input-widget .monaco-list-row')?.textContent?.includes('latest');
+    `) as () => boolean);
+    await ui.press('Enter');
+    const latest = (await shown).getText();
+    assert.match(latest, /\| Status \| Cancelled \(`cancelled`\) \|/);
+    assert.match(latest, /\| Last error \| — \|/);
+    assert.match(latest, /### \d\. Tool calls — cancelled[\s\S]*#### `run_command`[\s\S]*stopped because the run was cancelled/);
   });
 });

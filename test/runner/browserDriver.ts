@@ -68,7 +68,7 @@ export class BrowserDriver {
       case 'click': {
         const deadline = Date.now() + (request.timeoutMs ?? DEFAULT_TIMEOUT_MS);
         const frame = await this.findFrame(page, request.target, deadline);
-        await frame.locator(request.selector).first().click({ timeout: Math.max(1, deadline - Date.now()) });
+        await frame.locator(request.selector).first().click({ timeout: Math.max(1, deadline - Date.now()), button: request.button ?? 'left' });
         return undefined;
       }
       case 'fill': {

@@ -24,6 +24,11 @@ export interface CodeServerOptions {
   port?: number;
   /** Where server output goes; defaults to a log file in the profile folder. */
   onOutput?: (text: string) => void;
+  /**
+   * 'disabled' (default): every folder is trusted, as most tests want. 'untrusted': workspace trust is on and the
+   * folder opens in Restricted Mode without a prompt, to test what the extension does there.
+   */
+  workspaceTrust?: 'disabled' | 'untrusted';
 }
 
 /** Asks the OS for a free port on the loopback interface. */
@@ -50,11 +55,11 @@ export function isolatedXdgEnv(profileDir: string): Record<string, string> {
 }
 
 /** A quiet workbench: no walkthrough on start, no telemetry; kept when a person changed the settings already. */
-function writeDefaultUserSettings(userDataDir: string): void {
+function writeDefaultUserSettings(userDataDir: string, extra: Record<string, unknown>): void {
   const settingsFile = path.join(userDataDir, 'User', 'settings.json');
   if (fs.existsSync(settingsFile)) return;
   fs.mkdirSync(path.dirname(settingsFile), { recursive: true });
-  const settings = { 'workbench.startupEditor': 'none', 'telemetry.telemetryLevel': 'off', 'workbench.tips.enabled': false };
+  const settings = { 'workbench.startupEditor': 'none', 'telemetry.telemetryLevel': 'off', 'workbench.tips.enabled': false, ...extra };
   fs.writeFileSync(settingsFile, JSON.stringify(settings, null, 2));
 }
 
@@ -62,7 +67,9 @@ function writeDefaultUserSettings(userDataDir: string): void {
 export async function startCodeServer(options: CodeServerOptions): Promise<CodeServer> {
   const port = options.port ?? (await freePort());
   const xdg = isolatedXdgEnv(options.profileDir);
-  writeDefaultUserSettings(path.join(options.profileDir, 'user-data'));
+  const untrusted = options.workspaceTrust === 'untrusted';
+  // In Restricted Mode tests the folder must stay untrusted: no start-up prompt that a click could answer.
+  writeDefaultUserSettings(path.join(options.profileDir, 'user-data'), untrusted ? { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never' } : {});
   const logFile = fs.createWriteStream(path.join(options.profileDir, 'code-server.log'));
   const args = [
     CODE_SERVER_ENTRY,
@@ -72,7 +79,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
     '--extensions-dir', path.join(options.profileDir, 'extensions'),
     '--disable-telemetry',
     '--disable-update-check',
-    '--disable-workspace-trust',
+    ...(untrusted ? [] : ['--disable-workspace-trust']),
     '--disable-getting-started-override',
     options.workspaceFolder,
   ];

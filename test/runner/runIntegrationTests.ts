@@ -40,6 +40,8 @@ export interface SuiteOptions {
   testsIndex: string;
   /** Extra environment for code-server; it reaches the extension host. */
   env?: Record<string, string>;
+  /** Whether the workspace folder opens trusted (default) or in Restricted Mode. */
+  workspaceTrust?: 'disabled' | 'untrusted';
 }
 
 /** Runs a suite in the extension host of a fresh real VS Code; resolves to the suite's exit code. */
@@ -63,6 +65,7 @@ export async function runSuiteInRealVSCode(options: SuiteOptions): Promise<numbe
     server = await startCodeServer({
       profileDir,
       workspaceFolder: workspace,
+      workspaceTrust: options.workspaceTrust,
       env: { [DRIVER_URL_ENV]: driverUrl, [FAKE_MODEL_URL_ENV]: model.url, AGENT_THREADS_TEST_RESULTS: RESULTS_DIR, ...options.env },
     });
     browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, env: server.isolatedEnv });
@@ -91,10 +94,37 @@ export async function runSuiteInRealVSCode(options: SuiteOptions): Promise<numbe
   }
 }
 
+const OUT_TESTS = path.join(REPO_ROOT, 'out', 'test');
+
+/**
+ * The suites, each in its own fresh VS Code: the main one (trusted folder) and a small one in Restricted Mode.
+ * With AGENT_THREADS_TEST_GREP set, the Restricted Mode suite starts only when the pattern matches "Restricted Mode";
+ * AGENT_THREADS_TEST_SUITE=main or =restricted runs just that one.
+ */
+const SUITES: { name: string; options: SuiteOptions; titles: string }[] = [
+  { name: 'main', options: { testsIndex: path.join(OUT_TESTS, 'integration', 'index') }, titles: '' },
+  { name: 'Restricted Mode', options: { testsIndex: path.join(OUT_TESTS, 'integration-restricted', 'index'), workspaceTrust: 'untrusted' }, titles: 'Restricted Mode' },
+];
+
+async function runAllSuites(): Promise<number> {
+  const grep = process.env.AGENT_THREADS_TEST_GREP;
+  const only = process.env.AGENT_THREADS_TEST_SUITE?.toLowerCase();
+  let worst = 0;
+  for (const suite of SUITES) {
+    if (only && !suite.name.toLowerCase().startsWith(only)) continue;
+    if (grep && suite.titles && !new RegExp(grep).test(suite.titles)) continue;
+    console.log(`[agent-threads] ${suite.name} suite`);
+    const code = await runSuiteInRealVSCode(suite.options);
+    console.log(`[agent-threads] ${suite.name} suite finished with exit code ${code}`);
+    worst ||= code;
+  }
+  return worst;
+}
+
 if (require.main === module) {
-  runSuiteInRealVSCode({ testsIndex: path.join(REPO_ROOT, 'out', 'test', 'integration', 'index') }).then(
+  runAllSuites().then(
     (code) => {
-      console.log(`Integration suite finished with exit code ${code}; screenshots in ${path.relative(REPO_ROOT, RESULTS_DIR)}/screenshots`);
+      console.log(`Integration suites finished with exit code ${code}; screenshots in ${path.relative(REPO_ROOT, RESULTS_DIR)}/screenshots`);
       process.exitCode = code;
     },
     (error: unknown) => {

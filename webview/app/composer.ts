@@ -21,16 +21,23 @@ function readAsDataUrl(file: File): Promise<string> {
  */
 export class Composer {
   readonly root = el('footer', 'composer');
-  private readonly input = component('vscode-textarea', { id: 'input', rows: '3', resize: 'vertical', placeholder: 'Message the agent… (Enter to send, Shift+Enter for a new line)' }) as ValueElement;
-  private readonly send = component('vscode-button', { id: 'send', icon: 'send' }, 'Send');
-  private readonly cancel = component('vscode-button', { id: 'cancel', icon: 'debug-stop', secondary: '' }, 'Cancel');
-  private readonly attach = component('vscode-button', { id: 'attach', icon: 'attach', secondary: '', title: 'Attach workspace files or images' }, 'Attach');
+  private readonly input = component('vscode-textarea', {
+    id: 'input',
+    rows: '3',
+    resize: 'vertical',
+    label: 'Message to the agent. Enter sends, Shift+Enter starts a new line, Escape cancels a running answer.',
+    placeholder: 'Message the agent… (Enter to send, Shift+Enter for a new line)',
+  }) as ValueElement;
+  private readonly send = component('vscode-button', { id: 'send', icon: 'send', 'aria-label': 'Send message' }, 'Send');
+  private readonly cancel = component('vscode-button', { id: 'cancel', icon: 'debug-stop', secondary: '', 'aria-label': 'Cancel the running answer' }, 'Cancel');
+  private readonly attach = component('vscode-button', { id: 'attach', icon: 'attach', secondary: '', title: 'Attach workspace files or images', 'aria-label': 'Attach workspace files or images' }, 'Attach');
   private readonly agentSelect = component('vscode-single-select', { id: 'agent', 'aria-label': 'Agent' }) as ValueElement;
   private readonly attachmentList = el('div', 'attachments');
   private attachments: string[] = [];
   private runActive = false;
 
   constructor() {
+    this.root.setAttribute('aria-label', 'Write a message');
     this.input.value = uiState.get().draft ?? '';
     this.cancel.hidden = true;
     const actions = el('div', 'composer-actions');
@@ -67,6 +74,10 @@ export class Composer {
     );
     if (selectedId) this.agentSelect.value = selectedId;
     this.setEnabled(agents.length > 0);
+  }
+
+  focus(): void {
+    this.input.focus();
   }
 
   setRunActive(active: boolean): void {
@@ -124,7 +135,9 @@ export class Composer {
       ...this.attachments.map((path) => {
         const chip = el('span', 'attachment', path.startsWith('data:') ? 'Pasted image' : path);
         const remove = el('button', 'attachment-remove codicon codicon-close');
+        remove.type = 'button';
         remove.title = `Remove ${path.startsWith('data:') ? 'pasted image' : path}`;
+        remove.setAttribute('aria-label', remove.title);
         remove.addEventListener('click', () => {
           this.attachments = this.attachments.filter((p) => p !== path);
           this.renderAttachments();

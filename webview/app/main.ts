@@ -23,7 +23,8 @@ if (document.body.dataset.threadId) uiState.patch({ threadId: document.body.data
 
 const title = el('span', 'thread-title', view === 'chat' ? 'Chat' : 'Thread');
 const connection = component('vscode-badge', { id: 'connection', variant: 'counter' }, 'connecting…');
-const runBadge = component('vscode-badge', { id: 'run-status' });
+// A status role, so "Needs approval" or "Failed" is announced when it changes without moving the focus.
+const runBadge = component('vscode-badge', { id: 'run-status', role: 'status', 'aria-live': 'polite' });
 const progress = component('vscode-progress-ring', { id: 'run-progress', 'aria-label': 'Run in progress' });
 const newThread = component('vscode-button', { id: 'new-thread', icon: 'add', secondary: '', title: 'New thread', 'aria-label': 'New thread' }, 'New');
 newThread.addEventListener('click', () => postToHost({ type: 'newThread' }));
@@ -31,26 +32,53 @@ const pickThread = component('vscode-button', { id: 'pick-thread', icon: 'list-u
 pickThread.addEventListener('click', () => postToHost({ type: 'pickThread' }));
 pickThread.hidden = view !== 'chat';
 const header = el('header', 'thread-header');
+header.setAttribute('aria-label', view === 'chat' ? 'Chat' : 'Thread');
 header.append(title, el('span', 'spacer'), progress, runBadge, connection, pickThread, newThread);
 
 const notice = el('div', 'notice');
 notice.hidden = true;
+// Restricted Mode is a standing condition, not an event: its own banner, so other notices do not replace it.
+const restricted = el('div', 'notice restricted-mode');
+restricted.id = 'restricted-mode';
+restricted.setAttribute('role', 'status');
+restricted.hidden = true;
+const manageTrust = component('vscode-button', { class: 'notice-action', secondary: '' }, 'Manage Workspace Trust');
+manageTrust.addEventListener('click', () => postToHost({ type: 'openLink', href: 'command:workbench.trust.manage' }));
+restricted.append(
+  el('span', 'codicon codicon-shield'),
+  el('span', 'notice-text', 'Restricted Mode: agents can only read and search this folder. Trust it to let them edit files or run commands.'),
+  manageTrust,
+);
 const runDetails = el('section', 'run-details');
 const scroller = el('section', 'messages');
 scroller.id = 'messages';
-scroller.setAttribute('aria-live', 'polite');
+// The conversation is a log a screen reader can browse; it is not itself live, or every streamed chunk (each one
+// re-renders the message) would be read out again. Finished answers are announced once, through the announcer.
+scroller.setAttribute('role', 'log');
+scroller.setAttribute('aria-label', 'Conversation');
+scroller.setAttribute('aria-live', 'off');
+const announcer = el('div', 'visually-hidden');
+announcer.id = 'announcer';
+announcer.setAttribute('role', 'status');
+announcer.setAttribute('aria-live', 'polite');
+announcer.setAttribute('aria-atomic', 'true');
 const empty = el('p', 'empty', 'Create an agent to start a conversation.');
 const composer = new Composer();
-app.append(header, notice, runDetails, empty, scroller, composer.root);
+app.append(header, restricted, notice, runDetails, empty, scroller, composer.root, announcer);
 
-const list = new MessageList(scroller, empty);
-const runPanel = new RunPanel(runBadge, progress, runDetails, (active) => composer.setRunActive(active));
+const list = new MessageList(scroller, empty, (message, element) => {
+  // Once per answer, when it is complete: the rendered text (no Markdown syntax), as a person reading along sees it.
+  const text = element.querySelector('.message-body')?.textContent?.trim() ?? '';
+  if (message.role === 'assistant' && text) announcer.textContent = `Agent answered: ${text.slice(0, 2_000)}`;
+});
+const runPanel = new RunPanel(runBadge, progress, runDetails, (active) => composer.setRunActive(active), () => composer.focus());
 const batcher = new DeltaBatcher((messageId, text) => list.appendText(messageId, text));
 runPanel.show(null);
 
 function showNotice(level: 'info' | 'error', text: string, command?: { title: string; id: string }): void {
   notice.hidden = false;
   notice.className = `notice ${level}`;
+  notice.setAttribute('role', level === 'error' ? 'alert' : 'status');
   notice.replaceChildren(el('span', 'notice-text', text));
   if (command) {
     const button = component('vscode-button', { class: 'notice-action', secondary: '' }, command.title);
@@ -75,6 +103,7 @@ function handle(message: HostToWebview): void {
       empty.textContent = message.agents.length === 0 ? 'Create an agent to start a conversation.' : 'Send a message to start the conversation.';
       composer.setAgents(message.agents, message.selectedAgentId);
       runPanel.show(message.run);
+      restricted.hidden = !message.restrictedMode;
       if (message.notice) showNotice('info', message.notice);
       else notice.hidden = true;
       break;

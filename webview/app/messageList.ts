@@ -20,7 +20,12 @@ export class MessageList {
   /** Whether the reader is at the newest end; then content that grows or a view that shrinks keeps them there. */
   private pinned = true;
 
-  constructor(private readonly scroller: HTMLElement, private readonly empty: HTMLElement) {
+  constructor(
+    private readonly scroller: HTMLElement,
+    private readonly empty: HTMLElement,
+    /** Called when a message that was being written is finished (for the screen-reader announcement). */
+    private readonly onFinished: (message: MessageView, element: HTMLElement) => void = () => undefined,
+  ) {
     scroller.addEventListener('scroll', () => this.onScroll(), { passive: true });
     // Layout changes after we scrolled (components upgrading, the composer resizing, images) must not unpin.
     new ResizeObserver(() => {
@@ -71,8 +76,11 @@ export class MessageList {
     const element = this.elements.get(message.id);
     if (index < 0 || !element) return this.add(message);
     const stick = this.pinned || this.isAtBottom();
+    const finished = this.messages[index].status === 'in_progress' && message.status !== 'in_progress';
     this.messages[index] = message;
     updateMessageElement(element, message);
+    this.scroller.setAttribute('aria-busy', String(this.messages.some((m) => m.status === 'in_progress')));
+    if (finished) this.onFinished(message, element);
     if (stick) this.scrollToBottom();
   }
 

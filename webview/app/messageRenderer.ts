@@ -1,6 +1,6 @@
 import type { MessageView, ToolCallView } from '../../src/protocol/messages';
 import { renderMarkdown } from '../shared/markdown';
-import { component, el } from './dom';
+import { accessibleCollapsible, component, el } from './dom';
 
 /** Builds the element of one message; `updateMessageElement` re-renders it in place when it changes. */
 export function createMessageElement(message: MessageView): HTMLElement {
@@ -13,6 +13,7 @@ export function createMessageElement(message: MessageView): HTMLElement {
 export function updateMessageElement(article: HTMLElement, message: MessageView): void {
   article.replaceChildren();
   article.dataset.status = message.status;
+  article.setAttribute('aria-label', `${message.role === 'user' ? 'You' : 'Agent'}${message.status === 'in_progress' ? ', writing' : ''}`);
   const header = el('div', 'message-role', message.role === 'user' ? 'You' : 'Agent');
   if (message.status !== 'in_progress') header.append(messageActions(message));
   if (message.status === 'in_progress') header.append(component('vscode-progress-ring', { class: 'inline-progress', 'aria-label': 'Writing' }));
@@ -48,8 +49,8 @@ export function updateMessageElement(article: HTMLElement, message: MessageView)
 
 /** A collapsible entry for one tool call: name and status in the title, arguments and output inside. */
 export function createToolCallElement(call: ToolCallView): HTMLElement {
-  const duration = call.durationMs === undefined ? '' : ` · ${(call.durationMs / 1000).toFixed(1)} s`;
-  const collapsible = component('vscode-collapsible', { class: 'tool-call', title: `${call.name} — ${call.status.replace('_', ' ')}${duration}` });
+  const duration = call.durationMs === undefined ? '' : call.durationMs < 1000 ? ' · under 1 s' : ` · ${Math.round(call.durationMs / 1000)} s`;
+  const collapsible = accessibleCollapsible({ class: 'tool-call', title: `${call.name} — ${call.status.replace('_', ' ')}${duration}` });
   collapsible.dataset.toolCallId = call.id;
   collapsible.append(el('div', 'tool-label', 'Arguments'), el('pre', 'tool-arguments', prettyJson(call.arguments)));
   if (call.output !== null) collapsible.append(el('div', 'tool-label', 'Output'), el('pre', 'tool-output', call.output));

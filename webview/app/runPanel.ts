@@ -1,6 +1,6 @@
 import type { RunView } from '../../src/protocol/messages';
 import { postToHost } from '../shared/host';
-import { component, el } from './dom';
+import { accessibleCollapsible, component, el } from './dom';
 import { createToolCallElement } from './messageRenderer';
 
 const ACTIVE = new Set(['queued', 'in_progress', 'requires_action', 'cancelling']);
@@ -30,6 +30,8 @@ export class RunPanel {
     private readonly progress: HTMLElement,
     private readonly details: HTMLElement,
     private readonly onActiveChange: (active: boolean) => void,
+    /** Where the keyboard focus goes when the control that had it disappears (the composer). */
+    private readonly onFocusLost: () => void = () => undefined,
   ) {}
 
   get isActive(): boolean {
@@ -48,6 +50,31 @@ export class RunPanel {
   }
 
   private renderDetails(): void {
+    const focused = this.focusedControl();
+    this.render();
+    if (focused !== undefined) this.restoreFocus(focused);
+  }
+
+  /** A selector for the control inside the details that has the keyboard focus, if one has it. */
+  private focusedControl(): string | undefined {
+    const active = document.activeElement;
+    if (!(active instanceof HTMLElement) || !this.details.contains(active)) return undefined;
+    const card = active.closest<HTMLElement>('.approval');
+    const control = `.${active.classList[0] ?? 'none'}`;
+    return card ? `.approval[data-tool-call-id="${CSS.escape(card.dataset.toolCallId ?? '')}"]:not(.decided) ${control}` : control;
+  }
+
+  /**
+   * The details are rebuilt on every run event; a keyboard user keeps their place: the same control again, else the
+   * next approval waiting, else the composer (after the last approval was decided, say).
+   */
+  private restoreFocus(selector: string): void {
+    const target = this.details.querySelector<HTMLElement>(selector) ?? this.details.querySelector<HTMLElement>('.approval:not(.decided) .approve');
+    if (target) target.focus();
+    else this.onFocusLost();
+  }
+
+  private render(): void {
     const run = this.run;
     this.details.replaceChildren();
     if (!run) return;
@@ -56,31 +83,40 @@ export class RunPanel {
       const error = el('div', 'run-error');
       error.setAttribute('role', 'alert');
       error.append(el('span', 'codicon codicon-error'), el('span', 'run-error-text', ` ${run.lastError.message}`));
-      const retry = component('vscode-button', { class: 'retry-run', secondary: '' }, 'Retry');
+      const retry = component('vscode-button', { class: 'retry-run', secondary: '', 'aria-label': 'Retry the run' }, 'Retry');
       retry.addEventListener('click', () => postToHost({ type: 'retryRun' }));
       error.append(retry);
       this.details.append(error);
     }
     const toolSteps = run.steps.filter((step) => step.type === 'tool_calls' && step.toolCalls.length > 0);
     if (toolSteps.length > 0) {
-      const steps = component('vscode-collapsible', { class: 'run-steps', title: `Run steps (${toolSteps.length})` });
+      const steps = accessibleCollapsible({ class: 'run-steps', title: `Run steps (${toolSteps.length})` });
       for (const step of toolSteps) for (const call of step.toolCalls) steps.append(createToolCallElement(call));
       this.details.append(steps);
     }
-    if (run.usage) {
-      const usage = run.usage;
-      this.details.append(el('div', 'run-usage', `${run.model} · ${usage.prompt_tokens} prompt + ${usage.completion_tokens} completion = ${usage.total_tokens} tokens`));
-    }
+    const summary = el('div', 'run-usage', run.usage ? `${run.model} · ${run.usage.prompt_tokens} prompt + ${run.usage.completion_tokens} completion = ${run.usage.total_tokens} tokens` : run.model);
+    const details = el('button', 'link-button run-details-link', 'Details');
+    details.type = 'button';
+    details.setAttribute('aria-label', 'Show the details of this run (steps, tool output, usage, error) in an editor');
+    details.addEventListener('click', () => postToHost({ type: 'showRunDetails', runId: run.id }));
+    summary.append(' · ', details);
+    this.details.append(summary);
   }
 
   private approvalCard(runId: string, call: RunView['pendingApprovals'][number]): HTMLElement {
     const card = el('div', 'approval');
     card.dataset.toolCallId = call.id;
-    card.append(el('div', 'approval-title', `The agent wants to run ${call.name}`));
+    // A labelled group, so "Approve" is heard together with what it approves.
+    const titleId = `approval-title-${call.id}`;
+    card.setAttribute('role', 'group');
+    card.setAttribute('aria-labelledby', titleId);
+    const title = el('div', 'approval-title', `The agent wants to run ${call.name}`);
+    title.id = titleId;
+    card.append(title);
     card.append(el('pre', 'approval-arguments', call.preview ?? call.arguments));
     const always = component('vscode-checkbox', { class: 'approval-always', label: 'Always allow this tool in this thread' });
-    const approve = component('vscode-button', { class: 'approve' }, 'Approve');
-    const deny = component('vscode-button', { class: 'deny', secondary: '' }, 'Deny');
+    const approve = component('vscode-button', { class: 'approve', 'aria-label': `Approve ${call.name}` }, 'Approve');
+    const deny = component('vscode-button', { class: 'deny', secondary: '', 'aria-label': `Deny ${call.name}` }, 'Deny');
     const decide = (approveIt: boolean) => {
       const alwaysForThread = (always as HTMLElement & { checked?: boolean }).checked === true;
       postToHost({ type: 'decideToolCall', runId, toolCallId: call.id, approve: approveIt, alwaysForThread });
@@ -91,7 +127,7 @@ export class RunPanel {
     const actions = el('div', 'approval-actions');
     actions.append(approve, deny);
     if (call.canShowDiff) {
-      const diff = component('vscode-button', { class: 'show-diff', secondary: '' }, 'Show diff');
+      const diff = component('vscode-button', { class: 'show-diff', secondary: '', 'aria-label': `Show the diff of the ${call.name} call` }, 'Show diff');
       diff.addEventListener('click', () => postToHost({ type: 'showToolDiff', runId, toolCallId: call.id }));
       actions.append(diff);
     }

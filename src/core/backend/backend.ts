@@ -37,6 +37,7 @@ export interface ThreadRepository {
   getMessage(threadId: string, messageId: string): Promise<Message>;
   /** One page of messages in the Assistants list shape (cursor = message id). */
   listMessages(threadId: string, query?: ListQuery): Promise<Page<Message>>;
+  getRun(threadId: string, runId: string): Promise<Run>;
   listRuns(threadId: string): Promise<Run[]>;
   listRunSteps(threadId: string, runId?: string): Promise<RunStep[]>;
 }

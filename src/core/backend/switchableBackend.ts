@@ -46,6 +46,7 @@ export class SwitchableBackend implements Backend {
     appendMessages: (id, inputs) => this.current.threads.appendMessages(id, inputs),
     getMessage: (id, messageId) => this.current.threads.getMessage(id, messageId),
     listMessages: (id, query) => this.current.threads.listMessages(id, query),
+    getRun: (id, runId) => this.current.threads.getRun(id, runId),
     listRuns: (id) => this.current.threads.listRuns(id),
     listRunSteps: (id, runId) => this.current.threads.listRunSteps(id, runId),
   };

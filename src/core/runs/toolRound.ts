@@ -95,6 +95,8 @@ export async function decideToolCall(
     const available = agent.tools.map((t) => t.name).join(', ') || 'none';
     return { output: `Error: the tool '${name}' is not available to this agent. Available tools: ${available}.` };
   }
+  const unavailable = tool.unavailableReason?.();
+  if (unavailable) return { output: `Error: ${unavailable}` };
   const resolved = resolveApprovalPolicy(agent.approval_policy, tool, allowed);
   if (resolved === 'deny') return { output: deniedByPolicyOutput(name) };
   // A protected path (or any call its tool flags) is asked about even under auto or "always allow".

@@ -3,6 +3,7 @@ import { isValidId, newId } from '../domain/ids';
 import { type Message, type MessageInput } from '../domain/message';
 import type { Run, RunStep } from '../domain/run';
 import type { Thread } from '../domain/thread';
+import { redactDeep, redactSecrets } from '../util/secretRedaction';
 import { validateMessageInput } from './messageValidation';
 import type { Page } from './pagination';
 import type { ThreadStore } from './threadStore';
@@ -35,22 +36,29 @@ async function allMessages(store: Pick<ThreadRepository, 'listMessages'>, thread
   }
 }
 
-/** The whole thread as one JSON-serialisable object. */
-export async function exportThreadJson(store: ExportSource, threadId: string): Promise<ThreadExport> {
+/**
+ * The whole thread as one JSON-serialisable object. An export leaves the extension's control (it is shared, committed,
+ * attached to bug reports), so the user's stored API keys (`knownSecrets`) and key-shaped text are redacted wherever
+ * they appear: a pasted message, a tool output, a run's last_error.
+ */
+export async function exportThreadJson(store: ExportSource, threadId: string, knownSecrets: readonly string[] = []): Promise<ThreadExport> {
   const [thread, messages, runs, runSteps] = await Promise.all([
     store.get(threadId),
     allMessages(store, threadId),
     store.listRuns(threadId),
     store.listRunSteps(threadId),
   ]);
-  return {
-    format: 'agent-threads/thread',
-    version: 1,
-    thread,
-    messages: { object: 'list', data: messages, first_id: messages[0]?.id ?? null, last_id: messages[messages.length - 1]?.id ?? null, has_more: false },
-    runs,
-    run_steps: runSteps,
-  };
+  return redactDeep<ThreadExport>(
+    {
+      format: 'agent-threads/thread',
+      version: 1,
+      thread,
+      messages: { object: 'list', data: messages, first_id: messages[0]?.id ?? null, last_id: messages[messages.length - 1]?.id ?? null, has_more: false },
+      runs,
+      run_steps: runSteps,
+    },
+    knownSecrets,
+  );
 }
 
 function invalid(reason: string): never {
@@ -123,8 +131,8 @@ function partToMarkdown(part: Message['content'][number]): string {
   }
 }
 
-/** The thread as a readable Markdown document: a title, then each message under its role and time. */
-export async function exportThreadMarkdown(store: Pick<ThreadRepository, 'get' | 'listMessages'>, threadId: string): Promise<string> {
+/** The thread as a readable Markdown document: a title, then each message under its role and time; secrets redacted as for JSON. */
+export async function exportThreadMarkdown(store: Pick<ThreadRepository, 'get' | 'listMessages'>, threadId: string, knownSecrets: readonly string[] = []): Promise<string> {
   const thread = await store.get(threadId);
   const lines = [`# ${thread.title}`, '', `*Created ${new Date(thread.created_at * 1000).toISOString()} · ${thread.message_count} messages*`, ''];
   for (const message of await allMessages(store, threadId)) {
@@ -135,5 +143,5 @@ export async function exportThreadMarkdown(store: Pick<ThreadRepository, 'get' |
     }
     if (message.status !== 'completed') lines.push(`*(${message.status})*`, '');
   }
-  return lines.join('\n');
+  return redactSecrets(lines.join('\n'), knownSecrets);
 }

@@ -1,7 +1,8 @@
 // Keeps every path a tool receives inside the workspace folders. The model's path argument is hostile input: it may
 // climb out with '..', name an absolute or home path, hide '..' behind URL encoding (once or twice), smuggle a NUL
-// byte, use Windows separators, follow a symlink that points outside, or play with letter case. Each of those is
-// refused here, before any tool touches the file system.
+// byte, use Windows separators, follow a symlink that points outside, play with letter case, or name what Windows
+// treats specially (device names such as CON, alternate data streams, trailing dots that Windows drops, so that
+// ".env." is ".env"). Each of those is refused here, before any tool touches the file system.
 
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
@@ -38,6 +39,11 @@ export class PathConfinementError extends Error {
 
 // Decoding stops after this many rounds; a path still changing by then is refused as deliberately obfuscated.
 const MAX_DECODE_ROUNDS = 4;
+// Linux's PATH_MAX and NAME_MAX: a longer path cannot be opened anyway, so refuse it with a clear message.
+const MAX_PATH_CHARS = 4096;
+const MAX_NAME_BYTES = 255;
+// Windows device names, with or without an extension ("nul.txt" is the NUL device too).
+const RESERVED_NAME = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³]|conin\$|conout\$)(\..*)?$/i;
 
 /** Resolves a tool's path argument inside the workspace, or throws PathConfinementError saying why not. */
 export async function confinePath(raw: string, roots: WorkspaceRoots): Promise<ConfinedPath> {
@@ -51,6 +57,7 @@ export function resolveLexically(raw: string, roots: WorkspaceRoots): ConfinedPa
   if (roots.folders.length === 0) throw new PathConfinementError('no_workspace', 'No workspace folder is open, so workspace tools cannot touch files. Ask the user to open a folder.');
   if (typeof raw !== 'string' || raw.trim() === '') throw new PathConfinementError('path_invalid', 'The path is empty. Give a path relative to the workspace folder, such as "src/index.ts".');
   if (raw.includes('\0')) throw new PathConfinementError('path_invalid', 'The path contains a NUL byte. Give a plain path relative to the workspace folder.');
+  if (raw.length > MAX_PATH_CHARS) throw new PathConfinementError('path_invalid', `The path is ${raw.length} characters long, more than the ${MAX_PATH_CHARS} a file system accepts. Give a shorter path relative to the workspace folder.`);
   const decoded = fullyDecoded(raw);
   // Both forms are checked: this tool takes the path literally, but some layer further down might decode it.
   const literal = resolveOne(raw, raw, roots);
@@ -71,7 +78,18 @@ function resolveOne(candidate: string, raw: string, roots: WorkspaceRoots): Conf
   if (!root) throw outside(raw, 'it resolves outside every workspace folder');
   // On a case-folding file system the folder part may be spelled differently; keep the folder's own spelling.
   const relative = roots.caseInsensitive ? absolute.slice(path.resolve(root).length).replace(/^[\\/]+/, '') : path.relative(root, absolute);
-  return { absolute: path.join(root, relative), root, relative: relative.split(path.sep).join('/') };
+  const segments = relative.split(path.sep).filter(Boolean);
+  for (const segment of segments) assertPortableName(segment, raw);
+  return { absolute: path.join(root, relative), root, relative: segments.join('/') };
+}
+
+/** Refuses a file name that Windows would read as something else, or that no file system accepts. */
+function assertPortableName(segment: string, raw: string): void {
+  const invalid = (why: string) => new PathConfinementError('path_invalid', `The path ${JSON.stringify(raw.slice(0, 200))} ${why}. Give a plain path relative to the workspace folder.`);
+  if (Buffer.byteLength(segment) > MAX_NAME_BYTES) throw invalid(`has a name longer than ${MAX_NAME_BYTES} bytes`);
+  if (RESERVED_NAME.test(segment)) throw invalid(`uses "${segment}", a reserved device name on Windows`);
+  if (segment.includes(':')) throw invalid(`has a ':' in "${segment}" (a drive, URL or Windows alternate data stream)`);
+  if (/[. ]$/.test(segment)) throw invalid(`has a name ending in a dot or space ("${segment}"), which Windows silently drops`);
 }
 
 // In a multi-root workspace "folderName/src/a.ts" names a file in that folder (VS Code's own convention).
@@ -124,7 +142,8 @@ export async function realLocation(absolute: string, hops = 0): Promise<string> 
 export function isInside(candidate: string, folder: string, caseInsensitive: boolean): boolean {
   const fold = (p: string) => (caseInsensitive ? p.toLowerCase() : p);
   const relative = path.relative(fold(path.resolve(folder)), fold(path.resolve(candidate)));
-  return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
+  // '..foo' is a name inside the folder; only '..' itself or '../…' climbs out.
+  return relative === '' || (relative !== '..' && !relative.startsWith(`..${path.sep}`) && !path.isAbsolute(relative));
 }
 
 function sameName(a: string, b: string, caseInsensitive: boolean): boolean {

@@ -3,6 +3,7 @@
 
 import Ajv, { type ValidateFunction } from 'ajv';
 import type { ChatTool, JsonSchemaObject } from '../model/types';
+import { redactKnownSecrets } from '../util/secretRedaction';
 
 /** What a tool gets besides its arguments: where it runs, and a signal that aborts when the run is cancelled. */
 export interface ToolInvocationContext {
@@ -26,6 +27,11 @@ export interface ToolDefinition {
   approvalFor?(args: unknown): Promise<ForcedApproval | undefined>;
   /** A one-line account of what a call will do ("edit src/a.ts: 2 replacements"), shown on the approval card. */
   describeCall?(args: unknown): string | undefined;
+  /**
+   * Says why the tool cannot run at all right now (Restricted Mode), or undefined when it can. A call then fails
+   * with this text at once: asking the user to approve something that would be refused anyway wastes their time.
+   */
+  unavailableReason?(): string | undefined;
 }
 
 /** A call that needs the user's approval regardless of policy, and why. */
@@ -53,7 +59,14 @@ export class ToolRegistry {
   private readonly tools = new Map<string, RegisteredTool>();
   private readonly ajv = new Ajv({ allErrors: true, strict: false });
 
-  constructor(private readonly maxOutputChars = DEFAULT_MAX_OUTPUT_CHARS) {}
+  /**
+   * @param knownSecrets the API keys the user stored: a tool's output (a command printing an environment variable,
+   *   a file holding a key) is redacted before the model, the thread or an export sees it.
+   */
+  constructor(
+    private readonly maxOutputChars = DEFAULT_MAX_OUTPUT_CHARS,
+    private readonly knownSecrets: () => Promise<readonly string[]> = () => Promise.resolve([]),
+  ) {}
 
   /** Adds a tool; its schema is compiled now so a broken schema fails at start-up, not mid-run. */
   register(definition: ToolDefinition): void {
@@ -117,8 +130,14 @@ export class ToolRegistry {
     return parsed.ok && tool.validate(parsed.value) ? parsed.value : undefined;
   }
 
-  /** Parses, validates and runs one call; never throws for the tool's or the model's mistakes. */
+  /** Parses, validates and runs one call; never throws for the tool's or the model's mistakes. Outputs hold no known secret. */
   async invoke(name: string, rawArguments: string, context: ToolInvocationContext): Promise<ToolResult> {
+    const result = await this.invokeUnredacted(name, rawArguments, context);
+    const secrets = await this.knownSecrets().catch(() => []);
+    return { ...result, output: redactKnownSecrets(result.output, secrets) };
+  }
+
+  private async invokeUnredacted(name: string, rawArguments: string, context: ToolInvocationContext): Promise<ToolResult> {
     const tool = this.tools.get(name);
     if (!tool) return failure(`Error: there is no tool named '${name}'. Available tools: ${[...this.tools.keys()].join(', ') || 'none'}.`);
     const parsed = parseToolArguments(rawArguments);

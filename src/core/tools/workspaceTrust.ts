@@ -13,6 +13,7 @@ export function gatedByWorkspaceTrust(tool: ToolDefinition, isTrusted: () => boo
   if (tool.readOnly) return tool;
   return {
     ...tool,
+    unavailableReason: () => (isTrusted() ? tool.unavailableReason?.() : restrictedModeMessage(tool.name)),
     invoke: (args, context) => (isTrusted() ? tool.invoke(args, context) : Promise.reject(new Error(restrictedModeMessage(tool.name)))),
   };
 }

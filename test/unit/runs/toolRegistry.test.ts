@@ -52,6 +52,24 @@ describe('ToolRegistry', () => {
     const result = await registry.invoke('probe', '{}', context);
     assert.ok(result.output.startsWith('x'.repeat(100) + '\n[Output truncated: the last 150 of 250 characters were cut.]'));
   });
+
+  it('redacts stored API keys and key-shaped text from outputs and errors', async () => {
+    const storedKey = 'my-own-gateway-key-0123456789';
+    const registry = new ToolRegistry(undefined, async () => [storedKey]);
+    registry.register(tool({ invoke: async () => `OPENAI_API_KEY=${storedKey}\nother=sk-proj-abcdefghijklmnop1234\nsk-learn is fine` }));
+    registry.register(tool({ name: 'failing', invoke: async () => Promise.reject(new Error(`refused key ${storedKey}`)) }));
+    const ok = await registry.invoke('probe', '{}', context);
+    assert.equal(ok.output, 'OPENAI_API_KEY=[redacted secret]\nother=[redacted secret]\nsk-learn is fine');
+    const failed = await registry.invoke('failing', '{}', context);
+    assert.equal(failed.output, "Error: 'failing' failed: refused key [redacted secret]");
+  });
+
+  it('leaves source code that merely mentions keys intact, so the model can still edit it', async () => {
+    const code = 'const client = new OpenAI({ apiKey: config.apiKey, baseURL });\nheaders.Authorization = `Bearer ${token}`;\nimport "sk-learn-transformers";\n';
+    const registry = new ToolRegistry(undefined, async () => ['my-own-gateway-key-0123456789']);
+    registry.register(tool({ invoke: async () => code }));
+    assert.equal((await registry.invoke('probe', '{}', context)).output, code);
+  });
 });
 
 describe('approval policy', () => {

@@ -75,4 +75,63 @@ describe('thread export and import', () => {
     assert.match(markdown, /## Assistant · .*\n\nIt holds the entry point\./);
     assert.match(markdown, /Tool `read_file`\(\{"path":"src"\}\) → index\.ts/);
   });
+
+  describe('secrets', () => {
+    // An Azure OpenAI key has no telltale prefix: only the list of stored keys catches it.
+    const azureKey = '3f9a0c6be1d24477a1b2c3d4e5f60718';
+    const openAiKey = 'sk-proj-Zx81mQ0pL3vT6wY9bN2cR5sD7fG4hJ1k';
+
+    async function threadFullOfKeys(): Promise<string> {
+      const thread = await store.create({ title: `Key ${azureKey}`, metadata: { note: `pasted ${openAiKey}` } });
+      const runId = newId('run');
+      await store.appendMessage(thread.id, text(`My key is ${azureKey}, why does it fail?`));
+      await store.appendMessage(thread.id, {
+        ...text(`Your key ${openAiKey} looks fine.`, 'assistant'),
+        run_id: runId,
+        tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'run_command', arguments: '{"command":"env"}', output: `AZURE_OPENAI_API_KEY=${azureKey}\nAuthorization: Bearer ${azureKey}x\ncurl -H "Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.e30.Xg4a9z"` } }],
+      });
+      await store.saveRun({
+        id: runId, object: 'thread.run', thread_id: thread.id, assistant_id: 'asst_0000000001', assistant_version: 1, status: 'failed',
+        model: { profile: 'p', name: 'm' }, instructions: `Use api_key=${azureKey}`, tools: [], temperature: null, top_p: null, response_format: 'auto',
+        max_prompt_tokens: null, max_completion_tokens: null, truncation_strategy: { type: 'auto' }, required_action: null,
+        // A server that echoes the whole key in its 401 body, reaching last_error through some future code path.
+        last_error: { code: 'invalid_api_key', message: `Incorrect API key provided: ${azureKey}. Also tried ${openAiKey}.` },
+        incomplete_details: null, usage: null, metadata: null, created_at: 1, started_at: 1, completed_at: null, cancelled_at: null, failed_at: 2, expires_at: null,
+      });
+      await store.saveRunStep({
+        id: newId('step'), object: 'thread.run.step', thread_id: thread.id, run_id: runId, assistant_id: 'asst_0000000001', type: 'tool_calls', status: 'completed',
+        step_details: { type: 'tool_calls', tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'run_command', arguments: `{"command":"echo ${azureKey}"}`, output: azureKey }, status: 'completed' }] },
+        last_error: null, usage: null, created_at: 1, completed_at: 2, cancelled_at: null, failed_at: null, expired_at: null, metadata: null,
+      } as never);
+      return thread.id;
+    }
+
+    it('never puts a stored or key-shaped API key into a JSON export', async () => {
+      const threadId = await threadFullOfKeys();
+      const json = JSON.stringify(await exportThreadJson(store, threadId, [azureKey]));
+      assert.ok(!json.includes(azureKey), 'the stored key is redacted everywhere');
+      assert.ok(!json.includes(openAiKey), 'a key-shaped string is redacted even when it is not stored');
+      assert.ok(!json.includes(azureKey.slice(0, 24)), 'no part of the key survives next to a suffix either');
+      assert.match(json, /Incorrect API key provided: \[redacted secret\]/, 'the error still says what went wrong');
+      assert.match(json, /AZURE_OPENAI_API_KEY=\[redacted secret\]/);
+      assert.match(json, /My key is \[redacted secret\], why does it fail\?/);
+    });
+
+    it('never puts a stored or key-shaped API key into a Markdown export', async () => {
+      const markdown = await exportThreadMarkdown(store, await threadFullOfKeys(), [azureKey]);
+      assert.ok(!markdown.includes(azureKey) && !markdown.includes(openAiKey));
+      assert.match(markdown, /^# Key \[redacted secret\]\n/);
+      assert.match(markdown, /Bearer \[redacted secret\]x/);
+      assert.match(markdown, /Bearer \[redacted secret\]"/, 'an unknown bearer token is redacted too');
+      assert.ok(!markdown.includes('eyJhbGciOiJIUzI1NiJ9'));
+    });
+
+    it('leaves ordinary text that merely resembles a key alone', async () => {
+      const thread = await store.create({ title: 'Data science' });
+      const ordinary = 'Install sk-learn (scikit-learn) and read the api_key docs; the task-list is short. Code: `apiKey: config.apiKey`, `api_key=os.environ`.';
+      await store.appendMessage(thread.id, text(ordinary));
+      const markdown = await exportThreadMarkdown(store, thread.id, ['', 'none']);
+      assert.ok(markdown.includes(ordinary), markdown);
+    });
+  });
 });

@@ -4,6 +4,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { confinePath, isCaseInsensitiveFileSystem, PathConfinementError, resolveLexically, type WorkspaceRoots } from '../../../src/core/tools/pathConfinement';
 
+/** Every entry under `dir` with its type, size, mtime and (for files and links) content: what "untouched" means. */
+async function snapshot(dir: string, entries: Record<string, string> = {}, prefix = ''): Promise<Record<string, string>> {
+  for (const name of (await fs.readdir(dir)).sort()) {
+    const full = join(dir, name);
+    const stat = await fs.lstat(full); // links are recorded, never followed (one points at '/')
+    const content = stat.isSymbolicLink() ? await fs.readlink(full) : stat.isFile() ? await fs.readFile(full, 'utf8') : '';
+    entries[prefix + name] = `${stat.mode}:${stat.size}:${stat.mtimeMs}:${content}`;
+    if (stat.isDirectory()) await snapshot(full, entries, `${prefix}${name}/`);
+  }
+  return entries;
+}
+
 function refusedWith(code: string) {
   return (error: unknown) => error instanceof PathConfinementError && error.code === code && /workspace|path/i.test(error.message);
 }
@@ -12,6 +24,7 @@ describe('path confinement', () => {
   let base: string;
   let root: string;
   let roots: WorkspaceRoots;
+  let untouched: Record<string, string>;
   before(async () => {
     base = await fs.realpath(await fs.mkdtemp(join(tmpdir(), 'agent-threads-confine-')));
     root = join(base, 'Project');
@@ -20,7 +33,17 @@ describe('path confinement', () => {
     await fs.mkdir(join(base, 'outside'));
     await fs.writeFile(join(base, 'outside', 'secret.txt'), 'secret');
     await fs.mkdir(join(base, 'Project-other'));
+    await fs.symlink(join(base, 'outside'), join(root, 'escape'));
+    await fs.symlink(join(base, 'outside', 'secret.txt'), join(root, 'secret-link.txt'));
+    await fs.symlink(join(root, 'src'), join(root, 'src-link'));
+    await fs.symlink(join(base, 'outside', 'not-yet'), join(root, 'dangling'));
+    await fs.symlink('escape', join(root, 'hop'));
+    await fs.symlink('../outside', join(root, 'relative-escape'));
+    await fs.symlink('/', join(root, 'root-link'));
+    await fs.symlink('loop-b', join(root, 'loop-a'));
+    await fs.symlink('loop-a', join(root, 'loop-b'));
     roots = { folders: [root], caseInsensitive: false };
+    untouched = await snapshot(base);
   });
   after(() => fs.rm(base, { recursive: true, force: true }));
 
@@ -31,6 +54,7 @@ describe('path confinement', () => {
     ['src\\a.ts', 'src/a.ts'],
     ['.', ''],
     ['src/new/file.ts', 'src/new/file.ts'],
+    ['..hidden-but-inside.txt', '..hidden-but-inside.txt'],
     ['100%.txt', '100%.txt'],
     ['my%20file.txt', 'my%20file.txt'],
   ];
@@ -68,6 +92,32 @@ describe('path confinement', () => {
     ['empty', '', 'path_invalid'],
     ['blank', '   ', 'path_invalid'],
     ['encoded many times over', '%2525252525252e', 'path_invalid'],
+    ['double-encoded NUL byte', 'src/a.ts%2500', 'path_invalid'],
+    ['the parent folder itself', '..', 'path_outside_workspace'],
+    ['climb behind a dot segment', './../outside/secret.txt', 'path_outside_workspace'],
+    ['root folder', '/', 'path_outside_workspace'],
+    ['/proc escape', '/proc/self/root/etc/passwd', 'path_outside_workspace'],
+    ['backslash absolute', '\\etc\\passwd', 'path_outside_workspace'],
+    ['URL-encoded home', '%7e/.ssh/id_rsa', 'path_outside_workspace'],
+    ['UNC share', '\\\\server\\share\\file.txt', 'path_outside_workspace'],
+    ['forward-slash UNC share', '//server/share/file.txt', 'path_outside_workspace'],
+    ['Win32 device namespace', '\\\\?\\C:\\Windows\\win.ini', 'path_outside_workspace'],
+    ['file URL', 'file:///etc/passwd', 'path_invalid'],
+    ['long climb', `${'../'.repeat(200)}etc/passwd`, 'path_outside_workspace'],
+    ['climb hidden in a long path', `src/${'x/../'.repeat(100)}../../outside/secret.txt`, 'path_outside_workspace'],
+    ['path longer than PATH_MAX', 'a/'.repeat(3000), 'path_invalid'],
+    ['name longer than NAME_MAX', `src/${'x'.repeat(300)}.ts`, 'path_invalid'],
+    ['reserved device name', 'CON', 'path_invalid'],
+    ['reserved name with an extension', 'nul.txt', 'path_invalid'],
+    ['reserved name in a folder', 'src/aux.ts', 'path_invalid'],
+    ['serial port device', 'COM1', 'path_invalid'],
+    ['printer port with an extension', 'lpt9.log', 'path_invalid'],
+    ['console device', 'CONIN$', 'path_invalid'],
+    ['alternate data stream', 'src/a.ts::$DATA', 'path_invalid'],
+    ['named data stream on a protected file', '.env:hidden', 'path_invalid'],
+    ['trailing dot Windows drops', '.env.', 'path_invalid'],
+    ['trailing space Windows drops', '.git /config', 'path_invalid'],
+    ['triple dot', '.../outside/secret.txt', 'path_invalid'],
   ];
   for (const [label, raw, code] of hostile) {
     it(`refuses ${label}: ${JSON.stringify(raw)}`, async () => {
@@ -101,13 +151,6 @@ describe('path confinement', () => {
   });
 
   describe('symbolic links', () => {
-    before(async () => {
-      await fs.symlink(join(base, 'outside'), join(root, 'escape'));
-      await fs.symlink(join(base, 'outside', 'secret.txt'), join(root, 'secret-link.txt'));
-      await fs.symlink(join(root, 'src'), join(root, 'src-link'));
-      await fs.symlink(join(base, 'outside', 'not-yet'), join(root, 'dangling'));
-    });
-
     it('refuses a file reached through a linked folder that points outside', async () => {
       await assert.rejects(confinePath('escape/secret.txt', roots), refusedWith('path_outside_workspace'));
     });
@@ -120,8 +163,27 @@ describe('path confinement', () => {
     it('refuses a dangling link that points outside', async () => {
       await assert.rejects(confinePath('dangling', roots), refusedWith('path_outside_workspace'));
     });
+    it('refuses a chain of links that ends outside', async () => {
+      await assert.rejects(confinePath('hop/secret.txt', roots), refusedWith('path_outside_workspace'));
+    });
+    it('refuses a relative link that climbs out', async () => {
+      await assert.rejects(confinePath('relative-escape/secret.txt', roots), refusedWith('path_outside_workspace'));
+    });
+    it('refuses a link to the root folder', async () => {
+      await assert.rejects(confinePath('root-link/etc/passwd', roots), refusedWith('path_outside_workspace'));
+    });
+    it('refuses a link loop', async () => {
+      await assert.rejects(confinePath('loop-a/x.txt', roots), refusedWith('path_invalid'));
+    });
     it('accepts a link that stays inside the workspace', async () => {
       assert.equal((await confinePath('src-link/a.ts', roots)).relative, 'src-link/a.ts');
+    });
+  });
+
+  // Runs after every refusal above (mocha runs nested suites after the outer tests).
+  describe('afterwards', () => {
+    it('left every file, folder and link as it was: refusing touches nothing', async () => {
+      assert.deepEqual(await snapshot(base), untouched);
     });
   });
 });

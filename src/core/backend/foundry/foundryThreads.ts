@@ -103,6 +103,10 @@ export class FoundryThreads implements ThreadRepository {
     return { object: 'list', data, first_id: data[0]?.id ?? null, last_id: data.at(-1)?.id ?? null, has_more: page.length > limit || (limit === 100 && page.length === 100) };
   }
 
+  async getRun(threadId: string, runId: string): Promise<Run> {
+    return toRun(await callFoundry('read the run', () => this.client.runs.get(threadId, runId)));
+  }
+
   async listRuns(threadId: string): Promise<Run[]> {
     const page = await callFoundry('read runs', () => firstPage(this.client.runs.list(threadId, { limit: 20, order: 'desc' })));
     return page.map((run) => toRun(run));

@@ -1,0 +1,94 @@
+// "Show Run Details": a read-only Markdown document (a virtual document, so nothing is written to disk) with the
+// whole record of one run of a thread. It opens the latest run, or lets the user pick one when there are several.
+
+import * as vscode from 'vscode';
+import type { Run } from '../core/domain';
+import { runReportMarkdown } from '../core/runs/runReport';
+import type { ThreadRepository } from '../core/backend';
+import type { AgentsTreeNode } from './agentsTreeProvider';
+import { relativeTime } from './relativeTime';
+import { pickThread, type ThreadCommandServices } from './threadCommands';
+
+export const RUN_DETAILS_SCHEME = 'agent-threads-run';
+
+/** Serves `agent-threads-run:/<threadId>/<runId>.md` documents; refresh() re-reads a run that changed. */
+export class RunDetailsDocuments implements vscode.TextDocumentContentProvider, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
+  readonly onDidChange = this.changed.event;
+
+  constructor(
+    private readonly threads: ThreadRepository,
+    private readonly knownSecrets: () => Promise<readonly string[]>,
+  ) {}
+
+  static uriOf(threadId: string, runId: string): vscode.Uri {
+    return vscode.Uri.from({ scheme: RUN_DETAILS_SCHEME, path: `/${threadId}/${runId}.md` });
+  }
+
+  async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
+    const [, threadId, file] = uri.path.split('/');
+    const runId = file.replace(/\.md$/, '');
+    const [thread, run, steps, secrets] = await Promise.all([
+      this.threads.get(threadId),
+      this.threads.getRun(threadId, runId),
+      this.threads.listRunSteps(threadId, runId),
+      this.knownSecrets(),
+    ]);
+    return runReportMarkdown(thread, run, steps, secrets);
+  }
+
+  refresh(uri: vscode.Uri): void {
+    this.changed.fire(uri);
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+  }
+}
+
+const STATUS_ICON: Partial<Record<Run['status'], string>> = {
+  completed: '$(pass)',
+  failed: '$(error)',
+  cancelled: '$(circle-slash)',
+  requires_action: '$(warning)',
+  in_progress: '$(sync~spin)',
+  queued: '$(clock)',
+};
+
+/** Opens the details of a run of a thread (tree node, thread id, or picked); the latest run unless the user picks another. */
+export async function showRunDetails(
+  services: ThreadCommandServices,
+  documents: RunDetailsDocuments,
+  target?: AgentsTreeNode | string,
+  runId?: string,
+): Promise<vscode.TextDocument | undefined> {
+  const thread = await pickThread(services, target, 'Show the runs of which thread?');
+  if (!thread) return undefined;
+  const runs = (await services.threads.listRuns(thread.id)).sort((a, b) => b.created_at - a.created_at);
+  if (runs.length === 0) {
+    void vscode.window.showInformationMessage(`"${thread.title || 'New thread'}" has no runs yet: send a message to start one.`);
+    return undefined;
+  }
+  let run = runId ? runs.find((r) => r.id === runId) : runs.length === 1 ? runs[0] : undefined;
+  if (runId && !run) throw new Error(`Run ${runId} is not a run of "${thread.title}". Pick one of its runs instead.`);
+  if (!run) {
+    const picked = await vscode.window.showQuickPick(
+      runs.map((r, index) => ({
+        label: `${STATUS_ICON[r.status] ?? '$(circle-outline)'} ${r.status.replace('_', ' ')}${index === 0 ? ' (latest)' : ''}`,
+        description: `${relativeTime(r.created_at)} · ${r.model.profile} / ${r.model.name}`,
+        detail: r.last_error ? r.last_error.message : r.id,
+        run: r,
+      })),
+      { title: `Runs of "${thread.title || 'New thread'}"`, placeHolder: 'Pick a run (the latest is first)' },
+    );
+    run = picked?.run;
+  }
+  if (!run) return undefined;
+  const uri = RunDetailsDocuments.uriOf(thread.id, run.id);
+  documents.refresh(uri); // an open document of the same run shows its current state
+  const document = await vscode.workspace.openTextDocument(uri);
+  // Beside a thread panel, so the conversation stays in view; otherwise where the user is.
+  const besidePanel = vscode.window.tabGroups.activeTabGroup.activeTab?.input instanceof vscode.TabInputWebview;
+  await vscode.window.showTextDocument(document, { preview: true, viewColumn: besidePanel ? vscode.ViewColumn.Beside : vscode.ViewColumn.Active });
+  return document;
+}
