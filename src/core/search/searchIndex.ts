@@ -36,9 +36,9 @@ export interface SearchIndexOptions {
   saveDelayMs?: number;
 }
 
-/** Candidates at most this far from a thread's end are read in one positional read instead of one look-up each. */
-const NEAR_END = 500;
 const DEFAULT_LIMIT = 50;
+/** New terms scanned linearly before they are merged into the sorted vocabulary (a merge is linear, a sort is not). */
+const MAX_UNSORTED_TERMS = 4_096;
 
 /** An incremental inverted index of every thread's message text. */
 export class SearchIndex implements Disposable {
@@ -46,6 +46,8 @@ export class SearchIndex implements Disposable {
   /** Every term of every thread, sorted on demand, for prefix lookups of the last query word. */
   private readonly vocabulary = new Set<string>();
   private sortedVocabulary: string[] | undefined;
+  /** Terms added since the sort, scanned linearly: a streaming run must not cost a re-sort of the whole vocabulary. */
+  private unsortedTerms: string[] = [];
   private readonly dirty = new Set<string>();
   private queue: Promise<unknown> = Promise.resolve();
   private ready: Promise<void> | undefined;
@@ -219,24 +221,26 @@ export class SearchIndex implements Disposable {
     if (isValidId('thread', threadId)) await fs.rm(this.fileOf(threadId), { force: true });
   }
 
-  /** The candidates' messages by id: one positional read per thread for those near its end, a look-up for the rest. */
+  /**
+   * The candidates' messages by id, read by the ordinals the postings hold: one batched read per thread, however far
+   * from the end. A message whose id differs from the indexed one (a history the index does not describe) is left
+   * out, so it can never become a wrong hit.
+   */
   private async readCandidates(batch: { threadId: string; ordinal: number; postings: ThreadPostings }[]): Promise<Map<string, Message>> {
-    const byThread = new Map<string, typeof batch>();
-    for (const candidate of batch) byThread.set(candidate.threadId, [...(byThread.get(candidate.threadId) ?? []), candidate]);
+    const byThread = new Map<string, { postings: ThreadPostings; ordinals: number[] }>();
+    for (const { threadId, ordinal, postings } of batch) {
+      const entry = byThread.get(threadId) ?? { postings, ordinals: [] };
+      entry.ordinals.push(ordinal);
+      byThread.set(threadId, entry);
+    }
     const found = new Map<string, Message>();
-    const store = this.options.store;
     await Promise.all(
-      [...byThread.entries()].map(async ([threadId, inThread]) => {
-        const postings = inThread[0].postings;
-        const near = inThread.filter((c) => postings.count - c.ordinal <= NEAR_END);
-        const deepest = Math.min(...near.map((c) => c.ordinal));
-        if (near.length) for (const message of await store.readNewest(threadId, postings.count - deepest).catch(() => [])) found.set(message.id, message);
-        for (const candidate of inThread) {
-          const id = postings.ids[candidate.ordinal];
-          if (found.has(id)) continue;
-          const message = await store.getMessage(threadId, id).catch(() => undefined); // gone since it was indexed
-          if (message) found.set(id, message);
-        }
+      [...byThread.entries()].map(async ([threadId, { postings, ordinals }]) => {
+        const messages = await this.options.store.readMessagesAt(threadId, ordinals).catch(() => []); // deleted since it was indexed
+        ordinals.forEach((ordinal, i) => {
+          const message = messages[i];
+          if (message && message.id === postings.ids[ordinal]) found.set(message.id, message);
+        });
       }),
     );
     return found;
@@ -251,11 +255,18 @@ export class SearchIndex implements Disposable {
   private addTerm(term: string): void {
     if (this.vocabulary.has(term)) return;
     this.vocabulary.add(term);
-    this.sortedVocabulary = undefined;
+    if (this.sortedVocabulary) this.unsortedTerms.push(term);
   }
 
   private termsStartingWith(prefix: string): string[] {
-    const sorted = (this.sortedVocabulary ??= [...this.vocabulary].sort());
+    if (!this.sortedVocabulary) {
+      this.sortedVocabulary = [...this.vocabulary].sort();
+      this.unsortedTerms = [];
+    } else if (this.unsortedTerms.length > MAX_UNSORTED_TERMS) {
+      this.sortedVocabulary = mergeSorted(this.sortedVocabulary, this.unsortedTerms.sort());
+      this.unsortedTerms = [];
+    }
+    const sorted = this.sortedVocabulary;
     let low = 0;
     let high = sorted.length;
     while (low < high) {
@@ -265,6 +276,7 @@ export class SearchIndex implements Disposable {
     }
     const out: string[] = [];
     for (let i = low; i < sorted.length && sorted[i].startsWith(prefix); i++) out.push(sorted[i]);
+    for (const term of this.unsortedTerms) if (term.startsWith(prefix)) out.push(term);
     return out;
   }
 
@@ -298,4 +310,16 @@ function toHit(threadId: string, message: Message, query: SearchQuery): SearchHi
   if (!at) return undefined;
   const snippet = snippetAround(text, at);
   return { threadId, messageId: message.id, role: message.role, snippet: snippet.text, highlight: snippet.highlight, created_at: message.created_at };
+}
+
+/** Two ascending arrays as one ascending array. */
+function mergeSorted(a: readonly string[], b: readonly string[]): string[] {
+  const out: string[] = new Array(a.length + b.length);
+  let i = 0;
+  let j = 0;
+  let k = 0;
+  while (i < a.length && j < b.length) out[k++] = a[i] <= b[j] ? a[i++] : b[j++];
+  while (i < a.length) out[k++] = a[i++];
+  while (j < b.length) out[k++] = b[j++];
+  return out;
 }

@@ -156,6 +156,34 @@ export class ThreadIndex {
     return slots;
   }
 
+  /**
+   * Slots of the given ordinals (any order, each below the header's message count), in the order asked: one open
+   * and one read per run of adjacent ordinals, so scattered look-ups cost no more than the slots they touch.
+   */
+  async readSlotsAt(ordinals: readonly number[]): Promise<MessageSlot[]> {
+    const out: MessageSlot[] = new Array(ordinals.length);
+    if (!ordinals.length) return out;
+    const order = ordinals.map((_, i) => i).sort((a, b) => ordinals[a] - ordinals[b]);
+    const handle = await fs.open(this.messagesPath, 'r');
+    try {
+      for (let i = 0; i < order.length; ) {
+        let j = i + 1;
+        while (j < order.length && ordinals[order[j]] - ordinals[order[j - 1]] <= 1) j++;
+        const first = ordinals[order[i]];
+        const buffer = Buffer.allocUnsafe((ordinals[order[j - 1]] - first + 1) * SLOT_SIZE);
+        const { bytesRead } = await handle.read(buffer, 0, buffer.length, HEADER_SIZE + first * SLOT_SIZE);
+        for (let k = i; k < j; k++) {
+          const at = (ordinals[order[k]] - first) * SLOT_SIZE;
+          if (at + SLOT_SIZE <= bytesRead) out[order[k]] = decodeSlot(buffer, at);
+        }
+        i = j;
+      }
+    } finally {
+      await handle.close();
+    }
+    return out;
+  }
+
   /** The ordinal of message `id` among the first `count`, searching from the newest end (where cursors usually are); -1 if absent. */
   async findOrdinal(id: string, count: number): Promise<number> {
     const chunk = 4096;

@@ -258,6 +258,20 @@ export class ThreadStore {
     return files.readMessages(Math.max(0, header.messageCount - count), header.messageCount, this.logger);
   }
 
+  /**
+   * Messages by ordinal (0 = oldest), in the order asked, each in its latest version; undefined for an ordinal past
+   * the end or a record that cannot be read. Costs one read per run of adjacent ordinals, wherever they are in the
+   * thread (for callers that know positions already, such as the search index).
+   */
+  async readMessagesAt(threadId: string, ordinals: readonly number[]): Promise<(Message | undefined)[]> {
+    const files = this.files(threadId);
+    const header = await this.header(threadId, files);
+    const inRange = ordinals.filter((ordinal) => Number.isInteger(ordinal) && ordinal >= 0 && ordinal < header.messageCount);
+    const read = await files.readMessagesAt(inRange, this.logger);
+    const byOrdinal = new Map(inRange.map((ordinal, i) => [ordinal, read[i]]));
+    return ordinals.map((ordinal) => byOrdinal.get(ordinal));
+  }
+
   /** Every message from the newest back, read `chunk` at a time, so a caller can stop as soon as it has enough. */
   async *messagesNewestFirst(threadId: string, chunk = 50): AsyncGenerator<Message> {
     const files = this.files(threadId);

@@ -99,4 +99,25 @@ describe('SearchIndex', () => {
     assert.deepEqual(await index.search('bogus'), []);
     assert.ok(!(await fs.readdir(join(root, 'search'))).includes('thread_deletedlongago.json'));
   });
+
+  it('finds words that are new since the last query, before and after they are merged into the sorted vocabulary', async () => {
+    const thread = await store.create({ messages: [text('opening words')] });
+    assert.equal((await index.search('open')).length, 1); // sorts the vocabulary
+    await store.appendMessage(thread.id, text('quokka sighting'));
+    assert.equal((await index.search('quok'))[0]?.snippet, 'quokka sighting');
+    await store.appendMessages(thread.id, Array.from({ length: 5_000 }, (_, i) => text(`term${i} filler`)));
+    assert.equal((await index.search('quok')).length, 1, 'still found once the new terms were merged');
+    assert.deepEqual((await index.search('term4999')).map((h) => h.snippet), ['term4999 filler']);
+    assert.equal((await index.search('opening')).length, 1);
+  });
+
+  it('finds old messages of a thread that grew in another window, reading them by position', async () => {
+    const thread = await store.create({ messages: [text('needle at the start'), ...Array.from({ length: 1_500 }, (_, i) => text(`hay ${i}`))] });
+    await index.open();
+    const elsewhere = new ThreadStore({ root }); // this index hears nothing of these appends
+    await elsewhere.appendMessages(thread.id, Array.from({ length: 700 }, (_, i) => text(`more hay ${i}`)));
+    elsewhere.dispose();
+    assert.deepEqual((await index.search('needle')).map((h) => h.snippet), ['needle at the start']);
+    assert.equal((await index.search('hay 1499')).length, 1);
+  });
 });
