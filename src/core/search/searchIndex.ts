@@ -12,6 +12,7 @@ import { atomicWrite } from '../store/atomicWrite';
 import type { ThreadStore } from '../store/threadStore';
 import type { Disposable } from '../util/emitter';
 import { type Logger, silentLogger } from '../util/logger';
+import { type Candidate, NewestFirstCandidates } from './newestFirst';
 import { matchIn, parseQuery, type SearchQuery, snippetAround } from './searchTerms';
 import { ThreadPostings, type ThreadPostingsFile } from './threadPostings';
 
@@ -83,25 +84,15 @@ export class SearchIndex implements Disposable {
     if (!query) return [];
     const prefixTerms = this.termsStartingWith(query.prefix);
     if (!prefixTerms.length) return [];
-    const candidates: { threadId: string; ordinal: number; created: number; postings: ThreadPostings }[] = [];
-    for (const postings of this.threads.values()) {
-      const ordinals = postings.match(query.words, prefixTerms);
-      // Messages are appended in time order, so a thread's newest matches are its last ordinals; a few spares
-      // cover candidates that verification drops (text edited since it was indexed).
-      for (let i = ordinals.length - 1; i >= Math.max(0, ordinals.length - limit * 2); i--) {
-        candidates.push({ threadId: postings.threadId, ordinal: ordinals[i], created: postings.created[ordinals[i]], postings });
-      }
-    }
-    candidates.sort((a, b) => b.created - a.created || b.ordinal - a.ordinal);
-    // Candidates are read a batch at a time until enough are confirmed against the messages' current text.
+    const candidates = new NewestFirstCandidates([...this.threads.values()].map((postings) => ({ postings, ordinals: postings.match(query.words, prefixTerms) })));
+    // Candidates are read a batch at a time until enough are confirmed against the messages' current text (an edit
+    // since indexing can drop one).
     const hits: SearchHit[] = [];
-    for (let next = 0; next < candidates.length && hits.length < limit; ) {
-      const batch = candidates.slice(next, next + limit - hits.length);
-      next += batch.length;
+    for (let batch = candidates.take(limit); batch.length && hits.length < limit; batch = candidates.take(limit - hits.length)) {
       const messages = await this.readCandidates(batch);
       for (const candidate of batch) {
         const message = messages.get(candidate.postings.ids[candidate.ordinal]);
-        const hit = message && toHit(candidate.threadId, message, query);
+        const hit = message && toHit(candidate.postings.threadId, message, query);
         if (hit) hits.push(hit);
       }
     }
@@ -226,12 +217,12 @@ export class SearchIndex implements Disposable {
    * from the end. A message whose id differs from the indexed one (a history the index does not describe) is left
    * out, so it can never become a wrong hit.
    */
-  private async readCandidates(batch: { threadId: string; ordinal: number; postings: ThreadPostings }[]): Promise<Map<string, Message>> {
+  private async readCandidates(batch: Candidate[]): Promise<Map<string, Message>> {
     const byThread = new Map<string, { postings: ThreadPostings; ordinals: number[] }>();
-    for (const { threadId, ordinal, postings } of batch) {
-      const entry = byThread.get(threadId) ?? { postings, ordinals: [] };
+    for (const { ordinal, postings } of batch) {
+      const entry = byThread.get(postings.threadId) ?? { postings, ordinals: [] };
       entry.ordinals.push(ordinal);
-      byThread.set(threadId, entry);
+      byThread.set(postings.threadId, entry);
     }
     const found = new Map<string, Message>();
     await Promise.all(

@@ -120,4 +120,17 @@ describe('SearchIndex', () => {
     assert.deepEqual((await index.search('needle')).map((h) => h.snippet), ['needle at the start']);
     assert.equal((await index.search('hay 1499')).length, 1);
   });
+
+  it('merges threads newest first and reads further when edited messages no longer match', async () => {
+    const a = await store.create({ messages: [text('otter 1', 10), text('otter 4', 40), text('otter 6', 60)] });
+    const b = await store.create({ messages: [text('otter 2', 20), text('otter 3', 30), text('otter 5', 50)] });
+    await index.open();
+    assert.deepEqual((await index.search('otter', 4)).map((h) => h.snippet), ['otter 6', 'otter 5', 'otter 4', 'otter 3']);
+    const [, , newestOfB] = (await store.listMessages(b.id, { order: 'asc' })).data;
+    const [, fourth, sixth] = (await store.listMessages(a.id, { order: 'asc' })).data;
+    for (const [threadId, message] of [[b.id, newestOfB], [a.id, fourth], [a.id, sixth]] as const) {
+      await store.updateMessage(threadId, message.id, { content: [{ type: 'text', text: { value: 'beaver' } }] });
+    }
+    assert.deepEqual((await index.search('otter', 2)).map((h) => h.snippet), ['otter 3', 'otter 2']);
+  });
 });
