@@ -102,7 +102,8 @@ export const searchBench: Bench = {
       const difference = median(withIndex.map((value, i) => value - bare[i]));
       report.add({ metric: 'append with index listening, per message (median of 5 rounds)', value: median(withIndex), unit: 'ms' });
       report.add({ metric: 'append without index, per message (median of 5 rounds)', value: median(bare), unit: 'ms' });
-      report.add({ metric: 'incremental index cost per message (median difference)', value: Math.max(0, difference), unit: 'ms', target: '<= 1 ms', pass: difference <= 1 });
+      // Not clamped: a figure below zero says the index's cost is smaller than the noise of the appends themselves.
+      report.add({ metric: 'incremental index cost per message (median difference)', value: difference, unit: 'ms', target: '<= 1 ms', pass: difference <= 1 });
 
       for (const [label, text] of [
         ['rare word', 'zebrafish'],

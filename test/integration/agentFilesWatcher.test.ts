@@ -4,17 +4,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { ui } from './driver';
-import { treeRow, useFakeModel } from './helpers';
+import { treeRow, treeRowGone, useFakeModel } from './helpers';
 
 function agentFile(name: string): string {
   return `---\nname: ${name}\nmodel: fake/fake-model\n---\n\nAnswer in one line.\n`;
-}
-
-/** Waits until no row of the Agents tree contains `text`. */
-function treeRowGone(text: string): Promise<boolean> {
-  return ui.waitFor('workbench', new Function(`
-    return ![...document.querySelectorAll('.pane .monaco-list-row')].some((r) => (r.textContent ?? '').includes(${JSON.stringify(text)}));
-  `) as () => boolean);
 }
 
 describe('the .agents/ file watcher', () => {
