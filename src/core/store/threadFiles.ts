@@ -47,9 +47,8 @@ export class ThreadFiles {
     return messages;
   }
 
-  /** Messages at the given ordinals (each below the index's message count), in the order asked; undefined where unreadable. */
-  async readMessagesAt(ordinals: readonly number[], logger: Logger): Promise<(Message | undefined)[]> {
-    const slots = await this.index.readSlotsAt(ordinals);
+  /** The messages the given slots point at, in the same order; undefined for a missing slot or an unreadable record. */
+  async messagesAt(slots: readonly (MessageSlot | undefined)[], logger: Logger): Promise<(Message | undefined)[]> {
     const present = slots.filter((slot): slot is MessageSlot => slot !== undefined);
     const records = await readRecords(this.log, present);
     const byOffset = new Map(present.map((slot, i) => [slot.offset, messageOf(records[i])]));

@@ -15,7 +15,7 @@ import { validateMessageInput } from './messageValidation';
 import { type ListQuery, normaliseQuery, type Page, pageOrdinals } from './pagination';
 import { errnoCode, toStoreError } from './storageErrors';
 import { ThreadFiles } from './threadFiles';
-import { EMPTY_HEADER, type IndexHeader, type RunEntry } from './threadIndex';
+import { EMPTY_HEADER, type IndexHeader, type MessageSlot, type RunEntry } from './threadIndex';
 import { encodeRecord, type LogRecord, readRecords } from './threadLog';
 import { changesFor, repairIndex } from './threadRecovery';
 
@@ -265,10 +265,24 @@ export class ThreadStore {
    */
   async readMessagesAt(threadId: string, ordinals: readonly number[]): Promise<(Message | undefined)[]> {
     const files = this.files(threadId);
-    const header = await this.header(threadId, files);
-    const inRange = ordinals.filter((ordinal) => Number.isInteger(ordinal) && ordinal >= 0 && ordinal < header.messageCount);
-    const read = await files.readMessagesAt(inRange, this.logger);
-    const byOrdinal = new Map(inRange.map((ordinal, i) => [ordinal, read[i]]));
+    const wanted = [...new Set(ordinals.filter((ordinal) => Number.isInteger(ordinal) && ordinal >= 0))];
+    // The header and the slots come through one open file; only an index that needs checking takes the long way.
+    let read: { header: IndexHeader | undefined; slots: (MessageSlot | undefined)[] };
+    let logSize: number;
+    try {
+      [read, logSize] = await Promise.all([files.index.readHeaderAndSlotsAt(wanted), fs.stat(files.log).then((stat) => stat.size)]);
+    } catch (err) {
+      if (errnoCode(err) === 'ENOENT') throw notFound(threadId);
+      throw toStoreError(err, 'read the thread', this.root);
+    }
+    let { header, slots } = read;
+    if (!header || !this.isCurrent(threadId, header, logSize)) {
+      header = await this.header(threadId, files);
+      slots = await files.index.readSlotsAt(wanted);
+    }
+    const count = header.messageCount;
+    const messages = await files.messagesAt(slots.map((slot, i) => (wanted[i] < count ? slot : undefined)), this.logger);
+    const byOrdinal = new Map(wanted.map((ordinal, i) => [ordinal, messages[i]]));
     return ordinals.map((ordinal) => byOrdinal.get(ordinal));
   }
 
@@ -370,7 +384,7 @@ export class ThreadStore {
       if (errnoCode(err) === 'ENOENT') throw notFound(threadId);
       throw toStoreError(err, 'read the thread', this.root);
     }
-    if (header && (header.covered === size || (header.covered < size && this.opened.has(threadId)))) return header;
+    if (header && this.isCurrent(threadId, header, size)) return header;
     try {
       return await this.locked(threadId, 'open the thread', async (_files, repaired) => repaired);
     } catch (err) {
@@ -381,6 +395,11 @@ export class ThreadStore {
       }
       throw err;
     }
+  }
+
+  /** Whether `header` describes the log as it is, or as it was before another window's append that is under way. */
+  private isCurrent(threadId: string, header: IndexHeader, logSize: number): boolean {
+    return header.covered === logSize || (header.covered < logSize && this.opened.has(threadId));
   }
 
   private async ordinalOf(files: ThreadFiles, header: IndexHeader, messageId: string, code: 'message_not_found' | 'invalid_cursor'): Promise<number> {

@@ -123,6 +123,13 @@ describe('ThreadStore', () => {
     await assert.rejects(store.readMessagesAt('thread_nosuchthread', [0]), { code: 'thread_not_found' });
   });
 
+  it('reads by ordinal through an index it has to rebuild first', async () => {
+    const thread = await store.create({ messages: [text('a'), text('b'), text('c')] });
+    await fs.writeFile(join(root, 'threads', thread.id, 'messages.idx'), 'not an index');
+    const read = await new ThreadStore({ root }).readMessagesAt(thread.id, [2, 0]);
+    assert.deepEqual(read.map((m) => (m ? messageText(m) : undefined)), ['c', 'a']);
+  });
+
   it('keeps the latest snapshot of each run and its steps', async () => {
     const thread = await store.create();
     const runId = newId('run');
