@@ -62,7 +62,7 @@ export class SearchIndex implements Disposable {
     this.logger = options.logger ?? silentLogger;
     const { store } = options;
     this.subscriptions = [
-      store.onDidAppendMessage(({ threadId, messages }) => void this.enqueue(() => this.indexAppended(threadId, messages))),
+      store.onDidAppendMessage(({ threadId, messages, firstOrdinal }) => void this.enqueue(() => this.indexAppended(threadId, messages, firstOrdinal))),
       store.onDidUpdateMessage(({ threadId, message }) => void this.enqueue(() => this.indexUpdated(threadId, message))),
       store.onDidChangeThreads(({ threadId, type }) => {
         if (type === 'deleted') void this.enqueue(() => this.forget(threadId));
@@ -186,7 +186,11 @@ export class SearchIndex implements Disposable {
     return fresh;
   }
 
-  private async indexAppended(threadId: string, messages: Message[]): Promise<void> {
+  /**
+   * Indexes messages appended at `firstOrdinal`. Ordinals must match the thread's: messages another window appended
+   * in between (a gap) are read from the store first, and messages a catch-up already holds (an overlap) are skipped.
+   */
+  private async indexAppended(threadId: string, messages: Message[], firstOrdinal: number): Promise<void> {
     if (!isValidId('thread', threadId)) return;
     const postings = this.threads.get(threadId);
     if (!postings) {
@@ -196,9 +200,16 @@ export class SearchIndex implements Disposable {
       await this.catchUp(fresh);
       return this.markDirty(threadId);
     }
-    // A catch-up that ran after this append but before its event may already hold these messages.
-    const unseen = messages.filter((message) => !postings.hasRecent(message.id, messages.length + 2_000));
-    postings.append(unseen, (term) => this.addTerm(term));
+    if (firstOrdinal > postings.count) {
+      const gap = Array.from({ length: firstOrdinal - postings.count }, (_, i) => postings.count + i);
+      const missing = await this.options.store.readMessagesAt(threadId, gap);
+      if (missing.some((message) => !message)) {
+        await this.catchUp(postings); // unreadable records: let the catch-up sort it out
+        return this.markDirty(threadId);
+      }
+      postings.append(missing as Message[], (term) => this.addTerm(term));
+    }
+    postings.append(messages.slice(postings.count - firstOrdinal), (term) => this.addTerm(term));
     this.markDirty(threadId);
   }
 
@@ -214,8 +225,8 @@ export class SearchIndex implements Disposable {
 
   /**
    * The candidates' messages by id, read by the ordinals the postings hold: one batched read per thread, however far
-   * from the end. A message whose id differs from the indexed one (a history the index does not describe) is left
-   * out, so it can never become a wrong hit.
+   * from the end. Where the message at an ordinal is not the indexed one, the indexed id is looked up instead, so a
+   * wrong ordinal costs a slower read, never a wrong or a lost hit.
    */
   private async readCandidates(batch: Candidate[]): Promise<Map<string, Message>> {
     const byThread = new Map<string, { postings: ThreadPostings; ordinals: number[] }>();
@@ -228,10 +239,17 @@ export class SearchIndex implements Disposable {
     await Promise.all(
       [...byThread.entries()].map(async ([threadId, { postings, ordinals }]) => {
         const messages = await this.options.store.readMessagesAt(threadId, ordinals).catch(() => []); // deleted since it was indexed
+        const misplaced: string[] = [];
         ordinals.forEach((ordinal, i) => {
           const message = messages[i];
-          if (message && message.id === postings.ids[ordinal]) found.set(message.id, message);
+          if (message?.id === postings.ids[ordinal]) found.set(message.id, message);
+          else misplaced.push(postings.ids[ordinal]);
         });
+        // Not where the index says (a record it could not read, or a history it does not describe): look it up by id.
+        for (const id of misplaced) {
+          const message = await this.options.store.getMessage(threadId, id).catch(() => undefined);
+          if (message) found.set(id, message);
+        }
       }),
     );
     return found;

@@ -55,7 +55,8 @@ export const DEFAULT_MESSAGE_LIMIT = 100_000;
  */
 export class ThreadStore {
   private readonly threadsChanged = new Emitter<ThreadChange>();
-  private readonly messagesAppended = new Emitter<{ threadId: string; messages: Message[] }>();
+  /** `firstOrdinal` is the position of the first appended message: another window's appends in between show as a gap. */
+  private readonly messagesAppended = new Emitter<{ threadId: string; messages: Message[]; firstOrdinal: number }>();
   private readonly messageUpdated = new Emitter<{ threadId: string; message: Message }>();
   private readonly runSaved = new Emitter<{ threadId: string; run: Run }>();
   private readonly runStepSaved = new Emitter<{ threadId: string; step: RunStep }>();
@@ -192,6 +193,7 @@ export class ThreadStore {
   /** Appends messages in one write under one lock (the fast path for import and bulk loads); all or none. */
   async appendMessages(threadId: string, inputs: MessageInput[]): Promise<Message[]> {
     inputs.forEach(validateMessageInput);
+    let firstOrdinal = 0;
     const messages = await this.locked(threadId, 'append a message', async (files, header) => {
       if (header.messageCount + inputs.length > this.maxMessages) {
         throw new StoreError(
@@ -201,10 +203,11 @@ export class ThreadStore {
       }
       const at = nowSeconds();
       const built = inputs.map((input) => buildMessage(threadId, input, at));
+      firstOrdinal = header.messageCount;
       await this.appendRecords(files, header, built.map((message) => ({ t: 'message', at, message })));
       return built;
     });
-    this.messagesAppended.fire({ threadId, messages });
+    this.messagesAppended.fire({ threadId, messages, firstOrdinal });
     this.threadsChanged.fire({ type: 'updated', threadId });
     return messages;
   }

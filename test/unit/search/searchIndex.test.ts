@@ -133,4 +133,21 @@ describe('SearchIndex', () => {
     }
     assert.deepEqual((await index.search('otter', 2)).map((h) => h.snippet), ['otter 3', 'otter 2']);
   });
+
+  it('keeps ordinals exact when another window appends to the same thread in between, indexing its messages too', async () => {
+    const thread = await store.create({ messages: [text('first')] });
+    await index.open();
+    const elsewhere = new ThreadStore({ root });
+    const theirs = await elsewhere.appendMessages(thread.id, [text('walrus from elsewhere'), text('more from elsewhere')]);
+    const ours = await store.appendMessage(thread.id, text('walrus here'));
+    await elsewhere.appendMessage(thread.id, text('walrus again elsewhere')); // heard by nobody: found after the next append
+    const last = await store.appendMessage(thread.id, text('walrus last'));
+    elsewhere.dispose();
+    const hits = await index.search('walrus');
+    assert.deepEqual(hits.map((h) => h.snippet).sort(), ['walrus again elsewhere', 'walrus from elsewhere', 'walrus here', 'walrus last']);
+    assert.ok(hits.some((h) => h.messageId === theirs[0].id) && hits.some((h) => h.messageId === ours.id) && hits.some((h) => h.messageId === last.id));
+    await index.flush();
+    const saved = JSON.parse(await fs.readFile(join(root, 'search', `${thread.id}.json`), 'utf8'));
+    assert.equal(saved.count, 6, 'every message of the thread, in its place');
+  });
 });
