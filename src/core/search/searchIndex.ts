@@ -50,6 +50,8 @@ export class SearchIndex implements Disposable {
   /** Terms added since the sort, scanned linearly: a streaming run must not cost a re-sort of the whole vocabulary. */
   private unsortedTerms: string[] = [];
   private readonly dirty = new Set<string>();
+  /** Threads whose postings are being rebuilt because a query found their ordinals off. */
+  private readonly rebuilding = new Set<string>();
   private queue: Promise<unknown> = Promise.resolve();
   private ready: Promise<void> | undefined;
   private saveTimer: NodeJS.Timeout | undefined;
@@ -179,6 +181,14 @@ export class SearchIndex implements Disposable {
     this.dirty.add(target.threadId);
   }
 
+  private async rebuild(threadId: string): Promise<void> {
+    const stale = this.threads.get(threadId);
+    if (!stale) return; // deleted meanwhile
+    const fresh = this.rebuildFrom(stale);
+    await this.catchUp(fresh);
+    this.markDirty(threadId);
+  }
+
   private rebuildFrom(stale: ThreadPostings): ThreadPostings {
     this.logger.info(`Search index of ${stale.threadId} does not match the thread; rebuilding it.`);
     const fresh = new ThreadPostings(stale.threadId);
@@ -246,9 +256,16 @@ export class SearchIndex implements Disposable {
           else misplaced.push(postings.ids[ordinal]);
         });
         // Not where the index says (a record it could not read, or a history it does not describe): look it up by id.
+        let moved = false;
         for (const id of misplaced) {
           const message = await this.options.store.getMessage(threadId, id).catch(() => undefined);
           if (message) found.set(id, message);
+          moved ||= message !== undefined;
+        }
+        // A message found at another position means the thread's ordinals are off: rebuild them once, in the queue.
+        if (moved && !this.rebuilding.has(threadId)) {
+          this.rebuilding.add(threadId);
+          void this.enqueue(() => this.rebuild(threadId)).finally(() => this.rebuilding.delete(threadId));
         }
       }),
     );

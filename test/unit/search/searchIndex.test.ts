@@ -150,4 +150,18 @@ describe('SearchIndex', () => {
     const saved = JSON.parse(await fs.readFile(join(root, 'search', `${thread.id}.json`), 'utf8'));
     assert.equal(saved.count, 6, 'every message of the thread, in its place');
   });
+
+  it('finds a message its saved index puts at the wrong position, and rebuilds that thread', async () => {
+    const thread = await store.create({ messages: [text('alpha'), text('beta'), text('gamma walrus')] });
+    const [a, b, c] = (await store.listMessages(thread.id, { order: 'asc' })).data;
+    await fs.mkdir(join(root, 'search'), { recursive: true });
+    // As an older version could leave it: b and c swapped, so "walrus" points at the position of b.
+    const drifted = { version: 1, threadId: thread.id, count: 3, ids: `${a.id} ${c.id} ${b.id}`, created: '0,0,0', postings: { alpha: '0', gamma: '1', walrus: '1', beta: '2' } };
+    await fs.writeFile(join(root, 'search', `${thread.id}.json`), JSON.stringify(drifted));
+    assert.deepEqual((await index.search('walrus')).map((h) => h.messageId), [c.id]);
+    await index.flush();
+    const saved = JSON.parse(await fs.readFile(join(root, 'search', `${thread.id}.json`), 'utf8'));
+    assert.equal(saved.ids, `${a.id} ${b.id} ${c.id}`);
+    assert.equal(saved.postings.walrus, '2');
+  });
 });
