@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { LocalAgentApi, modelNameResolver } from './core/api';
 import { CombinedAgentCatalog, FileAgentSource } from './core/agentFiles';
 import { LocalBackend } from './core/backend';
+import { ChatExchanges } from './core/chat';
 import { RunEngine } from './core/runs/runEngine';
 import { SearchIndex } from './core/search';
 import { AgentStore } from './core/store/agentStore';
@@ -17,6 +18,7 @@ import { AgentFilesWatcher } from './vscode/agentFilesWatcher';
 import { AgentsTreeProvider } from './vscode/agentsTreeProvider';
 import { ApiKeyStore } from './vscode/apiKeys';
 import { BackendSelection } from './vscode/backendSelection';
+import { type ChatParticipantState, chatRequestHandler, registerChatParticipant } from './vscode/chatParticipant';
 import { ChatViewProvider } from './vscode/chatViewProvider';
 import { registerCommands } from './vscode/commands';
 import { LocalApiController } from './vscode/localApiController';
@@ -27,7 +29,13 @@ import { RunStatusBar } from './vscode/runStatusBar';
 import { ThreadPanels } from './vscode/threadPanels';
 import { PROPOSED_SCHEME, ToolDiffPreview, WorkspaceAccess, workspaceTools } from './vscode/tools';
 
-export function activate(context: vscode.ExtensionContext): void {
+/** What the extension exports: the `@agents` handler, so a host without a Chat view (or a test) can drive it. */
+export interface AgentThreadsApi {
+  chatParticipant: ChatParticipantState;
+  chatRequestHandler: vscode.ChatRequestHandler;
+}
+
+export function activate(context: vscode.ExtensionContext): AgentThreadsApi {
   const log = vscode.window.createOutputChannel('Agent Threads', { log: true });
   const version = String((context.extension.packageJSON as { version?: unknown }).version ?? 'dev');
 
@@ -103,8 +111,13 @@ export function activate(context: vscode.ExtensionContext): void {
     log,
   );
 
+  // `@agents` in VS Code's own Chat view: the same agents, threads and engine, each exchange stored in a thread.
+  const handleChatRequest = chatRequestHandler(new ChatExchanges({ threads: backend.threads, agents: backend.agents, runs: backend.runs }), log);
+  const chatParticipant = registerChatParticipant(handleChatRequest, context.extensionUri, log);
+
   context.subscriptions.push(
     log,
+    chatParticipant.disposable,
     localApi,
     toolPreviews,
     vscode.workspace.registerTextDocumentContentProvider(PROPOSED_SCHEME, toolPreviews),
@@ -133,6 +146,7 @@ export function activate(context: vscode.ExtensionContext): void {
     }),
   );
   log.info(`Agent Threads ${version} activated (storage: ${storage.fsPath})`);
+  return { chatParticipant: chatParticipant.state, chatRequestHandler: handleChatRequest };
 }
 
 export function deactivate(): void {

@@ -4,14 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { ui } from './driver';
-import { treeRow, useFakeModel } from './helpers';
-
-/** Waits until no row of the Agents tree contains `text`. */
-function treeRowGone(text: string): Promise<boolean> {
-  return ui.waitFor('workbench', new Function(`
-    return ![...document.querySelectorAll('.pane .monaco-list-row')].some((r) => (r.textContent ?? '').includes(${JSON.stringify(text)}));
-  `) as () => boolean);
-}
+import { treeRow, treeRowGone, useFakeModel } from './helpers';
 
 /** A thread export whose fifth message mentions a platypus, as a file the import command reads. */
 function exportFile(title: string, agentId: string): vscode.Uri {

@@ -54,3 +54,13 @@ export function treeRow(...texts: string[]): Promise<string> {
     `) as () => string,
   );
 }
+
+/** Waits until no row of the Agents tree contains `text`. */
+export function treeRowGone(text: string): Promise<boolean> {
+  return ui.waitFor(
+    'workbench',
+    new Function(`
+      return ![...document.querySelectorAll('.pane .monaco-list-row')].some((r) => (r.textContent ?? '').includes(${JSON.stringify(text)}));
+    `) as () => boolean,
+  );
+}

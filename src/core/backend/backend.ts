@@ -5,7 +5,7 @@
 import type { Agent, AgentInput, AgentUpdate } from '../domain/agent';
 import type { Message, MessageInput } from '../domain/message';
 import type { Run, RunStep } from '../domain/run';
-import type { RunEvent } from '../domain/events';
+import type { RunEngineEvent } from '../runs/runRecorder';
 import type { Thread } from '../domain/thread';
 import type { ListQuery, Page } from '../store/pagination';
 import type { CreateThreadOptions, ThreadChange, ThreadUpdate } from '../store/threadStore';
@@ -50,9 +50,9 @@ export interface ToolApproval {
   alwaysForThread?: boolean;
 }
 
-/** Runs agents on threads and streams their events. */
+/** Runs agents on threads and streams their events, each naming its thread and run (deltas carry neither). */
 export interface RunService {
-  readonly onEvent: Event<RunEvent>;
+  readonly onEvent: Event<RunEngineEvent>;
   createRun(threadId: string, agentId: string): Promise<Run>;
   cancelRun(threadId: string, runId: string): Promise<unknown>;
   submitToolApprovals(threadId: string, runId: string, approvals: ToolApproval[]): Promise<unknown>;

@@ -1,7 +1,7 @@
 // The one backend object the UI holds. It forwards every call to the backend the workspace's setting chooses and
 // re-announces that backend's events, so switching between local storage and Foundry needs no view to be rebuilt.
 
-import type { RunEvent } from '../domain/events';
+import type { RunEngineEvent } from '../runs/runRecorder';
 import type { Message } from '../domain/message';
 import type { Run } from '../domain/run';
 import type { ThreadChange } from '../store/threadStore';
@@ -17,7 +17,7 @@ export class SwitchableBackend implements Backend {
   private readonly appended = new Emitter<{ threadId: string; messages: Message[] }>();
   private readonly updated = new Emitter<{ threadId: string; message: Message }>();
   private readonly runSaved = new Emitter<{ threadId: string; run: Run }>();
-  private readonly runEvent = new Emitter<RunEvent>();
+  private readonly runEvent = new Emitter<RunEngineEvent>();
 
   /** Fires after a switch, when every view should drop what it shows of the old backend. */
   readonly onDidSwitch: Event<Backend> = this.switched.event;

@@ -12,6 +12,7 @@ import { atomicWrite } from '../store/atomicWrite';
 import type { ThreadStore } from '../store/threadStore';
 import type { Disposable } from '../util/emitter';
 import { type Logger, silentLogger } from '../util/logger';
+import { type Candidate, NewestFirstCandidates } from './newestFirst';
 import { matchIn, parseQuery, type SearchQuery, snippetAround } from './searchTerms';
 import { ThreadPostings, type ThreadPostingsFile } from './threadPostings';
 
@@ -36,9 +37,9 @@ export interface SearchIndexOptions {
   saveDelayMs?: number;
 }
 
-/** Candidates at most this far from a thread's end are read in one positional read instead of one look-up each. */
-const NEAR_END = 500;
 const DEFAULT_LIMIT = 50;
+/** New terms scanned linearly before they are merged into the sorted vocabulary (a merge is linear, a sort is not). */
+const MAX_UNSORTED_TERMS = 4_096;
 
 /** An incremental inverted index of every thread's message text. */
 export class SearchIndex implements Disposable {
@@ -46,7 +47,11 @@ export class SearchIndex implements Disposable {
   /** Every term of every thread, sorted on demand, for prefix lookups of the last query word. */
   private readonly vocabulary = new Set<string>();
   private sortedVocabulary: string[] | undefined;
+  /** Terms added since the sort, scanned linearly: a streaming run must not cost a re-sort of the whole vocabulary. */
+  private unsortedTerms: string[] = [];
   private readonly dirty = new Set<string>();
+  /** Threads whose postings are being rebuilt because a query found their ordinals off. */
+  private readonly rebuilding = new Set<string>();
   private queue: Promise<unknown> = Promise.resolve();
   private ready: Promise<void> | undefined;
   private saveTimer: NodeJS.Timeout | undefined;
@@ -59,7 +64,7 @@ export class SearchIndex implements Disposable {
     this.logger = options.logger ?? silentLogger;
     const { store } = options;
     this.subscriptions = [
-      store.onDidAppendMessage(({ threadId, messages }) => void this.enqueue(() => this.indexAppended(threadId, messages))),
+      store.onDidAppendMessage(({ threadId, messages, firstOrdinal }) => void this.enqueue(() => this.indexAppended(threadId, messages, firstOrdinal))),
       store.onDidUpdateMessage(({ threadId, message }) => void this.enqueue(() => this.indexUpdated(threadId, message))),
       store.onDidChangeThreads(({ threadId, type }) => {
         if (type === 'deleted') void this.enqueue(() => this.forget(threadId));
@@ -81,25 +86,15 @@ export class SearchIndex implements Disposable {
     if (!query) return [];
     const prefixTerms = this.termsStartingWith(query.prefix);
     if (!prefixTerms.length) return [];
-    const candidates: { threadId: string; ordinal: number; created: number; postings: ThreadPostings }[] = [];
-    for (const postings of this.threads.values()) {
-      const ordinals = postings.match(query.words, prefixTerms);
-      // Messages are appended in time order, so a thread's newest matches are its last ordinals; a few spares
-      // cover candidates that verification drops (text edited since it was indexed).
-      for (let i = ordinals.length - 1; i >= Math.max(0, ordinals.length - limit * 2); i--) {
-        candidates.push({ threadId: postings.threadId, ordinal: ordinals[i], created: postings.created[ordinals[i]], postings });
-      }
-    }
-    candidates.sort((a, b) => b.created - a.created || b.ordinal - a.ordinal);
-    // Candidates are read a batch at a time until enough are confirmed against the messages' current text.
+    const candidates = new NewestFirstCandidates([...this.threads.values()].map((postings) => ({ postings, ordinals: postings.match(query.words, prefixTerms) })));
+    // Candidates are read a batch at a time until enough are confirmed against the messages' current text (an edit
+    // since indexing can drop one).
     const hits: SearchHit[] = [];
-    for (let next = 0; next < candidates.length && hits.length < limit; ) {
-      const batch = candidates.slice(next, next + limit - hits.length);
-      next += batch.length;
+    for (let batch = candidates.take(limit); batch.length && hits.length < limit; batch = candidates.take(limit - hits.length)) {
       const messages = await this.readCandidates(batch);
       for (const candidate of batch) {
         const message = messages.get(candidate.postings.ids[candidate.ordinal]);
-        const hit = message && toHit(candidate.threadId, message, query);
+        const hit = message && toHit(candidate.postings.threadId, message, query);
         if (hit) hits.push(hit);
       }
     }
@@ -186,6 +181,14 @@ export class SearchIndex implements Disposable {
     this.dirty.add(target.threadId);
   }
 
+  private async rebuild(threadId: string): Promise<void> {
+    const stale = this.threads.get(threadId);
+    if (!stale) return; // deleted meanwhile
+    const fresh = this.rebuildFrom(stale);
+    await this.catchUp(fresh);
+    this.markDirty(threadId);
+  }
+
   private rebuildFrom(stale: ThreadPostings): ThreadPostings {
     this.logger.info(`Search index of ${stale.threadId} does not match the thread; rebuilding it.`);
     const fresh = new ThreadPostings(stale.threadId);
@@ -193,7 +196,11 @@ export class SearchIndex implements Disposable {
     return fresh;
   }
 
-  private async indexAppended(threadId: string, messages: Message[]): Promise<void> {
+  /**
+   * Indexes messages appended at `firstOrdinal`. Ordinals must match the thread's: messages another window appended
+   * in between (a gap) are read from the store first, and messages a catch-up already holds (an overlap) are skipped.
+   */
+  private async indexAppended(threadId: string, messages: Message[], firstOrdinal: number): Promise<void> {
     if (!isValidId('thread', threadId)) return;
     const postings = this.threads.get(threadId);
     if (!postings) {
@@ -203,9 +210,16 @@ export class SearchIndex implements Disposable {
       await this.catchUp(fresh);
       return this.markDirty(threadId);
     }
-    // A catch-up that ran after this append but before its event may already hold these messages.
-    const unseen = messages.filter((message) => !postings.hasRecent(message.id, messages.length + 2_000));
-    postings.append(unseen, (term) => this.addTerm(term));
+    if (firstOrdinal > postings.count) {
+      const gap = Array.from({ length: firstOrdinal - postings.count }, (_, i) => postings.count + i);
+      const missing = await this.options.store.readMessagesAt(threadId, gap);
+      if (missing.some((message) => !message)) {
+        await this.catchUp(postings); // unreadable records: let the catch-up sort it out
+        return this.markDirty(threadId);
+      }
+      postings.append(missing as Message[], (term) => this.addTerm(term));
+    }
+    postings.append(messages.slice(postings.count - firstOrdinal), (term) => this.addTerm(term));
     this.markDirty(threadId);
   }
 
@@ -219,23 +233,39 @@ export class SearchIndex implements Disposable {
     if (isValidId('thread', threadId)) await fs.rm(this.fileOf(threadId), { force: true });
   }
 
-  /** The candidates' messages by id: one positional read per thread for those near its end, a look-up for the rest. */
-  private async readCandidates(batch: { threadId: string; ordinal: number; postings: ThreadPostings }[]): Promise<Map<string, Message>> {
-    const byThread = new Map<string, typeof batch>();
-    for (const candidate of batch) byThread.set(candidate.threadId, [...(byThread.get(candidate.threadId) ?? []), candidate]);
+  /**
+   * The candidates' messages by id, read by the ordinals the postings hold: one batched read per thread, however far
+   * from the end. Where the message at an ordinal is not the indexed one, the indexed id is looked up instead, so a
+   * wrong ordinal costs a slower read, never a wrong or a lost hit.
+   */
+  private async readCandidates(batch: Candidate[]): Promise<Map<string, Message>> {
+    const byThread = new Map<string, { postings: ThreadPostings; ordinals: number[] }>();
+    for (const { ordinal, postings } of batch) {
+      const entry = byThread.get(postings.threadId) ?? { postings, ordinals: [] };
+      entry.ordinals.push(ordinal);
+      byThread.set(postings.threadId, entry);
+    }
     const found = new Map<string, Message>();
-    const store = this.options.store;
     await Promise.all(
-      [...byThread.entries()].map(async ([threadId, inThread]) => {
-        const postings = inThread[0].postings;
-        const near = inThread.filter((c) => postings.count - c.ordinal <= NEAR_END);
-        const deepest = Math.min(...near.map((c) => c.ordinal));
-        if (near.length) for (const message of await store.readNewest(threadId, postings.count - deepest).catch(() => [])) found.set(message.id, message);
-        for (const candidate of inThread) {
-          const id = postings.ids[candidate.ordinal];
-          if (found.has(id)) continue;
-          const message = await store.getMessage(threadId, id).catch(() => undefined); // gone since it was indexed
+      [...byThread.entries()].map(async ([threadId, { postings, ordinals }]) => {
+        const messages = await this.options.store.readMessagesAt(threadId, ordinals).catch(() => []); // deleted since it was indexed
+        const misplaced: string[] = [];
+        ordinals.forEach((ordinal, i) => {
+          const message = messages[i];
+          if (message?.id === postings.ids[ordinal]) found.set(message.id, message);
+          else misplaced.push(postings.ids[ordinal]);
+        });
+        // Not where the index says (a record it could not read, or a history it does not describe): look it up by id.
+        let moved = false;
+        for (const id of misplaced) {
+          const message = await this.options.store.getMessage(threadId, id).catch(() => undefined);
           if (message) found.set(id, message);
+          moved ||= message !== undefined;
+        }
+        // A message found at another position means the thread's ordinals are off: rebuild them once, in the queue.
+        if (moved && !this.rebuilding.has(threadId)) {
+          this.rebuilding.add(threadId);
+          void this.enqueue(() => this.rebuild(threadId)).finally(() => this.rebuilding.delete(threadId));
         }
       }),
     );
@@ -251,11 +281,18 @@ export class SearchIndex implements Disposable {
   private addTerm(term: string): void {
     if (this.vocabulary.has(term)) return;
     this.vocabulary.add(term);
-    this.sortedVocabulary = undefined;
+    if (this.sortedVocabulary) this.unsortedTerms.push(term);
   }
 
   private termsStartingWith(prefix: string): string[] {
-    const sorted = (this.sortedVocabulary ??= [...this.vocabulary].sort());
+    if (!this.sortedVocabulary) {
+      this.sortedVocabulary = [...this.vocabulary].sort();
+      this.unsortedTerms = [];
+    } else if (this.unsortedTerms.length > MAX_UNSORTED_TERMS) {
+      this.sortedVocabulary = mergeSorted(this.sortedVocabulary, this.unsortedTerms.sort());
+      this.unsortedTerms = [];
+    }
+    const sorted = this.sortedVocabulary;
     let low = 0;
     let high = sorted.length;
     while (low < high) {
@@ -265,6 +302,7 @@ export class SearchIndex implements Disposable {
     }
     const out: string[] = [];
     for (let i = low; i < sorted.length && sorted[i].startsWith(prefix); i++) out.push(sorted[i]);
+    for (const term of this.unsortedTerms) if (term.startsWith(prefix)) out.push(term);
     return out;
   }
 
@@ -298,4 +336,16 @@ function toHit(threadId: string, message: Message, query: SearchQuery): SearchHi
   if (!at) return undefined;
   const snippet = snippetAround(text, at);
   return { threadId, messageId: message.id, role: message.role, snippet: snippet.text, highlight: snippet.highlight, created_at: message.created_at };
+}
+
+/** Two ascending arrays as one ascending array. */
+function mergeSorted(a: readonly string[], b: readonly string[]): string[] {
+  const out: string[] = new Array(a.length + b.length);
+  let i = 0;
+  let j = 0;
+  let k = 0;
+  while (i < a.length && j < b.length) out[k++] = a[i] <= b[j] ? a[i++] : b[j++];
+  while (i < a.length) out[k++] = a[i++];
+  while (j < b.length) out[k++] = b[j++];
+  return out;
 }

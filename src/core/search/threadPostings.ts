@@ -56,12 +56,6 @@ export class ThreadPostings {
     return true;
   }
 
-  /** Whether one of the newest `window` messages has this id (catches an append seen twice). */
-  hasRecent(messageId: string, window: number): boolean {
-    for (let i = this.ids.length - 1; i >= Math.max(0, this.ids.length - window); i--) if (this.ids[i] === messageId) return true;
-    return false;
-  }
-
   /** The ordinals holding every term of `all` and at least one of `any`, ascending. */
   match(all: readonly string[], any: readonly string[]): number[] {
     const lists: number[][] = [];

@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import type { Message } from '../domain/message';
 import type { Logger } from '../util/logger';
-import { ThreadIndex } from './threadIndex';
+import { type MessageSlot, ThreadIndex } from './threadIndex';
 import { type LogRecord, readRecords } from './threadLog';
 
 /** The files of one thread folder. */
@@ -45,6 +45,19 @@ export class ThreadFiles {
       else logger.warn(`Skipped message ${slots[i].id}: its record in ${this.log} at byte ${slots[i].offset} is unreadable.`);
     });
     return messages;
+  }
+
+  /** The messages the given slots point at, in the same order; undefined for a missing slot or an unreadable record. */
+  async messagesAt(slots: readonly (MessageSlot | undefined)[], logger: Logger): Promise<(Message | undefined)[]> {
+    const present = slots.filter((slot): slot is MessageSlot => slot !== undefined);
+    const records = await readRecords(this.log, present);
+    const byOffset = new Map(present.map((slot, i) => [slot.offset, messageOf(records[i])]));
+    return slots.map((slot) => {
+      if (!slot) return undefined;
+      const message = byOffset.get(slot.offset);
+      if (!message) logger.warn(`Skipped message ${slot.id}: its record in ${this.log} at byte ${slot.offset} is unreadable.`);
+      return message;
+    });
   }
 }
 

@@ -99,6 +99,36 @@ function decodeRunEntry(buffer: Buffer, at: number): RunEntry {
   };
 }
 
+function decodeHeader(buffer: Buffer): IndexHeader | undefined {
+  if (buffer.length < HEADER_SIZE || buffer.readUInt32LE(0) !== MAGIC) return undefined;
+  return { covered: buffer.readUIntLE(8, 6), messageCount: buffer.readUInt32LE(16), runEntryCount: buffer.readUInt32LE(20), lastActivityAt: buffer.readDoubleLE(24) };
+}
+
+/** Reads the slots of `ordinals` with one read per run of adjacent ordinals, so scattered look-ups cost only the slots they touch. */
+async function slotsAt(handle: fs.FileHandle, ordinals: readonly number[]): Promise<(MessageSlot | undefined)[]> {
+  const out: (MessageSlot | undefined)[] = new Array(ordinals.length).fill(undefined);
+  const order = ordinals.map((_, i) => i).sort((a, b) => ordinals[a] - ordinals[b]);
+  const runs: { from: number; to: number }[] = [];
+  for (let i = 0; i < order.length; ) {
+    let j = i + 1;
+    while (j < order.length && ordinals[order[j]] - ordinals[order[j - 1]] <= 1) j++;
+    runs.push({ from: i, to: j });
+    i = j;
+  }
+  await Promise.all(
+    runs.map(async ({ from, to }) => {
+      const first = ordinals[order[from]];
+      const buffer = Buffer.allocUnsafe((ordinals[order[to - 1]] - first + 1) * SLOT_SIZE);
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, HEADER_SIZE + first * SLOT_SIZE);
+      for (let k = from; k < to; k++) {
+        const at = (ordinals[order[k]] - first) * SLOT_SIZE;
+        if (at + SLOT_SIZE <= bytesRead) out[order[k]] = decodeSlot(buffer, at);
+      }
+    }),
+  );
+  return out;
+}
+
 /** Changes to apply to an index after new records were appended to (or found at the end of) the log. */
 export interface IndexChanges {
   /** Slots for messages numbered from the old header's messageCount on. */
@@ -135,16 +165,26 @@ export class ThreadIndex {
       if (errnoCode(err) === 'ENOENT') return undefined;
       throw err;
     }
-    if (buffer.length < HEADER_SIZE || buffer.readUInt32LE(0) !== MAGIC) return undefined;
-    const header: IndexHeader = {
-      covered: buffer.readUIntLE(8, 6),
-      messageCount: buffer.readUInt32LE(16),
-      runEntryCount: buffer.readUInt32LE(20),
-      lastActivityAt: buffer.readDoubleLE(24),
-    };
+    const header = decodeHeader(buffer);
+    if (!header) return undefined;
     const size = await fs.stat(this.messagesPath).then((s) => s.size);
     // Slots the header counts but the file lacks mean a torn index write: treat the index as missing.
     return size >= HEADER_SIZE + header.messageCount * SLOT_SIZE ? header : undefined;
+  }
+
+  /**
+   * The header and the slots of `ordinals` (in the order asked) through one open file, for reads that need both at
+   * once. A slot the file does not hold in full is undefined; the header is undefined when it is not ours.
+   */
+  async readHeaderAndSlotsAt(ordinals: readonly number[]): Promise<{ header: IndexHeader | undefined; slots: (MessageSlot | undefined)[] }> {
+    const handle = await fs.open(this.messagesPath, 'r');
+    try {
+      const buffer = Buffer.alloc(HEADER_SIZE);
+      const [{ bytesRead }, slots] = await Promise.all([handle.read(buffer, 0, HEADER_SIZE, 0), slotsAt(handle, ordinals)]);
+      return { header: bytesRead === HEADER_SIZE ? decodeHeader(buffer) : undefined, slots };
+    } finally {
+      await handle.close();
+    }
   }
 
   /** Slots of messages with ordinals in [from, to). */
@@ -154,6 +194,16 @@ export class ThreadIndex {
     const slots: MessageSlot[] = [];
     for (let at = 0; at + SLOT_SIZE <= buffer.length; at += SLOT_SIZE) slots.push(decodeSlot(buffer, at));
     return slots;
+  }
+
+  /** Slots of the given ordinals (any order), in the order asked; undefined where the file does not hold one in full. */
+  async readSlotsAt(ordinals: readonly number[]): Promise<(MessageSlot | undefined)[]> {
+    const handle = await fs.open(this.messagesPath, 'r');
+    try {
+      return await slotsAt(handle, ordinals);
+    } finally {
+      await handle.close();
+    }
   }
 
   /** The ordinal of message `id` among the first `count`, searching from the newest end (where cursors usually are); -1 if absent. */

@@ -15,7 +15,7 @@ import { validateMessageInput } from './messageValidation';
 import { type ListQuery, normaliseQuery, type Page, pageOrdinals } from './pagination';
 import { errnoCode, toStoreError } from './storageErrors';
 import { ThreadFiles } from './threadFiles';
-import { EMPTY_HEADER, type IndexHeader, type RunEntry } from './threadIndex';
+import { EMPTY_HEADER, type IndexHeader, type MessageSlot, type RunEntry } from './threadIndex';
 import { encodeRecord, type LogRecord, readRecords } from './threadLog';
 import { changesFor, repairIndex } from './threadRecovery';
 
@@ -55,7 +55,8 @@ export const DEFAULT_MESSAGE_LIMIT = 100_000;
  */
 export class ThreadStore {
   private readonly threadsChanged = new Emitter<ThreadChange>();
-  private readonly messagesAppended = new Emitter<{ threadId: string; messages: Message[] }>();
+  /** `firstOrdinal` is the position of the first appended message: another window's appends in between show as a gap. */
+  private readonly messagesAppended = new Emitter<{ threadId: string; messages: Message[]; firstOrdinal: number }>();
   private readonly messageUpdated = new Emitter<{ threadId: string; message: Message }>();
   private readonly runSaved = new Emitter<{ threadId: string; run: Run }>();
   private readonly runStepSaved = new Emitter<{ threadId: string; step: RunStep }>();
@@ -192,6 +193,7 @@ export class ThreadStore {
   /** Appends messages in one write under one lock (the fast path for import and bulk loads); all or none. */
   async appendMessages(threadId: string, inputs: MessageInput[]): Promise<Message[]> {
     inputs.forEach(validateMessageInput);
+    let firstOrdinal = 0;
     const messages = await this.locked(threadId, 'append a message', async (files, header) => {
       if (header.messageCount + inputs.length > this.maxMessages) {
         throw new StoreError(
@@ -201,10 +203,11 @@ export class ThreadStore {
       }
       const at = nowSeconds();
       const built = inputs.map((input) => buildMessage(threadId, input, at));
+      firstOrdinal = header.messageCount;
       await this.appendRecords(files, header, built.map((message) => ({ t: 'message', at, message })));
       return built;
     });
-    this.messagesAppended.fire({ threadId, messages });
+    this.messagesAppended.fire({ threadId, messages, firstOrdinal });
     this.threadsChanged.fire({ type: 'updated', threadId });
     return messages;
   }
@@ -256,6 +259,34 @@ export class ThreadStore {
     const files = this.files(threadId);
     const header = await this.header(threadId, files);
     return files.readMessages(Math.max(0, header.messageCount - count), header.messageCount, this.logger);
+  }
+
+  /**
+   * Messages by ordinal (0 = oldest), in the order asked, each in its latest version; undefined for an ordinal past
+   * the end or a record that cannot be read. Costs one read per run of adjacent ordinals, wherever they are in the
+   * thread (for callers that know positions already, such as the search index).
+   */
+  async readMessagesAt(threadId: string, ordinals: readonly number[]): Promise<(Message | undefined)[]> {
+    const files = this.files(threadId);
+    const wanted = [...new Set(ordinals.filter((ordinal) => Number.isInteger(ordinal) && ordinal >= 0))];
+    // The header and the slots come through one open file; only an index that needs checking takes the long way.
+    let read: { header: IndexHeader | undefined; slots: (MessageSlot | undefined)[] };
+    let logSize: number;
+    try {
+      [read, logSize] = await Promise.all([files.index.readHeaderAndSlotsAt(wanted), fs.stat(files.log).then((stat) => stat.size)]);
+    } catch (err) {
+      if (errnoCode(err) === 'ENOENT') throw notFound(threadId);
+      throw toStoreError(err, 'read the thread', this.root);
+    }
+    let { header, slots } = read;
+    if (!header || !this.isCurrent(threadId, header, logSize)) {
+      header = await this.header(threadId, files);
+      slots = await files.index.readSlotsAt(wanted);
+    }
+    const count = header.messageCount;
+    const messages = await files.messagesAt(slots.map((slot, i) => (wanted[i] < count ? slot : undefined)), this.logger);
+    const byOrdinal = new Map(wanted.map((ordinal, i) => [ordinal, messages[i]]));
+    return ordinals.map((ordinal) => byOrdinal.get(ordinal));
   }
 
   /** Every message from the newest back, read `chunk` at a time, so a caller can stop as soon as it has enough. */
@@ -356,7 +387,7 @@ export class ThreadStore {
       if (errnoCode(err) === 'ENOENT') throw notFound(threadId);
       throw toStoreError(err, 'read the thread', this.root);
     }
-    if (header && (header.covered === size || (header.covered < size && this.opened.has(threadId)))) return header;
+    if (header && this.isCurrent(threadId, header, size)) return header;
     try {
       return await this.locked(threadId, 'open the thread', async (_files, repaired) => repaired);
     } catch (err) {
@@ -367,6 +398,11 @@ export class ThreadStore {
       }
       throw err;
     }
+  }
+
+  /** Whether `header` describes the log as it is, or as it was before another window's append that is under way. */
+  private isCurrent(threadId: string, header: IndexHeader, logSize: number): boolean {
+    return header.covered === logSize || (header.covered < logSize && this.opened.has(threadId));
   }
 
   private async ordinalOf(files: ThreadFiles, header: IndexHeader, messageId: string, code: 'message_not_found' | 'invalid_cursor'): Promise<number> {

@@ -99,4 +99,69 @@ describe('SearchIndex', () => {
     assert.deepEqual(await index.search('bogus'), []);
     assert.ok(!(await fs.readdir(join(root, 'search'))).includes('thread_deletedlongago.json'));
   });
+
+  it('finds words that are new since the last query, before and after they are merged into the sorted vocabulary', async () => {
+    const thread = await store.create({ messages: [text('opening words')] });
+    assert.equal((await index.search('open')).length, 1); // sorts the vocabulary
+    await store.appendMessage(thread.id, text('quokka sighting'));
+    assert.equal((await index.search('quok'))[0]?.snippet, 'quokka sighting');
+    await store.appendMessages(thread.id, Array.from({ length: 5_000 }, (_, i) => text(`term${i} filler`)));
+    assert.equal((await index.search('quok')).length, 1, 'still found once the new terms were merged');
+    assert.deepEqual((await index.search('term4999')).map((h) => h.snippet), ['term4999 filler']);
+    assert.equal((await index.search('opening')).length, 1);
+  });
+
+  it('finds old messages of a thread that grew in another window, reading them by position', async () => {
+    const thread = await store.create({ messages: [text('needle at the start'), ...Array.from({ length: 1_500 }, (_, i) => text(`hay ${i}`))] });
+    await index.open();
+    const elsewhere = new ThreadStore({ root }); // this index hears nothing of these appends
+    await elsewhere.appendMessages(thread.id, Array.from({ length: 700 }, (_, i) => text(`more hay ${i}`)));
+    elsewhere.dispose();
+    assert.deepEqual((await index.search('needle')).map((h) => h.snippet), ['needle at the start']);
+    assert.equal((await index.search('hay 1499')).length, 1);
+  });
+
+  it('merges threads newest first and reads further when edited messages no longer match', async () => {
+    const a = await store.create({ messages: [text('otter 1', 10), text('otter 4', 40), text('otter 6', 60)] });
+    const b = await store.create({ messages: [text('otter 2', 20), text('otter 3', 30), text('otter 5', 50)] });
+    await index.open();
+    assert.deepEqual((await index.search('otter', 4)).map((h) => h.snippet), ['otter 6', 'otter 5', 'otter 4', 'otter 3']);
+    const [, , newestOfB] = (await store.listMessages(b.id, { order: 'asc' })).data;
+    const [, fourth, sixth] = (await store.listMessages(a.id, { order: 'asc' })).data;
+    for (const [threadId, message] of [[b.id, newestOfB], [a.id, fourth], [a.id, sixth]] as const) {
+      await store.updateMessage(threadId, message.id, { content: [{ type: 'text', text: { value: 'beaver' } }] });
+    }
+    assert.deepEqual((await index.search('otter', 2)).map((h) => h.snippet), ['otter 3', 'otter 2']);
+  });
+
+  it('keeps ordinals exact when another window appends to the same thread in between, indexing its messages too', async () => {
+    const thread = await store.create({ messages: [text('first')] });
+    await index.open();
+    const elsewhere = new ThreadStore({ root });
+    const theirs = await elsewhere.appendMessages(thread.id, [text('walrus from elsewhere'), text('more from elsewhere')]);
+    const ours = await store.appendMessage(thread.id, text('walrus here'));
+    await elsewhere.appendMessage(thread.id, text('walrus again elsewhere')); // heard by nobody: found after the next append
+    const last = await store.appendMessage(thread.id, text('walrus last'));
+    elsewhere.dispose();
+    const hits = await index.search('walrus');
+    assert.deepEqual(hits.map((h) => h.snippet).sort(), ['walrus again elsewhere', 'walrus from elsewhere', 'walrus here', 'walrus last']);
+    assert.ok(hits.some((h) => h.messageId === theirs[0].id) && hits.some((h) => h.messageId === ours.id) && hits.some((h) => h.messageId === last.id));
+    await index.flush();
+    const saved = JSON.parse(await fs.readFile(join(root, 'search', `${thread.id}.json`), 'utf8'));
+    assert.equal(saved.count, 6, 'every message of the thread, in its place');
+  });
+
+  it('finds a message its saved index puts at the wrong position, and rebuilds that thread', async () => {
+    const thread = await store.create({ messages: [text('alpha'), text('beta'), text('gamma walrus')] });
+    const [a, b, c] = (await store.listMessages(thread.id, { order: 'asc' })).data;
+    await fs.mkdir(join(root, 'search'), { recursive: true });
+    // As an older version could leave it: b and c swapped, so "walrus" points at the position of b.
+    const drifted = { version: 1, threadId: thread.id, count: 3, ids: `${a.id} ${c.id} ${b.id}`, created: '0,0,0', postings: { alpha: '0', gamma: '1', walrus: '1', beta: '2' } };
+    await fs.writeFile(join(root, 'search', `${thread.id}.json`), JSON.stringify(drifted));
+    assert.deepEqual((await index.search('walrus')).map((h) => h.messageId), [c.id]);
+    await index.flush();
+    const saved = JSON.parse(await fs.readFile(join(root, 'search', `${thread.id}.json`), 'utf8'));
+    assert.equal(saved.ids, `${a.id} ${b.id} ${c.id}`);
+    assert.equal(saved.postings.walrus, '2');
+  });
 });

@@ -113,6 +113,23 @@ describe('ThreadStore', () => {
     assert.equal(newestFirst[119], 'm0');
   });
 
+  it('reads messages by ordinal in the order asked, in their latest version, skipping ordinals past the end', async () => {
+    const thread = await store.create();
+    const messages = await store.appendMessages(thread.id, Array.from({ length: 50 }, (_, i) => text(`m${i}`)));
+    await store.updateMessage(thread.id, messages[7].id, { content: [{ type: 'text', text: { value: 'm7 edited' } }] });
+    const read = await new ThreadStore({ root }).readMessagesAt(thread.id, [49, 7, 8, 0, 9, 50, -1, 7, 1.5]);
+    assert.deepEqual(read.map((m) => (m ? messageText(m) : undefined)), ['m49', 'm7 edited', 'm8', 'm0', 'm9', undefined, undefined, 'm7 edited', undefined]);
+    assert.deepEqual(await store.readMessagesAt(thread.id, []), []);
+    await assert.rejects(store.readMessagesAt('thread_nosuchthread', [0]), { code: 'thread_not_found' });
+  });
+
+  it('reads by ordinal through an index it has to rebuild first', async () => {
+    const thread = await store.create({ messages: [text('a'), text('b'), text('c')] });
+    await fs.writeFile(join(root, 'threads', thread.id, 'messages.idx'), 'not an index');
+    const read = await new ThreadStore({ root }).readMessagesAt(thread.id, [2, 0]);
+    assert.deepEqual(read.map((m) => (m ? messageText(m) : undefined)), ['c', 'a']);
+  });
+
   it('keeps the latest snapshot of each run and its steps', async () => {
     const thread = await store.create();
     const runId = newId('run');

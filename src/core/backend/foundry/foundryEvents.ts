@@ -1,6 +1,6 @@
 import type { Message } from '../../domain/message';
 import type { Run } from '../../domain/run';
-import type { RunEvent } from '../../domain/events';
+import type { RunEngineEvent } from '../../runs/runRecorder';
 import type { ThreadChange } from '../../store/threadStore';
 import { Emitter } from '../../util/emitter';
 
@@ -14,7 +14,7 @@ export class FoundryEvents {
   readonly messagesAppended = new Emitter<{ threadId: string; messages: Message[] }>();
   readonly messageUpdated = new Emitter<{ threadId: string; message: Message }>();
   readonly runSaved = new Emitter<{ threadId: string; run: Run }>();
-  readonly runEvent = new Emitter<RunEvent>();
+  readonly runEvent = new Emitter<RunEngineEvent>();
 
   dispose(): void {
     for (const emitter of [this.agentsChanged, this.threadsChanged, this.messagesAppended, this.messageUpdated, this.runSaved, this.runEvent]) emitter.dispose();

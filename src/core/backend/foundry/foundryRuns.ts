@@ -107,7 +107,7 @@ export class FoundryRuns implements RunService {
       this.finish(active, final ?? { ...active.run, status: 'cancelled', required_action: null, cancelled_at: Math.floor(Date.now() / 1000) });
     } else if (!active) {
       this.events.runSaved.fire({ threadId, run: cancelled }); // a run started by another window or before a restart
-      this.emit({ event: `thread.run.${cancelled.status}` as 'thread.run.cancelled', data: cancelled });
+      this.emit(cancelled, { event: `thread.run.${cancelled.status}` as 'thread.run.cancelled', data: cancelled });
     }
     return cancelled;
   }
@@ -152,7 +152,7 @@ export class FoundryRuns implements RunService {
     if (name === 'thread.message.delta') {
       const chunk = message.data as MessageDeltaChunk;
       const content = chunk.delta.content.map((part) => ({ index: part.index, type: 'text' as const, text: { value: (part as { text?: { value?: string } }).text?.value ?? '' } }));
-      return this.emit({ event: 'thread.message.delta', data: { id: chunk.id, object: 'thread.message.delta', delta: { content } } });
+      return this.emit(active.run, { event: 'thread.message.delta', data: { id: chunk.id, object: 'thread.message.delta', delta: { content } } });
     }
     if (name === 'thread.run.step.delta' || name === 'done') return;
     if (name === 'error') {
@@ -167,12 +167,12 @@ export class FoundryRuns implements RunService {
         this.events.messagesAppended.fire({ threadId, messages: [msg] });
       }
       if (name === 'thread.message.completed' || name === 'thread.message.incomplete') this.events.messageUpdated.fire({ threadId, message: msg });
-      return this.emit({ event: name as 'thread.message.created', data: msg });
+      return this.emit(active.run, { event: name as 'thread.message.created', data: msg });
     }
     if (name.startsWith('thread.run.step.')) {
       const step = toRunStep(message.data as FoundryRunStep, this.toolOutputs);
       if (step.type === 'tool_calls') active.toolStep = step;
-      return this.emit({ event: name as 'thread.run.step.created', data: step });
+      return this.emit(active.run, { event: name as 'thread.run.step.created', data: step });
     }
     if (name.startsWith('thread.run.')) {
       const run = toRun(message.data as ThreadRun);
@@ -181,7 +181,7 @@ export class FoundryRuns implements RunService {
       // Announced by onRequiresAction once it is known which calls need the user (perhaps none).
       if (name === 'thread.run.requires_action') return;
       this.events.runSaved.fire({ threadId, run });
-      return this.emit({ event: name as 'thread.run.created', data: run });
+      return this.emit(run, { event: name as 'thread.run.created', data: run });
     }
     this.logger.warn(`Foundry sent an event this version does not know: ${name}`);
   }
@@ -208,7 +208,7 @@ export class FoundryRuns implements RunService {
       // The UI asks about the calls that need the user; the others already ran.
       active.run = { ...active.run, required_action: { type: 'submit_tool_outputs', submit_tool_outputs: { tool_calls: toAsk } } };
       this.events.runSaved.fire({ threadId: active.run.thread_id, run: active.run });
-      this.emit({ event: 'thread.run.requires_action', data: active.run });
+      this.emit(active.run, { event: 'thread.run.requires_action', data: active.run });
     } catch (error) {
       this.fail(active, { code: 'tool_error', message: toFoundryError(error, 'run the requested tools').message });
     }
@@ -240,7 +240,7 @@ export class FoundryRuns implements RunService {
       return output === undefined ? call : { ...call, function: { ...call.function, output }, status: 'completed' as const };
     });
     active.toolStep = { ...step, step_details: { type: 'tool_calls', tool_calls: calls } };
-    this.emit({ event: 'thread.run.step.in_progress', data: active.toolStep });
+    this.emit(active.run, { event: 'thread.run.step.in_progress', data: active.toolStep });
   }
 
   /** The stream broke: take the service's word for the run's state, or end it here as failed and say why. */
@@ -267,7 +267,7 @@ export class FoundryRuns implements RunService {
     this.active.delete(run.thread_id);
     active.run = run;
     this.events.runSaved.fire({ threadId: run.thread_id, run });
-    this.emit({ event: `thread.run.${run.status}` as 'thread.run.failed', data: run });
+    this.emit(run, { event: `thread.run.${run.status}` as 'thread.run.failed', data: run });
     if (active.messagesCreated) void this.threads.touch(run.thread_id, active.messagesCreated);
   }
 
@@ -292,8 +292,8 @@ export class FoundryRuns implements RunService {
     }
   }
 
-  private emit(event: RunEvent): void {
-    this.events.runEvent.fire(event);
+  private emit(run: Pick<Run, 'id' | 'thread_id'>, event: RunEvent): void {
+    this.events.runEvent.fire({ ...event, thread_id: run.thread_id, run_id: run.id });
   }
 }
 

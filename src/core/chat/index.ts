@@ -1,0 +1,2 @@
+export * from './chatRequests';
+export * from './chatExchange';
