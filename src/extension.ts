@@ -101,7 +101,7 @@ export function activate(context: vscode.ExtensionContext): AgentThreadsApi {
   backends.onDidChange(() => {
     showBackend();
     panels.closeAll(); // their threads belong to the other backend
-    void chat.show(null);
+    void chat.clear();
     tree.refresh();
   });
 

@@ -45,6 +45,8 @@ export class BackendSelection implements vscode.Disposable {
   readonly backend: SwitchableBackend;
   private readonly subscriptions: vscode.Disposable[] = [];
   private readonly changed = new vscode.EventEmitter<Backend>();
+  /** The settings the current backend was made from, so an unrelated configuration event changes nothing. */
+  private appliedSettings = 'local';
   /** Fires after the backend changed (views drop what they showed of the old one). */
   readonly onDidChange = this.changed.event;
 
@@ -65,11 +67,15 @@ export class BackendSelection implements vscode.Disposable {
   /** Connects to what the settings name; on failure it stays on local storage and says why. */
   async apply(): Promise<void> {
     const config = vscode.workspace.getConfiguration();
-    const value = (config.get<string>(BACKEND_SETTING) ?? 'local').trim();
+    const value = (config.get<string>(BACKEND_SETTING) ?? 'local').trim() || 'local';
+    const authKind = config.get<FoundryAuthKind>(FOUNDRY_AUTH_SETTING) ?? 'microsoft';
+    const settings = value === 'local' ? 'local' : `${value} ${authKind}`;
+    if (settings === this.appliedSettings) return;
+    this.appliedSettings = settings;
     let next: Backend = this.local;
-    if (value && value !== 'local') {
+    if (value !== 'local') {
       try {
-        next = this.connect(value, config.get<FoundryAuthKind>(FOUNDRY_AUTH_SETTING) ?? 'microsoft');
+        next = this.connect(value, authKind);
       } catch (error) {
         this.log.error(`Could not use the Foundry project in '${BACKEND_SETTING}': ${errorMessage(error)}`);
         void vscode.window.showErrorMessage(`Agent Threads stays on local storage: ${errorMessage(error)}`, 'Open Settings').then((choice) => {

@@ -42,6 +42,12 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     if (this.session) await this.session.showThread(threadId);
   }
 
+  /** Starts a new conversation in the chat without revealing it (nothing it showed exists any more). */
+  async clear(): Promise<void> {
+    await this.workspaceState.update(CURRENT_THREAD_KEY, null);
+    if (this.session) await this.session.showThread(null);
+  }
+
   /** Reveals the chat and hands its session to `act` once the webview is there. */
   async withSession(act: (session: ThreadSession) => Promise<void> | void): Promise<void> {
     await vscode.commands.executeCommand(`${ChatViewProvider.viewId}.focus`);

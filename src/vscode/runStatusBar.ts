@@ -10,6 +10,8 @@ export class RunStatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('agentThreads.runs', vscode.StatusBarAlignment.Left, 50);
   private readonly active = new Map<string, Run>();
   private readonly subscription: { dispose(): void };
+  /** Renders await the thread title (a network call on Foundry); only the newest may touch the item. */
+  private renders = 0;
 
   constructor(runs: RunService, private readonly threads: ThreadRepository) {
     this.item.name = 'Agent Threads runs';
@@ -23,11 +25,13 @@ export class RunStatusBar implements vscode.Disposable {
   }
 
   private async render(): Promise<void> {
+    const render = ++this.renders;
     const runs = [...this.active.values()];
     if (runs.length === 0) return this.item.hide();
     const waiting = runs.find((run) => run.status === 'requires_action');
     const focus = waiting ?? runs[0];
     const title = (await this.threads.get(focus.thread_id).catch(() => undefined))?.title ?? 'thread';
+    if (render !== this.renders) return; // a newer event rendered (or hid the item) meanwhile
     this.item.text = waiting ? `$(warning) Agent needs approval` : `$(loading~spin) ${runs.length === 1 ? 'Agent running' : `${runs.length} agents running`}`;
     this.item.tooltip = `${title}: ${focus.status.replace('_', ' ')}`;
     this.item.command = { command: 'agentThreads.openThread', title: 'Open Thread', arguments: [focus.thread_id] };
