@@ -36,4 +36,6 @@ export const ui = {
   click: (target: DriverTarget, selector: string) => send({ op: 'click', target, selector }),
   fill: (target: DriverTarget, selector: string, text: string) => send({ op: 'fill', target, selector, text }),
   press: (key: string) => send({ op: 'press', key }),
+  /** Use through acrossRestart (restart.ts): the calling extension host does not survive it. */
+  killExtensionHost: (pid: number) => send({ op: 'killExtensionHost', pid }),
 };

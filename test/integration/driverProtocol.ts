@@ -16,9 +16,17 @@ export type DriverRequest =
   /** Types text into the element matching the selector (focuses it first). */
   | { op: 'fill'; target: DriverTarget; selector: string; text: string; timeoutMs?: number }
   /** Presses a key chord on the focused element of the page, e.g. "Enter" or "Control+Shift+P". */
-  | { op: 'press'; key: string };
+  | { op: 'press'; key: string }
+  /**
+   * SIGKILLs `pid` after checking it is this code-server's extension host, then reloads the window as a person
+   * would when VS Code says it lost the extension host (web workbenches do not restart a remote host by themselves).
+   */
+  | { op: 'killExtensionHost'; pid: number };
 
 export type DriverResponse = { ok: true; value?: unknown } | { ok: false; error: string };
 
 /** Environment variable through which the driver tells the extension host where to send requests. */
 export const DRIVER_URL_ENV = 'AGENT_THREADS_DRIVER_URL';
+
+/** Environment variable naming the journal that lets tests carry on in the next extension host (restart.ts). */
+export const JOURNAL_ENV = 'AGENT_THREADS_TEST_JOURNAL';
