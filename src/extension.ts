@@ -20,6 +20,7 @@ import { registerCommands } from './vscode/commands';
 import { LocalApiController } from './vscode/localApiController';
 import { ModelRegistry } from './vscode/modelRegistry';
 import { RunStatusBar } from './vscode/runStatusBar';
+import { sharedWorkspaceStorage } from './vscode/sharedStorage';
 import { ThreadPanels } from './vscode/threadPanels';
 import { PROPOSED_SCHEME, ToolDiffPreview, WorkspaceAccess, workspaceTools } from './vscode/tools';
 
@@ -28,7 +29,8 @@ export function activate(context: vscode.ExtensionContext): void {
   const version = String((context.extension.packageJSON as { version?: unknown }).version ?? 'dev');
 
   // Workspace storage when a folder is open; otherwise global storage, which the UI says.
-  const storage = context.storageUri ?? context.globalStorageUri;
+  // A second window on the same workspace (code-server, remote) shares the first window's folder: see sharedStorage.ts.
+  const storage = context.storageUri ? vscode.Uri.file(sharedWorkspaceStorage(context.storageUri.fsPath)) : context.globalStorageUri;
   const storageNotice = context.storageUri ? null : 'No folder is open: agents and threads are kept in global storage, shared by every window without a folder.';
 
   const tools = new ToolRegistry();

@@ -16,7 +16,16 @@ export class BrowserDriver {
     private readonly screenshotDir: string,
     /** The code-server process, whose descendants alone may be killed on request. */
     private readonly serverPid: () => number | undefined = () => undefined,
+    /** Opens a second page on the workbench with the extension but without the tests. */
+    private readonly openWindow?: () => Promise<Page>,
   ) {}
+
+  private secondWindow: Page | undefined;
+
+  async close(): Promise<void> {
+    await this.secondWindow?.close().catch(() => undefined);
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
 
   /** Starts the control server on loopback and returns its URL. */
   async listen(): Promise<string> {
@@ -24,10 +33,6 @@ export class BrowserDriver {
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
     const { port } = this.server.address() as { port: number };
     return `http://127.0.0.1:${port}`;
-  }
-
-  close(): Promise<void> {
-    return new Promise((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
 
   private async serve(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
@@ -45,8 +50,20 @@ export class BrowserDriver {
   }
 
   private async handle(request: DriverRequest): Promise<unknown> {
-    const page = this.page();
-    if (!page) throw new Error('The browser page is not open yet.');
+    if (request.op === 'openSecondWindow') {
+      if (!this.openWindow) throw new Error('This runner cannot open a second window.');
+      if (this.secondWindow) await this.secondWindow.reload();
+      else this.secondWindow = await this.openWindow();
+      await this.secondWindow.waitForSelector('.monaco-workbench .part.activitybar', { timeout: DEFAULT_TIMEOUT_MS * 2 });
+      return undefined;
+    }
+    if (request.op === 'closeSecondWindow') {
+      await this.secondWindow?.close();
+      this.secondWindow = undefined;
+      return undefined;
+    }
+    const page = request.window === 'second' ? this.secondWindow : this.page();
+    if (!page) throw new Error(request.window === 'second' ? 'Open the second window first (ui.openSecondWindow).' : 'The browser page is not open yet.');
     switch (request.op) {
       case 'screenshot': {
         fs.mkdirSync(this.screenshotDir, { recursive: true });

@@ -52,10 +52,16 @@ export async function runSuiteInRealVSCode(options: SuiteOptions): Promise<numbe
 
   let page: Page | undefined;
   let server: CodeServer | undefined;
-  const driver = new BrowserDriver(() => page, path.join(RESULTS_DIR, 'screenshots'), () => server?.process.pid);
+  let browser: Browser | undefined;
+  // A second window on the same workspace loads the extension in development mode but not the tests.
+  const openSecondWindow = async () => {
+    const second = await browser!.newPage({ viewport: { width: 1440, height: 900 } });
+    await second.goto(`http://localhost:${server!.port}/?folder=${encodeURIComponent(workspace)}&payload=${developmentPayload(server!.port)}`);
+    return second;
+  };
+  const driver = new BrowserDriver(() => page, path.join(RESULTS_DIR, 'screenshots'), () => server?.process.pid, openSecondWindow);
   const driverUrl = await driver.listen();
 
-  let browser: Browser | undefined;
   let model: FakeModelServer | undefined;
   let suiteTimer: NodeJS.Timeout | undefined;
   let journalPoll: NodeJS.Timeout | undefined;
