@@ -76,6 +76,8 @@ export async function runSuiteInRealVSCode(options: SuiteOptions): Promise<numbe
       env: { [DRIVER_URL_ENV]: driverUrl, [FAKE_MODEL_URL_ENV]: model.url, AGENT_THREADS_TEST_RESULTS: RESULTS_DIR,
         // Lets tests carry on across window reloads and extension-host kills (test/integration/restart.ts).
         [JOURNAL_ENV]: journalFile,
+        // Where code-server keeps user data (workspace storage), for tests that damage the extension's files on purpose.
+        AGENT_THREADS_TEST_USER_DATA: path.join(profileDir, 'user-data'),
         ...options.env,
       },
     });
