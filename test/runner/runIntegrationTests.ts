@@ -117,6 +117,7 @@ export async function runSuiteInRealVSCode(options: SuiteOptions): Promise<numbe
     await server?.stop();
     await model?.close();
     await driver.close();
+    // AGENT_THREADS_KEEP_PROFILE=1 keeps code-server's log, the extension's storage and the journal for a post-mortem.
     if (!process.env.AGENT_THREADS_KEEP_PROFILE) fs.rmSync(profileDir, { recursive: true, force: true });
     else console.log(`Profile kept in ${profileDir}`);
   }
