@@ -8,6 +8,7 @@ import { promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { writeHeapSnapshot } from 'node:v8';
 import type { Run } from '../../src/core/domain/run';
 import { OpenAIChatClient } from '../../src/core/model/openAIChatClient';
 import type { ModelProfile } from '../../src/core/model/types';
@@ -121,6 +122,8 @@ async function main(): Promise<void> {
   const minuteSampler = setInterval(() => {
     perMinute.push({ minute: perMinute.length + 1, heapMb: heapAfterGcMb(), handles: handles(), requests: server.requests.length, resources: resources() });
     console.log(`  minute ${perMinute.length}: ${JSON.stringify(perMinute[perMinute.length - 1])}`);
+    // SOAK_HEAP_SNAPSHOTS=1: a snapshot each minute, to diff in DevTools (Comparison view) when the heap line rises.
+    if (process.env.SOAK_HEAP_SNAPSHOTS) console.log(`  heap snapshot: ${writeHeapSnapshot(join(dir, `minute-${perMinute.length}.heapsnapshot`))}`);
   }, 60_000);
   await Promise.all(Array.from({ length: THREADS }, (_, w) => worker(w)));
   clearInterval(sampler);
@@ -150,7 +153,7 @@ async function main(): Promise<void> {
   console.log(`| active handles, each minute | ${perMinute.map((m) => m.handles).join(', ')} |`);
   console.log(`| active handles at start / end (after shutdown) | ${start.handles} / ${end.handles} (${end.resources}) |`);
   console.log(`| event-loop lag p50 / p99 | ${percentile(lag, 50).toFixed(1)} ms / ${percentile(lag, 99).toFixed(1)} ms |`);
-  await fs.rm(dir, { recursive: true, force: true });
+  if (!process.env.SOAK_HEAP_SNAPSHOTS) await fs.rm(dir, { recursive: true, force: true });
   if (written !== readBack) process.exitCode = 1;
 }
 
