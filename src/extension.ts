@@ -26,6 +26,7 @@ import { ModelRegistry } from './vscode/modelRegistry';
 import { readModelProfiles } from './vscode/modelSettings';
 import { RUN_DETAILS_SCHEME, RunDetailsDocuments } from './vscode/runDetails';
 import { RunStatusBar } from './vscode/runStatusBar';
+import { sharedWorkspaceStorage } from './vscode/sharedStorage';
 import { ThreadPanels } from './vscode/threadPanels';
 import { PROPOSED_SCHEME, ToolDiffPreview, WorkspaceAccess, workspaceTools } from './vscode/tools';
 
@@ -40,7 +41,8 @@ export function activate(context: vscode.ExtensionContext): AgentThreadsApi {
   const version = String((context.extension.packageJSON as { version?: unknown }).version ?? 'dev');
 
   // Workspace storage when a folder is open; otherwise global storage, which the UI says.
-  const storage = context.storageUri ?? context.globalStorageUri;
+  // A second window on the same workspace (code-server, remote) shares the first window's folder: see sharedStorage.ts.
+  const storage = context.storageUri ? vscode.Uri.file(sharedWorkspaceStorage(context.storageUri.fsPath)) : context.globalStorageUri;
   const storageNotice = context.storageUri ? null : 'No folder is open: agents and threads are kept in global storage, shared by every window without a folder.';
 
   const apiKeys = new ApiKeyStore(context.secrets);

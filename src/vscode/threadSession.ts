@@ -174,7 +174,13 @@ export class ThreadSession implements vscode.Disposable {
       const thread = await this.services.threads.create({ agent_id: agentId });
       await this.showThread(thread.id);
     }
-    await this.services.threads.appendMessage(this.threadId!, { role: 'user', content: userMessageContent(text, attachments) });
+    try {
+      await this.services.threads.appendMessage(this.threadId!, { role: 'user', content: userMessageContent(text, attachments) });
+    } catch (error) {
+      // The composer cleared itself on send; the message was not stored (disk full, folder gone): give it back.
+      this.prefill(text);
+      throw error;
+    }
     await this.startRun(agentId);
   }
 

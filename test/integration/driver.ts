@@ -26,14 +26,29 @@ function expressionOf(fn: () => unknown): string {
   return `(${fn.toString()})()`;
 }
 
+/** The UI of one window; `window: 'second'` acts on the window opened with ui.openSecondWindow. */
+function windowUi(window?: 'second') {
+  return {
+    screenshot: (name: string) => send({ op: 'screenshot', name, window }) as Promise<string>,
+    /** Evaluates `fn` in the target's document once. */
+    evaluate: <T>(target: DriverTarget, fn: () => T) => send({ op: 'evaluate', target, expression: expressionOf(fn), window }) as Promise<T>,
+    /** Waits until `fn` returns something truthy in the target's document, and returns it. */
+    waitFor: <T>(target: DriverTarget, fn: () => T, timeoutMs?: number) =>
+      send({ op: 'evaluate', target, expression: expressionOf(fn), waitForTruthy: true, timeoutMs, window }) as Promise<NonNullable<T>>,
+    click: (target: DriverTarget, selector: string, button?: 'left' | 'right') => send({ op: 'click', target, selector, button, window }),
+    fill: (target: DriverTarget, selector: string, text: string) => send({ op: 'fill', target, selector, text, window }),
+    press: (key: string) => send({ op: 'press', key, window }),
+  };
+}
+
+export type WindowUi = ReturnType<typeof windowUi>;
+
 export const ui = {
-  screenshot: (name: string) => send({ op: 'screenshot', name }) as Promise<string>,
-  /** Evaluates `fn` in the target's document once. */
-  evaluate: <T>(target: DriverTarget, fn: () => T) => send({ op: 'evaluate', target, expression: expressionOf(fn) }) as Promise<T>,
-  /** Waits until `fn` returns something truthy in the target's document, and returns it. */
-  waitFor: <T>(target: DriverTarget, fn: () => T, timeoutMs?: number) =>
-    send({ op: 'evaluate', target, expression: expressionOf(fn), waitForTruthy: true, timeoutMs }) as Promise<NonNullable<T>>,
-  click: (target: DriverTarget, selector: string, button?: 'left' | 'right') => send({ op: 'click', target, selector, button }),
-  fill: (target: DriverTarget, selector: string, text: string) => send({ op: 'fill', target, selector, text }),
-  press: (key: string) => send({ op: 'press', key }),
+  ...windowUi(),
+  /** Use through acrossRestart (restart.ts): the calling extension host does not survive it. */
+  killExtensionHost: (pid: number) => send({ op: 'killExtensionHost', pid }),
+  /** Opens (or reloads) a second window on the same workspace; drive it through ui.second. */
+  openSecondWindow: () => send({ op: 'openSecondWindow' }),
+  closeSecondWindow: () => send({ op: 'closeSecondWindow' }),
+  second: windowUi('second'),
 };

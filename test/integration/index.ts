@@ -2,8 +2,15 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Mocha from 'mocha';
+import { readJournal, writeJournal } from './journal';
 
-export function run(): Promise<void> {
+/** Removes the tests an earlier extension host finished (see restart.ts); empty suites then run no hooks. */
+function leaveOutFinished(suite: Mocha.Suite, finished: Set<string>): void {
+  suite.tests = suite.tests.filter((test) => !finished.has(test.fullTitle()));
+  for (const child of suite.suites) leaveOutFinished(child, finished);
+}
+
+export async function run(): Promise<void> {
   // AGENT_THREADS_TEST_GREP runs a subset while developing (e.g. "model faults"); CI runs everything.
   const grep = process.env.AGENT_THREADS_TEST_GREP;
   const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 60_000, reporter: 'spec', ...(grep ? { grep } : {}) });
@@ -12,7 +19,33 @@ export function run(): Promise<void> {
     .filter((file) => file.endsWith('.test.js'))
     .sort();
   for (const file of files) mocha.addFile(path.join(__dirname, file));
+  await mocha.loadFilesAsync();
+
+  // This may be a later extension host of the same suite (the window was reloaded or the host killed on purpose).
+  const earlier = readJournal();
+  writeJournal({ ...earlier, hosts: earlier.hosts + 1 });
+  if (earlier.hosts > 0) console.log(`Extension host #${earlier.hosts + 1} (pid ${process.pid}) of this suite: carrying on after ${earlier.finished.length} finished test(s).`);
+  leaveOutFinished(mocha.suite, new Set(earlier.finished));
+
   return new Promise((resolve, reject) => {
-    mocha.run((failures) => (failures > 0 ? reject(new Error(`${failures} integration test(s) failed.`)) : resolve()));
+    const runner = mocha.run((failuresHere) => {
+      const failures = earlier.failures + failuresHere;
+      writeJournal({ ...readJournal(), outcome: { failures } });
+      if (earlier.hosts > 0) console.log(`Suite over ${earlier.hosts + 1} extension-host lifetimes: ${failures} failure(s) in all.`);
+      if (failures > 0) reject(new Error(`${failures} integration test(s) failed.`));
+      else resolve();
+    });
+    // Synchronously, test by test, so a host killed by the next test has already recorded this one.
+    const record = (test: Mocha.Runnable, failed: boolean) => {
+      const journal = readJournal();
+      const finished = (test as Mocha.Runnable & { type?: string }).type === 'test' ? [...journal.finished, test.fullTitle()] : journal.finished;
+      writeJournal({ ...journal, finished, failures: journal.failures + (failed ? 1 : 0) });
+    };
+    runner.on('pass', (test) => record(test, false));
+    runner.on('fail', (test, error) => {
+      record(test, true);
+      // Now, not in the summary at the end: a host killed by a later test never prints its summary.
+      console.log(`FAILED: ${test.fullTitle()}: ${error instanceof Error ? error.stack : String(error)}`);
+    });
   });
 }

@@ -11,7 +11,21 @@ const POLL_INTERVAL_MS = 16;
 export class BrowserDriver {
   private server: http.Server | undefined;
 
-  constructor(private readonly page: () => Page | undefined, private readonly screenshotDir: string) {}
+  constructor(
+    private readonly page: () => Page | undefined,
+    private readonly screenshotDir: string,
+    /** The code-server process, whose descendants alone may be killed on request. */
+    private readonly serverPid: () => number | undefined = () => undefined,
+    /** Opens a second page on the workbench with the extension but without the tests. */
+    private readonly openWindow?: () => Promise<Page>,
+  ) {}
+
+  private secondWindow: Page | undefined;
+
+  async close(): Promise<void> {
+    await this.secondWindow?.close().catch(() => undefined);
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
 
   /** Starts the control server on loopback and returns its URL. */
   async listen(): Promise<string> {
@@ -19,10 +33,6 @@ export class BrowserDriver {
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
     const { port } = this.server.address() as { port: number };
     return `http://127.0.0.1:${port}`;
-  }
-
-  close(): Promise<void> {
-    return new Promise((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
 
   private async serve(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
@@ -40,8 +50,20 @@ export class BrowserDriver {
   }
 
   private async handle(request: DriverRequest): Promise<unknown> {
-    const page = this.page();
-    if (!page) throw new Error('The browser page is not open yet.');
+    if (request.op === 'openSecondWindow') {
+      if (!this.openWindow) throw new Error('This runner cannot open a second window.');
+      if (this.secondWindow) await this.secondWindow.reload();
+      else this.secondWindow = await this.openWindow();
+      await this.secondWindow.waitForSelector('.monaco-workbench .part.activitybar', { timeout: DEFAULT_TIMEOUT_MS * 2 });
+      return undefined;
+    }
+    if (request.op === 'closeSecondWindow') {
+      await this.secondWindow?.close();
+      this.secondWindow = undefined;
+      return undefined;
+    }
+    const page = request.window === 'second' ? this.secondWindow : this.page();
+    if (!page) throw new Error(request.window === 'second' ? 'Open the second window first (ui.openSecondWindow).' : 'The browser page is not open yet.');
     switch (request.op) {
       case 'screenshot': {
         fs.mkdirSync(this.screenshotDir, { recursive: true });
@@ -84,7 +106,25 @@ export class BrowserDriver {
       case 'press':
         await page.keyboard.press(request.key);
         return undefined;
+      case 'killExtensionHost':
+        this.killExtensionHost(request.pid);
+        if (!(await exited(request.pid, 5_000))) throw new Error(`Extension host ${request.pid} survived SIGKILL.`);
+        // The web workbench takes a dead remote host for a lost connection: it tries to reconnect, the server
+        // answers "unknown reconnection token", and it asks the person to reload the window. Do what they would.
+        await page.reload();
+        return undefined;
     }
+  }
+
+  /** SIGKILLs a pid only if it is an extension host started by this run's code-server. */
+  private killExtensionHost(pid: number): void {
+    const cmdline = readProc(pid, 'cmdline').split('\0').join(' ');
+    if (!cmdline.includes('--type=extensionHost')) throw new Error(`Process ${pid} is not an extension host: ${cmdline || '(gone)'}`);
+    const server = this.serverPid();
+    let ancestor = pid;
+    while (ancestor > 1 && ancestor !== server) ancestor = parentPid(ancestor);
+    if (ancestor !== server) throw new Error(`Extension host ${pid} does not belong to this run's code-server (${server}).`);
+    process.kill(pid, 'SIGKILL');
   }
 
   /** Finds the workbench frame or the content document of one of our webviews (two frames below the page). */
@@ -104,6 +144,31 @@ export class BrowserDriver {
       if (Date.now() >= deadline) throw new Error(`No ${target.webview} webview${target.title ? ` titled "${target.title}"` : ''} is open.`);
       await page.waitForEvent('framenavigated', { timeout: Math.max(1, Math.min(1000, deadline - Date.now())) }).catch(() => undefined);
     }
+  }
+}
+
+function readProc(pid: number, file: string): string {
+  try {
+    return fs.readFileSync(`/proc/${pid}/${file}`, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+/** The parent of a process, from /proc/<pid>/stat (the field after the parenthesised command name). */
+function parentPid(pid: number): number {
+  const stat = readProc(pid, 'stat');
+  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1] ?? 0) || 1;
+}
+
+/** Polls until the process is gone (or a zombie), up to a deadline. */
+async function exited(pid: number, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const stat = readProc(pid, 'stat');
+    if (!stat || stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z')) return true;
+    if (Date.now() >= deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
 

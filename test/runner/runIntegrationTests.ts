@@ -8,8 +8,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { format } from 'node:util';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { DRIVER_URL_ENV } from '../integration/driverProtocol';
+import { DRIVER_URL_ENV, JOURNAL_ENV } from '../integration/driverProtocol';
 import { FAKE_MODEL_URL_ENV } from '../integration/fakeModel';
+import { readJournal } from '../integration/journal';
 import { startFakeModelServer, type FakeModelServer } from '../fixtures/fakeModelServer';
 import { BrowserDriver } from './browserDriver';
 import { REPO_ROOT, startCodeServer, type CodeServer } from './codeServer';
@@ -52,13 +53,22 @@ export async function runSuiteInRealVSCode(options: SuiteOptions): Promise<numbe
   const workspace = freshWorkspace(profileDir);
 
   let page: Page | undefined;
-  const driver = new BrowserDriver(() => page, path.join(RESULTS_DIR, 'screenshots'));
-  const driverUrl = await driver.listen();
-
   let server: CodeServer | undefined;
   let browser: Browser | undefined;
+  // A second window on the same workspace loads the extension in development mode but not the tests.
+  const openSecondWindow = async () => {
+    const second = await browser!.newPage({ viewport: { width: 1440, height: 900 } });
+    await second.goto(`http://localhost:${server!.port}/?folder=${encodeURIComponent(workspace)}&payload=${developmentPayload(server!.port)}`);
+    return second;
+  };
+  const driver = new BrowserDriver(() => page, path.join(RESULTS_DIR, 'screenshots'), () => server?.process.pid, openSecondWindow);
+  const driverUrl = await driver.listen();
+
   let model: FakeModelServer | undefined;
   let suiteTimer: NodeJS.Timeout | undefined;
+  let journalPoll: NodeJS.Timeout | undefined;
+  let exitGrace: NodeJS.Timeout | undefined;
+  const journalFile = path.join(profileDir, 'test-journal.json');
   try {
     // The model every test talks to: our fake OpenAI-compatible server on loopback, never the internet.
     model = await startFakeModelServer();
@@ -66,13 +76,31 @@ export async function runSuiteInRealVSCode(options: SuiteOptions): Promise<numbe
       profileDir,
       workspaceFolder: workspace,
       workspaceTrust: options.workspaceTrust,
-      env: { [DRIVER_URL_ENV]: driverUrl, [FAKE_MODEL_URL_ENV]: model.url, AGENT_THREADS_TEST_RESULTS: RESULTS_DIR, ...options.env },
+      env: { [DRIVER_URL_ENV]: driverUrl, [FAKE_MODEL_URL_ENV]: model.url, AGENT_THREADS_TEST_RESULTS: RESULTS_DIR,
+        // Lets tests carry on across window reloads and extension-host kills (test/integration/restart.ts).
+        [JOURNAL_ENV]: journalFile,
+        // Where code-server keeps user data (workspace storage), for tests that damage the extension's files on purpose.
+        AGENT_THREADS_TEST_USER_DATA: path.join(profileDir, 'user-data'),
+        ...options.env,
+      },
     });
     browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, env: server.isolatedEnv });
     page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
 
     const exitCode = new Promise<number>((resolve) => {
-      void page!.exposeFunction('codeAutomationExit', (code: number) => resolve(code));
+      // The journal's outcome is the verdict: after a window reload the workbench's exit call is unreliable (VS Code
+      // 1.100's web workbench fails stopping the hosts and may report 0 or nothing), so poll for it as well.
+      journalPoll = setInterval(() => {
+        const outcome = readJournal(journalFile).outcome;
+        if (outcome) resolve(outcome.failures > 0 ? 1 : 0);
+      }, 250);
+      void page!.exposeFunction('codeAutomationExit', (code: number) => {
+        if (readJournal(journalFile).hosts <= 1) return resolve(code);
+        exitGrace = setTimeout(() => {
+          console.error('The suite spanned several extension hosts but the last one recorded no outcome.');
+          resolve(1);
+        }, 15_000);
+      });
       suiteTimer = setTimeout(() => {
         console.error(`Integration suite did not finish within ${SUITE_TIMEOUT_MS / 60_000} minutes.`);
         resolve(1);
@@ -86,11 +114,15 @@ export async function runSuiteInRealVSCode(options: SuiteOptions): Promise<numbe
     return await exitCode;
   } finally {
     clearTimeout(suiteTimer);
+    clearTimeout(exitGrace);
+    clearInterval(journalPoll);
     await browser?.close().catch(() => undefined);
     await server?.stop();
     await model?.close();
     await driver.close();
-    fs.rmSync(profileDir, { recursive: true, force: true });
+    // AGENT_THREADS_KEEP_PROFILE=1 keeps code-server's log, the extension's storage and the journal for a post-mortem.
+    if (!process.env.AGENT_THREADS_KEEP_PROFILE) fs.rmSync(profileDir, { recursive: true, force: true });
+    else console.log(`Profile kept in ${profileDir}`);
   }
 }
 

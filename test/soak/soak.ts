@@ -8,6 +8,7 @@ import { promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { writeHeapSnapshot } from 'node:v8';
 import type { Run } from '../../src/core/domain/run';
 import { OpenAIChatClient } from '../../src/core/model/openAIChatClient';
 import type { ModelProfile } from '../../src/core/model/types';
@@ -44,11 +45,25 @@ function handles(): number {
   return (process as unknown as { _getActiveHandles(): unknown[] })._getActiveHandles().length;
 }
 
+/** What keeps the process alive, by kind (e.g. "TCPSocketWrap × 3"), to tell a handle leak from pooled sockets. */
+function resources(): string {
+  const counts = new Map<string, number>();
+  for (const kind of process.getActiveResourcesInfo()) counts.set(kind, (counts.get(kind) ?? 0) + 1);
+  return [...counts].map(([kind, n]) => `${kind} × ${n}`).join(', ');
+}
+
+/** Heap in use after a full collection (needs --expose-gc; npm run soak passes it). */
+function heapAfterGcMb(): number {
+  (globalThis as { gc?: () => void }).gc?.();
+  return process.memoryUsage().heapUsed / 2 ** 20;
+}
+
 async function main(): Promise<void> {
   // Seeded, so a soak that found something can be replayed with the same SOAK_SEED.
   const random = seededRandom(Number(process.env.SOAK_SEED ?? 20261124));
   const dir = await fs.mkdtemp(join(tmpdir(), 'agent-threads-soak-'));
-  const server = await startFakeModelServer({ defaultChunkDelayMs: 2 });
+  // The fake server records requests for tests to inspect; here that would grow for ever, so keep a few.
+  const server = await startFakeModelServer({ defaultChunkDelayMs: 2, maxRecordedRequests: 50 });
   const profile: ModelProfile = { id: 'soak', provider: 'openai-compatible', baseUrl: server.url, model: 'fake-model', contextWindow: 8000 };
   const threads = new ThreadStore({ root: dir });
   const tools = new ToolRegistry();
@@ -60,9 +75,9 @@ async function main(): Promise<void> {
 
   const lag = monitorEventLoopDelay({ resolution: 10 });
   lag.enable();
-  (globalThis as { gc?: () => void }).gc?.();
-  const start = { heapMb: process.memoryUsage().heapUsed / 2 ** 20, handles: handles() };
-  const heapSamples: number[] = [];
+  const start = { heapMb: heapAfterGcMb(), handles: handles() };
+  /** One sample a minute, after GC: a leak shows as a rising line, a warm-up as a step that levels off. */
+  const perMinute: { minute: number; heapMb: number; handles: number; requests: number; resources: string }[] = [];
   const counts: Record<string, number> = {};
   let written = 0;
   const deadline = Date.now() + MINUTES * 60_000;
@@ -102,11 +117,17 @@ async function main(): Promise<void> {
     }
   };
   const sampler = setInterval(() => {
-    heapSamples.push(process.memoryUsage().heapUsed / 2 ** 20);
     console.log(`  ${new Date().toISOString()} runs so far: ${JSON.stringify(counts)}`);
   }, 10_000);
+  const minuteSampler = setInterval(() => {
+    perMinute.push({ minute: perMinute.length + 1, heapMb: heapAfterGcMb(), handles: handles(), requests: server.requests.length, resources: resources() });
+    console.log(`  minute ${perMinute.length}: ${JSON.stringify(perMinute[perMinute.length - 1])}`);
+    // SOAK_HEAP_SNAPSHOTS=1: a snapshot each minute, to diff in DevTools (Comparison view) when the heap line rises.
+    if (process.env.SOAK_HEAP_SNAPSHOTS) console.log(`  heap snapshot: ${writeHeapSnapshot(join(dir, `minute-${perMinute.length}.heapsnapshot`))}`);
+  }, 60_000);
   await Promise.all(Array.from({ length: THREADS }, (_, w) => worker(w)));
   clearInterval(sampler);
+  clearInterval(minuteSampler);
   lag.disable();
 
   // Every message written must read back: the user messages we appended plus whatever the runs wrote.
@@ -119,8 +140,7 @@ async function main(): Promise<void> {
   await engine.dispose();
   threads.dispose();
   await server.close();
-  (globalThis as { gc?: () => void }).gc?.();
-  const end = { heapMb: process.memoryUsage().heapUsed / 2 ** 20, handles: handles() };
+  const end = { heapMb: heapAfterGcMb(), handles: handles(), resources: resources() };
 
   const runs = Object.entries(counts).filter(([k]) => !k.startsWith('failed:')).reduce((sum, [, n]) => sum + n, 0);
   console.log(`\nSoak: ${THREADS} threads × ${MINUTES} min, ${runs} runs`);
@@ -129,10 +149,11 @@ async function main(): Promise<void> {
   console.log(`| user messages written / read back | ${written} / ${readBack} ${written === readBack ? '(equal)' : '(MISMATCH)'} |`);
   console.log(`| messages stored in all (incl. answers) | ${stored} |`);
   console.log(`| heap at start / end (after GC) | ${start.heapMb.toFixed(1)} MB / ${end.heapMb.toFixed(1)} MB |`);
-  console.log(`| heap samples every 10 s | ${heapSamples.map((h) => h.toFixed(0)).join(', ')} MB |`);
-  console.log(`| active handles at start / end | ${start.handles} / ${end.handles} |`);
+  console.log(`| heap after GC, each minute | ${perMinute.map((m) => m.heapMb.toFixed(1)).join(', ')} MB |`);
+  console.log(`| active handles, each minute | ${perMinute.map((m) => m.handles).join(', ')} |`);
+  console.log(`| active handles at start / end (after shutdown) | ${start.handles} / ${end.handles} (${end.resources}) |`);
   console.log(`| event-loop lag p50 / p99 | ${percentile(lag, 50).toFixed(1)} ms / ${percentile(lag, 99).toFixed(1)} ms |`);
-  await fs.rm(dir, { recursive: true, force: true });
+  if (!process.env.SOAK_HEAP_SNAPSHOTS) await fs.rm(dir, { recursive: true, force: true });
   if (written !== readBack) process.exitCode = 1;
 }
 

@@ -82,6 +82,7 @@ export class RunPanel {
     if (run.lastError && (run.status === 'failed' || run.status === 'expired' || run.status === 'incomplete')) {
       const error = el('div', 'run-error');
       error.setAttribute('role', 'alert');
+      error.dataset.code = run.lastError.code;
       error.append(el('span', 'codicon codicon-error'), el('span', 'run-error-text', ` ${run.lastError.message}`));
       const retry = component('vscode-button', { class: 'retry-run', secondary: '', 'aria-label': 'Retry the run' }, 'Retry');
       retry.addEventListener('click', () => postToHost({ type: 'retryRun' }));

@@ -34,15 +34,20 @@ export class ThreadFiles {
     }
   }
 
-  /** Messages with ordinals in [from, to), oldest first, each in its latest version. */
-  async readMessages(from: number, to: number, logger: Logger): Promise<Message[]> {
+  /**
+   * Messages with ordinals in [from, to), oldest first, each in its latest version. A slot whose record is
+   * unreadable or another message's means the log changed under the index (edited by hand while the app ran):
+   * with `strict` that throws StaleIndexError so the caller can rebuild the index; otherwise it is skipped.
+   */
+  async readMessages(from: number, to: number, logger: Logger, strict = false): Promise<Message[]> {
     const slots = await this.index.readSlots(from, to);
     const records = await readRecords(this.log, slots);
     const messages: Message[] = [];
     records.forEach((record, i) => {
       const message = messageOf(record);
-      if (message) messages.push(message);
-      else logger.warn(`Skipped message ${slots[i].id}: its record in ${this.log} at byte ${slots[i].offset} is unreadable.`);
+      if (message?.id === slots[i].id) return void messages.push(message);
+      if (strict) throw new StaleIndexError(this.log);
+      logger.warn(`Skipped message ${slots[i].id}: its record in ${this.log} at byte ${slots[i].offset} is unreadable.`);
     });
     return messages;
   }
@@ -58,6 +63,13 @@ export class ThreadFiles {
       if (!message) logger.warn(`Skipped message ${slot.id}: its record in ${this.log} at byte ${slot.offset} is unreadable.`);
       return message;
     });
+  }
+}
+
+/** The index points at bytes of the log that are not the records it names. */
+export class StaleIndexError extends Error {
+  constructor(log: string) {
+    super(`The index of ${log} does not match the log.`);
   }
 }
 

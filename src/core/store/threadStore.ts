@@ -14,7 +14,7 @@ import { withFileLock } from './lock';
 import { validateMessageInput } from './messageValidation';
 import { type ListQuery, normaliseQuery, type Page, pageOrdinals } from './pagination';
 import { errnoCode, toStoreError } from './storageErrors';
-import { ThreadFiles } from './threadFiles';
+import { StaleIndexError, ThreadFiles } from './threadFiles';
 import { EMPTY_HEADER, type IndexHeader, type MessageSlot, type RunEntry } from './threadIndex';
 import { encodeRecord, type LogRecord, readRecords } from './threadLog';
 import { changesFor, repairIndex } from './threadRecovery';
@@ -228,17 +228,23 @@ export class ThreadStore {
   }
 
   /** One message in its latest version. */
-  async getMessage(threadId: string, messageId: string): Promise<Message> {
-    const files = this.files(threadId);
-    const header = await this.header(threadId, files);
-    const ordinal = await this.ordinalOf(files, header, messageId, 'message_not_found');
-    const [message] = await files.readMessages(ordinal, ordinal + 1, this.logger);
-    if (!message) throw new StoreError('message_not_found', `Message ${messageId} in thread ${threadId} is unreadable.`);
-    return message;
+  getMessage(threadId: string, messageId: string): Promise<Message> {
+    return this.readingChecked(threadId, async (strict) => {
+      const files = this.files(threadId);
+      const header = await this.header(threadId, files);
+      const ordinal = await this.ordinalOf(files, header, messageId, 'message_not_found');
+      const [message] = await files.readMessages(ordinal, ordinal + 1, this.logger, strict);
+      if (!message) throw new StoreError('message_not_found', `Message ${messageId} in thread ${threadId} is unreadable.`);
+      return message;
+    });
   }
 
   /** A page of messages with the Assistants pagination contract (limit, order, after, before). */
-  async listMessages(threadId: string, query: ListQuery = {}): Promise<Page<Message>> {
+  listMessages(threadId: string, query: ListQuery = {}): Promise<Page<Message>> {
+    return this.readingChecked(threadId, (strict) => this.readPage(threadId, query, strict));
+  }
+
+  private async readPage(threadId: string, query: ListQuery, strict: boolean): Promise<Page<Message>> {
     const normal = normaliseQuery(query);
     const files = this.files(threadId);
     const header = await this.header(threadId, files);
@@ -248,17 +254,19 @@ export class ThreadStore {
     let data: Message[] = [];
     if (ordinals.length) {
       const low = Math.min(ordinals[0], ordinals[ordinals.length - 1]);
-      data = await files.readMessages(low, low + ordinals.length, this.logger);
+      data = await files.readMessages(low, low + ordinals.length, this.logger, strict);
       if (normal.order === 'desc') data.reverse();
     }
     return { object: 'list', data, first_id: data[0]?.id ?? null, last_id: data[data.length - 1]?.id ?? null, has_more: hasMore };
   }
 
   /** The newest `count` messages, oldest first; costs the same however long the thread is. */
-  async readNewest(threadId: string, count: number): Promise<Message[]> {
-    const files = this.files(threadId);
-    const header = await this.header(threadId, files);
-    return files.readMessages(Math.max(0, header.messageCount - count), header.messageCount, this.logger);
+  readNewest(threadId: string, count: number): Promise<Message[]> {
+    return this.readingChecked(threadId, async (strict) => {
+      const files = this.files(threadId);
+      const header = await this.header(threadId, files);
+      return files.readMessages(Math.max(0, header.messageCount - count), header.messageCount, this.logger, strict);
+    });
   }
 
   /**
@@ -456,6 +464,31 @@ export class ThreadStore {
         throw toStoreError(err, action, this.root);
       }
     });
+  }
+
+  /**
+   * Reads strictly first; if the index turns out not to match the log (someone edited the log while the app ran,
+   * which the size check cannot always tell from another window's append), rebuilds the index from the log under
+   * the lock and reads once more, skipping whatever is still unreadable.
+   */
+  private async readingChecked<T>(threadId: string, read: (strict: boolean) => Promise<T>): Promise<T> {
+    try {
+      return await read(true);
+    } catch (err) {
+      if (!(err instanceof StaleIndexError)) throw err;
+    }
+    const files = this.files(threadId);
+    await this.serialize(threadId, async () => {
+      try {
+        await withFileLock(files.log, this.lockOptions, async () => {
+          this.logger.warn(`The index of ${files.log} does not match the log (was the log changed outside the app?); rebuilding it.`);
+          await repairIndex(files.log, files.index, undefined, this.logger);
+        });
+      } catch (err) {
+        throw toStoreError(err, 'repair the thread', this.root);
+      }
+    });
+    return read(false);
   }
 
   /** Runs operations on one thread one after another within this process. */

@@ -38,6 +38,22 @@ describe('ThreadStore recovery from damaged storage', () => {
     assert.ok(torn[0].includes(logPath));
   });
 
+  it('rebuilds the index when the log is edited by hand under a store that has it open', async () => {
+    const logger = new RecordingLogger();
+    const store = new ThreadStore({ root, logger });
+    await store.appendMessage(threadId, text('e')); // this store has written to the thread: it trusts its index
+    // A line inserted near the start shifts every later record; the log only looks longer, as when another
+    // window is mid-append, so the size check alone would keep serving the old offsets.
+    const lines = (await fs.readFile(logPath, 'utf8')).split('\n');
+    lines.splice(1, 0, '\u0000 garbage typed into the log');
+    await fs.writeFile(logPath, lines.join('\n'));
+    assert.deepEqual(await texts(store), ['a', 'b', 'c', 'd', 'e']);
+    assert.deepEqual((await store.readNewest(threadId, 2)).map(messageText), ['d', 'e']);
+    assert.ok(logger.warnings().some((w) => w.includes('does not match the log') && w.includes(logPath)), logger.warnings().join('\n'));
+    await store.appendMessage(threadId, text('f'));
+    assert.deepEqual(await texts(new ThreadStore({ root })), ['a', 'b', 'c', 'd', 'e', 'f']);
+  });
+
   it('skips a corrupt line in the middle with a warning naming the file and line', async () => {
     const lines = (await fs.readFile(logPath, 'utf8')).split('\n');
     lines[1] = '{"t":"message", garbage';
