@@ -76,10 +76,17 @@ async function inTerminal(command: string, cwd: string, limits: Limits): Promise
   let output = '';
   let stopped: CommandOutcome['stopped'];
   const ended = new Promise<number | undefined>((resolve) => {
-    const listener = vscode.window.onDidEndTerminalShellExecution((event) => {
-      if (event.execution !== execution) return;
-      listener.dispose();
-      resolve(event.exitCode);
+    const done = (code: number | undefined) => {
+      endListener.dispose();
+      closeListener.dispose();
+      resolve(code);
+    };
+    const endListener = vscode.window.onDidEndTerminalShellExecution((event) => {
+      if (event.execution === execution) done(event.exitCode);
+    });
+    // A command that exits the shell itself (`exit 3`) ends the terminal before shell integration reports the end.
+    const closeListener = vscode.window.onDidCloseTerminal((closed) => {
+      if (closed === terminal) done(closed.exitStatus?.code);
     });
   });
   const reading = (async () => {
