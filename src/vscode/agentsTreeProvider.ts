@@ -3,6 +3,7 @@ import type { AgentFileError, FileAgentSource } from '../core/agentFiles';
 import { isFileAgent } from '../core/agentFiles';
 import type { Agent, RunStatus, Thread } from '../core/domain';
 import type { AgentRepository, ThreadRepository } from '../core/backend';
+import { visibleBidiControls } from '../core/domain/displayText';
 import { relativeTime } from './relativeTime';
 
 /** A node of the Agents tree: an agent, or one of its threads. */
@@ -93,7 +94,7 @@ export class AgentsTreeProvider implements vscode.TreeDataProvider<AgentsTreeNod
   }
 
   private agentItem(agent: Agent): vscode.TreeItem {
-    const item = new vscode.TreeItem(agent.name, vscode.TreeItemCollapsibleState.Expanded);
+    const item = new vscode.TreeItem(visibleBidiControls(agent.name), vscode.TreeItemCollapsibleState.Expanded);
     item.id = agent.id;
     item.contextValue = 'agent';
     item.iconPath = new vscode.ThemeIcon('hubot');
@@ -106,19 +107,19 @@ export class AgentsTreeProvider implements vscode.TreeDataProvider<AgentsTreeNod
       if (this.workspaceFolder) item.command = { command: 'vscode.open', title: 'Open Agent File', arguments: [vscode.Uri.joinPath(this.workspaceFolder, agent.metadata.source_path)] };
     }
     item.tooltip = new vscode.MarkdownString(undefined, false);
-    item.tooltip.appendText(`${agent.name} (version ${agent.version})\nModel: ${agent.model.profile} / ${agent.model.name}\nTools: ${agent.tools.map((t) => t.name).join(', ') || 'none'}`);
+    item.tooltip.appendText(`${visibleBidiControls(agent.name)} (version ${agent.version})\nModel: ${agent.model.profile} / ${agent.model.name}\nTools: ${agent.tools.map((t) => t.name).join(', ') || 'none'}`);
     return item;
   }
 
   private threadItem(thread: Thread, agent: Agent | undefined): vscode.TreeItem {
-    const item = new vscode.TreeItem(thread.title || 'New thread', vscode.TreeItemCollapsibleState.None);
+    const item = new vscode.TreeItem(visibleBidiControls(thread.title) || 'New thread', vscode.TreeItemCollapsibleState.None);
     item.id = thread.id;
     const run = this.runs.get(thread.id);
     item.contextValue = run && isActive(run.status) ? 'thread.running' : 'thread';
     item.iconPath = statusIcon(run?.status);
     const messages = `${thread.message_count} message${thread.message_count === 1 ? '' : 's'}`;
     item.description = `${relativeTime(thread.last_activity_at)} · ${messages}`;
-    const tooltip = [thread.title || 'New thread', messages, agent ? `Model: ${agent.model.profile} / ${agent.model.name}` : 'No agent'];
+    const tooltip = [visibleBidiControls(thread.title) || 'New thread', messages, agent ? `Model: ${agent.model.profile} / ${agent.model.name}` : 'No agent'];
     if (run) tooltip.push(`Last run: ${run.status}`);
     if (run?.lastError) tooltip.push(`Last error: ${run.lastError}`);
     item.tooltip = tooltip.join('\n');

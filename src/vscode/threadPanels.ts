@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { visibleBidiControls } from '../core/domain/displayText';
 import { ThreadSession, type SessionServices } from './threadSession';
 import { renderWebviewHtml, webviewOptions } from './webviewHtml';
 
@@ -28,7 +29,7 @@ export class ThreadPanels implements vscode.WebviewPanelSerializer<PanelState>, 
       return;
     }
     const thread = await this.services.threads.get(threadId);
-    const panel = vscode.window.createWebviewPanel(ThreadPanels.viewType, thread.title || 'Thread', vscode.ViewColumn.Active, {
+    const panel = vscode.window.createWebviewPanel(ThreadPanels.viewType, visibleBidiControls(thread.title) || 'Thread', vscode.ViewColumn.Active, {
       ...webviewOptions(this.extensionUri),
       retainContextWhenHidden: false,
     });
@@ -52,7 +53,7 @@ export class ThreadPanels implements vscode.WebviewPanelSerializer<PanelState>, 
     const titleWatch = this.services.threads.onDidChangeThreads(({ threadId: changed, type }) => {
       if (changed !== threadId) return;
       if (type === 'deleted') panel.dispose();
-      else void this.services.threads.get(threadId).then((thread) => (panel.title = thread.title || 'Thread'), () => undefined);
+      else void this.services.threads.get(threadId).then((thread) => (panel.title = visibleBidiControls(thread.title) || 'Thread'), () => undefined);
     });
     this.panels.set(threadId, { panel, session });
     panel.onDidDispose(() => {

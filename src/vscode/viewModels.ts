@@ -1,4 +1,5 @@
 import type { Message, Run, RunStep, Thread, Agent } from '../core/domain';
+import { visibleBidiControls } from '../core/domain/displayText';
 import { messageText } from '../core/domain';
 import { deniedByUserOutput } from '../core/runs/toolRound';
 import type { AgentOption, MessageView, RunView, ThreadView, ToolCallView } from '../protocol/messages';
@@ -87,9 +88,9 @@ function stepDurationMs(step: RunStep): number | undefined {
 }
 
 export function toThreadView(thread: Thread): ThreadView {
-  return { id: thread.id, title: thread.title, messageCount: thread.message_count, agentId: thread.agent_id };
+  return { id: thread.id, title: visibleBidiControls(thread.title), messageCount: thread.message_count, agentId: thread.agent_id };
 }
 
 export function toAgentOption(agent: Agent): AgentOption {
-  return { id: agent.id, name: agent.name, model: agent.model.name };
+  return { id: agent.id, name: visibleBidiControls(agent.name), model: agent.model.name };
 }

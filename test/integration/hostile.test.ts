@@ -88,7 +88,7 @@ describe('hostile input in the tree and the webviews', () => {
       return answer.includes('Done.') && output ? { answer, output, title: document.querySelector('.thread-title')?.textContent ?? '', file: document.querySelector('.message-files')?.textContent ?? '', agent: document.querySelector('#agent')?.textContent ?? '' } : undefined;
     });
     assert.ok(shown.output.includes(XSS[1]) && shown.output.includes(XSS[4]), `tool output shown as text: ${shown.output}`);
-    assert.ok(shown.title.includes(XSS[0]) && shown.title.includes('👩‍👩‍👧‍👦') && shown.title.includes('\u202E'), `title: ${shown.title}`);
+    assert.ok(shown.title.includes(XSS[0]) && shown.title.includes('👩‍👩‍👧‍👦') && shown.title.includes('[U+202E]evil.exe') && !shown.title.includes('\u202E'), `title, with the bidi override shown, not obeyed: ${shown.title}`);
     assert.ok(shown.file.includes(hostileFile), `file name: ${shown.file}`);
     assert.ok(shown.answer.includes('zero\u200Bwidth') && shown.answer.includes('👩‍👩‍👧‍👦'), `answer: ${shown.answer}`);
     assert.ok(shown.agent.includes(XSS[2]), `agent picker: ${shown.agent}`);

@@ -194,13 +194,13 @@ describe('workspace tools in the real UI', () => {
     const ranMarker = path.join(scratch, 'ran-early');
     await newThreadWith('Shell', { run_command: 'ask' });
     await fakeModel.script(
-      { kind: 'tool_calls', calls: [{ name: 'run_command', arguments: JSON.stringify({ command: `echo hello-from-tool; touch ${ranMarker}; exit 3` }) }] },
+      { kind: 'tool_calls', calls: [{ name: 'run_command', arguments: JSON.stringify({ command: `sh -c 'echo hello-from-tool; touch ${ranMarker}; exit 3'` }) }] },
       { kind: 'text', text: 'The command printed hello.' },
     );
     let previous = await send('Say hello from the shell');
     await waitForRunStatus(panel, 'Needs approval', previous);
     const card = await ui.waitFor(panel, () => document.querySelector('.approval')?.textContent);
-    assert.match(card, /run: echo hello-from-tool/);
+    assert.match(card, /run: sh -c 'echo hello-from-tool/);
     await assert.rejects(fs.stat(ranMarker), 'nothing runs before approval');
     await ui.screenshot('tools-approval-command');
     await ui.click(panel, '.approval vscode-button.approve');
@@ -264,8 +264,8 @@ describe('workspace tools in the real UI', () => {
     assert.match(text, /\| Model \| fake \/ fake-model \|/);
     assert.match(text, /\| Usage \| \d+ prompt \+ \d+ completion = \d+ tokens \|/);
     assert.match(text, /### \d\. Tool calls — completed, \d+ s/);
-    assert.match(text, /#### `run_command` — completed\n\nArguments:\n\n```json\n\{\n {2}"command": "echo hello-from-tool/);
-    assert.match(text, /Output:\n\n```text\n\$ echo hello-from-tool[^\n]*exit code 3\)[\s\S]*hello-from-tool/);
+    assert.match(text, /#### `run_command` — completed\n\nArguments:\n\n```json\n\{\n {2}"command": "sh -c 'echo hello-from-tool/);
+    assert.match(text, /Output:\n\n```text\n\$ sh -c 'echo hello-from-tool[^\n]*exit code 3\)[\s\S]*hello-from-tool/);
     assert.match(text, /### \d\. Message — completed/);
     await ui.screenshot('run-details-document');
 

@@ -99,6 +99,7 @@ async function inTerminal(command: string, cwd: string, limits: Limits): Promise
   }
   const exitCode = stop ? undefined : await ended;
   await Promise.race([reading, new Promise((resolve) => setTimeout(resolve, 500))]);
+  if (terminal.exitStatus && !output.trim()) output = '(The command ended the terminal\'s shell, so its output could not be read.)';
   return { output, exitCode, stopped, via: 'terminal' };
 }
 
