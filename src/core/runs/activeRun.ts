@@ -28,6 +28,8 @@ export interface RunServices {
   readers: ContentReaders;
   maxToolRounds: number;
   approvalTimeoutMs: number;
+  /** How often the text of a message being streamed is saved, so a crash keeps what was already shown. */
+  checkpointMs: number;
   /** Adds tools to the thread's "always allow" list. */
   allowForThread(threadId: string, toolNames: string[]): Promise<void>;
 }
@@ -37,6 +39,8 @@ export interface OpenTurn {
   messageId: string;
   step: RunStep;
   text: string;
+  /** When the partial text was last saved (ms since the epoch). */
+  savedAt: number;
 }
 
 /** Tool calls of the current round, kept so a stop can give unanswered calls an output. */

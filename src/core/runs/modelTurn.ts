@@ -1,6 +1,7 @@
 // One model call of a run: streams the answer into a new assistant message and returns what the model asked for.
 // The message is appended once, in_progress, when the first output arrives (so it survives a crash), deltas are
-// only announced, and the full text is written once at the end.
+// announced, the partial text is saved every couple of seconds (so a crash keeps what was shown), and the full text
+// is written at the end.
 //
 // Retries: when the client restarts an attempt (a `retry` event), the partial text of the failed attempt is
 // dropped and thread.message.in_progress is announced again with empty content; listeners treat every full
@@ -34,6 +35,7 @@ export async function streamTurn(active: ActiveRun, services: RunServices, reque
           event: 'thread.message.delta',
           data: { id: turn.messageId, object: 'thread.message.delta', delta: { content: [{ index: 0, type: 'text', text: { value: event.delta } }] } },
         });
+        checkpoint(active, services, turn);
         break;
       }
       case 'tool_call':
@@ -59,10 +61,24 @@ export async function streamTurn(active: ActiveRun, services: RunServices, reque
   return { message, toolCalls, finishReason };
 }
 
+/**
+ * Saves the partial text every `checkpointMs` while it streams (no events: the UI already shows it), so a crashed
+ * window keeps what the user saw. Writes go through the recorder's queue, so the final text always lands last.
+ */
+function checkpoint(active: ActiveRun, services: RunServices, turn: NonNullable<ActiveRun['openTurn']>): void {
+  const now = Date.now();
+  if (now - turn.savedAt < services.checkpointMs) return;
+  turn.savedAt = now;
+  const content = [{ type: 'text' as const, text: { value: turn.text, annotations: [] } }];
+  active.recorder.updateMessage(turn.messageId, { content }, []).catch((error: unknown) => {
+    services.logger.warn(`Run ${active.run.id}: could not save the partial answer: ${error instanceof Error ? error.message : String(error)}`);
+  });
+}
+
 async function openTurn(active: ActiveRun, services: RunServices): Promise<NonNullable<ActiveRun['openTurn']>> {
   const messageId = newId('msg');
   const step = active.newStep('message_creation', { type: 'message_creation', message_creation: { message_id: messageId } });
-  const turn = { messageId, step, text: '' };
+  const turn = { messageId, step, text: '', savedAt: Date.now() };
   active.openTurn = turn;
   const run = active.run;
   await Promise.all([

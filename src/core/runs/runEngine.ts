@@ -34,6 +34,8 @@ export interface RunEngineOptions {
   maxToolRounds?: number;
   /** How long a run waits in requires_action before it expires. Default 10 minutes. */
   approvalTimeoutMs?: number;
+  /** How often a streaming answer's partial text is saved. Default 2 s. */
+  checkpointMs?: number;
   /** Readers for image files and file references in messages. */
   readers?: ContentReaders;
 }
@@ -71,6 +73,7 @@ export class RunEngine {
       readers: options.readers ?? {},
       maxToolRounds: options.maxToolRounds ?? 10,
       approvalTimeoutMs: options.approvalTimeoutMs ?? 10 * 60_000,
+      checkpointMs: options.checkpointMs ?? 2_000,
       allowForThread: (threadId, names) => this.editMetadata(threadId, (metadata) => withAllowedTools(metadata, names)),
     };
   }

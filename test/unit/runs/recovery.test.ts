@@ -44,6 +44,31 @@ describe('RunEngine recovery of interrupted runs', () => {
     assert.equal((await log.waitForEnd(next.id)).status, 'completed');
   });
 
+  it('keeps the text streamed before a crash: the interrupted answer shows what the user had already seen', async () => {
+    await h.close();
+    h = await startHarness({ engine: { checkpointMs: 0 } }); // save at every delta, so the test need not wait
+    const agent = await h.agent();
+    const threadId = await h.thread('tell me something');
+    h.server.script({ kind: 'stall', text: 'the first words arrive before the crash', afterChunks: 4 });
+    const run = await h.engine.createRun(threadId, agent.id);
+    const saved = async () => {
+      for (const deadline = Date.now() + 5_000; Date.now() < deadline; await new Promise((resolve) => setImmediate(resolve))) {
+        const [message] = await h.threads.readNewest(threadId, 1);
+        if (message.role === 'assistant' && JSON.stringify(message.content).includes('the first words arrive')) return message;
+      }
+      throw new Error('the partial answer was never saved');
+    };
+    await saved();
+    await h.engine.dispose(); // the window dies mid-stream
+
+    const restarted = h.newEngine();
+    await restarted.recoverInterruptedRuns();
+    assert.equal((await h.threads.getRun(threadId, run.id)).last_error?.code, 'interrupted');
+    const [message] = await h.threads.readNewest(threadId, 1);
+    assert.equal(message.status, 'incomplete');
+    assert.deepEqual(message.content.map((part) => (part.type === 'text' ? part.text.value : '')), ['the first words arrive']);
+  });
+
   it('leaves a run alone while another live window (process) owns it, and recovers it once that process is gone', async () => {
     const agent = await h.agent();
     const threadId = await h.thread('hello');
