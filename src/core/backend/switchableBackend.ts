@@ -5,22 +5,18 @@ import type { RunEngineEvent } from '../runs/runRecorder';
 import type { Message } from '../domain/message';
 import type { Run } from '../domain/run';
 import type { ThreadChange } from '../store/threadStore';
-import { type Disposable, Emitter, type Event } from '../util/emitter';
+import { type Disposable, Emitter } from '../util/emitter';
 import type { AgentRepository, Backend, RunService, ThreadRepository } from './backend';
 
 export class SwitchableBackend implements Backend {
   private current: Backend;
   private forwarding: Disposable[] = [];
-  private readonly switched = new Emitter<Backend>();
   private readonly agentsChanged = new Emitter<unknown>();
   private readonly threadsChanged = new Emitter<ThreadChange>();
   private readonly appended = new Emitter<{ threadId: string; messages: Message[] }>();
   private readonly updated = new Emitter<{ threadId: string; message: Message }>();
   private readonly runSaved = new Emitter<{ threadId: string; run: Run }>();
   private readonly runEvent = new Emitter<RunEngineEvent>();
-
-  /** Fires after a switch, when every view should drop what it shows of the old backend. */
-  readonly onDidSwitch: Event<Backend> = this.switched.event;
 
   readonly agents: AgentRepository = {
     onDidChangeAgents: this.agentsChanged.event,
@@ -83,7 +79,6 @@ export class SwitchableBackend implements Backend {
     if (next === previous) return previous;
     this.current = next;
     this.forward(next);
-    this.switched.fire(next);
     this.agentsChanged.fire({ type: 'switched' });
     return previous;
   }
@@ -102,6 +97,6 @@ export class SwitchableBackend implements Backend {
 
   dispose(): void {
     for (const subscription of this.forwarding) subscription.dispose();
-    for (const emitter of [this.switched, this.agentsChanged, this.threadsChanged, this.appended, this.updated, this.runSaved, this.runEvent]) emitter.dispose();
+    for (const emitter of [this.agentsChanged, this.threadsChanged, this.appended, this.updated, this.runSaved, this.runEvent]) emitter.dispose();
   }
 }

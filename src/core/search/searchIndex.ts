@@ -15,6 +15,7 @@ import { type Logger, silentLogger } from '../util/logger';
 import { type Candidate, NewestFirstCandidates } from './newestFirst';
 import { matchIn, parseQuery, type SearchQuery, snippetAround } from './searchTerms';
 import { ThreadPostings, type ThreadPostingsFile } from './threadPostings';
+import { lowerBound } from '../util/lowerBound';
 
 /** One message that matches a search. */
 export interface SearchHit {
@@ -293,15 +294,8 @@ export class SearchIndex implements Disposable {
       this.unsortedTerms = [];
     }
     const sorted = this.sortedVocabulary;
-    let low = 0;
-    let high = sorted.length;
-    while (low < high) {
-      const mid = (low + high) >>> 1;
-      if (sorted[mid] < prefix) low = mid + 1;
-      else high = mid;
-    }
     const out: string[] = [];
-    for (let i = low; i < sorted.length && sorted[i].startsWith(prefix); i++) out.push(sorted[i]);
+    for (let i = lowerBound(sorted, prefix); i < sorted.length && sorted[i].startsWith(prefix); i++) out.push(sorted[i]);
     for (const term of this.unsortedTerms) if (term.startsWith(prefix)) out.push(term);
     return out;
   }

@@ -7,6 +7,7 @@
 import type { Message } from '../domain/message';
 import { messageText } from '../domain/message';
 import { termsOf } from './searchTerms';
+import { lowerBound } from '../util/lowerBound';
 
 /** The persisted form of one thread's postings (format version 1). */
 export interface ThreadPostingsFile {
@@ -113,14 +114,8 @@ export class ThreadPostings {
 }
 
 function insertSorted(list: number[], value: number): void {
-  let low = 0;
-  let high = list.length;
-  while (low < high) {
-    const mid = (low + high) >>> 1;
-    if (list[mid] < value) low = mid + 1;
-    else high = mid;
-  }
-  if (list[low] !== value) list.splice(low, 0, value);
+  const at = lowerBound(list, value);
+  if (list[at] !== value) list.splice(at, 0, value);
 }
 
 function intersect(a: number[], b: number[]): number[] {

@@ -40,9 +40,10 @@ export class FoundryThreads implements ThreadRepository {
     if (options.agent_id) metadata[META.agentId] = options.agent_id;
     const created = await callFoundry('create a thread', () => this.client.threads.create({ metadata }));
     for (const input of options.messages ?? []) await this.postMessage(created.id, input);
-    if (options.messages?.length) await this.touch(created.id, options.messages.length);
     this.events.threadsChanged.fire({ type: 'created', threadId: created.id });
-    return this.get(created.id);
+    if (!options.messages?.length) return toThread(created);
+    await this.touch(created.id, options.messages.length);
+    return this.get(created.id); // with the message count touch just wrote
   }
 
   async get(threadId: string): Promise<Thread> {
@@ -59,9 +60,9 @@ export class FoundryThreads implements ThreadRepository {
     const metadata: Metadata = { ...(current.metadata ?? {}), ...(update.metadata ?? {}) };
     if (update.title !== undefined) metadata[META.title] = update.title.slice(0, 512);
     if (update.agent_id !== undefined) metadata[META.agentId] = update.agent_id ?? '';
-    await callFoundry('update the thread', () => this.client.threads.update(threadId, { metadata }));
+    const updated = await callFoundry('update the thread', () => this.client.threads.update(threadId, { metadata }));
     this.events.threadsChanged.fire({ type: 'updated', threadId });
-    return this.get(threadId);
+    return toThread(updated);
   }
 
   rename(threadId: string, title: string): Promise<Thread> {
