@@ -47,4 +47,37 @@ describe('architecture: imports only point down', () => {
       assert.deepEqual(offenders, []);
     });
   }
+
+  // Inside a layer, folders import downward only: a folder may import folders of a lower rank, never its own rank
+  // or above. This is what keeps the store from reaching the backend, or a view from reaching a command.
+  const folderRanks: { layer: string; ranks: Record<string, number> }[] = [
+    {
+      layer: 'src/core',
+      ranks: { domain: 0, util: 0, model: 1, store: 1, tools: 2, runs: 3, agentFiles: 3, search: 3, backend: 4, chat: 5, fork: 5, api: 5 },
+    },
+    { layer: 'src/vscode', ranks: { shared: 0, tools: 1, models: 1, backend: 2, views: 3, commands: 4 } },
+  ];
+  for (const { layer, ranks } of folderRanks) {
+    it(`the folders of ${layer} import downward only`, () => {
+      const files = sourceFiles(layer);
+      const unranked = [...new Set(files.map((file) => folderOf(layer, file)))].filter((folder) => !(folder in ranks));
+      assert.deepEqual(unranked, [], `${layer} has folders the rule does not rank: give each a rank`);
+      const offenders = files.flatMap((file) => {
+        const from = folderOf(layer, file);
+        return importsOf(file)
+          .filter((spec) => spec.startsWith('.'))
+          .map((spec) => path.relative(REPO_ROOT, path.resolve(REPO_ROOT, path.dirname(file), spec)).split(path.sep).join('/'))
+          .filter((target) => target.startsWith(`${layer}/`))
+          .map((target) => folderOf(layer, target))
+          .filter((to) => to !== from && ranks[to] >= ranks[from])
+          .map((to) => `${file} (${from}) imports ${to}`);
+      });
+      assert.deepEqual(offenders, []);
+    });
+  }
 });
+
+/** The first folder of a path under a layer ("src/core/store/threadStore.ts" → "store"). */
+function folderOf(layer: string, file: string): string {
+  return file.split(path.sep).join('/').slice(layer.length + 1).split('/')[0];
+}

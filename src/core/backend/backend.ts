@@ -3,12 +3,11 @@
 // the panels, the chat and the commands work unchanged on either backend.
 
 import type { Agent, AgentInput, AgentUpdate } from '../domain/agent';
+import type { RunEngineEvent } from '../domain/events';
 import type { Message, MessageInput } from '../domain/message';
-import type { Run, RunStep } from '../domain/run';
-import type { RunEngineEvent } from '../runs/runRecorder';
-import type { Thread } from '../domain/thread';
-import type { ListQuery, Page } from '../store/pagination';
-import type { CreateThreadOptions, ThreadChange, ThreadUpdate } from '../store/threadStore';
+import type { ListQuery, Page } from '../domain/pagination';
+import type { Run, RunStep, ToolApproval } from '../domain/run';
+import type { CreateThreadOptions, Thread, ThreadChange, ThreadUpdate } from '../domain/thread';
 import type { Event } from '../util/emitter';
 
 export interface AgentRepository {
@@ -40,14 +39,6 @@ export interface ThreadRepository {
   getRun(threadId: string, runId: string): Promise<Run>;
   listRuns(threadId: string): Promise<Run[]>;
   listRunSteps(threadId: string, runId?: string): Promise<RunStep[]>;
-}
-
-/** A decision on one tool call that waits for approval. */
-export interface ToolApproval {
-  tool_call_id: string;
-  approve: boolean;
-  /** Approve this tool for the rest of the thread (kept in the thread's metadata). */
-  alwaysForThread?: boolean;
 }
 
 /** Runs agents on threads and streams their events, each naming its thread and run (deltas carry neither). */

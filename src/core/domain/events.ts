@@ -38,3 +38,6 @@ export type RunEvent =
   | { event: 'thread.message.delta'; data: MessageDelta };
 
 export type RunEventName = RunEvent['event'];
+
+/** A RunEvent with the thread and run it belongs to (delta payloads carry neither). */
+export type RunEngineEvent = RunEvent & { thread_id: string; run_id: string };

@@ -4,5 +4,6 @@ export * from './errors';
 export * from './events';
 export * from './ids';
 export * from './message';
+export * from './pagination';
 export * from './run';
 export * from './thread';

@@ -129,3 +129,17 @@ export interface RunStepDelta {
   object: 'thread.run.step.delta';
   delta: { step_details?: MessageCreationStepDetails | { type: 'tool_calls'; tool_calls?: Array<{ index: number } & Partial<FunctionToolCall>> } };
 }
+
+/** A decision on one tool call that waits for approval. */
+export interface ToolApproval {
+  tool_call_id: string;
+  approve: boolean;
+  /** Approve this tool for the rest of the thread (kept in the thread's metadata). */
+  alwaysForThread?: boolean;
+}
+
+/** The output of a tool call a client ran itself. */
+export interface ToolOutput {
+  tool_call_id: string;
+  output: string;
+}

@@ -1,4 +1,5 @@
 import type { Metadata, UnixSeconds } from './common';
+import type { MessageInput } from './message';
 
 /** A conversation with an agent; message_count and last_activity_at are kept by the store. */
 export interface Thread {
@@ -11,3 +12,17 @@ export interface Thread {
   message_count: number;
   last_activity_at: UnixSeconds;
 }
+
+export interface CreateThreadOptions {
+  /** Keep this id (import); a new one otherwise. */
+  id?: string;
+  title?: string;
+  agent_id?: string | null;
+  metadata?: Metadata;
+  created_at?: number;
+  messages?: MessageInput[];
+}
+
+export type ThreadUpdate = Partial<Pick<Thread, 'title' | 'agent_id' | 'metadata'>>;
+
+export type ThreadChange = { type: 'created' | 'updated' | 'deleted'; threadId: string };

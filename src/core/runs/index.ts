@@ -1,5 +1,6 @@
 // The run engine's public surface.
-export { RunEngine, type RunEngineOptions, type ToolApproval, type ToolOutput } from './runEngine';
+export type { ToolApproval, ToolOutput } from '../domain/run';
+export { RunEngine, type RunEngineOptions } from './runEngine';
 export type { RunEngineEvent } from './runRecorder';
 export { RunError, type RunErrorCode } from './runErrors';
 export type { RunOverrides } from './runState';

@@ -3,7 +3,7 @@
 
 import type { AgentModel } from '../domain/agent';
 import { nowSeconds } from '../domain/common';
-import type { Run } from '../domain/run';
+import type { Run, ToolApproval, ToolOutput } from '../domain/run';
 import type { ModelClient, ModelProfile } from '../model/types';
 import type { AgentStore } from '../store/agentStore';
 import type { CreateThreadOptions, ThreadStore } from '../store/threadStore';
@@ -38,18 +38,6 @@ export interface RunEngineOptions {
   checkpointMs?: number;
   /** Readers for image files and file references in messages. */
   readers?: ContentReaders;
-}
-
-export interface ToolApproval {
-  tool_call_id: string;
-  approve: boolean;
-  /** Approve this tool for the rest of the thread (stored in the thread's metadata). */
-  alwaysForThread?: boolean;
-}
-
-export interface ToolOutput {
-  tool_call_id: string;
-  output: string;
 }
 
 /** Runs agents on threads, streaming RunEvents to listeners. */

@@ -2,14 +2,13 @@
 // so a listener that reads the store on an event sees that change; deltas are only announced (writing each would
 // cost a log record per token) but wait behind any save still in flight so events never overtake each other.
 
-import type { MessageEventName, RunEvent, RunStepEventName } from '../domain/events';
+import type { MessageEventName, RunEngineEvent, RunEvent, RunStepEventName } from '../domain/events';
 import type { Message, MessageInput, MessageUpdate } from '../domain/message';
 import type { Run, RunStatus, RunStep } from '../domain/run';
 import type { ThreadStore } from '../store/threadStore';
 import { lifecycleEvent, transition, type TransitionDetails } from './runState';
 
-/** A RunEvent with the thread and run it belongs to (delta payloads carry neither). */
-export type RunEngineEvent = RunEvent & { thread_id: string; run_id: string };
+export type { RunEngineEvent } from '../domain/events';
 
 type RunStore = Pick<ThreadStore, 'saveRun' | 'saveRunStep' | 'appendMessage' | 'updateMessage'>;
 

@@ -1,25 +1,7 @@
 import { StoreError } from '../domain/errors';
+import type { ListQuery } from '../domain/pagination';
 
-/** Query of a list endpoint, as in the Assistants API. */
-export interface ListQuery {
-  /** 1..100, default 20. */
-  limit?: number;
-  /** Default 'desc' (newest first). */
-  order?: 'asc' | 'desc';
-  /** Return items that come after this id in `order`. */
-  after?: string;
-  /** Return the items that come just before this id in `order`. */
-  before?: string;
-}
-
-/** One page of a list, as in the Assistants API. */
-export interface Page<T> {
-  object: 'list';
-  data: T[];
-  first_id: string | null;
-  last_id: string | null;
-  has_more: boolean;
-}
+export type { ListQuery, Page } from '../domain/pagination';
 
 /** Validates a query and fills the defaults. */
 export function normaliseQuery(query: ListQuery): { limit: number; order: 'asc' | 'desc'; after?: string; before?: string } {

@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
-import { type Metadata, nowSeconds } from '../domain/common';
+import { nowSeconds } from '../domain/common';
 import { StoreError } from '../domain/errors';
 import { assertValidId, isValidId, newId } from '../domain/ids';
 import type { Message, MessageInput, MessageUpdate } from '../domain/message';
 import type { Run, RunStep } from '../domain/run';
-import type { Thread } from '../domain/thread';
+import type { CreateThreadOptions, Thread, ThreadChange, ThreadUpdate } from '../domain/thread';
 import { Emitter } from '../util/emitter';
 import { type Logger, silentLogger } from '../util/logger';
 import { atomicWrite, readJsonFile } from './atomicWrite';
@@ -31,19 +31,7 @@ export interface ThreadStoreOptions {
   lockTimeoutMs?: number;
 }
 
-export interface CreateThreadOptions {
-  /** Keep this id (import); a new one otherwise. */
-  id?: string;
-  title?: string;
-  agent_id?: string | null;
-  metadata?: Metadata;
-  created_at?: number;
-  messages?: MessageInput[];
-}
-
-export type ThreadUpdate = Partial<Pick<Thread, 'title' | 'agent_id' | 'metadata'>>;
-
-export type ThreadChange = { type: 'created' | 'updated' | 'deleted'; threadId: string };
+export type { CreateThreadOptions, ThreadChange, ThreadUpdate } from '../domain/thread';
 
 type ThreadMeta = Omit<Thread, 'message_count' | 'last_activity_at'>;
 

@@ -3,7 +3,7 @@ import { LocalBackend } from '../../../src/core/backend';
 import { FoundryBackend } from '../../../src/core/backend/foundry';
 import { CombinedAgentCatalog, FileAgentSource } from '../../../src/core/agentFiles';
 import { messageText } from '../../../src/core/domain/message';
-import { exportThreadJson, importThreadJson } from '../../../src/core/store/threadExport';
+import { exportThreadJson, importThreadJson } from '../../../src/core/backend/threadExport';
 import { silentLogger } from '../../../src/core/util/logger';
 import { startFakeFoundryServer, type FakeFoundryServer } from '../../fixtures/fakeFoundryServer';
 import { startHarness, type Harness, userText } from '../runs/helpers';

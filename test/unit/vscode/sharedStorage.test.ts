@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
-import { sharedWorkspaceStorage } from '../../../src/vscode/sharedStorage';
+import { sharedWorkspaceStorage } from '../../../src/vscode/backend/sharedStorage';
 import { makeTempDir, removeTempDir } from '../store/helpers';
 
 describe('the workspace storage shared by windows on one workspace', () => {

@@ -1,9 +1,9 @@
 import * as vscode from 'vscode';
-import type { Agent, AgentInput } from '../core/domain';
-import type { AgentRepository, BackendKind } from '../core/backend';
-import { FOUNDRY_PROFILE } from '../core/backend/foundry/endpoint';
-import type { AgentsTreeNode } from './agentsTreeProvider';
-import type { ModelRegistry } from './modelRegistry';
+import type { Agent, AgentInput } from '../../core/domain';
+import type { AgentRepository, BackendKind } from '../../core/backend';
+import { FOUNDRY_PROFILE } from '../../core/backend/foundry/endpoint';
+import type { AgentsTreeNode } from '../views/agentsTreeProvider';
+import type { ModelRegistry } from '../models/modelRegistry';
 
 export interface AgentCommandServices {
   agents: AgentRepository;

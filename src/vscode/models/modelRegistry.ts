@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import type { AgentModel } from '../core/domain';
-import { OpenAIChatClient, type ModelClient, type ModelProfile } from '../core/model';
+import type { AgentModel } from '../../core/domain';
+import { OpenAIChatClient, type ModelClient, type ModelProfile } from '../../core/model';
 import type { ApiKeyStore } from './apiKeys';
 import { LanguageModelClient } from './languageModelClient';
 import { readModelProfiles } from './modelSettings';

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
-import type { Run } from '../core/domain';
-import type { ThreadRepository } from '../core/backend';
-import type { RunService } from '../core/backend';
+import type { Run } from '../../core/domain';
+import type { ThreadRepository } from '../../core/backend';
+import type { RunService } from '../../core/backend';
 
 const ACTIVE = new Set<Run['status']>(['queued', 'in_progress', 'requires_action', 'cancelling']);
 

@@ -1,13 +1,13 @@
 // Commands that choose where agents and threads live, and move a thread between local storage and Foundry.
 
 import * as vscode from 'vscode';
-import type { Backend } from '../core/backend';
-import { parseEndpoint } from '../core/backend/foundry/endpoint';
-import { exportThreadJson, importThreadJson } from '../core/store/threadExport';
-import type { AgentsTreeNode } from './agentsTreeProvider';
+import type { Backend } from '../../core/backend';
+import { parseEndpoint } from '../../core/backend/foundry/endpoint';
+import { exportThreadJson, importThreadJson } from '../../core/backend/threadExport';
+import type { AgentsTreeNode } from '../views/agentsTreeProvider';
 import { pickThread, type ThreadCommandServices } from './threadCommands';
-import type { ApiKeyStore } from './apiKeys';
-import { BACKEND_SETTING, type BackendSelection, FOUNDRY_AUTH_SETTING, type FoundryAuthKind, foundryKeyId } from './backendSelection';
+import type { ApiKeyStore } from '../models/apiKeys';
+import { BACKEND_SETTING, type BackendSelection, FOUNDRY_AUTH_SETTING, type FoundryAuthKind, foundryKeyId } from '../backend/backendSelection';
 
 export interface BackendCommandServices {
   backends: BackendSelection;

@@ -1,12 +1,12 @@
 import * as vscode from 'vscode';
-import type { Agent, AgentUpdate } from '../core/domain';
-import type { AgentRepository } from '../core/backend';
-import { FOUNDRY_PROFILE } from '../core/backend/foundry/endpoint';
-import type { AgentChange } from '../core/store/agentStore';
-import type { ToolRegistry } from '../core/tools/toolRegistry';
-import { isWebviewToHost, type AgentForm, type AgentFormOptions, type HostToWebview } from '../protocol/messages';
-import { errorMessage } from './errors';
-import type { ModelRegistry } from './modelRegistry';
+import type { Agent, AgentUpdate } from '../../core/domain';
+import type { AgentRepository } from '../../core/backend';
+import { FOUNDRY_PROFILE } from '../../core/backend/foundry/endpoint';
+import type { AgentChange } from '../../core/store/agentStore';
+import type { ToolRegistry } from '../../core/tools/toolRegistry';
+import { isWebviewToHost, type AgentForm, type AgentFormOptions, type HostToWebview } from '../../protocol/messages';
+import { errorMessage } from '../shared/errors';
+import type { ModelRegistry } from '../models/modelRegistry';
 import { renderWebviewHtml, webviewOptions } from './webviewHtml';
 
 /** The agent's settings as the form shows them. */

@@ -4,10 +4,10 @@ import { type Message, type MessageInput } from '../domain/message';
 import type { Run, RunStep } from '../domain/run';
 import type { Thread } from '../domain/thread';
 import { redactDeep, redactSecrets } from '../util/secretRedaction';
-import { validateMessageInput } from './messageValidation';
-import type { Page } from './pagination';
-import type { ThreadStore } from './threadStore';
-import type { ThreadRepository } from '../backend/backend';
+import type { Page } from '../domain/pagination';
+import { validateMessageInput } from '../store/messageValidation';
+import type { ThreadStore } from '../store/threadStore';
+import type { ThreadRepository } from './backend';
 
 /** A thread as exported to JSON: Assistants-shaped thread, message list, runs and run steps. */
 export interface ThreadExport {

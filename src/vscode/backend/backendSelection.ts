@@ -4,12 +4,12 @@
 
 import * as vscode from 'vscode';
 import type { AccessToken, TokenCredential } from '@azure/core-auth';
-import { type Backend, SwitchableBackend } from '../core/backend';
-import type { FoundryAuth, FoundryBackend } from '../core/backend/foundry';
-import { parseEndpoint } from '../core/backend/foundry/endpoint';
-import type { ToolRegistry } from '../core/tools/toolRegistry';
-import type { ApiKeyStore } from './apiKeys';
-import { errorMessage } from './errors';
+import { type Backend, SwitchableBackend } from '../../core/backend';
+import type { FoundryAuth, FoundryBackend } from '../../core/backend/foundry';
+import { parseEndpoint } from '../../core/backend/foundry/endpoint';
+import type { ToolRegistry } from '../../core/tools/toolRegistry';
+import type { ApiKeyStore } from '../models/apiKeys';
+import { errorMessage } from '../shared/errors';
 
 export const BACKEND_SETTING = 'agentThreads.backend';
 export const FOUNDRY_AUTH_SETTING = 'agentThreads.foundry.authentication';
@@ -36,9 +36,9 @@ export function microsoftAccountCredential(): TokenCredential {
 }
 
 /** The Foundry backend and its SDK, loaded on first use so local-only workspaces never pay for them. */
-function loadFoundry(): typeof import('../core/backend/foundry') {
+function loadFoundry(): typeof import('../../core/backend/foundry') {
   // (The extension bundle maps this require to dist/foundry.js; see esbuild.mjs.)
-  return require('../core/backend/foundry') as typeof import('../core/backend/foundry');
+  return require('../../core/backend/foundry') as typeof import('../../core/backend/foundry');
 }
 
 export class BackendSelection implements vscode.Disposable {

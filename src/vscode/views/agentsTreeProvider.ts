@@ -1,9 +1,9 @@
 import * as vscode from 'vscode';
-import type { AgentFileError, FileAgentSource } from '../core/agentFiles';
-import { isFileAgent } from '../core/agentFiles';
-import type { Agent, RunStatus, Thread } from '../core/domain';
-import type { AgentRepository, ThreadRepository } from '../core/backend';
-import { visibleBidiControls } from '../core/domain/displayText';
+import type { AgentFileError, FileAgentSource } from '../../core/agentFiles';
+import { isFileAgent } from '../../core/agentFiles';
+import type { Agent, RunStatus, Thread } from '../../core/domain';
+import type { AgentRepository, ThreadRepository } from '../../core/backend';
+import { visibleBidiControls } from '../../core/domain/displayText';
 import { relativeTime } from './relativeTime';
 
 /** A node of the Agents tree: an agent, or one of its threads. */

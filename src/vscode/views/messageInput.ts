@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import type { MessageContent } from '../core/domain';
+import type { MessageContent } from '../../core/domain';
 
 const IMAGE_TYPES: Record<string, string> = { '.png': 'image/png', '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.gif': 'image/gif', '.webp': 'image/webp' };
 

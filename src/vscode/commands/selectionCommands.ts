@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { ChatViewProvider } from './chatViewProvider';
+import type { ChatViewProvider } from '../views/chatViewProvider';
 
 /** The active editor's selection as a Markdown quote naming its file and lines, or undefined when nothing is selected. */
 export function quoteSelection(editor: vscode.TextEditor | undefined): string | undefined {

@@ -1,50 +1,11 @@
-// "Show Run Details": a read-only Markdown document (a virtual document, so nothing is written to disk) with the
-// whole record of one run of a thread. It opens the latest run, or lets the user pick one when there are several.
+// "Show Run Details": picks a thread and one of its runs, then opens the run's read-only report (views/runDetails.ts).
 
 import * as vscode from 'vscode';
-import type { Run } from '../core/domain';
-import { runReportMarkdown } from '../core/runs/runReport';
-import type { ThreadRepository } from '../core/backend';
-import type { AgentsTreeNode } from './agentsTreeProvider';
-import { relativeTime } from './relativeTime';
+import type { Run } from '../../core/domain';
+import type { AgentsTreeNode } from '../views/agentsTreeProvider';
+import { relativeTime } from '../views/relativeTime';
+import { RunDetailsDocuments } from '../views/runDetails';
 import { pickThread, type ThreadCommandServices } from './threadCommands';
-
-export const RUN_DETAILS_SCHEME = 'agent-threads-run';
-
-/** Serves `agent-threads-run:/<threadId>/<runId>.md` documents; refresh() re-reads a run that changed. */
-export class RunDetailsDocuments implements vscode.TextDocumentContentProvider, vscode.Disposable {
-  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
-  readonly onDidChange = this.changed.event;
-
-  constructor(
-    private readonly threads: ThreadRepository,
-    private readonly knownSecrets: () => Promise<readonly string[]>,
-  ) {}
-
-  static uriOf(threadId: string, runId: string): vscode.Uri {
-    return vscode.Uri.from({ scheme: RUN_DETAILS_SCHEME, path: `/${threadId}/${runId}.md` });
-  }
-
-  async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
-    const [, threadId, file] = uri.path.split('/');
-    const runId = file.replace(/\.md$/, '');
-    const [thread, run, steps, secrets] = await Promise.all([
-      this.threads.get(threadId),
-      this.threads.getRun(threadId, runId),
-      this.threads.listRunSteps(threadId, runId),
-      this.knownSecrets(),
-    ]);
-    return runReportMarkdown(thread, run, steps, secrets);
-  }
-
-  refresh(uri: vscode.Uri): void {
-    this.changed.fire(uri);
-  }
-
-  dispose(): void {
-    this.changed.dispose();
-  }
-}
 
 const STATUS_ICON: Partial<Record<Run['status'], string>> = {
   completed: '$(pass)',

@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
-import type { ModelProfile, ModelProvider } from '../core/model';
-import type { ApiKeyStore } from './apiKeys';
-import type { ModelRegistry } from './modelRegistry';
-import { DEFAULT_CONTEXT_WINDOW, saveModelProfile } from './modelSettings';
+import type { ModelProfile, ModelProvider } from '../../core/model';
+import type { ApiKeyStore } from '../models/apiKeys';
+import type { ModelRegistry } from '../models/modelRegistry';
+import { DEFAULT_CONTEXT_WINDOW, saveModelProfile } from '../models/modelSettings';
 
 interface ProviderPick extends vscode.QuickPickItem {
   provider: ModelProvider;

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { type ChatExchangeResult, type ChatExchanges, type ChatSink, chatIntentOf, sessionChoiceOf } from '../core/chat';
+import { type ChatExchangeResult, type ChatExchanges, type ChatSink, chatIntentOf, sessionChoiceOf } from '../../core/chat';
 
 /** The id of the `@agents` participant (package.json `contributes.chatParticipants`). */
 export const CHAT_PARTICIPANT_ID = 'agentThreads.agents';

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { HostToWebview, WebviewToHost } from '../protocol/messages';
+import type { HostToWebview, WebviewToHost } from '../../protocol/messages';
 
 /** Commands a webview may trigger through a link: only ones that configure the extension, never arbitrary ones. */
 const LINKABLE_COMMANDS = new Set(['agentThreads.configureModel', 'agentThreads.setApiKey', 'agentThreads.createAgent', 'agentThreads.showLog', 'workbench.trust.manage']);

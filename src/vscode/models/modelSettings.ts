@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { ModelProfile, ModelProvider } from '../core/model';
+import type { ModelProfile, ModelProvider } from '../../core/model';
 
 const PROVIDERS: readonly ModelProvider[] = ['openai', 'azure-openai', 'openai-compatible'];
 export const DEFAULT_CONTEXT_WINDOW = 128_000;

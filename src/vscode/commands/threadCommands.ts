@@ -1,12 +1,12 @@
 import * as fs from 'node:fs/promises';
 import * as vscode from 'vscode';
-import type { Thread } from '../core/domain';
-import type { AgentRepository, RunService, ThreadRepository } from '../core/backend';
-import { exportThreadJson, exportThreadMarkdown, importThreadJson } from '../core/store/threadExport';
-import type { AgentsTreeNode } from './agentsTreeProvider';
+import type { Thread } from '../../core/domain';
+import type { AgentRepository, RunService, ThreadRepository } from '../../core/backend';
+import { exportThreadJson, exportThreadMarkdown, importThreadJson } from '../../core/backend/threadExport';
+import type { AgentsTreeNode } from '../views/agentsTreeProvider';
 import { pickAgent } from './agentCommands';
-import type { ChatViewProvider } from './chatViewProvider';
-import type { ThreadPanels } from './threadPanels';
+import type { ChatViewProvider } from '../views/chatViewProvider';
+import type { ThreadPanels } from '../views/threadPanels';
 
 export interface ThreadCommandServices {
   agents: AgentRepository;

@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
-import type { SearchHit, SearchIndex } from '../core/search';
-import type { ThreadRepository } from '../core/backend';
-import type { AgentsTreeProvider } from './agentsTreeProvider';
-import { relativeTime } from './relativeTime';
+import type { SearchHit, SearchIndex } from '../../core/search';
+import type { ThreadRepository } from '../../core/backend';
+import type { AgentsTreeProvider } from '../views/agentsTreeProvider';
+import { relativeTime } from '../views/relativeTime';
 
 export interface SearchCommandServices {
   search: SearchIndex;

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { visibleBidiControls } from '../core/domain/displayText';
+import { visibleBidiControls } from '../../core/domain/displayText';
 import { ThreadSession, type SessionServices } from './threadSession';
 import { renderWebviewHtml, webviewOptions } from './webviewHtml';
 

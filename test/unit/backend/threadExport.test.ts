@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { messageText } from '../../../src/core/domain/message';
 import { newId } from '../../../src/core/domain/ids';
-import { exportThreadJson, exportThreadMarkdown, importThreadJson } from '../../../src/core/store/threadExport';
+import { exportThreadJson, exportThreadMarkdown, importThreadJson } from '../../../src/core/backend/threadExport';
 import { ThreadStore } from '../../../src/core/store/threadStore';
-import { freshThreadStore, makeTempDir, removeTempDir, text } from './helpers';
+import { freshThreadStore, makeTempDir, removeTempDir, text } from '../store/helpers';
 
 describe('thread export and import', () => {
   const fresh = freshThreadStore();

@@ -1,13 +1,13 @@
 import * as vscode from 'vscode';
-import type { Message, Run, RunEvent, RunStep } from '../core/domain';
-import { warmUpTokenizer } from '../core/model';
-import type { AgentRepository, RunService, ThreadRepository } from '../core/backend';
-import type { HostToWebview, WebviewKind, WebviewToHost } from '../protocol/messages';
-import { isWebviewToHost } from '../protocol/messages';
-import { errorMessage, userFacingError } from './errors';
+import type { Message, Run, RunEvent, RunStep } from '../../core/domain';
+import { warmUpTokenizer } from '../../core/model';
+import type { AgentRepository, RunService, ThreadRepository } from '../../core/backend';
+import type { HostToWebview, WebviewKind, WebviewToHost } from '../../protocol/messages';
+import { isWebviewToHost } from '../../protocol/messages';
+import { errorMessage, userFacingError } from '../shared/errors';
 import { userMessageContent } from './messageInput';
 import { toAgentOption, toMessageView, toRunView, toThreadView } from './viewModels';
-import type { ToolCallPreviews } from './tools/toolDiffPreview';
+import type { ToolCallPreviews } from '../tools/toolDiffPreview';
 import { handleWorkspaceIntent } from './workspaceIntents';
 
 const PAGE_SIZE = 50;

@@ -1,18 +1,19 @@
 import * as vscode from 'vscode';
-import type { AgentInput } from '../core/domain';
+import type { AgentInput } from '../../core/domain';
 import { createAgent, deleteAgent, duplicateAgent, pickAgent, type AgentCommandServices } from './agentCommands';
-import type { AgentEditorPanels } from './agentEditorPanel';
-import type { AgentsTreeNode, AgentsTreeProvider } from './agentsTreeProvider';
-import type { ApiKeyStore } from './apiKeys';
+import type { AgentEditorPanels } from '../views/agentEditorPanel';
+import type { AgentsTreeNode, AgentsTreeProvider } from '../views/agentsTreeProvider';
+import type { ApiKeyStore } from '../models/apiKeys';
 import { type BackendCommandServices, connectFoundry, moveThread, useLocalStorage } from './backendCommands';
-import type { FoundryAuthKind } from './backendSelection';
-import { errorMessage, userFacingError } from './errors';
+import type { FoundryAuthKind } from '../backend/backendSelection';
+import { errorMessage, userFacingError } from '../shared/errors';
 import { configureModel, setApiKey } from './modelCommands';
 import { askAboutSelection, sendSelectionToChat } from './selectionCommands';
-import type { ModelRegistry } from './modelRegistry';
-import { exportAgentToFile, importAgentFromFile, pickAgentFile } from './agentFilesWatcher';
+import type { ModelRegistry } from '../models/modelRegistry';
+import { exportAgentToFile, importAgentFromFile, pickAgentFile } from './agentFileCommands';
 import { editAndResendMessage, forkFromMessage } from './forkCommands';
-import { showRunDetails, type RunDetailsDocuments } from './runDetails';
+import type { RunDetailsDocuments } from '../views/runDetails';
+import { showRunDetails } from './runDetailsCommands';
 import { clearThreadFilter, filterThreads, searchThreads, type SearchCommandServices } from './searchCommands';
 import { cancelRun, deleteThread, exportThread, importThread, newThread, pickThread, renameThread, type ThreadCommandServices } from './threadCommands';
 

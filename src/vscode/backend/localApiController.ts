@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { LocalAgentApi } from '../core/api';
+import type { LocalAgentApi } from '../../core/api';
 
 const SECTION = 'agentThreads.localApi';
 const INFO_COMMAND = 'agentThreads.showLocalApiInfo';

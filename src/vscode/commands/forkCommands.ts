@@ -1,10 +1,10 @@
 import * as vscode from 'vscode';
-import type { Thread } from '../core/domain';
-import { messageText } from '../core/domain';
-import { editAndResend, forkThread } from '../core/fork';
-import type { ThreadRepository } from '../core/backend';
-import type { RunService } from '../core/backend';
-import type { ThreadPanels } from './threadPanels';
+import type { Thread } from '../../core/domain';
+import { messageText } from '../../core/domain';
+import { editAndResend, forkThread } from '../../core/fork';
+import type { ThreadRepository } from '../../core/backend';
+import type { RunService } from '../../core/backend';
+import type { ThreadPanels } from '../views/threadPanels';
 
 export interface ForkCommandServices {
   threads: ThreadRepository;

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { ModelError, type ChatMessage, type ChatRequest, type ChatStreamEvent, type ModelClient } from '../core/model';
+import { ModelError, type ChatMessage, type ChatRequest, type ChatStreamEvent, type ModelClient } from '../../core/model';
 
 /**
  * A ModelClient over VS Code's Language Model API (`vscode.lm`), so people who already have chat models in

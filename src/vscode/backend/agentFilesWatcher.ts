@@ -1,0 +1,40 @@
+import * as vscode from 'vscode';
+import { AGENTS_FOLDER, type FileAgentSource } from '../../core/agentFiles';
+
+/**
+ * Keeps the file agents in `.agents/` current: reloads the source whenever an agent file is created, changed or
+ * deleted, and logs each file it could not load (the tree shows them too).
+ */
+export class AgentFilesWatcher implements vscode.Disposable {
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(
+    private readonly source: FileAgentSource,
+    workspaceFolder: vscode.WorkspaceFolder,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(workspaceFolder, `${AGENTS_FOLDER}/**/*.agent.{md,yaml,yml}`));
+    // Deleting or renaming the whole folder reports only the folder, not the files in it.
+    const folderWatcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(workspaceFolder, AGENTS_FOLDER), false, true, false);
+    const reload = (): void => void this.reload();
+    this.disposables.push(watcher, watcher.onDidCreate(reload), watcher.onDidChange(reload), watcher.onDidDelete(reload));
+    this.disposables.push(folderWatcher, folderWatcher.onDidCreate(reload), folderWatcher.onDidDelete(reload));
+    reload();
+  }
+
+  /** Reads `.agents/` again, logs what could not be loaded, and says what was found. */
+  async reload(): Promise<{ agents: string[]; problems: string[] }> {
+    try {
+      await this.source.reload();
+      for (const problem of this.source.problems()) this.log.warn(`Agent file not loaded: ${problem.message}`);
+    } catch (error) {
+      this.log.error(`Could not read ${AGENTS_FOLDER}/: ${error instanceof Error ? error.message : String(error)}`);
+      return { agents: [], problems: [error instanceof Error ? error.message : String(error)] };
+    }
+    return { agents: this.source.list().map((agent) => agent.metadata.source_path), problems: this.source.problems().map((problem) => problem.message) };
+  }
+
+  dispose(): void {
+    for (const disposable of this.disposables) disposable.dispose();
+  }
+}
