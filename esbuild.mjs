@@ -85,7 +85,12 @@ const webviews = {
 
 copyCodicons();
 if (watch) {
-  const contexts = await Promise.all([esbuild.context(extension), esbuild.context(tokenizer), esbuild.context(foundry), esbuild.context(webviews)]);
+  const contexts = await Promise.all([
+    esbuild.context(extension),
+    esbuild.context(tokenizer),
+    esbuild.context(foundry),
+    esbuild.context(webviews),
+  ]);
   await Promise.all(contexts.map((context) => context.watch()));
   console.log('[esbuild] watching for changes');
 } else {

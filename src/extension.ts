@@ -43,7 +43,9 @@ export function activate(context: vscode.ExtensionContext): AgentThreadsApi {
   // Workspace storage when a folder is open; otherwise global storage, which the UI says.
   // A second window on the same workspace (code-server, remote) shares the first window's folder: see sharedStorage.ts.
   const storage = context.storageUri ? vscode.Uri.file(sharedWorkspaceStorage(context.storageUri.fsPath)) : context.globalStorageUri;
-  const storageNotice = context.storageUri ? null : 'No folder is open: agents and threads are kept in global storage, shared by every window without a folder.';
+  const storageNotice = context.storageUri
+    ? null
+    : 'No folder is open: agents and threads are kept in global storage, shared by every window without a folder.';
 
   const apiKeys = new ApiKeyStore(context.secrets);
   // The stored keys of the configured profiles: redacted from tool outputs and thread exports.
@@ -65,7 +67,11 @@ export function activate(context: vscode.ExtensionContext): AgentThreadsApi {
   const threads = new ThreadStore({ root: storage.fsPath, logger: log });
   // Agents defined by `.agents/*.agent.md|yaml` files in the first workspace folder: read-only, runnable.
   const workspaceFolder = vscode.workspace.workspaceFolders?.[0];
-  const fileAgents = new FileAgentSource({ workspaceFolder: workspaceFolder?.uri.fsPath ?? storage.fsPath, knownTools: () => new Set(tools.names()), logger: log });
+  const fileAgents = new FileAgentSource({
+    workspaceFolder: workspaceFolder?.uri.fsPath ?? storage.fsPath,
+    knownTools: () => new Set(tools.names()),
+    logger: log,
+  });
   const agentCatalog = new CombinedAgentCatalog(agents, fileAgents);
   const search = new SearchIndex({ root: storage.fsPath, store: threads, logger: log });
   void search.open().catch((error: unknown) => log.error(`Could not build the search index: ${String(error)}`));
@@ -81,14 +87,23 @@ export function activate(context: vscode.ExtensionContext): AgentThreadsApi {
   });
   void engine.recoverInterruptedRuns().catch((error: unknown) => log.error(`Could not check for interrupted runs: ${String(error)}`));
 
-  const agentFilesWatcher = workspaceFolder ? new AgentFilesWatcher(fileAgents, workspaceFolder, log) : { dispose: () => undefined, reload: () => Promise.resolve({ agents: [], problems: ['Open a folder to use agent files.'] }) };
+  const agentFilesWatcher = workspaceFolder
+    ? new AgentFilesWatcher(fileAgents, workspaceFolder, log)
+    : { dispose: () => undefined, reload: () => Promise.resolve({ agents: [], problems: ['Open a folder to use agent files.'] }) };
   // The UI talks to one backend object: local storage and the engine above, or the Foundry project the workspace's
   // `agentThreads.backend` setting names; switching it swaps what is behind, not the views.
   const backends = new BackendSelection(new LocalBackend(agents, agentCatalog, threads, engine), tools, apiKeys, log);
   const { backend } = backends;
   void backends.apply();
   const sessionServices = { agents: backend.agents, threads: backend.threads, runs: backend.runs, log, storageNotice, toolPreviews };
-  const tree = new AgentsTreeProvider(backend.agents, backend.threads, log, fileAgents, workspaceFolder?.uri, () => backend.kind === 'local');
+  const tree = new AgentsTreeProvider(
+    backend.agents,
+    backend.threads,
+    log,
+    fileAgents,
+    workspaceFolder?.uri,
+    () => backend.kind === 'local',
+  );
   const chat = new ChatViewProvider(context.extensionUri, version, sessionServices, context.workspaceState);
   const panels = new ThreadPanels(context.extensionUri, version, sessionServices);
   const agentEditors = new AgentEditorPanels(context.extensionUri, backend.agents, models, tools, log);
@@ -109,12 +124,22 @@ export function activate(context: vscode.ExtensionContext): AgentThreadsApi {
 
   // Opt-in (agentThreads.localApi.enabled): the same agents, threads and engine over Assistants-style HTTP on 127.0.0.1.
   const localApi = new LocalApiController(
-    new LocalAgentApi({ agents, threads, engine, tools, logger: log, resolveModelName: modelNameResolver(() => models.choices().map((choice) => choice.profile)) }),
+    new LocalAgentApi({
+      agents,
+      threads,
+      engine,
+      tools,
+      logger: log,
+      resolveModelName: modelNameResolver(() => models.choices().map((choice) => choice.profile)),
+    }),
     log,
   );
 
   // `@agents` in VS Code's own Chat view: the same agents, threads and engine, each exchange stored in a thread.
-  const handleChatRequest = chatRequestHandler(new ChatExchanges({ threads: backend.threads, agents: backend.agents, runs: backend.runs }), log);
+  const handleChatRequest = chatRequestHandler(
+    new ChatExchanges({ threads: backend.threads, agents: backend.agents, runs: backend.runs }),
+    log,
+  );
   const chatParticipant = registerChatParticipant(handleChatRequest, context.extensionUri, log);
 
   context.subscriptions.push(
@@ -125,7 +150,9 @@ export function activate(context: vscode.ExtensionContext): AgentThreadsApi {
     vscode.workspace.registerTextDocumentContentProvider(PROPOSED_SCHEME, toolPreviews),
     runDetails,
     vscode.workspace.registerTextDocumentContentProvider(RUN_DETAILS_SCHEME, runDetails),
-    vscode.workspace.onDidGrantWorkspaceTrust(() => log.info('The workspace is trusted now: agents may use changing tools (with approval).')),
+    vscode.workspace.onDidGrantWorkspaceTrust(() =>
+      log.info('The workspace is trusted now: agents may use changing tools (with approval).'),
+    ),
     { dispose: () => engine.dispose() },
     { dispose: () => threads.dispose() },
     { dispose: () => agents.dispose() },
@@ -143,8 +170,25 @@ export function activate(context: vscode.ExtensionContext): AgentThreadsApi {
     vscode.window.registerWebviewPanelSerializer(ThreadPanels.viewType, panels),
     backends,
     ...registerCommands({
-      log, tree, apiKeys, models, agents: backend.agents, threads: backend.threads, runs: backend.runs, backendKind: () => backend.kind, panels, chat, agentEditors, search, treeView,
-      knownSecrets, runDetails, workspaceFolder: workspaceFolder?.uri, reloadAgentFiles: () => agentFilesWatcher.reload(), backends, workspaceState: context.workspaceState,
+      log,
+      tree,
+      apiKeys,
+      models,
+      agents: backend.agents,
+      threads: backend.threads,
+      runs: backend.runs,
+      backendKind: () => backend.kind,
+      panels,
+      chat,
+      agentEditors,
+      search,
+      treeView,
+      knownSecrets,
+      runDetails,
+      workspaceFolder: workspaceFolder?.uri,
+      reloadAgentFiles: () => agentFilesWatcher.reload(),
+      backends,
+      workspaceState: context.workspaceState,
     }),
   );
   log.info(`Agent Threads ${version} activated (storage: ${storage.fsPath})`);

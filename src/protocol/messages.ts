@@ -7,7 +7,8 @@
 /** Which webview a document is: set on `<body data-agent-threads-view>` so tests and the host can tell them apart. */
 export type WebviewKind = 'chat' | 'thread' | 'agent';
 
-export type RunStatusView = 'queued' | 'in_progress' | 'requires_action' | 'cancelling' | 'cancelled' | 'failed' | 'completed' | 'incomplete' | 'expired';
+export type RunStatusView =
+  'queued' | 'in_progress' | 'requires_action' | 'cancelling' | 'cancelled' | 'failed' | 'completed' | 'incomplete' | 'expired';
 
 export interface ToolCallView {
   id: string;
@@ -112,7 +113,15 @@ export type WebviewToHost =
 /** Messages the host sends to a webview. */
 export type HostToWebview =
   | { type: 'pong'; id: number; extensionVersion: string }
-  | { type: 'init'; thread: ThreadView | null; agents: AgentOption[]; selectedAgentId: string | null; run: RunView | null; notice: string | null; restrictedMode: boolean }
+  | {
+      type: 'init';
+      thread: ThreadView | null;
+      agents: AgentOption[];
+      selectedAgentId: string | null;
+      run: RunView | null;
+      notice: string | null;
+      restrictedMode: boolean;
+    }
   | { type: 'page'; messages: MessageView[]; hasOlder: boolean; hasNewer: boolean; position: 'newest' | 'older' | 'newer' }
   | { type: 'messageAdded'; message: MessageView }
   | { type: 'messageUpdated'; message: MessageView }

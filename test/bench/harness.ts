@@ -34,7 +34,9 @@ export class BenchReport {
   /** Records a curve for the report's charts. */
   series(series: BenchSeries): void {
     this.seriesSink.push(series);
-    console.log(`  ${series.chart} — ${series.name}: ${series.points.map((p) => `${p.x}: ${formatNumber(p.y)} ${series.yUnit}`).join(', ')}`);
+    console.log(
+      `  ${series.chart} — ${series.name}: ${series.points.map((p) => `${p.x}: ${formatNumber(p.y)} ${series.yUnit}`).join(', ')}`,
+    );
   }
 
   /** Records a figure and prints it at once so long benchmarks show progress. */

@@ -34,9 +34,15 @@ function panel(title: string, series: BenchSeries[], offsetX: number): string {
     ? (y: number) => PANEL.top + plotH - ((Math.log10(y) - Math.log10(minY)) / (Math.log10(maxY) - Math.log10(minY) || 1)) * plotH
     : (y: number) => PANEL.top + plotH - (y / maxY) * plotH;
   const ticks = logY
-    ? Array.from({ length: Math.floor(Math.log10(maxY)) - Math.ceil(Math.log10(minY)) + 1 }, (_, i) => 10 ** (Math.ceil(Math.log10(minY)) + i))
+    ? Array.from(
+        { length: Math.floor(Math.log10(maxY)) - Math.ceil(Math.log10(minY)) + 1 },
+        (_, i) => 10 ** (Math.ceil(Math.log10(minY)) + i),
+      )
     : Array.from({ length: Math.floor(maxY / niceStep(maxY)) + 1 }, (_, i) => i * niceStep(maxY));
-  const parts: string[] = [`<g transform="translate(${offsetX},0)">`, `<text x="${PANEL.width / 2}" y="20" text-anchor="middle" font-weight="bold">${escapeXml(title)}</text>`];
+  const parts: string[] = [
+    `<g transform="translate(${offsetX},0)">`,
+    `<text x="${PANEL.width / 2}" y="20" text-anchor="middle" font-weight="bold">${escapeXml(title)}</text>`,
+  ];
   parts.push(`<rect x="${PANEL.left}" y="${PANEL.top}" width="${plotW}" height="${plotH}" fill="none" stroke="#999"/>`);
   for (const x of [...new Set(points.map((p) => p.x))]) {
     parts.push(`<text x="${sx(x)}" y="${PANEL.top + plotH + 16}" text-anchor="middle" font-size="11">${x.toLocaleString('en')}</text>`);
@@ -45,13 +51,21 @@ function panel(title: string, series: BenchSeries[], offsetX: number): string {
     parts.push(`<line x1="${PANEL.left}" x2="${PANEL.left + plotW}" y1="${sy(y)}" y2="${sy(y)}" stroke="#eee"/>`);
     parts.push(`<text x="${PANEL.left - 6}" y="${sy(y) + 4}" text-anchor="end" font-size="11">${formatNumber(y)}</text>`);
   }
-  parts.push(`<text x="${PANEL.left + plotW / 2}" y="${PANEL.top + plotH + 32}" text-anchor="middle" font-size="11">${escapeXml(series[0].xLabel)} (log)</text>`);
-  parts.push(`<text transform="translate(14,${PANEL.top + plotH / 2}) rotate(-90)" text-anchor="middle" font-size="11">${escapeXml(series[0].yUnit)}${logY ? ' (log)' : ''}</text>`);
+  parts.push(
+    `<text x="${PANEL.left + plotW / 2}" y="${PANEL.top + plotH + 32}" text-anchor="middle" font-size="11">${escapeXml(series[0].xLabel)} (log)</text>`,
+  );
+  parts.push(
+    `<text transform="translate(14,${PANEL.top + plotH / 2}) rotate(-90)" text-anchor="middle" font-size="11">${escapeXml(series[0].yUnit)}${logY ? ' (log)' : ''}</text>`,
+  );
   series.forEach((s, i) => {
     const color = COLORS[i % COLORS.length];
-    parts.push(`<polyline fill="none" stroke="${color}" stroke-width="2" points="${s.points.map((p) => `${sx(p.x)},${sy(p.y)}`).join(' ')}"/>`);
+    parts.push(
+      `<polyline fill="none" stroke="${color}" stroke-width="2" points="${s.points.map((p) => `${sx(p.x)},${sy(p.y)}`).join(' ')}"/>`,
+    );
     for (const p of s.points) parts.push(`<circle cx="${sx(p.x)}" cy="${sy(p.y)}" r="3" fill="${color}"/>`);
-    parts.push(`<text x="${PANEL.left}" y="${PANEL.top + plotH + 52 + i * 14}" font-size="11" fill="${color}">■ ${escapeXml(s.name)}</text>`);
+    parts.push(
+      `<text x="${PANEL.left}" y="${PANEL.top + plotH + 52 + i * 14}" font-size="11" fill="${color}">■ ${escapeXml(s.name)}</text>`,
+    );
   });
   parts.push('</g>');
   return parts.join('\n');
@@ -66,7 +80,13 @@ export function writeReport(outDir: string, figures: BenchReport['figures'], ser
     const svg = [
       `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${PANEL.height}" font-family="sans-serif" font-size="12">`,
       `<rect width="${width}" height="${PANEL.height}" fill="white"/>`,
-      ...charts.map((chart, i) => panel(chart, series.filter((s) => s.chart === chart), i * PANEL.width)),
+      ...charts.map((chart, i) =>
+        panel(
+          chart,
+          series.filter((s) => s.chart === chart),
+          i * PANEL.width,
+        ),
+      ),
       '</svg>',
     ].join('\n');
     fs.writeFileSync(path.join(outDir, 'chart.svg'), svg);
@@ -75,7 +95,10 @@ export function writeReport(outDir: string, figures: BenchReport['figures'], ser
     const result = figure.pass === undefined ? '' : figure.pass ? 'pass' : '**FAIL**';
     return `| ${bench} | ${figure.metric} | ${formatNumber(figure.value)} ${figure.unit} | ${figure.target ?? ''} | ${result} |`;
   });
-  const curves = series.map((s) => `| ${s.chart} | ${s.name} | ${s.points.map((p) => `${p.x.toLocaleString('en')}: ${formatNumber(p.y)} ${s.yUnit}`).join(' · ')} |`);
+  const curves = series.map(
+    (s) =>
+      `| ${s.chart} | ${s.name} | ${s.points.map((p) => `${p.x.toLocaleString('en')}: ${formatNumber(p.y)} ${s.yUnit}`).join(' · ')} |`,
+  );
   const markdown = [
     '# Agent Threads benchmark report',
     '',
@@ -86,7 +109,9 @@ export function writeReport(outDir: string, figures: BenchReport['figures'], ser
     '|---|---|---|---|---|',
     ...rows,
     '',
-    ...(charts.length > 0 ? ['![Scaling with thread size](chart.svg)', '', '| chart | series | points |', '|---|---|---|', ...curves, ''] : []),
+    ...(charts.length > 0
+      ? ['![Scaling with thread size](chart.svg)', '', '| chart | series | points |', '|---|---|---|', ...curves, '']
+      : []),
   ].join('\n');
   const file = path.join(outDir, 'report.md');
   fs.writeFileSync(file, markdown);

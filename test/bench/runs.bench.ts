@@ -52,13 +52,19 @@ export const runsBench: Bench = {
 };
 
 function userMessage(i: number): MessageInput {
-  return { role: 'user', content: [{ type: 'text', text: { value: `Message ${i}: a short line of conversation about the build and its tests.` } }] };
+  return {
+    role: 'user',
+    content: [{ type: 'text', text: { value: `Message ${i}: a short line of conversation about the build and its tests.` } }],
+  };
 }
 
 async function threadWith(threads: ThreadStore, count: number): Promise<string> {
   const { id } = await threads.create();
   for (let start = 0; start < count; start += 5_000) {
-    await threads.appendMessages(id, Array.from({ length: Math.min(5_000, count - start) }, (_, i) => userMessage(start + i)));
+    await threads.appendMessages(
+      id,
+      Array.from({ length: Math.min(5_000, count - start) }, (_, i) => userMessage(start + i)),
+    );
   }
   return id;
 }
@@ -67,17 +73,31 @@ async function contextBuilding(threads: ThreadStore, report: BenchReport): Promi
   const small = await threadWith(threads, SMALL_THREAD);
   const big = await threadWith(threads, BIG_THREAD);
   // A budget smaller than the small thread, so both builds fill the same window.
-  const request = { instructions: 'You are helpful.', truncation: { type: 'auto' as const }, maxPromptTokens: 1_500, maxCompletionTokens: null, profile: { contextWindow: 128_000 }, tools: [] };
+  const request = {
+    instructions: 'You are helpful.',
+    truncation: { type: 'auto' as const },
+    maxPromptTokens: 1_500,
+    maxCompletionTokens: null,
+    profile: { contextWindow: 128_000 },
+    tools: [],
+  };
   const build = (threadId: string) => buildContext(threads, { ...request, threadId });
   const sizes = [(await build(small)).includedMessages, (await build(big)).includedMessages];
   // Both must be cut by the budget (numbers in the text make the window differ by a few messages).
-  if (Math.max(...sizes) >= SMALL_THREAD) throw new Error(`The small thread fit whole (${sizes.join(' vs ')}); the comparison would be unfair.`);
+  if (Math.max(...sizes) >= SMALL_THREAD)
+    throw new Error(`The small thread fit whole (${sizes.join(' vs ')}); the comparison would be unfair.`);
   const smallMs = await medianMs(30, () => build(small));
   const bigMs = await medianMs(30, () => build(big));
   report.add({ metric: `context build, ${SMALL_THREAD}-message thread (${sizes[0]} fit, median of 30)`, value: smallMs, unit: 'ms' });
   report.add({ metric: `context build, ${BIG_THREAD}-message thread (${sizes[1]} fit, median of 30)`, value: bigMs, unit: 'ms' });
   const ratio = bigMs / smallMs;
-  report.add({ metric: `context build slowdown ${BIG_THREAD} vs ${SMALL_THREAD} messages`, value: ratio, unit: 'x', target: 'ratio <= 2', pass: ratio <= 2 });
+  report.add({
+    metric: `context build slowdown ${BIG_THREAD} vs ${SMALL_THREAD} messages`,
+    value: ratio,
+    unit: 'x',
+    target: 'ratio <= 2',
+    pass: ratio <= 2,
+  });
 }
 
 async function engineThroughput(threads: ThreadStore, agents: AgentStore, tools: ToolRegistry, report: BenchReport): Promise<void> {
@@ -86,7 +106,8 @@ async function engineThroughput(threads: ThreadStore, agents: AgentStore, tools:
   // Baseline: draining the same generator with nothing in between.
   let raw = 0;
   const rawStarted = process.hrtime.bigint();
-  for await (const event of model.streamChat({ model: 'bench', messages: [] }, new AbortController().signal)) if (event.type === 'text') raw++;
+  for await (const event of model.streamChat({ model: 'bench', messages: [] }, new AbortController().signal))
+    if (event.type === 'text') raw++;
   const rawRate = raw / seconds(rawStarted);
 
   const engine = new RunEngine({ threads, agents, tools, resolveModel: () => ({ client: model, profile }) });
@@ -119,7 +140,13 @@ async function engineThroughput(threads: ThreadStore, agents: AgentStore, tools:
   }
   await engine.dispose();
   const engineRate = median(rates);
-  report.add({ metric: `text deltas per second through RunEngine to an onEvent listener (${STREAMED_DELTAS}, median of 3)`, value: engineRate, unit: 'deltas/s', target: '> 50000', pass: engineRate > 50_000 });
+  report.add({
+    metric: `text deltas per second through RunEngine to an onEvent listener (${STREAMED_DELTAS}, median of 3)`,
+    value: engineRate,
+    unit: 'deltas/s',
+    target: '> 50000',
+    pass: engineRate > 50_000,
+  });
   report.add({ metric: 'text deltas per second, draining the in-process model directly (baseline)', value: rawRate, unit: 'deltas/s' });
   report.add({ metric: 'RunEngine slowdown vs the raw generator (informational)', value: rawRate / engineRate, unit: 'x' });
 }
@@ -128,7 +155,13 @@ async function engineThroughput(threads: ThreadStore, agents: AgentStore, tools:
 // so recovery after a crash never misses a run; the targets leave room for that on slow disks.
 async function latency(threads: ThreadStore, agents: AgentStore, tools: ToolRegistry, report: BenchReport): Promise<void> {
   const server = await startFakeModelServer();
-  const profile: ModelProfile = { id: 'fake', provider: 'openai-compatible', baseUrl: server.url, model: 'fake-model', contextWindow: 128_000 };
+  const profile: ModelProfile = {
+    id: 'fake',
+    provider: 'openai-compatible',
+    baseUrl: server.url,
+    model: 'fake-model',
+    contextWindow: 128_000,
+  };
   const client = new OpenAIChatClient({ profile, getApiKey: async () => undefined });
   const engine = new RunEngine({ threads, agents, tools, resolveModel: () => ({ client, profile }) });
   try {
@@ -159,8 +192,20 @@ async function latency(threads: ThreadStore, agents: AgentStore, tools: ToolRegi
     }
     const event = median(toFirstEvent);
     const delta = median(toFirstDelta);
-    report.add({ metric: `createRun to first event (thread.run.created), fake server (median of ${LATENCY_ROUNDS})`, value: event, unit: 'ms', target: '< 50 ms', pass: event < 50 });
-    report.add({ metric: `createRun to first text delta, fake server (median of ${LATENCY_ROUNDS})`, value: delta, unit: 'ms', target: '< 100 ms', pass: delta < 100 });
+    report.add({
+      metric: `createRun to first event (thread.run.created), fake server (median of ${LATENCY_ROUNDS})`,
+      value: event,
+      unit: 'ms',
+      target: '< 50 ms',
+      pass: event < 50,
+    });
+    report.add({
+      metric: `createRun to first text delta, fake server (median of ${LATENCY_ROUNDS})`,
+      value: delta,
+      unit: 'ms',
+      target: '< 100 ms',
+      pass: delta < 100,
+    });
   } finally {
     await engine.dispose();
     await server.close();

@@ -9,7 +9,10 @@ import { type Bench, medianMs } from './harness';
 const SIZES = [100, 1_000, 10_000, 100_000];
 
 function message(i: number): MessageInput {
-  return { role: i % 2 ? 'assistant' : 'user', content: [{ type: 'text', text: { value: `Message ${i}: ${'lorem ipsum dolor sit amet '.repeat(8)}` } }] };
+  return {
+    role: i % 2 ? 'assistant' : 'user',
+    content: [{ type: 'text', text: { value: `Message ${i}: ${'lorem ipsum dolor sit amet '.repeat(8)}` } }],
+  };
 }
 
 /**
@@ -66,16 +69,64 @@ export const scalingBench: Bench = {
         });
       }
       store.dispose();
-      report.series({ chart: 'Append one message', name: 'Agent Threads (append-only log + index)', xLabel: 'messages in thread', yUnit: 'ms', points: append });
-      report.series({ chart: 'Append one message', name: 'Baseline: rewrite the whole JSON history', xLabel: 'messages in thread', yUnit: 'ms', points: rewrite });
-      report.series({ chart: 'Open a thread: newest page of 50 (cold)', name: 'Agent Threads', xLabel: 'messages in thread', yUnit: 'ms', points: open });
-      report.series({ chart: 'Build a run context (16k-token window)', name: 'Agent Threads', xLabel: 'messages in thread', yUnit: 'ms', points: context });
+      report.series({
+        chart: 'Append one message',
+        name: 'Agent Threads (append-only log + index)',
+        xLabel: 'messages in thread',
+        yUnit: 'ms',
+        points: append,
+      });
+      report.series({
+        chart: 'Append one message',
+        name: 'Baseline: rewrite the whole JSON history',
+        xLabel: 'messages in thread',
+        yUnit: 'ms',
+        points: rewrite,
+      });
+      report.series({
+        chart: 'Open a thread: newest page of 50 (cold)',
+        name: 'Agent Threads',
+        xLabel: 'messages in thread',
+        yUnit: 'ms',
+        points: open,
+      });
+      report.series({
+        chart: 'Build a run context (16k-token window)',
+        name: 'Agent Threads',
+        xLabel: 'messages in thread',
+        yUnit: 'ms',
+        points: context,
+      });
       const last = (points: { y: number }[]) => points[points.length - 1].y;
       const ratio = (points: { y: number }[]) => last(points) / points[0].y;
-      report.add({ metric: 'append 100,000 vs 100 messages', value: ratio(append), unit: '×', target: '<= 1.5', pass: ratio(append) <= 1.5 });
-      report.add({ metric: 'rewrite baseline / our append at 100,000 messages', value: last(rewrite) / last(append), unit: '×', target: '>= 100', pass: last(rewrite) / last(append) >= 100 });
-      report.add({ metric: 'open newest page 100,000 vs 100 messages', value: ratio(open), unit: '×', target: '<= 2', pass: ratio(open) <= 2 });
-      report.add({ metric: 'context build 100,000 vs 100 messages', value: ratio(context), unit: '×', target: '<= 2', pass: ratio(context) <= 2 });
+      report.add({
+        metric: 'append 100,000 vs 100 messages',
+        value: ratio(append),
+        unit: '×',
+        target: '<= 1.5',
+        pass: ratio(append) <= 1.5,
+      });
+      report.add({
+        metric: 'rewrite baseline / our append at 100,000 messages',
+        value: last(rewrite) / last(append),
+        unit: '×',
+        target: '>= 100',
+        pass: last(rewrite) / last(append) >= 100,
+      });
+      report.add({
+        metric: 'open newest page 100,000 vs 100 messages',
+        value: ratio(open),
+        unit: '×',
+        target: '<= 2',
+        pass: ratio(open) <= 2,
+      });
+      report.add({
+        metric: 'context build 100,000 vs 100 messages',
+        value: ratio(context),
+        unit: '×',
+        target: '<= 2',
+        pass: ratio(context) <= 2,
+      });
     } finally {
       await fs.rm(root, { recursive: true, force: true });
     }

@@ -14,7 +14,10 @@ import { medianMs, type Bench, type BenchReport } from './harness';
 const THREADS = Number(process.env.SEARCH_BENCH_THREADS ?? 100);
 const MESSAGES = Number(process.env.SEARCH_BENCH_MESSAGES ?? 10_000);
 const LIMIT = 50;
-const WORDS = 'agent thread message run tool model context window token parser review index search fork file cache queue lock stream delta status approval policy workspace editor panel tree command setting profile deployment'.split(' ');
+const WORDS =
+  'agent thread message run tool model context window token parser review index search fork file cache queue lock stream delta status approval policy workspace editor panel tree command setting profile deployment'.split(
+    ' ',
+  );
 
 /** Deterministic filler text: ~12 common words plus a word unique to the message, and a rare marker now and then. */
 function messageInput(thread: number, ordinal: number): MessageInput {
@@ -26,7 +29,11 @@ function messageInput(thread: number, ordinal: number): MessageInput {
   }
   words.push(`w${thread}x${ordinal}`);
   if (ordinal % 997 === 0) words.push('zebrafish');
-  return { role: ordinal % 2 ? 'assistant' : 'user', content: [{ type: 'text', text: { value: words.join(' ') } }], created_at: 1_700_000_000 + ordinal };
+  return {
+    role: ordinal % 2 ? 'assistant' : 'user',
+    content: [{ type: 'text', text: { value: words.join(' ') } }],
+    created_at: 1_700_000_000 + ordinal,
+  };
 }
 
 /** The baseline: every thread read newest first until it has `limit` matches or ends. */
@@ -53,7 +60,10 @@ export const searchBench: Bench = {
       for (let t = 0; t < THREADS; t++) {
         const thread = await store.create({ title: `Bench ${t}` });
         for (let from = 0; from < MESSAGES; from += 2_000) {
-          await store.appendMessages(thread.id, Array.from({ length: Math.min(2_000, MESSAGES - from) }, (_, i) => messageInput(t, from + i)));
+          await store.appendMessages(
+            thread.id,
+            Array.from({ length: Math.min(2_000, MESSAGES - from) }, (_, i) => messageInput(t, from + i)),
+          );
         }
         threadIds.push(thread.id);
       }
@@ -64,10 +74,19 @@ export const searchBench: Bench = {
       await index.open();
       const buildMs = performance.now() - start;
       report.add({ metric: `index build (${THREADS}×${MESSAGES} messages, from the logs, saved)`, value: buildMs / 1000, unit: 's' });
-      const sizes = await Promise.all((await fs.readdir(join(root, 'search'))).map(async (name) => (await fs.stat(join(root, 'search', name))).size));
-      const logs = await Promise.all(threadIds.map(async (id) => (await fs.stat(join(root, 'threads', id, 'messages.jsonl')).catch(() => ({ size: 0 }))).size));
+      const sizes = await Promise.all(
+        (await fs.readdir(join(root, 'search'))).map(async (name) => (await fs.stat(join(root, 'search', name))).size),
+      );
+      const logs = await Promise.all(
+        threadIds.map(async (id) => (await fs.stat(join(root, 'threads', id, 'messages.jsonl')).catch(() => ({ size: 0 }))).size),
+      );
       report.add({ metric: 'index size on disk', value: sizes.reduce((a, b) => a + b, 0) / 2 ** 20, unit: 'MiB' });
-      if (logs.some((size) => size > 0)) report.add({ metric: 'index size / log size', value: sizes.reduce((a, b) => a + b, 0) / logs.reduce((a, b) => a + b, 0), unit: 'x' });
+      if (logs.some((size) => size > 0))
+        report.add({
+          metric: 'index size / log size',
+          value: sizes.reduce((a, b) => a + b, 0) / logs.reduce((a, b) => a + b, 0),
+          unit: 'x',
+        });
 
       index.dispose();
       await index.flush();
@@ -107,7 +126,13 @@ export const searchBench: Bench = {
       report.add({ metric: 'append with index listening, per message (median of 7 rounds)', value: median(withIndex), unit: 'ms' });
       report.add({ metric: 'append without index, per message (median of 7 rounds)', value: median(bare), unit: 'ms' });
       // Not clamped: a figure below zero says the index's cost is smaller than the noise of the appends themselves.
-      report.add({ metric: 'incremental index cost per message (median difference)', value: difference, unit: 'ms', target: '<= 1 ms', pass: difference <= 1 });
+      report.add({
+        metric: 'incremental index cost per message (median difference)',
+        value: difference,
+        unit: 'ms',
+        target: '<= 1 ms',
+        pass: difference <= 1,
+      });
 
       for (const [label, text] of [
         ['rare word', 'zebrafish'],
@@ -118,7 +143,13 @@ export const searchBench: Bench = {
         const scanned = await medianMs(3, () => scanSearch(store, threadIds, text));
         report.add({ metric: `query "${label}" with index (median)`, value: indexed, unit: 'ms', target: '<= 50 ms', pass: indexed <= 50 });
         report.add({ metric: `query "${label}" by scanning every log (median)`, value: scanned, unit: 'ms' });
-        report.add({ metric: `query "${label}" scan / index`, value: scanned / indexed, unit: 'x', target: '>= 10', pass: scanned / indexed >= 10 });
+        report.add({
+          metric: `query "${label}" scan / index`,
+          value: scanned / indexed,
+          unit: 'x',
+          target: '>= 10',
+          pass: scanned / indexed >= 10,
+        });
       }
       reopened.dispose();
       await reopened.flush();

@@ -65,7 +65,10 @@ describe('Restricted Mode (untrusted workspace)', () => {
     await waitForRunStatus(panel, 'Completed', before);
 
     const outputs = await toolOutputsSent();
-    assert.ok(outputs.some((output) => output.includes('return `Hello, ${name}!`;')), 'read_file still works');
+    assert.ok(
+      outputs.some((output) => output.includes('return `Hello, ${name}!`;')),
+      'read_file still works',
+    );
     const refusals = outputs.filter((output) => /Restricted Mode/.test(output));
     assert.equal(refusals.length, 2, `both changing calls were refused: ${JSON.stringify(outputs)}`);
     for (const refusal of refusals) assert.match(refusal, /workspace_untrusted[\s\S]*Manage Workspace Trust/);
@@ -76,10 +79,18 @@ describe('Restricted Mode (untrusted workspace)', () => {
     const steps = await ui.waitFor(panel, () => {
       const calls = [...document.querySelectorAll('.run-steps .tool-call')];
       const refused = calls.filter((call) => call.textContent?.includes('Restricted Mode'));
-      return refused.length === 2 ? calls.map((call) => `${call.getAttribute('title')}: ${call.querySelector('.tool-output')?.textContent ?? ''}`) : undefined;
+      return refused.length === 2
+        ? calls.map((call) => `${call.getAttribute('title')}: ${call.querySelector('.tool-output')?.textContent ?? ''}`)
+        : undefined;
     });
-    assert.ok(steps.some((step) => /^edit_file — failed/.test(step)), JSON.stringify(steps));
-    assert.ok(steps.some((step) => /^run_command — failed/.test(step)), JSON.stringify(steps));
+    assert.ok(
+      steps.some((step) => /^edit_file — failed/.test(step)),
+      JSON.stringify(steps),
+    );
+    assert.ok(
+      steps.some((step) => /^run_command — failed/.test(step)),
+      JSON.stringify(steps),
+    );
     assert.equal(await ui.evaluate(panel, () => document.querySelectorAll('.approval').length), 0, 'no approval was asked');
     await ui.evaluate(panel, () => {
       const steps = document.querySelector('.run-steps') as HTMLElement & { open?: boolean };

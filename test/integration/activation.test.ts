@@ -37,7 +37,9 @@ describe('Agent Threads in a real VS Code', () => {
   it('shows the Agents tree with its welcome content in the activity bar container', async () => {
     await vscode.commands.executeCommand('workbench.view.extension.agentThreads');
     const activityItem = await ui.waitFor('workbench', () =>
-      document.querySelector('.activitybar .action-item [aria-label^="Agent Threads"], .activitybar [aria-label^="Agent Threads"]')?.getAttribute('aria-label'),
+      document
+        .querySelector('.activitybar .action-item [aria-label^="Agent Threads"], .activitybar [aria-label^="Agent Threads"]')
+        ?.getAttribute('aria-label'),
     );
     assert.match(String(activityItem), /^Agent Threads/);
     const welcome = await ui.waitFor('workbench', () => {
@@ -69,7 +71,10 @@ describe('Agent Threads in a real VS Code', () => {
     assert.doesNotMatch(page.csp, /unsafe-inline|unsafe-eval/);
     assert.equal(page.inlineScripts, 0, 'no inline script');
     assert.ok(page.scriptCount >= 1);
-    assert.ok(page.scriptNonces.every((nonce) => (nonce ?? '').length > 0), 'every script carries the nonce');
+    assert.ok(
+      page.scriptNonces.every((nonce) => (nonce ?? '').length > 0),
+      'every script carries the nonce',
+    );
     assert.equal(page.sendButton, true, 'vscode-elements components render (their shadow root exists under the CSP)');
 
     const screenshot = await ui.screenshot('workbench-with-agent-threads');

@@ -9,16 +9,46 @@ import { treeRow, treeRowGone, useFakeModel } from './helpers';
 /** A thread export whose fifth message mentions a platypus, as a file the import command reads. */
 function exportFile(title: string, agentId: string): vscode.Uri {
   const start = Math.floor(Date.now() / 1000) - 10;
-  const texts = ['Plan the release', 'Start with the changelog', 'Then tag it', 'Tagged v1.2', 'Unrelated: a platypus sighting today', 'Nice'];
+  const texts = [
+    'Plan the release',
+    'Start with the changelog',
+    'Then tag it',
+    'Tagged v1.2',
+    'Unrelated: a platypus sighting today',
+    'Nice',
+  ];
   const data = texts.map((value, i) => ({
-    id: `msg_beyond${String(i).padStart(8, '0')}`, object: 'thread.message', thread_id: 'thread_beyond000', role: i % 2 ? 'assistant' : 'user',
-    content: [{ type: 'text', text: { value } }], assistant_id: null, run_id: null, status: 'completed',
-    incomplete_details: null, attachments: null, metadata: null, created_at: start + i, completed_at: start + i, incomplete_at: null,
+    id: `msg_beyond${String(i).padStart(8, '0')}`,
+    object: 'thread.message',
+    thread_id: 'thread_beyond000',
+    role: i % 2 ? 'assistant' : 'user',
+    content: [{ type: 'text', text: { value } }],
+    assistant_id: null,
+    run_id: null,
+    status: 'completed',
+    incomplete_details: null,
+    attachments: null,
+    metadata: null,
+    created_at: start + i,
+    completed_at: start + i,
+    incomplete_at: null,
   }));
   const doc = {
-    format: 'agent-threads/thread', version: 1,
-    thread: { id: 'thread_beyond000', object: 'thread', title, agent_id: agentId, created_at: start, metadata: {}, message_count: data.length, last_activity_at: start + data.length },
-    messages: { object: 'list', data, first_id: data[0].id, last_id: data[data.length - 1].id, has_more: false }, runs: [], run_steps: [],
+    format: 'agent-threads/thread',
+    version: 1,
+    thread: {
+      id: 'thread_beyond000',
+      object: 'thread',
+      title,
+      agent_id: agentId,
+      created_at: start,
+      metadata: {},
+      message_count: data.length,
+      last_activity_at: start + data.length,
+    },
+    messages: { object: 'list', data, first_id: data[0].id, last_id: data[data.length - 1].id, has_more: false },
+    runs: [],
+    run_steps: [],
   };
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'agent-threads-beyond-')), 'beyond.thread.json');
   fs.writeFileSync(file, JSON.stringify(doc));
@@ -47,7 +77,10 @@ describe('agents as files, fork and search in the real UI', () => {
   it('shows an agent defined in .agents/ in the tree, marked as from a file', async () => {
     const sample = fs.readFileSync(path.join(__dirname, '..', '..', '..', 'test', 'fixtures', 'agents', 'reviewer.agent.md'));
     await vscode.workspace.fs.writeFile(vscode.Uri.file(path.join(agentsFolder, 'reviewer.agent.md')), sample);
-    assert.deepEqual(await vscode.commands.executeCommand('agentThreads.reloadAgentFiles'), { agents: ['.agents/reviewer.agent.md'], problems: [] });
+    assert.deepEqual(await vscode.commands.executeCommand('agentThreads.reloadAgentFiles'), {
+      agents: ['.agents/reviewer.agent.md'],
+      problems: [],
+    });
     assert.match(await treeRow('Code Reviewer', 'from file'), /fake-model/);
   });
 
@@ -61,19 +94,31 @@ describe('agents as files, fork and search in the real UI', () => {
     cleanup.push(() => Promise.resolve(vscode.commands.executeCommand('agentThreads.deleteAgent', agent.id, true)));
     const uri = (await vscode.commands.executeCommand('agentThreads.exportAgentToFile', agent.id)) as vscode.Uri;
     assert.equal(uri.fsPath, path.join(agentsFolder, 'release-helper.agent.md'));
-    assert.match(fs.readFileSync(uri.fsPath, 'utf8'), /^---\nname: Release Helper\nmodel: fake\/fake-model\n---\n\nHelp with releases\.\n$/);
+    assert.match(
+      fs.readFileSync(uri.fsPath, 'utf8'),
+      /^---\nname: Release Helper\nmodel: fake\/fake-model\n---\n\nHelp with releases\.\n$/,
+    );
     await treeRow('Release Helper', 'from file');
   });
 
   it('forks a thread from a message into a new thread with the history up to it', async () => {
-    const source = (await vscode.commands.executeCommand('agentThreads.importThread', exportFile('Beyond source', agentId))) as { id: string };
+    const source = (await vscode.commands.executeCommand('agentThreads.importThread', exportFile('Beyond source', agentId))) as {
+      id: string;
+    };
     cleanup.push(() => Promise.resolve(vscode.commands.executeCommand('agentThreads.deleteThread', source.id, true)));
-    const fork = (await vscode.commands.executeCommand('agentThreads.forkThread', source.id, 'msg_beyond00000002')) as { id: string; title: string; message_count: number };
+    const fork = (await vscode.commands.executeCommand('agentThreads.forkThread', source.id, 'msg_beyond00000002')) as {
+      id: string;
+      title: string;
+      message_count: number;
+    };
     cleanup.push(() => Promise.resolve(vscode.commands.executeCommand('agentThreads.deleteThread', fork.id, true)));
     assert.equal(fork.title, 'Beyond source (fork)');
     assert.equal(fork.message_count, 3);
     assert.match(await treeRow('Beyond source (fork)', '3 messages'), /Beyond source \(fork\)/);
-    await ui.waitFor({ webview: 'thread' }, () => document.body.textContent?.includes('Then tag it') && !document.body.textContent.includes('Tagged v1.2'));
+    await ui.waitFor(
+      { webview: 'thread' },
+      () => document.body.textContent?.includes('Then tag it') && !document.body.textContent.includes('Tagged v1.2'),
+    );
   });
 
   it('finds a message by a word in the search quick pick and opens its thread', async () => {
@@ -83,6 +128,11 @@ describe('agents as files, fork and search in the real UI', () => {
       [...document.querySelectorAll('.quick-input-widget .monaco-list-row')].some((row) => row.textContent?.includes('platypus sighting')),
     );
     await ui.press('Enter');
-    await ui.waitFor('workbench', () => document.querySelector('.tab.active')?.textContent?.includes('Beyond source') && !document.querySelector('.tab.active')?.textContent?.includes('(fork)'));
+    await ui.waitFor(
+      'workbench',
+      () =>
+        document.querySelector('.tab.active')?.textContent?.includes('Beyond source') &&
+        !document.querySelector('.tab.active')?.textContent?.includes('(fork)'),
+    );
   });
 });

@@ -42,16 +42,39 @@ class ChatSession {
   private readonly history: (vscode.ChatRequestTurn | vscode.ChatResponseTurn)[] = [];
   constructor(private readonly api: AgentThreadsApi) {}
 
-  async send(prompt: string, command?: string, token = new vscode.CancellationTokenSource().token, response = new RecordedResponse()): Promise<{ result: vscode.ChatResult; response: RecordedResponse }> {
-    const request = { prompt, command, references: [], toolReferences: [], toolInvocationToken: undefined, model: undefined } as unknown as vscode.ChatRequest;
+  async send(
+    prompt: string,
+    command?: string,
+    token = new vscode.CancellationTokenSource().token,
+    response = new RecordedResponse(),
+  ): Promise<{ result: vscode.ChatResult; response: RecordedResponse }> {
+    const request = {
+      prompt,
+      command,
+      references: [],
+      toolReferences: [],
+      toolInvocationToken: undefined,
+      model: undefined,
+    } as unknown as vscode.ChatRequest;
     const result = (await this.api.chatRequestHandler(request, { history: [...this.history] }, response, token)) as vscode.ChatResult;
-    this.history.push({ prompt, command, participant: 'agentThreads.agents', references: [], toolReferences: [] } as unknown as vscode.ChatRequestTurn);
+    this.history.push({
+      prompt,
+      command,
+      participant: 'agentThreads.agents',
+      references: [],
+      toolReferences: [],
+    } as unknown as vscode.ChatRequestTurn);
     this.history.push({ participant: 'agentThreads.agents', command, result, response: [] } as unknown as vscode.ChatResponseTurn);
     return { result, response };
   }
 }
 
-function metadataOf(result: vscode.ChatResult): { agentId: string | null; threadId: string | null; runId: string | null; status: string | null } {
+function metadataOf(result: vscode.ChatResult): {
+  agentId: string | null;
+  threadId: string | null;
+  runId: string | null;
+  status: string | null;
+} {
   return result.metadata as never;
 }
 
@@ -122,12 +145,21 @@ describe('the @agents chat participant', () => {
     const open = second.response.buttons.at(-1)!;
     assert.equal(open.command, 'agentThreads.openThread');
     await vscode.commands.executeCommand(open.command, ...(open.arguments ?? []));
-    await ui.waitFor({ webview: 'thread' }, () => document.body.textContent?.includes('The sample workspace has a README.') && document.body.textContent.includes('Nothing else to add.'));
+    await ui.waitFor(
+      { webview: 'thread' },
+      () =>
+        document.body.textContent?.includes('The sample workspace has a README.') &&
+        document.body.textContent.includes('Nothing else to add.'),
+    );
     await ui.screenshot('chat-participant-thread');
   });
 
   it('cancels the run when the chat request is cancelled', async () => {
-    const agent = (await vscode.commands.executeCommand('agentThreads.createAgent', { name: 'Chat Staller', model: { profile: 'fake', name: 'fake-model' }, instructions: 'Talk.' })) as { id: string };
+    const agent = (await vscode.commands.executeCommand('agentThreads.createAgent', {
+      name: 'Chat Staller',
+      model: { profile: 'fake', name: 'fake-model' },
+      instructions: 'Talk.',
+    })) as { id: string };
     cleanup.push(() => vscode.commands.executeCommand('agentThreads.deleteAgent', agent.id, true));
     const session = new ChatSession(api);
     await session.send('Chat Staller', 'use');

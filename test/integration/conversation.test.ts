@@ -18,7 +18,9 @@ describe('a conversation in the real UI', () => {
     await ui.fill('workbench', '.quick-input-widget input.input', 'Helper');
     await ui.press('Enter');
     // Only one model exists, so the next question is the instructions: keep the suggested ones.
-    await ui.waitFor('workbench', () => document.querySelector('.quick-input-widget .quick-input-title')?.textContent?.includes('Instructions'));
+    await ui.waitFor('workbench', () =>
+      document.querySelector('.quick-input-widget .quick-input-title')?.textContent?.includes('Instructions'),
+    );
     await ui.press('Enter');
     await created;
     assert.match(await treeRow('Helper'), /Helper/);
@@ -66,7 +68,11 @@ describe('a conversation in the real UI', () => {
   });
 
   it('shows a failed run in plain words, and Retry completes it', async () => {
-    await fakeModel.script({ kind: 'http_error', status: 401, body: { error: { message: 'Incorrect API key provided: sk-test-SECRET.', type: 'invalid_request_error', code: 'invalid_api_key' } } });
+    await fakeModel.script({
+      kind: 'http_error',
+      status: 401,
+      body: { error: { message: 'Incorrect API key provided: sk-test-SECRET.', type: 'invalid_request_error', code: 'invalid_api_key' } },
+    });
     await vscode.commands.executeCommand('agentThreads.openChat');
     await sendFromComposer(chat, 'Try again please');
     await runBadge(chat, 'Failed');
@@ -78,7 +84,9 @@ describe('a conversation in the real UI', () => {
     await fakeModel.script({ kind: 'text', text: 'Second time lucky.' });
     await ui.click(chat, 'vscode-button.retry-run');
     await runBadge(chat, 'Completed');
-    await ui.waitFor(chat, () => [...document.querySelectorAll('.message.assistant')].some((m) => m.textContent?.includes('Second time lucky.')));
+    await ui.waitFor(chat, () =>
+      [...document.querySelectorAll('.message.assistant')].some((m) => m.textContent?.includes('Second time lucky.')),
+    );
   });
 
   it('cancels a streaming run from the composer and keeps the partial answer', async () => {
@@ -87,7 +95,12 @@ describe('a conversation in the real UI', () => {
     await ui.waitFor(chat, () => [...document.querySelectorAll('.message.assistant')].pop()?.textContent?.includes('This answer'));
     await ui.click(chat, 'vscode-button#cancel');
     await runBadge(chat, 'Cancelled');
-    const status = await ui.waitFor(chat, () => ([...document.querySelectorAll('.message.assistant')].pop() as HTMLElement | undefined)?.dataset.status === 'incomplete' && 'incomplete');
+    const status = await ui.waitFor(
+      chat,
+      () =>
+        ([...document.querySelectorAll('.message.assistant')].pop() as HTMLElement | undefined)?.dataset.status === 'incomplete' &&
+        'incomplete',
+    );
     assert.equal(status, 'incomplete');
   });
 
@@ -112,7 +125,10 @@ describe('a conversation in the real UI', () => {
         codeShown: body.querySelector('pre code')?.textContent ?? '',
       };
     });
-    assert.deepEqual({ ...report, codeShown: undefined }, { pwned: 0, scripts: 0, handlers: 0, badLinks: 0, remoteImages: 0, codeShown: undefined });
+    assert.deepEqual(
+      { ...report, codeShown: undefined },
+      { pwned: 0, scripts: 0, handlers: 0, badLinks: 0, remoteImages: 0, codeShown: undefined },
+    );
     assert.match(report.codeShown, /<script>window.pwned=4<\/script>/, 'code blocks show the code as text');
   });
 
@@ -140,11 +156,15 @@ describe('a conversation in the real UI', () => {
 
     await ui.click(panel, '.approval vscode-button.approve');
     await runBadge(panel, 'Completed');
-    const answer = await ui.waitFor(panel, () => [...document.querySelectorAll('.message.assistant')].map((m) => m.textContent ?? '').find((t) => t.includes('The tool said')));
+    const answer = await ui.waitFor(panel, () =>
+      [...document.querySelectorAll('.message.assistant')].map((m) => m.textContent ?? '').find((t) => t.includes('The tool said')),
+    );
     assert.match(answer, /ping from the tool/);
-    const toolMessage = (await fakeModel.requests()).filter((r) => r.path.endsWith('/chat/completions')).pop()?.body?.messages.find((m) => m.role === 'tool');
+    const toolMessage = (await fakeModel.requests())
+      .filter((r) => r.path.endsWith('/chat/completions'))
+      .pop()
+      ?.body?.messages.find((m) => m.role === 'tool');
     assert.match(String(toolMessage?.content), /ping from the tool/, 'the tool output went back to the model');
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
 });
-

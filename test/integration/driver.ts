@@ -31,7 +31,8 @@ function windowUi(window?: 'second') {
   return {
     screenshot: (name: string) => send({ op: 'screenshot', name, window }) as Promise<string>,
     /** Evaluates `fn` in the target's document once. */
-    evaluate: <T>(target: DriverTarget, fn: () => T) => send({ op: 'evaluate', target, expression: expressionOf(fn), window }) as Promise<T>,
+    evaluate: <T>(target: DriverTarget, fn: () => T) =>
+      send({ op: 'evaluate', target, expression: expressionOf(fn), window }) as Promise<T>,
     /** Waits until `fn` returns something truthy in the target's document, and returns it. */
     waitFor: <T>(target: DriverTarget, fn: () => T, timeoutMs?: number) =>
       send({ op: 'evaluate', target, expression: expressionOf(fn), waitForTruthy: true, timeoutMs, window }) as Promise<NonNullable<T>>,

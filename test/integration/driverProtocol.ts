@@ -6,8 +6,8 @@
 /** Where a script runs: the workbench page itself, or the content document of one of our webviews. */
 export type DriverTarget = 'workbench' | { webview: 'chat' | 'thread' | 'agent'; title?: string };
 
-export type DriverRequest = (
-  /** Saves a PNG of what a person would see into test-results/screenshots/<name>.png. */
+export type DriverRequest = /** Saves a PNG of what a person would see into test-results/screenshots/<name>.png. */
+(
   | { op: 'screenshot'; name: string }
   /** Evaluates a JavaScript expression; with waitForTruthy the driver retries until it is truthy or time runs out. */
   | { op: 'evaluate'; target: DriverTarget; expression: string; waitForTruthy?: boolean; timeoutMs?: number }

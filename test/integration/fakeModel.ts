@@ -10,7 +10,10 @@ export function fakeModelUrl(): string {
 }
 
 async function control(path: string, body?: unknown): Promise<unknown> {
-  const response = await fetch(new URL(path, fakeModelUrl()), { method: body === undefined ? 'GET' : 'POST', body: body === undefined ? undefined : JSON.stringify(body) });
+  const response = await fetch(new URL(path, fakeModelUrl()), {
+    method: body === undefined ? 'GET' : 'POST',
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   if (!response.ok) throw new Error(`fake model ${path}: ${response.status}`);
   return response.json();
 }

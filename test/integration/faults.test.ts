@@ -23,7 +23,11 @@ describe('model faults, seen through the UI', () => {
     const run = vscode.workspace.getConfiguration('agentThreads.run');
     await run.update('maxRetries', 1, vscode.ConfigurationTarget.Global);
     await run.update('streamIdleTimeoutSeconds', 5, vscode.ConfigurationTarget.Global);
-    const agent = (await vscode.commands.executeCommand('agentThreads.createAgent', { name: 'Sturdy', model: { profile: 'fake', name: 'fake-model' }, instructions: 'Answer.' })) as { id: string };
+    const agent = (await vscode.commands.executeCommand('agentThreads.createAgent', {
+      name: 'Sturdy',
+      model: { profile: 'fake', name: 'fake-model' },
+      instructions: 'Answer.',
+    })) as { id: string };
     await vscode.commands.executeCommand('agentThreads.newThread', agent.id);
     await ui.waitFor(panel, () => document.getElementById('connection')?.dataset.state === 'connected');
   });
@@ -38,11 +42,18 @@ describe('model faults, seen through the UI', () => {
   it('waits out a 429 with Retry-After and completes', async () => {
     await fakeModel.script(faults.rateLimited({ ms: 300 }), { kind: 'text', text: 'Worth the wait.' });
     await runBadge('Completed', await send('Busy service?'));
-    assert.ok(await ui.waitFor(panel, () => [...document.querySelectorAll('.message.assistant')].some((m) => m.textContent?.includes('Worth the wait.'))));
+    assert.ok(
+      await ui.waitFor(panel, () =>
+        [...document.querySelectorAll('.message.assistant')].some((m) => m.textContent?.includes('Worth the wait.')),
+      ),
+    );
   });
 
   it('restarts a dropped stream without duplicating text', async () => {
-    await fakeModel.script({ kind: 'drop_connection', text: 'Half of an answer that drops', afterChunks: 3 }, { kind: 'text', text: 'A whole answer.' });
+    await fakeModel.script(
+      { kind: 'drop_connection', text: 'Half of an answer that drops', afterChunks: 3 },
+      { kind: 'text', text: 'A whole answer.' },
+    );
     await runBadge('Completed', await send('Flaky network?'));
     const last = await ui.waitFor(panel, () => [...document.querySelectorAll('.message.assistant .message-body')].pop()?.textContent);
     assert.equal(last.trim(), 'A whole answer.');
@@ -52,7 +63,15 @@ describe('model faults, seen through the UI', () => {
     { name: 'a 500 storm', replies: [faults.serverError(), faults.serverError()], says: /server/i },
     { name: 'an unknown model (404)', replies: [faults.modelNotFound('fake-model')], says: /model/i },
     { name: 'a context that is too long (400)', replies: [faults.contextLengthExceeded()], says: /context|too long|tokens/i },
-    { name: 'a stream that stalls past the timeout', replies: [{ kind: 'stall', text: 'Starts and stops', afterChunks: 2 }, { kind: 'stall', text: 'Starts and stops', afterChunks: 2 }], says: /stopped sending|did not start answering/i, timeoutMs: 30_000 },
+    {
+      name: 'a stream that stalls past the timeout',
+      replies: [
+        { kind: 'stall', text: 'Starts and stops', afterChunks: 2 },
+        { kind: 'stall', text: 'Starts and stops', afterChunks: 2 },
+      ],
+      says: /stopped sending|did not start answering/i,
+      timeoutMs: 30_000,
+    },
   ];
   for (const failure of failures) {
     it(`explains ${failure.name} and recovers with Retry`, async () => {
@@ -64,7 +83,10 @@ describe('model faults, seen through the UI', () => {
       await ui.click(panel, 'vscode-button.retry-run');
       await runBadge('Completed', failed);
       const messages = await ui.evaluate(panel, () => [...document.querySelectorAll('.message')].map((m) => m.textContent ?? ''));
-      assert.ok(messages.some((m) => m.includes(`Trigger ${failure.name}`)), 'the question is still in the thread');
+      assert.ok(
+        messages.some((m) => m.includes(`Trigger ${failure.name}`)),
+        'the question is still in the thread',
+      );
       assert.ok(messages.some((m) => m.includes(`Recovered from ${failure.name}.`)));
     });
   }

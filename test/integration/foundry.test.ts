@@ -22,7 +22,7 @@ describe('a workspace on the Foundry Agent Service backend', () => {
     await service.close();
   });
 
-  it('connects through the command\'s questions, keeps the key out of settings, and names the project in the tree', async () => {
+  it("connects through the command's questions, keeps the key out of settings, and names the project in the tree", async () => {
     const connected = vscode.commands.executeCommand<boolean>('agentThreads.connectFoundry');
     await ui.fill('workbench', '.quick-input-widget input.input', service.endpoint);
     await ui.press('Enter');
@@ -38,17 +38,23 @@ describe('a workspace on the Foundry Agent Service backend', () => {
     assert.equal(config.get('agentThreads.backend'), service.endpoint);
     assert.equal(config.get('agentThreads.foundry.authentication'), 'apiKey');
     assert.doesNotMatch(JSON.stringify(config.inspect('agentThreads')), new RegExp(KEY), 'the key is in SecretStorage only');
-    const header = await ui.waitFor('workbench', () => [...document.querySelectorAll('.pane-header')].map((h) => h.textContent ?? '').find((t) => t.includes('Foundry:')));
+    const header = await ui.waitFor('workbench', () =>
+      [...document.querySelectorAll('.pane-header')].map((h) => h.textContent ?? '').find((t) => t.includes('Foundry:')),
+    );
     assert.match(header, /Foundry: 127\.0\.0\.1:\d+ \/ test/);
   });
 
-  it('creates a remote agent, starts a thread and streams the service\'s answer into the panel', async () => {
+  it("creates a remote agent, starts a thread and streams the service's answer into the panel", async () => {
     const created = vscode.commands.executeCommand('agentThreads.createAgent');
     await ui.fill('workbench', '.quick-input-widget input.input', 'Remote Helper');
     await ui.press('Enter');
-    await ui.waitFor('workbench', () => document.querySelector('.quick-input-widget .quick-input-title')?.textContent?.includes('deployment'));
+    await ui.waitFor('workbench', () =>
+      document.querySelector('.quick-input-widget .quick-input-title')?.textContent?.includes('deployment'),
+    );
     await ui.press('Enter'); // the suggested deployment, gpt-4o
-    await ui.waitFor('workbench', () => document.querySelector('.quick-input-widget .quick-input-title')?.textContent?.includes('Instructions'));
+    await ui.waitFor('workbench', () =>
+      document.querySelector('.quick-input-widget .quick-input-title')?.textContent?.includes('Instructions'),
+    );
     await ui.press('Enter');
     await created;
     assert.match(await treeRow('Remote Helper'), /Remote Helper/);
@@ -75,7 +81,13 @@ describe('a workspace on the Foundry Agent Service backend', () => {
   });
 
   it('runs a workspace tool the remote model asks for once it is approved in the webview', async () => {
-    await vscode.commands.executeCommand('agentThreads.createAgent', { name: 'Remote Reader', model: { profile: 'foundry', name: 'gpt-4o' }, instructions: 'Read files.', tools: [{ name: 'read_file' }], approval_policy: { read_file: 'ask' } });
+    await vscode.commands.executeCommand('agentThreads.createAgent', {
+      name: 'Remote Reader',
+      model: { profile: 'foundry', name: 'gpt-4o' },
+      instructions: 'Read files.',
+      tools: [{ name: 'read_file' }],
+      approval_policy: { read_file: 'ask' },
+    });
     await treeRow('Remote Reader');
     service.setWordDelay(0);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
@@ -96,17 +108,26 @@ describe('a workspace on the Foundry Agent Service backend', () => {
     });
     assert.match(answer ?? '', /Tool read_file said:[\s\S]*greet/);
     const submitted = service.requests.find((r) => r.path.endsWith('/submit_tool_outputs'));
-    assert.match(String((submitted?.body?.tool_outputs as Array<{ output: string }>)[0].output), /greet/, 'the file went to the service as the tool output');
+    assert.match(
+      String((submitted?.body?.tool_outputs as Array<{ output: string }>)[0].output),
+      /greet/,
+      'the file went to the service as the tool output',
+    );
   });
 
   it('moves a Foundry thread into local storage with its messages, and shows it there after switching back', async () => {
     // VS Code refuses modal dialogs under test, so the confirmation is given as the command's argument.
-    const posted = service.requests.find((r) => r.method === 'POST' && r.path.endsWith('/messages') && JSON.stringify(r.body).includes('Hello Foundry, are you there?'));
+    const posted = service.requests.find(
+      (r) => r.method === 'POST' && r.path.endsWith('/messages') && JSON.stringify(r.body).includes('Hello Foundry, are you there?'),
+    );
     const threadId = /\/threads\/([^/]+)\/messages$/.exec(posted?.path ?? '')?.[1];
     assert.ok(threadId, 'the fake service saw the message posted to its thread');
     const moved = await vscode.commands.executeCommand<string>('agentThreads.moveThread', threadId, true);
     assert.ok(moved, 'the thread was moved');
-    assert.ok(service.requests.some((r) => r.method === 'DELETE' && r.path.endsWith(`/threads/${threadId}`)), 'the original is deleted once the copy was read back');
+    assert.ok(
+      service.requests.some((r) => r.method === 'DELETE' && r.path.endsWith(`/threads/${threadId}`)),
+      'the original is deleted once the copy was read back',
+    );
     await vscode.commands.executeCommand('agentThreads.useLocalStorage');
     // The tree holds many threads by now and renders only the rows in view, so the moved one is opened by its id.
     await vscode.commands.executeCommand('agentThreads.openThread', moved);

@@ -8,11 +8,13 @@ export type ThreadView = { webview: 'chat' | 'thread' };
 /** Clears the fake model's script and configures the model profile `fake` (model `fake-model`) that tests use. */
 export async function useFakeModel(): Promise<void> {
   await fakeModel.reset();
-  await vscode.workspace.getConfiguration('agentThreads').update(
-    'models',
-    [{ id: 'fake', provider: 'openai-compatible', baseUrl: fakeModelUrl(), model: 'fake-model', contextWindow: 16000 }],
-    vscode.ConfigurationTarget.Global,
-  );
+  await vscode.workspace
+    .getConfiguration('agentThreads')
+    .update(
+      'models',
+      [{ id: 'fake', provider: 'openai-compatible', baseUrl: fakeModelUrl(), model: 'fake-model', contextWindow: 16000 }],
+      vscode.ConfigurationTarget.Global,
+    );
 }
 
 /** The id of the run the view's header shows now ('' when none). */

@@ -16,7 +16,7 @@ const XSS = [
   '<img src=x onerror="window.__pwned=1">',
   '<script>window.__pwned=2</script>',
   '"><svg onload="window.__pwned=3">',
-  "javascript:window.__pwned=4//",
+  'javascript:window.__pwned=4//',
   '</title><iframe srcdoc="<script>parent.__pwned=5</script>"></iframe>',
 ];
 const ALL_XSS = XSS.join(' ');
@@ -39,7 +39,8 @@ describe('hostile input in the tree and the webviews', () => {
   let agentId: string;
 
   afterEach(async function () {
-    if (this.currentTest?.state === 'failed') await ui.screenshot(`hostile-failed-${this.currentTest.title.slice(0, 20)}`).catch(() => undefined);
+    if (this.currentTest?.state === 'failed')
+      await ui.screenshot(`hostile-failed-${this.currentTest.title.slice(0, 20)}`).catch(() => undefined);
   });
 
   before(async () => {
@@ -74,21 +75,38 @@ describe('hostile input in the tree and the webviews', () => {
     );
     // The hostile file attached by drop, as a person dragging it from the explorer would.
     const fileUri = vscode.Uri.file(path.join(folder, hostileFile)).toString();
-    await ui.evaluate(panel, new Function(`
+    await ui.evaluate(
+      panel,
+      new Function(`
       const data = new DataTransfer();
       data.setData('text/uri-list', ${JSON.stringify(fileUri)});
       document.querySelector('.composer').dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
-    `) as () => void);
+    `) as () => void,
+    );
     await ui.waitFor(panel, () => document.querySelector('.attachment')?.textContent?.includes('onerror'));
     await waitForRunStatus(panel, 'Completed', await sendFromComposer(panel, 'Echo the payloads'));
 
     const shown = await ui.waitFor(panel, () => {
       const answer = [...document.querySelectorAll('.message.assistant .message-body')].pop()?.textContent ?? '';
       const output = document.querySelector('.tool-output')?.textContent ?? '';
-      return answer.includes('Done.') && output ? { answer, output, title: document.querySelector('.thread-title')?.textContent ?? '', file: document.querySelector('.message-files')?.textContent ?? '', agent: document.querySelector('#agent')?.textContent ?? '' } : undefined;
+      return answer.includes('Done.') && output
+        ? {
+            answer,
+            output,
+            title: document.querySelector('.thread-title')?.textContent ?? '',
+            file: document.querySelector('.message-files')?.textContent ?? '',
+            agent: document.querySelector('#agent')?.textContent ?? '',
+          }
+        : undefined;
     });
     assert.ok(shown.output.includes(XSS[1]) && shown.output.includes(XSS[4]), `tool output shown as text: ${shown.output}`);
-    assert.ok(shown.title.includes(XSS[0]) && shown.title.includes('👩‍👩‍👧‍👦') && shown.title.includes('[U+202E]evil.exe') && !shown.title.includes('\u202E'), `title, with the bidi override shown, not obeyed: ${shown.title}`);
+    assert.ok(
+      shown.title.includes(XSS[0]) &&
+        shown.title.includes('👩‍👩‍👧‍👦') &&
+        shown.title.includes('[U+202E]evil.exe') &&
+        !shown.title.includes('\u202E'),
+      `title, with the bidi override shown, not obeyed: ${shown.title}`,
+    );
     assert.ok(shown.file.includes(hostileFile), `file name: ${shown.file}`);
     assert.ok(shown.answer.includes('zero\u200Bwidth') && shown.answer.includes('👩‍👩‍👧‍👦'), `answer: ${shown.answer}`);
     assert.ok(shown.agent.includes(XSS[2]), `agent picker: ${shown.agent}`);
@@ -105,12 +123,17 @@ describe('hostile input in the tree and the webviews', () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     await vscode.commands.executeCommand('agentThreads.newThread', agentId);
     await ui.waitFor(panel, () => document.getElementById('connection')?.dataset.state === 'connected');
-    const uris = Array.from({ length: 1000 }, (_, i) => vscode.Uri.file(path.join(folder, `f${String(i).padStart(4, '0')}.txt`)).toString());
-    await ui.evaluate(panel, new Function(`
+    const uris = Array.from({ length: 1000 }, (_, i) =>
+      vscode.Uri.file(path.join(folder, `f${String(i).padStart(4, '0')}.txt`)).toString(),
+    );
+    await ui.evaluate(
+      panel,
+      new Function(`
       const data = new DataTransfer();
       data.setData('text/uri-list', ${JSON.stringify(uris.join('\r\n'))});
       document.querySelector('.composer').dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
-    `) as () => void);
+    `) as () => void,
+    );
     assert.equal(await ui.waitFor(panel, () => document.querySelectorAll('.attachment').length === 1000 && 1000, 30_000), 1000);
 
     // The paste, as the composer sees it: 10 MB of words in the input.
@@ -125,16 +148,23 @@ describe('hostile input in the tree and the webviews', () => {
     const sentAt = Date.now();
     await ui.press('Enter');
     // It ends in a state a person understands: answered, or failed with a reason (e.g. too long for the model).
-    const ended = await ui.waitFor(panel, new Function(`
+    const ended = await ui.waitFor(
+      panel,
+      new Function(`
       const badge = document.getElementById('run-status');
       return badge && badge.dataset.runId !== ${JSON.stringify(before)} && ['Completed', 'Failed'].includes(badge.textContent) ? badge.textContent : undefined;
-    `) as () => string, 60_000);
+    `) as () => string,
+      60_000,
+    );
     const reason = ended === 'Failed' ? await ui.evaluate(panel, () => document.querySelector('.run-error-text')?.textContent ?? '') : '';
     console.log(`      the 10 MB run ended ${ended} after ${Date.now() - sentAt} ms ${reason}`);
     if (ended === 'Failed') assert.match(reason, /\w/);
     const sent = await ui.evaluate(panel, () => {
       const message = [...document.querySelectorAll('.message.user')].pop();
-      return { length: message?.querySelector('.message-body')?.textContent?.length ?? 0, files: message?.querySelectorAll('.message-files [data-file]').length ?? 0 };
+      return {
+        length: message?.querySelector('.message-body')?.textContent?.length ?? 0,
+        files: message?.querySelectorAll('.message-files [data-file]').length ?? 0,
+      };
     });
     assert.ok(sent.length >= 10 * 2 ** 20 - 16, `the whole paste is in the thread (${sent.length} characters shown)`);
     assert.equal(sent.files, 1000);
@@ -143,7 +173,9 @@ describe('hostile input in the tree and the webviews', () => {
     await fakeModel.reset(); // a run that failed before calling the model left its scripted reply queued
     await fakeModel.script({ kind: 'text', text: 'Still quick.' });
     await waitForRunStatus(panel, 'Completed', await sendFromComposer(panel, 'Still responsive?'), 30_000);
-    await ui.waitFor(panel, () => [...document.querySelectorAll('.message.assistant')].some((m) => m.textContent?.includes('Still quick.')));
+    await ui.waitFor(panel, () =>
+      [...document.querySelectorAll('.message.assistant')].some((m) => m.textContent?.includes('Still quick.')),
+    );
     const roundTripMs = Date.now() - started;
     console.log(`      round-trip after a 10 MB paste and 1,000 attachments: ${roundTripMs} ms (run ended ${ended})`);
     assert.ok(roundTripMs < 15_000, `${roundTripMs} ms`);

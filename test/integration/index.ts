@@ -24,7 +24,10 @@ export async function run(): Promise<void> {
   // This may be a later extension host of the same suite (the window was reloaded or the host killed on purpose).
   const earlier = readJournal();
   writeJournal({ ...earlier, hosts: earlier.hosts + 1 });
-  if (earlier.hosts > 0) console.log(`Extension host #${earlier.hosts + 1} (pid ${process.pid}) of this suite: carrying on after ${earlier.finished.length} finished test(s).`);
+  if (earlier.hosts > 0)
+    console.log(
+      `Extension host #${earlier.hosts + 1} (pid ${process.pid}) of this suite: carrying on after ${earlier.finished.length} finished test(s).`,
+    );
   leaveOutFinished(mocha.suite, new Set(earlier.finished));
 
   return new Promise((resolve, reject) => {
@@ -38,7 +41,8 @@ export async function run(): Promise<void> {
     // Synchronously, test by test, so a host killed by the next test has already recorded this one.
     const record = (test: Mocha.Runnable, failed: boolean) => {
       const journal = readJournal();
-      const finished = (test as Mocha.Runnable & { type?: string }).type === 'test' ? [...journal.finished, test.fullTitle()] : journal.finished;
+      const finished =
+        (test as Mocha.Runnable & { type?: string }).type === 'test' ? [...journal.finished, test.fullTitle()] : journal.finished;
       writeJournal({ ...journal, finished, failures: journal.failures + (failed ? 1 : 0) });
     };
     runner.on('pass', (test) => record(test, false));

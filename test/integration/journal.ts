@@ -32,4 +32,3 @@ export function writeJournal(journal: Journal): void {
   fs.writeFileSync(`${file}.tmp`, JSON.stringify(journal));
   fs.renameSync(`${file}.tmp`, file);
 }
-

@@ -12,9 +12,17 @@ function shownUserMessages(): Promise<string[]> {
   return ui.evaluate(panel, () => [...document.querySelectorAll('.message.user .message-body')].map((m) => m.textContent?.trim() ?? ''));
 }
 
-async function newThreadWith(agent: { name: string; tools?: { name: string }[]; approval_policy?: Record<string, string> }): Promise<string> {
+async function newThreadWith(agent: {
+  name: string;
+  tools?: { name: string }[];
+  approval_policy?: Record<string, string>;
+}): Promise<string> {
   await useFakeModel();
-  const created = (await vscode.commands.executeCommand('agentThreads.createAgent', { model: { profile: 'fake', name: 'fake-model' }, instructions: 'Answer.', ...agent })) as { id: string };
+  const created = (await vscode.commands.executeCommand('agentThreads.createAgent', {
+    model: { profile: 'fake', name: 'fake-model' },
+    instructions: 'Answer.',
+    ...agent,
+  })) as { id: string };
   const thread = (await vscode.commands.executeCommand('agentThreads.newThread', created.id)) as { id: string };
   await ui.waitFor(panel, () => document.getElementById('connection')?.dataset.state === 'connected');
   return thread.id;
@@ -23,7 +31,12 @@ async function newThreadWith(agent: { name: string; tools?: { name: string }[]; 
 async function ask(question: string, answer: string): Promise<void> {
   await fakeModel.script({ kind: 'text', text: answer });
   await waitForRunStatus(panel, 'Completed', await sendFromComposer(panel, question));
-  await ui.waitFor(panel, new Function(`return [...document.querySelectorAll('.message.assistant')].some((m) => m.textContent.includes(${JSON.stringify(answer)}));`) as () => boolean);
+  await ui.waitFor(
+    panel,
+    new Function(
+      `return [...document.querySelectorAll('.message.assistant')].some((m) => m.textContent.includes(${JSON.stringify(answer)}));`,
+    ) as () => boolean,
+  );
 }
 
 interface Interrupted {
@@ -63,38 +76,52 @@ describe('restarts: window reload and a killed extension host', () => {
     },
     async after() {
       // Restored by the serializer, not reopened by the test.
-      const restored = await ui.waitFor(panel, () => {
-        const texts = [...document.querySelectorAll('.message')].map((m) => m.textContent ?? '');
-        return texts.some((t) => t.includes('Remembered.')) ? texts : undefined;
-      }, 30_000);
+      const restored = await ui.waitFor(
+        panel,
+        () => {
+          const texts = [...document.querySelectorAll('.message')].map((m) => m.textContent ?? '');
+          return texts.some((t) => t.includes('Remembered.')) ? texts : undefined;
+        },
+        30_000,
+      );
       assert.ok(restored.some((t) => t.includes('Remember the reload')));
       await ui.screenshot('restored-after-reload');
       await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     },
   });
 
-  acrossRestart<Interrupted>('SIGKILL in the middle of a streamed answer: the run is interrupted, the thread intact', 'kill-extension-host', {
-    async before() {
-      const threadId = await newThreadWith({ name: 'Streamer' });
-      await ask('First question', 'First answer.');
-      await fakeModel.script({ kind: 'text', text: `Slowly ${'streaming word '.repeat(300)}`, chunkDelayMs: 100 });
-      await sendFromComposer(panel, 'Second question');
-      // Killed once part of the answer is on screen.
-      await ui.waitFor(panel, () => [...document.querySelectorAll('.message.assistant')].some((m) => m.textContent?.includes('Slowly streaming')));
-      const runId = await waitForRunStatus(panel, 'Running');
-      return { threadId, runId, shown: await shownUserMessages() };
+  acrossRestart<Interrupted>(
+    'SIGKILL in the middle of a streamed answer: the run is interrupted, the thread intact',
+    'kill-extension-host',
+    {
+      async before() {
+        const threadId = await newThreadWith({ name: 'Streamer' });
+        await ask('First question', 'First answer.');
+        await fakeModel.script({ kind: 'text', text: `Slowly ${'streaming word '.repeat(300)}`, chunkDelayMs: 100 });
+        await sendFromComposer(panel, 'Second question');
+        // Killed once part of the answer is on screen.
+        await ui.waitFor(panel, () =>
+          [...document.querySelectorAll('.message.assistant')].some((m) => m.textContent?.includes('Slowly streaming')),
+        );
+        const runId = await waitForRunStatus(panel, 'Running');
+        return { threadId, runId, shown: await shownUserMessages() };
+      },
+      after: (data) => checkRecovered(data, 'interrupted-mid-stream'),
     },
-    after: (data) => checkRecovered(data, 'interrupted-mid-stream'),
-  });
+  );
 
-  acrossRestart<Interrupted>('SIGKILL while a tool call waits for approval: the run is interrupted, the thread intact', 'kill-extension-host', {
-    async before() {
-      const threadId = await newThreadWith({ name: 'Tool user', tools: [{ name: 'echo' }], approval_policy: { echo: 'ask' } });
-      await fakeModel.script({ kind: 'tool_calls', calls: [{ name: 'echo', arguments: JSON.stringify({ text: 'never approved' }) }] });
-      await sendFromComposer(panel, 'Use the tool');
-      const runId = await waitForRunStatus(panel, 'Needs approval');
-      return { threadId, runId, shown: await shownUserMessages() };
+  acrossRestart<Interrupted>(
+    'SIGKILL while a tool call waits for approval: the run is interrupted, the thread intact',
+    'kill-extension-host',
+    {
+      async before() {
+        const threadId = await newThreadWith({ name: 'Tool user', tools: [{ name: 'echo' }], approval_policy: { echo: 'ask' } });
+        await fakeModel.script({ kind: 'tool_calls', calls: [{ name: 'echo', arguments: JSON.stringify({ text: 'never approved' }) }] });
+        await sendFromComposer(panel, 'Use the tool');
+        const runId = await waitForRunStatus(panel, 'Needs approval');
+        return { threadId, runId, shown: await shownUserMessages() };
+      },
+      after: (data) => checkRecovered(data, 'interrupted-at-approval'),
     },
-    after: (data) => checkRecovered(data, 'interrupted-at-approval'),
-  });
+  );
 });

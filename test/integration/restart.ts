@@ -31,7 +31,11 @@ export type RestartKind = 'reload-window' | 'kill-extension-host';
  * Registers a test whose `before` phase runs in one extension host and whose `after` phase runs in the next one,
  * after the window was reloaded or the host SIGKILLed. `before` returns plain JSON data for `after`.
  */
-export function acrossRestart<T>(title: string, how: RestartKind, phases: { before(): Promise<T>; after(data: T): Promise<void> }): Mocha.Test {
+export function acrossRestart<T>(
+  title: string,
+  how: RestartKind,
+  phases: { before(): Promise<T>; after(data: T): Promise<void> },
+): Mocha.Test {
   return it(title, async function () {
     const fullTitle = this.test!.fullTitle();
     const journal = readJournal();
@@ -41,7 +45,8 @@ export function acrossRestart<T>(title: string, how: RestartKind, phases: { befo
       await phases.after(data as T);
       return;
     }
-    if (!process.env[JOURNAL_ENV]) throw new Error(`${JOURNAL_ENV} is not set: run the integration suite through 'npm run test:integration'.`);
+    if (!process.env[JOURNAL_ENV])
+      throw new Error(`${JOURNAL_ENV} is not set: run the integration suite through 'npm run test:integration'.`);
     const data = await phases.before();
     writeJournal({ ...readJournal(), restarting: { title: fullTitle, data } });
     // Reload as a person does (Developer: Reload Window): the workbench saves its state (open panels) first,

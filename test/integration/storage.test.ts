@@ -38,7 +38,10 @@ async function sendFailing(text: string): Promise<{ notice: string; composer: st
   await sendFromComposer(panel, text);
   const notice = await ui.waitFor(panel, () => document.querySelector('.notice.error .notice-text')?.textContent);
   // The host gives the text back before it reports the error.
-  const composer = await ui.evaluate(panel, () => (document.querySelector('vscode-textarea#input') as HTMLTextAreaElement | null)?.value ?? '');
+  const composer = await ui.evaluate(
+    panel,
+    () => (document.querySelector('vscode-textarea#input') as HTMLTextAreaElement | null)?.value ?? '',
+  );
   return { notice, composer };
 }
 
@@ -103,7 +106,11 @@ describe('storage faults, seen through the UI', () => {
 
   before(async () => {
     await useFakeModel();
-    const agent = (await vscode.commands.executeCommand('agentThreads.createAgent', { name: 'Keeper', model: { profile: 'fake', name: 'fake-model' }, instructions: 'Answer.' })) as { id: string };
+    const agent = (await vscode.commands.executeCommand('agentThreads.createAgent', {
+      name: 'Keeper',
+      model: { profile: 'fake', name: 'fake-model' },
+      instructions: 'Answer.',
+    })) as { id: string };
     threadId = ((await vscode.commands.executeCommand('agentThreads.newThread', agent.id)) as { id: string }).id;
     await ui.waitFor(panel, () => document.getElementById('connection')?.dataset.state === 'connected');
     await ask('One', 'Answer one.');
@@ -134,7 +141,10 @@ describe('storage faults, seen through the UI', () => {
       // tmpfs gives out space by the page: the message may still fit in the log's last page (then it is in the
       // thread and starting the run failed), or not (then the composer has it back). Either way it is not lost.
       const inThread = (await shownMessages()).includes('Written to a full disk');
-      assert.ok(inThread !== (full.composer === 'Written to a full disk'), `in the thread: ${inThread}, in the composer: "${full.composer}"`);
+      assert.ok(
+        inThread !== (full.composer === 'Written to a full disk'),
+        `in the thread: ${inThread}, in the composer: "${full.composer}"`,
+      );
       await ui.screenshot('storage-disk-full');
       disk.freeUp();
 

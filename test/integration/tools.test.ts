@@ -97,7 +97,10 @@ describe('workspace tools in the real UI', () => {
     // Other suites read greet.ts: whatever happens here, it is put back.
     restoreAfterwards.push(() => fs.writeFile(workspaceFile('src/greet.ts'), original));
     await newThreadWith('Editor', { read_file: 'auto', edit_file: 'ask' });
-    const edits = [{ search: 'Hello, ${name}!', replace: 'Hi there, ${name}!' }, { search: 'export function greet', replace: 'export function greetWarmly' }];
+    const edits = [
+      { search: 'Hello, ${name}!', replace: 'Hi there, ${name}!' },
+      { search: 'export function greet', replace: 'export function greetWarmly' },
+    ];
     await fakeModel.script(
       { kind: 'tool_calls', calls: [{ name: 'read_file', arguments: JSON.stringify({ path: 'src/greet.ts' }) }] },
       { kind: 'tool_calls', calls: [{ name: 'edit_file', arguments: JSON.stringify({ path: 'src/greet.ts', edits }) }] },
@@ -106,7 +109,10 @@ describe('workspace tools in the real UI', () => {
     await send('Make the greeting warmer');
 
     await runBadge('Needs approval');
-    assert.ok((await toolOutputsSent()).some((output) => output.includes('return `Hello, ${name}!`;')), 'the model received the file text');
+    assert.ok(
+      (await toolOutputsSent()).some((output) => output.includes('return `Hello, ${name}!`;')),
+      'the model received the file text',
+    );
     const card = await ui.waitFor(panel, () => document.querySelector('.approval')?.textContent);
     assert.match(card, /edit src\/greet\.ts: 2 replacements/);
     assert.equal(await fs.readFile(workspaceFile('src/greet.ts'), 'utf8'), original, 'nothing changes before approval');
@@ -127,7 +133,10 @@ describe('workspace tools in the real UI', () => {
     assert.match(onDisk, /export function greetWarmly\(name: string\)/);
     assert.match(onDisk, /Hi there, \$\{name\}!/);
     const outputs = await toolOutputsSent();
-    assert.ok(outputs.some((output) => /Edited src\/greet\.ts \(2 replacements\)/.test(output)), `tool outputs sent to the model: ${JSON.stringify(outputs)}`);
+    assert.ok(
+      outputs.some((output) => /Edited src\/greet\.ts \(2 replacements\)/.test(output)),
+      `tool outputs sent to the model: ${JSON.stringify(outputs)}`,
+    );
 
     const greet = await vscode.workspace.openTextDocument(vscode.Uri.file(workspaceFile('src/greet.ts')));
     // In the diff's group, so the thread panel stays visible for the next test.
@@ -146,7 +155,9 @@ describe('workspace tools in the real UI', () => {
     );
     await send('Read ../../etc/passwd');
     // The badge already says Completed from the previous run, so wait for this run's answer instead.
-    await ui.waitFor(panel, () => [...document.querySelectorAll('.message.assistant')].some((m) => m.textContent?.includes('I cannot read that.')));
+    await ui.waitFor(panel, () =>
+      [...document.querySelectorAll('.message.assistant')].some((m) => m.textContent?.includes('I cannot read that.')),
+    );
     const output = (await toolOutputsSent()).find((text) => text.includes('etc/passwd')) ?? '';
     assert.match(output, /outside the workspace/);
     assert.match(output, /path_outside_workspace/);
@@ -157,7 +168,15 @@ describe('workspace tools in the real UI', () => {
     const settings = await fs.readFile(workspaceFile('.vscode/settings.json'), 'utf8');
     await newThreadWith('Autopilot', { read_file: 'auto', edit_file: 'auto' });
     await fakeModel.script(
-      { kind: 'tool_calls', calls: [{ name: 'edit_file', arguments: JSON.stringify({ path: '.vscode/settings.json', content: '{ "task.allowAutomaticTasks": "on" }\n' }) }] },
+      {
+        kind: 'tool_calls',
+        calls: [
+          {
+            name: 'edit_file',
+            arguments: JSON.stringify({ path: '.vscode/settings.json', content: '{ "task.allowAutomaticTasks": "on" }\n' }),
+          },
+        ],
+      },
       { kind: 'text', text: 'Denied, fine.' },
     );
     await send('Turn on automatic tasks');
@@ -174,7 +193,10 @@ describe('workspace tools in the real UI', () => {
     const before = await fs.readFile(workspaceFile('src/greet.ts'));
     await newThreadWith('Careful editor', { edit_file: 'ask' });
     await fakeModel.script(
-      { kind: 'tool_calls', calls: [{ name: 'edit_file', arguments: JSON.stringify({ path: 'src/greet.ts', content: 'export const gone = true;\n' }) }] },
+      {
+        kind: 'tool_calls',
+        calls: [{ name: 'edit_file', arguments: JSON.stringify({ path: 'src/greet.ts', content: 'export const gone = true;\n' }) }],
+      },
       { kind: 'text', text: 'Understood, I left it alone.' },
     );
     const previous = await send('Replace greet.ts');
@@ -183,7 +205,10 @@ describe('workspace tools in the real UI', () => {
     await runBadge('Completed');
     assert.deepEqual(await fs.readFile(workspaceFile('src/greet.ts')), before, 'the file is byte-for-byte unchanged');
     const outputs = await toolOutputsSent();
-    assert.ok(outputs.some((output) => /the user denied the call to 'edit_file'/.test(output)), `tool outputs sent to the model: ${JSON.stringify(outputs)}`);
+    assert.ok(
+      outputs.some((output) => /the user denied the call to 'edit_file'/.test(output)),
+      `tool outputs sent to the model: ${JSON.stringify(outputs)}`,
+    );
     const step = await ui.waitFor(panel, () => document.querySelector('.run-steps .tool-call')?.getAttribute('title'));
     assert.match(step, /^edit_file — denied/);
   });
@@ -194,7 +219,12 @@ describe('workspace tools in the real UI', () => {
     const ranMarker = path.join(scratch, 'ran-early');
     await newThreadWith('Shell', { run_command: 'ask' });
     await fakeModel.script(
-      { kind: 'tool_calls', calls: [{ name: 'run_command', arguments: JSON.stringify({ command: `sh -c 'echo hello-from-tool; touch ${ranMarker}; exit 3'` }) }] },
+      {
+        kind: 'tool_calls',
+        calls: [
+          { name: 'run_command', arguments: JSON.stringify({ command: `sh -c 'echo hello-from-tool; touch ${ranMarker}; exit 3'` }) },
+        ],
+      },
       { kind: 'text', text: 'The command printed hello.' },
     );
     let previous = await send('Say hello from the shell');
@@ -209,20 +239,28 @@ describe('workspace tools in the real UI', () => {
     assert.match(output, /exit code 3/, `the exit code reaches the model: ${output}`);
     assert.match(output, /\nhello-from-tool/, `the output reaches the model: ${output}`);
     // The step entry shows the tool, its status and, once the step is finished, how long it took.
-    const step = await ui.waitFor(panel, () => [...document.querySelectorAll('.run-steps .tool-call')].map((c) => c.getAttribute('title')).find((t) => t?.includes(' s')));
+    const step = await ui.waitFor(panel, () =>
+      [...document.querySelectorAll('.run-steps .tool-call')].map((c) => c.getAttribute('title')).find((t) => t?.includes(' s')),
+    );
     assert.match(step, /^run_command — completed · (under 1 s|\d+ s)$/);
 
     // A long command, killed by Cancel: it writes the PID of the process that becomes `sleep`, so we can look for it.
     const pidFile = path.join(scratch, 'pid');
     await fakeModel.reset();
     await fakeModel.script(
-      { kind: 'tool_calls', calls: [{ name: 'run_command', arguments: JSON.stringify({ command: `sh -c 'echo $$ > ${pidFile}; exec sleep 30'` }) }] },
+      {
+        kind: 'tool_calls',
+        calls: [{ name: 'run_command', arguments: JSON.stringify({ command: `sh -c 'echo $$ > ${pidFile}; exec sleep 30'` }) }],
+      },
       { kind: 'text', text: 'never sent' },
     );
     previous = await send('Run the slow one');
     await waitForRunStatus(panel, 'Needs approval', previous);
     await ui.click(panel, '.approval vscode-button.approve');
-    const pid = await eventually(async () => Number((await fs.readFile(pidFile, 'utf8').catch(() => '')).trim()) || undefined, 'the command to start');
+    const pid = await eventually(
+      async () => Number((await fs.readFile(pidFile, 'utf8').catch(() => '')).trim()) || undefined,
+      'the command to start',
+    );
     assert.ok(isAlive(pid), 'the command is running');
     await waitForRunStatus(panel, 'Running', previous);
     const cancelledAt = Date.now();
@@ -244,7 +282,12 @@ describe('workspace tools in the real UI', () => {
     // A click can land while the tree re-renders the row: open the menu again until it offers the command.
     await eventually(async () => {
       await ui.click('workbench', rowSelector, 'right');
-      return ui.waitFor('workbench', () => document.querySelector('.context-view .monaco-menu, .context-view') !== null, 2_000).then(() => true, () => undefined);
+      return ui
+        .waitFor('workbench', () => document.querySelector('.context-view .monaco-menu, .context-view') !== null, 2_000)
+        .then(
+          () => true,
+          () => undefined,
+        );
     }, 'the thread context menu');
     await ui.screenshot('run-details-context-menu');
     await ui.click('workbench', menuItem);
@@ -278,9 +321,12 @@ describe('workspace tools in the real UI', () => {
     };
     await ui.waitFor('workbench', new Function(`return !(${quickPickShown.toString()})()`) as () => boolean);
     const shown = vscode.commands.executeCommand<vscode.TextDocument>('agentThreads.showRunDetails', threadId);
-    await ui.waitFor('workbench', new Function(`
+    await ui.waitFor(
+      'workbench',
+      new Function(`
       return (${quickPickShown.toString()})() && document.querySelector('.quick-input-widget .monaco-list-row')?.textContent?.includes('latest');
-    `) as () => boolean);
+    `) as () => boolean,
+    );
     await ui.press('Enter');
     const latest = (await shown).getText();
     assert.match(latest, /\| Status \| Cancelled \(`cancelled`\) \|/);

@@ -18,14 +18,37 @@ function lastRequestMessages(requests: Awaited<ReturnType<typeof fakeModel.reque
 function exportFile(count: number): vscode.Uri {
   const start = Math.floor(Date.now() / 1000) - count;
   const data = Array.from({ length: count }, (_, i) => ({
-    id: `msg_ui${String(i).padStart(10, '0')}`, object: 'thread.message', thread_id: 'thread_uitest000', role: i % 2 ? 'assistant' : 'user',
-    content: [{ type: 'text', text: { value: `Message number ${i}` } }], assistant_id: null, run_id: null, status: 'completed',
-    incomplete_details: null, attachments: null, metadata: null, created_at: start + i, completed_at: start + i, incomplete_at: null,
+    id: `msg_ui${String(i).padStart(10, '0')}`,
+    object: 'thread.message',
+    thread_id: 'thread_uitest000',
+    role: i % 2 ? 'assistant' : 'user',
+    content: [{ type: 'text', text: { value: `Message number ${i}` } }],
+    assistant_id: null,
+    run_id: null,
+    status: 'completed',
+    incomplete_details: null,
+    attachments: null,
+    metadata: null,
+    created_at: start + i,
+    completed_at: start + i,
+    incomplete_at: null,
   }));
   const doc = {
-    format: 'agent-threads/thread', version: 1,
-    thread: { id: 'thread_uitest000', object: 'thread', title: `Long thread of ${count}`, agent_id: null, created_at: start, metadata: {}, message_count: count, last_activity_at: start + count },
-    messages: { object: 'list', data, first_id: data[0].id, last_id: data[count - 1].id, has_more: false }, runs: [], run_steps: [],
+    format: 'agent-threads/thread',
+    version: 1,
+    thread: {
+      id: 'thread_uitest000',
+      object: 'thread',
+      title: `Long thread of ${count}`,
+      agent_id: null,
+      created_at: start,
+      metadata: {},
+      message_count: count,
+      last_activity_at: start + count,
+    },
+    messages: { object: 'list', data, first_id: data[0].id, last_id: data[count - 1].id, has_more: false },
+    runs: [],
+    run_steps: [],
   };
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'agent-threads-ui-')), 'long.thread.json');
   fs.writeFileSync(file, JSON.stringify(doc));
@@ -54,7 +77,11 @@ describe('the UI around threads and agents', () => {
       const seen: string[] = [];
       (window as unknown as { statuses: string[] }).statuses = seen;
       const badge = document.getElementById('run-status')!;
-      new MutationObserver(() => seen.push(badge.textContent ?? '')).observe(badge, { childList: true, characterData: true, subtree: true });
+      new MutationObserver(() => seen.push(badge.textContent ?? '')).observe(badge, {
+        childList: true,
+        characterData: true,
+        subtree: true,
+      });
     });
     await fakeModel.script({ kind: 'text', text: 'All good.', firstByteDelayMs: 150 });
     await send(panel, 'Is this fine?');
@@ -114,7 +141,9 @@ describe('the UI around threads and agents', () => {
     await fakeModel.script({ kind: 'text', text: 'It greets by name.' });
     await vscode.commands.executeCommand('agentThreads.newChatThread');
     await vscode.commands.executeCommand('agentThreads.askAboutSelection', 'What does this do?');
-    const question = await ui.waitFor(chat, () => [...document.querySelectorAll('.message.user')].map((m) => m.textContent ?? '').find((t) => t.includes('What does this do?')));
+    const question = await ui.waitFor(chat, () =>
+      [...document.querySelectorAll('.message.user')].map((m) => m.textContent ?? '').find((t) => t.includes('What does this do?')),
+    );
     assert.match(question, /src\/greet\.ts/);
     assert.match(question, /Hello, \$\{name\}/);
     await runBadge(chat, 'Completed');
@@ -126,16 +155,23 @@ describe('the UI around threads and agents', () => {
     await ui.waitFor(chat, () => document.getElementById('connection')?.dataset.state === 'connected');
     await ui.evaluate(chat, () => {
       // A 1×1 red PNG, pasted into the composer as a person would with Ctrl+V.
-      const png = Uint8Array.from(atob('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg=='), (c) => c.charCodeAt(0));
+      const png = Uint8Array.from(
+        atob('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg=='),
+        (c) => c.charCodeAt(0),
+      );
       const data = new DataTransfer();
       data.items.add(new File([png], 'pixel.png', { type: 'image/png' }));
       document.querySelector('.composer')!.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true }));
     });
     await ui.waitFor(chat, () => document.querySelector('.attachment')?.textContent?.includes('Pasted image'));
     await send(chat, 'What is in this image?');
-    await ui.waitFor(chat, () => [...document.querySelectorAll('.message.user img')].some((img) => (img as HTMLImageElement).src.startsWith('data:image/png')));
+    await ui.waitFor(chat, () =>
+      [...document.querySelectorAll('.message.user img')].some((img) => (img as HTMLImageElement).src.startsWith('data:image/png')),
+    );
     await ui.waitFor(chat, () => [...document.querySelectorAll('.message.assistant')].some((m) => m.textContent?.includes('A red pixel.')));
-    const user = lastRequestMessages(await fakeModel.requests()).filter((m) => m.role === 'user').pop();
+    const user = lastRequestMessages(await fakeModel.requests())
+      .filter((m) => m.role === 'user')
+      .pop();
     assert.match(JSON.stringify(user?.content), /data:image\/png;base64,/);
   });
 
@@ -155,7 +191,9 @@ describe('the UI around threads and agents', () => {
     await vscode.commands.executeCommand('agentThreads.importThread', exportFile(10_000));
     const first = await ui.waitFor({ webview: 'thread', title: 'Long thread of 10000' }, () => {
       const messages = document.querySelectorAll('.message');
-      return messages.length > 0 && messages[messages.length - 1].textContent?.includes('Message number 9999') ? { count: messages.length } : undefined;
+      return messages.length > 0 && messages[messages.length - 1].textContent?.includes('Message number 9999')
+        ? { count: messages.length }
+        : undefined;
     });
     assert.ok(first.count <= 150, `${first.count} messages in the DOM`);
     // Scroll to the top repeatedly: older pages come in, the window stays bounded.
@@ -164,9 +202,17 @@ describe('the UI around threads and agents', () => {
       await ui.evaluate(panel, () => {
         document.getElementById('messages')!.scrollTop = 0;
       });
-      await ui.waitFor(panel, new Function(`return (document.querySelector('.message .message-body')?.textContent ?? '') !== ${JSON.stringify(before)};`) as () => boolean);
+      await ui.waitFor(
+        panel,
+        new Function(
+          `return (document.querySelector('.message .message-body')?.textContent ?? '') !== ${JSON.stringify(before)};`,
+        ) as () => boolean,
+      );
     }
-    const after = await ui.evaluate(panel, () => ({ count: document.querySelectorAll('.message').length, first: document.querySelector('.message .message-body')?.textContent ?? '' }));
+    const after = await ui.evaluate(panel, () => ({
+      count: document.querySelectorAll('.message').length,
+      first: document.querySelector('.message .message-body')?.textContent ?? '',
+    }));
     assert.ok(after.count <= 150, `${after.count} messages in the DOM after paging`);
     const firstNumber = Number(/Message number (\d+)/.exec(after.first)?.[1]);
     assert.ok(firstNumber < 9_800, `paged back to message ${firstNumber}`);

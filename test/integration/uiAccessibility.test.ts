@@ -16,7 +16,9 @@ async function tabOrder(target: typeof panel, stop: string, limit = 40): Promise
     const focused = await ui.evaluate(target, () => {
       const active = document.activeElement as HTMLElement | null;
       if (!active || active === document.body) return 'body';
-      return active.id ? `#${active.id}` : `.${[...active.classList].filter((c) => !c.startsWith('codicon')).join('.') || active.tagName.toLowerCase()}`;
+      return active.id
+        ? `#${active.id}`
+        : `.${[...active.classList].filter((c) => !c.startsWith('codicon')).join('.') || active.tagName.toLowerCase()}`;
     });
     seen.push(focused);
     if (focused === stop) break;
@@ -56,7 +58,11 @@ describe('accessibility and themes of the thread webviews', () => {
   });
 
   it('names every control, labels the approval, keeps Tab order, and announces a finished answer once', async () => {
-    await fakeModel.script({ kind: 'text', text: 'Hello there.' }, { kind: 'tool_calls', calls: [{ name: 'echo', arguments: JSON.stringify({ text: 'ping' }) }] }, { kind: 'text', text: 'The echo said **ping**.' });
+    await fakeModel.script(
+      { kind: 'text', text: 'Hello there.' },
+      { kind: 'tool_calls', calls: [{ name: 'echo', arguments: JSON.stringify({ text: 'ping' }) }] },
+      { kind: 'text', text: 'The echo said **ping**.' },
+    );
     let previous = await sendFromComposer(panel, 'Say hello');
     await waitForRunStatus(panel, 'Completed', previous);
     previous = await sendFromComposer(panel, 'Echo ping');
@@ -67,15 +73,23 @@ describe('accessibility and themes of the thread webviews', () => {
       if (!card) return undefined;
       const attr = (selector: string, name: string) => document.querySelector(selector)?.getAttribute(name) ?? null;
       const visible = (e: Element) => (e as HTMLElement).offsetParent !== null;
-      const nameOf = (e: Element) => (e.getAttribute('aria-label') || e.getAttribute('title') || e.getAttribute('label') || e.textContent || '').trim();
-      const controls = [...document.querySelectorAll('button, vscode-button, vscode-textarea, vscode-single-select, vscode-checkbox, a[href]')].filter(visible);
+      const nameOf = (e: Element) =>
+        (e.getAttribute('aria-label') || e.getAttribute('title') || e.getAttribute('label') || e.textContent || '').trim();
+      const controls = [
+        ...document.querySelectorAll('button, vscode-button, vscode-textarea, vscode-single-select, vscode-checkbox, a[href]'),
+      ].filter(visible);
       const headers = [...document.querySelectorAll('vscode-collapsible')].map((c) => c.shadowRoot?.querySelector('.collapsible-header'));
       return {
         log: [attr('#messages', 'role'), attr('#messages', 'aria-label'), attr('#messages', 'aria-live')],
         announcer: [attr('#announcer', 'role'), attr('#announcer', 'aria-live'), attr('#announcer', 'aria-atomic')],
         badge: attr('#run-status', 'role'),
         card: [card.getAttribute('role'), document.getElementById(card.getAttribute('aria-labelledby') ?? '')?.textContent],
-        buttons: [attr('.approval .approve', 'aria-label'), attr('.approval .deny', 'aria-label'), attr('#cancel', 'aria-label'), attr('#attach', 'aria-label')],
+        buttons: [
+          attr('.approval .approve', 'aria-label'),
+          attr('.approval .deny', 'aria-label'),
+          attr('#cancel', 'aria-label'),
+          attr('#attach', 'aria-label'),
+        ],
         input: attr('#input', 'label'),
         articles: [...document.querySelectorAll('article.message')].map((a) => a.getAttribute('aria-label')),
         unnamed: controls.filter((e) => !nameOf(e)).map((e) => e.outerHTML.slice(0, 120)),
@@ -90,12 +104,27 @@ describe('accessibility and themes of the thread webviews', () => {
     assert.match(audit.input ?? '', /Message to the agent/);
     assert.deepEqual(audit.articles.slice(0, 2), ['You', 'Agent']);
     assert.deepEqual(audit.unnamed, [], 'every visible control has an accessible name');
-    assert.ok(audit.collapsibleHeaders.length > 0 && audit.collapsibleHeaders.every((h) => /^button:(true|false)$/.test(h)), JSON.stringify(audit.collapsibleHeaders));
+    assert.ok(
+      audit.collapsibleHeaders.length > 0 && audit.collapsibleHeaders.every((h) => /^button:(true|false)$/.test(h)),
+      JSON.stringify(audit.collapsibleHeaders),
+    );
 
     // The keyboard reaches everything in reading order: header, approval, run steps, message actions, composer.
     await ui.click(panel, '.thread-title');
     const order = await tabOrder(panel, '#cancel');
-    assertInOrder(order, ['#new-thread', '.approve', '.deny', '.approval-always', '.run-steps', '.link-button', '.message-action', '#input', '#agent', '#attach', '#cancel']);
+    assertInOrder(order, [
+      '#new-thread',
+      '.approve',
+      '.deny',
+      '.approval-always',
+      '.run-steps',
+      '.link-button',
+      '.message-action',
+      '#input',
+      '#agent',
+      '#attach',
+      '#cancel',
+    ]);
     await ui.screenshot('a11y-approval-focus');
 
     // Approving from the keyboard: focus the button, press Enter.
@@ -104,7 +133,10 @@ describe('accessibility and themes of the thread webviews', () => {
     const runId = await waitForRunStatus(panel, 'Completed', previous);
     // The approval card is gone; the keyboard focus does not fall to the page but lands in the composer.
     assert.equal(await ui.waitFor(panel, () => document.activeElement?.id === 'input' && 'input'), 'input');
-    const announced = await ui.waitFor(panel, () => document.getElementById('announcer')?.textContent?.includes('ping') && document.getElementById('announcer')!.textContent);
+    const announced = await ui.waitFor(
+      panel,
+      () => document.getElementById('announcer')?.textContent?.includes('ping') && document.getElementById('announcer')!.textContent,
+    );
     assert.equal(announced, 'Agent answered: The echo said ping.', 'the rendered answer is announced, without Markdown syntax');
     assert.equal(await ui.evaluate(panel, () => document.getElementById('messages')?.getAttribute('aria-busy')), 'false');
 
@@ -167,7 +199,8 @@ describe('accessibility and themes of the thread webviews', () => {
       assert.notEqual(colours.text, colours.background, `text and background differ: ${JSON.stringify(colours)}`);
       if (bodyClass.startsWith('vscode-high-contrast')) {
         // High contrast themes draw every boundary: the separators must not be transparent.
-        for (const border of [colours.composerBorder, colours.headerBorder]) assert.ok(border && !/rgba\(0, 0, 0, 0\)|transparent/.test(border), JSON.stringify(colours));
+        for (const border of [colours.composerBorder, colours.headerBorder])
+          assert.ok(border && !/rgba\(0, 0, 0, 0\)|transparent/.test(border), JSON.stringify(colours));
       }
       await ui.screenshot(`theme-${bodyClass}`);
     });

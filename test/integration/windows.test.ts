@@ -12,7 +12,9 @@ async function fromPalette(window: WindowUi, command: string): Promise<void> {
   await window.fill('workbench', '.quick-input-widget input.input', `>${command}`);
   await window.waitFor(
     'workbench',
-    new Function(`return [...document.querySelectorAll('.quick-input-widget .monaco-list-row')].some((r) => r.textContent.includes(${JSON.stringify(command)}));`) as () => boolean,
+    new Function(
+      `return [...document.querySelectorAll('.quick-input-widget .monaco-list-row')].some((r) => r.textContent.includes(${JSON.stringify(command)}));`,
+    ) as () => boolean,
   );
   await window.press('Enter');
 }
@@ -22,7 +24,9 @@ async function openFromPalette(window: WindowUi): Promise<void> {
   // The window lists the extension's commands once its extension host has loaded the extension.
   await window.waitFor('workbench', () => document.querySelector('.activitybar [aria-label^="Agent Threads"]'), 30_000);
   await fromPalette(window, 'Agent Threads: Open Thread');
-  await window.waitFor('workbench', () => [...document.querySelectorAll('.quick-input-widget .monaco-list-row')].some((r) => r.textContent?.includes('Shared between windows')));
+  await window.waitFor('workbench', () =>
+    [...document.querySelectorAll('.quick-input-widget .monaco-list-row')].some((r) => r.textContent?.includes('Shared between windows')),
+  );
   await window.fill('workbench', '.quick-input-widget input.input', TITLE);
   await window.press('Enter');
   await window.waitFor(panel, () => document.getElementById('connection')?.dataset.state === 'connected', 30_000);
@@ -75,7 +79,11 @@ describe('two windows on one workspace', () => {
     this.timeout(150_000); // two workbenches start on two shared cores
     // The fake model echoes "You said: <last question>" when nothing is scripted.
     await useFakeModel();
-    const agent = (await vscode.commands.executeCommand('agentThreads.createAgent', { name: 'Pair', model: { profile: 'fake', name: 'fake-model' }, instructions: 'Echo.' })) as { id: string };
+    const agent = (await vscode.commands.executeCommand('agentThreads.createAgent', {
+      name: 'Pair',
+      model: { profile: 'fake', name: 'fake-model' },
+      instructions: 'Echo.',
+    })) as { id: string };
     const thread = (await vscode.commands.executeCommand('agentThreads.newThread', agent.id)) as { id: string };
     await vscode.commands.executeCommand('agentThreads.renameThread', thread.id, TITLE);
     await ui.waitFor(panel, () => document.getElementById('connection')?.dataset.state === 'connected');
@@ -106,7 +114,10 @@ describe('two windows on one workspace', () => {
     const first = await history(ui);
     const second = await history(ui.second);
     assert.deepEqual(second, first, 'both windows show the same history');
-    const userTexts = first.filter((m) => m.role === 'user').map((m) => m.text).sort();
+    const userTexts = first
+      .filter((m) => m.role === 'user')
+      .map((m) => m.text)
+      .sort();
     assert.deepEqual(userTexts, ['From the first window', 'From the second window', 'Opening line'], 'every question once');
     assert.equal(new Set(first.map((m) => m.id)).size, first.length, 'no message twice');
     assert.equal(first.length, 6, `three questions and three answers: ${JSON.stringify(first.map((m) => m.text))}`);

@@ -63,7 +63,10 @@ export class BrowserDriver {
       return undefined;
     }
     const page = request.window === 'second' ? this.secondWindow : this.page();
-    if (!page) throw new Error(request.window === 'second' ? 'Open the second window first (ui.openSecondWindow).' : 'The browser page is not open yet.');
+    if (!page)
+      throw new Error(
+        request.window === 'second' ? 'Open the second window first (ui.openSecondWindow).' : 'The browser page is not open yet.',
+      );
     switch (request.op) {
       case 'screenshot': {
         fs.mkdirSync(this.screenshotDir, { recursive: true });
@@ -79,7 +82,8 @@ export class BrowserDriver {
             // Not frame.waitForFunction: it compiles the predicate with eval, which our webviews' CSP forbids.
             const value: unknown = await frame.evaluate(request.expression);
             if (!request.waitForTruthy || value) return value;
-            if (Date.now() >= deadline) throw new Error(`Timed out after ${request.timeoutMs ?? DEFAULT_TIMEOUT_MS} ms waiting for ${request.expression}`);
+            if (Date.now() >= deadline)
+              throw new Error(`Timed out after ${request.timeoutMs ?? DEFAULT_TIMEOUT_MS} ms waiting for ${request.expression}`);
             await frame.waitForTimeout(POLL_INTERVAL_MS);
           } catch (error) {
             // A webview can be reloaded while we wait (its frame is detached): look it up again until the deadline.
@@ -90,7 +94,10 @@ export class BrowserDriver {
       case 'click': {
         const deadline = Date.now() + (request.timeoutMs ?? DEFAULT_TIMEOUT_MS);
         const frame = await this.findFrame(page, request.target, deadline);
-        await frame.locator(request.selector).first().click({ timeout: Math.max(1, deadline - Date.now()), button: request.button ?? 'left' });
+        await frame
+          .locator(request.selector)
+          .first()
+          .click({ timeout: Math.max(1, deadline - Date.now()), button: request.button ?? 'left' });
         return undefined;
       }
       case 'fill': {
@@ -141,7 +148,8 @@ export class BrowserDriver {
         // Closed or hidden webviews can linger as frames: only a frame a person could see counts.
         if (matches && (await isVisible(frame))) return frame;
       }
-      if (Date.now() >= deadline) throw new Error(`No ${target.webview} webview${target.title ? ` titled "${target.title}"` : ''} is open.`);
+      if (Date.now() >= deadline)
+        throw new Error(`No ${target.webview} webview${target.title ? ` titled "${target.title}"` : ''} is open.`);
       await page.waitForEvent('framenavigated', { timeout: Math.max(1, Math.min(1000, deadline - Date.now())) }).catch(() => undefined);
     }
   }

@@ -69,14 +69,21 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   const xdg = isolatedXdgEnv(options.profileDir);
   const untrusted = options.workspaceTrust === 'untrusted';
   // In Restricted Mode tests the folder must stay untrusted: no start-up prompt that a click could answer.
-  writeDefaultUserSettings(path.join(options.profileDir, 'user-data'), untrusted ? { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never' } : {});
+  writeDefaultUserSettings(
+    path.join(options.profileDir, 'user-data'),
+    untrusted ? { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never' } : {},
+  );
   const logFile = fs.createWriteStream(path.join(options.profileDir, 'code-server.log'));
   const args = [
     CODE_SERVER_ENTRY,
-    '--auth', 'none',
-    '--bind-addr', `127.0.0.1:${port}`,
-    '--user-data-dir', path.join(options.profileDir, 'user-data'),
-    '--extensions-dir', path.join(options.profileDir, 'extensions'),
+    '--auth',
+    'none',
+    '--bind-addr',
+    `127.0.0.1:${port}`,
+    '--user-data-dir',
+    path.join(options.profileDir, 'user-data'),
+    '--extensions-dir',
+    path.join(options.profileDir, 'extensions'),
     '--disable-telemetry',
     '--disable-update-check',
     ...(untrusted ? [] : ['--disable-workspace-trust']),

@@ -34,13 +34,14 @@ function which(binary: string): boolean {
 
 /** Installs Chromium and ripgrep from Debian's packages when missing (needs root, as on this project's machines). */
 export function ensureSystemPackages(): void {
-  const missing = [
-    fs.existsSync(CHROMIUM_PATH) ? undefined : 'chromium',
-    which('rg') ? undefined : 'ripgrep',
-  ].filter((name): name is string => name !== undefined);
+  const missing = [fs.existsSync(CHROMIUM_PATH) ? undefined : 'chromium', which('rg') ? undefined : 'ripgrep'].filter(
+    (name): name is string => name !== undefined,
+  );
   if (missing.length === 0) return;
   if (process.getuid?.() !== 0) {
-    throw new Error(`Missing system packages: ${missing.join(', ')}. Install them (for example: sudo apt-get install -y ${missing.join(' ')}) and run again.`);
+    throw new Error(
+      `Missing system packages: ${missing.join(', ')}. Install them (for example: sudo apt-get install -y ${missing.join(' ')}) and run again.`,
+    );
   }
   run('apt-get', ['update', '-qq'], REPO_ROOT);
   run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], REPO_ROOT, { DEBIAN_FRONTEND: 'noninteractive' });
@@ -61,8 +62,15 @@ export function ensureCodeServer(): void {
   const started = Date.now();
   fs.rmSync(CACHE_DIR, { recursive: true, force: true });
   fs.mkdirSync(CACHE_DIR, { recursive: true });
-  fs.writeFileSync(path.join(CACHE_DIR, 'package.json'), JSON.stringify({ name: 'agent-threads-code-server-cache', private: true }, null, 2));
-  run('npm', ['install', `code-server@${CODE_SERVER_VERSION}`, '--save-exact', '--ignore-scripts', '--prefer-offline', '--no-audit', '--no-fund'], CACHE_DIR);
+  fs.writeFileSync(
+    path.join(CACHE_DIR, 'package.json'),
+    JSON.stringify({ name: 'agent-threads-code-server-cache', private: true }, null, 2),
+  );
+  run(
+    'npm',
+    ['install', `code-server@${CODE_SERVER_VERSION}`, '--save-exact', '--ignore-scripts', '--prefer-offline', '--no-audit', '--no-fund'],
+    CACHE_DIR,
+  );
   run('npm', ['rebuild', 'argon2'], CACHE_DIR);
 
   const vscodeDir = path.join(CACHE_DIR, 'node_modules', 'code-server', 'lib', 'vscode');
@@ -77,7 +85,11 @@ export function ensureCodeServer(): void {
   const asar = path.join(vscodeDir, 'node_modules.asar');
   fs.rmSync(asar, { force: true });
   fs.symlinkSync('node_modules', asar);
-  run('npm', ['install', '--omit=dev', '--ignore-scripts', '--prefer-offline', '--no-audit', '--no-fund'], path.join(vscodeDir, 'extensions'));
+  run(
+    'npm',
+    ['install', '--omit=dev', '--ignore-scripts', '--prefer-offline', '--no-audit', '--no-fund'],
+    path.join(vscodeDir, 'extensions'),
+  );
 
   fs.writeFileSync(MARKER, JSON.stringify({ version: CODE_SERVER_VERSION, installedAt: new Date().toISOString() }));
   log(`code-server ${CODE_SERVER_VERSION} installed in ${((Date.now() - started) / 1000).toFixed(0)} s`);

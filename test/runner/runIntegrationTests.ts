@@ -19,7 +19,16 @@ import { CHROMIUM_PATH, ensureRealVSCode } from './installCodeServer';
 const RESULTS_DIR = path.join(REPO_ROOT, 'test-results');
 const SUITE_TIMEOUT_MS = 10 * 60_000;
 
-export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-dev-shm-usage',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
 
 /** A fresh copy of the sample workspace, so tests may change files without touching the fixture. */
 function freshWorkspace(profileDir: string): string {
@@ -58,10 +67,17 @@ export async function runSuiteInRealVSCode(options: SuiteOptions): Promise<numbe
   // A second window on the same workspace loads the extension in development mode but not the tests.
   const openSecondWindow = async () => {
     const second = await browser!.newPage({ viewport: { width: 1440, height: 900 } });
-    await second.goto(`http://localhost:${server!.port}/?folder=${encodeURIComponent(workspace)}&payload=${developmentPayload(server!.port)}`);
+    await second.goto(
+      `http://localhost:${server!.port}/?folder=${encodeURIComponent(workspace)}&payload=${developmentPayload(server!.port)}`,
+    );
     return second;
   };
-  const driver = new BrowserDriver(() => page, path.join(RESULTS_DIR, 'screenshots'), () => server?.process.pid, openSecondWindow);
+  const driver = new BrowserDriver(
+    () => page,
+    path.join(RESULTS_DIR, 'screenshots'),
+    () => server?.process.pid,
+    openSecondWindow,
+  );
   const driverUrl = await driver.listen();
 
   let model: FakeModelServer | undefined;
@@ -76,7 +92,10 @@ export async function runSuiteInRealVSCode(options: SuiteOptions): Promise<numbe
       profileDir,
       workspaceFolder: workspace,
       workspaceTrust: options.workspaceTrust,
-      env: { [DRIVER_URL_ENV]: driverUrl, [FAKE_MODEL_URL_ENV]: model.url, AGENT_THREADS_TEST_RESULTS: RESULTS_DIR,
+      env: {
+        [DRIVER_URL_ENV]: driverUrl,
+        [FAKE_MODEL_URL_ENV]: model.url,
+        AGENT_THREADS_TEST_RESULTS: RESULTS_DIR,
         // Lets tests carry on across window reloads and extension-host kills (test/integration/restart.ts).
         [JOURNAL_ENV]: journalFile,
         // Where code-server keeps user data (workspace storage), for tests that damage the extension's files on purpose.
@@ -110,7 +129,9 @@ export async function runSuiteInRealVSCode(options: SuiteOptions): Promise<numbe
       console.log(Array.isArray(message) ? format(...(message as unknown[])) : String(message));
     });
 
-    await page.goto(`http://localhost:${server.port}/?folder=${encodeURIComponent(workspace)}&payload=${developmentPayload(server.port, options.testsIndex)}`);
+    await page.goto(
+      `http://localhost:${server.port}/?folder=${encodeURIComponent(workspace)}&payload=${developmentPayload(server.port, options.testsIndex)}`,
+    );
     return await exitCode;
   } finally {
     clearTimeout(suiteTimer);
@@ -135,7 +156,11 @@ const OUT_TESTS = path.join(REPO_ROOT, 'out', 'test');
  */
 const SUITES: { name: string; options: SuiteOptions; titles: string }[] = [
   { name: 'main', options: { testsIndex: path.join(OUT_TESTS, 'integration', 'index') }, titles: '' },
-  { name: 'Restricted Mode', options: { testsIndex: path.join(OUT_TESTS, 'integration-restricted', 'index'), workspaceTrust: 'untrusted' }, titles: 'Restricted Mode' },
+  {
+    name: 'Restricted Mode',
+    options: { testsIndex: path.join(OUT_TESTS, 'integration-restricted', 'index'), workspaceTrust: 'untrusted' },
+    titles: 'Restricted Mode',
+  },
 ];
 
 async function runAllSuites(): Promise<number> {
@@ -156,7 +181,9 @@ async function runAllSuites(): Promise<number> {
 if (require.main === module) {
   runAllSuites().then(
     (code) => {
-      console.log(`Integration suites finished with exit code ${code}; screenshots in ${path.relative(REPO_ROOT, RESULTS_DIR)}/screenshots`);
+      console.log(
+        `Integration suites finished with exit code ${code}; screenshots in ${path.relative(REPO_ROOT, RESULTS_DIR)}/screenshots`,
+      );
       process.exitCode = code;
     },
     (error: unknown) => {

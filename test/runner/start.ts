@@ -46,7 +46,10 @@ async function main(): Promise<void> {
   const url = `http://localhost:${server.port}/?folder=${encodeURIComponent(workspace)}&payload=${developmentPayload(server.port)}`;
   console.log('\nAgent Threads is running in VS Code (code-server, loopback only, no password).');
   console.log(`Open this URL in a browser on this machine:\n\n  ${url}\n`);
-  if (demo) console.log(`A demo model profile "demo-echo" answers "You said: …" from ${demo.url}, so you can try agents without an API key (AGENT_THREADS_DEMO_MODEL=0 turns it off).`);
+  if (demo)
+    console.log(
+      `A demo model profile "demo-echo" answers "You said: …" from ${demo.url}, so you can try agents without an API key (AGENT_THREADS_DEMO_MODEL=0 turns it off).`,
+    );
   console.log(`Server log: ${path.relative(REPO_ROOT, path.join(profileDir, 'code-server.log'))}. Press Ctrl+C to stop.`);
 
   const stop = () => void server.stop().then(() => process.exit(0));

@@ -29,7 +29,8 @@ function reply(random: () => number, i: number): { reply: ScriptedReply; cancel:
   const roll = random();
   const text = `Answer ${i}: ${'streamed words arrive one by one '.repeat(1 + Math.floor(random() * 4))}`;
   if (roll < 0.55) return { reply: { kind: 'text', text, chunkDelayMs: 2 }, cancel: false };
-  if (roll < 0.65) return { reply: { kind: 'tool_calls', calls: [{ name: 'echo', arguments: JSON.stringify({ text: `tool ${i}` }) }] }, cancel: false };
+  if (roll < 0.65)
+    return { reply: { kind: 'tool_calls', calls: [{ name: 'echo', arguments: JSON.stringify({ text: `tool ${i}` }) }] }, cancel: false };
   if (roll < 0.72) return { reply: faults.serverError(), cancel: false };
   if (roll < 0.78) return { reply: faults.rateLimited({ ms: 20 }), cancel: false };
   if (roll < 0.86) return { reply: { kind: 'drop_connection', text, afterChunks: 2 }, cancel: false };
@@ -64,14 +65,30 @@ async function main(): Promise<void> {
   const dir = await fs.mkdtemp(join(tmpdir(), 'agent-threads-soak-'));
   // The fake server records requests for tests to inspect; here that would grow for ever, so keep a few.
   const server = await startFakeModelServer({ defaultChunkDelayMs: 2, maxRecordedRequests: 50 });
-  const profile: ModelProfile = { id: 'soak', provider: 'openai-compatible', baseUrl: server.url, model: 'fake-model', contextWindow: 8000 };
+  const profile: ModelProfile = {
+    id: 'soak',
+    provider: 'openai-compatible',
+    baseUrl: server.url,
+    model: 'fake-model',
+    contextWindow: 8000,
+  };
   const threads = new ThreadStore({ root: dir });
   const tools = new ToolRegistry();
   for (const tool of builtinTools()) tools.register(tool);
   const agents = new AgentStore(dir, new Set(tools.names()));
-  const client = new OpenAIChatClient({ profile, getApiKey: async () => 'sk-soak', retry: { maxRetries: 2, baseDelayMs: 5, maxDelayMs: 50 }, idleTimeoutMs: 2_000 });
+  const client = new OpenAIChatClient({
+    profile,
+    getApiKey: async () => 'sk-soak',
+    retry: { maxRetries: 2, baseDelayMs: 5, maxDelayMs: 50 },
+    idleTimeoutMs: 2_000,
+  });
   const engine = new RunEngine({ threads, agents, tools, resolveModel: () => ({ client, profile }) });
-  const agent = await agents.create({ name: 'Soak', model: { profile: 'soak', name: 'fake-model' }, instructions: 'Answer briefly.', tools: [{ name: 'echo' }] });
+  const agent = await agents.create({
+    name: 'Soak',
+    model: { profile: 'soak', name: 'fake-model' },
+    instructions: 'Answer briefly.',
+    tools: [{ name: 'echo' }],
+  });
 
   const lag = monitorEventLoopDelay({ resolution: 10 });
   lag.enable();
@@ -120,10 +137,17 @@ async function main(): Promise<void> {
     console.log(`  ${new Date().toISOString()} runs so far: ${JSON.stringify(counts)}`);
   }, 10_000);
   const minuteSampler = setInterval(() => {
-    perMinute.push({ minute: perMinute.length + 1, heapMb: heapAfterGcMb(), handles: handles(), requests: server.requests.length, resources: resources() });
+    perMinute.push({
+      minute: perMinute.length + 1,
+      heapMb: heapAfterGcMb(),
+      handles: handles(),
+      requests: server.requests.length,
+      resources: resources(),
+    });
     console.log(`  minute ${perMinute.length}: ${JSON.stringify(perMinute[perMinute.length - 1])}`);
     // SOAK_HEAP_SNAPSHOTS=1: a snapshot each minute, to diff in DevTools (Comparison view) when the heap line rises.
-    if (process.env.SOAK_HEAP_SNAPSHOTS) console.log(`  heap snapshot: ${writeHeapSnapshot(join(dir, `minute-${perMinute.length}.heapsnapshot`))}`);
+    if (process.env.SOAK_HEAP_SNAPSHOTS)
+      console.log(`  heap snapshot: ${writeHeapSnapshot(join(dir, `minute-${perMinute.length}.heapsnapshot`))}`);
   }, 60_000);
   await Promise.all(Array.from({ length: THREADS }, (_, w) => worker(w)));
   clearInterval(sampler);
@@ -142,7 +166,9 @@ async function main(): Promise<void> {
   await server.close();
   const end = { heapMb: heapAfterGcMb(), handles: handles(), resources: resources() };
 
-  const runs = Object.entries(counts).filter(([k]) => !k.startsWith('failed:')).reduce((sum, [, n]) => sum + n, 0);
+  const runs = Object.entries(counts)
+    .filter(([k]) => !k.startsWith('failed:'))
+    .reduce((sum, [, n]) => sum + n, 0);
   console.log(`\nSoak: ${THREADS} threads × ${MINUTES} min, ${runs} runs`);
   console.log('| figure | value |\n|---|---|');
   for (const [status, n] of Object.entries(counts).sort()) console.log(`| runs ${status} | ${n} |`);

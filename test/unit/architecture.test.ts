@@ -39,7 +39,10 @@ describe('architecture: imports only point down', () => {
           .filter((spec) => {
             if (spec === 'vscode') return true;
             if (!spec.startsWith('.')) return false;
-            const target = path.relative(REPO_ROOT, path.resolve(REPO_ROOT, path.dirname(file), spec)).split(path.sep).join('/');
+            const target = path
+              .relative(REPO_ROOT, path.resolve(REPO_ROOT, path.dirname(file), spec))
+              .split(path.sep)
+              .join('/');
             return forbiddenDirs.some((dir) => target === dir || target.startsWith(`${dir}/`) || `${target}.ts` === dir);
           })
           .map((spec) => `${file} imports '${spec}'`),
@@ -66,7 +69,12 @@ describe('architecture: imports only point down', () => {
         const from = folderOf(layer, file);
         return importsOf(file)
           .filter((spec) => spec.startsWith('.'))
-          .map((spec) => path.relative(REPO_ROOT, path.resolve(REPO_ROOT, path.dirname(file), spec)).split(path.sep).join('/'))
+          .map((spec) =>
+            path
+              .relative(REPO_ROOT, path.resolve(REPO_ROOT, path.dirname(file), spec))
+              .split(path.sep)
+              .join('/'),
+          )
           .filter((target) => target.startsWith(`${layer}/`))
           .map((target) => folderOf(layer, target))
           .filter((to) => to !== from && ranks[to] >= ranks[from])
@@ -79,5 +87,9 @@ describe('architecture: imports only point down', () => {
 
 /** The first folder of a path under a layer ("src/core/store/threadStore.ts" → "store"). */
 function folderOf(layer: string, file: string): string {
-  return file.split(path.sep).join('/').slice(layer.length + 1).split('/')[0];
+  return file
+    .split(path.sep)
+    .join('/')
+    .slice(layer.length + 1)
+    .split('/')[0];
 }

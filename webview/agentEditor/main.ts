@@ -47,7 +47,11 @@ function render(form: AgentForm, formOptions: AgentFormOptions): void {
   fields.clear();
   errors.clear();
   const model = component('vscode-single-select', { 'aria-label': 'Model profile' }) as Field;
-  model.append(...formOptions.models.map((m) => component('vscode-option', { value: m.profile, ...(m.profile === form.modelProfile ? { selected: '' } : {}) }, m.label)));
+  model.append(
+    ...formOptions.models.map((m) =>
+      component('vscode-option', { value: m.profile, ...(m.profile === form.modelProfile ? { selected: '' } : {}) }, m.label),
+    ),
+  );
   const toolList = el('div', 'tool-list');
   toolList.setAttribute('role', 'group');
   toolList.setAttribute('aria-label', 'Tools');
@@ -58,7 +62,13 @@ function render(form: AgentForm, formOptions: AgentFormOptions): void {
     policy.dataset.policyFor = tool.name;
     const current: ApprovalPolicyView = form.approvals[tool.name] ?? (tool.readOnly ? 'auto' : 'ask');
     for (const value of ['ask', 'auto', 'deny'] as const) {
-      policy.append(component('vscode-option', { value, ...(value === current ? { selected: '' } : {}) }, { ask: 'Ask me', auto: 'Run without asking', deny: 'Never run' }[value]));
+      policy.append(
+        component(
+          'vscode-option',
+          { value, ...(value === current ? { selected: '' } : {}) },
+          { ask: 'Ask me', auto: 'Run without asking', deny: 'Never run' }[value],
+        ),
+      );
     }
     const line = el('div', 'tool-row');
     line.append(enabled, policy, el('span', 'form-help', `${tool.readOnly ? 'read-only' : 'changes things'} · ${tool.description}`));
@@ -88,7 +98,12 @@ function render(form: AgentForm, formOptions: AgentFormOptions): void {
     row('top_p', 'Top P (0 to 1)', topP),
     row('max_prompt_tokens', 'Max prompt tokens', maxPrompt),
     row('max_completion_tokens', 'Max completion tokens', maxCompletion),
-    row('lastMessages', 'Keep only the newest messages (truncation)', lastMessages, 'Empty: the newest messages that fit the context window.'),
+    row(
+      'lastMessages',
+      'Keep only the newest messages (truncation)',
+      lastMessages,
+      'Empty: the newest messages that fit the context window.',
+    ),
     save,
     status,
   );
@@ -115,7 +130,8 @@ function optionalNumber(id: string): number | null {
 function readForm(): AgentForm {
   const tools = [...document.querySelectorAll<Field>('vscode-checkbox[data-tool]')].filter((c) => c.checked).map((c) => c.dataset.tool!);
   const approvals: Record<string, ApprovalPolicyView> = {};
-  for (const select of document.querySelectorAll<Field>('vscode-single-select[data-policy-for]')) approvals[select.dataset.policyFor!] = select.value as ApprovalPolicyView;
+  for (const select of document.querySelectorAll<Field>('vscode-single-select[data-policy-for]'))
+    approvals[select.dataset.policyFor!] = select.value as ApprovalPolicyView;
   return {
     name: fields.get('name')!.value,
     modelProfile: fields.get('modelProfile')!.value,

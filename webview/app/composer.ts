@@ -29,8 +29,22 @@ export class Composer {
     placeholder: 'Message the agent… (Enter to send, Shift+Enter for a new line)',
   }) as ValueElement;
   private readonly send = component('vscode-button', { id: 'send', icon: 'send', 'aria-label': 'Send message' }, 'Send');
-  private readonly cancel = component('vscode-button', { id: 'cancel', icon: 'debug-stop', secondary: '', 'aria-label': 'Cancel the running answer' }, 'Cancel');
-  private readonly attach = component('vscode-button', { id: 'attach', icon: 'attach', secondary: '', title: 'Attach workspace files or images', 'aria-label': 'Attach workspace files or images' }, 'Attach');
+  private readonly cancel = component(
+    'vscode-button',
+    { id: 'cancel', icon: 'debug-stop', secondary: '', 'aria-label': 'Cancel the running answer' },
+    'Cancel',
+  );
+  private readonly attach = component(
+    'vscode-button',
+    {
+      id: 'attach',
+      icon: 'attach',
+      secondary: '',
+      title: 'Attach workspace files or images',
+      'aria-label': 'Attach workspace files or images',
+    },
+    'Attach',
+  );
   private readonly agentSelect = component('vscode-single-select', { id: 'agent', 'aria-label': 'Agent' }) as ValueElement;
   private readonly attachmentList = el('div', 'attachments');
   private attachments: string[] = [];

@@ -26,9 +26,19 @@ const connection = component('vscode-badge', { id: 'connection', variant: 'count
 // A status role, so "Needs approval" or "Failed" is announced when it changes without moving the focus.
 const runBadge = component('vscode-badge', { id: 'run-status', role: 'status', 'aria-live': 'polite' });
 const progress = component('vscode-progress-ring', { id: 'run-progress', 'aria-label': 'Run in progress' });
-const newThread = component('vscode-button', { id: 'new-thread', icon: 'add', secondary: '', title: 'New thread', 'aria-label': 'New thread' }, 'New');
+const newThread = component(
+  'vscode-button',
+  { id: 'new-thread', icon: 'add', secondary: '', title: 'New thread', 'aria-label': 'New thread' },
+  'New',
+);
 newThread.addEventListener('click', () => postToHost({ type: 'newThread' }));
-const pickThread = component('vscode-button', { id: 'pick-thread', icon: 'list-unordered', secondary: '', title: 'Show another thread', 'aria-label': 'Show another thread' });
+const pickThread = component('vscode-button', {
+  id: 'pick-thread',
+  icon: 'list-unordered',
+  secondary: '',
+  title: 'Show another thread',
+  'aria-label': 'Show another thread',
+});
 pickThread.addEventListener('click', () => postToHost({ type: 'pickThread' }));
 pickThread.hidden = view !== 'chat';
 const header = el('header', 'thread-header');
@@ -46,7 +56,11 @@ const manageTrust = component('vscode-button', { class: 'notice-action', seconda
 manageTrust.addEventListener('click', () => postToHost({ type: 'openLink', href: 'command:workbench.trust.manage' }));
 restricted.append(
   el('span', 'codicon codicon-shield'),
-  el('span', 'notice-text', 'Restricted Mode: agents can only read and search this folder. Trust it to let them edit files or run commands.'),
+  el(
+    'span',
+    'notice-text',
+    'Restricted Mode: agents can only read and search this folder. Trust it to let them edit files or run commands.',
+  ),
   manageTrust,
 );
 const runDetails = el('section', 'run-details');
@@ -71,7 +85,13 @@ const list = new MessageList(scroller, empty, (message, element) => {
   const text = element.querySelector('.message-body')?.textContent?.trim() ?? '';
   if (message.role === 'assistant' && text) announcer.textContent = `Agent answered: ${text.slice(0, 2_000)}`;
 });
-const runPanel = new RunPanel(runBadge, progress, runDetails, (active) => composer.setRunActive(active), () => composer.focus());
+const runPanel = new RunPanel(
+  runBadge,
+  progress,
+  runDetails,
+  (active) => composer.setRunActive(active),
+  () => composer.focus(),
+);
 const batcher = new DeltaBatcher((messageId, text) => list.appendText(messageId, text));
 runPanel.show(null);
 
@@ -100,7 +120,8 @@ function handle(message: HostToWebview): void {
     case 'init':
       title.textContent = message.thread?.title || (view === 'chat' ? 'Chat' : 'New thread');
       document.title = message.thread?.title || 'Agent Threads';
-      empty.textContent = message.agents.length === 0 ? 'Create an agent to start a conversation.' : 'Send a message to start the conversation.';
+      empty.textContent =
+        message.agents.length === 0 ? 'Create an agent to start a conversation.' : 'Send a message to start the conversation.';
       composer.setAgents(message.agents, message.selectedAgentId);
       runPanel.show(message.run);
       restricted.hidden = !message.restrictedMode;
@@ -143,7 +164,10 @@ document.addEventListener('click', (event) => {
   const messageAction = target.closest<HTMLElement>('[data-message-action]');
   if (messageAction) {
     const messageId = messageAction.closest<HTMLElement>('[data-message-id]')?.dataset.messageId;
-    if (messageId) postToHost(messageAction.dataset.messageAction === 'edit' ? { type: 'editAndResend', messageId } : { type: 'forkFromMessage', messageId });
+    if (messageId)
+      postToHost(
+        messageAction.dataset.messageAction === 'edit' ? { type: 'editAndResend', messageId } : { type: 'forkFromMessage', messageId },
+      );
     return;
   }
   const action = target.closest<HTMLElement>('[data-action]');

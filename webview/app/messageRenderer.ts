@@ -16,7 +16,8 @@ export function updateMessageElement(article: HTMLElement, message: MessageView)
   article.setAttribute('aria-label', `${message.role === 'user' ? 'You' : 'Agent'}${message.status === 'in_progress' ? ', writing' : ''}`);
   const header = el('div', 'message-role', message.role === 'user' ? 'You' : 'Agent');
   if (message.status !== 'in_progress') header.append(messageActions(message));
-  if (message.status === 'in_progress') header.append(component('vscode-progress-ring', { class: 'inline-progress', 'aria-label': 'Writing' }));
+  if (message.status === 'in_progress')
+    header.append(component('vscode-progress-ring', { class: 'inline-progress', 'aria-label': 'Writing' }));
   if (message.status === 'incomplete') header.append(el('span', 'message-incomplete', ' · incomplete'));
   article.append(header);
 
@@ -49,7 +50,8 @@ export function updateMessageElement(article: HTMLElement, message: MessageView)
 
 /** A collapsible entry for one tool call: name and status in the title, arguments and output inside. */
 export function createToolCallElement(call: ToolCallView): HTMLElement {
-  const duration = call.durationMs === undefined ? '' : call.durationMs < 1000 ? ' · under 1 s' : ` · ${Math.round(call.durationMs / 1000)} s`;
+  const duration =
+    call.durationMs === undefined ? '' : call.durationMs < 1000 ? ' · under 1 s' : ` · ${Math.round(call.durationMs / 1000)} s`;
   const collapsible = accessibleCollapsible({ class: 'tool-call', title: `${call.name} — ${call.status.replace('_', ' ')}${duration}` });
   collapsible.dataset.toolCallId = call.id;
   collapsible.append(el('div', 'tool-label', 'Arguments'), el('pre', 'tool-arguments', prettyJson(call.arguments)));

@@ -69,7 +69,8 @@ export class RunPanel {
    * next approval waiting, else the composer (after the last approval was decided, say).
    */
   private restoreFocus(selector: string): void {
-    const target = this.details.querySelector<HTMLElement>(selector) ?? this.details.querySelector<HTMLElement>('.approval:not(.decided) .approve');
+    const target =
+      this.details.querySelector<HTMLElement>(selector) ?? this.details.querySelector<HTMLElement>('.approval:not(.decided) .approve');
     if (target) target.focus();
     else this.onFocusLost();
   }
@@ -95,7 +96,13 @@ export class RunPanel {
       for (const step of toolSteps) for (const call of step.toolCalls) steps.append(createToolCallElement(call));
       this.details.append(steps);
     }
-    const summary = el('div', 'run-usage', run.usage ? `${run.model} · ${run.usage.prompt_tokens} prompt + ${run.usage.completion_tokens} completion = ${run.usage.total_tokens} tokens` : run.model);
+    const summary = el(
+      'div',
+      'run-usage',
+      run.usage
+        ? `${run.model} · ${run.usage.prompt_tokens} prompt + ${run.usage.completion_tokens} completion = ${run.usage.total_tokens} tokens`
+        : run.model,
+    );
     const details = el('button', 'link-button run-details-link', 'Details');
     details.type = 'button';
     details.setAttribute('aria-label', 'Show the details of this run (steps, tool output, usage, error) in an editor');
@@ -128,7 +135,11 @@ export class RunPanel {
     const actions = el('div', 'approval-actions');
     actions.append(approve, deny);
     if (call.canShowDiff) {
-      const diff = component('vscode-button', { class: 'show-diff', secondary: '', 'aria-label': `Show the diff of the ${call.name} call` }, 'Show diff');
+      const diff = component(
+        'vscode-button',
+        { class: 'show-diff', secondary: '', 'aria-label': `Show the diff of the ${call.name} call` },
+        'Show diff',
+      );
       diff.addEventListener('click', () => postToHost({ type: 'showToolDiff', runId, toolCallId: call.id }));
       actions.append(diff);
     }

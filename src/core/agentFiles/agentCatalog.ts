@@ -22,7 +22,11 @@ export class CombinedAgentCatalog implements AgentCatalog {
   async get(agentId: string): Promise<Agent> {
     if (!isFileAgentId(agentId)) return this.store.get(agentId);
     const agent = this.files.get(agentId);
-    if (!agent) throw new StoreError('agent_not_found', `Agent ${agentId} came from a file in .agents/ that is gone or has an error; see the Agents view.`);
+    if (!agent)
+      throw new StoreError(
+        'agent_not_found',
+        `Agent ${agentId} came from a file in .agents/ that is gone or has an error; see the Agents view.`,
+      );
     return agent;
   }
 

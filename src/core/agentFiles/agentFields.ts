@@ -46,14 +46,16 @@ export class FieldReader {
   optionalNumber(key: string, min: number, max: number): number | null {
     if (!this.has(key)) return null;
     const value = this.doc[key];
-    if (typeof value !== 'number' || !(value >= min && value <= max)) this.fail(`"${key}" must be a number from ${min} to ${max} (got ${JSON.stringify(value)})`);
+    if (typeof value !== 'number' || !(value >= min && value <= max))
+      this.fail(`"${key}" must be a number from ${min} to ${max} (got ${JSON.stringify(value)})`);
     return value;
   }
 
   optionalTokens(key: string): number | null {
     if (!this.has(key)) return null;
     const value = this.doc[key];
-    if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) this.fail(`"${key}" must be a whole number of tokens (got ${JSON.stringify(value)})`);
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < 0)
+      this.fail(`"${key}" must be a whole number of tokens (got ${JSON.stringify(value)})`);
     return value;
   }
 
@@ -96,7 +98,8 @@ export function parseTools(fields: FieldReader): { tools: AgentTool[]; approval_
     if (typeof name !== 'string' || !name) fields.fail(`tools[${i}] must be a tool name or {name, approval}`);
     tools.push({ name });
     if (approval === undefined) return;
-    if (approval !== 'ask' && approval !== 'auto' && approval !== 'deny') fields.fail(`tools[${i}].approval must be ask, auto or deny (got ${JSON.stringify(approval)})`);
+    if (approval !== 'ask' && approval !== 'auto' && approval !== 'deny')
+      fields.fail(`tools[${i}].approval must be ask, auto or deny (got ${JSON.stringify(approval)})`);
     approval_policy[name] = approval;
   });
   return { tools, approval_policy };
@@ -107,6 +110,7 @@ export function parseTruncation(fields: FieldReader): TruncationStrategy {
   const value = fields.raw('truncation');
   if (value === undefined || value === null || value === 'auto') return { type: 'auto' };
   const n = typeof value === 'object' ? (value as Record<string, unknown>).last_messages : undefined;
-  if (typeof n !== 'number' || !Number.isInteger(n) || n < 1) fields.fail(`"truncation" must be auto or {last_messages: 1 or more} (got ${JSON.stringify(value)})`);
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 1)
+    fields.fail(`"truncation" must be auto or {last_messages: 1 or more} (got ${JSON.stringify(value)})`);
   return { type: 'last_messages', last_messages: n };
 }

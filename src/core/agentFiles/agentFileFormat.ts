@@ -29,6 +29,13 @@ export function serializeAgentFile(kind: AgentFileKind, agent: AgentDefinition):
 
 /** A file name for an agent: its name in lower-case words joined by dashes, e.g. "Code Reviewer" → code-reviewer.agent.md. */
 export function agentFileName(name: string, kind: AgentFileKind = 'markdown'): string {
-  const stem = name.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60) || 'agent';
+  const stem =
+    name
+      .normalize('NFKD')
+      .replace(/[\u0300-\u036f]/g, '')
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 60) || 'agent';
   return `${stem}${kind === 'markdown' ? '.agent.md' : '.agent.yaml'}`;
 }

@@ -94,7 +94,10 @@ export class FileAgentSource {
         const agent = await this.readAgent(path, rel);
         agents.set(agent.id, agent);
       } catch (error) {
-        const problem = error instanceof AgentFileError ? error : new AgentFileError('agent_file_unreadable', rel, error instanceof Error ? error.message : String(error));
+        const problem =
+          error instanceof AgentFileError
+            ? error
+            : new AgentFileError('agent_file_unreadable', rel, error instanceof Error ? error.message : String(error));
         errors.push(problem);
         this.logger.warn(`Agent file skipped: ${problem.message}`);
       }

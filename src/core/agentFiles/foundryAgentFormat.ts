@@ -17,7 +17,8 @@ export const DEFAULT_FOUNDRY_PROFILE = 'azure';
 export function parseFoundryAgent(text: string, file: string, defaultProfile = DEFAULT_FOUNDRY_PROFILE): AgentDefinition {
   const fields = new FieldReader(file, yamlMapping(text, file, 'the file'));
   const raw = fields.raw('model');
-  const model = typeof raw === 'string' && raw.trim() ? raw : fields.fail('"model" is required: the model or deployment name, for example gpt-4o');
+  const model =
+    typeof raw === 'string' && raw.trim() ? raw : fields.fail('"model" is required: the model or deployment name, for example gpt-4o');
   const truncation = fields.raw('truncation_strategy');
   return {
     name: fields.requiredString('name').trim(),
@@ -64,7 +65,8 @@ function foundryTools(fields: FieldReader): { tools: AgentTool[]; approval_polic
   if (!Array.isArray(value)) fields.fail('"tools" must be a list of {type: function, function: {name}}');
   value.forEach((entry: unknown, i) => {
     const tool = (typeof entry === 'object' && entry !== null ? entry : {}) as Record<string, unknown>;
-    if (tool.type !== 'function') fields.fail(`tools[${i}] has type ${JSON.stringify(tool.type)}; only function tools (registered workspace tools) are supported`);
+    if (tool.type !== 'function')
+      fields.fail(`tools[${i}] has type ${JSON.stringify(tool.type)}; only function tools (registered workspace tools) are supported`);
     const name = (tool.function as Record<string, unknown> | undefined)?.name;
     if (typeof name !== 'string' || !name) fields.fail(`tools[${i}].function.name is required`);
     tools.push({ name });
@@ -80,6 +82,7 @@ function foundryTruncation(fields: FieldReader, value: unknown): TruncationStrat
   const strategy = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>;
   if (strategy.type === 'auto') return { type: 'auto' };
   const n = strategy.last_messages;
-  if (strategy.type === 'last_messages' && typeof n === 'number' && Number.isInteger(n) && n >= 1) return { type: 'last_messages', last_messages: n };
+  if (strategy.type === 'last_messages' && typeof n === 'number' && Number.isInteger(n) && n >= 1)
+    return { type: 'last_messages', last_messages: n };
   return fields.fail('"truncation_strategy" must be {type: auto} or {type: last_messages, last_messages: 1 or more}');
 }

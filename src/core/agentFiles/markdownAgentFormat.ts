@@ -7,19 +7,38 @@ import { type AgentDefinition, portableMetadata } from './agentDefinition';
 import { FieldReader, parseModel, parseTools, parseTruncation } from './agentFields';
 
 const FRONT_MATTER = /^\uFEFF?---[ \t]*\r?\n([\s\S]*?)\r?\n?---[ \t]*(?:\r?\n|$)/;
-const KNOWN = ['name', 'description', 'model', 'tools', 'temperature', 'top_p', 'max_prompt_tokens', 'max_completion_tokens', 'truncation', 'metadata'] as const;
+const KNOWN = [
+  'name',
+  'description',
+  'model',
+  'tools',
+  'temperature',
+  'top_p',
+  'max_prompt_tokens',
+  'max_completion_tokens',
+  'truncation',
+  'metadata',
+] as const;
 
 /** Parses an `*.agent.md` file; errors name `file` and the problem. */
 export function parseMarkdownAgent(text: string, file: string): AgentDefinition {
   const match = FRONT_MATTER.exec(text);
-  if (!match) throw new AgentFileError('invalid_agent_file', file, 'missing YAML front matter: start the file with a line "---", the settings, and another "---"');
+  if (!match)
+    throw new AgentFileError(
+      'invalid_agent_file',
+      file,
+      'missing YAML front matter: start the file with a line "---", the settings, and another "---"',
+    );
   const fields = new FieldReader(file, yamlMapping(match[1], file, 'the front matter'));
   fields.rejectUnknown(KNOWN);
   return {
     name: fields.requiredString('name').trim(),
     description: fields.optionalString('description'),
     model: parseModel(fields),
-    instructions: text.slice(match[0].length).replace(/^(?:[ \t]*\r?\n)+/, '').trimEnd(),
+    instructions: text
+      .slice(match[0].length)
+      .replace(/^(?:[ \t]*\r?\n)+/, '')
+      .trimEnd(),
     ...parseTools(fields),
     temperature: fields.optionalNumber('temperature', 0, 2),
     top_p: fields.optionalNumber('top_p', 0, 1),
@@ -36,7 +55,9 @@ export function serializeMarkdownAgent(agent: AgentDefinition): string {
   if (agent.description) front.description = agent.description;
   front.model = `${agent.model.profile}/${agent.model.name}`;
   if (agent.tools.length) {
-    front.tools = agent.tools.map((tool) => (agent.approval_policy[tool.name] ? { name: tool.name, approval: agent.approval_policy[tool.name] } : tool.name));
+    front.tools = agent.tools.map((tool) =>
+      agent.approval_policy[tool.name] ? { name: tool.name, approval: agent.approval_policy[tool.name] } : tool.name,
+    );
   }
   if (agent.temperature !== null) front.temperature = agent.temperature;
   if (agent.top_p !== null) front.top_p = agent.top_p;
@@ -55,7 +76,11 @@ export function yamlMapping(text: string, file: string, what: string): Record<st
   try {
     value = parseYaml(text);
   } catch (error) {
-    throw new AgentFileError('invalid_agent_file', file, `${what} is not valid YAML: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
+    throw new AgentFileError(
+      'invalid_agent_file',
+      file,
+      `${what} is not valid YAML: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`,
+    );
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new AgentFileError('invalid_agent_file', file, `${what} must be a YAML mapping of settings (name: …, model: …)`);

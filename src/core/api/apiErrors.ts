@@ -5,7 +5,8 @@ import { StoreError, type StoreErrorCode } from '../domain/errors';
 import { RunError, type RunErrorCode } from '../runs/runErrors';
 
 /** The `type` field of an OpenAI error body. */
-export type ApiErrorType = 'invalid_request_error' | 'authentication_error' | 'permission_error' | 'not_found_error' | 'conflict_error' | 'server_error';
+export type ApiErrorType =
+  'invalid_request_error' | 'authentication_error' | 'permission_error' | 'not_found_error' | 'conflict_error' | 'server_error';
 
 /** The JSON body of every error response: `{ error: { message, type, param, code } }`. */
 export interface ApiErrorBody {

@@ -25,7 +25,14 @@ export function toolLookup(services: ApiServices): ToolLookup {
   return (name) => services.tools.get(name);
 }
 
-const KIND: Record<IdPrefix, string> = { asst: 'assistant', thread: 'thread', msg: 'message', run: 'run', step: 'run step', call: 'tool call' };
+const KIND: Record<IdPrefix, string> = {
+  asst: 'assistant',
+  thread: 'thread',
+  msg: 'message',
+  run: 'run',
+  step: 'run step',
+  call: 'tool call',
+};
 
 /** A path id, or 404 when it cannot name an object of that kind. */
 export function pathId(prefix: IdPrefix, value: string | undefined): string {

@@ -33,7 +33,12 @@ export async function readJsonBody(req: IncomingMessage, limit = MAX_BODY_BYTES)
 }
 
 function tooLarge(limit: number): ApiError {
-  return new ApiError(413, 'invalid_request_error', `The request body is larger than ${Math.round(limit / 1024 / 1024)} MB.`, 'request_too_large');
+  return new ApiError(
+    413,
+    'invalid_request_error',
+    `The request body is larger than ${Math.round(limit / 1024 / 1024)} MB.`,
+    'request_too_large',
+  );
 }
 
 /** Writes `body` as JSON with `status`. */

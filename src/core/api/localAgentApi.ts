@@ -88,12 +88,14 @@ export class LocalAgentApi {
       assertLocalNonBrowserRequest(req.headers, port);
       assertAuthorized(req.headers, token);
       const url = new URL(req.url ?? '/', `http://${LOOPBACK_HOST}`);
-      if (!url.pathname.startsWith(`${PREFIX}/`)) throw new ApiError(404, 'not_found_error', `Unknown path ${url.pathname}; the API lives under ${PREFIX}/.`);
+      if (!url.pathname.startsWith(`${PREFIX}/`))
+        throw new ApiError(404, 'not_found_error', `Unknown path ${url.pathname}; the API lives under ${PREFIX}/.`);
       const path = url.pathname.slice(PREFIX.length).replace(/\/+$/, '');
       const method = req.method ?? 'GET';
       const route = this.router.match(method, path);
       if (route === undefined) throw new ApiError(404, 'not_found_error', `Unknown route ${method} ${PREFIX}${path}.`);
-      if (route === 'method_not_allowed') throw new ApiError(405, 'invalid_request_error', `${method} is not supported on ${PREFIX}${path}.`);
+      if (route === 'method_not_allowed')
+        throw new ApiError(405, 'invalid_request_error', `${method} is not supported on ${PREFIX}${path}.`);
       const body = (await readJsonBody(req)) ?? {};
       const result = await route.handler({ params: route.params, query: url.searchParams, body, res });
       if (result !== STREAMED) sendJson(res, 200, result.json, result.headers);

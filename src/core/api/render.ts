@@ -27,7 +27,10 @@ export function renderAssistant(agent: Agent, lookup: ToolLookup): Record<string
 function renderTools(tools: AgentTool[], lookup: ToolLookup): unknown[] {
   return tools.map((tool) => {
     const definition = lookup(tool.name);
-    return { type: 'function', function: { name: tool.name, description: definition?.description ?? '', parameters: definition?.parameters ?? {}, strict: false } };
+    return {
+      type: 'function',
+      function: { name: tool.name, description: definition?.description ?? '', parameters: definition?.parameters ?? {}, strict: false },
+    };
   });
 }
 
@@ -38,7 +41,12 @@ export function renderThread(thread: Thread): Record<string, unknown> {
 
 /** A message as a `thread.message` object. */
 export function renderMessage(message: Message): Record<string, unknown> {
-  return { ...message, content: message.content.map(renderContent), metadata: message.metadata ?? {}, attachments: message.attachments ?? [] };
+  return {
+    ...message,
+    content: message.content.map(renderContent),
+    metadata: message.metadata ?? {},
+    attachments: message.attachments ?? [],
+  };
 }
 
 function renderContent(part: MessageContent): unknown {

@@ -14,10 +14,20 @@ export function newToken(): string {
 /** Throws 403 unless the request comes from a non-browser client addressed to this loopback server's port. */
 export function assertLocalNonBrowserRequest(headers: IncomingHttpHeaders, port: number): void {
   if (headers.origin !== undefined) {
-    throw new ApiError(403, 'permission_error', 'Requests from web pages (with an Origin header) are not accepted by the local agent API.', 'origin_not_allowed');
+    throw new ApiError(
+      403,
+      'permission_error',
+      'Requests from web pages (with an Origin header) are not accepted by the local agent API.',
+      'origin_not_allowed',
+    );
   }
   if (!isLoopbackHost(headers.host, port)) {
-    throw new ApiError(403, 'permission_error', 'The Host header must be 127.0.0.1 or localhost with this server\'s port.', 'host_not_allowed');
+    throw new ApiError(
+      403,
+      'permission_error',
+      "The Host header must be 127.0.0.1 or localhost with this server's port.",
+      'host_not_allowed',
+    );
   }
 }
 
@@ -33,7 +43,12 @@ export function assertAuthorized(headers: IncomingHttpHeaders, token: string): v
   const presented = /^Bearer (\S+)$/.exec(headers.authorization ?? '')?.[1];
   if (presented === undefined || !sameSecret(presented, token)) {
     // Never echo what was presented: it may be a real key sent to the wrong server.
-    throw new ApiError(401, 'authentication_error', 'Missing or incorrect bearer token. Run "Agent Threads: Show Local API Address and Token" to get it.', 'invalid_api_key');
+    throw new ApiError(
+      401,
+      'authentication_error',
+      'Missing or incorrect bearer token. Run "Agent Threads: Show Local API Address and Token" to get it.',
+      'invalid_api_key',
+    );
   }
 }
 

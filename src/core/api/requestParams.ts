@@ -86,7 +86,10 @@ export function messageInput(value: unknown, param = 'messages'): MessageInput {
   if (role !== 'user' && role !== 'assistant') throw badRequest(`${param}.role must be 'user' or 'assistant'.`, `${param}.role`);
   const attachments = body.attachments;
   if (Array.isArray(attachments) && attachments.length) {
-    throw badRequest(`${param}.attachments are not supported: the local API has no file storage; put the text in the content.`, `${param}.attachments`);
+    throw badRequest(
+      `${param}.attachments are not supported: the local API has no file storage; put the text in the content.`,
+      `${param}.attachments`,
+    );
   }
   const metadata = optionalMetadata(body);
   return { role, content: messageContent(body.content, `${param}.content`), ...(metadata ? { metadata } : {}) };
@@ -102,15 +105,24 @@ export function messageInputs(value: unknown, param: string): MessageInput[] {
 /** Message content: a string, or text and image_url parts (images only as data: URLs, as nothing is fetched). */
 export function messageContent(value: unknown, param: string): MessageContent[] {
   if (typeof value === 'string') return [{ type: 'text', text: { value } }];
-  if (!Array.isArray(value) || value.length === 0) throw badRequest(`'${param}' must be a string or a non-empty list of content parts.`, param);
+  if (!Array.isArray(value) || value.length === 0)
+    throw badRequest(`'${param}' must be a string or a non-empty list of content parts.`, param);
   return value.map((part: unknown, index): MessageContent => {
     const entry = part as { type?: unknown; text?: unknown; image_url?: { url?: unknown; detail?: unknown } } | null;
     if (entry?.type === 'text' && typeof entry.text === 'string') return { type: 'text', text: { value: entry.text } };
     if (entry?.type === 'image_url' && typeof entry.image_url?.url === 'string') {
       const mime = /^data:(image\/[a-z0-9.+-]+);base64,/i.exec(entry.image_url.url)?.[1];
-      if (!mime) throw badRequest(`${param}[${index}]: image_url must be a data: URL with a base64 image (the local API fetches nothing).`, param);
+      if (!mime)
+        throw badRequest(`${param}[${index}]: image_url must be a data: URL with a base64 image (the local API fetches nothing).`, param);
       const detail = entry.image_url.detail;
-      return { type: 'image_url', image_url: { url: entry.image_url.url, mime_type: mime, ...(detail === 'low' || detail === 'high' || detail === 'auto' ? { detail } : {}) } };
+      return {
+        type: 'image_url',
+        image_url: {
+          url: entry.image_url.url,
+          mime_type: mime,
+          ...(detail === 'low' || detail === 'high' || detail === 'auto' ? { detail } : {}),
+        },
+      };
     }
     throw badRequest(`${param}[${index}]: supported parts are {type:'text', text} and {type:'image_url', image_url:{url}}.`, param);
   });

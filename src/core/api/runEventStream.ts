@@ -18,7 +18,13 @@ import { renderEventData, type ToolLookup } from './render';
  * events from the first one `start` causes. If `start` throws, nothing has been written and the error propagates,
  * so the caller still answers with a JSON error and a proper status.
  */
-export async function streamRun(res: ServerResponse, engine: RunEngine, lookup: ToolLookup, threadId: string, start: () => Promise<Run>): Promise<void> {
+export async function streamRun(
+  res: ServerResponse,
+  engine: RunEngine,
+  lookup: ToolLookup,
+  threadId: string,
+  start: () => Promise<Run>,
+): Promise<void> {
   // Events fire synchronously while `start` runs (thread.run.created comes before createRun resolves), so listen
   // first and keep what arrives until the run id is known. Only one run is active per thread, so these are ours.
   const early: RunEngineEvent[] = [];
@@ -68,6 +74,10 @@ function apiEventData(event: RunEngineEvent, lookup: ToolLookup): unknown {
   if (event.event !== 'thread.run.step.delta') return renderEventData(event, lookup);
   const details = event.data.delta.step_details;
   if (details?.type !== 'tool_calls') return event.data;
-  const tool_calls = (details.tool_calls ?? []).map((call) => ({ index: call.index, type: 'function', function: { output: call.function?.output ?? null } }));
+  const tool_calls = (details.tool_calls ?? []).map((call) => ({
+    index: call.index,
+    type: 'function',
+    function: { output: call.function?.output ?? null },
+  }));
   return { ...event.data, delta: { step_details: { type: 'tool_calls', tool_calls } } };
 }

@@ -97,6 +97,7 @@ export class SwitchableBackend implements Backend {
 
   dispose(): void {
     for (const subscription of this.forwarding) subscription.dispose();
-    for (const emitter of [this.agentsChanged, this.threadsChanged, this.appended, this.updated, this.runSaved, this.runEvent]) emitter.dispose();
+    for (const emitter of [this.agentsChanged, this.threadsChanged, this.appended, this.updated, this.runSaved, this.runEvent])
+      emitter.dispose();
   }
 }

@@ -53,7 +53,13 @@ export async function exportThreadJson(store: ExportSource, threadId: string, kn
       format: 'agent-threads/thread',
       version: 1,
       thread,
-      messages: { object: 'list', data: messages, first_id: messages[0]?.id ?? null, last_id: messages[messages.length - 1]?.id ?? null, has_more: false },
+      messages: {
+        object: 'list',
+        data: messages,
+        first_id: messages[0]?.id ?? null,
+        last_id: messages[messages.length - 1]?.id ?? null,
+        has_more: false,
+      },
       runs,
       run_steps: runSteps,
     },
@@ -88,7 +94,11 @@ export async function importThreadJson(store: ImportTarget, data: unknown): Prom
   const runIds = new Map<string, string>();
   for (const run of runs) runIds.set(run.id, fresh('run', run.id));
   const messages: MessageInput[] = doc.messages.data.map((message, i) => {
-    const input: MessageInput = { ...message, id: fresh('msg', message.id), run_id: message.run_id ? runIds.get(message.run_id) ?? null : null };
+    const input: MessageInput = {
+      ...message,
+      id: fresh('msg', message.id),
+      run_id: message.run_id ? (runIds.get(message.run_id) ?? null) : null,
+    };
     try {
       validateMessageInput(input);
     } catch (err) {
@@ -98,7 +108,12 @@ export async function importThreadJson(store: ImportTarget, data: unknown): Prom
   });
 
   const source = doc.thread;
-  const threadTaken = isValidId('thread', source.id) ? await store.get(source.id).then(() => true, () => false) : true;
+  const threadTaken = isValidId('thread', source.id)
+    ? await store.get(source.id).then(
+        () => true,
+        () => false,
+      )
+    : true;
   const thread = await store.create({
     id: threadTaken ? undefined : source.id,
     title: typeof source.title === 'string' ? source.title : 'Imported thread',
@@ -132,14 +147,26 @@ function partToMarkdown(part: Message['content'][number]): string {
 }
 
 /** The thread as a readable Markdown document: a title, then each message under its role and time; secrets redacted as for JSON. */
-export async function exportThreadMarkdown(store: Pick<ThreadRepository, 'get' | 'listMessages'>, threadId: string, knownSecrets: readonly string[] = []): Promise<string> {
+export async function exportThreadMarkdown(
+  store: Pick<ThreadRepository, 'get' | 'listMessages'>,
+  threadId: string,
+  knownSecrets: readonly string[] = [],
+): Promise<string> {
   const thread = await store.get(threadId);
-  const lines = [`# ${thread.title}`, '', `*Created ${new Date(thread.created_at * 1000).toISOString()} · ${thread.message_count} messages*`, ''];
+  const lines = [
+    `# ${thread.title}`,
+    '',
+    `*Created ${new Date(thread.created_at * 1000).toISOString()} · ${thread.message_count} messages*`,
+    '',
+  ];
   for (const message of await allMessages(store, threadId)) {
     lines.push(`## ${message.role === 'user' ? 'User' : 'Assistant'} · ${new Date(message.created_at * 1000).toISOString()}`, '');
     for (const part of message.content) lines.push(partToMarkdown(part), '');
     for (const call of message.tool_calls ?? []) {
-      lines.push(`> Tool \`${call.function.name}\`(${call.function.arguments})${call.function.output !== null ? ` → ${call.function.output}` : ''}`, '');
+      lines.push(
+        `> Tool \`${call.function.name}\`(${call.function.arguments})${call.function.output !== null ? ` → ${call.function.output}` : ''}`,
+        '',
+      );
     }
     if (message.status !== 'completed') lines.push(`*(${message.status})*`, '');
   }

@@ -72,7 +72,13 @@ export class ChatExchanges {
     }
   }
 
-  private async ask(prompt: string, agent: Agent | undefined, threadId: string | null, sink: ChatSink, signal: AbortSignal): Promise<ChatExchangeResult> {
+  private async ask(
+    prompt: string,
+    agent: Agent | undefined,
+    threadId: string | null,
+    sink: ChatSink,
+    signal: AbortSignal,
+  ): Promise<ChatExchangeResult> {
     if (!agent) {
       sink.markdown('No agents yet: create one in the Agent Threads view, then ask again.');
       return { choice: { agentId: null, threadId: null } };
@@ -108,7 +114,13 @@ export class ChatExchanges {
   }
 }
 
-const TERMINAL_EVENTS = new Set<RunEngineEvent['event']>(['thread.run.completed', 'thread.run.incomplete', 'thread.run.failed', 'thread.run.cancelled', 'thread.run.expired']);
+const TERMINAL_EVENTS = new Set<RunEngineEvent['event']>([
+  'thread.run.completed',
+  'thread.run.incomplete',
+  'thread.run.failed',
+  'thread.run.cancelled',
+  'thread.run.expired',
+]);
 
 /** Turns one run's events into sink calls and resolves when the run ends. Events before `follow` are kept. */
 class RunFollower {

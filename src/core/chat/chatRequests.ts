@@ -7,10 +7,7 @@ import type { Agent } from '../domain/agent';
 export const CHAT_COMMANDS = { use: 'use', agents: 'agents', new: 'new' } as const;
 
 export type ChatIntent =
-  | { kind: 'use'; name: string }
-  | { kind: 'listAgents' }
-  | { kind: 'newThread'; prompt: string }
-  | { kind: 'ask'; prompt: string };
+  { kind: 'use'; name: string } | { kind: 'listAgents' } | { kind: 'newThread'; prompt: string } | { kind: 'ask'; prompt: string };
 
 /** What a request asks for, from its slash command (if any) and prompt; `/use x` typed as text counts too. */
 export function chatIntentOf(command: string | undefined, prompt: string): ChatIntent {
@@ -55,7 +52,10 @@ export function sessionChoiceOf(resultMetadata: readonly unknown[]): ChatSession
   for (let i = resultMetadata.length - 1; i >= 0; i--) {
     const metadata = resultMetadata[i] as Partial<Record<keyof ChatSessionChoice, unknown>> | undefined;
     if (!metadata || typeof metadata !== 'object' || !('agentId' in metadata)) continue;
-    return { agentId: typeof metadata.agentId === 'string' ? metadata.agentId : null, threadId: typeof metadata.threadId === 'string' ? metadata.threadId : null };
+    return {
+      agentId: typeof metadata.agentId === 'string' ? metadata.agentId : null,
+      threadId: typeof metadata.threadId === 'string' ? metadata.threadId : null,
+    };
   }
   return { agentId: null, threadId: null };
 }

@@ -17,7 +17,11 @@ export type StoreErrorCode =
 
 /** An error from the agent or thread store, with a code and a message a user can act on. */
 export class StoreError extends Error {
-  constructor(readonly code: StoreErrorCode, message: string, options?: { cause?: unknown }) {
+  constructor(
+    readonly code: StoreErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
     super(message, options);
     this.name = 'StoreError';
   }

@@ -24,10 +24,7 @@ export type RunStepEventName =
   | 'thread.run.step.expired';
 
 export type MessageEventName =
-  | 'thread.message.created'
-  | 'thread.message.in_progress'
-  | 'thread.message.completed'
-  | 'thread.message.incomplete';
+  'thread.message.created' | 'thread.message.in_progress' | 'thread.message.completed' | 'thread.message.incomplete';
 
 /** The events a run streams, named and shaped as the Assistants streaming API's AssistantStreamEvent. */
 export type RunEvent =

@@ -81,8 +81,7 @@ export interface Message {
  * What a caller supplies to append a message; the store fills thread_id, created_at and defaults, and a new id
  * unless one is given (import keeps ids that do not collide).
  */
-export type MessageInput = Pick<Message, 'role' | 'content'> &
-  Partial<Omit<Message, 'object' | 'thread_id' | 'role' | 'content'>>;
+export type MessageInput = Pick<Message, 'role' | 'content'> & Partial<Omit<Message, 'object' | 'thread_id' | 'role' | 'content'>>;
 
 /** The fields a later update (typically at the end of a run) may change. */
 export type MessageUpdate = Partial<

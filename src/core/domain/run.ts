@@ -2,15 +2,7 @@ import type { Agent } from './agent';
 import type { Metadata, UnixSeconds, Usage } from './common';
 
 export type RunStatus =
-  | 'queued'
-  | 'in_progress'
-  | 'requires_action'
-  | 'cancelling'
-  | 'cancelled'
-  | 'failed'
-  | 'completed'
-  | 'incomplete'
-  | 'expired';
+  'queued' | 'in_progress' | 'requires_action' | 'cancelling' | 'cancelled' | 'failed' | 'completed' | 'incomplete' | 'expired';
 
 /** Statuses a run never leaves. */
 export const TERMINAL_RUN_STATUSES: readonly RunStatus[] = ['cancelled', 'failed', 'completed', 'incomplete', 'expired'];
@@ -53,7 +45,15 @@ export interface RunIncompleteDetails {
 /** The agent settings a run copies at its start, so later edits of the agent do not change what it ran with. */
 export type AgentSnapshot = Pick<
   Agent,
-  'model' | 'instructions' | 'tools' | 'temperature' | 'top_p' | 'response_format' | 'max_prompt_tokens' | 'max_completion_tokens' | 'truncation_strategy'
+  | 'model'
+  | 'instructions'
+  | 'tools'
+  | 'temperature'
+  | 'top_p'
+  | 'response_format'
+  | 'max_prompt_tokens'
+  | 'max_completion_tokens'
+  | 'truncation_strategy'
 >;
 
 /** One execution of an agent on a thread, with a snapshot of the agent settings it used. */
@@ -127,7 +127,9 @@ export type RunStep =
 export interface RunStepDelta {
   id: string;
   object: 'thread.run.step.delta';
-  delta: { step_details?: MessageCreationStepDetails | { type: 'tool_calls'; tool_calls?: Array<{ index: number } & Partial<FunctionToolCall>> } };
+  delta: {
+    step_details?: MessageCreationStepDetails | { type: 'tool_calls'; tool_calls?: Array<{ index: number } & Partial<FunctionToolCall>> };
+  };
 }
 
 /** A decision on one tool call that waits for approval. */

@@ -39,10 +39,20 @@ export interface EditResult {
  * A fork up to the message before `userMessageId`, then a new user message with `newText` (keeping the original's
  * images, file references and attachments). The caller starts a run on the new thread.
  */
-export async function editAndResend(store: ThreadRepository, threadId: string, userMessageId: string, newText: string, options: ForkOptions = {}): Promise<EditResult> {
+export async function editAndResend(
+  store: ThreadRepository,
+  threadId: string,
+  userMessageId: string,
+  newText: string,
+  options: ForkOptions = {},
+): Promise<EditResult> {
   const source = await store.get(threadId);
   const original = await store.getMessage(threadId, userMessageId);
-  if (original.role !== 'user') throw new StoreError('invalid_message', `Only your own messages can be edited and resent; ${userMessageId} is an ${original.role} message. Use Fork from here instead.`);
+  if (original.role !== 'user')
+    throw new StoreError(
+      'invalid_message',
+      `Only your own messages can be edited and resent; ${userMessageId} is an ${original.role} message. Use Fork from here instead.`,
+    );
   if (!newText.trim()) throw new StoreError('invalid_message', 'The edited message is empty: type the text to send.');
   const previous = await store.listMessages(threadId, { order: 'desc', after: userMessageId, limit: 1 });
   const upTo = previous.data[0]?.id;
@@ -89,7 +99,8 @@ async function copyMessages(store: ThreadRepository, from: string, to: string, u
       await store.appendMessages(to, batch);
       batch = [];
     }
-    if (!page.has_more || !page.last_id) throw new StoreError('message_not_found', `Message ${upTo} is no longer in thread ${from}; nothing was forked.`);
+    if (!page.has_more || !page.last_id)
+      throw new StoreError('message_not_found', `Message ${upTo} is no longer in thread ${from}; nothing was forked.`);
     after = page.last_id;
   }
 }

@@ -2,4 +2,11 @@
 export * from './types';
 export { OpenAIChatClient, defaultAzureApiVersion, type OpenAIChatClientOptions } from './openAIChatClient';
 export { defaultRetryPolicy, type RetryPolicy } from './retry';
-export { countMessageTokens, countMessagesTokens, countTextTokens, countToolsTokens, tokensPerImage, warmUpTokenizer } from './tokenCounter';
+export {
+  countMessageTokens,
+  countMessagesTokens,
+  countTextTokens,
+  countToolsTokens,
+  tokensPerImage,
+  warmUpTokenizer,
+} from './tokenCounter';

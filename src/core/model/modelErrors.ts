@@ -58,9 +58,7 @@ function where(context: ErrorContext): string {
 }
 
 function setKeyHint(context: ErrorContext): string {
-  return context.setApiKeyCommand
-    ? `Run '${context.setApiKeyCommand}' to enter a new one.`
-    : 'Enter a new API key for this profile.';
+  return context.setApiKeyCommand ? `Run '${context.setApiKeyCommand}' to enter a new one.` : 'Enter a new API key for this profile.';
 }
 
 function networkError(context: ErrorContext, cause: unknown): ModelError {
@@ -95,7 +93,12 @@ function fromApiError(error: APIError, context: ErrorContext): ModelError {
   const retryAfterMs = parseRetryAfterMs(error.headers);
   const model = `model '${context.model}'`;
   if (status === 401) {
-    return new ModelError('invalid_api_key', `The API key for model profile '${context.profileId}' was rejected (401). ${setKeyHint(context)}`, false, 401);
+    return new ModelError(
+      'invalid_api_key',
+      `The API key for model profile '${context.profileId}' was rejected (401). ${setKeyHint(context)}`,
+      false,
+      401,
+    );
   }
   if (status === 403) {
     return new ModelError(
@@ -122,7 +125,12 @@ function fromApiError(error: APIError, context: ErrorContext): ModelError {
     );
   }
   if (status === 400 || status === 422) {
-    return new ModelError('bad_request', `${where(context)} rejected the request (${status}).${serverDetail(error, context)}`, false, status);
+    return new ModelError(
+      'bad_request',
+      `${where(context)} rejected the request (${status}).${serverDetail(error, context)}`,
+      false,
+      status,
+    );
   }
   if (status === 429) {
     if (error.code === 'insufficient_quota') {
@@ -134,7 +142,13 @@ function fromApiError(error: APIError, context: ErrorContext): ModelError {
       );
     }
     const wait = retryAfterMs !== undefined ? ` The server asked to wait ${Math.ceil(retryAfterMs / 1000)} s.` : '';
-    return new ModelError('rate_limit_exceeded', `${capitalise(model)} is rate limited (429).${wait} Try again later.`, true, 429, retryAfterMs);
+    return new ModelError(
+      'rate_limit_exceeded',
+      `${capitalise(model)} is rate limited (429).${wait} Try again later.`,
+      true,
+      429,
+      retryAfterMs,
+    );
   }
   if (status === 408) {
     return new ModelError('timeout', `${where(context)} timed out (408). Try again.`, true, 408, retryAfterMs);

@@ -83,7 +83,10 @@ export class OpenAIChatClient implements ModelClient {
     let chunks: AsyncIterator<ChatCompletionChunk> | undefined;
     try {
       watchdog.expect('first_byte', this.firstByteTimeoutMs);
-      const stream = await Promise.race([client.chat.completions.create(toStreamingParams(request), { signal: controller.signal }), stopped]);
+      const stream = await Promise.race([
+        client.chat.completions.create(toStreamingParams(request), { signal: controller.signal }),
+        stopped,
+      ]);
       watchdog.expect('idle', this.idleTimeoutMs);
       const assembler = new StreamAssembler();
       chunks = stream[Symbol.asyncIterator]();
@@ -177,7 +180,11 @@ export class OpenAIChatClient implements ModelClient {
         });
       }
       case 'vscode-lm':
-        throw new ModelError('bad_request', `Model profile '${profile.id}' is served by VS Code's Language Model API, not over HTTP.`, false);
+        throw new ModelError(
+          'bad_request',
+          `Model profile '${profile.id}' is served by VS Code's Language Model API, not over HTTP.`,
+          false,
+        );
     }
   }
 

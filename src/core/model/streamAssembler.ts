@@ -32,7 +32,12 @@ export class StreamAssembler {
     }
     if (chunk.usage) {
       const { prompt_tokens, completion_tokens } = chunk.usage;
-      events.push({ type: 'usage', prompt_tokens, completion_tokens, total_tokens: chunk.usage.total_tokens ?? prompt_tokens + completion_tokens });
+      events.push({
+        type: 'usage',
+        prompt_tokens,
+        completion_tokens,
+        total_tokens: chunk.usage.total_tokens ?? prompt_tokens + completion_tokens,
+      });
     }
     return events;
   }

@@ -2,9 +2,7 @@
 // so another provider (or a test double of the engine's own making) can implement ModelClient.
 
 /** A piece of a user message: text, or an image given as a data: URL or an https: URL. */
-export type ChatContentPart =
-  | { type: 'text'; text: string }
-  | { type: 'image'; url: string; detail?: 'auto' | 'low' | 'high' };
+export type ChatContentPart = { type: 'text'; text: string } | { type: 'image'; url: string; detail?: 'auto' | 'low' | 'high' };
 
 /** One tool call the model asked for; `arguments` is the raw JSON text exactly as the model wrote it. */
 export interface ChatToolCall {

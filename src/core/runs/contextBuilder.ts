@@ -56,7 +56,11 @@ export function promptBudget(request: Pick<ContextRequest, 'maxPromptTokens' | '
 }
 
 /** Builds the chat messages for the newest part of a thread that fits the run's limits. */
-export async function buildContext(source: NewestMessagesSource, request: ContextRequest, readers: ContentReaders = {}): Promise<BuiltContext> {
+export async function buildContext(
+  source: NewestMessagesSource,
+  request: ContextRequest,
+  readers: ContentReaders = {},
+): Promise<BuiltContext> {
   const system: ChatMessage[] = request.instructions ? [{ role: 'system', content: request.instructions }] : [];
   const fixedTokens = countMessagesTokens(system) + countToolsTokens(request.tools);
   const budget = promptBudget(request);
@@ -105,7 +109,11 @@ async function toChatMessages(message: Message, readers: ContentReaders): Promis
     if (calls.length === 0) return text ? [{ role: 'assistant', content: text }] : [];
     // The API rejects a tool-calling message not followed by one result per call, so the group stays whole.
     return [
-      { role: 'assistant', content: text, tool_calls: calls.map((call) => ({ id: call.id, name: call.function.name, arguments: call.function.arguments })) },
+      {
+        role: 'assistant',
+        content: text,
+        tool_calls: calls.map((call) => ({ id: call.id, name: call.function.name, arguments: call.function.arguments })),
+      },
       ...calls.map((call): ChatMessage => ({ role: 'tool', tool_call_id: call.id, content: call.function.output ?? MISSING_TOOL_OUTPUT })),
     ];
   }
@@ -126,7 +134,9 @@ async function toUserParts(part: MessageContent, readers: ContentReaders): Promi
       return [imagePart(part.image_url.url, part.image_url.detail)];
     case 'image_file': {
       const url = await readers.readImage?.(part.image_file.path);
-      return url ? [imagePart(url, part.image_file.detail)] : [{ type: 'text', text: `[Image ${part.image_file.path} could not be read.]` }];
+      return url
+        ? [imagePart(url, part.image_file.detail)]
+        : [{ type: 'text', text: `[Image ${part.image_file.path} could not be read.]` }];
     }
     case 'file_ref': {
       const text = await readers.readFile?.(part.path);

@@ -33,7 +33,11 @@ export async function streamTurn(active: ActiveRun, services: RunServices, reque
         turn.text += event.delta;
         recorder.emit({
           event: 'thread.message.delta',
-          data: { id: turn.messageId, object: 'thread.message.delta', delta: { content: [{ index: 0, type: 'text', text: { value: event.delta } }] } },
+          data: {
+            id: turn.messageId,
+            object: 'thread.message.delta',
+            delta: { content: [{ index: 0, type: 'text', text: { value: event.delta } }] },
+          },
         });
         checkpoint(active, services, turn);
         break;
@@ -46,7 +50,9 @@ export async function streamTurn(active: ActiveRun, services: RunServices, reque
         usage = { prompt_tokens: event.prompt_tokens, completion_tokens: event.completion_tokens, total_tokens: event.total_tokens };
         break;
       case 'retry':
-        services.logger.warn(`Run ${active.run.id}: model attempt failed (${event.error.code}); retry ${event.attempt} in ${event.delayMs} ms.`);
+        services.logger.warn(
+          `Run ${active.run.id}: model attempt failed (${event.error.code}); retry ${event.attempt} in ${event.delayMs} ms.`,
+        );
         toolCalls = [];
         if (active.openTurn) resetTurn(active);
         break;
@@ -71,7 +77,9 @@ function checkpoint(active: ActiveRun, services: RunServices, turn: NonNullable<
   turn.savedAt = now;
   const content = [{ type: 'text' as const, text: { value: turn.text, annotations: [] } }];
   active.recorder.updateMessage(turn.messageId, { content }, []).catch((error: unknown) => {
-    services.logger.warn(`Run ${active.run.id}: could not save the partial answer: ${error instanceof Error ? error.message : String(error)}`);
+    services.logger.warn(
+      `Run ${active.run.id}: could not save the partial answer: ${error instanceof Error ? error.message : String(error)}`,
+    );
   });
 }
 
@@ -84,7 +92,15 @@ async function openTurn(active: ActiveRun, services: RunServices): Promise<NonNu
   await Promise.all([
     active.recorder.step(step, ['thread.run.step.created', 'thread.run.step.in_progress']),
     active.recorder.appendMessage(
-      { id: messageId, role: 'assistant', content: [], status: 'in_progress', assistant_id: run.assistant_id, run_id: run.id, created_at: services.now() },
+      {
+        id: messageId,
+        role: 'assistant',
+        content: [],
+        status: 'in_progress',
+        assistant_id: run.assistant_id,
+        run_id: run.id,
+        created_at: services.now(),
+      },
       ['thread.message.created', 'thread.message.in_progress'],
     ),
   ]);
@@ -128,7 +144,11 @@ async function closeTurn(
   const turn = active.openTurn!;
   const now = services.now();
   const cut = finishReason === 'length' ? 'max_tokens' : finishReason === 'content_filter' ? 'content_filter' : undefined;
-  const calls: MessageToolCall[] = toolCalls.map((call) => ({ id: call.id, type: 'function', function: { name: call.name, arguments: call.arguments, output: null } }));
+  const calls: MessageToolCall[] = toolCalls.map((call) => ({
+    id: call.id,
+    type: 'function',
+    function: { name: call.name, arguments: call.arguments, output: null },
+  }));
   const message = await active.recorder.updateMessage(
     turn.messageId,
     {

@@ -114,8 +114,13 @@ export class RunEngine {
   /** Answers tool calls waiting in requires_action; the run resumes once every waiting call is answered. */
   async submitToolApprovals(threadId: string, runId: string, approvals: ToolApproval[]): Promise<void> {
     const active = this.waitingRun(threadId, runId);
-    const decisions = this.checkedDecisions(active, approvals.map((a) => [a.tool_call_id, a.approve ? { kind: 'approve' } : { kind: 'deny' }]));
-    const always = approvals.filter((a) => a.approve && a.alwaysForThread).map((a) => active.pending!.calls.get(a.tool_call_id)!.function.name);
+    const decisions = this.checkedDecisions(
+      active,
+      approvals.map((a) => [a.tool_call_id, a.approve ? { kind: 'approve' } : { kind: 'deny' }]),
+    );
+    const always = approvals
+      .filter((a) => a.approve && a.alwaysForThread)
+      .map((a) => active.pending!.calls.get(a.tool_call_id)!.function.name);
     if (always.length) await this.services.allowForThread(threadId, always);
     active.pending?.decide(decisions);
   }
@@ -123,7 +128,12 @@ export class RunEngine {
   /** Supplies outputs for calls waiting in requires_action (function tools executed by the caller). */
   async submitToolOutputs(threadId: string, runId: string, outputs: ToolOutput[]): Promise<void> {
     const active = this.waitingRun(threadId, runId);
-    active.pending!.decide(this.checkedDecisions(active, outputs.map((o) => [o.tool_call_id, { kind: 'output', output: o.output }])));
+    active.pending!.decide(
+      this.checkedDecisions(
+        active,
+        outputs.map((o) => [o.tool_call_id, { kind: 'output', output: o.output }]),
+      ),
+    );
   }
 
   /** Cancels a run (mid-stream too) and resolves with it once it is cancelled; a finished run is returned as is. */
@@ -193,7 +203,8 @@ export class RunEngine {
 
   private waitingRun(threadId: string, runId: string): ActiveRun {
     const active = this.active.get(threadId);
-    if (!active || active.run.id !== runId) throw new RunError('run_not_found', `Run ${runId} is not running in thread ${threadId}; it may have finished or expired.`);
+    if (!active || active.run.id !== runId)
+      throw new RunError('run_not_found', `Run ${runId} is not running in thread ${threadId}; it may have finished or expired.`);
     if (active.run.status !== 'requires_action' || !active.pending) {
       throw new RunError('run_not_waiting', `Run ${runId} is not waiting for tool approvals or outputs (it is ${active.run.status}).`);
     }
@@ -204,7 +215,10 @@ export class RunEngine {
     const pending = active.pending!;
     for (const [id] of entries) {
       if (!pending.calls.has(id)) {
-        throw new RunError('unknown_tool_call', `Tool call ${id} is not waiting in run ${active.run.id}; waiting calls: ${[...pending.calls.keys()].join(', ')}.`);
+        throw new RunError(
+          'unknown_tool_call',
+          `Tool call ${id} is not waiting in run ${active.run.id}; waiting calls: ${[...pending.calls.keys()].join(', ')}.`,
+        );
       }
     }
     return new Map(entries);

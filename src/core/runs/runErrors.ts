@@ -5,17 +5,15 @@ import { StoreError } from '../domain/errors';
 import { ModelError } from '../model/types';
 
 export type RunErrorCode =
-  | 'no_model'
-  | 'thread_busy'
-  | 'run_not_found'
-  | 'run_not_waiting'
-  | 'unknown_tool_call'
-  | 'context_length_exceeded';
+  'no_model' | 'thread_busy' | 'run_not_found' | 'run_not_waiting' | 'unknown_tool_call' | 'context_length_exceeded';
 
 /** A run engine refusal with a stable code and a message a user can act on. */
 export class RunError extends Error {
   override readonly name = 'RunError';
-  constructor(readonly code: RunErrorCode, message: string) {
+  constructor(
+    readonly code: RunErrorCode,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -23,7 +21,8 @@ export class RunError extends Error {
 /** The last_error a run records for whatever ended it; messages are already free of secrets. */
 export function toRunLastError(error: unknown): RunLastError {
   if (error instanceof ModelError) return { code: lastErrorCodeFor(error), message: error.message };
-  if (error instanceof RunError && error.code === 'context_length_exceeded') return { code: 'context_length_exceeded', message: error.message };
+  if (error instanceof RunError && error.code === 'context_length_exceeded')
+    return { code: 'context_length_exceeded', message: error.message };
   if (error instanceof RunError && error.code === 'no_model') return { code: 'no_model', message: error.message };
   if (error instanceof StoreError) return { code: 'storage_error', message: `The thread could not be saved: ${error.message}` };
   const detail = error instanceof Error ? error.message : String(error);

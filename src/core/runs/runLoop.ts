@@ -19,7 +19,10 @@ export async function runLoop(active: ActiveRun, services: RunServices): Promise
       const turn = await streamTurn(active, services, await requestFor(active, services));
       if (turn.toolCalls.length === 0) {
         const cut = turn.finishReason === 'length';
-        await active.recorder.transition(cut ? 'incomplete' : 'completed', cut ? { incomplete_details: { reason: 'max_completion_tokens' } } : {});
+        await active.recorder.transition(
+          cut ? 'incomplete' : 'completed',
+          cut ? { incomplete_details: { reason: 'max_completion_tokens' } } : {},
+        );
         return;
       }
       await runToolRound(active, services, turn.message, turn.toolCalls);
@@ -72,11 +75,23 @@ interface Ending {
 function endingFor(active: ActiveRun, error: unknown): Ending | undefined {
   const stopped = error instanceof RunStopped ? error.reason : active.signal.aborted ? (active.stopReason ?? 'cancelled') : undefined;
   if (stopped === 'disposed') return undefined;
-  if (stopped === 'cancelled') return { status: 'cancelled', messageReason: 'run_cancelled', stepStatus: 'cancelled', callNote: 'Not run: the run was cancelled.' };
+  if (stopped === 'cancelled')
+    return { status: 'cancelled', messageReason: 'run_cancelled', stepStatus: 'cancelled', callNote: 'Not run: the run was cancelled.' };
   if (stopped === 'expired') {
-    return { status: 'expired', messageReason: 'run_expired', stepStatus: 'expired', callNote: 'Not run: nobody approved the call before the run expired.' };
+    return {
+      status: 'expired',
+      messageReason: 'run_expired',
+      stepStatus: 'expired',
+      callNote: 'Not run: nobody approved the call before the run expired.',
+    };
   }
-  return { status: 'failed', lastError: toRunLastError(error), messageReason: 'run_failed', stepStatus: 'failed', callNote: 'Not run: the run failed.' };
+  return {
+    status: 'failed',
+    lastError: toRunLastError(error),
+    messageReason: 'run_failed',
+    stepStatus: 'failed',
+    callNote: 'Not run: the run failed.',
+  };
 }
 
 async function finish(active: ActiveRun, services: RunServices, error: unknown): Promise<void> {
@@ -102,7 +117,9 @@ async function finish(active: ActiveRun, services: RunServices, error: unknown):
         ['thread.message.incomplete'],
       ),
     );
-    await bestEffort(services, `close step ${turn.step.id}`, () => active.recorder.step(closedStep(turn.step, ending, now), [`thread.run.step.${ending.stepStatus}`]));
+    await bestEffort(services, `close step ${turn.step.id}`, () =>
+      active.recorder.step(closedStep(turn.step, ending, now), [`thread.run.step.${ending.stepStatus}`]),
+    );
   }
   const round = active.openToolRound;
   if (round) {

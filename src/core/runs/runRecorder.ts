@@ -32,10 +32,13 @@ export class RunRecorder {
   /** Saves the new queued run and announces thread.run.created and thread.run.queued. */
   created(): Promise<void> {
     const run = this.current;
-    return this.enqueue(() => this.store.saveRun(run), [
-      { event: 'thread.run.created', data: run },
-      { event: 'thread.run.queued', data: run },
-    ]);
+    return this.enqueue(
+      () => this.store.saveRun(run),
+      [
+        { event: 'thread.run.created', data: run },
+        { event: 'thread.run.queued', data: run },
+      ],
+    );
   }
 
   /** Moves the run to `status` at once (so racing callers see it), then saves and announces it. */
@@ -52,7 +55,10 @@ export class RunRecorder {
 
   /** Saves a step snapshot and announces it under each of `events`. */
   step(step: RunStep, events: RunStepEventName[]): Promise<void> {
-    return this.enqueue(() => this.store.saveRunStep(step), events.map((event) => ({ event, data: step }) as RunEvent));
+    return this.enqueue(
+      () => this.store.saveRunStep(step),
+      events.map((event) => ({ event, data: step }) as RunEvent),
+    );
   }
 
   /** Appends a message and announces it under each of `events`. */

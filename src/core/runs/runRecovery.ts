@@ -58,7 +58,9 @@ export async function recoverInterruptedRuns(threads: ThreadStore, hooks: Recove
       if (run && !isTerminal(run.status)) recovered.push(await closeInterrupted(threads, run, hooks));
       await hooks.clearMarker(thread.id, runId);
     } catch (error) {
-      hooks.logger.warn(`Could not close interrupted run ${runId} of thread ${thread.id}: ${error instanceof Error ? error.message : String(error)}`);
+      hooks.logger.warn(
+        `Could not close interrupted run ${runId} of thread ${thread.id}: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
   }
   if (recovered.length) hooks.logger.info(`Closed ${recovered.length} run(s) interrupted when the extension last stopped.`);
@@ -70,12 +72,21 @@ async function closeInterrupted(threads: ThreadStore, run: Run, hooks: RecoveryH
   // The run's own messages are the newest ones unless the user wrote more since; a short look back is enough.
   for (const message of await threads.readNewest(run.thread_id, 20)) {
     if (message.run_id !== run.id || message.status !== 'in_progress') continue;
-    const updated = await threads.updateMessage(run.thread_id, message.id, { status: 'incomplete', incomplete_details: { reason: 'run_failed' }, incomplete_at: now });
+    const updated = await threads.updateMessage(run.thread_id, message.id, {
+      status: 'incomplete',
+      incomplete_details: { reason: 'run_failed' },
+      incomplete_at: now,
+    });
     hooks.announce({ event: 'thread.message.incomplete', data: updated, thread_id: run.thread_id, run_id: run.id });
   }
   for (const step of await threads.listRunSteps(run.thread_id, run.id)) {
     if (step.status !== 'in_progress') continue;
-    const failed = { ...step, status: 'failed' as const, failed_at: now, last_error: { code: 'server_error' as const, message: INTERRUPTED_MESSAGE } };
+    const failed = {
+      ...step,
+      status: 'failed' as const,
+      failed_at: now,
+      last_error: { code: 'server_error' as const, message: INTERRUPTED_MESSAGE },
+    };
     await threads.saveRunStep(failed);
     hooks.announce({ event: 'thread.run.step.failed', data: failed, thread_id: run.thread_id, run_id: run.id });
   }

@@ -19,7 +19,12 @@ const STATUS_WORDS: Record<Run['status'], string> = {
 };
 
 /** The report of one run of `thread`; `steps` are the run's steps in any order. */
-export function runReportMarkdown(thread: Pick<Thread, 'id' | 'title'>, run: Run, steps: readonly RunStep[], knownSecrets: readonly string[] = []): string {
+export function runReportMarkdown(
+  thread: Pick<Thread, 'id' | 'title'>,
+  run: Run,
+  steps: readonly RunStep[],
+  knownSecrets: readonly string[] = [],
+): string {
   const ended = run.completed_at ?? run.failed_at ?? run.cancelled_at;
   const rows: [string, string][] = [
     ['Status', `${STATUS_WORDS[run.status]} (\`${run.status}\`)`],
@@ -30,12 +35,18 @@ export function runReportMarkdown(thread: Pick<Thread, 'id' | 'title'>, run: Run
     ['Started', time(run.started_at)],
     ['Ended', time(ended)],
     ['Duration', run.started_at !== null && ended !== null ? seconds(ended - run.started_at) : '—'],
-    ['Usage', run.usage ? `${run.usage.prompt_tokens} prompt + ${run.usage.completion_tokens} completion = ${run.usage.total_tokens} tokens` : '—'],
+    [
+      'Usage',
+      run.usage ? `${run.usage.prompt_tokens} prompt + ${run.usage.completion_tokens} completion = ${run.usage.total_tokens} tokens` : '—',
+    ],
     ['Last error', run.last_error ? `\`${run.last_error.code}\`: ${run.last_error.message}` : '—'],
   ];
   if (run.incomplete_details) rows.push(['Incomplete because', `\`${run.incomplete_details.reason}\``]);
   if (run.status === 'requires_action' && run.required_action) {
-    rows.push(['Waiting for approval of', run.required_action.submit_tool_outputs.tool_calls.map((call) => `\`${call.function.name}\``).join(', ')]);
+    rows.push([
+      'Waiting for approval of',
+      run.required_action.submit_tool_outputs.tool_calls.map((call) => `\`${call.function.name}\``).join(', '),
+    ]);
   }
 
   const lines = [`# Run ${run.id}`, '', '| | |', '|---|---|', ...rows.map(([name, value]) => `| ${name} | ${tableCell(value)} |`), ''];
@@ -46,11 +57,23 @@ export function runReportMarkdown(thread: Pick<Thread, 'id' | 'title'>, run: Run
     const end = step.completed_at ?? step.failed_at ?? step.cancelled_at ?? step.expired_at;
     const duration = end !== null ? `, ${seconds(end - step.created_at)}` : '';
     if (step.type === 'message_creation') {
-      lines.push(`### ${index + 1}. Message — ${step.status}${duration}`, '', `Wrote message \`${step.step_details.message_creation.message_id}\`.`, '');
+      lines.push(
+        `### ${index + 1}. Message — ${step.status}${duration}`,
+        '',
+        `Wrote message \`${step.step_details.message_creation.message_id}\`.`,
+        '',
+      );
     } else {
       lines.push(`### ${index + 1}. Tool calls — ${step.status}${duration}`, '');
       for (const call of step.step_details.tool_calls) {
-        lines.push(`#### \`${call.function.name}\` — ${call.status.replace('_', ' ')}`, '', 'Arguments:', '', fenced(prettyJson(call.function.arguments), 'json'), '');
+        lines.push(
+          `#### \`${call.function.name}\` — ${call.status.replace('_', ' ')}`,
+          '',
+          'Arguments:',
+          '',
+          fenced(prettyJson(call.function.arguments), 'json'),
+          '',
+        );
         lines.push('Output:', '', call.function.output === null ? '*(none yet)*' : fenced(call.function.output, 'text'), '');
       }
     }

@@ -11,9 +11,11 @@ import type { Agent } from '../domain/agent';
 import { type ActiveRun, PendingApprovals, RunStopped, type RunServices, type ToolDecision } from './activeRun';
 
 /** Output the model sees for a call the agent's policy refuses. */
-export const deniedByPolicyOutput = (name: string): string => `Error: the tool '${name}' is denied by policy for this agent; do not call it again.`;
+export const deniedByPolicyOutput = (name: string): string =>
+  `Error: the tool '${name}' is denied by policy for this agent; do not call it again.`;
 /** Output the model sees for a call the user refused. */
-export const deniedByUserOutput = (name: string): string => `Error: the user denied the call to '${name}'. Continue without it or ask the user.`;
+export const deniedByUserOutput = (name: string): string =>
+  `Error: the user denied the call to '${name}'. Continue without it or ask the user.`;
 
 /** Executes one round of tool calls to the end; throws RunStopped when the run is cancelled or expires meanwhile. */
 export async function runToolRound(active: ActiveRun, services: RunServices, message: Message, requested: ChatToolCall[]): Promise<void> {
@@ -75,7 +77,12 @@ export async function closeUnansweredCalls(active: ActiveRun, note: string): Pro
   await saveOutputsOnMessage(active, round.messageId, round.step.step_details.tool_calls);
 }
 
-async function decide(active: ActiveRun, services: RunServices, call: FunctionToolCall, allowed: ReadonlySet<string>): Promise<ToolVerdict> {
+async function decide(
+  active: ActiveRun,
+  services: RunServices,
+  call: FunctionToolCall,
+  allowed: ReadonlySet<string>,
+): Promise<ToolVerdict> {
   return decideToolCall(services.tools, { tools: active.run.tools, approval_policy: active.agent.approval_policy }, allowed, call.function);
 }
 
@@ -108,7 +115,11 @@ export async function decideToolCall(
 
 async function execute(active: ActiveRun, services: RunServices, all: FunctionToolCall[], call: FunctionToolCall): Promise<void> {
   const run = active.run;
-  const result = await services.tools.invoke(call.function.name, call.function.arguments, { threadId: run.thread_id, runId: run.id, signal: active.signal });
+  const result = await services.tools.invoke(call.function.name, call.function.arguments, {
+    threadId: run.thread_id,
+    runId: run.id,
+    signal: active.signal,
+  });
   finishCall(call, result.output, result.ok ? 'completed' : 'failed');
   if (!active.signal.aborted) announceCall(active, all, call);
 }
@@ -133,7 +144,13 @@ function waitForDecisions(active: ActiveRun, services: RunServices, calls: Funct
     const expiresAt = services.now() + Math.ceil(services.approvalTimeoutMs / 1000);
     const required_action = {
       type: 'submit_tool_outputs' as const,
-      submit_tool_outputs: { tool_calls: calls.map((call) => ({ id: call.id, type: 'function' as const, function: { name: call.function.name, arguments: call.function.arguments } })) },
+      submit_tool_outputs: {
+        tool_calls: calls.map((call) => ({
+          id: call.id,
+          type: 'function' as const,
+          function: { name: call.function.name, arguments: call.function.arguments },
+        })),
+      },
     };
     active.recorder.transition('requires_action', { required_action, expires_at: expiresAt }).catch((error: unknown) => {
       active.stop('cancelled');

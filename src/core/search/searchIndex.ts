@@ -65,7 +65,9 @@ export class SearchIndex implements Disposable {
     this.logger = options.logger ?? silentLogger;
     const { store } = options;
     this.subscriptions = [
-      store.onDidAppendMessage(({ threadId, messages, firstOrdinal }) => void this.enqueue(() => this.indexAppended(threadId, messages, firstOrdinal))),
+      store.onDidAppendMessage(
+        ({ threadId, messages, firstOrdinal }) => void this.enqueue(() => this.indexAppended(threadId, messages, firstOrdinal)),
+      ),
       store.onDidUpdateMessage(({ threadId, message }) => void this.enqueue(() => this.indexUpdated(threadId, message))),
       store.onDidChangeThreads(({ threadId, type }) => {
         if (type === 'deleted') void this.enqueue(() => this.forget(threadId));
@@ -87,7 +89,9 @@ export class SearchIndex implements Disposable {
     if (!query) return [];
     const prefixTerms = this.termsStartingWith(query.prefix);
     if (!prefixTerms.length) return [];
-    const candidates = new NewestFirstCandidates([...this.threads.values()].map((postings) => ({ postings, ordinals: postings.match(query.words, prefixTerms) })));
+    const candidates = new NewestFirstCandidates(
+      [...this.threads.values()].map((postings) => ({ postings, ordinals: postings.match(query.words, prefixTerms) })),
+    );
     // Candidates are read a batch at a time until enough are confirmed against the messages' current text (an edit
     // since indexing can drop one).
     const hits: SearchHit[] = [];
@@ -329,7 +333,14 @@ function toHit(threadId: string, message: Message, query: SearchQuery): SearchHi
   const at = matchIn(text, query);
   if (!at) return undefined;
   const snippet = snippetAround(text, at);
-  return { threadId, messageId: message.id, role: message.role, snippet: snippet.text, highlight: snippet.highlight, created_at: message.created_at };
+  return {
+    threadId,
+    messageId: message.id,
+    role: message.role,
+    snippet: snippet.text,
+    highlight: snippet.highlight,
+    created_at: message.created_at,
+  };
 }
 
 /** Two ascending arrays as one ascending array. */

@@ -46,7 +46,11 @@ export function matchIn(text: string, query: SearchQuery): { start: number; leng
 }
 
 /** About `width` characters of `text` around a match, on one line, with ellipses where it was cut. */
-export function snippetAround(text: string, at: { start: number; length: number }, width = 120): { text: string; highlight: [number, number] } {
+export function snippetAround(
+  text: string,
+  at: { start: number; length: number },
+  width = 120,
+): { text: string; highlight: [number, number] } {
   const before = Math.floor((width - at.length) / 3);
   const from = Math.max(0, at.start - Math.max(before, 0));
   const to = Math.min(text.length, from + width);

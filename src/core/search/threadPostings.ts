@@ -76,7 +76,14 @@ export class ThreadPostings {
   toFile(): ThreadPostingsFile {
     const postings: Record<string, string> = {};
     for (const [term, list] of this.postings) postings[term] = deltaEncode(list);
-    return { version: POSTINGS_FORMAT_VERSION, threadId: this.threadId, count: this.count, ids: this.ids.join(' '), created: deltaEncode(this.created), postings };
+    return {
+      version: POSTINGS_FORMAT_VERSION,
+      threadId: this.threadId,
+      count: this.count,
+      ids: this.ids.join(' '),
+      created: deltaEncode(this.created),
+      postings,
+    };
   }
 
   /** Reads the persisted form back; undefined when it is from another version or inconsistent. */
@@ -120,7 +127,7 @@ function insertSorted(list: number[], value: number): void {
 
 function intersect(a: number[], b: number[]): number[] {
   const out: number[] = [];
-  for (let i = 0, j = 0; i < a.length && j < b.length; ) {
+  for (let i = 0, j = 0; i < a.length && j < b.length;) {
     if (a[i] === b[j]) {
       out.push(a[i]);
       i++;

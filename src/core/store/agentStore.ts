@@ -108,14 +108,24 @@ export class AgentStore {
       throw toStoreError(err, 'list agents', this.root);
     }
     const agents = await Promise.all(names.filter((name) => isValidId('asst', name)).map((id) => this.get(id).catch(() => undefined)));
-    return agents.filter((agent): agent is Agent => agent !== undefined).sort((a, b) => a.name.localeCompare(b.name) || a.created_at - b.created_at);
+    return agents
+      .filter((agent): agent is Agent => agent !== undefined)
+      .sort((a, b) => a.name.localeCompare(b.name) || a.created_at - b.created_at);
   }
 
   /** Validates the changed agent and stores it as a new version; older versions stay listable. */
   async update(agentId: string, update: AgentUpdate): Promise<Agent> {
     for (;;) {
       const current = await this.get(agentId);
-      const next: Agent = { ...current, ...update, id: current.id, object: 'assistant', version: current.version + 1, created_at: current.created_at, updated_at: nowSeconds() };
+      const next: Agent = {
+        ...current,
+        ...update,
+        id: current.id,
+        object: 'assistant',
+        version: current.version + 1,
+        created_at: current.created_at,
+        updated_at: nowSeconds(),
+      };
       validateAgent(next, this.knownTools);
       try {
         await atomicWrite(join(this.agentFolder(agentId), versionFile(next.version)), JSON.stringify(next, null, 2), { exclusive: true });
@@ -162,10 +172,12 @@ export class AgentStore {
       if (errnoCode(err) === 'ENOENT' || errnoCode(err) === 'ENOTDIR') return [];
       throw toStoreError(err, 'read the agent', this.root);
     }
-    return names.flatMap((name) => {
-      const match = VERSION_FILE.exec(name);
-      return match ? [Number(match[1])] : [];
-    }).sort((a, b) => a - b);
+    return names
+      .flatMap((name) => {
+        const match = VERSION_FILE.exec(name);
+        return match ? [Number(match[1])] : [];
+      })
+      .sort((a, b) => a - b);
   }
 }
 

@@ -6,19 +6,27 @@ function invalid(reason: string): never {
 }
 
 function checkTokenLimit(name: string, value: number | null): void {
-  if (value !== null && (!Number.isInteger(value) || value < 0)) invalid(`${name} must be a whole number of tokens, 0 or more (got ${value})`);
+  if (value !== null && (!Number.isInteger(value) || value < 0))
+    invalid(`${name} must be a whole number of tokens, 0 or more (got ${value})`);
 }
 
 /** Throws StoreError `invalid_agent` naming the first problem with `agent`; `knownTools` are the registered tool names. */
 export function validateAgent(agent: Agent, knownTools: ReadonlySet<string>): void {
   if (typeof agent.name !== 'string' || !agent.name.trim()) invalid('the name must not be empty');
-  if (!agent.model || typeof agent.model.profile !== 'string' || !agent.model.profile || typeof agent.model.name !== 'string' || !agent.model.name) {
+  if (
+    !agent.model ||
+    typeof agent.model.profile !== 'string' ||
+    !agent.model.profile ||
+    typeof agent.model.name !== 'string' ||
+    !agent.model.name
+  ) {
     invalid('choose a model profile and a model or deployment name');
   }
   if (typeof agent.instructions !== 'string') invalid('instructions must be text');
   if (!Array.isArray(agent.tools)) invalid('tools must be a list');
   for (const tool of agent.tools) {
-    if (!knownTools.has(tool?.name)) invalid(`unknown tool ${JSON.stringify(tool?.name)}; known tools are ${[...knownTools].join(', ') || 'none'}`);
+    if (!knownTools.has(tool?.name))
+      invalid(`unknown tool ${JSON.stringify(tool?.name)}; known tools are ${[...knownTools].join(', ') || 'none'}`);
   }
   for (const [tool, policy] of Object.entries(agent.approval_policy)) {
     if (!knownTools.has(tool)) invalid(`approval policy names unknown tool ${JSON.stringify(tool)}`);
@@ -38,5 +46,6 @@ export function validateAgent(agent: Agent, knownTools: ReadonlySet<string>): vo
     (truncation?.type === 'last_messages' && Number.isInteger(truncation.last_messages) && truncation.last_messages >= 1);
   if (!validTruncation) invalid(`truncation_strategy must be {type:'auto'} or {type:'last_messages', last_messages: 1 or more}`);
   const format = agent.response_format;
-  if (format !== 'auto' && !['text', 'json_object', 'json_schema'].includes(format?.type)) invalid('response_format must be auto, text, json_object or json_schema');
+  if (format !== 'auto' && !['text', 'json_object', 'json_schema'].includes(format?.type))
+    invalid('response_format must be auto, text, json_object or json_schema');
 }

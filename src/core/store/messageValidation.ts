@@ -13,11 +13,14 @@ function checkPart(part: MessageContent, index: number): void {
       return;
     case 'image_file':
       if (typeof part.image_file?.path !== 'string' || !part.image_file.path) invalid(`${where}.image_file.path must be a file path`);
-      if (typeof part.image_file.mime_type !== 'string' || !part.image_file.mime_type.startsWith('image/')) invalid(`${where}.image_file.mime_type must be an image/* type`);
+      if (typeof part.image_file.mime_type !== 'string' || !part.image_file.mime_type.startsWith('image/'))
+        invalid(`${where}.image_file.mime_type must be an image/* type`);
       return;
     case 'image_url':
-      if (typeof part.image_url?.url !== 'string' || !part.image_url.url.startsWith('data:')) invalid(`${where}.image_url.url must be a data: URL`);
-      if (typeof part.image_url.mime_type !== 'string' || !part.image_url.mime_type.startsWith('image/')) invalid(`${where}.image_url.mime_type must be an image/* type`);
+      if (typeof part.image_url?.url !== 'string' || !part.image_url.url.startsWith('data:'))
+        invalid(`${where}.image_url.url must be a data: URL`);
+      if (typeof part.image_url.mime_type !== 'string' || !part.image_url.mime_type.startsWith('image/'))
+        invalid(`${where}.image_url.mime_type must be an image/* type`);
       return;
     case 'file_ref':
       if (typeof part.path !== 'string' || !part.path) invalid(`${where}.path must be a file path`);

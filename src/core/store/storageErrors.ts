@@ -29,9 +29,13 @@ export function toStoreError(err: unknown, action: string, folder: string): Stor
       );
     case 'ENOSPC':
     case 'EDQUOT':
-      return new StoreError('storage_full', `Cannot ${action}: the disk holding ${folder} is full (${code}). Free some space and try again.`, {
-        cause: err,
-      });
+      return new StoreError(
+        'storage_full',
+        `Cannot ${action}: the disk holding ${folder} is full (${code}). Free some space and try again.`,
+        {
+          cause: err,
+        },
+      );
     default:
       return new StoreError('storage_error', `Cannot ${action} in ${folder}: ${detail}`, { cause: err });
   }

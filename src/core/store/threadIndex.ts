@@ -101,7 +101,12 @@ function decodeRunEntry(buffer: Buffer, at: number): RunEntry {
 
 function decodeHeader(buffer: Buffer): IndexHeader | undefined {
   if (buffer.length < HEADER_SIZE || buffer.readUInt32LE(0) !== MAGIC) return undefined;
-  return { covered: buffer.readUIntLE(8, 6), messageCount: buffer.readUInt32LE(16), runEntryCount: buffer.readUInt32LE(20), lastActivityAt: buffer.readDoubleLE(24) };
+  return {
+    covered: buffer.readUIntLE(8, 6),
+    messageCount: buffer.readUInt32LE(16),
+    runEntryCount: buffer.readUInt32LE(20),
+    lastActivityAt: buffer.readDoubleLE(24),
+  };
 }
 
 /** Reads the slots of `ordinals` with one read per run of adjacent ordinals, so scattered look-ups cost only the slots they touch. */
@@ -109,7 +114,7 @@ async function slotsAt(handle: fs.FileHandle, ordinals: readonly number[]): Prom
   const out: (MessageSlot | undefined)[] = new Array(ordinals.length).fill(undefined);
   const order = ordinals.map((_, i) => i).sort((a, b) => ordinals[a] - ordinals[b]);
   const runs: { from: number; to: number }[] = [];
-  for (let i = 0; i < order.length; ) {
+  for (let i = 0; i < order.length;) {
     let j = i + 1;
     while (j < order.length && ordinals[order[j]] - ordinals[order[j - 1]] <= 1) j++;
     runs.push({ from: i, to: j });
@@ -176,7 +181,9 @@ export class ThreadIndex {
    * The header and the slots of `ordinals` (in the order asked) through one open file, for reads that need both at
    * once. A slot the file does not hold in full is undefined; the header is undefined when it is not ours.
    */
-  async readHeaderAndSlotsAt(ordinals: readonly number[]): Promise<{ header: IndexHeader | undefined; slots: (MessageSlot | undefined)[] }> {
+  async readHeaderAndSlotsAt(
+    ordinals: readonly number[],
+  ): Promise<{ header: IndexHeader | undefined; slots: (MessageSlot | undefined)[] }> {
     const handle = await fs.open(this.messagesPath, 'r');
     try {
       const buffer = Buffer.alloc(HEADER_SIZE);

@@ -108,7 +108,7 @@ export async function readRecords(path: string, ranges: { offset: number; length
   const order = ranges.map((_, i) => i).sort((a, b) => ranges[a].offset - ranges[b].offset);
   const handle = await fs.open(path, 'r');
   try {
-    for (let i = 0; i < order.length; ) {
+    for (let i = 0; i < order.length;) {
       // Group runs of adjacent records into one read: a page written in sequence is one contiguous slice.
       let j = i + 1;
       let end = ranges[order[i]].offset + ranges[order[i]].length;

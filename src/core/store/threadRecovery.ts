@@ -4,7 +4,10 @@ import { EMPTY_HEADER, type IndexChanges, type IndexHeader, type MessageSlot, ty
 import { type LogRecord, type ScannedLine, scanLog } from './threadLog';
 
 /** Index changes implied by records found in the log after what `base` covers. */
-export function changesFor(base: IndexHeader, lines: { offset: number; length: number; record: LogRecord }[]): { changes: IndexChanges; next: IndexHeader } {
+export function changesFor(
+  base: IndexHeader,
+  lines: { offset: number; length: number; record: LogRecord }[],
+): { changes: IndexChanges; next: IndexHeader } {
   const changes: IndexChanges = { newSlots: [], updatedSlots: [], newRunEntries: [] };
   let lastActivityAt = base.lastActivityAt;
   // Updates of messages found in this same scan are matched by id, so a corrupt line skipped earlier cannot
@@ -58,7 +61,12 @@ async function endsWithNewline(logPath: string, offset: number): Promise<boolean
  * it stopped or rebuilds it, drops a torn last record (reported once), and skips corrupt lines with a warning.
  * Call only while holding the thread's lock. Never throws for corrupt data.
  */
-export async function repairIndex(logPath: string, index: ThreadIndex, header: IndexHeader | undefined, logger: Logger): Promise<IndexHeader> {
+export async function repairIndex(
+  logPath: string,
+  index: ThreadIndex,
+  header: IndexHeader | undefined,
+  logger: Logger,
+): Promise<IndexHeader> {
   const size = (await fs.stat(logPath)).size;
   if (header && header.covered === size) return header;
   let base = EMPTY_HEADER;
@@ -73,12 +81,17 @@ export async function repairIndex(logPath: string, index: ThreadIndex, header: I
   if (scan.torn) {
     // Only a crash mid-write leaves bytes after the last newline; the record was never acknowledged.
     await fs.truncate(logPath, scan.torn.offset);
-    logger.warn(`Dropped an incomplete last record (${scan.torn.length} bytes at offset ${scan.torn.offset}) from ${logPath}; it was being written when the app stopped.`);
+    logger.warn(
+      `Dropped an incomplete last record (${scan.torn.length} bytes at offset ${scan.torn.offset}) from ${logPath}; it was being written when the app stopped.`,
+    );
   }
   const valid: { offset: number; length: number; record: LogRecord }[] = [];
   for (const line of scan.lines) {
     if (line.record) valid.push(line as ScannedLine & { record: LogRecord });
-    else logger.warn(`Skipped a corrupt record in ${logPath} at ${line.lineNumber !== undefined ? `line ${line.lineNumber}` : `byte offset ${line.offset}`}.`);
+    else
+      logger.warn(
+        `Skipped a corrupt record in ${logPath} at ${line.lineNumber !== undefined ? `line ${line.lineNumber}` : `byte offset ${line.offset}`}.`,
+      );
   }
   const { changes, next } = changesFor(base, valid);
   next.covered = scan.end;

@@ -90,7 +90,8 @@ export class ThreadStore {
       await fs.mkdir(this.threadsFolder, { recursive: true });
       await fs.mkdir(files.folder);
     } catch (err) {
-      if (errnoCode(err) === 'EEXIST' && (await this.exists(files))) throw new StoreError('invalid_id', `A thread with id ${id} already exists.`);
+      if (errnoCode(err) === 'EEXIST' && (await this.exists(files)))
+        throw new StoreError('invalid_id', `A thread with id ${id} already exists.`);
       throw toStoreError(err, 'create a thread', this.root);
     }
     try {
@@ -123,9 +124,7 @@ export class ThreadStore {
       if (errnoCode(err) === 'ENOENT') return [];
       throw toStoreError(err, 'list threads', this.root);
     }
-    const threads = await Promise.all(
-      names.filter((name) => isValidId('thread', name)).map((id) => this.get(id).catch(() => undefined)),
-    );
+    const threads = await Promise.all(names.filter((name) => isValidId('thread', name)).map((id) => this.get(id).catch(() => undefined)));
     return threads
       .filter((thread): thread is Thread => thread !== undefined)
       .sort((a, b) => b.last_activity_at - a.last_activity_at || b.created_at - a.created_at || (a.id < b.id ? 1 : -1));
@@ -192,7 +191,11 @@ export class ThreadStore {
       const at = nowSeconds();
       const built = inputs.map((input) => buildMessage(threadId, input, at));
       firstOrdinal = header.messageCount;
-      await this.appendRecords(files, header, built.map((message) => ({ t: 'message', at, message })));
+      await this.appendRecords(
+        files,
+        header,
+        built.map((message) => ({ t: 'message', at, message })),
+      );
       return built;
     });
     this.messagesAppended.fire({ threadId, messages, firstOrdinal });
@@ -280,7 +283,10 @@ export class ThreadStore {
       slots = await files.index.readSlotsAt(wanted);
     }
     const count = header.messageCount;
-    const messages = await files.messagesAt(slots.map((slot, i) => (wanted[i] < count ? slot : undefined)), this.logger);
+    const messages = await files.messagesAt(
+      slots.map((slot, i) => (wanted[i] < count ? slot : undefined)),
+      this.logger,
+    );
     const byOrdinal = new Map(wanted.map((ordinal, i) => [ordinal, messages[i]]));
     return ordinals.map((ordinal) => byOrdinal.get(ordinal));
   }
@@ -298,7 +304,9 @@ export class ThreadStore {
   /** Appends a snapshot of a run; getRun and listRuns return the latest snapshot per run. */
   async saveRun(run: Run): Promise<Run> {
     assertValidId('run', run.id);
-    await this.locked(run.thread_id, 'save a run', (files, header) => this.appendRecords(files, header, [{ t: 'run', at: nowSeconds(), run }]));
+    await this.locked(run.thread_id, 'save a run', (files, header) =>
+      this.appendRecords(files, header, [{ t: 'run', at: nowSeconds(), run }]),
+    );
     this.runSaved.fire({ threadId: run.thread_id, run });
     this.threadsChanged.fire({ type: 'updated', threadId: run.thread_id });
     return run;
@@ -332,7 +340,9 @@ export class ThreadStore {
   async saveRunStep(step: RunStep): Promise<RunStep> {
     assertValidId('step', step.id);
     assertValidId('run', step.run_id);
-    await this.locked(step.thread_id, 'save a run step', (files, header) => this.appendRecords(files, header, [{ t: 'step', at: nowSeconds(), step }]));
+    await this.locked(step.thread_id, 'save a run step', (files, header) =>
+      this.appendRecords(files, header, [{ t: 'step', at: nowSeconds(), step }]),
+    );
     this.runStepSaved.fire({ threadId: step.thread_id, step });
     return step;
   }
@@ -345,7 +355,8 @@ export class ThreadStore {
 
   /** Removes every event listener. */
   dispose(): void {
-    for (const emitter of [this.threadsChanged, this.messagesAppended, this.messageUpdated, this.runSaved, this.runStepSaved]) emitter.dispose();
+    for (const emitter of [this.threadsChanged, this.messagesAppended, this.messageUpdated, this.runSaved, this.runStepSaved])
+      emitter.dispose();
   }
 
   private files(threadId: string): ThreadFiles {
@@ -354,7 +365,10 @@ export class ThreadStore {
   }
 
   private async exists(files: ThreadFiles): Promise<boolean> {
-    return fs.stat(files.meta).then(() => true, () => false);
+    return fs.stat(files.meta).then(
+      () => true,
+      () => false,
+    );
   }
 
   private async readMeta(files: ThreadFiles, threadId: string): Promise<ThreadMeta> {
@@ -401,10 +415,20 @@ export class ThreadStore {
     return header.covered === logSize || (header.covered < logSize && this.opened.has(threadId));
   }
 
-  private async ordinalOf(files: ThreadFiles, header: IndexHeader, messageId: string, code: 'message_not_found' | 'invalid_cursor'): Promise<number> {
+  private async ordinalOf(
+    files: ThreadFiles,
+    header: IndexHeader,
+    messageId: string,
+    code: 'message_not_found' | 'invalid_cursor',
+  ): Promise<number> {
     const ordinal = isValidId('msg', messageId) ? await files.index.findOrdinal(messageId, header.messageCount) : -1;
     if (ordinal < 0) {
-      throw new StoreError(code, code === 'invalid_cursor' ? `Cursor ${JSON.stringify(messageId)} is not a message of this thread.` : `No message ${messageId} in this thread.`);
+      throw new StoreError(
+        code,
+        code === 'invalid_cursor'
+          ? `Cursor ${JSON.stringify(messageId)} is not a message of this thread.`
+          : `No message ${messageId} in this thread.`,
+      );
     }
     return ordinal;
   }
@@ -526,4 +550,3 @@ function buildMessage(threadId: string, input: MessageInput, at: number): Messag
   if (input.tool_calls) message.tool_calls = input.tool_calls;
   return message;
 }
-

@@ -27,7 +27,12 @@ export function applyForcedApproval(policy: ApprovalPolicy, forced: ForcedApprov
 /** The tools the user allowed for this thread. */
 export function allowedToolsOf(metadata: Metadata | null | undefined): Set<string> {
   const value = metadata?.[ALLOWED_TOOLS_KEY] ?? '';
-  return new Set(value.split(',').map((name) => name.trim()).filter(Boolean));
+  return new Set(
+    value
+      .split(',')
+      .map((name) => name.trim())
+      .filter(Boolean),
+  );
 }
 
 /** Metadata with `names` added to the thread's allowed tools. */

@@ -54,10 +54,23 @@ export async function confinePath(raw: string, roots: WorkspaceRoots): Promise<C
 
 /** The lexical half of `confinePath` (no file system access): decoding, separators, '..', absolute paths. */
 export function resolveLexically(raw: string, roots: WorkspaceRoots): ConfinedPath {
-  if (roots.folders.length === 0) throw new PathConfinementError('no_workspace', 'No workspace folder is open, so workspace tools cannot touch files. Ask the user to open a folder.');
-  if (typeof raw !== 'string' || raw.trim() === '') throw new PathConfinementError('path_invalid', 'The path is empty. Give a path relative to the workspace folder, such as "src/index.ts".');
-  if (raw.includes('\0')) throw new PathConfinementError('path_invalid', 'The path contains a NUL byte. Give a plain path relative to the workspace folder.');
-  if (raw.length > MAX_PATH_CHARS) throw new PathConfinementError('path_invalid', `The path is ${raw.length} characters long, more than the ${MAX_PATH_CHARS} a file system accepts. Give a shorter path relative to the workspace folder.`);
+  if (roots.folders.length === 0)
+    throw new PathConfinementError(
+      'no_workspace',
+      'No workspace folder is open, so workspace tools cannot touch files. Ask the user to open a folder.',
+    );
+  if (typeof raw !== 'string' || raw.trim() === '')
+    throw new PathConfinementError(
+      'path_invalid',
+      'The path is empty. Give a path relative to the workspace folder, such as "src/index.ts".',
+    );
+  if (raw.includes('\0'))
+    throw new PathConfinementError('path_invalid', 'The path contains a NUL byte. Give a plain path relative to the workspace folder.');
+  if (raw.length > MAX_PATH_CHARS)
+    throw new PathConfinementError(
+      'path_invalid',
+      `The path is ${raw.length} characters long, more than the ${MAX_PATH_CHARS} a file system accepts. Give a shorter path relative to the workspace folder.`,
+    );
   const decoded = fullyDecoded(raw);
   // Both forms are checked: this tool takes the path literally, but some layer further down might decode it.
   const literal = resolveOne(raw, raw, roots);
@@ -66,14 +79,19 @@ export function resolveLexically(raw: string, roots: WorkspaceRoots): ConfinedPa
 }
 
 function resolveOne(candidate: string, raw: string, roots: WorkspaceRoots): ConfinedPath {
-  if (candidate.includes('\0')) throw new PathConfinementError('path_invalid', `The path ${JSON.stringify(raw)} hides a NUL byte in its encoding. Give a plain path relative to the workspace folder.`);
+  if (candidate.includes('\0'))
+    throw new PathConfinementError(
+      'path_invalid',
+      `The path ${JSON.stringify(raw)} hides a NUL byte in its encoding. Give a plain path relative to the workspace folder.`,
+    );
   // Backslashes are separators on Windows and a '..\\..' on any platform means the same climb.
   const slashed = candidate.replace(/\\/g, '/');
   if (slashed === '~' || slashed.startsWith('~/') || /^~[^/]*\//.test(slashed) || /^~[^/]*$/.test(slashed)) {
     throw outside(raw, 'it names a home directory');
   }
   if (/^[a-zA-Z]:/.test(slashed) && !path.isAbsolute(candidate)) throw outside(raw, 'it names a drive');
-  const absolute = path.isAbsolute(slashed) || /^[a-zA-Z]:\//.test(slashed) ? path.resolve(slashed) : path.resolve(baseFolder(slashed, roots), slashed);
+  const absolute =
+    path.isAbsolute(slashed) || /^[a-zA-Z]:\//.test(slashed) ? path.resolve(slashed) : path.resolve(baseFolder(slashed, roots), slashed);
   const root = roots.folders.find((folder) => isInside(absolute, folder, roots.caseInsensitive));
   if (!root) throw outside(raw, 'it resolves outside every workspace folder');
   // On a case-folding file system the folder part may be spelled differently; keep the folder's own spelling.
@@ -85,7 +103,11 @@ function resolveOne(candidate: string, raw: string, roots: WorkspaceRoots): Conf
 
 /** Refuses a file name that Windows would read as something else, or that no file system accepts. */
 function assertPortableName(segment: string, raw: string): void {
-  const invalid = (why: string) => new PathConfinementError('path_invalid', `The path ${JSON.stringify(raw.slice(0, 200))} ${why}. Give a plain path relative to the workspace folder.`);
+  const invalid = (why: string) =>
+    new PathConfinementError(
+      'path_invalid',
+      `The path ${JSON.stringify(raw.slice(0, 200))} ${why}. Give a plain path relative to the workspace folder.`,
+    );
   if (Buffer.byteLength(segment) > MAX_NAME_BYTES) throw invalid(`has a name longer than ${MAX_NAME_BYTES} bytes`);
   if (RESERVED_NAME.test(segment)) throw invalid(`uses "${segment}", a reserved device name on Windows`);
   if (segment.includes(':')) throw invalid(`has a ':' in "${segment}" (a drive, URL or Windows alternate data stream)`);
@@ -127,7 +149,8 @@ export async function realLocation(absolute: string, hops = 0): Promise<string> 
     } catch {
       const link = await fs.readlink(existing).catch(() => undefined);
       if (link !== undefined) {
-        if (hops >= MAX_LINK_HOPS) throw new PathConfinementError('path_invalid', `Too many symbolic links lead from ${absolute}. Give a path to an ordinary file.`);
+        if (hops >= MAX_LINK_HOPS)
+          throw new PathConfinementError('path_invalid', `Too many symbolic links lead from ${absolute}. Give a path to an ordinary file.`);
         return realLocation(path.join(path.resolve(path.dirname(existing), link), ...rest), hops + 1);
       }
       const parent = path.dirname(existing);
@@ -163,7 +186,10 @@ export function fullyDecoded(raw: string): string {
     if (next === current) return current;
     current = next;
   }
-  throw new PathConfinementError('path_invalid', `The path ${JSON.stringify(raw)} is URL-encoded many times over. Give a plain path relative to the workspace folder.`);
+  throw new PathConfinementError(
+    'path_invalid',
+    `The path ${JSON.stringify(raw)} is URL-encoded many times over. Give a plain path relative to the workspace folder.`,
+  );
 }
 
 function outside(raw: string, why: string): PathConfinementError {

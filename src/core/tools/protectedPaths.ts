@@ -84,7 +84,11 @@ function normalizedSegment(segment: string): string {
  * really lead (a link named "cfg" pointing at .vscode is still .vscode). A path outside the workspace forces nothing,
  * because the tool refuses it anyway.
  */
-export async function forcedApprovalForPath(raw: string, roots: WorkspaceRoots, options: ProtectedPathOptions = {}): Promise<ForcedApproval | undefined> {
+export async function forcedApprovalForPath(
+  raw: string,
+  roots: WorkspaceRoots,
+  options: ProtectedPathOptions = {},
+): Promise<ForcedApproval | undefined> {
   // The decoded spelling counts too: if anything downstream decodes, it must not reach .vscode unasked.
   for (const spelling of new Set([raw, decodedOrRaw(raw)])) {
     let lexical;

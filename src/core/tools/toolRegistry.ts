@@ -141,10 +141,13 @@ export class ToolRegistry {
     const tool = this.tools.get(name);
     if (!tool) return failure(`Error: there is no tool named '${name}'. Available tools: ${[...this.tools.keys()].join(', ') || 'none'}.`);
     const parsed = parseToolArguments(rawArguments);
-    if (!parsed.ok) return failure(`Error: the arguments for '${name}' are not valid JSON (${parsed.reason}). Call the tool again with a JSON object.`);
+    if (!parsed.ok)
+      return failure(`Error: the arguments for '${name}' are not valid JSON (${parsed.reason}). Call the tool again with a JSON object.`);
     if (!tool.validate(parsed.value)) {
       const problems = this.ajv.errorsText(tool.validate.errors, { dataVar: 'arguments' });
-      return failure(`Error: the arguments for '${name}' do not match its schema: ${problems}. Call the tool again with corrected arguments.`);
+      return failure(
+        `Error: the arguments for '${name}' do not match its schema: ${problems}. Call the tool again with corrected arguments.`,
+      );
     }
     try {
       const output = await tool.definition.invoke(parsed.value, context);

@@ -13,9 +13,16 @@ export class AgentFilesWatcher implements vscode.Disposable {
     workspaceFolder: vscode.WorkspaceFolder,
     private readonly log: vscode.LogOutputChannel,
   ) {
-    const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(workspaceFolder, `${AGENTS_FOLDER}/**/*.agent.{md,yaml,yml}`));
+    const watcher = vscode.workspace.createFileSystemWatcher(
+      new vscode.RelativePattern(workspaceFolder, `${AGENTS_FOLDER}/**/*.agent.{md,yaml,yml}`),
+    );
     // Deleting or renaming the whole folder reports only the folder, not the files in it.
-    const folderWatcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(workspaceFolder, AGENTS_FOLDER), false, true, false);
+    const folderWatcher = vscode.workspace.createFileSystemWatcher(
+      new vscode.RelativePattern(workspaceFolder, AGENTS_FOLDER),
+      false,
+      true,
+      false,
+    );
     const reload = (): void => void this.reload();
     this.disposables.push(watcher, watcher.onDidCreate(reload), watcher.onDidChange(reload), watcher.onDidDelete(reload));
     this.disposables.push(folderWatcher, folderWatcher.onDidCreate(reload), folderWatcher.onDidDelete(reload));
@@ -31,7 +38,10 @@ export class AgentFilesWatcher implements vscode.Disposable {
       this.log.error(`Could not read ${AGENTS_FOLDER}/: ${error instanceof Error ? error.message : String(error)}`);
       return { agents: [], problems: [error instanceof Error ? error.message : String(error)] };
     }
-    return { agents: this.source.list().map((agent) => agent.metadata.source_path), problems: this.source.problems().map((problem) => problem.message) };
+    return {
+      agents: this.source.list().map((agent) => agent.metadata.source_path),
+      problems: this.source.problems().map((problem) => problem.message),
+    };
   }
 
   dispose(): void {

@@ -78,9 +78,11 @@ export class BackendSelection implements vscode.Disposable {
         next = this.connect(value, authKind);
       } catch (error) {
         this.log.error(`Could not use the Foundry project in '${BACKEND_SETTING}': ${errorMessage(error)}`);
-        void vscode.window.showErrorMessage(`Agent Threads stays on local storage: ${errorMessage(error)}`, 'Open Settings').then((choice) => {
-          if (choice) void vscode.commands.executeCommand('workbench.action.openWorkspaceSettings', BACKEND_SETTING);
-        });
+        void vscode.window
+          .showErrorMessage(`Agent Threads stays on local storage: ${errorMessage(error)}`, 'Open Settings')
+          .then((choice) => {
+            if (choice) void vscode.commands.executeCommand('workbench.action.openWorkspaceSettings', BACKEND_SETTING);
+          });
       }
     }
     const previous = this.backend.switchTo(next);
@@ -94,7 +96,9 @@ export class BackendSelection implements vscode.Disposable {
   /** A Foundry backend for `endpoint` with the chosen credentials (used for the setting and for moving threads). */
   connect(endpoint: string, authKind: FoundryAuthKind): FoundryBackend {
     const auth: FoundryAuth =
-      authKind === 'apiKey' ? { kind: 'apiKey', key: () => this.apiKeys.get(foundryKeyId(endpoint)) } : { kind: 'entra', credential: microsoftAccountCredential() };
+      authKind === 'apiKey'
+        ? { kind: 'apiKey', key: () => this.apiKeys.get(foundryKeyId(endpoint)) }
+        : { kind: 'entra', credential: microsoftAccountCredential() };
     return new (loadFoundry().FoundryBackend)({ endpoint, auth }, this.tools, this.log);
   }
 

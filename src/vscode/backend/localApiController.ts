@@ -50,7 +50,9 @@ export class LocalApiController implements vscode.Disposable {
     } catch (error) {
       const detail = error instanceof Error ? error.message : String(error);
       this.log.error(`The local agent API could not start: ${detail}`);
-      void vscode.window.showErrorMessage(`The local agent API could not start on port ${port || 'any'}: ${detail}. Choose another port in the setting ${SECTION}.port (0 picks a free one).`);
+      void vscode.window.showErrorMessage(
+        `The local agent API could not start on port ${port || 'any'}: ${detail}. Choose another port in the setting ${SECTION}.port (0 picks a free one).`,
+      );
     }
   }
 
@@ -59,7 +61,10 @@ export class LocalApiController implements vscode.Disposable {
     const address = this.api.current;
     if (!address) {
       const enable = 'Enable Local API';
-      const choice = await vscode.window.showInformationMessage('The local agent API is off. It lets scripts using the openai package drive your agents and threads.', enable);
+      const choice = await vscode.window.showInformationMessage(
+        'The local agent API is off. It lets scripts using the openai package drive your agents and threads.',
+        enable,
+      );
       if (choice === enable) await vscode.workspace.getConfiguration(SECTION).update('enabled', true, vscode.ConfigurationTarget.Global);
       return;
     }

@@ -13,7 +13,11 @@ export interface AgentCommandServices {
 }
 
 /** An agent id from a tree node, a plain id argument, or a quick pick when the palette gives neither. */
-export async function pickAgent(agents: AgentRepository, target?: AgentsTreeNode | string, title = 'Which agent?'): Promise<Agent | undefined> {
+export async function pickAgent(
+  agents: AgentRepository,
+  target?: AgentsTreeNode | string,
+  title = 'Which agent?',
+): Promise<Agent | undefined> {
   if (typeof target === 'string') return agents.get(target);
   if (target?.kind === 'agent') return target.agent;
   if (target?.kind === 'thread' && target.agent) return target.agent;
@@ -29,7 +33,10 @@ export async function pickAgent(agents: AgentRepository, target?: AgentsTreeNode
 async function pickModel(models: ModelRegistry, current?: Agent['model']): Promise<Agent['model'] | undefined> {
   const choices = models.choices();
   if (choices.length === 0) {
-    const choice = await vscode.window.showWarningMessage('No model is configured yet. Configure one, then create the agent.', 'Configure Model');
+    const choice = await vscode.window.showWarningMessage(
+      'No model is configured yet. Configure one, then create the agent.',
+      'Configure Model',
+    );
     if (choice) await vscode.commands.executeCommand('agentThreads.configureModel');
     return undefined;
   }
@@ -43,18 +50,37 @@ async function pickModel(models: ModelRegistry, current?: Agent['model']): Promi
 
 /** Creates an agent: from arguments (automation, tests) or by asking for a name, a model and instructions. */
 async function pickDeployment(): Promise<Agent['model'] | undefined> {
-  const name = await vscode.window.showInputBox({ title: 'Which model deployment?', prompt: 'The name of a model deployment in the Foundry project', value: 'gpt-4o', validateInput: (t) => (t.trim() ? undefined : 'Enter a deployment name.') });
+  const name = await vscode.window.showInputBox({
+    title: 'Which model deployment?',
+    prompt: 'The name of a model deployment in the Foundry project',
+    value: 'gpt-4o',
+    validateInput: (t) => (t.trim() ? undefined : 'Enter a deployment name.'),
+  });
   return name ? { profile: FOUNDRY_PROFILE, name: name.trim() } : undefined;
 }
 
-export async function createAgent({ agents, models, backendKind }: AgentCommandServices, input?: Partial<AgentInput>): Promise<Agent | undefined> {
-  const name = input?.name ?? (await vscode.window.showInputBox({ title: 'New agent', prompt: 'Name of the agent', value: 'Assistant', validateInput: (t) => (t.trim() ? undefined : 'Enter a name.') }));
+export async function createAgent(
+  { agents, models, backendKind }: AgentCommandServices,
+  input?: Partial<AgentInput>,
+): Promise<Agent | undefined> {
+  const name =
+    input?.name ??
+    (await vscode.window.showInputBox({
+      title: 'New agent',
+      prompt: 'Name of the agent',
+      value: 'Assistant',
+      validateInput: (t) => (t.trim() ? undefined : 'Enter a name.'),
+    }));
   if (!name) return undefined;
   const model = input?.model ?? (backendKind() === 'foundry' ? await pickDeployment() : await pickModel(models));
   if (!model) return undefined;
   const instructions =
     input?.instructions ??
-    (await vscode.window.showInputBox({ title: `Instructions for ${name}`, prompt: 'What should the agent do? (optional)', value: 'You are a helpful assistant working in the user\'s VS Code workspace.' }));
+    (await vscode.window.showInputBox({
+      title: `Instructions for ${name}`,
+      prompt: 'What should the agent do? (optional)',
+      value: "You are a helpful assistant working in the user's VS Code workspace.",
+    }));
   if (instructions === undefined) return undefined;
   const agent = await agents.create({ ...input, name: name.trim(), model, instructions });
   vscode.window.setStatusBarMessage(`Agent "${agent.name}" created`, 3000);
@@ -74,7 +100,11 @@ export async function deleteAgent({ agents }: AgentCommandServices, target?: Age
   const agent = await pickAgent(agents, target, 'Delete which agent?');
   if (!agent) return;
   if (!confirmed) {
-    const answer = await vscode.window.showWarningMessage(`Delete agent "${agent.name}" and all its versions? Its threads are kept.`, { modal: true }, 'Delete');
+    const answer = await vscode.window.showWarningMessage(
+      `Delete agent "${agent.name}" and all its versions? Its threads are kept.`,
+      { modal: true },
+      'Delete',
+    );
     if (answer !== 'Delete') return;
   }
   await agents.delete(agent.id);

@@ -1,7 +1,14 @@
 // Export Agent to File / Import Agent from File: move agents between the store and `.agents/` files.
 
 import * as vscode from 'vscode';
-import { AGENTS_FOLDER, type AgentDefinition, agentFileKind, agentFileName, parseAgentFile, serializeAgentFile } from '../../core/agentFiles';
+import {
+  AGENTS_FOLDER,
+  type AgentDefinition,
+  agentFileKind,
+  agentFileName,
+  parseAgentFile,
+  serializeAgentFile,
+} from '../../core/agentFiles';
 import type { Agent } from '../../core/domain';
 import type { AgentRepository } from '../../core/backend';
 
@@ -30,7 +37,9 @@ export async function pickAgentFile(): Promise<vscode.Uri | undefined> {
     title: 'Import Agent from File',
     canSelectMany: false,
     filters: { 'Agent files': ['md', 'yaml', 'yml'] },
-    defaultUri: vscode.workspace.workspaceFolders?.[0] ? vscode.Uri.joinPath(vscode.workspace.workspaceFolders[0].uri, AGENTS_FOLDER) : undefined,
+    defaultUri: vscode.workspace.workspaceFolders?.[0]
+      ? vscode.Uri.joinPath(vscode.workspace.workspaceFolders[0].uri, AGENTS_FOLDER)
+      : undefined,
   });
   return picked?.[0];
 }

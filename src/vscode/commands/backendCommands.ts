@@ -7,7 +7,13 @@ import { exportThreadJson, importThreadJson } from '../../core/backend/threadExp
 import type { AgentsTreeNode } from '../views/agentsTreeProvider';
 import { pickThread, type ThreadCommandServices } from './threadCommands';
 import type { ApiKeyStore } from '../models/apiKeys';
-import { BACKEND_SETTING, type BackendSelection, FOUNDRY_AUTH_SETTING, type FoundryAuthKind, foundryKeyId } from '../backend/backendSelection';
+import {
+  BACKEND_SETTING,
+  type BackendSelection,
+  FOUNDRY_AUTH_SETTING,
+  type FoundryAuthKind,
+  foundryKeyId,
+} from '../backend/backendSelection';
 
 export interface BackendCommandServices {
   backends: BackendSelection;
@@ -26,12 +32,17 @@ function settingsTarget(): vscode.ConfigurationTarget {
  * Connects the workspace to a Foundry project: endpoint, how to sign in, and (for a key) the key into SecretStorage.
  * Arguments skip the questions (automation, tests); the key argument goes straight to SecretStorage too.
  */
-export async function connectFoundry(s: BackendCommandServices, endpointArg?: string, authArg?: FoundryAuthKind, keyArg?: string): Promise<boolean> {
+export async function connectFoundry(
+  s: BackendCommandServices,
+  endpointArg?: string,
+  authArg?: FoundryAuthKind,
+  keyArg?: string,
+): Promise<boolean> {
   const endpoint =
     endpointArg ??
     (await vscode.window.showInputBox({
       title: 'Connect a Foundry project (1/2)',
-      prompt: 'The project endpoint, from the Foundry portal\'s project overview',
+      prompt: "The project endpoint, from the Foundry portal's project overview",
       placeHolder: 'https://<resource>.services.ai.azure.com/api/projects/<project>',
       value: s.workspaceState.get<string>(LAST_ENDPOINT_KEY) ?? '',
       ignoreFocusOut: true,
@@ -51,15 +62,27 @@ export async function connectFoundry(s: BackendCommandServices, endpointArg?: st
     (
       await vscode.window.showQuickPick(
         [
-          { label: 'Microsoft account', detail: 'Sign in with the account VS Code knows (Entra ID); recommended', auth: 'microsoft' as const },
-          { label: 'API key', detail: 'Kept in VS Code\'s secret storage, never in settings', auth: 'apiKey' as const },
+          {
+            label: 'Microsoft account',
+            detail: 'Sign in with the account VS Code knows (Entra ID); recommended',
+            auth: 'microsoft' as const,
+          },
+          { label: 'API key', detail: "Kept in VS Code's secret storage, never in settings", auth: 'apiKey' as const },
         ],
         { title: 'Connect a Foundry project (2/2)', placeHolder: 'How should Agent Threads sign in?', ignoreFocusOut: true },
       )
     )?.auth;
   if (!auth) return false;
   if (auth === 'apiKey') {
-    const key = keyArg ?? (await vscode.window.showInputBox({ title: 'Foundry project API key', prompt: `The key of ${new URL(clean).host}`, password: true, ignoreFocusOut: true, validateInput: (v) => (v.trim() ? undefined : 'Enter the key.') }));
+    const key =
+      keyArg ??
+      (await vscode.window.showInputBox({
+        title: 'Foundry project API key',
+        prompt: `The key of ${new URL(clean).host}`,
+        password: true,
+        ignoreFocusOut: true,
+        validateInput: (v) => (v.trim() ? undefined : 'Enter the key.'),
+      }));
     if (!key) return false;
     await s.apiKeys.set(foundryKeyId(clean), key.trim());
   }
@@ -82,7 +105,11 @@ export async function useLocalStorage(s: BackendCommandServices): Promise<void> 
  * order, title and metadata; the agent follows when one of the same name exists there. The original is deleted only
  * after the copy is read back with every message.
  */
-export async function moveThread(s: BackendCommandServices & ThreadCommandServices, target: AgentsTreeNode | string | undefined, confirmed = false): Promise<string | undefined> {
+export async function moveThread(
+  s: BackendCommandServices & ThreadCommandServices,
+  target: AgentsTreeNode | string | undefined,
+  confirmed = false,
+): Promise<string | undefined> {
   const threadId = (await pickThread(s, target, 'Move which thread?'))?.id;
   if (!threadId) return undefined;
   const source = s.backends.backend.active;
@@ -94,7 +121,11 @@ export async function moveThread(s: BackendCommandServices & ThreadCommandServic
     if (!confirmed) {
       const answer = await vscode.window.showWarningMessage(
         `Move "${exported.thread.title}" (${count} messages) to ${destination.label}?`,
-        { modal: true, detail: 'The thread is copied there and read back; the original is deleted only when every message arrived. Run history stays behind.' },
+        {
+          modal: true,
+          detail:
+            'The thread is copied there and read back; the original is deleted only when every message arrived. Run history stays behind.',
+        },
         'Move',
       );
       if (answer !== 'Move') return undefined;
@@ -116,7 +147,9 @@ export async function moveThread(s: BackendCommandServices & ThreadCommandServic
 async function remoteDestination(s: BackendCommandServices): Promise<Backend | undefined> {
   const endpoint = s.workspaceState.get<string>(LAST_ENDPOINT_KEY);
   if (!endpoint) {
-    void vscode.window.showInformationMessage('Connect a Foundry project first (Agent Threads: Connect Foundry Project…), then switch back to local storage to move threads there.');
+    void vscode.window.showInformationMessage(
+      'Connect a Foundry project first (Agent Threads: Connect Foundry Project…), then switch back to local storage to move threads there.',
+    );
     return undefined;
   }
   const auth = vscode.workspace.getConfiguration().get<FoundryAuthKind>(FOUNDRY_AUTH_SETTING) ?? 'microsoft';
@@ -125,7 +158,10 @@ async function remoteDestination(s: BackendCommandServices): Promise<Backend | u
 
 async function matchingAgent(source: Backend, destination: Backend, agentId: string | null): Promise<string | null> {
   if (!agentId) return null;
-  const name = await source.agents.get(agentId).then((agent) => agent.name, () => undefined);
+  const name = await source.agents.get(agentId).then(
+    (agent) => agent.name,
+    () => undefined,
+  );
   if (!name) return null;
   return (await destination.agents.list()).find((agent) => agent.name === name)?.id ?? null;
 }

@@ -14,7 +14,8 @@ export interface ForkCommandServices {
 
 /** "Fork Thread from Message": copies the history up to the message into a new thread and opens it. */
 export async function forkFromMessage(s: ForkCommandServices, threadId: string, messageId: string): Promise<Thread> {
-  if (typeof threadId !== 'string' || typeof messageId !== 'string') throw new Error('Fork Thread from Message needs a thread and a message: use "Fork from here" on a message in a thread.');
+  if (typeof threadId !== 'string' || typeof messageId !== 'string')
+    throw new Error('Fork Thread from Message needs a thread and a message: use "Fork from here" on a message in a thread.');
   const thread = await forkThread(s.threads, threadId, messageId);
   await s.panels.open(thread.id);
   return thread;
@@ -24,14 +25,22 @@ export async function forkFromMessage(s: ForkCommandServices, threadId: string, 
  * "Edit and Resend": asks for the new text (prefilled with the old) unless given, forks before the message, appends
  * the edited message, opens the new thread and starts a run with the thread's agent.
  */
-export async function editAndResendMessage(s: ForkCommandServices, threadId: string, messageId: string, text?: string): Promise<Thread | undefined> {
-  if (typeof threadId !== 'string' || typeof messageId !== 'string') throw new Error('Edit and Resend needs a thread and one of your messages: use "Edit & resend" on a message in a thread.');
-  const newText = text ?? (await vscode.window.showInputBox({
-    title: 'Edit and Resend',
-    prompt: 'The conversation continues in a new thread from this point; the original stays as it is.',
-    value: messageText(await s.threads.getMessage(threadId, messageId)),
-    validateInput: (value) => (value.trim() ? undefined : 'Type the message to send.'),
-  }));
+export async function editAndResendMessage(
+  s: ForkCommandServices,
+  threadId: string,
+  messageId: string,
+  text?: string,
+): Promise<Thread | undefined> {
+  if (typeof threadId !== 'string' || typeof messageId !== 'string')
+    throw new Error('Edit and Resend needs a thread and one of your messages: use "Edit & resend" on a message in a thread.');
+  const newText =
+    text ??
+    (await vscode.window.showInputBox({
+      title: 'Edit and Resend',
+      prompt: 'The conversation continues in a new thread from this point; the original stays as it is.',
+      value: messageText(await s.threads.getMessage(threadId, messageId)),
+      validateInput: (value) => (value.trim() ? undefined : 'Type the message to send.'),
+    }));
   if (newText === undefined) return undefined;
   const { thread } = await editAndResend(s.threads, threadId, messageId, newText);
   await s.panels.open(thread.id);

@@ -11,11 +11,27 @@ interface ProviderPick extends vscode.QuickPickItem {
 const PROVIDER_PICKS: ProviderPick[] = [
   { provider: 'openai', label: 'OpenAI', detail: 'api.openai.com with an API key' },
   { provider: 'azure-openai', label: 'Azure OpenAI', detail: 'An Azure OpenAI resource: endpoint, deployment, API version and key' },
-  { provider: 'openai-compatible', label: 'OpenAI-compatible server', detail: 'Ollama, LM Studio, vLLM, LiteLLM… by base URL; key optional' },
+  {
+    provider: 'openai-compatible',
+    label: 'OpenAI-compatible server',
+    detail: 'Ollama, LM Studio, vLLM, LiteLLM… by base URL; key optional',
+  },
 ];
 
-async function ask(prompt: string, value: string, validate?: (text: string) => string | undefined, password = false): Promise<string | undefined> {
-  const answer = await vscode.window.showInputBox({ title: 'Agent Threads: Configure Model', prompt, value, password, ignoreFocusOut: true, validateInput: validate });
+async function ask(
+  prompt: string,
+  value: string,
+  validate?: (text: string) => string | undefined,
+  password = false,
+): Promise<string | undefined> {
+  const answer = await vscode.window.showInputBox({
+    title: 'Agent Threads: Configure Model',
+    prompt,
+    value,
+    password,
+    ignoreFocusOut: true,
+    validateInput: validate,
+  });
   return answer?.trim();
 }
 
@@ -26,9 +42,15 @@ const url = (text: string) => (/^https?:\/\/\S+$/.test(text.trim()) ? undefined 
 export async function configureModel(apiKeys: ApiKeyStore, registry: ModelRegistry): Promise<ModelProfile | undefined> {
   const languageModels = registry.choices().filter((c) => c.profile.provider === 'vscode-lm');
   if (languageModels.length > 0) {
-    vscode.window.showInformationMessage(`${languageModels.length} VS Code language model(s) are ready to use without configuration; adding another profile anyway.`);
+    vscode.window.showInformationMessage(
+      `${languageModels.length} VS Code language model(s) are ready to use without configuration; adding another profile anyway.`,
+    );
   }
-  const pick = await vscode.window.showQuickPick(PROVIDER_PICKS, { title: 'Agent Threads: Configure Model', placeHolder: 'Where does the model run?', ignoreFocusOut: true });
+  const pick = await vscode.window.showQuickPick(PROVIDER_PICKS, {
+    title: 'Agent Threads: Configure Model',
+    placeHolder: 'Where does the model run?',
+    ignoreFocusOut: true,
+  });
   if (!pick) return undefined;
   const profile: Partial<ModelProfile> = { provider: pick.provider };
   if (pick.provider === 'openai-compatible') {
@@ -43,17 +65,30 @@ export async function configureModel(apiKeys: ApiKeyStore, registry: ModelRegist
     profile.apiVersion = await ask('API version', '2024-10-21', required('an API version'));
     if (!profile.apiVersion) return undefined;
   }
-  profile.model = await ask('Model name', pick.provider === 'azure-openai' ? profile.deployment! : pick.provider === 'openai' ? 'gpt-4o-mini' : 'llama3.1', required('a model name'));
+  profile.model = await ask(
+    'Model name',
+    pick.provider === 'azure-openai' ? profile.deployment! : pick.provider === 'openai' ? 'gpt-4o-mini' : 'llama3.1',
+    required('a model name'),
+  );
   if (!profile.model) return undefined;
-  const window = await ask('Context window (tokens)', String(DEFAULT_CONTEXT_WINDOW), (text) => (/^\d{4,8}$/.test(text.trim()) ? undefined : 'Enter a number of tokens, e.g. 128000.'));
+  const window = await ask('Context window (tokens)', String(DEFAULT_CONTEXT_WINDOW), (text) =>
+    /^\d{4,8}$/.test(text.trim()) ? undefined : 'Enter a number of tokens, e.g. 128000.',
+  );
   if (!window) return undefined;
   profile.contextWindow = Number(window);
-  const suggestedId = `${pick.provider === 'openai-compatible' ? 'local' : pick.provider}-${profile.model}`.replace(/[^\w.-]+/g, '-').toLowerCase();
-  profile.id = await ask('A name for this profile', suggestedId, (text) => (/^[\w.-]{1,64}$/.test(text.trim()) ? undefined : 'Use letters, digits, ".", "-" or "_".'));
+  const suggestedId = `${pick.provider === 'openai-compatible' ? 'local' : pick.provider}-${profile.model}`
+    .replace(/[^\w.-]+/g, '-')
+    .toLowerCase();
+  profile.id = await ask('A name for this profile', suggestedId, (text) =>
+    /^[\w.-]{1,64}$/.test(text.trim()) ? undefined : 'Use letters, digits, ".", "-" or "_".',
+  );
   if (!profile.id) return undefined;
 
   await saveModelProfile(profile as ModelProfile);
-  if (pick.provider !== 'openai-compatible' || (await vscode.window.showQuickPick(['No key needed', 'Enter a key'], { title: 'Does this server need an API key?' })) === 'Enter a key') {
+  if (
+    pick.provider !== 'openai-compatible' ||
+    (await vscode.window.showQuickPick(['No key needed', 'Enter a key'], { title: 'Does this server need an API key?' })) === 'Enter a key'
+  ) {
     await setApiKey(apiKeys, profile.id);
   }
   vscode.window.showInformationMessage(`Model profile "${profile.id}" is ready. Agents can use it now.`);
@@ -70,7 +105,12 @@ export async function setApiKey(apiKeys: ApiKeyStore, profileId?: string, regist
       if (choice) await vscode.commands.executeCommand('agentThreads.configureModel');
       return;
     }
-    id = (await vscode.window.showQuickPick(profiles.map((p) => ({ label: p.label, detail: p.detail })), { title: 'Set the API key of which profile?' }))?.label;
+    id = (
+      await vscode.window.showQuickPick(
+        profiles.map((p) => ({ label: p.label, detail: p.detail })),
+        { title: 'Set the API key of which profile?' },
+      )
+    )?.label;
     if (!id) return;
   }
   const key = await vscode.window.showInputBox({

@@ -15,7 +15,16 @@ import { editAndResendMessage, forkFromMessage } from './forkCommands';
 import type { RunDetailsDocuments } from '../views/runDetails';
 import { showRunDetails } from './runDetailsCommands';
 import { clearThreadFilter, filterThreads, searchThreads, type SearchCommandServices } from './searchCommands';
-import { cancelRun, deleteThread, exportThread, importThread, newThread, pickThread, renameThread, type ThreadCommandServices } from './threadCommands';
+import {
+  cancelRun,
+  deleteThread,
+  exportThread,
+  importThread,
+  newThread,
+  pickThread,
+  renameThread,
+  type ThreadCommandServices,
+} from './threadCommands';
 
 export interface CommandServices extends AgentCommandServices, ThreadCommandServices, BackendCommandServices {
   log: vscode.LogOutputChannel;
@@ -38,7 +47,9 @@ type Target = AgentsTreeNode | string | undefined;
 /** The search index covers local storage only: say so on Foundry rather than return local hits for remote threads. */
 function localOnly(s: CommandServices, what: string): Promise<undefined> | undefined {
   if (s.backendKind() === 'local') return undefined;
-  void vscode.window.showInformationMessage(`${what} across threads covers local storage; this workspace uses a Foundry project. Use Agent Threads: Use Local Storage to search local threads.`);
+  void vscode.window.showInformationMessage(
+    `${what} across threads covers local storage; this workspace uses a Foundry project. Use Agent Threads: Use Local Storage to search local threads.`,
+  );
   return Promise.resolve(undefined);
 }
 
@@ -74,7 +85,8 @@ export function registerCommands(s: CommandServices): vscode.Disposable[] {
     'agentThreads.exportThread': (target: Target, destination?: vscode.Uri) => exportThread(s, target, destination),
     'agentThreads.importThread': (source?: vscode.Uri) => importThread(s, source),
     'agentThreads.cancelRun': (target: Target) => cancelRun(s, target),
-    'agentThreads.showRunDetails': (target: Target, runId?: string) => showRunDetails(s, s.runDetails, target, typeof runId === 'string' ? runId : undefined),
+    'agentThreads.showRunDetails': (target: Target, runId?: string) =>
+      showRunDetails(s, s.runDetails, target, typeof runId === 'string' ? runId : undefined),
     'agentThreads.askAboutSelection': (question?: string) => askAboutSelection(s.chat, question),
     'agentThreads.sendSelectionToChat': () => sendSelectionToChat(s.chat),
     'agentThreads.newChatThread': () => s.chat.show(null),
@@ -93,9 +105,12 @@ export function registerCommands(s: CommandServices): vscode.Disposable[] {
     },
     'agentThreads.reloadAgentFiles': () => s.reloadAgentFiles(),
     'agentThreads.forkThread': (threadId: string, messageId: string) => forkFromMessage(s, threadId, messageId),
-    'agentThreads.editAndResend': (threadId: string, messageId: string, text?: string) => editAndResendMessage(s, threadId, messageId, text),
-    'agentThreads.searchThreads': (initial?: string) => localOnly(s, 'Search') ?? searchThreads(s, typeof initial === 'string' ? initial : ''),
-    'agentThreads.filterThreads': (text?: string) => localOnly(s, 'Filtering') ?? filterThreads(s, typeof text === 'string' ? text : undefined),
+    'agentThreads.editAndResend': (threadId: string, messageId: string, text?: string) =>
+      editAndResendMessage(s, threadId, messageId, text),
+    'agentThreads.searchThreads': (initial?: string) =>
+      localOnly(s, 'Search') ?? searchThreads(s, typeof initial === 'string' ? initial : ''),
+    'agentThreads.filterThreads': (text?: string) =>
+      localOnly(s, 'Filtering') ?? filterThreads(s, typeof text === 'string' ? text : undefined),
     'agentThreads.clearFilter': () => clearThreadFilter(s),
     'agentThreads.connectFoundry': (endpoint?: string, auth?: FoundryAuthKind, key?: string) => connectFoundry(s, endpoint, auth, key),
     'agentThreads.useLocalStorage': () => useLocalStorage(s),

@@ -50,6 +50,9 @@ export async function showRunDetails(
   const document = await vscode.workspace.openTextDocument(uri);
   // Beside a thread panel, so the conversation stays in view; otherwise where the user is.
   const besidePanel = vscode.window.tabGroups.activeTabGroup.activeTab?.input instanceof vscode.TabInputWebview;
-  await vscode.window.showTextDocument(document, { preview: true, viewColumn: besidePanel ? vscode.ViewColumn.Beside : vscode.ViewColumn.Active });
+  await vscode.window.showTextDocument(document, {
+    preview: true,
+    viewColumn: besidePanel ? vscode.ViewColumn.Beside : vscode.ViewColumn.Active,
+  });
   return document;
 }

@@ -63,7 +63,9 @@ export function searchThreads(s: SearchCommandServices, initial = ''): Promise<S
 
 /** "Filter Threads…": shows only threads with a message matching the text, and says so above the tree. */
 export async function filterThreads(s: SearchCommandServices, text?: string): Promise<number | undefined> {
-  const query = text ?? (await vscode.window.showInputBox({ title: 'Filter Threads', prompt: 'Show only threads with a message containing these words' }));
+  const query =
+    text ??
+    (await vscode.window.showInputBox({ title: 'Filter Threads', prompt: 'Show only threads with a message containing these words' }));
   if (query === undefined) return undefined;
   if (!query.trim()) return void clearThreadFilter(s);
   const matching = await s.search.threadsMatching(query);

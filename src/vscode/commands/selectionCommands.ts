@@ -6,7 +6,10 @@ export function quoteSelection(editor: vscode.TextEditor | undefined): string | 
   if (!editor || editor.selection.isEmpty) return undefined;
   const { document, selection } = editor;
   const path = vscode.workspace.asRelativePath(document.uri, false);
-  const lines = selection.start.line === selection.end.line ? `line ${selection.start.line + 1}` : `lines ${selection.start.line + 1}-${selection.end.line + 1}`;
+  const lines =
+    selection.start.line === selection.end.line
+      ? `line ${selection.start.line + 1}`
+      : `lines ${selection.start.line + 1}-${selection.end.line + 1}`;
   const code = document.getText(selection);
   const fence = code.includes('```') ? '````' : '```';
   return `In \`${path}\`, ${lines}:\n\n${fence}${document.languageId}\n${code}\n${fence}\n\n`;
@@ -19,7 +22,13 @@ export async function askAboutSelection(chat: ChatViewProvider, question?: strin
     vscode.window.showInformationMessage('Select some code in an editor first.');
     return;
   }
-  const asked = question ?? (await vscode.window.showInputBox({ title: 'Ask Agent about Selection', prompt: 'Your question about the selected code', value: 'Explain this code.' }));
+  const asked =
+    question ??
+    (await vscode.window.showInputBox({
+      title: 'Ask Agent about Selection',
+      prompt: 'Your question about the selected code',
+      value: 'Explain this code.',
+    }));
   if (!asked) return;
   await chat.withSession((session) => session.send(`${quote}${asked}`, []));
 }

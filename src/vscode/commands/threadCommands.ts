@@ -19,12 +19,21 @@ export interface ThreadCommandServices {
 }
 
 /** A thread from a tree node, a plain id argument, the chat's current thread, or a quick pick. */
-export async function pickThread({ threads, chat }: ThreadCommandServices, target?: AgentsTreeNode | string, title = 'Which thread?'): Promise<Thread | undefined> {
+export async function pickThread(
+  { threads, chat }: ThreadCommandServices,
+  target?: AgentsTreeNode | string,
+  title = 'Which thread?',
+): Promise<Thread | undefined> {
   if (typeof target === 'string') return threads.get(target);
   if (target?.kind === 'thread') return target.thread;
   const list = await threads.list();
   const picked = await vscode.window.showQuickPick(
-    list.map((thread) => ({ label: thread.title || 'New thread', description: `${thread.message_count} messages`, thread, picked: thread.id === chat.currentThreadId })),
+    list.map((thread) => ({
+      label: thread.title || 'New thread',
+      description: `${thread.message_count} messages`,
+      thread,
+      picked: thread.id === chat.currentThreadId,
+    })),
     { title, placeHolder: list.length ? 'Pick a thread' : 'No threads yet' },
   );
   return picked?.thread;
@@ -42,7 +51,13 @@ export async function newThread(services: ThreadCommandServices, target?: Agents
 export async function renameThread(services: ThreadCommandServices, target?: AgentsTreeNode | string, newTitle?: string): Promise<void> {
   const thread = await pickThread(services, target, 'Rename which thread?');
   if (!thread) return;
-  const title = newTitle ?? (await vscode.window.showInputBox({ title: 'Rename thread', value: thread.title, validateInput: (t) => (t.trim() ? undefined : 'Enter a title.') }));
+  const title =
+    newTitle ??
+    (await vscode.window.showInputBox({
+      title: 'Rename thread',
+      value: thread.title,
+      validateInput: (t) => (t.trim() ? undefined : 'Enter a title.'),
+    }));
   if (title) await services.threads.rename(thread.id, title.trim());
 }
 
@@ -50,7 +65,11 @@ export async function deleteThread(services: ThreadCommandServices, target?: Age
   const thread = await pickThread(services, target, 'Delete which thread?');
   if (!thread) return;
   if (!confirmed) {
-    const answer = await vscode.window.showWarningMessage(`Delete thread "${thread.title || 'New thread'}" and its ${thread.message_count} messages? This cannot be undone.`, { modal: true }, 'Delete');
+    const answer = await vscode.window.showWarningMessage(
+      `Delete thread "${thread.title || 'New thread'}" and its ${thread.message_count} messages? This cannot be undone.`,
+      { modal: true },
+      'Delete',
+    );
     if (answer !== 'Delete') return;
   }
   const active = services.runs.activeRun(thread.id);
@@ -59,7 +78,11 @@ export async function deleteThread(services: ThreadCommandServices, target?: Age
 }
 
 /** Writes a thread as JSON (Assistants shapes, re-importable) or as Markdown (for reading). */
-export async function exportThread(services: ThreadCommandServices, target?: AgentsTreeNode | string, destination?: vscode.Uri): Promise<vscode.Uri | undefined> {
+export async function exportThread(
+  services: ThreadCommandServices,
+  target?: AgentsTreeNode | string,
+  destination?: vscode.Uri,
+): Promise<vscode.Uri | undefined> {
   const thread = await pickThread(services, target, 'Export which thread?');
   if (!thread) return undefined;
   let format: 'json' | 'md' = destination?.path.endsWith('.md') ? 'md' : 'json';
@@ -75,11 +98,17 @@ export async function exportThread(services: ThreadCommandServices, target?: Age
     format = picked.format;
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
     const fileName = `${(thread.title || thread.id).replace(/[^\w.-]+/g, '-').slice(0, 60)}.${format === 'json' ? 'thread.json' : 'md'}`;
-    destination = await vscode.window.showSaveDialog({ defaultUri: folder ? vscode.Uri.joinPath(folder, fileName) : undefined, filters: format === 'json' ? { 'Thread JSON': ['json'] } : { Markdown: ['md'] } });
+    destination = await vscode.window.showSaveDialog({
+      defaultUri: folder ? vscode.Uri.joinPath(folder, fileName) : undefined,
+      filters: format === 'json' ? { 'Thread JSON': ['json'] } : { Markdown: ['md'] },
+    });
     if (!destination) return undefined;
   }
   const secrets = await services.knownSecrets();
-  const content = format === 'json' ? JSON.stringify(await exportThreadJson(services.threads, thread.id, secrets), null, 2) : await exportThreadMarkdown(services.threads, thread.id, secrets);
+  const content =
+    format === 'json'
+      ? JSON.stringify(await exportThreadJson(services.threads, thread.id, secrets), null, 2)
+      : await exportThreadMarkdown(services.threads, thread.id, secrets);
   await vscode.workspace.fs.writeFile(destination, Buffer.from(content, 'utf8'));
   vscode.window.setStatusBarMessage(`Exported "${thread.title}" to ${vscode.workspace.asRelativePath(destination)}`, 4000);
   return destination;
@@ -87,13 +116,19 @@ export async function exportThread(services: ThreadCommandServices, target?: Age
 
 /** Imports a thread exported as JSON; ids that already exist get new ones, so nothing is overwritten. */
 export async function importThread(services: ThreadCommandServices, source?: vscode.Uri): Promise<Thread | undefined> {
-  const uri = source ?? (await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'Thread JSON': ['json'] }, openLabel: 'Import' }))?.[0];
+  const uri =
+    source ??
+    (await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'Thread JSON': ['json'] }, openLabel: 'Import' }))?.[0];
   if (!uri) return undefined;
   let data: unknown;
   try {
-    data = JSON.parse(uri.scheme === 'file' ? await fs.readFile(uri.fsPath, 'utf8') : Buffer.from(await vscode.workspace.fs.readFile(uri)).toString('utf8'));
+    data = JSON.parse(
+      uri.scheme === 'file' ? await fs.readFile(uri.fsPath, 'utf8') : Buffer.from(await vscode.workspace.fs.readFile(uri)).toString('utf8'),
+    );
   } catch (error) {
-    throw new Error(`${vscode.workspace.asRelativePath(uri)} is not valid JSON (${error instanceof Error ? error.message : String(error)}). Export a thread as JSON to see the expected shape.`);
+    throw new Error(
+      `${vscode.workspace.asRelativePath(uri)} is not valid JSON (${error instanceof Error ? error.message : String(error)}). Export a thread as JSON to see the expected shape.`,
+    );
   }
   const thread = await importThreadJson(services.threads, data);
   await services.panels.open(thread.id);

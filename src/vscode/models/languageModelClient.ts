@@ -60,17 +60,22 @@ function toLanguageModelMessage(message: ChatMessage): vscode.LanguageModelChatM
       return vscode.LanguageModelChatMessage.User(message.content);
     case 'user': {
       if (typeof message.content === 'string') return vscode.LanguageModelChatMessage.User(message.content);
-      const text = message.content.map((part) => (part.type === 'text' ? part.text : '[image omitted: this model API takes no images]')).join('\n');
+      const text = message.content
+        .map((part) => (part.type === 'text' ? part.text : '[image omitted: this model API takes no images]'))
+        .join('\n');
       return vscode.LanguageModelChatMessage.User(text);
     }
     case 'assistant': {
       const parts: (vscode.LanguageModelTextPart | vscode.LanguageModelToolCallPart)[] = [];
       if (message.content) parts.push(new vscode.LanguageModelTextPart(message.content));
-      for (const call of message.tool_calls ?? []) parts.push(new vscode.LanguageModelToolCallPart(call.id, call.name, parseArguments(call.arguments)));
+      for (const call of message.tool_calls ?? [])
+        parts.push(new vscode.LanguageModelToolCallPart(call.id, call.name, parseArguments(call.arguments)));
       return vscode.LanguageModelChatMessage.Assistant(parts);
     }
     case 'tool':
-      return vscode.LanguageModelChatMessage.User([new vscode.LanguageModelToolResultPart(message.tool_call_id, [new vscode.LanguageModelTextPart(message.content)])]);
+      return vscode.LanguageModelChatMessage.User([
+        new vscode.LanguageModelToolResultPart(message.tool_call_id, [new vscode.LanguageModelTextPart(message.content)]),
+      ]);
   }
 }
 
@@ -88,13 +93,21 @@ function toModelError(error: unknown, modelName: string, signal: AbortSignal): M
   if (signal.aborted || error instanceof vscode.CancellationError) return new ModelError('cancelled', 'The run was cancelled.', false);
   if (error instanceof vscode.LanguageModelError) {
     if (error.code === vscode.LanguageModelError.NoPermissions.name) {
-      return new ModelError('permission_denied', `VS Code did not allow Agent Threads to use ${modelName}. Allow it when VS Code asks, or pick another model profile.`, false);
+      return new ModelError(
+        'permission_denied',
+        `VS Code did not allow Agent Threads to use ${modelName}. Allow it when VS Code asks, or pick another model profile.`,
+        false,
+      );
     }
     if (error.code === vscode.LanguageModelError.NotFound.name) {
       return new ModelError('model_not_found', `${modelName} is no longer available in VS Code. Pick another model profile.`, false);
     }
     if (error.code === vscode.LanguageModelError.Blocked.name) {
-      return new ModelError('rate_limit_exceeded', `${modelName} refused the request for now (quota or rate limit). Try again later.`, true);
+      return new ModelError(
+        'rate_limit_exceeded',
+        `${modelName} refused the request for now (quota or rate limit). Try again later.`,
+        true,
+      );
     }
   }
   return new ModelError('server_error', `${modelName} failed: ${error instanceof Error ? error.message : String(error)}`, true);

@@ -11,7 +11,10 @@ export interface ProfileProblem {
 }
 
 /** Reads and validates `agentThreads.models`; invalid entries are reported, never thrown. */
-export function readModelProfiles(config = vscode.workspace.getConfiguration('agentThreads')): { profiles: ModelProfile[]; problems: ProfileProblem[] } {
+export function readModelProfiles(config = vscode.workspace.getConfiguration('agentThreads')): {
+  profiles: ModelProfile[];
+  problems: ProfileProblem[];
+} {
   const raw = config.get<unknown[]>('models', []);
   const profiles: ModelProfile[] = [];
   const problems: ProfileProblem[] = [];
@@ -29,9 +32,12 @@ function profileProblem(entry: unknown): string | undefined {
   if (typeof p.id !== 'string' || !/^[\w.-]{1,64}$/.test(p.id)) return 'needs an "id" of letters, digits, ".", "-" or "_"';
   if (!PROVIDERS.includes(p.provider as ModelProvider)) return `"${p.id}" needs "provider" to be one of ${PROVIDERS.join(', ')}`;
   if (typeof p.model !== 'string' || p.model.trim() === '') return `"${p.id}" needs a "model" (or deployment) name`;
-  if (p.provider === 'openai-compatible' && typeof p.baseUrl !== 'string') return `"${p.id}" needs a "baseUrl" such as http://localhost:11434/v1`;
-  if (p.provider === 'azure-openai' && typeof p.endpoint !== 'string') return `"${p.id}" needs an "endpoint" such as https://my-resource.openai.azure.com`;
-  if (p.contextWindow !== undefined && (typeof p.contextWindow !== 'number' || p.contextWindow < 1024)) return `"${p.id}" has a "contextWindow" below 1024 tokens`;
+  if (p.provider === 'openai-compatible' && typeof p.baseUrl !== 'string')
+    return `"${p.id}" needs a "baseUrl" such as http://localhost:11434/v1`;
+  if (p.provider === 'azure-openai' && typeof p.endpoint !== 'string')
+    return `"${p.id}" needs an "endpoint" such as https://my-resource.openai.azure.com`;
+  if (p.contextWindow !== undefined && (typeof p.contextWindow !== 'number' || p.contextWindow < 1024))
+    return `"${p.id}" has a "contextWindow" below 1024 tokens`;
   return undefined;
 }
 

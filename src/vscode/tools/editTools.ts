@@ -28,15 +28,21 @@ export function applyEditBlocks(current: string, edits: readonly EditBlock[]): s
     const label = `Edit block ${index + 1} (search ${JSON.stringify(edit.search.length > 60 ? `${edit.search.slice(0, 60)}…` : edit.search)})`;
     if (edit.search === '') throw new Error(`${label} has an empty search text. Quote the exact lines to replace.`);
     const first = text.indexOf(edit.search);
-    if (first < 0) throw new Error(`${label} does not match the file. Read the file again and quote its text exactly, including whitespace.`);
-    if (text.indexOf(edit.search, first + 1) >= 0) throw new Error(`${label} matches more than once. Include more surrounding lines so it matches exactly once.`);
+    if (first < 0)
+      throw new Error(`${label} does not match the file. Read the file again and quote its text exactly, including whitespace.`);
+    if (text.indexOf(edit.search, first + 1) >= 0)
+      throw new Error(`${label} matches more than once. Include more surrounding lines so it matches exactly once.`);
     text = text.slice(0, first) + edit.replace + text.slice(first + edit.search.length);
   });
   return text;
 }
 
 /** The proposed text of a create_file or edit_file call, with the file's current text (undefined when new). */
-export async function proposedContent(access: WorkspaceAccess, name: string, args: unknown): Promise<{ absolute: string; before: string | undefined; after: string } | undefined> {
+export async function proposedContent(
+  access: WorkspaceAccess,
+  name: string,
+  args: unknown,
+): Promise<{ absolute: string; before: string | undefined; after: string } | undefined> {
   if (name !== 'edit_file' && name !== 'create_file') return undefined;
   const { path: raw } = args as { path: string };
   const file = await access.confine(raw);
@@ -54,7 +60,7 @@ export function editFileTool(access: WorkspaceAccess): ToolDefinition {
   return {
     name: 'edit_file',
     description:
-      'Edits an existing workspace file. Either give edits: [{search, replace}] where each search is exact text that occurs exactly once in the file, or content: the whole new text. Needs the user\'s approval.',
+      "Edits an existing workspace file. Either give edits: [{search, replace}] where each search is exact text that occurs exactly once in the file, or content: the whole new text. Needs the user's approval.",
     parameters: {
       type: 'object',
       properties: {
@@ -62,7 +68,12 @@ export function editFileTool(access: WorkspaceAccess): ToolDefinition {
         edits: {
           type: 'array',
           minItems: 1,
-          items: { type: 'object', properties: { search: { type: 'string' }, replace: { type: 'string' } }, required: ['search', 'replace'], additionalProperties: false },
+          items: {
+            type: 'object',
+            properties: { search: { type: 'string' }, replace: { type: 'string' } },
+            required: ['search', 'replace'],
+            additionalProperties: false,
+          },
         },
         content: { type: 'string' },
       },
@@ -74,7 +85,9 @@ export function editFileTool(access: WorkspaceAccess): ToolDefinition {
     approvalFor: (args) => access.forcedApproval((args as EditFileArgs).path),
     describeCall: (args) => {
       const { path, edits } = args as EditFileArgs;
-      const what = edits ? `edit ${path}: ${edits.length} replacement${edits.length === 1 ? '' : 's'}` : `edit ${path}: replace the whole content`;
+      const what = edits
+        ? `edit ${path}: ${edits.length} replacement${edits.length === 1 ? '' : 's'}`
+        : `edit ${path}: replace the whole content`;
       return withProtectionNote(access, path, what);
     },
     invoke: async (args) => {
@@ -90,19 +103,30 @@ export function editFileTool(access: WorkspaceAccess): ToolDefinition {
 export function createFileTool(access: WorkspaceAccess): ToolDefinition {
   return {
     name: 'create_file',
-    description: 'Creates a file in the workspace with the given content (folders are created as needed). Set overwrite to replace an existing file. Needs the user\'s approval.',
-    parameters: { type: 'object', properties: { path: pathProperty, content: { type: 'string' }, overwrite: { type: 'boolean' } }, required: ['path', 'content'], additionalProperties: false },
+    description:
+      "Creates a file in the workspace with the given content (folders are created as needed). Set overwrite to replace an existing file. Needs the user's approval.",
+    parameters: {
+      type: 'object',
+      properties: { path: pathProperty, content: { type: 'string' }, overwrite: { type: 'boolean' } },
+      required: ['path', 'content'],
+      additionalProperties: false,
+    },
     readOnly: false,
     approvalFor: (args) => access.forcedApproval((args as CreateFileArgs).path),
     describeCall: (args) => {
       const { path, content, overwrite } = args as CreateFileArgs;
-      return withProtectionNote(access, path, `${overwrite ? 'create or overwrite' : 'create'} ${path}: ${content.split('\n').length} lines`);
+      return withProtectionNote(
+        access,
+        path,
+        `${overwrite ? 'create or overwrite' : 'create'} ${path}: ${content.split('\n').length} lines`,
+      );
     },
     invoke: async (args) => {
       const { path, content, overwrite = false } = args as CreateFileArgs;
       const file = await access.confine(path);
       const exists = (await access.currentText(file.absolute).catch(() => '')) !== undefined;
-      if (exists && !overwrite) throw new Error(`${shown(file)} already exists. Use edit_file to change it, or set overwrite: true to replace it.`);
+      if (exists && !overwrite)
+        throw new Error(`${shown(file)} already exists. Use edit_file to change it, or set overwrite: true to replace it.`);
       if (exists) {
         await replaceWholeText(file.absolute, content);
       } else {
@@ -119,7 +143,7 @@ export function createFileTool(access: WorkspaceAccess): ToolDefinition {
 export function deleteFileTool(access: WorkspaceAccess): ToolDefinition {
   return {
     name: 'delete_file',
-    description: 'Deletes one file in the workspace (not folders). Needs the user\'s approval.',
+    description: "Deletes one file in the workspace (not folders). Needs the user's approval.",
     parameters: { type: 'object', properties: { path: pathProperty }, required: ['path'], additionalProperties: false },
     readOnly: false,
     approvalFor: (args) => access.forcedApproval((args as { path: string }).path),
@@ -150,6 +174,8 @@ async function replaceWholeText(absolute: string, text: string): Promise<void> {
   const document = await vscode.workspace.openTextDocument(vscode.Uri.file(absolute));
   const edit = new vscode.WorkspaceEdit();
   edit.replace(document.uri, new vscode.Range(document.positionAt(0), document.positionAt(document.getText().length)), text);
-  if (!(await vscode.workspace.applyEdit(edit))) throw new Error(`VS Code refused the edit to ${vscode.workspace.asRelativePath(document.uri)}.`);
-  if (!(await document.save())) throw new Error(`The edit was applied but ${vscode.workspace.asRelativePath(document.uri)} could not be saved.`);
+  if (!(await vscode.workspace.applyEdit(edit)))
+    throw new Error(`VS Code refused the edit to ${vscode.workspace.asRelativePath(document.uri)}.`);
+  if (!(await document.save()))
+    throw new Error(`The edit was applied but ${vscode.workspace.asRelativePath(document.uri)} could not be saved.`);
 }

@@ -16,7 +16,11 @@ export function readFileTool(access: WorkspaceAccess): ToolDefinition {
     description: 'Reads a text file in the workspace. Optional 1-based start_line and end_line (inclusive) read a range.',
     parameters: {
       type: 'object',
-      properties: { path: { type: 'string', description: 'Path relative to the workspace folder.' }, start_line: { type: 'integer', minimum: 1 }, end_line: { type: 'integer', minimum: 1 } },
+      properties: {
+        path: { type: 'string', description: 'Path relative to the workspace folder.' },
+        start_line: { type: 'integer', minimum: 1 },
+        end_line: { type: 'integer', minimum: 1 },
+      },
       required: ['path'],
       additionalProperties: false,
     },
@@ -27,7 +31,8 @@ export function readFileTool(access: WorkspaceAccess): ToolDefinition {
       const stat = await fs.stat(file.absolute).catch(() => undefined);
       if (!stat) throw new Error(`${shown(file)} does not exist. Use list_directory or find_files to find the right path.`);
       if (stat.isDirectory()) throw new Error(`${shown(file)} is a folder. Use list_directory to see what it holds.`);
-      if (stat.size > MAX_READ_BYTES) throw new Error(`${shown(file)} is ${stat.size} bytes, more than ${MAX_READ_BYTES}. Use search_text to find the part you need.`);
+      if (stat.size > MAX_READ_BYTES)
+        throw new Error(`${shown(file)} is ${stat.size} bytes, more than ${MAX_READ_BYTES}. Use search_text to find the part you need.`);
       if (await looksBinary(file.absolute)) return `${shown(file)} is a binary file (${stat.size} bytes); its content is not shown.`;
       const text = (await access.currentText(file.absolute)) ?? '';
       const lines = text.split(/\r?\n/);
@@ -45,12 +50,20 @@ export function listDirectoryTool(access: WorkspaceAccess): ToolDefinition {
   return {
     name: 'list_directory',
     description: "Lists the files and folders in a workspace folder (folders end with '/'). Defaults to the workspace root.",
-    parameters: { type: 'object', properties: { path: { type: 'string', description: 'Folder relative to the workspace root; "." for the root.' } }, additionalProperties: false },
+    parameters: {
+      type: 'object',
+      properties: { path: { type: 'string', description: 'Folder relative to the workspace root; "." for the root.' } },
+      additionalProperties: false,
+    },
     readOnly: true,
     invoke: async (args) => {
       const folder = await access.confine((args as { path?: string }).path ?? '.');
       const entries = await fs.readdir(folder.absolute, { withFileTypes: true }).catch((error: NodeJS.ErrnoException) => {
-        throw new Error(error.code === 'ENOTDIR' ? `${shown(folder)} is a file. Use read_file to read it.` : `${shown(folder)} cannot be listed (${error.code ?? error.message}).`);
+        throw new Error(
+          error.code === 'ENOTDIR'
+            ? `${shown(folder)} is a file. Use read_file to read it.`
+            : `${shown(folder)} cannot be listed (${error.code ?? error.message}).`,
+        );
       });
       const names = entries.map((e) => (e.isDirectory() ? `${e.name}/` : e.name)).sort((a, b) => a.localeCompare(b));
       const more = names.length > MAX_LISTED ? `\n[${names.length - MAX_LISTED} more entries not listed]` : '';
@@ -63,8 +76,14 @@ export function listDirectoryTool(access: WorkspaceAccess): ToolDefinition {
 export function findFilesTool(): ToolDefinition {
   return {
     name: 'find_files',
-    description: 'Finds workspace files matching a glob such as "**/*.ts" or "src/**/test*". Skips files excluded by settings and .gitignore.',
-    parameters: { type: 'object', properties: { glob: { type: 'string', minLength: 1 }, max_results: { type: 'integer', minimum: 1, maximum: 1000 } }, required: ['glob'], additionalProperties: false },
+    description:
+      'Finds workspace files matching a glob such as "**/*.ts" or "src/**/test*". Skips files excluded by settings and .gitignore.',
+    parameters: {
+      type: 'object',
+      properties: { glob: { type: 'string', minLength: 1 }, max_results: { type: 'integer', minimum: 1, maximum: 1000 } },
+      required: ['glob'],
+      additionalProperties: false,
+    },
     readOnly: true,
     invoke: async (args, context) => {
       const { glob, max_results = 200 } = args as { glob: string; max_results?: number };
@@ -74,7 +93,10 @@ export function findFilesTool(): ToolDefinition {
       const uris = await vscode.workspace.findFiles(glob, undefined, max_results + 1, cancel.token);
       cancel.dispose();
       const ignored = await gitIgnoredFilter();
-      const paths = uris.map((uri) => vscode.workspace.asRelativePath(uri, (vscode.workspace.workspaceFolders?.length ?? 0) > 1)).filter((p) => !ignored(p)).sort();
+      const paths = uris
+        .map((uri) => vscode.workspace.asRelativePath(uri, (vscode.workspace.workspaceFolders?.length ?? 0) > 1))
+        .filter((p) => !ignored(p))
+        .sort();
       if (paths.length === 0) return `No files match ${glob}.`;
       const more = paths.length > max_results ? `\n[more files match; narrow the glob]` : '';
       return `${paths.slice(0, max_results).join('\n')}${more}`;
@@ -92,11 +114,20 @@ export function getDiagnosticsTool(access: WorkspaceAccess): ToolDefinition {
     invoke: async (args) => {
       const raw = (args as { path?: string }).path;
       const uri = raw ? vscode.Uri.file((await access.confine(raw)).absolute) : undefined;
-      const entries: [vscode.Uri, readonly vscode.Diagnostic[]][] = uri ? [[uri, vscode.languages.getDiagnostics(uri)]] : vscode.languages.getDiagnostics();
+      const entries: [vscode.Uri, readonly vscode.Diagnostic[]][] = uri
+        ? [[uri, vscode.languages.getDiagnostics(uri)]]
+        : vscode.languages.getDiagnostics();
       const lines = entries.flatMap(([file, diagnostics]) =>
-        diagnostics.map((d) => `${vscode.workspace.asRelativePath(file)}:${d.range.start.line + 1}:${d.range.start.character + 1} ${vscode.DiagnosticSeverity[d.severity].toLowerCase()}: ${d.message}${d.source ? ` (${d.source})` : ''}`),
+        diagnostics.map(
+          (d) =>
+            `${vscode.workspace.asRelativePath(file)}:${d.range.start.line + 1}:${d.range.start.character + 1} ${vscode.DiagnosticSeverity[d.severity].toLowerCase()}: ${d.message}${d.source ? ` (${d.source})` : ''}`,
+        ),
       );
-      return lines.length ? lines.slice(0, MAX_LISTED).join('\n') : raw ? `No problems reported for ${raw}.` : 'No problems reported in the workspace.';
+      return lines.length
+        ? lines.slice(0, MAX_LISTED).join('\n')
+        : raw
+          ? `No problems reported for ${raw}.`
+          : 'No problems reported in the workspace.';
     },
   };
 }
@@ -114,7 +145,9 @@ export function getSelectionTool(): ToolDefinition {
       const file = vscode.workspace.asRelativePath(editor.document.uri);
       const selection = editor.selection;
       const visible = editor.visibleRanges.map((r) => `${r.start.line + 1}-${r.end.line + 1}`).join(', ') || 'none';
-      const selected = selection.isEmpty ? 'nothing selected' : `lines ${selection.start.line + 1}-${selection.end.line + 1}:\n${editor.document.getText(selection)}`;
+      const selected = selection.isEmpty
+        ? 'nothing selected'
+        : `lines ${selection.start.line + 1}-${selection.end.line + 1}:\n${editor.document.getText(selection)}`;
       return `File: ${file}\nCursor: line ${selection.active.line + 1}, column ${selection.active.character + 1}\nVisible lines: ${visible}\nSelection: ${selected}`;
     },
   };
@@ -130,7 +163,12 @@ export function listOpenEditorsTool(): ToolDefinition {
     invoke: async () => {
       const rows = vscode.window.tabGroups.all.flatMap((group) =>
         group.tabs.map((tab) => {
-          const uri = tab.input instanceof vscode.TabInputText ? tab.input.uri : tab.input instanceof vscode.TabInputTextDiff ? tab.input.modified : undefined;
+          const uri =
+            tab.input instanceof vscode.TabInputText
+              ? tab.input.uri
+              : tab.input instanceof vscode.TabInputTextDiff
+                ? tab.input.modified
+                : undefined;
           const name = uri ? vscode.workspace.asRelativePath(uri) : tab.label;
           return `${name}${tab.isActive && group.isActive ? ' (active)' : ''}${tab.isDirty ? ' (unsaved)' : ''}`;
         }),

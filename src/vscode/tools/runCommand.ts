@@ -29,10 +29,15 @@ interface CommandOutcome {
 export function runCommandTool(access: WorkspaceAccess): ToolDefinition {
   return {
     name: 'run_command',
-    description: 'Runs a shell command in the workspace folder (or cwd inside it) in a VS Code terminal and returns its output and exit code. Needs the user\'s approval.',
+    description:
+      "Runs a shell command in the workspace folder (or cwd inside it) in a VS Code terminal and returns its output and exit code. Needs the user's approval.",
     parameters: {
       type: 'object',
-      properties: { command: { type: 'string', minLength: 1 }, cwd: { type: 'string' }, timeout_seconds: { type: 'integer', minimum: 1, maximum: 600 } },
+      properties: {
+        command: { type: 'string', minLength: 1 },
+        cwd: { type: 'string' },
+        timeout_seconds: { type: 'integer', minimum: 1, maximum: 600 },
+      },
       required: ['command'],
       additionalProperties: false,
     },
@@ -55,7 +60,10 @@ function formatOutcome(command: string, cwd: string, outcome: CommandOutcome, ti
       : outcome.stopped === 'cancelled'
         ? 'stopped because the run was cancelled'
         : `exit code ${outcome.exitCode ?? 'unknown'}`;
-  const note = outcome.via === 'process' ? '\n(Shell integration was not available, so the command ran as a background process, not in a terminal.)' : '';
+  const note =
+    outcome.via === 'process'
+      ? '\n(Shell integration was not available, so the command ran as a background process, not in a terminal.)'
+      : '';
   return `$ ${command}   (in ${cwd}; ${status})${note}\n${outcome.output.replace(ANSI, '').trimEnd() || '(no output)'}`;
 }
 
@@ -99,7 +107,7 @@ async function inTerminal(command: string, cwd: string, limits: Limits): Promise
   }
   const exitCode = stop ? undefined : await ended;
   await Promise.race([reading, new Promise((resolve) => setTimeout(resolve, 500))]);
-  if (terminal.exitStatus && !output.trim()) output = '(The command ended the terminal\'s shell, so its output could not be read.)';
+  if (terminal.exitStatus && !output.trim()) output = "(The command ended the terminal's shell, so its output could not be read.)";
   return { output, exitCode, stopped, via: 'terminal' };
 }
 

@@ -26,7 +26,8 @@ interface RgMatch {
 export function searchTextTool(access: WorkspaceAccess): ToolDefinition {
   return {
     name: 'search_text',
-    description: 'Searches the text of workspace files (skipping .gitignored ones). Literal by default; set is_regex for a regular expression. Returns path:line: text.',
+    description:
+      'Searches the text of workspace files (skipping .gitignored ones). Literal by default; set is_regex for a regular expression. Returns path:line: text.',
     parameters: {
       type: 'object',
       properties: {
@@ -41,7 +42,13 @@ export function searchTextTool(access: WorkspaceAccess): ToolDefinition {
     },
     readOnly: true,
     invoke: async (args, context) => {
-      const { query, is_regex = false, case_sensitive = false, glob, max_results = 100 } = args as { query: string; is_regex?: boolean; case_sensitive?: boolean; glob?: string; max_results?: number };
+      const {
+        query,
+        is_regex = false,
+        case_sensitive = false,
+        glob,
+        max_results = 100,
+      } = args as { query: string; is_regex?: boolean; case_sensitive?: boolean; glob?: string; max_results?: number };
       const rg = findRipgrep();
       if (!rg) throw new Error(`ripgrep was not found under ${vscode.env.appRoot}; use find_files and read_file instead.`);
       const folders = access.folders();
@@ -53,14 +60,21 @@ export function searchTextTool(access: WorkspaceAccess): ToolDefinition {
       rgArgs.push('--regexp', query, '--', ...folders);
       const matches = await runRipgrep(rg, rgArgs, max_results, context.signal);
       if (matches.error) throw new Error(matches.error);
-      const rows = matches.found.map((m) => `${relativeTo(folders, m.data.path.text ?? '')}:${m.data.line_number}: ${(m.data.lines.text ?? '').trimEnd()}`);
+      const rows = matches.found.map(
+        (m) => `${relativeTo(folders, m.data.path.text ?? '')}:${m.data.line_number}: ${(m.data.lines.text ?? '').trimEnd()}`,
+      );
       if (rows.length === 0) return `No matches for ${JSON.stringify(query)}.`;
       return `${rows.join('\n')}${matches.more ? `\n[stopped after ${max_results} matches; narrow the query or the glob]` : ''}`;
     },
   };
 }
 
-function runRipgrep(rg: string, args: string[], max: number, signal: AbortSignal): Promise<{ found: RgMatch[]; more: boolean; error?: string }> {
+function runRipgrep(
+  rg: string,
+  args: string[],
+  max: number,
+  signal: AbortSignal,
+): Promise<{ found: RgMatch[]; more: boolean; error?: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(rg, args, { stdio: ['ignore', 'pipe', 'pipe'], signal });
     const found: RgMatch[] = [];
@@ -80,7 +94,13 @@ function runRipgrep(rg: string, args: string[], max: number, signal: AbortSignal
     });
     child.on('error', reject);
     // rg exits 1 for "no matches" and 2 for errors (a bad regex says so on stderr).
-    child.on('close', (code) => resolve({ found, more, error: code === 2 && !more && found.length === 0 ? `ripgrep failed: ${stderr.trim() || 'exit code 2'}` : undefined }));
+    child.on('close', (code) =>
+      resolve({
+        found,
+        more,
+        error: code === 2 && !more && found.length === 0 ? `ripgrep failed: ${stderr.trim() || 'exit code 2'}` : undefined,
+      }),
+    );
   });
 }
 

@@ -52,7 +52,10 @@ export class ToolDiffPreview implements ToolCallPreviews, vscode.TextDocumentCon
     this.contents.set(proposed.toString(), change.after);
     // Keep a few recent proposals only: each diff tab reads its content once, when it opens.
     for (const old of [...this.contents.keys()].slice(0, -20)) this.contents.delete(old);
-    const before = change.before === undefined ? vscode.Uri.from({ scheme: PROPOSED_SCHEME, path: change.absolute, query: `${key}-empty` }) : vscode.Uri.file(change.absolute);
+    const before =
+      change.before === undefined
+        ? vscode.Uri.from({ scheme: PROPOSED_SCHEME, path: change.absolute, query: `${key}-empty` })
+        : vscode.Uri.file(change.absolute);
     if (change.before === undefined) this.contents.set(before.toString(), '');
     const title = `${path.basename(change.absolute)} (proposed by the agent)`;
     // Beside, so the thread panel with its Approve button stays in view.

@@ -4,7 +4,13 @@
 
 import { promises as fs } from 'node:fs';
 import * as vscode from 'vscode';
-import { confinePath, type ConfinedPath, isCaseInsensitiveFileSystem, resolveLexically, type WorkspaceRoots } from '../../core/tools/pathConfinement';
+import {
+  confinePath,
+  type ConfinedPath,
+  isCaseInsensitiveFileSystem,
+  resolveLexically,
+  type WorkspaceRoots,
+} from '../../core/tools/pathConfinement';
 import { describeProtection, forcedApprovalForPath, type ProtectedPathOptions } from '../../core/tools/protectedPaths';
 import type { ForcedApproval } from '../../core/tools/toolRegistry';
 
@@ -56,7 +62,8 @@ export class WorkspaceAccess {
     try {
       const stat = await fs.stat(absolute);
       if (!stat.isFile()) throw new Error(`${absolute} is a folder, not a file.`);
-      if (stat.size > MAX_READ_BYTES) throw new Error(`${absolute} is ${stat.size} bytes, more than the ${MAX_READ_BYTES}-byte limit for tools.`);
+      if (stat.size > MAX_READ_BYTES)
+        throw new Error(`${absolute} is ${stat.size} bytes, more than the ${MAX_READ_BYTES}-byte limit for tools.`);
       return await fs.readFile(absolute, 'utf8');
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;

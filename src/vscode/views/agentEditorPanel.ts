@@ -59,7 +59,12 @@ export class AgentEditorPanels implements vscode.Disposable {
     const existing = this.panels.get(agentId);
     if (existing) return existing.reveal();
     const agent = await this.agents.get(agentId);
-    const panel = vscode.window.createWebviewPanel(AgentEditorPanels.viewType, `Agent: ${agent.name}`, vscode.ViewColumn.Active, webviewOptions(this.extensionUri));
+    const panel = vscode.window.createWebviewPanel(
+      AgentEditorPanels.viewType,
+      `Agent: ${agent.name}`,
+      vscode.ViewColumn.Active,
+      webviewOptions(this.extensionUri),
+    );
     panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'agent-threads.svg');
     panel.webview.html = renderWebviewHtml(panel.webview, this.extensionUri, 'agent', `Agent: ${agent.name}`);
     const post = (message: HostToWebview) => void panel.webview.postMessage(message);

@@ -87,7 +87,12 @@ export class AgentsTreeProvider implements vscode.TreeDataProvider<AgentsTreeNod
         item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('list.errorForeground'));
         item.description = node.problem.message.slice(node.problem.file.length + 2);
         item.tooltip = node.problem.message;
-        if (this.workspaceFolder) item.command = { command: 'vscode.open', title: 'Open Agent File', arguments: [vscode.Uri.joinPath(this.workspaceFolder, node.problem.file)] };
+        if (this.workspaceFolder)
+          item.command = {
+            command: 'vscode.open',
+            title: 'Open Agent File',
+            arguments: [vscode.Uri.joinPath(this.workspaceFolder, node.problem.file)],
+          };
         return item;
       }
     }
@@ -104,10 +109,17 @@ export class AgentsTreeProvider implements vscode.TreeDataProvider<AgentsTreeNod
       item.contextValue = 'agent.file';
       item.iconPath = new vscode.ThemeIcon('file-code');
       item.description = `from file · ${agent.model.name}`;
-      if (this.workspaceFolder) item.command = { command: 'vscode.open', title: 'Open Agent File', arguments: [vscode.Uri.joinPath(this.workspaceFolder, agent.metadata.source_path)] };
+      if (this.workspaceFolder)
+        item.command = {
+          command: 'vscode.open',
+          title: 'Open Agent File',
+          arguments: [vscode.Uri.joinPath(this.workspaceFolder, agent.metadata.source_path)],
+        };
     }
     item.tooltip = new vscode.MarkdownString(undefined, false);
-    item.tooltip.appendText(`${visibleBidiControls(agent.name)} (version ${agent.version})\nModel: ${agent.model.profile} / ${agent.model.name}\nTools: ${agent.tools.map((t) => t.name).join(', ') || 'none'}`);
+    item.tooltip.appendText(
+      `${visibleBidiControls(agent.name)} (version ${agent.version})\nModel: ${agent.model.profile} / ${agent.model.name}\nTools: ${agent.tools.map((t) => t.name).join(', ') || 'none'}`,
+    );
     return item;
   }
 
@@ -119,7 +131,11 @@ export class AgentsTreeProvider implements vscode.TreeDataProvider<AgentsTreeNod
     item.iconPath = statusIcon(run?.status);
     const messages = `${thread.message_count} message${thread.message_count === 1 ? '' : 's'}`;
     item.description = `${relativeTime(thread.last_activity_at)} · ${messages}`;
-    const tooltip = [visibleBidiControls(thread.title) || 'New thread', messages, agent ? `Model: ${agent.model.profile} / ${agent.model.name}` : 'No agent'];
+    const tooltip = [
+      visibleBidiControls(thread.title) || 'New thread',
+      messages,
+      agent ? `Model: ${agent.model.profile} / ${agent.model.name}` : 'No agent',
+    ];
     if (run) tooltip.push(`Last run: ${run.status}`);
     if (run?.lastError) tooltip.push(`Last error: ${run.lastError}`);
     item.tooltip = tooltip.join('\n');
@@ -147,7 +163,9 @@ export class AgentsTreeProvider implements vscode.TreeDataProvider<AgentsTreeNod
       return [];
     } catch (error) {
       this.log.error(`Could not list agents and threads: ${error instanceof Error ? error.message : String(error)}`);
-      void vscode.window.showErrorMessage(`Agent Threads could not read its storage: ${error instanceof Error ? error.message : String(error)}`);
+      void vscode.window.showErrorMessage(
+        `Agent Threads could not read its storage: ${error instanceof Error ? error.message : String(error)}`,
+      );
       return [];
     }
   }

@@ -20,7 +20,12 @@ export function chatRequestHandler(exchanges: ChatExchanges, log: vscode.LogOutp
     const listener = token.onCancellationRequested(() => cancellation.abort());
     if (token.isCancellationRequested) cancellation.abort();
     try {
-      const result = await exchanges.handle(chatIntentOf(request.command, request.prompt), session, streamSink(stream), cancellation.signal);
+      const result = await exchanges.handle(
+        chatIntentOf(request.command, request.prompt),
+        session,
+        streamSink(stream),
+        cancellation.signal,
+      );
       if (result.error) log.warn(`@agents: ${result.error}`);
       return chatResultOf(result);
     } finally {

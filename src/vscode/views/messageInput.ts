@@ -1,7 +1,13 @@
 import * as path from 'node:path';
 import type { MessageContent } from '../../core/domain';
 
-const IMAGE_TYPES: Record<string, string> = { '.png': 'image/png', '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.gif': 'image/gif', '.webp': 'image/webp' };
+const IMAGE_TYPES: Record<string, string> = {
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.gif': 'image/gif',
+  '.webp': 'image/webp',
+};
 
 /** The content parts of a user message: its text, then each attachment (a pasted image's data URL, or a workspace path). */
 export function userMessageContent(text: string, attachments: readonly string[]): MessageContent[] {

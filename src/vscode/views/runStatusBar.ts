@@ -13,7 +13,10 @@ export class RunStatusBar implements vscode.Disposable {
   /** Renders await the thread title (a network call on Foundry); only the newest may touch the item. */
   private renders = 0;
 
-  constructor(runs: RunService, private readonly threads: ThreadRepository) {
+  constructor(
+    runs: RunService,
+    private readonly threads: ThreadRepository,
+  ) {
     this.item.name = 'Agent Threads runs';
     this.subscription = runs.onEvent((event) => {
       if (!event.event.startsWith('thread.run.') || event.event.startsWith('thread.run.step.')) return;
@@ -32,7 +35,9 @@ export class RunStatusBar implements vscode.Disposable {
     const focus = waiting ?? runs[0];
     const title = (await this.threads.get(focus.thread_id).catch(() => undefined))?.title ?? 'thread';
     if (render !== this.renders) return; // a newer event rendered (or hid the item) meanwhile
-    this.item.text = waiting ? `$(warning) Agent needs approval` : `$(loading~spin) ${runs.length === 1 ? 'Agent running' : `${runs.length} agents running`}`;
+    this.item.text = waiting
+      ? `$(warning) Agent needs approval`
+      : `$(loading~spin) ${runs.length === 1 ? 'Agent running' : `${runs.length} agents running`}`;
     this.item.tooltip = `${title}: ${focus.status.replace('_', ' ')}`;
     this.item.command = { command: 'agentThreads.openThread', title: 'Open Thread', arguments: [focus.thread_id] };
     this.item.backgroundColor = waiting ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;

@@ -29,16 +29,28 @@ export class ThreadPanels implements vscode.WebviewPanelSerializer<PanelState>, 
       return;
     }
     const thread = await this.services.threads.get(threadId);
-    const panel = vscode.window.createWebviewPanel(ThreadPanels.viewType, visibleBidiControls(thread.title) || 'Thread', vscode.ViewColumn.Active, {
-      ...webviewOptions(this.extensionUri),
-      retainContextWhenHidden: false,
-    });
+    const panel = vscode.window.createWebviewPanel(
+      ThreadPanels.viewType,
+      visibleBidiControls(thread.title) || 'Thread',
+      vscode.ViewColumn.Active,
+      {
+        ...webviewOptions(this.extensionUri),
+        retainContextWhenHidden: false,
+      },
+    );
     this.attach(panel, threadId);
   }
 
   async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: PanelState | undefined): Promise<void> {
     const threadId = state?.threadId;
-    if (!threadId || this.panels.has(threadId) || !(await this.services.threads.get(threadId).then(() => true, () => false))) {
+    if (
+      !threadId ||
+      this.panels.has(threadId) ||
+      !(await this.services.threads.get(threadId).then(
+        () => true,
+        () => false,
+      ))
+    ) {
       panel.dispose();
       return;
     }
@@ -53,7 +65,11 @@ export class ThreadPanels implements vscode.WebviewPanelSerializer<PanelState>, 
     const titleWatch = this.services.threads.onDidChangeThreads(({ threadId: changed, type }) => {
       if (changed !== threadId) return;
       if (type === 'deleted') panel.dispose();
-      else void this.services.threads.get(threadId).then((thread) => (panel.title = visibleBidiControls(thread.title) || 'Thread'), () => undefined);
+      else
+        void this.services.threads.get(threadId).then(
+          (thread) => (panel.title = visibleBidiControls(thread.title) || 'Thread'),
+          () => undefined,
+        );
     });
     this.panels.set(threadId, { panel, session });
     panel.onDidDispose(() => {

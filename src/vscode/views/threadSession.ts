@@ -128,7 +128,10 @@ export class ThreadSession implements vscode.Disposable {
           if (this.threadId) await vscode.commands.executeCommand('agentThreads.showRunDetails', this.threadId, message.runId);
           return;
         case 'showToolDiff': {
-          const call = this.run?.id === message.runId ? this.run.required_action?.submit_tool_outputs.tool_calls.find((c) => c.id === message.toolCallId) : undefined;
+          const call =
+            this.run?.id === message.runId
+              ? this.run.required_action?.submit_tool_outputs.tool_calls.find((c) => c.id === message.toolCallId)
+              : undefined;
           if (call) await this.services.toolPreviews?.showDiff(call.function.name, call.function.arguments);
           return;
         }
@@ -167,7 +170,12 @@ export class ThreadSession implements vscode.Disposable {
   async send(text: string, attachments: string[]): Promise<void> {
     const agentId = await this.agentForSending();
     if (!agentId) {
-      this.post({ type: 'notice', level: 'error', text: 'Create an agent first: it decides which model answers.', command: { title: 'Create Agent', id: 'agentThreads.createAgent' } });
+      this.post({
+        type: 'notice',
+        level: 'error',
+        text: 'Create an agent first: it decides which model answers.',
+        command: { title: 'Create Agent', id: 'agentThreads.createAgent' },
+      });
       return;
     }
     if (!this.threadId) {
@@ -243,7 +251,8 @@ export class ThreadSession implements vscode.Disposable {
     const thread = this.threadId ? await threads.get(this.threadId).catch(() => null) : null;
     const agentList = await agents.list();
     if (thread?.agent_id && !this.selectedAgentId) this.selectedAgentId = thread.agent_id;
-    const selected = this.selectedAgentId && agentList.some((a) => a.id === this.selectedAgentId) ? this.selectedAgentId : (agentList[0]?.id ?? null);
+    const selected =
+      this.selectedAgentId && agentList.some((a) => a.id === this.selectedAgentId) ? this.selectedAgentId : (agentList[0]?.id ?? null);
     this.post({
       type: 'init',
       thread: thread ? toThreadView(thread) : null,
@@ -261,7 +270,13 @@ export class ThreadSession implements vscode.Disposable {
       return;
     }
     const page = await this.services.threads.listMessages(this.threadId, { limit: PAGE_SIZE, order: 'desc' });
-    this.post({ type: 'page', messages: page.data.reverse().map(toMessageView), hasOlder: page.has_more, hasNewer: false, position: 'newest' });
+    this.post({
+      type: 'page',
+      messages: page.data.reverse().map(toMessageView),
+      hasOlder: page.has_more,
+      hasNewer: false,
+      position: 'newest',
+    });
   }
 
   private async sendPage(position: 'older' | 'newer', cursor: string): Promise<void> {

@@ -9,7 +9,8 @@ export function toMessageView(message: Message): MessageView {
   const images: MessageView['images'] = [];
   const files: string[] = [];
   for (const part of message.content) {
-    if (part.type === 'image_url' && part.image_url.url.startsWith('data:image/')) images.push({ src: part.image_url.url, alt: 'Attached image' });
+    if (part.type === 'image_url' && part.image_url.url.startsWith('data:image/'))
+      images.push({ src: part.image_url.url, alt: 'Attached image' });
     else if (part.type === 'image_file') files.push(part.image_file.path);
     else if (part.type === 'file_ref') files.push(part.path);
   }
@@ -73,9 +74,14 @@ export function toRunView(run: Run, steps: RunStep[], previews?: ApprovalPreview
       status: step.status,
       toolCalls:
         step.type === 'tool_calls'
-          ? step.step_details.tool_calls.map(
-              (call): ToolCallView => ({ id: call.id, name: call.function.name, arguments: call.function.arguments, output: call.function.output, status: call.status, durationMs: stepDurationMs(step) }),
-            )
+          ? step.step_details.tool_calls.map((call): ToolCallView => ({
+              id: call.id,
+              name: call.function.name,
+              arguments: call.function.arguments,
+              output: call.function.output,
+              status: call.status,
+              durationMs: stepDurationMs(step),
+            }))
           : [],
     })),
   };

@@ -14,7 +14,13 @@ export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions 
  * The HTML shell of a webview: a strict CSP with a fresh nonce per load, no inline script, the bundle and the
  * codicon stylesheet (vscode-elements finds it by its id) loaded from dist.
  */
-export function renderWebviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, kind: WebviewKind, title: string, data: { threadId?: string } = {}): string {
+export function renderWebviewHtml(
+  webview: vscode.Webview,
+  extensionUri: vscode.Uri,
+  kind: WebviewKind,
+  title: string,
+  data: { threadId?: string } = {},
+): string {
   const nonce = crypto.randomBytes(16).toString('base64');
   const asset = (...segments: string[]) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, ...segments)).toString();
   const csp = [

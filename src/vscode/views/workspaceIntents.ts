@@ -3,15 +3,28 @@ import * as vscode from 'vscode';
 import type { HostToWebview, WebviewToHost } from '../../protocol/messages';
 
 /** Commands a webview may trigger through a link: only ones that configure the extension, never arbitrary ones. */
-const LINKABLE_COMMANDS = new Set(['agentThreads.configureModel', 'agentThreads.setApiKey', 'agentThreads.createAgent', 'agentThreads.showLog', 'workbench.trust.manage']);
+const LINKABLE_COMMANDS = new Set([
+  'agentThreads.configureModel',
+  'agentThreads.setApiKey',
+  'agentThreads.createAgent',
+  'agentThreads.showLog',
+  'workbench.trust.manage',
+]);
 
-type WorkspaceIntent = Extract<WebviewToHost, { type: 'pickAttachments' | 'attachUris' | 'openFile' | 'openLink' | 'copyText' | 'insertCode' }>;
+type WorkspaceIntent = Extract<
+  WebviewToHost,
+  { type: 'pickAttachments' | 'attachUris' | 'openFile' | 'openLink' | 'copyText' | 'insertCode' }
+>;
 
 /** Intents that touch the workspace or the editor rather than the thread; shared by every webview. */
 export async function handleWorkspaceIntent(intent: WorkspaceIntent, reply: (message: HostToWebview) => void): Promise<void> {
   switch (intent.type) {
     case 'pickAttachments': {
-      const picked = await vscode.window.showOpenDialog({ canSelectMany: true, openLabel: 'Attach', defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri });
+      const picked = await vscode.window.showOpenDialog({
+        canSelectMany: true,
+        openLabel: 'Attach',
+        defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri,
+      });
       const paths = (picked ?? []).map((uri) => vscode.workspace.asRelativePath(uri, false));
       if (paths.length > 0) reply({ type: 'attachmentsPicked', paths });
       return;
@@ -29,7 +42,8 @@ export async function handleWorkspaceIntent(intent: WorkspaceIntent, reply: (mes
         if (inside && inside.fsPath === uri.fsPath) paths.push(vscode.workspace.asRelativePath(uri, false));
       }
       if (paths.length > 0) reply({ type: 'attachmentsPicked', paths });
-      if (paths.length < intent.uris.length) reply({ type: 'notice', level: 'info', text: 'Only files inside this workspace can be attached; the others were left out.' });
+      if (paths.length < intent.uris.length)
+        reply({ type: 'notice', level: 'info', text: 'Only files inside this workspace can be attached; the others were left out.' });
       return;
     }
     case 'openFile': {

@@ -43,7 +43,16 @@ function threadExportFile(count: number): vscode.Uri {
   const doc = {
     format: 'agent-threads/thread',
     version: 1,
-    thread: { id: `thread_bench${count}x`, object: 'thread', title: `${count} messages`, agent_id: null, created_at: now, metadata: {}, message_count: count, last_activity_at: now + count },
+    thread: {
+      id: `thread_bench${count}x`,
+      object: 'thread',
+      title: `${count} messages`,
+      agent_id: null,
+      created_at: now,
+      metadata: {},
+      message_count: count,
+      last_activity_at: now + count,
+    },
     messages: { object: 'list', data: messages, first_id: messages[0]?.id ?? null, last_id: messages.at(-1)?.id ?? null, has_more: false },
     runs: [],
     run_steps: [],
@@ -59,7 +68,9 @@ async function timePanelOpen(threadId: string, newestText: string): Promise<{ ms
   await vscode.commands.executeCommand('agentThreads.openThread', threadId);
   const inDom = await ui.waitFor(
     { webview: 'thread' },
-    new Function(`const m = [...document.querySelectorAll('.message')]; return m.length > 0 && m[m.length - 1].textContent.includes(${JSON.stringify(newestText)}) ? m.length : 0;`) as () => number,
+    new Function(
+      `const m = [...document.querySelectorAll('.message')]; return m.length > 0 && m[m.length - 1].textContent.includes(${JSON.stringify(newestText)}) ? m.length : 0;`,
+    ) as () => number,
     60_000,
   );
   const ms = performance.now() - start;
@@ -72,12 +83,18 @@ async function timePanelOpen(threadId: string, newestText: string): Promise<{ ms
  * (both timestamps from its own clock), through the real host, engine, HTTP client and fake model server.
  */
 async function timeSendToFirstToken(samples: number): Promise<number[]> {
-  await vscode.workspace.getConfiguration('agentThreads').update(
-    'models',
-    [{ id: 'fake', provider: 'openai-compatible', baseUrl: fakeModelUrl(), model: 'fake-model', contextWindow: 16000 }],
-    vscode.ConfigurationTarget.Global,
-  );
-  const agent = (await vscode.commands.executeCommand('agentThreads.createAgent', { name: 'Bench', model: { profile: 'fake', name: 'fake-model' }, instructions: 'Answer.' })) as { id: string };
+  await vscode.workspace
+    .getConfiguration('agentThreads')
+    .update(
+      'models',
+      [{ id: 'fake', provider: 'openai-compatible', baseUrl: fakeModelUrl(), model: 'fake-model', contextWindow: 16000 }],
+      vscode.ConfigurationTarget.Global,
+    );
+  const agent = (await vscode.commands.executeCommand('agentThreads.createAgent', {
+    name: 'Bench',
+    model: { profile: 'fake', name: 'fake-model' },
+    instructions: 'Answer.',
+  })) as { id: string };
   await vscode.commands.executeCommand('agentThreads.newThread', agent.id);
   const panel = { webview: 'thread' as const };
   await ui.waitFor(panel, () => document.getElementById('connection')?.dataset.state === 'connected');
@@ -89,7 +106,13 @@ async function timeSendToFirstToken(samples: number): Promise<number[]> {
       w.sentAt = undefined;
       w.firstTokenAt = undefined;
       w.known = document.querySelectorAll('.message.assistant').length;
-      document.addEventListener('keydown', (e) => { if (e.key === 'Enter' && w.sentAt === undefined) w.sentAt = performance.now(); }, { capture: true });
+      document.addEventListener(
+        'keydown',
+        (e) => {
+          if (e.key === 'Enter' && w.sentAt === undefined) w.sentAt = performance.now();
+        },
+        { capture: true },
+      );
       const observer = new MutationObserver(() => {
         const answers = document.querySelectorAll('.message.assistant');
         if (answers.length > (w.known ?? 0) && answers[answers.length - 1].querySelector('.message-body')?.textContent?.trim()) {
@@ -108,7 +131,13 @@ async function timeSendToFirstToken(samples: number): Promise<number[]> {
       })
       .catch(async (error: unknown) => {
         await ui.screenshot('bench-first-token-failed');
-        const state = await ui.evaluate(panel, () => JSON.stringify({ sentAt: (window as unknown as { sentAt?: number }).sentAt, firstTokenAt: (window as unknown as { firstTokenAt?: number }).firstTokenAt, html: document.getElementById('messages')?.innerText.slice(-500) }));
+        const state = await ui.evaluate(panel, () =>
+          JSON.stringify({
+            sentAt: (window as unknown as { sentAt?: number }).sentAt,
+            firstTokenAt: (window as unknown as { firstTokenAt?: number }).firstTokenAt,
+            html: document.getElementById('messages')?.innerText.slice(-500),
+          }),
+        );
         throw new Error(`${String(error)}\nwebview state: ${state}`);
       });
     times.push(elapsed);
@@ -128,7 +157,8 @@ export async function run(): Promise<void> {
   const figures: Record<string, number> = { activationMs: ours, baselineActivationMs: baseline };
   for (const count of [10, 100_000]) {
     const importStart = performance.now();
-    const thread = (await vscode.commands.executeCommand('agentThreads.importThread', threadExportFile(count))) as { id: string } | undefined;
+    const thread = (await vscode.commands.executeCommand('agentThreads.importThread', threadExportFile(count))) as
+      { id: string } | undefined;
     if (!thread) throw new Error(`importing the ${count}-message thread failed; see the Agent Threads log`);
     figures[`import${count}Ms`] = performance.now() - importStart;
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');

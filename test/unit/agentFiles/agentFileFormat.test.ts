@@ -96,11 +96,31 @@ describe('agent files: Markdown with front matter', () => {
     assertFileError(() => parseMarkdownAgent('no front matter', 'a.agent.md'), 'a.agent.md', /missing YAML front matter/);
     assertFileError(() => parseMarkdownAgent('---\nname: [unclosed\n---\n', 'b.agent.md'), 'b.agent.md', /not valid YAML/);
     assertFileError(() => parseMarkdownAgent('---\nmodel: a/b\n---\n', 'c.agent.md'), 'c.agent.md', /"name" is required/);
-    assertFileError(() => parseMarkdownAgent('---\nname: C\nmodel: gpt-4o\n---\n', 'd.agent.md'), 'd.agent.md', /"model" must be "profile\/name"/);
-    assertFileError(() => parseMarkdownAgent('---\nname: C\nmodel: a/b\ntemperature: 3\n---\n', 'e.agent.md'), 'e.agent.md', /temperature.*0 to 2/);
-    assertFileError(() => parseMarkdownAgent('---\nname: C\nmodel: a/b\ntemprature: 1\n---\n', 'f.agent.md'), 'f.agent.md', /unknown field temprature/);
-    assertFileError(() => parseMarkdownAgent('---\nname: C\nmodel: a/b\ntools: [{name: x, approval: sometimes}]\n---\n', 'g.agent.md'), 'g.agent.md', /approval must be ask, auto or deny/);
-    assertFileError(() => parseMarkdownAgent('---\nname: C\nmodel: a/b\ntruncation: {last_messages: 0}\n---\n', 'h.agent.md'), 'h.agent.md', /truncation/);
+    assertFileError(
+      () => parseMarkdownAgent('---\nname: C\nmodel: gpt-4o\n---\n', 'd.agent.md'),
+      'd.agent.md',
+      /"model" must be "profile\/name"/,
+    );
+    assertFileError(
+      () => parseMarkdownAgent('---\nname: C\nmodel: a/b\ntemperature: 3\n---\n', 'e.agent.md'),
+      'e.agent.md',
+      /temperature.*0 to 2/,
+    );
+    assertFileError(
+      () => parseMarkdownAgent('---\nname: C\nmodel: a/b\ntemprature: 1\n---\n', 'f.agent.md'),
+      'f.agent.md',
+      /unknown field temprature/,
+    );
+    assertFileError(
+      () => parseMarkdownAgent('---\nname: C\nmodel: a/b\ntools: [{name: x, approval: sometimes}]\n---\n', 'g.agent.md'),
+      'g.agent.md',
+      /approval must be ask, auto or deny/,
+    );
+    assertFileError(
+      () => parseMarkdownAgent('---\nname: C\nmodel: a/b\ntruncation: {last_messages: 0}\n---\n', 'h.agent.md'),
+      'h.agent.md',
+      /truncation/,
+    );
   });
 });
 
@@ -137,7 +157,11 @@ describe('agent files: Foundry-style YAML', () => {
   it('reports malformed files with the file name and the problem', () => {
     assertFileError(() => parseFoundryAgent('- a list', 'l.agent.yaml'), 'l.agent.yaml', /YAML mapping/);
     assertFileError(() => parseFoundryAgent('name: X', 'm.agent.yaml'), 'm.agent.yaml', /"model" is required/);
-    assertFileError(() => parseFoundryAgent('name: X\nmodel: m\ntools: [{type: code_interpreter}]', 'n.agent.yaml'), 'n.agent.yaml', /only function tools/);
+    assertFileError(
+      () => parseFoundryAgent('name: X\nmodel: m\ntools: [{type: code_interpreter}]', 'n.agent.yaml'),
+      'n.agent.yaml',
+      /only function tools/,
+    );
     assertFileError(() => parseFoundryAgent('name: X\nmodel: m\ntop_p: 2', 'o.agent.yaml'), 'o.agent.yaml', /top_p/);
   });
 
@@ -145,7 +169,10 @@ describe('agent files: Foundry-style YAML', () => {
     const yaml = serializeAgentFile('foundry-yaml', full);
     const md = serializeAgentFile('markdown', parseAgentFile('a.agent.yml', yaml));
     assert.deepEqual(parseAgentFile('a.agent.md', md), full);
-    assert.throws(() => parseAgentFile('a.txt', ''), (error: unknown) => error instanceof AgentFileError && error.code === 'unsupported_agent_file');
+    assert.throws(
+      () => parseAgentFile('a.txt', ''),
+      (error: unknown) => error instanceof AgentFileError && error.code === 'unsupported_agent_file',
+    );
     assert.equal(agentFileName('Code Reviewer (v2)'), 'code-reviewer-v2.agent.md');
     assert.equal(agentFileName('Ünïcode!', 'foundry-yaml'), 'unicode.agent.yaml');
     assert.equal(agentFileName('???'), 'agent.agent.md');

@@ -33,7 +33,10 @@ describe('FileAgentSource and the combined agent catalog', () => {
     source.onDidChange(() => fired++);
     await source.reload();
     assert.equal(fired, 1);
-    assert.deepEqual(source.list().map((a) => a.name), ['Helper', 'Reviewer']);
+    assert.deepEqual(
+      source.list().map((a) => a.name),
+      ['Helper', 'Reviewer'],
+    );
     const reviewer = source.list()[1];
     assert.equal(reviewer.id, fileAgentId('.agents/reviewer.agent.md'));
     assert.ok(isValidId('asst', reviewer.id), reviewer.id);
@@ -52,8 +55,14 @@ describe('FileAgentSource and the combined agent catalog', () => {
     await write('.agents/bad.agent.md', '---\nname: Bad\nmodel: a/b\ntools: [make_coffee]\n---\n');
     await write('.agents/worse.agent.yaml', 'name: [');
     await source.reload();
-    assert.deepEqual(source.list().map((a) => a.name), ['Good']);
-    const problems = source.problems().map((p) => p.message).sort();
+    assert.deepEqual(
+      source.list().map((a) => a.name),
+      ['Good'],
+    );
+    const problems = source
+      .problems()
+      .map((p) => p.message)
+      .sort();
     assert.equal(problems.length, 2);
     assert.match(problems[0], /^\.agents\/bad\.agent\.md: unknown tool "make_coffee"/);
     assert.match(problems[1], /^\.agents\/worse\.agent\.yaml: the file is not valid YAML/);
@@ -75,7 +84,10 @@ describe('FileAgentSource and the combined agent catalog', () => {
       const catalog = new CombinedAgentCatalog(store, source);
       let changes = 0;
       const subscription = catalog.onDidChangeAgents(() => changes++);
-      assert.deepEqual((await catalog.list()).map((a) => a.name), ['Architect', 'Reviewer']);
+      assert.deepEqual(
+        (await catalog.list()).map((a) => a.name),
+        ['Architect', 'Reviewer'],
+      );
       assert.equal((await catalog.get(stored.id)).name, 'Architect');
       assert.equal((await catalog.get(fileAgentId('.agents/reviewer.agent.md'))).instructions, 'Review.');
       await assert.rejects(catalog.get(fileAgentId('.agents/gone.agent.md')), { code: 'agent_not_found' });

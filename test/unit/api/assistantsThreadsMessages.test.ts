@@ -13,10 +13,18 @@ describe('local agent API: assistants, threads and messages', function () {
   afterEach(() => h.close());
 
   it('creates an assistant the UI sees, mapping "profile/model" and bare model names to the configured profile', async () => {
-    const created = await h.client.beta.assistants.create({ model: 'fake/fake-model', name: 'Scripted', instructions: 'Be brief.', tools: [{ type: 'function', function: { name: 'echo' } }] });
+    const created = await h.client.beta.assistants.create({
+      model: 'fake/fake-model',
+      name: 'Scripted',
+      instructions: 'Be brief.',
+      tools: [{ type: 'function', function: { name: 'echo' } }],
+    });
     assert.equal(created.object, 'assistant');
     assert.equal(created.model, 'fake/fake-model');
-    assert.deepEqual(created.tools.map((t) => t.type === 'function' && t.function.name), ['echo']);
+    assert.deepEqual(
+      created.tools.map((t) => t.type === 'function' && t.function.name),
+      ['echo'],
+    );
     const stored = await h.agents.get(created.id);
     assert.deepEqual(stored.model, { profile: 'fake', name: 'fake-model' });
     assert.equal(stored.instructions, 'Be brief.');
@@ -25,7 +33,10 @@ describe('local agent API: assistants, threads and messages', function () {
     assert.equal(bare.model, 'fake/fake-model');
     const otherName = await h.client.beta.assistants.create({ model: 'fake/fake-model-large' });
     assert.equal(otherName.model, 'fake/fake-model-large');
-    await assert.rejects(h.client.beta.assistants.create({ model: 'gpt-unknown' }), (error: unknown) => error instanceof OpenAI.BadRequestError && error.param === 'model');
+    await assert.rejects(
+      h.client.beta.assistants.create({ model: 'gpt-unknown' }),
+      (error: unknown) => error instanceof OpenAI.BadRequestError && error.param === 'model',
+    );
   });
 
   it('updates (a new agent version), lists with pagination, and deletes assistants', async () => {
@@ -37,7 +48,10 @@ describe('local agent API: assistants, threads and messages', function () {
     assert.equal((await h.agents.get(b.id)).version, 2);
 
     const first = await h.client.beta.assistants.list({ limit: 2, order: 'asc' });
-    assert.deepEqual(first.data.map((x) => x.id), [a.id, b.id]);
+    assert.deepEqual(
+      first.data.map((x) => x.id),
+      [a.id, b.id],
+    );
     assert.equal(first.has_more, true);
     const all: string[] = [];
     for await (const assistant of h.client.beta.assistants.list({ limit: 1, order: 'desc' })) all.push(assistant.id);
@@ -49,19 +63,29 @@ describe('local agent API: assistants, threads and messages', function () {
   });
 
   it('accepts our approval_policy extension and rejects unknown tools with 400', async () => {
-    const params = { model: 'fake/fake-model', tools: [{ type: 'function', function: { name: 'echo' } }], approval_policy: { echo: 'ask' } } as AssistantCreateParams;
+    const params = {
+      model: 'fake/fake-model',
+      tools: [{ type: 'function', function: { name: 'echo' } }],
+      approval_policy: { echo: 'ask' },
+    } as AssistantCreateParams;
     const created = await h.client.beta.assistants.create(params);
     assert.deepEqual((await h.agents.get(created.id)).approval_policy, { echo: 'ask' });
     await assert.rejects(
       h.client.beta.assistants.create({ model: 'fake/fake-model', tools: [{ type: 'function', function: { name: 'rm_rf' } }] }),
       (error: unknown) => error instanceof OpenAI.BadRequestError && /rm_rf/.test(error.message),
     );
-    await assert.rejects(h.client.beta.assistants.create({ model: 'fake/fake-model', tools: [{ type: 'code_interpreter' }] }), OpenAI.BadRequestError);
+    await assert.rejects(
+      h.client.beta.assistants.create({ model: 'fake/fake-model', tools: [{ type: 'code_interpreter' }] }),
+      OpenAI.BadRequestError,
+    );
   });
 
   it('creates a thread with messages and metadata, renders text parts with annotations, and updates and deletes it', async () => {
     const thread = await h.client.beta.threads.create({
-      messages: [{ role: 'user', content: 'Hello' }, { role: 'user', content: [{ type: 'text', text: 'Second' }] }],
+      messages: [
+        { role: 'user', content: 'Hello' },
+        { role: 'user', content: [{ type: 'text', text: 'Second' }] },
+      ],
       metadata: { source: 'script' },
     });
     assert.equal(thread.object, 'thread');
@@ -69,10 +93,10 @@ describe('local agent API: assistants, threads and messages', function () {
     assert.equal((await h.threads.get(thread.id)).message_count, 2);
 
     const page = await h.client.beta.threads.messages.list(thread.id, { order: 'asc' });
-    assert.deepEqual(page.data.map((m) => m.content), [
-      [{ type: 'text', text: { value: 'Hello', annotations: [] } }],
-      [{ type: 'text', text: { value: 'Second', annotations: [] } }],
-    ]);
+    assert.deepEqual(
+      page.data.map((m) => m.content),
+      [[{ type: 'text', text: { value: 'Hello', annotations: [] } }], [{ type: 'text', text: { value: 'Second', annotations: [] } }]],
+    );
     const one = await h.client.beta.threads.messages.retrieve(page.data[0].id, { thread_id: thread.id });
     assert.equal(one.object, 'thread.message');
     const tagged = await h.client.beta.threads.messages.update(one.id, { thread_id: thread.id, metadata: { seen: 'yes' } });
@@ -89,15 +113,27 @@ describe('local agent API: assistants, threads and messages', function () {
   it('accepts data: URL images and refuses remote image URLs and attachments', async () => {
     const thread = await h.client.beta.threads.create();
     const png = 'data:image/png;base64,iVBORw0KGgo=';
-    const message = await h.client.beta.threads.messages.create(thread.id, { role: 'user', content: [{ type: 'text', text: 'Look' }, { type: 'image_url', image_url: { url: png } }] });
+    const message = await h.client.beta.threads.messages.create(thread.id, {
+      role: 'user',
+      content: [
+        { type: 'text', text: 'Look' },
+        { type: 'image_url', image_url: { url: png } },
+      ],
+    });
     assert.deepEqual(message.content[1], { type: 'image_url', image_url: { url: png, detail: 'auto' } });
     const stored = await h.threads.getMessage(thread.id, message.id);
     assert.deepEqual(stored.content[1], { type: 'image_url', image_url: { url: png, mime_type: 'image/png' } });
     await assert.rejects(
-      h.client.beta.threads.messages.create(thread.id, { role: 'user', content: [{ type: 'image_url', image_url: { url: 'https://example.com/a.png' } }] }),
+      h.client.beta.threads.messages.create(thread.id, {
+        role: 'user',
+        content: [{ type: 'image_url', image_url: { url: 'https://example.com/a.png' } }],
+      }),
       OpenAI.BadRequestError,
     );
-    await assert.rejects(h.client.beta.threads.messages.create(thread.id, { role: 'user', content: 'x', attachments: [{ file_id: 'file_1' }] }), OpenAI.BadRequestError);
+    await assert.rejects(
+      h.client.beta.threads.messages.create(thread.id, { role: 'user', content: 'x', attachments: [{ file_id: 'file_1' }] }),
+      OpenAI.BadRequestError,
+    );
   });
 
   it('pages messages exactly as the thread store does (limit, order, after, before)', async () => {

@@ -17,7 +17,8 @@ describe('local agent API: runs', function () {
   });
   afterEach(() => h.close());
 
-  const textOf = (message: OpenAI.Beta.Threads.Message): string => message.content.map((part) => (part.type === 'text' ? part.text.value : '')).join('');
+  const textOf = (message: OpenAI.Beta.Threads.Message): string =>
+    message.content.map((part) => (part.type === 'text' ? part.text.value : '')).join('');
 
   it('runs to completed with createAndPoll; the reply, the run and its steps can be read back', async () => {
     const thread = await h.client.beta.threads.create({ messages: [{ role: 'user', content: 'Hi there' }] });
@@ -34,9 +35,15 @@ describe('local agent API: runs', function () {
     assert.equal(textOf(messages.data[0]), 'Hello from the fake model.');
 
     const runs = await h.client.beta.threads.runs.list(thread.id);
-    assert.deepEqual(runs.data.map((r) => [r.id, r.status]), [[run.id, 'completed']]);
+    assert.deepEqual(
+      runs.data.map((r) => [r.id, r.status]),
+      [[run.id, 'completed']],
+    );
     const steps = await h.client.beta.threads.runs.steps.list(run.id, { thread_id: thread.id });
-    assert.deepEqual(steps.data.map((s) => s.type), ['message_creation']);
+    assert.deepEqual(
+      steps.data.map((s) => s.type),
+      ['message_creation'],
+    );
     const step = await h.client.beta.threads.runs.steps.retrieve(steps.data[0].id, { thread_id: thread.id, run_id: run.id });
     assert.equal(step.object, 'thread.run.step');
     assert.deepEqual(step.step_details, { type: 'message_creation', message_creation: { message_id: messages.data[0].id } });
@@ -63,11 +70,17 @@ describe('local agent API: runs', function () {
 
   it('creates a thread and runs it in one call, polled or streamed', async () => {
     h.server.script({ kind: 'text', text: 'polled answer' }, { kind: 'text', text: 'streamed answer' });
-    const polled = await h.client.beta.threads.createAndRunPoll({ assistant_id: assistantId, thread: { messages: [{ role: 'user', content: 'one' }] } });
+    const polled = await h.client.beta.threads.createAndRunPoll({
+      assistant_id: assistantId,
+      thread: { messages: [{ role: 'user', content: 'one' }] },
+    });
     assert.equal(polled.status, 'completed');
     assert.equal((await h.threads.get(polled.thread_id)).agent_id, assistantId);
 
-    const stream = h.client.beta.threads.createAndRunStream({ assistant_id: assistantId, thread: { messages: [{ role: 'user', content: 'two' }] } });
+    const stream = h.client.beta.threads.createAndRunStream({
+      assistant_id: assistantId,
+      thread: { messages: [{ role: 'user', content: 'two' }] },
+    });
     const final = await stream.finalRun();
     assert.equal(final.status, 'completed');
     assert.notEqual(final.thread_id, polled.thread_id);
@@ -89,9 +102,15 @@ describe('local agent API: runs', function () {
     assert.deepEqual(run.metadata, { origin: 'script' });
     const sent = sentMessages(h.server, 0);
     assert.match(String(sent[0].content), /Answer\.\n\nMention the weather\./);
-    assert.deepEqual(sent.slice(-2).map((m) => m.content), ['first', 'second']);
+    assert.deepEqual(
+      sent.slice(-2).map((m) => m.content),
+      ['first', 'second'],
+    );
     assert.equal((await h.threads.get(thread.id)).message_count, 3);
-    await assert.rejects(h.client.beta.threads.runs.create(thread.id, { assistant_id: assistantId, model: 'nobody/none' }), OpenAI.BadRequestError);
+    await assert.rejects(
+      h.client.beta.threads.runs.create(thread.id, { assistant_id: assistantId, model: 'nobody/none' }),
+      OpenAI.BadRequestError,
+    );
     await assert.rejects(h.client.beta.threads.runs.create(thread.id, { assistant_id: 'asst_00000000NotThere' }), OpenAI.NotFoundError);
   });
 
@@ -139,14 +158,24 @@ describe('local agent API: runs', function () {
     beforeEach(async () => {
       // echo is read-only (runs at once) unless the agent asks for approval; then the run waits in requires_action
       // and whatever output the script submits stands in for running the tool.
-      const params = { model: 'fake/fake-model', tools: [{ type: 'function', function: { name: 'echo' } }], approval_policy: { echo: 'ask' } } as AssistantCreateParams;
+      const params = {
+        model: 'fake/fake-model',
+        tools: [{ type: 'function', function: { name: 'echo' } }],
+        approval_policy: { echo: 'ask' },
+      } as AssistantCreateParams;
       toolAssistant = (await h.client.beta.assistants.create(params)).id;
-      h.server.script({ kind: 'tool_calls', calls: [{ id: 'call_echo1', name: 'echo', arguments: '{"text":"hi"}' }] }, { kind: 'text', text: 'The tool said: supplied.' });
+      h.server.script(
+        { kind: 'tool_calls', calls: [{ id: 'call_echo1', name: 'echo', arguments: '{"text":"hi"}' }] },
+        { kind: 'text', text: 'The tool said: supplied.' },
+      );
     });
 
     const assertToolOutputReachedModel = () => {
       const toolMessages = sentMessages(h.server, 1).filter((m) => m.role === 'tool');
-      assert.deepEqual(toolMessages.map((m) => [m.tool_call_id, m.content]), [['call_echo1', 'supplied']]);
+      assert.deepEqual(
+        toolMessages.map((m) => [m.tool_call_id, m.content]),
+        [['call_echo1', 'supplied']],
+      );
     };
 
     it('polls to requires_action, then submitToolOutputsAndPoll completes the run', async () => {
@@ -154,28 +183,47 @@ describe('local agent API: runs', function () {
       const waiting: ApiRun = await h.client.beta.threads.runs.createAndPoll(thread.id, { assistant_id: toolAssistant });
       assert.equal(waiting.status, 'requires_action');
       const calls = waiting.required_action!.submit_tool_outputs.tool_calls;
-      assert.deepEqual(calls.map((c) => [c.id, c.function.name, c.function.arguments]), [['call_echo1', 'echo', '{"text":"hi"}']]);
+      assert.deepEqual(
+        calls.map((c) => [c.id, c.function.name, c.function.arguments]),
+        [['call_echo1', 'echo', '{"text":"hi"}']],
+      );
 
       await assert.rejects(
-        h.client.beta.threads.runs.submitToolOutputs(waiting.id, { thread_id: thread.id, tool_outputs: [{ tool_call_id: 'call_other', output: 'x' }] }),
+        h.client.beta.threads.runs.submitToolOutputs(waiting.id, {
+          thread_id: thread.id,
+          tool_outputs: [{ tool_call_id: 'call_other', output: 'x' }],
+        }),
         OpenAI.BadRequestError,
       );
-      const done = await h.client.beta.threads.runs.submitToolOutputsAndPoll(waiting.id, { thread_id: thread.id, tool_outputs: [{ tool_call_id: 'call_echo1', output: 'supplied' }] });
+      const done = await h.client.beta.threads.runs.submitToolOutputsAndPoll(waiting.id, {
+        thread_id: thread.id,
+        tool_outputs: [{ tool_call_id: 'call_echo1', output: 'supplied' }],
+      });
       assert.equal(done.status, 'completed');
       assertToolOutputReachedModel();
       const steps = await h.client.beta.threads.runs.steps.list(waiting.id, { thread_id: thread.id, order: 'asc' });
       const toolStep = steps.data.find((s) => s.type === 'tool_calls')!;
-      assert.deepEqual(toolStep.step_details.type === 'tool_calls' && toolStep.step_details.tool_calls.map((c) => c.type === 'function' && c.function.output), ['supplied']);
+      assert.deepEqual(
+        toolStep.step_details.type === 'tool_calls' &&
+          toolStep.step_details.tool_calls.map((c) => c.type === 'function' && c.function.output),
+        ['supplied'],
+      );
     });
 
     it('approves the call and runs the registered tool when an entry has no output', async () => {
       const thread = await h.client.beta.threads.create({ messages: [{ role: 'user', content: 'echo hi' }] });
       const waiting = await h.client.beta.threads.runs.createAndPoll(thread.id, { assistant_id: toolAssistant });
       assert.equal(waiting.status, 'requires_action');
-      const done = await h.client.beta.threads.runs.submitToolOutputsAndPoll(waiting.id, { thread_id: thread.id, tool_outputs: [{ tool_call_id: 'call_echo1' }] });
+      const done = await h.client.beta.threads.runs.submitToolOutputsAndPoll(waiting.id, {
+        thread_id: thread.id,
+        tool_outputs: [{ tool_call_id: 'call_echo1' }],
+      });
       assert.equal(done.status, 'completed');
       const toolMessages = sentMessages(h.server, 1).filter((m) => m.role === 'tool');
-      assert.deepEqual(toolMessages.map((m) => [m.tool_call_id, m.content]), [['call_echo1', 'hi']]);
+      assert.deepEqual(
+        toolMessages.map((m) => [m.tool_call_id, m.content]),
+        [['call_echo1', 'hi']],
+      );
     });
 
     it('streams up to requires_action, then streams the rest after the outputs', async () => {
@@ -186,7 +234,11 @@ describe('local agent API: runs', function () {
 
       const names: RunEventName[] = [];
       const deltas: string[] = [];
-      const second = h.client.beta.threads.runs.submitToolOutputsStream(waiting.id, { thread_id: thread.id, tool_outputs: [{ tool_call_id: 'call_echo1', output: 'supplied' }], stream: true });
+      const second = h.client.beta.threads.runs.submitToolOutputsStream(waiting.id, {
+        thread_id: thread.id,
+        tool_outputs: [{ tool_call_id: 'call_echo1', output: 'supplied' }],
+        stream: true,
+      });
       second.on('event', (event) => names.push(event.event as RunEventName));
       second.on('textDelta', (delta) => deltas.push(delta.value ?? ''));
       const final = await second.finalRun();
@@ -197,7 +249,10 @@ describe('local agent API: runs', function () {
       // The stream leaves out deltas of the tool step created before it opened (the SDK has no snapshot of it).
       const all = h.log.namesOf(final.id);
       const afterResume = all.slice(all.lastIndexOf('thread.run.requires_action') + 1);
-      assert.deepEqual(names, afterResume.filter((name, i) => name !== 'thread.run.step.delta' || afterResume.slice(0, i).includes('thread.run.step.created')));
+      assert.deepEqual(
+        names,
+        afterResume.filter((name, i) => name !== 'thread.run.step.delta' || afterResume.slice(0, i).includes('thread.run.step.created')),
+      );
       assert.ok(names.includes('thread.run.step.completed'));
     });
   });

@@ -7,11 +7,14 @@ import { type ApiHarness, startApiHarness } from './apiHarness';
 /** A raw request, for headers the openai package would not send (a foreign Host, no Authorization). */
 function rawRequest(port: number, headers: Record<string, string>, body?: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path: '/v1/assistants', method: body === undefined ? 'GET' : 'POST', headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
-    });
+    const req = request(
+      { host: '127.0.0.1', port, path: '/v1/assistants', method: body === undefined ? 'GET' : 'POST', headers },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -54,7 +57,10 @@ describe('local agent API: who may call it', function () {
 
   it('refuses browser requests (any Origin) with 403, even with the right token', async () => {
     const fromPage = h.clientWith(h.address.token, { Origin: 'http://127.0.0.1:5173' });
-    await assert.rejects(fromPage.beta.assistants.list(), (error: unknown) => error instanceof OpenAI.PermissionDeniedError && error.status === 403);
+    await assert.rejects(
+      fromPage.beta.assistants.list(),
+      (error: unknown) => error instanceof OpenAI.PermissionDeniedError && error.status === 403,
+    );
   });
 
   it('refuses a Host other than 127.0.0.1/localhost on its port with 403 (DNS rebinding)', async () => {
@@ -70,7 +76,11 @@ describe('local agent API: who may call it', function () {
 
   it('refuses bodies over 10 MB with 413', async () => {
     const huge = JSON.stringify({ model: 'fake/fake-model', instructions: 'x'.repeat(10 * 1024 * 1024 + 1) });
-    const response = await rawRequest(h.address.port, { Host: `127.0.0.1:${h.address.port}`, Authorization: `Bearer ${h.address.token}`, 'Content-Type': 'application/json' }, huge);
+    const response = await rawRequest(
+      h.address.port,
+      { Host: `127.0.0.1:${h.address.port}`, Authorization: `Bearer ${h.address.token}`, 'Content-Type': 'application/json' },
+      huge,
+    );
     assert.equal(response.status, 413);
     assert.deepEqual(await h.agents.list(), []);
   });
@@ -88,7 +98,12 @@ describe('local agent API: who may call it', function () {
 
   it('refuses a second start while running and a port outside 0..65535', async () => {
     await assert.rejects(h.api.start(), /already running/);
-    const other = new LocalAgentApi({ ...h, engine: h.engine, resolveModelName: () => undefined, logger: { info() {}, warn() {}, error() {} } });
+    const other = new LocalAgentApi({
+      ...h,
+      engine: h.engine,
+      resolveModelName: () => undefined,
+      logger: { info() {}, warn() {}, error() {} },
+    });
     await assert.rejects(other.start({ port: 70_000 }), /0 to 65535/);
   });
 });

@@ -15,8 +15,13 @@ backendContract('local store and run engine', async () => {
   return {
     backend,
     agentInput: (extra = {}) => ({ name: 'Helper', model: { profile: 'fake', name: 'fake-model' }, instructions: 'Be brief.', ...extra }),
-    scriptToolCall: (name, args) => harness.server.script({ kind: 'tool_calls', calls: [{ name, arguments: JSON.stringify(args) }] }, { kind: 'text', text: 'Done with the tool.' }),
-    slowNextAnswer: () => harness.server.script({ kind: 'text', text: 'one two three four five six seven eight nine ten eleven twelve', chunkDelayMs: 150 }),
+    scriptToolCall: (name, args) =>
+      harness.server.script(
+        { kind: 'tool_calls', calls: [{ name, arguments: JSON.stringify(args) }] },
+        { kind: 'text', text: 'Done with the tool.' },
+      ),
+    slowNextAnswer: () =>
+      harness.server.script({ kind: 'text', text: 'one two three four five six seven eight nine ten eleven twelve', chunkDelayMs: 150 }),
     close: async () => {
       files.dispose();
       await harness.close();

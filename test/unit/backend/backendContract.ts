@@ -28,10 +28,11 @@ class RunEvents {
   constructor(backend: Backend) {
     backend.runs.onEvent((event) => {
       this.events.push(event);
-      for (const waiter of [...this.waiters]) if (waiter.match(event)) {
-        this.waiters.splice(this.waiters.indexOf(waiter), 1);
-        waiter.resolve(event);
-      }
+      for (const waiter of [...this.waiters])
+        if (waiter.match(event)) {
+          this.waiters.splice(this.waiters.indexOf(waiter), 1);
+          waiter.resolve(event);
+        }
     });
   }
 
@@ -41,7 +42,13 @@ class RunEvents {
   }
 
   async end(runId: string): Promise<Run> {
-    const event = await this.waitFor((e) => e.event.startsWith('thread.run.') && !e.event.startsWith('thread.run.step') && (e.data as Run).id === runId && TERMINAL_RUN_STATUSES.includes((e.data as Run).status));
+    const event = await this.waitFor(
+      (e) =>
+        e.event.startsWith('thread.run.') &&
+        !e.event.startsWith('thread.run.step') &&
+        (e.data as Run).id === runId &&
+        TERMINAL_RUN_STATUSES.includes((e.data as Run).status),
+    );
     return event.data as Run;
   }
 
@@ -69,9 +76,14 @@ export function backendContract(name: string, start: () => Promise<BackendFixtur
     it('creates, lists, reads, updates and deletes agents, and announces each change', async () => {
       let changes = 0;
       backend.agents.onDidChangeAgents(() => changes++);
-      const created = await backend.agents.create(fixture.agentInput({ name: 'Reviewer', instructions: 'Review code.', tools: [{ name: 'echo' }], approval_policy: { echo: 'ask' } }));
+      const created = await backend.agents.create(
+        fixture.agentInput({ name: 'Reviewer', instructions: 'Review code.', tools: [{ name: 'echo' }], approval_policy: { echo: 'ask' } }),
+      );
       assert.equal(created.name, 'Reviewer');
-      assert.deepEqual((await backend.agents.list()).map((a) => a.id).filter((id) => id === created.id), [created.id]);
+      assert.deepEqual(
+        (await backend.agents.list()).map((a) => a.id).filter((id) => id === created.id),
+        [created.id],
+      );
       const read = await backend.agents.get(created.id);
       assert.equal(read.instructions, 'Review code.');
       assert.deepEqual(read.tools, [{ name: 'echo' }]);
@@ -80,7 +92,10 @@ export function backendContract(name: string, start: () => Promise<BackendFixtur
       assert.equal(updated.instructions, 'Review tests too.');
       assert.equal((await backend.agents.get(created.id)).instructions, 'Review tests too.');
       await backend.agents.delete(created.id);
-      await assert.rejects(backend.agents.get(created.id), (error: Error & { code?: string }) => typeof error.code === 'string' && /not|found|404/i.test(error.message));
+      await assert.rejects(
+        backend.agents.get(created.id),
+        (error: Error & { code?: string }) => typeof error.code === 'string' && /not|found|404/i.test(error.message),
+      );
       assert.ok(changes >= 3, `expected an event per change, saw ${changes}`);
     });
 
@@ -113,7 +128,10 @@ export function backendContract(name: string, start: () => Promise<BackendFixtur
       assert.deepEqual(oldest.data.map(messageText), ['message 1']);
       assert.equal(oldest.has_more, false);
       const ascending = await backend.threads.listMessages(thread.id, { limit: 10, order: 'asc' });
-      assert.deepEqual(ascending.data.map((m) => m.id), ids);
+      assert.deepEqual(
+        ascending.data.map((m) => m.id),
+        ids,
+      );
       assert.equal(messageText(await backend.threads.getMessage(thread.id, ids[2])), 'message 3');
     });
 
@@ -127,7 +145,10 @@ export function backendContract(name: string, start: () => Promise<BackendFixtur
       const ended = await events.end(run.id);
       assert.equal(ended.status, 'completed', JSON.stringify(ended.last_error));
       assert.ok(ended.usage && ended.usage.total_tokens > 0, 'usage is reported');
-      assert.ok(events.events.some((e) => e.event === 'thread.message.delta'), 'the answer streamed');
+      assert.ok(
+        events.events.some((e) => e.event === 'thread.message.delta'),
+        'the answer streamed',
+      );
       assert.equal(backend.runs.activeRun(thread.id), undefined);
       const page = await backend.threads.listMessages(thread.id, { limit: 1, order: 'desc' });
       assert.equal(page.data[0].role, 'assistant');
@@ -146,7 +167,10 @@ export function backendContract(name: string, start: () => Promise<BackendFixtur
       assert.equal(ended.status, 'completed', JSON.stringify(ended.last_error));
       const steps = await backend.threads.listRunSteps(thread.id, run.id);
       const calls = steps.flatMap((s) => (s.type === 'tool_calls' ? s.step_details.tool_calls : []));
-      assert.deepEqual(calls.map((c) => [c.function.name, c.function.output]), [['echo', 'pong-42']]);
+      assert.deepEqual(
+        calls.map((c) => [c.function.name, c.function.output]),
+        [['echo', 'pong-42']],
+      );
     });
 
     it('waits in requires_action for a tool that asks, and runs it once approved', async () => {
@@ -184,7 +208,9 @@ export function backendContract(name: string, start: () => Promise<BackendFixtur
       fixture.scriptToolCall('echo', { text: 'again' });
       const second = await backend.runs.createRun(thread.id, agent.id);
       const asked = (await events.status(second.id, 'requires_action')).data as Run;
-      await backend.runs.submitToolApprovals(thread.id, second.id, [{ tool_call_id: asked.required_action!.submit_tool_outputs.tool_calls[0].id, approve: true, alwaysForThread: true }]);
+      await backend.runs.submitToolApprovals(thread.id, second.id, [
+        { tool_call_id: asked.required_action!.submit_tool_outputs.tool_calls[0].id, approve: true, alwaysForThread: true },
+      ]);
       assert.equal((await events.end(second.id)).status, 'completed');
       assert.match((await backend.threads.get(thread.id)).metadata.allowed_tools ?? '', /echo/);
     });
@@ -217,7 +243,10 @@ export function backendContract(name: string, start: () => Promise<BackendFixtur
       await assert.rejects(backend.runs.createRun(thread.id, agent.id), /already has (a )?run/i);
       await backend.runs.cancelRun(thread.id, run.id);
       await events.end(run.id);
-      await assert.rejects(backend.threads.get('thread_doesnotexist000000000'), (error: Error & { code?: string }) => typeof error.code === 'string' && error.message.length > 10);
+      await assert.rejects(
+        backend.threads.get('thread_doesnotexist000000000'),
+        (error: Error & { code?: string }) => typeof error.code === 'string' && error.message.length > 10,
+      );
     });
   });
 }

@@ -28,8 +28,19 @@ describe('Foundry authentication', () => {
     service = await startFakeFoundryServer({ apiKey: 'entra-token-7f3a', tls });
     const credential = new CountingCredential();
     // Only this test trusts the fixture certificate: a policy hands the request an agent that does.
-    const trustFixture = { policy: { name: 'trustFixtureCertificate', sendRequest: (request: { agent?: unknown }, next: (r: never) => Promise<unknown>) => next(Object.assign(request, { agent: new HttpsAgent({ ca: tls.cert }) }) as never) }, position: 'perCall' as const };
-    const backend = new FoundryBackend({ endpoint: service.endpoint, auth: { kind: 'entra', credential }, additionalPolicies: [trustFixture as never] }, new ToolRegistry(), silentLogger);
+    const trustFixture = {
+      policy: {
+        name: 'trustFixtureCertificate',
+        sendRequest: (request: { agent?: unknown }, next: (r: never) => Promise<unknown>) =>
+          next(Object.assign(request, { agent: new HttpsAgent({ ca: tls.cert }) }) as never),
+      },
+      position: 'perCall' as const,
+    };
+    const backend = new FoundryBackend(
+      { endpoint: service.endpoint, auth: { kind: 'entra', credential }, additionalPolicies: [trustFixture as never] },
+      new ToolRegistry(),
+      silentLogger,
+    );
     const agent = await backend.agents.create({ name: 'Secure', model: { profile: 'foundry', name: 'gpt-4o' } });
     assert.equal((await backend.agents.get(agent.id)).name, 'Secure');
     assert.equal(service.requests[0].headers.authorization, 'Bearer entra-token-7f3a');
@@ -38,13 +49,33 @@ describe('Foundry authentication', () => {
   });
 
   it('refuses to send a token to a plain-http endpoint, and says why', () => {
-    assert.throws(() => new FoundryBackend({ endpoint: 'http://127.0.0.1:9/api/projects/x', auth: { kind: 'entra', credential: new CountingCredential() } }, new ToolRegistry(), silentLogger), /needs an https:\/\/ project endpoint/);
-    assert.throws(() => new FoundryBackend({ endpoint: 'http://example.com/api/projects/x', auth: { kind: 'apiKey', key: async () => 'k' } }, new ToolRegistry(), silentLogger), /must use https:\/\//);
+    assert.throws(
+      () =>
+        new FoundryBackend(
+          { endpoint: 'http://127.0.0.1:9/api/projects/x', auth: { kind: 'entra', credential: new CountingCredential() } },
+          new ToolRegistry(),
+          silentLogger,
+        ),
+      /needs an https:\/\/ project endpoint/,
+    );
+    assert.throws(
+      () =>
+        new FoundryBackend(
+          { endpoint: 'http://example.com/api/projects/x', auth: { kind: 'apiKey', key: async () => 'k' } },
+          new ToolRegistry(),
+          silentLogger,
+        ),
+      /must use https:\/\//,
+    );
   });
 
   it('turns a wrong key into a plain 401 message that names the fix and never the key', async () => {
     service = await startFakeFoundryServer({ apiKey: 'right-key' });
-    const backend = new FoundryBackend({ endpoint: service.endpoint, auth: { kind: 'apiKey', key: async () => 'wrong-key-SECRET' } }, new ToolRegistry(), silentLogger);
+    const backend = new FoundryBackend(
+      { endpoint: service.endpoint, auth: { kind: 'apiKey', key: async () => 'wrong-key-SECRET' } },
+      new ToolRegistry(),
+      silentLogger,
+    );
     await assert.rejects(backend.agents.list(), (error: Error & { code?: string }) => {
       assert.equal(error.code, 'foundry_unauthorized');
       assert.match(error.message, /401/);

@@ -23,11 +23,19 @@ describe('Foundry faults: plain words, nothing lost, retry possible', function (
 
   beforeEach(async () => {
     service = await startFakeFoundryServer({ apiKey: 'k' });
-    backend = new FoundryBackend({ endpoint: service.endpoint, auth: { kind: 'apiKey', key: async () => 'k' } }, new ToolRegistry(), silentLogger);
+    backend = new FoundryBackend(
+      { endpoint: service.endpoint, auth: { kind: 'apiKey', key: async () => 'k' } },
+      new ToolRegistry(),
+      silentLogger,
+    );
     finished = [];
     backend.runs.onEvent((event: RunEvent) => {
       const run = event.data as Run;
-      if (event.event.startsWith('thread.run.') && !event.event.startsWith('thread.run.step') && TERMINAL_RUN_STATUSES.includes(run.status)) {
+      if (
+        event.event.startsWith('thread.run.') &&
+        !event.event.startsWith('thread.run.step') &&
+        TERMINAL_RUN_STATUSES.includes(run.status)
+      ) {
         finished.push(run);
         ended.get(run.id)?.(run);
       }
@@ -53,7 +61,10 @@ describe('Foundry faults: plain words, nothing lost, retry possible', function (
   it('a 500 when starting a run leaves no run behind, and starting again works', async () => {
     const { agent, thread } = await threadWithMessage('first try');
     service.fail({ status: 500, pathContains: '/runs', count: 4 }); // the SDK retries 5xx itself; outlast its retries
-    await assert.rejects(backend.runs.createRun(thread.id, agent.id), (e: Coded) => e.code === 'foundry_unavailable' && /Retry/.test(e.message));
+    await assert.rejects(
+      backend.runs.createRun(thread.id, agent.id),
+      (e: Coded) => e.code === 'foundry_unavailable' && /Retry/.test(e.message),
+    );
     assert.equal(backend.runs.activeRun(thread.id), undefined);
     const run = await backend.runs.createRun(thread.id, agent.id);
     assert.equal((await endOf(run.id, finished)).status, 'completed');
@@ -77,10 +88,17 @@ describe('Foundry faults: plain words, nothing lost, retry possible', function (
 
   it('an unknown agent is a 404 in plain words; an unreachable project is a network error naming the setting', async () => {
     const { thread } = await threadWithMessage('who?');
-    await assert.rejects(backend.runs.createRun(thread.id, 'asst_missing'), (e: Coded) => e.code === 'foundry_not_found' || /not find|No assistant/.test(e.message));
+    await assert.rejects(
+      backend.runs.createRun(thread.id, 'asst_missing'),
+      (e: Coded) => e.code === 'foundry_not_found' || /not find|No assistant/.test(e.message),
+    );
     const port = Number(new URL(service.endpoint).port);
     await service.close();
-    const offline = new FoundryBackend({ endpoint: `http://127.0.0.1:${port}/api/projects/test`, auth: { kind: 'apiKey', key: async () => 'k' } }, new ToolRegistry(), silentLogger);
+    const offline = new FoundryBackend(
+      { endpoint: `http://127.0.0.1:${port}/api/projects/test`, auth: { kind: 'apiKey', key: async () => 'k' } },
+      new ToolRegistry(),
+      silentLogger,
+    );
     await assert.rejects(offline.threads.list(), (e: Coded) => e.code === 'foundry_network' && /agentThreads\.backend/.test(e.message));
     service = await startFakeFoundryServer({ apiKey: 'k' }); // for afterEach
   });
@@ -92,13 +110,30 @@ describe('Foundry runs that outlive the window that started them', function () {
   it('a run left waiting for approval is approved from a new window (a restart) and completes', async () => {
     const service = await startFakeFoundryServer({ apiKey: 'k' });
     const tools = new ToolRegistry();
-    tools.register({ name: 'echo', description: 'Echo', parameters: { type: 'object', properties: { text: { type: 'string' } }, required: ['text'] }, readOnly: true, invoke: async (args) => (args as { text: string }).text });
-    const connect = () => new FoundryBackend({ endpoint: service.endpoint, auth: { kind: 'apiKey', key: async () => 'k' } }, tools, silentLogger);
+    tools.register({
+      name: 'echo',
+      description: 'Echo',
+      parameters: { type: 'object', properties: { text: { type: 'string' } }, required: ['text'] },
+      readOnly: true,
+      invoke: async (args) => (args as { text: string }).text,
+    });
+    const connect = () =>
+      new FoundryBackend({ endpoint: service.endpoint, auth: { kind: 'apiKey', key: async () => 'k' } }, tools, silentLogger);
     const first = connect();
-    const agent = await first.agents.create({ name: 'A', model: { profile: 'foundry', name: 'gpt-4o' }, tools: [{ name: 'echo' }], approval_policy: { echo: 'ask' } });
+    const agent = await first.agents.create({
+      name: 'A',
+      model: { profile: 'foundry', name: 'gpt-4o' },
+      tools: [{ name: 'echo' }],
+      approval_policy: { echo: 'ask' },
+    });
     const thread = await first.threads.create({ agent_id: agent.id });
-    await first.threads.appendMessage(thread.id, { role: 'user', content: [{ type: 'text', text: { value: 'call echo {"text":"after restart"}' } }] });
-    const waiting = new Promise<Run>((resolve) => first.runs.onEvent((e) => e.event === 'thread.run.requires_action' && resolve(e.data as Run)));
+    await first.threads.appendMessage(thread.id, {
+      role: 'user',
+      content: [{ type: 'text', text: { value: 'call echo {"text":"after restart"}' } }],
+    });
+    const waiting = new Promise<Run>((resolve) =>
+      first.runs.onEvent((e) => e.event === 'thread.run.requires_action' && resolve(e.data as Run)),
+    );
     const run = await first.runs.createRun(thread.id, agent.id);
     const call = (await waiting).required_action!.submit_tool_outputs.tool_calls[0];
     await first.dispose(); // the window goes away with the run waiting

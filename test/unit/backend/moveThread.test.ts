@@ -21,7 +21,11 @@ describe('moving a thread between local storage and Foundry (through the export 
     service = await startFakeFoundryServer({ apiKey: 'k-move' });
     files = new FileAgentSource({ workspaceFolder: harness.dir, knownTools: () => new Set(harness.tools.names()) });
     local = new LocalBackend(harness.agents, new CombinedAgentCatalog(harness.agents, files), harness.threads, harness.engine);
-    foundry = new FoundryBackend({ endpoint: service.endpoint, auth: { kind: 'apiKey', key: async () => 'k-move' } }, harness.tools, silentLogger);
+    foundry = new FoundryBackend(
+      { endpoint: service.endpoint, auth: { kind: 'apiKey', key: async () => 'k-move' } },
+      harness.tools,
+      silentLogger,
+    );
   });
   afterEach(async () => {
     await foundry.dispose();
@@ -32,13 +36,21 @@ describe('moving a thread between local storage and Foundry (through the export 
 
   it('keeps every message, in order and by role, there and back, including pages beyond the first', async () => {
     const texts = Array.from({ length: 130 }, (_, i) => `message ${i + 1} — ünïcödé ✓ \u202Ertl\u202C`);
-    const original = await local.threads.create({ title: 'Migration plan', messages: texts.map((t, i) => (i % 2 ? { role: 'assistant' as const, content: [{ type: 'text' as const, text: { value: t } }] } : userText(t))) });
+    const original = await local.threads.create({
+      title: 'Migration plan',
+      messages: texts.map((t, i) =>
+        i % 2 ? { role: 'assistant' as const, content: [{ type: 'text' as const, text: { value: t } }] } : userText(t),
+      ),
+    });
 
     const remote = await importThreadJson(foundry.threads, await exportThreadJson(local.threads, original.id));
     const there = await exportThreadJson(foundry.threads, remote.id);
     assert.equal(there.thread.title, 'Migration plan');
     assert.deepEqual(there.messages.data.map(messageText), texts);
-    assert.deepEqual(there.messages.data.map((m) => m.role), texts.map((_, i) => (i % 2 ? 'assistant' : 'user')));
+    assert.deepEqual(
+      there.messages.data.map((m) => m.role),
+      texts.map((_, i) => (i % 2 ? 'assistant' : 'user')),
+    );
 
     const back = await importThreadJson(local.threads, there);
     const home = await exportThreadJson(local.threads, back.id);

@@ -15,17 +15,45 @@ describe('thread export and import', () => {
   async function sampleThread(): Promise<string> {
     const thread = await store.create({ title: 'Export me', metadata: { k: 'v' } });
     const runId = newId('run');
-    await store.appendMessage(thread.id, { ...text('What is in src?'), content: [{ type: 'text', text: { value: 'What is in src?' } }, { type: 'file_ref', path: 'src/index.ts' }] });
+    await store.appendMessage(thread.id, {
+      ...text('What is in src?'),
+      content: [
+        { type: 'text', text: { value: 'What is in src?' } },
+        { type: 'file_ref', path: 'src/index.ts' },
+      ],
+    });
     await store.appendMessage(thread.id, {
       ...text('It holds the entry point.', 'assistant'),
       run_id: runId,
       tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'read_file', arguments: '{"path":"src"}', output: 'index.ts' } }],
     });
     await store.saveRun({
-      id: runId, object: 'thread.run', thread_id: thread.id, assistant_id: 'asst_0000000001', assistant_version: 1, status: 'completed',
-      model: { profile: 'p', name: 'm' }, instructions: '', tools: [], temperature: null, top_p: null, response_format: 'auto',
-      max_prompt_tokens: null, max_completion_tokens: null, truncation_strategy: { type: 'auto' }, required_action: null, last_error: null,
-      incomplete_details: null, usage: null, metadata: null, created_at: 1, started_at: 1, completed_at: 2, cancelled_at: null, failed_at: null, expires_at: null,
+      id: runId,
+      object: 'thread.run',
+      thread_id: thread.id,
+      assistant_id: 'asst_0000000001',
+      assistant_version: 1,
+      status: 'completed',
+      model: { profile: 'p', name: 'm' },
+      instructions: '',
+      tools: [],
+      temperature: null,
+      top_p: null,
+      response_format: 'auto',
+      max_prompt_tokens: null,
+      max_completion_tokens: null,
+      truncation_strategy: { type: 'auto' },
+      required_action: null,
+      last_error: null,
+      incomplete_details: null,
+      usage: null,
+      metadata: null,
+      created_at: 1,
+      started_at: 1,
+      completed_at: 2,
+      cancelled_at: null,
+      failed_at: null,
+      expires_at: null,
     });
     return thread.id;
   }
@@ -88,20 +116,74 @@ describe('thread export and import', () => {
       await store.appendMessage(thread.id, {
         ...text(`Your key ${openAiKey} looks fine.`, 'assistant'),
         run_id: runId,
-        tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'run_command', arguments: '{"command":"env"}', output: `AZURE_OPENAI_API_KEY=${azureKey}\nAuthorization: Bearer ${azureKey}x\ncurl -H "Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.e30.Xg4a9z"` } }],
+        tool_calls: [
+          {
+            id: 'call_1',
+            type: 'function',
+            function: {
+              name: 'run_command',
+              arguments: '{"command":"env"}',
+              output: `AZURE_OPENAI_API_KEY=${azureKey}\nAuthorization: Bearer ${azureKey}x\ncurl -H "Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.e30.Xg4a9z"`,
+            },
+          },
+        ],
       });
       await store.saveRun({
-        id: runId, object: 'thread.run', thread_id: thread.id, assistant_id: 'asst_0000000001', assistant_version: 1, status: 'failed',
-        model: { profile: 'p', name: 'm' }, instructions: `Use api_key=${azureKey}`, tools: [], temperature: null, top_p: null, response_format: 'auto',
-        max_prompt_tokens: null, max_completion_tokens: null, truncation_strategy: { type: 'auto' }, required_action: null,
+        id: runId,
+        object: 'thread.run',
+        thread_id: thread.id,
+        assistant_id: 'asst_0000000001',
+        assistant_version: 1,
+        status: 'failed',
+        model: { profile: 'p', name: 'm' },
+        instructions: `Use api_key=${azureKey}`,
+        tools: [],
+        temperature: null,
+        top_p: null,
+        response_format: 'auto',
+        max_prompt_tokens: null,
+        max_completion_tokens: null,
+        truncation_strategy: { type: 'auto' },
+        required_action: null,
         // A server that echoes the whole key in its 401 body, reaching last_error through some future code path.
         last_error: { code: 'invalid_api_key', message: `Incorrect API key provided: ${azureKey}. Also tried ${openAiKey}.` },
-        incomplete_details: null, usage: null, metadata: null, created_at: 1, started_at: 1, completed_at: null, cancelled_at: null, failed_at: 2, expires_at: null,
+        incomplete_details: null,
+        usage: null,
+        metadata: null,
+        created_at: 1,
+        started_at: 1,
+        completed_at: null,
+        cancelled_at: null,
+        failed_at: 2,
+        expires_at: null,
       });
       await store.saveRunStep({
-        id: newId('step'), object: 'thread.run.step', thread_id: thread.id, run_id: runId, assistant_id: 'asst_0000000001', type: 'tool_calls', status: 'completed',
-        step_details: { type: 'tool_calls', tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'run_command', arguments: `{"command":"echo ${azureKey}"}`, output: azureKey }, status: 'completed' }] },
-        last_error: null, usage: null, created_at: 1, completed_at: 2, cancelled_at: null, failed_at: null, expired_at: null, metadata: null,
+        id: newId('step'),
+        object: 'thread.run.step',
+        thread_id: thread.id,
+        run_id: runId,
+        assistant_id: 'asst_0000000001',
+        type: 'tool_calls',
+        status: 'completed',
+        step_details: {
+          type: 'tool_calls',
+          tool_calls: [
+            {
+              id: 'call_1',
+              type: 'function',
+              function: { name: 'run_command', arguments: `{"command":"echo ${azureKey}"}`, output: azureKey },
+              status: 'completed',
+            },
+          ],
+        },
+        last_error: null,
+        usage: null,
+        created_at: 1,
+        completed_at: 2,
+        cancelled_at: null,
+        failed_at: null,
+        expired_at: null,
+        metadata: null,
       } as never);
       return thread.id;
     }
@@ -128,7 +210,8 @@ describe('thread export and import', () => {
 
     it('leaves ordinary text that merely resembles a key alone', async () => {
       const thread = await store.create({ title: 'Data science' });
-      const ordinary = 'Install sk-learn (scikit-learn) and read the api_key docs; the task-list is short. Code: `apiKey: config.apiKey`, `api_key=os.environ`.';
+      const ordinary =
+        'Install sk-learn (scikit-learn) and read the api_key docs; the task-list is short. Code: `apiKey: config.apiKey`, `api_key=os.environ`.';
       await store.appendMessage(thread.id, text(ordinary));
       const markdown = await exportThreadMarkdown(store, thread.id, ['', 'none']);
       assert.ok(markdown.includes(ordinary), markdown);

@@ -1,7 +1,15 @@
 import { strict as assert } from 'node:assert';
 import type { Agent } from '../../../src/core/domain/agent';
 import { messageText } from '../../../src/core/domain/message';
-import { CHAT_THREAD_SOURCE, ChatExchanges, type ChatSessionChoice, type ChatSink, chatIntentOf, findAgentByName, sessionChoiceOf } from '../../../src/core/chat';
+import {
+  CHAT_THREAD_SOURCE,
+  ChatExchanges,
+  type ChatSessionChoice,
+  type ChatSink,
+  chatIntentOf,
+  findAgentByName,
+  sessionChoiceOf,
+} from '../../../src/core/chat';
 import { type Harness, startHarness } from '../runs/helpers';
 
 /** A sink that keeps what an exchange streamed, in order. */
@@ -36,7 +44,11 @@ describe('chat requests', () => {
   });
 
   it('finds an agent by exact name or id, else by a unique start or part of its name', () => {
-    const agents = [{ id: 'asst_1', name: 'Code Reviewer' }, { id: 'asst_2', name: 'Code Writer' }, { id: 'asst_3', name: 'Release Helper' }] as Agent[];
+    const agents = [
+      { id: 'asst_1', name: 'Code Reviewer' },
+      { id: 'asst_2', name: 'Code Writer' },
+      { id: 'asst_3', name: 'Release Helper' },
+    ] as Agent[];
     const name = (text: string): string => {
       const match = findAgentByName(agents, text);
       return 'agent' in match ? match.agent.name : match.problem;
@@ -53,7 +65,13 @@ describe('chat requests', () => {
   it("takes a session's choice from the newest result that carries one", () => {
     assert.deepEqual(sessionChoiceOf([]), NEW_SESSION);
     assert.deepEqual(sessionChoiceOf([{ agentId: 'a', threadId: 't' }, undefined, { other: 1 }]), { agentId: 'a', threadId: 't' });
-    assert.deepEqual(sessionChoiceOf([{ agentId: 'a', threadId: 't' }, { agentId: 'b', threadId: null }]), { agentId: 'b', threadId: null });
+    assert.deepEqual(
+      sessionChoiceOf([
+        { agentId: 'a', threadId: 't' },
+        { agentId: 'b', threadId: null },
+      ]),
+      { agentId: 'b', threadId: null },
+    );
   });
 });
 
@@ -76,7 +94,12 @@ describe('ChatExchanges', () => {
 
     h.server.script({ kind: 'text', text: 'Looks fine to me.' }, { kind: 'text', text: 'Still fine.' });
     const first = new RecordingSink();
-    const answered = await exchanges.handle(chatIntentOf(undefined, 'Review my change'), picked.choice, first, new AbortController().signal);
+    const answered = await exchanges.handle(
+      chatIntentOf(undefined, 'Review my change'),
+      picked.choice,
+      first,
+      new AbortController().signal,
+    );
     assert.equal(answered.status, 'completed');
     assert.equal(first.text, 'Looks fine to me.');
     assert.ok(first.parts.length > 1, 'the answer arrives in pieces');
@@ -86,17 +109,30 @@ describe('ChatExchanges', () => {
     assert.equal(thread.agent_id, reviewer.id);
     assert.equal(thread.metadata.source, CHAT_THREAD_SOURCE);
 
-    const again = await exchanges.handle(chatIntentOf(undefined, 'And now?'), answered.choice, new RecordingSink(), new AbortController().signal);
+    const again = await exchanges.handle(
+      chatIntentOf(undefined, 'And now?'),
+      answered.choice,
+      new RecordingSink(),
+      new AbortController().signal,
+    );
     assert.equal(again.choice.threadId, threadId, 'the session keeps its thread');
     const messages = (await h.threads.listMessages(threadId, { order: 'asc' })).data;
-    assert.deepEqual(messages.map((m) => [m.role, messageText(m)]), [
-      ['user', 'Review my change'],
-      ['assistant', 'Looks fine to me.'],
-      ['user', 'And now?'],
-      ['assistant', 'Still fine.'],
-    ]);
+    assert.deepEqual(
+      messages.map((m) => [m.role, messageText(m)]),
+      [
+        ['user', 'Review my change'],
+        ['assistant', 'Looks fine to me.'],
+        ['user', 'And now?'],
+        ['assistant', 'Still fine.'],
+      ],
+    );
 
-    const fresh = await exchanges.handle(chatIntentOf('new', 'Start over'), again.choice, new RecordingSink(), new AbortController().signal);
+    const fresh = await exchanges.handle(
+      chatIntentOf('new', 'Start over'),
+      again.choice,
+      new RecordingSink(),
+      new AbortController().signal,
+    );
     assert.notEqual(fresh.choice.threadId, threadId);
     assert.equal(fresh.choice.agentId, reviewer.id);
   });

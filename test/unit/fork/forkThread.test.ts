@@ -23,7 +23,11 @@ describe('forkThread and editAndResend', () => {
   });
 
   it('copies the history up to and including the message into a new thread, leaving the source as it was', async () => {
-    const source = await store.create({ title: 'Design', agent_id: 'asst_12345678', messages: [text('user', 'one'), text('assistant', 'two'), text('user', 'three'), text('assistant', 'four')] });
+    const source = await store.create({
+      title: 'Design',
+      agent_id: 'asst_12345678',
+      messages: [text('user', 'one'), text('assistant', 'two'), text('user', 'three'), text('assistant', 'four')],
+    });
     const before = await all(store, source.id);
     const fork = await forkThread(store, source.id, before[2].id);
     assert.notEqual(fork.id, source.id);
@@ -32,8 +36,14 @@ describe('forkThread and editAndResend', () => {
     assert.equal(fork.metadata.forked_from, `${source.id}/${before[2].id}`);
     const copied = await all(store, fork.id);
     assert.deepEqual(copied.map(messageText), ['one', 'two', 'three']);
-    assert.deepEqual(copied.map((m) => m.role), ['user', 'assistant', 'user']);
-    assert.deepEqual(copied.map((m) => m.created_at), before.slice(0, 3).map((m) => m.created_at));
+    assert.deepEqual(
+      copied.map((m) => m.role),
+      ['user', 'assistant', 'user'],
+    );
+    assert.deepEqual(
+      copied.map((m) => m.created_at),
+      before.slice(0, 3).map((m) => m.created_at),
+    );
     for (const message of copied) assert.ok(!before.some((b) => b.id === message.id), 'copies get new ids');
     assert.deepEqual(await all(store, source.id), before);
     assert.equal((await forkThread(store, source.id, before[0].id, { title: 'Mine' })).title, 'Mine');
@@ -41,7 +51,10 @@ describe('forkThread and editAndResend', () => {
 
   it('forks a long thread in batches, stopping at the message', async () => {
     const source = await store.create({ title: 'Long' });
-    await store.appendMessages(source.id, Array.from({ length: 2_500 }, (_, i) => text(i % 2 ? 'assistant' : 'user', `m${i}`)));
+    await store.appendMessages(
+      source.id,
+      Array.from({ length: 2_500 }, (_, i) => text(i % 2 ? 'assistant' : 'user', `m${i}`)),
+    );
     const target = (await store.listMessages(source.id, { order: 'asc', after: undefined, limit: 1 })).data[0];
     const at = (await store.readNewest(source.id, 700))[0]; // message #1800
     let appends = 0;
@@ -65,7 +78,10 @@ describe('forkThread and editAndResend', () => {
     const source = await store.create({ title: 'Q', messages: [text('user', 'first'), text('assistant', 'answer')] });
     const question = await store.appendMessage(source.id, {
       role: 'user',
-      content: [{ type: 'text', text: { value: 'what is 2+2' } }, { type: 'file_ref', path: 'src/a.ts' }],
+      content: [
+        { type: 'text', text: { value: 'what is 2+2' } },
+        { type: 'file_ref', path: 'src/a.ts' },
+      ],
     });
     await store.appendMessage(source.id, text('assistant', 'five'));
     const { thread, message } = await editAndResend(store, source.id, question.id, 'what is 2+3');

@@ -17,11 +17,21 @@ describe('fake model server', () => {
 
   it('answers non-streamed requests with a whole completion', async () => {
     server.script({ kind: 'tool_calls', calls: [{ name: 'read_file', arguments: '{}' }] });
-    const toolReply = await post(`${server.url}/chat/completions`, { model: 'm', messages: [{ role: 'user', content: 'x' }] }, { authorization: 'Bearer k-123' });
+    const toolReply = await post(
+      `${server.url}/chat/completions`,
+      { model: 'm', messages: [{ role: 'user', content: 'x' }] },
+      { authorization: 'Bearer k-123' },
+    );
     const completion = (await toolReply.json()) as { choices: { message: { tool_calls: unknown[] }; finish_reason: string }[] };
     assert.equal(completion.choices[0].finish_reason, 'tool_calls');
-    assert.deepEqual(completion.choices[0].message.tool_calls, [{ id: 'call_0', type: 'function', function: { name: 'read_file', arguments: '{}' } }]);
-    const echo = await post(`${server.url}/chat/completions`, { model: 'm', messages: [{ role: 'user', content: 'hi' }] }, { authorization: 'Bearer k-123' });
+    assert.deepEqual(completion.choices[0].message.tool_calls, [
+      { id: 'call_0', type: 'function', function: { name: 'read_file', arguments: '{}' } },
+    ]);
+    const echo = await post(
+      `${server.url}/chat/completions`,
+      { model: 'm', messages: [{ role: 'user', content: 'hi' }] },
+      { authorization: 'Bearer k-123' },
+    );
     assert.equal(((await echo.json()) as { choices: { message: { content: string } }[] }).choices[0].message.content, 'You said: hi');
   });
 
@@ -36,15 +46,26 @@ describe('fake model server', () => {
   it('can be scripted over HTTP by another process', async () => {
     const queued = await post(`${server.azureEndpoint}/__fake/script`, [{ kind: 'text', text: 'scripted' }]);
     assert.deepEqual(await queued.json(), { pending: 1 });
-    const reply = await post(`${server.url}/chat/completions`, { model: 'm', messages: [{ role: 'user', content: 'x' }] }, { authorization: 'Bearer k-123' });
+    const reply = await post(
+      `${server.url}/chat/completions`,
+      { model: 'm', messages: [{ role: 'user', content: 'x' }] },
+      { authorization: 'Bearer k-123' },
+    );
     assert.equal(((await reply.json()) as { choices: { message: { content: string } }[] }).choices[0].message.content, 'scripted');
     const recorded = (await (await fetch(`${server.azureEndpoint}/__fake/requests`)).json()) as { path: string }[];
-    assert.deepEqual(recorded.map((request) => request.path), ['/v1/chat/completions']);
+    assert.deepEqual(
+      recorded.map((request) => request.path),
+      ['/v1/chat/completions'],
+    );
   });
 
   it('closes while a stream is stalled', async () => {
     server.script({ kind: 'stall', text: 'a b', afterChunks: 1 });
-    const response = await post(`${server.url}/chat/completions`, { model: 'm', stream: true, messages: [] }, { authorization: 'Bearer k-123' });
+    const response = await post(
+      `${server.url}/chat/completions`,
+      { model: 'm', stream: true, messages: [] },
+      { authorization: 'Bearer k-123' },
+    );
     const reader = response.body!.getReader();
     await reader.read();
     await server.close();
@@ -60,7 +81,11 @@ describe('fake model server', () => {
       const [line] = (await once(createInterface({ input: child.stdout! }), 'line')) as [string];
       const match = /^FAKE_MODEL_URL=(http:\/\/127\.0\.0\.1:\d+\/v1)$/.exec(line);
       assert.ok(match, line);
-      const reply = await post(`${match[1]}/chat/completions`, { model: 'm', stream: true, messages: [{ role: 'user', content: 'demo time' }] });
+      const reply = await post(`${match[1]}/chat/completions`, {
+        model: 'm',
+        stream: true,
+        messages: [{ role: 'user', content: 'demo time' }],
+      });
       const sse = await reply.text();
       assert.match(sse, /"content":" time"/);
       assert.match(sse, /data: \[DONE\]/);

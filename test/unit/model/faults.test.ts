@@ -38,24 +38,40 @@ describe('OpenAIChatClient faults', () => {
     });
 
     it('gives up on a 500 storm after maxRetries with server_error', async () => {
-      server.script(faults.serverError(), faults.serverError(), faults.serverError(), faults.serverError(), { kind: 'text', text: 'too late' });
-      const { events, error } = await collectFailure(clientFor(server, { retry: { maxRetries: 3, baseDelayMs: 1, maxDelayMs: 2 } }).streamChat(userRequest('hi'), never()));
+      server.script(faults.serverError(), faults.serverError(), faults.serverError(), faults.serverError(), {
+        kind: 'text',
+        text: 'too late',
+      });
+      const { events, error } = await collectFailure(
+        clientFor(server, { retry: { maxRetries: 3, baseDelayMs: 1, maxDelayMs: 2 } }).streamChat(userRequest('hi'), never()),
+      );
       assert.equal(error.code, 'server_error');
       assert.equal(error.status, 500);
       assert.equal(error.retryable, true);
-      assert.deepEqual(retriesIn(events).map((event) => event.attempt), [1, 2, 3]);
+      assert.deepEqual(
+        retriesIn(events).map((event) => event.attempt),
+        [1, 2, 3],
+      );
       assert.equal(server.requests.length, 4, 'one attempt plus three retries');
       assert.equal(server.pending, 1);
     });
 
     it('keeps backoff within the configured ceiling', async () => {
       server.script(faults.serverError(), faults.serverError(), { kind: 'text', text: 'ok' });
-      const events = await collect(clientFor(server, { retry: { baseDelayMs: 4, maxDelayMs: 6 }, random: () => 0.999 }).streamChat(userRequest('hi'), never()));
-      assert.deepEqual(retriesIn(events).map((event) => event.delayMs), [3, 5]);
+      const events = await collect(
+        clientFor(server, { retry: { baseDelayMs: 4, maxDelayMs: 6 }, random: () => 0.999 }).streamChat(userRequest('hi'), never()),
+      );
+      assert.deepEqual(
+        retriesIn(events).map((event) => event.delayMs),
+        [3, 5],
+      );
     });
 
     it('restarts after the connection drops mid-stream, telling the consumer to discard the partial answer', async () => {
-      server.script({ kind: 'drop_connection', text: 'one two three four five', afterChunks: 2 }, { kind: 'text', text: 'Complete answer.' });
+      server.script(
+        { kind: 'drop_connection', text: 'one two three four five', afterChunks: 2 },
+        { kind: 'text', text: 'Complete answer.' },
+      );
       const events = await collect(clientFor(server).streamChat(userRequest('hi'), never()));
       const retryAt = events.findIndex((event) => event.type === 'retry');
       assert.ok(retryAt > 0, 'the retry follows the partial output');
@@ -79,7 +95,9 @@ describe('OpenAIChatClient faults', () => {
 
     it('reports malformed_response for a chunk that is not JSON, after retrying', async () => {
       server.script(...Array.from({ length: 2 }, () => ({ kind: 'malformed_chunk' as const, text: 'a b c', afterChunks: 1 })));
-      const { events, error } = await collectFailure(clientFor(server, { retry: { maxRetries: 1, baseDelayMs: 1 } }).streamChat(userRequest('hi'), never()));
+      const { events, error } = await collectFailure(
+        clientFor(server, { retry: { maxRetries: 1, baseDelayMs: 1 } }).streamChat(userRequest('hi'), never()),
+      );
       assert.equal(error.code, 'malformed_response');
       assert.equal(error.retryable, true);
       assert.equal(retriesIn(events).length, 1);
@@ -90,7 +108,9 @@ describe('OpenAIChatClient faults', () => {
     it('times out when the first byte is slower than firstByteTimeoutMs', async () => {
       server.script({ kind: 'text', text: 'late', firstByteDelayMs: 2_000 });
       const started = Date.now();
-      const { error } = await collectFailure(clientFor(server, { firstByteTimeoutMs: 100, retry: { maxRetries: 0 } }).streamChat(userRequest('hi'), never()));
+      const { error } = await collectFailure(
+        clientFor(server, { firstByteTimeoutMs: 100, retry: { maxRetries: 0 } }).streamChat(userRequest('hi'), never()),
+      );
       assert.equal(error.code, 'timeout');
       assert.match(error.message, /did not start answering within 100 ms/);
       assert.ok(Date.now() - started < 1_500);
@@ -125,7 +145,10 @@ describe('OpenAIChatClient faults', () => {
     });
 
     it('reports a missing key without calling the server', async () => {
-      const client = new OpenAIChatClient({ profile: { id: 'oa', provider: 'openai', baseUrl: server.url, model: 'gpt-4o', contextWindow: 128_000 }, getApiKey: async () => '' });
+      const client = new OpenAIChatClient({
+        profile: { id: 'oa', provider: 'openai', baseUrl: server.url, model: 'gpt-4o', contextWindow: 128_000 },
+        getApiKey: async () => '',
+      });
       const { error } = await collectFailure(client.streamChat(userRequest('hi'), never()));
       assert.equal(error.code, 'invalid_api_key');
       assert.match(error.message, /No API key is set for model profile 'oa'/);
@@ -149,7 +172,11 @@ describe('OpenAIChatClient faults', () => {
     });
 
     it('maps other 400s to bad_request with the server detail, redacted', async () => {
-      server.script({ kind: 'http_error', status: 400, body: { error: { message: `Invalid 'temperature' for key ${testApiKey}`, type: 'invalid_request_error', code: null } } });
+      server.script({
+        kind: 'http_error',
+        status: 400,
+        body: { error: { message: `Invalid 'temperature' for key ${testApiKey}`, type: 'invalid_request_error', code: null } },
+      });
       const { error } = await collectFailure(clientFor(server).streamChat(userRequest('hi'), never()));
       assert.equal(error.code, 'bad_request');
       assert.match(error.message, /Invalid 'temperature'/);
@@ -165,7 +192,9 @@ describe('OpenAIChatClient faults', () => {
     it('reports network_error when nothing listens', async () => {
       const gone = await startFakeModelServer();
       await gone.close();
-      const { events, error } = await collectFailure(clientFor(gone, { retry: { maxRetries: 1, baseDelayMs: 1 } }).streamChat(userRequest('hi'), never()));
+      const { events, error } = await collectFailure(
+        clientFor(gone, { retry: { maxRetries: 1, baseDelayMs: 1 } }).streamChat(userRequest('hi'), never()),
+      );
       assert.equal(error.code, 'network_error');
       assert.equal(retriesIn(events).length, 1);
     });

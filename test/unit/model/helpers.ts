@@ -8,7 +8,13 @@ export const testApiKey = 'sk-test-0123456789abcdef';
 
 /** A client for `server` with tiny retry delays, overridable per test. */
 export function clientFor(server: FakeModelServer, overrides: Partial<OpenAIChatClientOptions> = {}): OpenAIChatClient {
-  const profile: ModelProfile = { id: 'fake', provider: 'openai-compatible', baseUrl: server.url, model: 'fake-model', contextWindow: 128_000 };
+  const profile: ModelProfile = {
+    id: 'fake',
+    provider: 'openai-compatible',
+    baseUrl: server.url,
+    model: 'fake-model',
+    contextWindow: 128_000,
+  };
   return new OpenAIChatClient({
     profile,
     getApiKey: async () => testApiKey,

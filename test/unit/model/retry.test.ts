@@ -16,10 +16,22 @@ describe('retry policy', () => {
   });
 
   it('backs off exponentially with full jitter up to the ceiling', () => {
-    assert.equal(retryDelayMs(serverError, 1, policy, () => 0.5), 50);
-    assert.equal(retryDelayMs(serverError, 2, policy, () => 0.5), 100);
-    assert.equal(retryDelayMs(serverError, 3, policy, () => 0.5), 150);
-    assert.equal(retryDelayMs(serverError, 3, policy, () => 0), 0);
+    assert.equal(
+      retryDelayMs(serverError, 1, policy, () => 0.5),
+      50,
+    );
+    assert.equal(
+      retryDelayMs(serverError, 2, policy, () => 0.5),
+      100,
+    );
+    assert.equal(
+      retryDelayMs(serverError, 3, policy, () => 0.5),
+      150,
+    );
+    assert.equal(
+      retryDelayMs(serverError, 3, policy, () => 0),
+      0,
+    );
   });
 
   it('stops after maxRetries and never retries non-retryable errors', () => {

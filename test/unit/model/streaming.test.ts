@@ -13,7 +13,12 @@ describe('OpenAIChatClient streaming', () => {
   afterEach(() => server.close());
 
   it('streams text deltas in order, then usage, then done', async () => {
-    server.script({ kind: 'text', text: 'ignored', chunks: ['Hel', 'lo, ', 'wor', 'ld!'], usage: { prompt_tokens: 11, completion_tokens: 4 } });
+    server.script({
+      kind: 'text',
+      text: 'ignored',
+      chunks: ['Hel', 'lo, ', 'wor', 'ld!'],
+      usage: { prompt_tokens: 11, completion_tokens: 4 },
+    });
     const events = await collect(clientFor(server).streamChat(userRequest('hi'), new AbortController().signal));
     assert.deepEqual(events, [
       { type: 'text', delta: 'Hel' },
@@ -44,7 +49,9 @@ describe('OpenAIChatClient streaming', () => {
           top_p: 0.9,
           max_completion_tokens: 50,
           response_format: { type: 'json_object' },
-          tools: [{ name: 'read_file', description: 'Reads a file', parameters: { type: 'object', properties: { path: { type: 'string' } } } }],
+          tools: [
+            { name: 'read_file', description: 'Reads a file', parameters: { type: 'object', properties: { path: { type: 'string' } } } },
+          ],
         },
         new AbortController().signal,
       ),
@@ -55,12 +62,23 @@ describe('OpenAIChatClient streaming', () => {
     assert.equal(body.max_completion_tokens, 50);
     assert.deepEqual(body.response_format, { type: 'json_object' });
     assert.deepEqual(body.tools, [
-      { type: 'function', function: { name: 'read_file', description: 'Reads a file', parameters: { type: 'object', properties: { path: { type: 'string' } } } } },
+      {
+        type: 'function',
+        function: {
+          name: 'read_file',
+          description: 'Reads a file',
+          parameters: { type: 'object', properties: { path: { type: 'string' } } },
+        },
+      },
     ]);
   });
 
   it('emits a single tool call complete, with arguments split across chunks', async () => {
-    server.script({ kind: 'tool_calls', calls: [{ id: 'call_a', name: 'read_file', arguments: '{"path":"src/greet.ts"}' }], argumentChunks: 5 });
+    server.script({
+      kind: 'tool_calls',
+      calls: [{ id: 'call_a', name: 'read_file', arguments: '{"path":"src/greet.ts"}' }],
+      argumentChunks: 5,
+    });
     const events = await collect(clientFor(server).streamChat(userRequest('read it'), new AbortController().signal));
     const calls = events.filter((event) => event.type === 'tool_call');
     assert.deepEqual(calls, [{ type: 'tool_call', index: 0, id: 'call_a', name: 'read_file', arguments: '{"path":"src/greet.ts"}' }]);
@@ -124,7 +142,8 @@ describe('OpenAIChatClient streaming', () => {
   });
 
   it('sends images as content parts', async () => {
-    const dataUrl = 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
+    const dataUrl =
+      'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
     const events = await collect(
       clientFor(server).streamChat(
         {
@@ -154,7 +173,15 @@ describe('OpenAIChatClient streaming', () => {
 
   it('uses the Azure route with the api-key header and api-version', async () => {
     const client = new OpenAIChatClient({
-      profile: { id: 'azure', provider: 'azure-openai', endpoint: server.azureEndpoint, deployment: 'gpt-4o-prod', apiVersion: '2024-10-21', model: 'gpt-4o', contextWindow: 128_000 },
+      profile: {
+        id: 'azure',
+        provider: 'azure-openai',
+        endpoint: server.azureEndpoint,
+        deployment: 'gpt-4o-prod',
+        apiVersion: '2024-10-21',
+        model: 'gpt-4o',
+        contextWindow: 128_000,
+      },
       getApiKey: async () => testApiKey,
     });
     const events = await collect(client.streamChat(userRequest('hello azure'), new AbortController().signal));
@@ -170,7 +197,9 @@ describe('OpenAIChatClient streaming', () => {
   it('sends a placeholder key to keyless OpenAI-compatible servers', async () => {
     const keyless = await startFakeModelServer();
     try {
-      const events = await collect(clientFor(keyless, { getApiKey: async () => undefined }).streamChat(userRequest('ollama'), new AbortController().signal));
+      const events = await collect(
+        clientFor(keyless, { getApiKey: async () => undefined }).streamChat(userRequest('ollama'), new AbortController().signal),
+      );
       assert.equal(textOf(events), 'You said: ollama');
       assert.match(String(keyless.requests[0].headers.authorization), /^Bearer \S+/);
     } finally {

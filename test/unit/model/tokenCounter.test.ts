@@ -1,5 +1,11 @@
 import { strict as assert } from 'node:assert';
-import { countMessageTokens, countMessagesTokens, countTextTokens, countToolsTokens, tokensPerImage } from '../../../src/core/model/tokenCounter';
+import {
+  countMessageTokens,
+  countMessagesTokens,
+  countTextTokens,
+  countToolsTokens,
+  tokensPerImage,
+} from '../../../src/core/model/tokenCounter';
 
 describe('tokenCounter', () => {
   it('counts text with a real tokenizer', () => {
@@ -21,16 +27,30 @@ describe('tokenCounter', () => {
   });
 
   it('counts each image as a fixed estimate', () => {
-    const withImage = countMessageTokens({ role: 'user', content: [{ type: 'text', text: 'look' }, { type: 'image', url: 'data:image/png;base64,AAAA' }] });
+    const withImage = countMessageTokens({
+      role: 'user',
+      content: [
+        { type: 'text', text: 'look' },
+        { type: 'image', url: 'data:image/png;base64,AAAA' },
+      ],
+    });
     const textOnly = countMessageTokens({ role: 'user', content: [{ type: 'text', text: 'look' }] });
     assert.equal(withImage - textOnly, tokensPerImage);
   });
 
   it('counts tool calls, tool results and tool definitions', () => {
     const plain = countMessageTokens({ role: 'assistant', content: '' });
-    const withCall = countMessageTokens({ role: 'assistant', content: '', tool_calls: [{ id: 'c1', name: 'read_file', arguments: '{"path":"src/a.ts"}' }] });
+    const withCall = countMessageTokens({
+      role: 'assistant',
+      content: '',
+      tool_calls: [{ id: 'c1', name: 'read_file', arguments: '{"path":"src/a.ts"}' }],
+    });
     assert.ok(withCall > plain + 5);
     assert.ok(countMessageTokens({ role: 'tool', tool_call_id: 'c1', content: 'x'.repeat(400) }) > 40);
-    assert.ok(countToolsTokens([{ name: 'read_file', description: 'Reads a file', parameters: { type: 'object', properties: { path: { type: 'string' } } } }]) > 10);
+    assert.ok(
+      countToolsTokens([
+        { name: 'read_file', description: 'Reads a file', parameters: { type: 'object', properties: { path: { type: 'string' } } } },
+      ]) > 10,
+    );
   });
 });

@@ -6,7 +6,10 @@ describe('webview → host protocol', () => {
     assert.equal(isWebviewToHost({ type: 'ready' }), true);
     assert.equal(isWebviewToHost({ type: 'ping', id: 3 }), true);
     assert.equal(isWebviewToHost({ type: 'send', text: 'hi', attachments: ['src/a.ts'] }), true);
-    assert.equal(isWebviewToHost({ type: 'decideToolCall', runId: 'run_1', toolCallId: 'call_1', approve: true, alwaysForThread: false }), true);
+    assert.equal(
+      isWebviewToHost({ type: 'decideToolCall', runId: 'run_1', toolCallId: 'call_1', approve: true, alwaysForThread: false }),
+      true,
+    );
   });
 
   it('rejects unknown types, prototype keys and wrongly typed fields', () => {

@@ -69,7 +69,13 @@ describe('RunEngine cancel at every phase', () => {
   it('cancels while a streamed event is being handled, even when the HTTP layer ignores the abort', async () => {
     // A response body that, like undici's locked one, neither ends nor errors when the request is aborted.
     const sse = (data: unknown): Uint8Array => new TextEncoder().encode(`data: ${JSON.stringify(data)}\n\n`);
-    const chunk = (delta: Record<string, unknown>): unknown => ({ id: 'c1', object: 'chat.completion.chunk', created: 0, model: 'fake-model', choices: [{ index: 0, delta, finish_reason: null }] });
+    const chunk = (delta: Record<string, unknown>): unknown => ({
+      id: 'c1',
+      object: 'chat.completion.chunk',
+      created: 0,
+      model: 'fake-model',
+      choices: [{ index: 0, delta, finish_reason: null }],
+    });
     globalThis.fetch = async () =>
       new Response(
         new ReadableStream<Uint8Array>({
@@ -80,7 +86,12 @@ describe('RunEngine cancel at every phase', () => {
         }),
         { status: 200, headers: { 'content-type': 'text/event-stream' } },
       );
-    const client = new OpenAIChatClient({ profile: h.profile, getApiKey: async () => testApiKey, idleTimeoutMs: 5_000, retry: { maxRetries: 0 } });
+    const client = new OpenAIChatClient({
+      profile: h.profile,
+      getApiKey: async () => testApiKey,
+      idleTimeoutMs: 5_000,
+      retry: { maxRetries: 0 },
+    });
     const { engine, log } = engineWith(client);
     const agent = await h.agent();
     const threadId = await h.thread('Hello');

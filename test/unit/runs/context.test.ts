@@ -72,22 +72,51 @@ describe('context building', () => {
       { id: 'call_b', type: 'function' as const, function: { name: 'echo', arguments: '{"text":"y"}', output: 'y' } },
     ];
     const toolMessage: MessageInput = { role: 'assistant', content: [], tool_calls: calls };
-    await h.threads.appendMessages(threadId, [toolMessage, { role: 'assistant', content: [{ type: 'text', text: { value: 'x and y' } }] }, userText('next')]);
+    await h.threads.appendMessages(threadId, [
+      toolMessage,
+      { role: 'assistant', content: [{ type: 'text', text: { value: 'x and y' } }] },
+      userText('next'),
+    ]);
 
-    const request = { threadId, instructions: 'sys', truncation: { type: 'auto' as const }, maxCompletionTokens: null, profile: { contextWindow: 100_000 }, tools: [] };
+    const request = {
+      threadId,
+      instructions: 'sys',
+      truncation: { type: 'auto' as const },
+      maxCompletionTokens: null,
+      profile: { contextWindow: 100_000 },
+      tools: [],
+    };
     const all = await buildContext(h.threads, { ...request, maxPromptTokens: null });
-    assert.deepEqual(all.messages.map((m) => m.role), ['system', 'user', 'assistant', 'tool', 'tool', 'assistant', 'user']);
+    assert.deepEqual(
+      all.messages.map((m) => m.role),
+      ['system', 'user', 'assistant', 'tool', 'tool', 'assistant', 'user'],
+    );
 
     // A budget that fits the last two messages and one tool result, but not the call with both results.
     const fitting = await buildContext(h.threads, { ...request, maxPromptTokens: 45 });
-    assert.deepEqual(fitting.messages.map((m) => m.role), ['system', 'assistant', 'user']);
+    assert.deepEqual(
+      fitting.messages.map((m) => m.role),
+      ['system', 'assistant', 'user'],
+    );
     assert.equal(fitting.truncated, true);
   });
 
   it('gives a call without a recorded result a note, so the prompt stays valid', async () => {
     const threadId = await h.thread('q');
-    await h.threads.appendMessage(threadId, { role: 'assistant', content: [], tool_calls: [{ id: 'call_z', type: 'function', function: { name: 'echo', arguments: '{}', output: null } }] });
-    const built = await buildContext(h.threads, { threadId, instructions: '', truncation: { type: 'auto' }, maxPromptTokens: null, maxCompletionTokens: null, profile: { contextWindow: 8_000 }, tools: [] });
+    await h.threads.appendMessage(threadId, {
+      role: 'assistant',
+      content: [],
+      tool_calls: [{ id: 'call_z', type: 'function', function: { name: 'echo', arguments: '{}', output: null } }],
+    });
+    const built = await buildContext(h.threads, {
+      threadId,
+      instructions: '',
+      truncation: { type: 'auto' },
+      maxPromptTokens: null,
+      maxCompletionTokens: null,
+      profile: { contextWindow: 8_000 },
+      tools: [],
+    });
     const tool = built.messages.at(-1)!;
     assert.equal(tool.role, 'tool');
     assert.match((tool as { content: string }).content, /did not finish/);
@@ -107,8 +136,19 @@ describe('context building', () => {
     });
     const built = await buildContext(
       h.threads,
-      { threadId, instructions: '', truncation: { type: 'auto' }, maxPromptTokens: null, maxCompletionTokens: null, profile: { contextWindow: 8_000 }, tools: [] },
-      { readImage: async (path) => (path === 'pic.png' ? 'data:image/png;base64,BBBB' : undefined), readFile: async (path) => (path === 'notes.txt' ? 'hello file' : undefined) },
+      {
+        threadId,
+        instructions: '',
+        truncation: { type: 'auto' },
+        maxPromptTokens: null,
+        maxCompletionTokens: null,
+        profile: { contextWindow: 8_000 },
+        tools: [],
+      },
+      {
+        readImage: async (path) => (path === 'pic.png' ? 'data:image/png;base64,BBBB' : undefined),
+        readFile: async (path) => (path === 'notes.txt' ? 'hello file' : undefined),
+      },
     );
     assert.deepEqual(built.messages[0], {
       role: 'user',
@@ -125,7 +165,10 @@ describe('context building', () => {
   it('reserves room for the answer out of the context window', () => {
     assert.equal(promptBudget({ maxPromptTokens: null, maxCompletionTokens: null, profile: { contextWindow: 128_000 } }), 128_000 - 4_096);
     assert.equal(promptBudget({ maxPromptTokens: null, maxCompletionTokens: 1_000, profile: { contextWindow: 8_000 } }), 7_000);
-    assert.equal(promptBudget({ maxPromptTokens: 500, maxCompletionTokens: null, profile: { contextWindow: 8_000, maxOutputTokens: 2_000 } }), 500);
+    assert.equal(
+      promptBudget({ maxPromptTokens: 500, maxCompletionTokens: null, profile: { contextWindow: 8_000, maxOutputTokens: 2_000 } }),
+      500,
+    );
   });
 
   it('runs on a 100,000-message thread and sends only the window', async function () {
@@ -136,7 +179,10 @@ describe('context building', () => {
     const { id: threadId } = await h.threads.create();
     const batch = 5_000;
     for (let start = 0; start < 100_000; start += batch) {
-      await h.threads.appendMessages(threadId, Array.from({ length: batch }, (_, i) => userText(`message ${start + i}`)));
+      await h.threads.appendMessages(
+        threadId,
+        Array.from({ length: batch }, (_, i) => userText(`message ${start + i}`)),
+      );
     }
     const agent = await h.agent({ max_prompt_tokens: 2_000 });
     const run = await h.engine.createRun(threadId, agent.id);
@@ -146,6 +192,10 @@ describe('context building', () => {
     assert.ok(sent.length > 50 && sent.length < 400, `sent ${sent.length} messages`);
     assert.equal(sent.at(-1)!.content, 'message 99999');
     const numbers = sent.slice(1).map((m) => Number(String(m.content).split(' ')[1]));
-    assert.deepEqual(numbers, Array.from({ length: numbers.length }, (_, i) => 100_000 - numbers.length + i), 'a contiguous newest window');
+    assert.deepEqual(
+      numbers,
+      Array.from({ length: numbers.length }, (_, i) => 100_000 - numbers.length + i),
+      'a contiguous newest window',
+    );
   });
 });

@@ -24,7 +24,12 @@ describe('RunEngine cancel and model faults', () => {
     const threadId = await h.thread('tell me a story');
     h.server.script({ kind: 'stall', text: 'Once upon a time there was', afterChunks: 3 });
     const run = await h.engine.createRun(threadId, agent.id);
-    await h.log.waitFor((e) => e.run_id === run.id && e.event === 'thread.message.delta' && h.log.namesOf(run.id).filter((n) => n === 'thread.message.delta').length === 3);
+    await h.log.waitFor(
+      (e) =>
+        e.run_id === run.id &&
+        e.event === 'thread.message.delta' &&
+        h.log.namesOf(run.id).filter((n) => n === 'thread.message.delta').length === 3,
+    );
     const started = Date.now();
     const cancelled = await h.engine.cancelRun(threadId, run.id);
     const elapsed = Date.now() - started;
@@ -36,7 +41,12 @@ describe('RunEngine cancel and model faults', () => {
     assert.deepEqual(message.incomplete_details, { reason: 'run_cancelled' });
     assert.equal(messageText(message), 'Once upon a');
     const names = h.log.namesOf(run.id);
-    assert.deepEqual(names.slice(names.indexOf('thread.run.cancelling')), ['thread.run.cancelling', 'thread.message.incomplete', 'thread.run.step.cancelled', 'thread.run.cancelled']);
+    assert.deepEqual(names.slice(names.indexOf('thread.run.cancelling')), [
+      'thread.run.cancelling',
+      'thread.message.incomplete',
+      'thread.run.step.cancelled',
+      'thread.run.cancelled',
+    ]);
     assert.equal((await h.threads.getRun(threadId, run.id)).status, 'cancelled');
   });
 
@@ -55,7 +65,11 @@ describe('RunEngine cancel and model faults', () => {
 
   it('cancels a run waiting for approval', async () => {
     await h.close();
-    h = await startHarness({ tools: [{ name: 'risky', description: 'changes things', parameters: { type: 'object' }, readOnly: false, invoke: async () => 'done' }] });
+    h = await startHarness({
+      tools: [
+        { name: 'risky', description: 'changes things', parameters: { type: 'object' }, readOnly: false, invoke: async () => 'done' },
+      ],
+    });
     const agent = await h.agent({ tools: [{ name: 'risky' }] });
     const threadId = await h.thread('do it');
     h.server.script({ kind: 'tool_calls', calls: [{ name: 'risky', arguments: '{}' }] });
@@ -63,7 +77,10 @@ describe('RunEngine cancel and model faults', () => {
     await h.log.waitForEvent(run.id, 'thread.run.requires_action');
     assert.equal((await h.engine.cancelRun(threadId, run.id)).status, 'cancelled');
     const steps = await h.threads.listRunSteps(threadId, run.id);
-    assert.deepEqual(steps.map((s) => s.status), ['completed', 'cancelled']);
+    assert.deepEqual(
+      steps.map((s) => s.status),
+      ['completed', 'cancelled'],
+    );
     const [message] = await h.threads.readNewest(threadId, 1);
     assert.match(message.tool_calls![0].function.output!, /cancelled/);
   });
@@ -95,7 +112,12 @@ describe('RunEngine cancel and model faults', () => {
   });
 
   it('fails with server_error after a 500 storm, marking a started message incomplete', async () => {
-    const broken: ScriptedReply = { kind: 'stream_error', text: 'partial answer here', afterChunks: 2, error: { message: 'overloaded', type: 'server_error' } };
+    const broken: ScriptedReply = {
+      kind: 'stream_error',
+      text: 'partial answer here',
+      afterChunks: 2,
+      error: { message: 'overloaded', type: 'server_error' },
+    };
     const { threadId, ended } = await runWith(broken, faults.serverError(), faults.serverError(), faults.serverError());
     assert.equal(ended.status, 'failed');
     assert.equal(ended.last_error?.code, 'server_error');
@@ -108,7 +130,10 @@ describe('RunEngine cancel and model faults', () => {
   });
 
   it('completes after a dropped connection, keeping only the text of the successful attempt', async () => {
-    const { threadId, run, ended } = await runWith({ kind: 'drop_connection', text: 'lost words here', afterChunks: 2 }, { kind: 'text', text: 'Complete answer.' });
+    const { threadId, run, ended } = await runWith(
+      { kind: 'drop_connection', text: 'lost words here', afterChunks: 2 },
+      { kind: 'text', text: 'Complete answer.' },
+    );
     assert.equal(ended.status, 'completed');
     const [message] = await h.threads.readNewest(threadId, 1);
     assert.equal(messageText(message), 'Complete answer.');

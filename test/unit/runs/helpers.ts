@@ -18,7 +18,13 @@ import { type ToolDefinition, ToolRegistry } from '../../../src/core/tools/toolR
 import { startFakeModelServer, type FakeModelServer } from '../../fixtures/fakeModelServer';
 
 export const testApiKey = 'sk-runs-test-0123456789abcdef';
-const TERMINAL_EVENTS: RunEventName[] = ['thread.run.completed', 'thread.run.incomplete', 'thread.run.failed', 'thread.run.cancelled', 'thread.run.expired'];
+const TERMINAL_EVENTS: RunEventName[] = [
+  'thread.run.completed',
+  'thread.run.incomplete',
+  'thread.run.failed',
+  'thread.run.cancelled',
+  'thread.run.expired',
+];
 
 /** Every event an engine announced, with a way to await one that has come or is still to come. */
 export class EventLog {
@@ -94,7 +100,14 @@ export async function startHarness(setup: HarnessOptions = {}): Promise<Harness>
   const tools = new ToolRegistry();
   for (const tool of [...builtinTools(), ...(setup.tools ?? [])]) tools.register(tool);
   const agents = new AgentStore(dir, tools.names());
-  const profile: ModelProfile = { id: 'fake', provider: 'openai-compatible', baseUrl: server.url, model: 'fake-model', contextWindow: 128_000, ...setup.profile };
+  const profile: ModelProfile = {
+    id: 'fake',
+    provider: 'openai-compatible',
+    baseUrl: server.url,
+    model: 'fake-model',
+    contextWindow: 128_000,
+    ...setup.profile,
+  };
   const client = new OpenAIChatClient({
     profile,
     getApiKey: async () => testApiKey,
@@ -127,7 +140,8 @@ export async function startHarness(setup: HarnessOptions = {}): Promise<Harness>
     log,
     profile,
     newEngine,
-    agent: (input = {}) => agents.create({ name: 'Helper', model: { profile: 'fake', name: 'fake-model' }, instructions: 'You are helpful.', ...input }),
+    agent: (input = {}) =>
+      agents.create({ name: 'Helper', model: { profile: 'fake', name: 'fake-model' }, instructions: 'You are helpful.', ...input }),
     thread: async (...texts) => (await threads.create({ messages: texts.map((t) => userText(t)) })).id,
     close: async () => {
       await Promise.all(engines.map((e) => e.dispose()));

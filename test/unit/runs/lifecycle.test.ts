@@ -33,7 +33,10 @@ describe('RunEngine lifecycle', () => {
       'thread.run.completed',
     ]);
     const deltas = h.log.events.filter((e) => e.event === 'thread.message.delta');
-    assert.ok(deltas.every((e) => e.thread_id === threadId && e.run_id === queued.id), 'every event names its thread and run');
+    assert.ok(
+      deltas.every((e) => e.thread_id === threadId && e.run_id === queued.id),
+      'every event names its thread and run',
+    );
 
     const stored = await h.threads.getRun(threadId, queued.id);
     assert.equal(stored.status, 'completed');
@@ -44,7 +47,10 @@ describe('RunEngine lifecycle', () => {
     assert.equal(newest.run_id, queued.id);
     assert.equal(messageText(newest), 'Hi! How can I help?');
     const steps = await h.threads.listRunSteps(threadId, queued.id);
-    assert.deepEqual(steps.map((s) => [s.type, s.status]), [['message_creation', 'completed']]);
+    assert.deepEqual(
+      steps.map((s) => [s.type, s.status]),
+      [['message_creation', 'completed']],
+    );
     assert.equal(h.engine.activeRun(threadId), undefined);
   });
 
@@ -63,7 +69,10 @@ describe('RunEngine lifecycle', () => {
     assert.equal(steps[1].usage?.total_tokens, 107);
     assert.ok(sum > 107);
     assert.equal(ended.usage?.total_tokens, sum);
-    assert.equal(ended.usage?.prompt_tokens, steps.reduce((total, s) => total + (s.usage?.prompt_tokens ?? 0), 0));
+    assert.equal(
+      ended.usage?.prompt_tokens,
+      steps.reduce((total, s) => total + (s.usage?.prompt_tokens ?? 0), 0),
+    );
   });
 
   it('titles an untitled thread from its first user message, on one line and about 60 characters', async () => {
@@ -129,11 +138,14 @@ describe('RunEngine lifecycle', () => {
     assert.equal(ended.instructions, 'Override.\n\nBe brief.');
     const body = h.server.requests[0].body!;
     assert.equal(body.temperature, 0.5);
-    assert.deepEqual(body.messages.map((m) => [m.role, m.content]), [
-      ['system', 'Override.\n\nBe brief.'],
-      ['user', 'first'],
-      ['user', 'second'],
-    ]);
+    assert.deepEqual(
+      body.messages.map((m) => [m.role, m.content]),
+      [
+        ['system', 'Override.\n\nBe brief.'],
+        ['user', 'first'],
+        ['user', 'second'],
+      ],
+    );
   });
 });
 

@@ -27,7 +27,10 @@ describe('RunEngine recovery of interrupted runs', () => {
     const restarted = h.newEngine();
     const log = new EventLog(restarted);
     const recovered = await restarted.recoverInterruptedRuns();
-    assert.deepEqual(recovered.map((r) => r.id), [run.id]);
+    assert.deepEqual(
+      recovered.map((r) => r.id),
+      [run.id],
+    );
     const stored = await h.threads.getRun(threadId, run.id);
     assert.equal(stored.status, 'failed');
     assert.equal(stored.last_error?.code, 'interrupted');
@@ -66,7 +69,10 @@ describe('RunEngine recovery of interrupted runs', () => {
     assert.equal((await h.threads.getRun(threadId, run.id)).last_error?.code, 'interrupted');
     const [message] = await h.threads.readNewest(threadId, 1);
     assert.equal(message.status, 'incomplete');
-    assert.deepEqual(message.content.map((part) => (part.type === 'text' ? part.text.value : '')), ['the first words arrive']);
+    assert.deepEqual(
+      message.content.map((part) => (part.type === 'text' ? part.text.value : '')),
+      ['the first words arrive'],
+    );
   });
 
   it('leaves a run alone while another live window (process) owns it, and recovers it once that process is gone', async () => {
@@ -88,7 +94,10 @@ describe('RunEngine recovery of interrupted runs', () => {
     const dead = spawnSync(process.execPath, ['-e', '0']).pid;
     await h.threads.update(threadId, { metadata: { ...metadata, active_run_owner: `${hostname()}:${dead}` } });
     const recovered = await other.recoverInterruptedRuns();
-    assert.deepEqual(recovered.map((r) => r.id), [run.id]);
+    assert.deepEqual(
+      recovered.map((r) => r.id),
+      [run.id],
+    );
     assert.equal((await h.threads.getRun(threadId, run.id)).last_error?.code, 'interrupted');
   });
 });

@@ -6,7 +6,14 @@ import { type ToolDefinition, ToolRegistry } from '../../../src/core/tools/toolR
 const context = { threadId: 'thread_x', runId: 'run_x', signal: new AbortController().signal };
 
 function tool(overrides: Partial<ToolDefinition>): ToolDefinition {
-  return { name: 'probe', description: 'test tool', parameters: { type: 'object', properties: {} }, readOnly: false, invoke: async () => 'ok', ...overrides };
+  return {
+    name: 'probe',
+    description: 'test tool',
+    parameters: { type: 'object', properties: {} },
+    readOnly: false,
+    invoke: async () => 'ok',
+    ...overrides,
+  };
 }
 
 describe('ToolRegistry', () => {
@@ -14,7 +21,10 @@ describe('ToolRegistry', () => {
     const registry = new ToolRegistry();
     for (const t of builtinTools()) registry.register(t);
     assert.deepEqual([...registry.names()], ['get_time', 'echo']);
-    assert.deepEqual(registry.chatTools(['echo', 'unknown']).map((t) => t.name), ['echo']);
+    assert.deepEqual(
+      registry.chatTools(['echo', 'unknown']).map((t) => t.name),
+      ['echo'],
+    );
     assert.throws(() => registry.register(echoTool), /already registered/);
   });
 
@@ -65,7 +75,8 @@ describe('ToolRegistry', () => {
   });
 
   it('leaves source code that merely mentions keys intact, so the model can still edit it', async () => {
-    const code = 'const client = new OpenAI({ apiKey: config.apiKey, baseURL });\nheaders.Authorization = `Bearer ${token}`;\nimport "sk-learn-transformers";\n';
+    const code =
+      'const client = new OpenAI({ apiKey: config.apiKey, baseURL });\nheaders.Authorization = `Bearer ${token}`;\nimport "sk-learn-transformers";\n';
     const registry = new ToolRegistry(undefined, async () => ['my-own-gateway-key-0123456789']);
     registry.register(tool({ invoke: async () => code }));
     assert.equal((await registry.invoke('probe', '{}', context)).output, code);

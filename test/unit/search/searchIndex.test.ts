@@ -27,14 +27,25 @@ describe('SearchIndex', () => {
   });
 
   it('finds messages holding every word, case-insensitively, the last word as a prefix, newest first', async () => {
-    const a = await store.create({ messages: [text('The Parser fails on tabs', 100), text('unrelated chatter', 101), text('parsing is done', 300)] });
+    const a = await store.create({
+      messages: [text('The Parser fails on tabs', 100), text('unrelated chatter', 101), text('parsing is done', 300)],
+    });
     const b = await store.create({ messages: [text('parser works; tabs fixed', 200)] });
     await index.open();
     const hits = await index.search('parser TAB');
-    assert.deepEqual(hits.map((h) => [h.threadId, h.created_at]), [[b.id, 200], [a.id, 100]]);
+    assert.deepEqual(
+      hits.map((h) => [h.threadId, h.created_at]),
+      [
+        [b.id, 200],
+        [a.id, 100],
+      ],
+    );
     assert.equal(hits[1].snippet, 'The Parser fails on tabs');
     assert.equal(hits[1].snippet.slice(...hits[1].highlight).toLowerCase(), 'parser');
-    assert.deepEqual((await index.search('pars')).map((h) => h.created_at), [300, 200, 100]);
+    assert.deepEqual(
+      (await index.search('pars')).map((h) => h.created_at),
+      [300, 200, 100],
+    );
     assert.deepEqual(await index.search('parser chatter'), [], 'all words must occur in one message');
     assert.deepEqual(await index.search('arser'), [], 'only the start of a word matches');
     assert.deepEqual(await index.search('  ,; '), []);
@@ -55,14 +66,23 @@ describe('SearchIndex', () => {
     const thread = await store.create({ messages: [text('first draft')] });
     await index.open();
     const added = await store.appendMessage(thread.id, text('kangaroo facts'));
-    assert.deepEqual((await index.search('kangaroo')).map((h) => h.messageId), [added.id]);
+    assert.deepEqual(
+      (await index.search('kangaroo')).map((h) => h.messageId),
+      [added.id],
+    );
     await store.updateMessage(thread.id, added.id, { content: [{ type: 'text', text: { value: 'wombat facts' } }] });
-    assert.deepEqual((await index.search('wombat')).map((h) => h.messageId), [added.id]);
+    assert.deepEqual(
+      (await index.search('wombat')).map((h) => h.messageId),
+      [added.id],
+    );
     assert.deepEqual(await index.search('kangaroo'), [], 'the old text no longer matches');
     const other = await store.create({ messages: [text('wombat burrows')] });
     assert.equal((await index.search('wombat')).length, 2);
     await store.delete(thread.id);
-    assert.deepEqual((await index.search('wombat')).map((h) => h.threadId), [other.id]);
+    assert.deepEqual(
+      (await index.search('wombat')).map((h) => h.threadId),
+      [other.id],
+    );
     await index.flush();
     assert.deepEqual(await fs.readdir(join(root, 'search')), [`${other.id}.json`]);
   });
@@ -92,7 +112,10 @@ describe('SearchIndex', () => {
     const three = await store.create({ messages: [text('gamma knife')] });
     await fs.mkdir(join(root, 'search'), { recursive: true });
     await fs.writeFile(join(root, 'search', `${one.id}.json`), '{ torn');
-    await fs.writeFile(join(root, 'search', `${two.id}.json`), JSON.stringify({ version: 1, threadId: two.id, count: 1, ids: 'msg_notinthisthread', created: '1', postings: { bogus: '0' } }));
+    await fs.writeFile(
+      join(root, 'search', `${two.id}.json`),
+      JSON.stringify({ version: 1, threadId: two.id, count: 1, ids: 'msg_notinthisthread', created: '1', postings: { bogus: '0' } }),
+    );
     await fs.writeFile(join(root, 'search', `${three.id}.json`), JSON.stringify({ version: 99 }));
     await fs.writeFile(join(root, 'search', 'thread_deletedlongago.json'), '{}');
     assert.equal((await index.search('gamma')).length, 3);
@@ -105,19 +128,33 @@ describe('SearchIndex', () => {
     assert.equal((await index.search('open')).length, 1); // sorts the vocabulary
     await store.appendMessage(thread.id, text('quokka sighting'));
     assert.equal((await index.search('quok'))[0]?.snippet, 'quokka sighting');
-    await store.appendMessages(thread.id, Array.from({ length: 5_000 }, (_, i) => text(`term${i} filler`)));
+    await store.appendMessages(
+      thread.id,
+      Array.from({ length: 5_000 }, (_, i) => text(`term${i} filler`)),
+    );
     assert.equal((await index.search('quok')).length, 1, 'still found once the new terms were merged');
-    assert.deepEqual((await index.search('term4999')).map((h) => h.snippet), ['term4999 filler']);
+    assert.deepEqual(
+      (await index.search('term4999')).map((h) => h.snippet),
+      ['term4999 filler'],
+    );
     assert.equal((await index.search('opening')).length, 1);
   });
 
   it('finds old messages of a thread that grew in another window, reading them by position', async () => {
-    const thread = await store.create({ messages: [text('needle at the start'), ...Array.from({ length: 1_500 }, (_, i) => text(`hay ${i}`))] });
+    const thread = await store.create({
+      messages: [text('needle at the start'), ...Array.from({ length: 1_500 }, (_, i) => text(`hay ${i}`))],
+    });
     await index.open();
     const elsewhere = new ThreadStore({ root }); // this index hears nothing of these appends
-    await elsewhere.appendMessages(thread.id, Array.from({ length: 700 }, (_, i) => text(`more hay ${i}`)));
+    await elsewhere.appendMessages(
+      thread.id,
+      Array.from({ length: 700 }, (_, i) => text(`more hay ${i}`)),
+    );
     elsewhere.dispose();
-    assert.deepEqual((await index.search('needle')).map((h) => h.snippet), ['needle at the start']);
+    assert.deepEqual(
+      (await index.search('needle')).map((h) => h.snippet),
+      ['needle at the start'],
+    );
     assert.equal((await index.search('hay 1499')).length, 1);
   });
 
@@ -125,13 +162,23 @@ describe('SearchIndex', () => {
     const a = await store.create({ messages: [text('otter 1', 10), text('otter 4', 40), text('otter 6', 60)] });
     const b = await store.create({ messages: [text('otter 2', 20), text('otter 3', 30), text('otter 5', 50)] });
     await index.open();
-    assert.deepEqual((await index.search('otter', 4)).map((h) => h.snippet), ['otter 6', 'otter 5', 'otter 4', 'otter 3']);
+    assert.deepEqual(
+      (await index.search('otter', 4)).map((h) => h.snippet),
+      ['otter 6', 'otter 5', 'otter 4', 'otter 3'],
+    );
     const [, , newestOfB] = (await store.listMessages(b.id, { order: 'asc' })).data;
     const [, fourth, sixth] = (await store.listMessages(a.id, { order: 'asc' })).data;
-    for (const [threadId, message] of [[b.id, newestOfB], [a.id, fourth], [a.id, sixth]] as const) {
+    for (const [threadId, message] of [
+      [b.id, newestOfB],
+      [a.id, fourth],
+      [a.id, sixth],
+    ] as const) {
       await store.updateMessage(threadId, message.id, { content: [{ type: 'text', text: { value: 'beaver' } }] });
     }
-    assert.deepEqual((await index.search('otter', 2)).map((h) => h.snippet), ['otter 3', 'otter 2']);
+    assert.deepEqual(
+      (await index.search('otter', 2)).map((h) => h.snippet),
+      ['otter 3', 'otter 2'],
+    );
   });
 
   it('keeps ordinals exact when another window appends to the same thread in between, indexing its messages too', async () => {
@@ -145,7 +192,11 @@ describe('SearchIndex', () => {
     elsewhere.dispose();
     const hits = await index.search('walrus');
     assert.deepEqual(hits.map((h) => h.snippet).sort(), ['walrus again elsewhere', 'walrus from elsewhere', 'walrus here', 'walrus last']);
-    assert.ok(hits.some((h) => h.messageId === theirs[0].id) && hits.some((h) => h.messageId === ours.id) && hits.some((h) => h.messageId === last.id));
+    assert.ok(
+      hits.some((h) => h.messageId === theirs[0].id) &&
+        hits.some((h) => h.messageId === ours.id) &&
+        hits.some((h) => h.messageId === last.id),
+    );
     await index.flush();
     const saved = JSON.parse(await fs.readFile(join(root, 'search', `${thread.id}.json`), 'utf8'));
     assert.equal(saved.count, 6, 'every message of the thread, in its place');
@@ -156,9 +207,19 @@ describe('SearchIndex', () => {
     const [a, b, c] = (await store.listMessages(thread.id, { order: 'asc' })).data;
     await fs.mkdir(join(root, 'search'), { recursive: true });
     // As an older version could leave it: b and c swapped, so "walrus" points at the position of b.
-    const drifted = { version: 1, threadId: thread.id, count: 3, ids: `${a.id} ${c.id} ${b.id}`, created: '0,0,0', postings: { alpha: '0', gamma: '1', walrus: '1', beta: '2' } };
+    const drifted = {
+      version: 1,
+      threadId: thread.id,
+      count: 3,
+      ids: `${a.id} ${c.id} ${b.id}`,
+      created: '0,0,0',
+      postings: { alpha: '0', gamma: '1', walrus: '1', beta: '2' },
+    };
     await fs.writeFile(join(root, 'search', `${thread.id}.json`), JSON.stringify(drifted));
-    assert.deepEqual((await index.search('walrus')).map((h) => h.messageId), [c.id]);
+    assert.deepEqual(
+      (await index.search('walrus')).map((h) => h.messageId),
+      [c.id],
+    );
     await index.flush();
     const saved = JSON.parse(await fs.readFile(join(root, 'search', `${thread.id}.json`), 'utf8'));
     assert.equal(saved.ids, `${a.id} ${b.id} ${c.id}`);

@@ -3,7 +3,12 @@ import type { AgentInput, AgentUpdate } from '../../../src/core/domain/agent';
 import { AgentStore, type AgentChange } from '../../../src/core/store/agentStore';
 import { makeTempDir, removeTempDir } from './helpers';
 
-const base: AgentInput = { name: 'Reviewer', model: { profile: 'azure', name: 'gpt-4o' }, instructions: 'Review code.', tools: [{ name: 'read_file' }] };
+const base: AgentInput = {
+  name: 'Reviewer',
+  model: { profile: 'azure', name: 'gpt-4o' },
+  instructions: 'Review code.',
+  tools: [{ name: 'read_file' }],
+};
 
 describe('AgentStore', () => {
   let root: string;
@@ -27,7 +32,10 @@ describe('AgentStore', () => {
     const other = await store.create({ ...base, name: 'Architect' });
     const reopened = new AgentStore(root, new Set(['read_file']));
     assert.deepEqual(await reopened.get(agent.id), agent);
-    assert.deepEqual((await reopened.list()).map((a) => a.name), ['Architect', 'Reviewer']);
+    assert.deepEqual(
+      (await reopened.list()).map((a) => a.name),
+      ['Architect', 'Reviewer'],
+    );
     await store.delete(other.id);
     await assert.rejects(store.get(other.id), { code: 'agent_not_found' });
     assert.deepEqual(changes, ['created', 'created', 'deleted']);
@@ -36,14 +44,21 @@ describe('AgentStore', () => {
   it('writes a new version on each update and keeps the older ones', async () => {
     const agent = await store.create(base);
     await store.update(agent.id, { temperature: 0.2 });
-    const latest = await store.update(agent.id, { instructions: 'Review carefully.', approval_policy: { run_command: 'ask' }, tools: [{ name: 'run_command' }] });
+    const latest = await store.update(agent.id, {
+      instructions: 'Review carefully.',
+      approval_policy: { run_command: 'ask' },
+      tools: [{ name: 'run_command' }],
+    });
     assert.equal(latest.version, 3);
     assert.equal(latest.created_at, agent.created_at);
-    assert.deepEqual((await store.listVersions(agent.id)).map((a) => [a.version, a.instructions, a.temperature]), [
-      [1, 'Review code.', null],
-      [2, 'Review code.', 0.2],
-      [3, 'Review carefully.', 0.2],
-    ]);
+    assert.deepEqual(
+      (await store.listVersions(agent.id)).map((a) => [a.version, a.instructions, a.temperature]),
+      [
+        [1, 'Review code.', null],
+        [2, 'Review code.', 0.2],
+        [3, 'Review carefully.', 0.2],
+      ],
+    );
     assert.equal((await store.getVersion(agent.id, 1)).instructions, 'Review code.');
     assert.equal((await store.get(agent.id)).version, 3);
     await assert.rejects(store.getVersion(agent.id, 9), { code: 'agent_not_found' });

@@ -55,12 +55,20 @@ describe('ThreadStore pagination against an in-memory model', () => {
           const page = await reader.listMessages(thread.id, query);
           const expected = model.list(query);
           const context = `seed ${seed} step ${step} ${JSON.stringify(query)}`;
-          assert.deepEqual(page.data.map((m) => m.id), expected.ids, context);
+          assert.deepEqual(
+            page.data.map((m) => m.id),
+            expected.ids,
+            context,
+          );
           assert.equal(page.has_more, expected.has_more, context);
           assert.equal(page.first_id, expected.ids[0] ?? null, context);
           assert.equal(page.last_id, expected.ids[expected.ids.length - 1] ?? null, context);
           const texts = new Map(model.items.map((m) => [m.id, m.text]));
-          assert.deepEqual(page.data.map(messageText), page.data.map((m) => texts.get(m.id)), context);
+          assert.deepEqual(
+            page.data.map(messageText),
+            page.data.map((m) => texts.get(m.id)),
+            context,
+          );
         }
       }
     });
@@ -69,7 +77,10 @@ describe('ThreadStore pagination against an in-memory model', () => {
   it('walks every message exactly once by following after cursors, in both orders', async () => {
     const store = new ThreadStore({ root });
     const thread = await store.create();
-    const added = await store.appendMessages(thread.id, Array.from({ length: 53 }, (_, i) => text(`m${i}`)));
+    const added = await store.appendMessages(
+      thread.id,
+      Array.from({ length: 53 }, (_, i) => text(`m${i}`)),
+    );
     for (const order of ['asc', 'desc'] as const) {
       const seen: string[] = [];
       let after: string | undefined;

@@ -9,7 +9,12 @@ import { makeTempDir, RecordingLogger, removeTempDir, seededRandom } from './hel
 const APPENDER = join(__dirname, 'fixtures', 'appender.js');
 
 /** Starts an appender child and collects its acknowledged lines ("<id> <label>:<n>"). */
-function startAppender(root: string, threadId: string, label: string, count: number | 'forever'): { child: ChildProcess; acks: string[]; firstAck: Promise<void>; stderr: () => string } {
+function startAppender(
+  root: string,
+  threadId: string,
+  label: string,
+  count: number | 'forever',
+): { child: ChildProcess; acks: string[]; firstAck: Promise<void>; stderr: () => string } {
   const child = spawn(process.execPath, [APPENDER, root, threadId, label, String(count)], { stdio: ['ignore', 'pipe', 'pipe'] });
   const acks: string[] = [];
   let buffered = '';
@@ -59,7 +64,10 @@ describe('ThreadStore across processes', () => {
     }
     const logger = new RecordingLogger();
     const stored = (await allMessages(new ThreadStore({ root, logger }), threadId)).map((m) => `${m.id} ${messageText(m)}`);
-    assert.ok(logger.warnings().every((w) => !w.includes('corrupt')), logger.warnings().join('\n'));
+    assert.ok(
+      logger.warnings().every((w) => !w.includes('corrupt')),
+      logger.warnings().join('\n'),
+    );
     let position = 0;
     acked.forEach((acks, round) => {
       assert.deepEqual(stored.slice(position, position + acks.length), acks, `round ${round}: acknowledged appends`);
@@ -83,7 +91,10 @@ describe('ThreadStore across processes', () => {
     assert.equal(new Set(texts).size, 400);
     for (const label of ['a', 'b']) {
       const mine = texts.filter((t) => t.startsWith(`${label}:`));
-      assert.deepEqual(mine, Array.from({ length: 200 }, (_, i) => `${label}:${i}`));
+      assert.deepEqual(
+        mine,
+        Array.from({ length: 200 }, (_, i) => `${label}:${i}`),
+      );
     }
   });
 });

@@ -49,7 +49,10 @@ describe('ThreadStore recovery from damaged storage', () => {
     await fs.writeFile(logPath, lines.join('\n'));
     assert.deepEqual(await texts(store), ['a', 'b', 'c', 'd', 'e']);
     assert.deepEqual((await store.readNewest(threadId, 2)).map(messageText), ['d', 'e']);
-    assert.ok(logger.warnings().some((w) => w.includes('does not match the log') && w.includes(logPath)), logger.warnings().join('\n'));
+    assert.ok(
+      logger.warnings().some((w) => w.includes('does not match the log') && w.includes(logPath)),
+      logger.warnings().join('\n'),
+    );
     await store.appendMessage(threadId, text('f'));
     assert.deepEqual(await texts(new ThreadStore({ root })), ['a', 'b', 'c', 'd', 'e', 'f']);
   });
@@ -62,7 +65,10 @@ describe('ThreadStore recovery from damaged storage', () => {
     const logger = new RecordingLogger();
     const store = new ThreadStore({ root, logger });
     assert.deepEqual(await texts(store), ['a', 'c', 'd']);
-    assert.ok(logger.warnings().some((w) => w.includes(logPath) && w.includes('line 2')), logger.warnings().join('\n'));
+    assert.ok(
+      logger.warnings().some((w) => w.includes(logPath) && w.includes('line 2')),
+      logger.warnings().join('\n'),
+    );
   });
 
   it('rebuilds a missing index', async () => {
@@ -124,7 +130,10 @@ describe('ThreadStore recovery from damaged storage', () => {
     const blocked = join(root, 'not-a-folder');
     await fs.writeFile(blocked, 'x');
     const store = new ThreadStore({ root: blocked });
-    await assert.rejects(store.create(), (err: Error & { code?: string }) => err.code === 'storage_unwritable' && err.message.includes(blocked));
+    await assert.rejects(
+      store.create(),
+      (err: Error & { code?: string }) => err.code === 'storage_unwritable' && err.message.includes(blocked),
+    );
     const agents = new AgentStore(blocked, new Set());
     await assert.rejects(agents.create({ name: 'a', model: { profile: 'p', name: 'm' } }), { code: 'storage_unwritable' });
     if (!runningAsRoot) {

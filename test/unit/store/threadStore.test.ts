@@ -67,9 +67,15 @@ describe('ThreadStore', () => {
   it('lists threads by most recent activity and renames them', async () => {
     const a = await store.create({ title: 'A', created_at: 100 });
     const b = await store.create({ title: 'B', created_at: 200 });
-    assert.deepEqual((await store.list()).map((t) => t.id), [b.id, a.id]);
+    assert.deepEqual(
+      (await store.list()).map((t) => t.id),
+      [b.id, a.id],
+    );
     await store.appendMessage(a.id, text('bump'));
-    assert.deepEqual((await store.list()).map((t) => t.id), [a.id, b.id]);
+    assert.deepEqual(
+      (await store.list()).map((t) => t.id),
+      [a.id, b.id],
+    );
     await store.rename(b.id, 'Renamed');
     assert.equal((await store.get(b.id)).title, 'Renamed');
   });
@@ -85,14 +91,20 @@ describe('ThreadStore', () => {
     await store.appendMessage(thread.id, text('unheard'));
     await store.delete(thread.id);
     assert.deepEqual(appended, ['hello']);
-    assert.deepEqual(changes.map((c) => c.type), ['created', 'updated', 'updated', 'deleted']);
+    assert.deepEqual(
+      changes.map((c) => c.type),
+      ['created', 'updated', 'updated', 'deleted'],
+    );
   });
 
   it('keeps history when a message is updated and reads the latest version everywhere', async () => {
     const thread = await store.create({ messages: [text('q')] });
     const draft = await store.appendMessage(thread.id, { ...text('partial', 'assistant'), status: 'in_progress' });
     await store.appendMessage(thread.id, text('next'));
-    const updated = await store.updateMessage(thread.id, draft.id, { status: 'completed', content: [{ type: 'text', text: { value: 'final' } }] });
+    const updated = await store.updateMessage(thread.id, draft.id, {
+      status: 'completed',
+      content: [{ type: 'text', text: { value: 'final' } }],
+    });
     assert.equal(updated.status, 'completed');
     const reopened = new ThreadStore({ root });
     assert.equal(messageText(await reopened.getMessage(thread.id, draft.id)), 'final');
@@ -104,7 +116,10 @@ describe('ThreadStore', () => {
 
   it('reads the newest messages from the end, in either chunked or bounded form', async () => {
     const thread = await store.create();
-    await store.appendMessages(thread.id, Array.from({ length: 120 }, (_, i) => text(`m${i}`)));
+    await store.appendMessages(
+      thread.id,
+      Array.from({ length: 120 }, (_, i) => text(`m${i}`)),
+    );
     assert.deepEqual((await store.readNewest(thread.id, 3)).map(messageText), ['m117', 'm118', 'm119']);
     const newestFirst: string[] = [];
     for await (const message of store.messagesNewestFirst(thread.id, 7)) newestFirst.push(messageText(message));
@@ -115,10 +130,16 @@ describe('ThreadStore', () => {
 
   it('reads messages by ordinal in the order asked, in their latest version, skipping ordinals past the end', async () => {
     const thread = await store.create();
-    const messages = await store.appendMessages(thread.id, Array.from({ length: 50 }, (_, i) => text(`m${i}`)));
+    const messages = await store.appendMessages(
+      thread.id,
+      Array.from({ length: 50 }, (_, i) => text(`m${i}`)),
+    );
     await store.updateMessage(thread.id, messages[7].id, { content: [{ type: 'text', text: { value: 'm7 edited' } }] });
     const read = await new ThreadStore({ root }).readMessagesAt(thread.id, [49, 7, 8, 0, 9, 50, -1, 7, 1.5]);
-    assert.deepEqual(read.map((m) => (m ? messageText(m) : undefined)), ['m49', 'm7 edited', 'm8', 'm0', 'm9', undefined, undefined, 'm7 edited', undefined]);
+    assert.deepEqual(
+      read.map((m) => (m ? messageText(m) : undefined)),
+      ['m49', 'm7 edited', 'm8', 'm0', 'm9', undefined, undefined, 'm7 edited', undefined],
+    );
     assert.deepEqual(await store.readMessagesAt(thread.id, []), []);
     await assert.rejects(store.readMessagesAt('thread_nosuchthread', [0]), { code: 'thread_not_found' });
   });
@@ -127,14 +148,21 @@ describe('ThreadStore', () => {
     const thread = await store.create({ messages: [text('a'), text('b'), text('c')] });
     await fs.writeFile(join(root, 'threads', thread.id, 'messages.idx'), 'not an index');
     const read = await new ThreadStore({ root }).readMessagesAt(thread.id, [2, 0]);
-    assert.deepEqual(read.map((m) => (m ? messageText(m) : undefined)), ['c', 'a']);
+    assert.deepEqual(
+      read.map((m) => (m ? messageText(m) : undefined)),
+      ['c', 'a'],
+    );
   });
 
   it('keeps the latest snapshot of each run and its steps', async () => {
     const thread = await store.create();
     const runId = newId('run');
     await store.saveRun({ ...sampleRun(thread.id, 'queued'), id: runId });
-    await store.saveRun({ ...sampleRun(thread.id, 'completed'), id: runId, usage: { prompt_tokens: 3, completion_tokens: 4, total_tokens: 7 } });
+    await store.saveRun({
+      ...sampleRun(thread.id, 'completed'),
+      id: runId,
+      usage: { prompt_tokens: 3, completion_tokens: 4, total_tokens: 7 },
+    });
     const other = await store.saveRun({ ...sampleRun(thread.id, 'failed'), id: newId('run') });
     const step = await store.saveRunStep({
       id: newId('step'),
@@ -143,7 +171,10 @@ describe('ThreadStore', () => {
       run_id: runId,
       assistant_id: 'asst_0000000001',
       type: 'tool_calls',
-      step_details: { type: 'tool_calls', tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'read', arguments: '{}', output: 'ok' }, status: 'completed' }] },
+      step_details: {
+        type: 'tool_calls',
+        tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'read', arguments: '{}', output: 'ok' }, status: 'completed' }],
+      },
       status: 'completed',
       last_error: null,
       usage: null,
@@ -156,8 +187,17 @@ describe('ThreadStore', () => {
     });
     const reopened = new ThreadStore({ root });
     assert.equal((await reopened.getRun(thread.id, runId)).status, 'completed');
-    assert.deepEqual((await reopened.listRuns(thread.id)).map((r) => [r.id, r.status]), [[runId, 'completed'], [other.id, 'failed']]);
-    assert.deepEqual((await reopened.listRunSteps(thread.id, runId)).map((s) => s.id), [step.id]);
+    assert.deepEqual(
+      (await reopened.listRuns(thread.id)).map((r) => [r.id, r.status]),
+      [
+        [runId, 'completed'],
+        [other.id, 'failed'],
+      ],
+    );
+    assert.deepEqual(
+      (await reopened.listRunSteps(thread.id, runId)).map((s) => s.id),
+      [step.id],
+    );
     await assert.rejects(reopened.getRun(thread.id, newId('run')), { code: 'run_not_found' });
   });
 
@@ -211,7 +251,10 @@ describe('ThreadStore', () => {
     const drop = await store.create({ messages: [text('drop')] });
     await store.delete(drop.id);
     await assert.rejects(store.get(drop.id), { code: 'thread_not_found' });
-    assert.deepEqual((await store.list()).map((t) => t.id), [keep.id]);
+    assert.deepEqual(
+      (await store.list()).map((t) => t.id),
+      [keep.id],
+    );
     await assert.rejects(store.delete(drop.id), { code: 'thread_not_found' });
   });
 });

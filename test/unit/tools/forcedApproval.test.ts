@@ -12,7 +12,12 @@ function writeFileTool(root: () => string, written: string[]): ToolDefinition {
   return {
     name: 'write_file',
     description: 'Writes a file in the workspace.',
-    parameters: { type: 'object', properties: { path: { type: 'string' }, content: { type: 'string' } }, required: ['path', 'content'], additionalProperties: false },
+    parameters: {
+      type: 'object',
+      properties: { path: { type: 'string' }, content: { type: 'string' } },
+      required: ['path', 'content'],
+      additionalProperties: false,
+    },
     readOnly: false,
     approvalFor: (args) => forcedApprovalForPath((args as { path: string }).path, { folders: [root()], caseInsensitive: false }),
     invoke: async (args) => {
@@ -39,7 +44,10 @@ describe('forced approval of protected paths in the run engine', () => {
   async function startWrite(path: string, policy: 'auto' | 'deny' = 'auto'): Promise<{ threadId: string; run: Run }> {
     const agent = await h.agent({ tools: [{ name: 'write_file' }], approval_policy: { write_file: policy } });
     const thread = await h.threads.create({ metadata: { [ALLOWED_TOOLS_KEY]: 'write_file' }, messages: [userText('write it')] });
-    h.server.script({ kind: 'tool_calls', calls: [{ id: 'call_w', name: 'write_file', arguments: JSON.stringify({ path, content: 'x' }) }] }, { kind: 'text', text: 'done' });
+    h.server.script(
+      { kind: 'tool_calls', calls: [{ id: 'call_w', name: 'write_file', arguments: JSON.stringify({ path, content: 'x' }) }] },
+      { kind: 'text', text: 'done' },
+    );
     return { threadId: thread.id, run: await h.engine.createRun(thread.id, agent.id) };
   }
 
@@ -54,7 +62,10 @@ describe('forced approval of protected paths in the run engine', () => {
     it(`still asks before writing ${path}, and writes only once approved`, async () => {
       const { threadId, run } = await startWrite(path);
       const waiting = (await h.log.waitForEvent(run.id, 'thread.run.requires_action')).data as Run;
-      assert.deepEqual(waiting.required_action?.submit_tool_outputs.tool_calls.map((c) => c.id), ['call_w']);
+      assert.deepEqual(
+        waiting.required_action?.submit_tool_outputs.tool_calls.map((c) => c.id),
+        ['call_w'],
+      );
       assert.deepEqual(written, [], 'nothing is written before the user decides');
       await h.engine.submitToolApprovals(threadId, run.id, [{ tool_call_id: 'call_w', approve: true, alwaysForThread: true }]);
       assert.equal((await h.log.waitForEnd(run.id)).status, 'completed');
@@ -67,7 +78,13 @@ describe('forced approval of protected paths in the run engine', () => {
     await h.log.waitForEvent(first.run.id, 'thread.run.requires_action');
     await h.engine.submitToolApprovals(first.threadId, first.run.id, [{ tool_call_id: 'call_w', approve: true, alwaysForThread: true }]);
     await h.log.waitForEnd(first.run.id);
-    h.server.script({ kind: 'tool_calls', calls: [{ id: 'call_2', name: 'write_file', arguments: JSON.stringify({ path: '.vscode/launch.json', content: '{}' }) }] }, { kind: 'text', text: 'done' });
+    h.server.script(
+      {
+        kind: 'tool_calls',
+        calls: [{ id: 'call_2', name: 'write_file', arguments: JSON.stringify({ path: '.vscode/launch.json', content: '{}' }) }],
+      },
+      { kind: 'text', text: 'done' },
+    );
     await h.threads.appendMessage(first.threadId, userText('again'));
     const agentId = first.run.assistant_id;
     const second = await h.engine.createRun(first.threadId, agentId);

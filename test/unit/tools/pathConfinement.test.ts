@@ -2,7 +2,13 @@ import { strict as assert } from 'node:assert';
 import { promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { confinePath, isCaseInsensitiveFileSystem, PathConfinementError, resolveLexically, type WorkspaceRoots } from '../../../src/core/tools/pathConfinement';
+import {
+  confinePath,
+  isCaseInsensitiveFileSystem,
+  PathConfinementError,
+  resolveLexically,
+  type WorkspaceRoots,
+} from '../../../src/core/tools/pathConfinement';
 
 /** Every entry under `dir` with its type, size, mtime and (for files and links) content: what "untouched" means. */
 async function snapshot(dir: string, entries: Record<string, string> = {}, prefix = ''): Promise<Record<string, string>> {
@@ -138,7 +144,10 @@ describe('path confinement', () => {
 
   it('detects the case sensitivity of the file system holding a folder', async () => {
     const probe = join(base, 'Project', 'src', 'A.TS');
-    const sameFile = await fs.stat(probe).then(() => true, () => false);
+    const sameFile = await fs.stat(probe).then(
+      () => true,
+      () => false,
+    );
     assert.equal(await isCaseInsensitiveFileSystem(root), sameFile);
   });
 

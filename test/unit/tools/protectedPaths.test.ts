@@ -43,7 +43,16 @@ describe('protected paths', () => {
     });
   }
 
-  const ordinaryCases = ['src/greet.ts', 'README.md', 'package.json', 'docs/vscode-tips.md', 'src/.vscodeignore-like.ts', 'environment.ts', 'src/git/commit.ts', '.github/ISSUE_TEMPLATE.md'];
+  const ordinaryCases = [
+    'src/greet.ts',
+    'README.md',
+    'package.json',
+    'docs/vscode-tips.md',
+    'src/.vscodeignore-like.ts',
+    'environment.ts',
+    'src/git/commit.ts',
+    '.github/ISSUE_TEMPLATE.md',
+  ];
   for (const relative of ordinaryCases) {
     it(`leaves ${JSON.stringify(relative)} to the policy`, () => {
       assert.equal(protectionReason(`${root}/${relative}`), undefined);

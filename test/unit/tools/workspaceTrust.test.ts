@@ -12,7 +12,13 @@ describe('workspace trust gate', () => {
   beforeEach(() => {
     trusted = false;
     writes = 0;
-    const write: ToolDefinition = { name: 'write', description: 'w', parameters: { type: 'object' }, readOnly: false, invoke: async () => `wrote ${++writes}` };
+    const write: ToolDefinition = {
+      name: 'write',
+      description: 'w',
+      parameters: { type: 'object' },
+      readOnly: false,
+      invoke: async () => `wrote ${++writes}`,
+    };
     registry = new ToolRegistry();
     for (const tool of [...builtinTools(), write]) registry.register(gatedByWorkspaceTrust(tool, () => trusted));
   });
@@ -43,7 +49,13 @@ describe('workspace trust in the run engine', () => {
   beforeEach(async () => {
     trusted = false;
     writes = 0;
-    const write: ToolDefinition = { name: 'write', description: 'w', parameters: { type: 'object' }, readOnly: false, invoke: async () => `wrote ${++writes}` };
+    const write: ToolDefinition = {
+      name: 'write',
+      description: 'w',
+      parameters: { type: 'object' },
+      readOnly: false,
+      invoke: async () => `wrote ${++writes}`,
+    };
     h = await startHarness({ engine: { approvalTimeoutMs: 60_000 }, tools: [gatedByWorkspaceTrust(write, () => trusted)] });
   });
   afterEach(() => h.close());
@@ -51,7 +63,10 @@ describe('workspace trust in the run engine', () => {
   it('refuses a changing tool in Restricted Mode without asking the user first, and tells the model why', async () => {
     const agent = await h.agent({ tools: [{ name: 'write' }], approval_policy: { write: 'ask' } });
     const thread = await h.threads.create({ messages: [userText('write it')] });
-    h.server.script({ kind: 'tool_calls', calls: [{ id: 'call_w', name: 'write', arguments: '{}' }] }, { kind: 'text', text: 'I cannot write here.' });
+    h.server.script(
+      { kind: 'tool_calls', calls: [{ id: 'call_w', name: 'write', arguments: '{}' }] },
+      { kind: 'text', text: 'I cannot write here.' },
+    );
     const run = await h.engine.createRun(thread.id, agent.id);
     assert.equal((await h.log.waitForEnd(run.id)).status, 'completed');
     assert.ok(!h.log.namesOf(run.id).includes('thread.run.requires_action'), 'no approval is asked for a call that cannot run');

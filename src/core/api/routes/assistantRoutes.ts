@@ -47,7 +47,11 @@ function agentFields(body: Record<string, unknown>, services: ApiServices): Agen
   if (body.model !== undefined) {
     if (typeof body.model !== 'string') throw badRequest("'model' must be a string.", 'model');
     const model = services.resolveModelName(body.model);
-    if (!model) throw badRequest(`No configured model profile matches '${body.model}'. Use "<profile>/<model>" or a model name a profile uses.`, 'model');
+    if (!model)
+      throw badRequest(
+        `No configured model profile matches '${body.model}'. Use "<profile>/<model>" or a model name a profile uses.`,
+        'model',
+      );
     fields.model = model;
   }
   const name = optionalString(body, 'name');

@@ -16,7 +16,8 @@ export function addMessageRoutes(router: Router, services: ApiServices): void {
     await services.threads.get(threadId);
     const active = services.engine.activeRun(threadId);
     // As in the Assistants API: a message added mid-run would land in the middle of the run's own output.
-    if (active) throw new ApiError(409, 'conflict_error', `Can't add messages to ${threadId} while run ${active.id} is active.`, 'thread_busy');
+    if (active)
+      throw new ApiError(409, 'conflict_error', `Can't add messages to ${threadId} while run ${active.id} is active.`, 'thread_busy');
     return json(renderMessage(await services.threads.appendMessage(threadId, input)));
   });
 
@@ -35,7 +36,9 @@ export function addMessageRoutes(router: Router, services: ApiServices): void {
     const threadId = pathId('thread', params.thread_id);
     const messageId = pathId('msg', params.message_id);
     const metadata = optionalMetadata(body);
-    const message = metadata ? await services.threads.updateMessage(threadId, messageId, { metadata }) : await services.threads.getMessage(threadId, messageId);
+    const message = metadata
+      ? await services.threads.updateMessage(threadId, messageId, { metadata })
+      : await services.threads.getMessage(threadId, messageId);
     return json(renderMessage(message));
   });
 }

@@ -8,7 +8,16 @@ import { ApiError, badRequest, notFound } from '../apiErrors';
 import { type ApiServices, pathId, toolLookup } from '../apiServices';
 import { mapPage, pageOf } from '../listPage';
 import { renderRun, renderStep } from '../render';
-import { flag, listQuery, messageInputs, optionalMetadata, optionalNumber, optionalString, optionalTruncation, toolNames } from '../requestParams';
+import {
+  flag,
+  listQuery,
+  messageInputs,
+  optionalMetadata,
+  optionalNumber,
+  optionalString,
+  optionalTruncation,
+  toolNames,
+} from '../requestParams';
 import { json, type RouteResult, type Router, STREAMED } from '../router';
 import { streamRun } from '../runEventStream';
 
@@ -36,7 +45,8 @@ export function parseRunRequest(body: Record<string, unknown>, services: ApiServ
   const model = optionalString(body, 'model');
   if (model !== undefined) {
     const resolved = services.resolveModelName(model);
-    if (!resolved) throw badRequest(`No configured model profile matches '${model}'. Use "<profile>/<model>" or a model name a profile uses.`, 'model');
+    if (!resolved)
+      throw badRequest(`No configured model profile matches '${model}'. Use "<profile>/<model>" or a model name a profile uses.`, 'model');
     overrides.model = resolved;
   }
   if (body.tools !== undefined && body.tools !== null) overrides.tools = toolNames(body.tools, services.tools.names());
@@ -91,7 +101,8 @@ export function addRunRoutes(router: Router, services: ApiServices): void {
     const metadata = optionalMetadata(body);
     if (!metadata) return json(render(run));
     // The engine writes its own snapshots of an active run, which would drop metadata changed meanwhile.
-    if (engine.activeRun(threadId)?.id === runId) throw new ApiError(409, 'conflict_error', `Run ${runId} is still active; change its metadata once it has finished.`, 'run_active');
+    if (engine.activeRun(threadId)?.id === runId)
+      throw new ApiError(409, 'conflict_error', `Run ${runId} is still active; change its metadata once it has finished.`, 'run_active');
     return json(render(await threads.saveRun({ ...run, metadata })));
   });
 
@@ -107,7 +118,10 @@ export function addRunRoutes(router: Router, services: ApiServices): void {
     const [threadId, runId] = ids(params);
     const outputs = toolOutputs(body.tool_outputs);
     const run = await currentRun(threadId, runId);
-    assertAllCallsAnswered(run, outputs.map((o) => o.tool_call_id));
+    assertAllCallsAnswered(
+      run,
+      outputs.map((o) => o.tool_call_id),
+    );
     const supplied = outputs.flatMap((o) => (o.output === undefined ? [] : [{ tool_call_id: o.tool_call_id, output: o.output }]));
     const approved = outputs.filter((o) => o.output === undefined).map((o) => ({ tool_call_id: o.tool_call_id, approve: true }));
     const submit = async (): Promise<Run> => {
@@ -168,7 +182,11 @@ function assertAllCallsAnswered(run: Run, answered: string[]): void {
   }
   const waiting = run.required_action.submit_tool_outputs.tool_calls.map((call) => call.id);
   const unknown = answered.filter((id) => !waiting.includes(id));
-  if (unknown.length) throw badRequest(`Tool call ids ${unknown.join(', ')} are not waiting in run ${run.id} (waiting: ${waiting.join(', ')}).`, 'tool_outputs');
+  if (unknown.length)
+    throw badRequest(
+      `Tool call ids ${unknown.join(', ')} are not waiting in run ${run.id} (waiting: ${waiting.join(', ')}).`,
+      'tool_outputs',
+    );
   const missing = waiting.filter((id) => !answered.includes(id));
   if (missing.length) throw badRequest(`Expected tool outputs for call ids ${missing.join(', ')}.`, 'tool_outputs');
 }

@@ -20,7 +20,8 @@ export function addThreadRoutes(router: Router, services: ApiServices): void {
     const request = parseRunRequest(body, services);
     await services.agents.get(request.assistantId);
     const threadBody = body.thread ?? {};
-    if (typeof threadBody !== 'object' || threadBody === null || Array.isArray(threadBody)) throw badRequest("'thread' must be an object.", 'thread');
+    if (typeof threadBody !== 'object' || threadBody === null || Array.isArray(threadBody))
+      throw badRequest("'thread' must be an object.", 'thread');
     const thread = await createThread(services, threadBody as Record<string, unknown>, request.assistantId);
     return startRun(services, thread.id, request, res);
   });
@@ -43,15 +44,24 @@ export function addThreadRoutes(router: Router, services: ApiServices): void {
     const id = pathId('thread', params.id);
     await services.threads.get(id);
     const active = services.engine.activeRun(id);
-    if (active) throw new ApiError(409, 'conflict_error', `Thread ${id} has an active run (${active.id}); cancel it before deleting the thread.`, 'thread_busy');
+    if (active)
+      throw new ApiError(
+        409,
+        'conflict_error',
+        `Thread ${id} has an active run (${active.id}); cancel it before deleting the thread.`,
+        'thread_busy',
+      );
     await services.threads.delete(id);
     return json({ id, object: 'thread.deleted', deleted: true });
   });
-
 }
 
 /** Creates a thread from a create-thread body. */
-function createThread(services: ApiServices, body: Record<string, unknown>, agentId: string | null): ReturnType<ApiServices['threads']['create']> {
+function createThread(
+  services: ApiServices,
+  body: Record<string, unknown>,
+  agentId: string | null,
+): ReturnType<ApiServices['threads']['create']> {
   const messages = messageInputs(body.messages, 'messages');
   const metadata = optionalMetadata(body);
   if (body.tool_resources !== undefined && body.tool_resources !== null && Object.keys(body.tool_resources).length) {

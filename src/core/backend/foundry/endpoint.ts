@@ -10,7 +10,9 @@ export function parseEndpoint(endpoint: string): URL {
   try {
     url = new URL(endpoint);
   } catch {
-    throw new Error(`'${endpoint}' is not a URL. A Foundry project endpoint looks like https://<resource>.services.ai.azure.com/api/projects/<project>.`);
+    throw new Error(
+      `'${endpoint}' is not a URL. A Foundry project endpoint looks like https://<resource>.services.ai.azure.com/api/projects/<project>.`,
+    );
   }
   if (url.protocol === 'https:' || (url.protocol === 'http:' && isLoopback(url))) return url;
   throw new Error(`A Foundry project endpoint must use https:// (plain http is allowed only on 127.0.0.1/localhost), not '${url.origin}'.`);

@@ -79,7 +79,9 @@ export class FoundryAgents implements AgentRepository {
   private functionTools(names: string[]): FunctionToolDefinition[] {
     return names.flatMap((name) => {
       const tool = this.tools.get(name);
-      return tool ? [{ type: 'function' as const, function: { name: tool.name, description: tool.description, parameters: tool.parameters } }] : [];
+      return tool
+        ? [{ type: 'function' as const, function: { name: tool.name, description: tool.description, parameters: tool.parameters } }]
+        : [];
     });
   }
 }

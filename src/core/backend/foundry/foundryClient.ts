@@ -24,12 +24,20 @@ export const FOUNDRY_API_VERSION = 'v1';
 export function createAgentsClient(connection: FoundryConnection): AgentsClient {
   const url = parseEndpoint(connection.endpoint);
   if (connection.auth.kind === 'entra') {
-    if (url.protocol !== 'https:') throw new Error(`Signing in with a Microsoft account needs an https:// project endpoint, not ${url.origin}.`);
-    return new AgentsClient(connection.endpoint, connection.auth.credential, { apiVersion: FOUNDRY_API_VERSION, additionalPolicies: connection.additionalPolicies });
+    if (url.protocol !== 'https:')
+      throw new Error(`Signing in with a Microsoft account needs an https:// project endpoint, not ${url.origin}.`);
+    return new AgentsClient(connection.endpoint, connection.auth.credential, {
+      apiVersion: FOUNDRY_API_VERSION,
+      additionalPolicies: connection.additionalPolicies,
+    });
   }
   const readKey = connection.auth.key;
   // The SDK only takes a TokenCredential; with a key, its bearer policy is swapped for one that sends `api-key`.
-  const client = new AgentsClient(connection.endpoint, NO_TOKEN, { apiVersion: FOUNDRY_API_VERSION, allowInsecureConnection: isLoopback(url), additionalPolicies: connection.additionalPolicies });
+  const client = new AgentsClient(connection.endpoint, NO_TOKEN, {
+    apiVersion: FOUNDRY_API_VERSION,
+    allowInsecureConnection: isLoopback(url),
+    additionalPolicies: connection.additionalPolicies,
+  });
   client.pipeline.removePolicy({ name: 'bearerTokenAuthenticationPolicy' });
   client.pipeline.addPolicy({
     name: 'agentThreadsApiKey',

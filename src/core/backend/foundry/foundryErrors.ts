@@ -29,14 +29,44 @@ export function toFoundryError(error: unknown, doing: string): FoundryError {
   const detail = serviceMessage(error);
   if (typeof status !== 'number') {
     const reason = error instanceof Error ? error.message : String(error);
-    return new FoundryError('foundry_network', `Could not reach the Foundry project while trying to ${doing}: ${reason}. Check the endpoint in 'agentThreads.backend' and your network.`, undefined, { cause: error });
+    return new FoundryError(
+      'foundry_network',
+      `Could not reach the Foundry project while trying to ${doing}: ${reason}. Check the endpoint in 'agentThreads.backend' and your network.`,
+      undefined,
+      { cause: error },
+    );
   }
   const suffix = detail ? ` The service said: ${detail}` : '';
-  if (status === 401) return new FoundryError('foundry_unauthorized', `Foundry refused the credentials (401) while trying to ${doing}. Sign in again or set the project's API key.${suffix}`, status);
-  if (status === 403) return new FoundryError('foundry_forbidden', `Your account may not ${doing} in this Foundry project (403). Ask for the Azure AI User role on the project.${suffix}`, status);
-  if (status === 404) return new FoundryError('foundry_not_found', `Foundry could not find what was needed to ${doing} (404): it may have been deleted, or the project endpoint is wrong.${suffix}`, status);
-  if (status === 429) return new FoundryError('foundry_rate_limited', `Foundry is rate limiting this project (429) while trying to ${doing}. Wait a moment and retry.${suffix}`, status);
-  if (status >= 500) return new FoundryError('foundry_unavailable', `The Foundry service failed (${status}) while trying to ${doing}. Retry in a moment.${suffix}`, status);
+  if (status === 401)
+    return new FoundryError(
+      'foundry_unauthorized',
+      `Foundry refused the credentials (401) while trying to ${doing}. Sign in again or set the project's API key.${suffix}`,
+      status,
+    );
+  if (status === 403)
+    return new FoundryError(
+      'foundry_forbidden',
+      `Your account may not ${doing} in this Foundry project (403). Ask for the Azure AI User role on the project.${suffix}`,
+      status,
+    );
+  if (status === 404)
+    return new FoundryError(
+      'foundry_not_found',
+      `Foundry could not find what was needed to ${doing} (404): it may have been deleted, or the project endpoint is wrong.${suffix}`,
+      status,
+    );
+  if (status === 429)
+    return new FoundryError(
+      'foundry_rate_limited',
+      `Foundry is rate limiting this project (429) while trying to ${doing}. Wait a moment and retry.${suffix}`,
+      status,
+    );
+  if (status >= 500)
+    return new FoundryError(
+      'foundry_unavailable',
+      `The Foundry service failed (${status}) while trying to ${doing}. Retry in a moment.${suffix}`,
+      status,
+    );
   return new FoundryError('foundry_bad_request', `Foundry rejected the request to ${doing} (${status}).${suffix}`, status);
 }
 

@@ -17,7 +17,15 @@ export class FoundryEvents {
   readonly runEvent = new Emitter<RunEngineEvent>();
 
   dispose(): void {
-    for (const emitter of [this.agentsChanged, this.threadsChanged, this.messagesAppended, this.messageUpdated, this.runSaved, this.runEvent]) emitter.dispose();
+    for (const emitter of [
+      this.agentsChanged,
+      this.threadsChanged,
+      this.messagesAppended,
+      this.messageUpdated,
+      this.runSaved,
+      this.runEvent,
+    ])
+      emitter.dispose();
   }
 }
 

@@ -19,7 +19,13 @@ import type { Metadata } from '../../domain/common';
 import { FOUNDRY_PROFILE } from './endpoint';
 
 /** Metadata keys the extension keeps on remote objects (values must be strings of at most 512 characters). */
-export const META = { title: 'title', agentId: 'agent_id', messageCount: 'message_count', lastActivity: 'last_activity_at', approval: 'agent_threads_approval' } as const;
+export const META = {
+  title: 'title',
+  agentId: 'agent_id',
+  messageCount: 'message_count',
+  lastActivity: 'last_activity_at',
+  approval: 'agent_threads_approval',
+} as const;
 
 const seconds = (date: Date | null | undefined): number | null => (date ? Math.floor(date.getTime() / 1000) : null);
 
@@ -62,14 +68,18 @@ function parseApproval(value: string | undefined): Record<string, ApprovalPolicy
   if (!value) return {};
   try {
     const parsed = JSON.parse(value) as Record<string, unknown>;
-    return Object.fromEntries(Object.entries(parsed).filter((entry): entry is [string, ApprovalPolicy] => ['ask', 'auto', 'deny'].includes(String(entry[1]))));
+    return Object.fromEntries(
+      Object.entries(parsed).filter((entry): entry is [string, ApprovalPolicy] => ['ask', 'auto', 'deny'].includes(String(entry[1]))),
+    );
   } catch {
     return {}; // someone edited it by hand: fall back to each tool's default, which asks before changing anything
   }
 }
 
 function functionNames(tools: ToolDefinitionUnion[] | undefined): string[] {
-  return (tools ?? []).flatMap((tool) => (tool.type === 'function' && 'function' in tool ? [(tool as { function: { name: string } }).function.name] : []));
+  return (tools ?? []).flatMap((tool) =>
+    tool.type === 'function' && 'function' in tool ? [(tool as { function: { name: string } }).function.name] : [],
+  );
 }
 
 export function toThread(thread: AgentThread): Thread {
@@ -80,7 +90,16 @@ export function toThread(thread: AgentThread): Thread {
   const count = Number(metadata[META.messageCount] ?? 0);
   const lastActivity = Number(metadata[META.lastActivity] ?? created);
   for (const key of [META.title, META.agentId, META.messageCount, META.lastActivity]) delete metadata[key];
-  return { id: thread.id, object: 'thread', title, agent_id: agentId, created_at: created, metadata, message_count: Number.isFinite(count) ? count : 0, last_activity_at: Number.isFinite(lastActivity) ? lastActivity : created };
+  return {
+    id: thread.id,
+    object: 'thread',
+    title,
+    agent_id: agentId,
+    created_at: created,
+    metadata,
+    message_count: Number.isFinite(count) ? count : 0,
+    last_activity_at: Number.isFinite(lastActivity) ? lastActivity : created,
+  };
 }
 
 export function toMessage(message: ThreadMessage): Message {
@@ -108,13 +127,30 @@ function toContent(part: MessageContentUnion): MessageContent[] {
 }
 
 function mapIncompleteReason(reason: string): 'content_filter' | 'max_tokens' | 'run_cancelled' | 'run_expired' | 'run_failed' {
-  return (['content_filter', 'max_tokens', 'run_cancelled', 'run_expired', 'run_failed'] as const).find((known) => known === reason) ?? 'run_failed';
+  return (
+    (['content_filter', 'max_tokens', 'run_cancelled', 'run_expired', 'run_failed'] as const).find((known) => known === reason) ??
+    'run_failed'
+  );
 }
 
-const RUN_STATUSES: readonly RunStatus[] = ['queued', 'in_progress', 'requires_action', 'cancelling', 'cancelled', 'failed', 'completed', 'incomplete', 'expired'];
+const RUN_STATUSES: readonly RunStatus[] = [
+  'queued',
+  'in_progress',
+  'requires_action',
+  'cancelling',
+  'cancelled',
+  'failed',
+  'completed',
+  'incomplete',
+  'expired',
+];
 
 export function toRun(run: ThreadRun): Run {
-  const required = run.requiredAction && 'submitToolOutputs' in run.requiredAction ? (run.requiredAction as { submitToolOutputs: { toolCalls: Array<{ id: string; function?: { name: string; arguments: string } }> } }).submitToolOutputs.toolCalls : null;
+  const required =
+    run.requiredAction && 'submitToolOutputs' in run.requiredAction
+      ? (run.requiredAction as { submitToolOutputs: { toolCalls: Array<{ id: string; function?: { name: string; arguments: string } }> } })
+          .submitToolOutputs.toolCalls
+      : null;
   return {
     id: run.id,
     object: 'thread.run',
@@ -123,11 +159,22 @@ export function toRun(run: ThreadRun): Run {
     assistant_version: 1,
     status: RUN_STATUSES.includes(run.status as RunStatus) ? (run.status as RunStatus) : 'failed',
     required_action: required
-      ? { type: 'submit_tool_outputs', submit_tool_outputs: { tool_calls: required.map((call) => ({ id: call.id, type: 'function', function: { name: call.function?.name ?? '', arguments: call.function?.arguments ?? '{}' } })) } }
+      ? {
+          type: 'submit_tool_outputs',
+          submit_tool_outputs: {
+            tool_calls: required.map((call) => ({
+              id: call.id,
+              type: 'function',
+              function: { name: call.function?.name ?? '', arguments: call.function?.arguments ?? '{}' },
+            })),
+          },
+        }
       : null,
     last_error: run.lastError ? toLastError(run.lastError.code, run.lastError.message) : null,
     incomplete_details: run.incompleteDetails ? { reason: 'max_completion_tokens' } : null,
-    usage: run.usage ? { prompt_tokens: run.usage.promptTokens, completion_tokens: run.usage.completionTokens, total_tokens: run.usage.totalTokens } : null,
+    usage: run.usage
+      ? { prompt_tokens: run.usage.promptTokens, completion_tokens: run.usage.completionTokens, total_tokens: run.usage.totalTokens }
+      : null,
     metadata: run.metadata ?? null,
     model: { profile: FOUNDRY_PROFILE, name: run.model },
     instructions: run.instructions,
@@ -149,7 +196,11 @@ export function toRun(run: ThreadRun): Run {
 
 /** The service's error codes, in the extension's vocabulary (which picks the fix the UI offers). */
 export function toLastError(code: string, message: string): RunLastError {
-  const known: Record<string, RunLastError['code']> = { rate_limit_exceeded: 'rate_limit_exceeded', server_error: 'server_error', invalid_prompt: 'invalid_prompt' };
+  const known: Record<string, RunLastError['code']> = {
+    rate_limit_exceeded: 'rate_limit_exceeded',
+    server_error: 'server_error',
+    invalid_prompt: 'invalid_prompt',
+  };
   return { code: known[code] ?? 'server_error', message };
 }
 
@@ -163,7 +214,9 @@ export function toRunStep(step: FoundryRunStep, outputs: ReadonlyMap<string, str
     assistant_id: step.assistantId,
     status: step.status,
     last_error: step.lastError ? { code: 'server_error' as const, message: step.lastError.message } : null,
-    usage: step.usage ? { prompt_tokens: step.usage.promptTokens, completion_tokens: step.usage.completionTokens, total_tokens: step.usage.totalTokens } : null,
+    usage: step.usage
+      ? { prompt_tokens: step.usage.promptTokens, completion_tokens: step.usage.completionTokens, total_tokens: step.usage.totalTokens }
+      : null,
     metadata: step.metadata ?? null,
     created_at: seconds(step.createdAt) ?? 0,
     completed_at: seconds(step.completedAt),
@@ -175,7 +228,12 @@ export function toRunStep(step: FoundryRunStep, outputs: ReadonlyMap<string, str
     const calls = (step.stepDetails as RunStepToolCallDetails).toolCalls.map((call): FunctionToolCall => {
       const fn = (call as { function?: { name: string; arguments: string } }).function;
       const output = outputs.get(call.id) ?? null;
-      return { id: call.id, type: 'function', function: { name: fn?.name ?? call.type, arguments: fn?.arguments ?? '{}', output }, status: output === null ? 'in_progress' : 'completed' };
+      return {
+        id: call.id,
+        type: 'function',
+        function: { name: fn?.name ?? call.type, arguments: fn?.arguments ?? '{}', output },
+        status: output === null ? 'in_progress' : 'completed',
+      };
     });
     return { ...base, type: 'tool_calls', step_details: { type: 'tool_calls', tool_calls: calls } };
   }

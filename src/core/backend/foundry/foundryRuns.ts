@@ -1,7 +1,14 @@
 // Runs on Foundry: the service calls the model and streams the run; tool calls come back as requires_action and are
 // executed here, by our workspace tools, under the same approval policy as local runs, then submitted as outputs.
 
-import type { AgentEventMessage, AgentsClient, MessageDeltaChunk, RunStep as FoundryRunStep, ThreadMessage, ThreadRun } from '@azure/ai-agents';
+import type {
+  AgentEventMessage,
+  AgentsClient,
+  MessageDeltaChunk,
+  RunStep as FoundryRunStep,
+  ThreadMessage,
+  ThreadRun,
+} from '@azure/ai-agents';
 import type { Agent } from '../../domain/agent';
 import type { RunEvent } from '../../domain/events';
 import type { RequiredActionToolCall, Run, RunStep } from '../../domain/run';
@@ -62,14 +69,23 @@ export class FoundryRuns implements RunService {
 
   async createRun(threadId: string, agentId: string): Promise<Run> {
     const busy = this.active.get(threadId)?.run;
-    if (busy) throw new Error(`This thread already has run ${busy.id} (${busy.status}). Wait for it to finish or cancel it before starting another.`);
+    if (busy)
+      throw new Error(
+        `This thread already has run ${busy.id} (${busy.status}). Wait for it to finish or cancel it before starting another.`,
+      );
     const agent = await this.agents.get(agentId);
     await this.nameThread(threadId);
     const stream = await callFoundry('start a run', () => this.client.runs.create(threadId, agentId).stream());
     const iterator = stream[Symbol.asyncIterator]();
     const first = await callFoundry('start a run', () => iterator.next());
-    if (first.done || !String(first.value.event).startsWith('thread.run.')) throw toFoundryError(new Error('the service ended the stream before the run was created'), 'start a run');
-    const active: ActiveFoundryRun = { run: toRun(first.value.data as ThreadRun), agent, controller: new AbortController(), messagesCreated: 0 };
+    if (first.done || !String(first.value.event).startsWith('thread.run.'))
+      throw toFoundryError(new Error('the service ended the stream before the run was created'), 'start a run');
+    const active: ActiveFoundryRun = {
+      run: toRun(first.value.data as ThreadRun),
+      agent,
+      controller: new AbortController(),
+      messagesCreated: 0,
+    };
     this.active.set(threadId, active);
     this.handle(active, first.value);
     void this.consume(active, { [Symbol.asyncIterator]: () => iterator });
@@ -80,7 +96,10 @@ export class FoundryRuns implements RunService {
     const active = this.active.get(threadId) ?? (await this.adopt(threadId, runId));
     if (!active || active.run.id !== runId || !active.pending) throw new Error(`Run ${runId} is not waiting for approval.`);
     const pending = active.pending;
-    const always = approvals.filter((a) => a.approve && a.alwaysForThread).map((a) => pending.calls.find((c) => c.id === a.tool_call_id)?.function.name).filter((name): name is string => !!name);
+    const always = approvals
+      .filter((a) => a.approve && a.alwaysForThread)
+      .map((a) => pending.calls.find((c) => c.id === a.tool_call_id)?.function.name)
+      .filter((name): name is string => !!name);
     if (always.length) {
       const thread = await this.threads.get(threadId);
       await this.threads.update(threadId, { metadata: withAllowedTools(thread.metadata, always) });
@@ -105,7 +124,10 @@ export class FoundryRuns implements RunService {
     if (active?.run.id === runId && (active.pending || !isTerminal(active.run))) {
       const final = isTerminal(cancelled) ? cancelled : await this.waitUntilTerminal(threadId, runId);
       // A service that never confirms must not leave the thread blocked here: the user asked for it to stop.
-      this.finish(active, final ?? { ...active.run, status: 'cancelled', required_action: null, cancelled_at: Math.floor(Date.now() / 1000) });
+      this.finish(
+        active,
+        final ?? { ...active.run, status: 'cancelled', required_action: null, cancelled_at: Math.floor(Date.now() / 1000) },
+      );
     } else if (!active) {
       this.events.runSaved.fire({ threadId, run: cancelled }); // a run started by another window or before a restart
       this.emit(cancelled, { event: `thread.run.${cancelled.status}` as 'thread.run.cancelled', data: cancelled });
@@ -122,7 +144,13 @@ export class FoundryRuns implements RunService {
     const calls = run.required_action?.submit_tool_outputs.tool_calls ?? [];
     if (run.status !== 'requires_action' || !calls.length || this.active.has(threadId)) return this.active.get(threadId);
     const agent = await this.agents.get(run.assistant_id);
-    const active: ActiveFoundryRun = { run, agent, controller: new AbortController(), messagesCreated: 0, pending: { calls, outputs: new Map(), waiting: new Set(calls.map((call) => call.id)) } };
+    const active: ActiveFoundryRun = {
+      run,
+      agent,
+      controller: new AbortController(),
+      messagesCreated: 0,
+      pending: { calls, outputs: new Map(), waiting: new Set(calls.map((call) => call.id)) },
+    };
     this.active.set(threadId, active);
     return active;
   }
@@ -152,8 +180,15 @@ export class FoundryRuns implements RunService {
     const threadId = active.run.thread_id;
     if (name === 'thread.message.delta') {
       const chunk = message.data as MessageDeltaChunk;
-      const content = chunk.delta.content.map((part) => ({ index: part.index, type: 'text' as const, text: { value: (part as { text?: { value?: string } }).text?.value ?? '' } }));
-      return this.emit(active.run, { event: 'thread.message.delta', data: { id: chunk.id, object: 'thread.message.delta', delta: { content } } });
+      const content = chunk.delta.content.map((part) => ({
+        index: part.index,
+        type: 'text' as const,
+        text: { value: (part as { text?: { value?: string } }).text?.value ?? '' },
+      }));
+      return this.emit(active.run, {
+        event: 'thread.message.delta',
+        data: { id: chunk.id, object: 'thread.message.delta', delta: { content } },
+      });
     }
     if (name === 'thread.run.step.delta' || name === 'done') return;
     if (name === 'error') {
@@ -167,7 +202,8 @@ export class FoundryRuns implements RunService {
         active.messagesCreated++;
         this.events.messagesAppended.fire({ threadId, messages: [msg] });
       }
-      if (name === 'thread.message.completed' || name === 'thread.message.incomplete') this.events.messageUpdated.fire({ threadId, message: msg });
+      if (name === 'thread.message.completed' || name === 'thread.message.incomplete')
+        this.events.messageUpdated.fire({ threadId, message: msg });
       return this.emit(active.run, { event: name as 'thread.message.created', data: msg });
     }
     if (name.startsWith('thread.run.step.')) {
@@ -216,7 +252,11 @@ export class FoundryRuns implements RunService {
   }
 
   private async execute(active: ActiveFoundryRun, call: RequiredActionToolCall): Promise<string> {
-    const result = await this.tools.invoke(call.function.name, call.function.arguments, { threadId: active.run.thread_id, runId: active.run.id, signal: active.controller.signal });
+    const result = await this.tools.invoke(call.function.name, call.function.arguments, {
+      threadId: active.run.thread_id,
+      runId: active.run.id,
+      signal: active.controller.signal,
+    });
     return result.output;
   }
 
@@ -225,7 +265,9 @@ export class FoundryRuns implements RunService {
     for (const [callId, output] of outputs) rememberOutput(this.toolOutputs, callId, output);
     const toolOutputs = [...outputs].map(([toolCallId, output]) => ({ toolCallId, output }));
     try {
-      const stream = await callFoundry('send tool results', () => this.client.runs.submitToolOutputs(active.run.thread_id, active.run.id, toolOutputs).stream());
+      const stream = await callFoundry('send tool results', () =>
+        this.client.runs.submitToolOutputs(active.run.thread_id, active.run.id, toolOutputs).stream(),
+      );
       await this.consume(active, stream);
     } catch (error) {
       this.fail(active, { code: 'server_error', message: toFoundryError(error, 'send tool results').message });

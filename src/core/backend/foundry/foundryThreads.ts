@@ -51,7 +51,9 @@ export class FoundryThreads implements ThreadRepository {
   }
 
   async list(): Promise<Thread[]> {
-    const page = await callFoundry('list threads', () => firstPage(this.client.threads.list({ limit: FOUNDRY_THREAD_LIST_LIMIT, order: 'desc' })));
+    const page = await callFoundry('list threads', () =>
+      firstPage(this.client.threads.list({ limit: FOUNDRY_THREAD_LIST_LIMIT, order: 'desc' })),
+    );
     return page.map(toThread).sort((a, b) => b.last_activity_at - a.last_activity_at);
   }
 
@@ -99,9 +101,24 @@ export class FoundryThreads implements ThreadRepository {
   /** One page; has_more comes from asking for one message more than the page holds. */
   async listMessages(threadId: string, query: ListQuery = {}): Promise<Page<Message>> {
     const limit = query.limit ?? 20;
-    const page = await callFoundry('read messages', () => firstPage(this.client.messages.list(threadId, { limit: Math.min(limit + 1, 100), order: query.order ?? 'desc', after: query.after, before: query.before })));
+    const page = await callFoundry('read messages', () =>
+      firstPage(
+        this.client.messages.list(threadId, {
+          limit: Math.min(limit + 1, 100),
+          order: query.order ?? 'desc',
+          after: query.after,
+          before: query.before,
+        }),
+      ),
+    );
     const data = page.slice(0, limit).map(toMessage);
-    return { object: 'list', data, first_id: data[0]?.id ?? null, last_id: data.at(-1)?.id ?? null, has_more: page.length > limit || (limit === 100 && page.length === 100) };
+    return {
+      object: 'list',
+      data,
+      first_id: data[0]?.id ?? null,
+      last_id: data.at(-1)?.id ?? null,
+      has_more: page.length > limit || (limit === 100 && page.length === 100),
+    };
   }
 
   async getRun(threadId: string, runId: string): Promise<Run> {
@@ -115,7 +132,9 @@ export class FoundryThreads implements ThreadRepository {
 
   async listRunSteps(threadId: string, runId?: string): Promise<RunStep[]> {
     if (!runId) return [];
-    const page = await callFoundry('read run steps', () => firstPage(this.client.runSteps.list(threadId, runId, { limit: 100, order: 'asc' })));
+    const page = await callFoundry('read run steps', () =>
+      firstPage(this.client.runSteps.list(threadId, runId, { limit: 100, order: 'asc' })),
+    );
     return page.map((step) => toRunStep(step, this.toolOutputs));
   }
 
@@ -140,7 +159,9 @@ export class FoundryThreads implements ThreadRepository {
       // Workspace files live on this machine, which the service cannot read: the model is told which file was meant.
       return { type: 'text', text: `[attached workspace file: ${part.type === 'file_ref' ? part.path : part.image_file.path}]` };
     });
-    const message = await callFoundry('add the message', () => this.client.messages.create(threadId, input.role, blocks, { metadata: input.metadata ?? undefined }));
+    const message = await callFoundry('add the message', () =>
+      this.client.messages.create(threadId, input.role, blocks, { metadata: input.metadata ?? undefined }),
+    );
     return toMessage(message);
   }
 }
