@@ -107,7 +107,8 @@ function showNotice(level: 'info' | 'error', text: string, command?: { title: st
   }
 }
 
-let nextPingId = 1;
+/** The load handshake's ping: the host's pong proves the typed channel works both ways. */
+const LOAD_PING_ID = 1;
 function handle(message: HostToWebview): void {
   switch (message.type) {
     case 'pong':
@@ -190,4 +191,4 @@ document.addEventListener('click', (event) => {
 });
 
 postToHost({ type: 'ready' });
-postToHost({ type: 'ping', id: nextPingId++ });
+postToHost({ type: 'ping', id: LOAD_PING_ID });
