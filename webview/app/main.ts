@@ -149,8 +149,11 @@ function handle(message: ThreadViewEvent): void {
 host.onEvent(handle);
 
 // Links, file references and code-block buttons are intents for the host; the webview opens nothing itself.
+// A click on one stops here: VS Code's webview host opens every link a click reaches on the window (and scrolls to
+// the top for href="#"), which would open a link twice.
 document.addEventListener('click', (event) => {
   const target = event.target as HTMLElement;
+  if (target.closest('a[href], [data-action], [data-message-action], [data-file]')) event.stopPropagation();
   const messageAction = target.closest<HTMLElement>('[data-message-action]');
   if (messageAction) {
     const messageId = messageAction.closest<HTMLElement>('[data-message-id]')?.dataset.messageId;

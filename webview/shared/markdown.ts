@@ -22,6 +22,30 @@ markdown.renderer.rules.image = (tokens, index, options, env, self) => {
   return `<span class="blocked-image" title="Remote images are not loaded">[image: ${markdown.utils.escapeHtml(tokens[index].content || 'remote')}]</span>`;
 };
 
+// Links go only to http(s) and mailto: anything else (a data: URL, which validateLink lets through for images)
+// renders as its text, not as a link that goes nowhere.
+const defaultLinkOpen =
+  markdown.renderer.rules.link_open ?? ((tokens, index, options, _env, self) => self.renderToken(tokens, index, options));
+const defaultLinkClose =
+  markdown.renderer.rules.link_close ?? ((tokens, index, options, _env, self) => self.renderToken(tokens, index, options));
+markdown.renderer.rules.link_open = (tokens, index, options, env, self) => {
+  const href = String(tokens[index].attrGet('href') ?? '').trim();
+  if (SAFE_LINK.test(href)) return defaultLinkOpen(tokens, index, options, env, self);
+  tokens[index].meta = { ...(tokens[index].meta as object | null), dropped: true };
+  return '';
+};
+markdown.renderer.rules.link_close = (tokens, index, options, env, self) => {
+  // The matching opener is the nearest earlier link_open at the same nesting level.
+  let depth = 0;
+  for (let i = index - 1; i >= 0; i--) {
+    if (tokens[i].type === 'link_close') depth++;
+    else if (tokens[i].type === 'link_open' && depth-- === 0) {
+      return (tokens[i].meta as { dropped?: boolean } | null)?.dropped ? '' : defaultLinkClose(tokens, index, options, env, self);
+    }
+  }
+  return defaultLinkClose(tokens, index, options, env, self);
+};
+
 const defaultFence = markdown.renderer.rules.fence!;
 markdown.renderer.rules.fence = (tokens, index, options, env, self) => {
   const language = tokens[index].info.trim().split(/\s+/)[0] ?? '';
@@ -69,6 +93,9 @@ const purifyConfig = {
   ALLOWED_ATTR: ['href', 'title', 'src', 'alt', 'class', 'type', 'data-action', 'data-language', 'start', 'align'],
   ALLOW_DATA_ATTR: false,
   ALLOWED_URI_REGEXP: /^(?:https?:|mailto:|#|data:image\/(?:png|jpe?g|gif|webp);base64,)/i,
+  // Attributes whose values are not URLs: without this DOMPurify checks them against ALLOWED_URI_REGEXP too and
+  // drops them (a list's start="3", the code buttons' data-action="copy").
+  ADD_URI_SAFE_ATTR: ['start', 'type', 'align', 'data-action', 'data-language'],
 };
 
 /** Markdown to HTML that is safe to assign to innerHTML. */
