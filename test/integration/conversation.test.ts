@@ -2,15 +2,13 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { ui } from './driver';
 import { fakeModel } from './fakeModel';
-import { sendFromComposer, treeRow, useFakeModel, waitForRunStatus as runBadge } from './helpers';
+import { sendFromComposer, settingForSuite, treeRow, useFakeModel, waitForRunStatus as runBadge } from './helpers';
 
 const chat = { webview: 'chat' as const };
 
 describe('a conversation in the real UI', () => {
-  before(async () => {
-    await useFakeModel();
-    await vscode.workspace.getConfiguration('agentThreads.run').update('maxRetries', 0, vscode.ConfigurationTarget.Global);
-  });
+  before(() => useFakeModel());
+  settingForSuite('agentThreads.run', 'maxRetries', 0);
 
   it('creates an agent through the quick input and shows it in the tree', async () => {
     await vscode.commands.executeCommand('workbench.view.extension.agentThreads');
@@ -114,8 +112,10 @@ describe('a conversation in the real UI', () => {
     await fakeModel.script({ kind: 'text', text: hostile });
     await sendFromComposer(chat, 'Show me something nasty');
     await runBadge(chat, 'Completed');
-    const report = await ui.evaluate(chat, () => {
-      const body = [...document.querySelectorAll('.message.assistant')].pop()!;
+    // Read once the answer is rendered (its code block shows), not at the first look after the badge.
+    const report = await ui.waitFor(chat, () => {
+      const body = [...document.querySelectorAll('.message.assistant')].pop();
+      if (!body?.querySelector('pre code')?.textContent?.includes('window.pwned=4')) return undefined;
       return {
         pwned: (window as unknown as { pwned?: number }).pwned ?? 0,
         scripts: body.querySelectorAll('script').length,

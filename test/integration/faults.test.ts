@@ -82,12 +82,17 @@ describe('model faults, seen through the UI', () => {
       await fakeModel.script({ kind: 'text', text: `Recovered from ${failure.name}.` });
       await ui.click(panel, 'vscode-button.retry-run');
       await runBadge('Completed', failed);
-      const messages = await ui.evaluate(panel, () => [...document.querySelectorAll('.message')].map((m) => m.textContent ?? ''));
+      const messages = await ui.waitFor(
+        panel,
+        new Function(`
+        const texts = [...document.querySelectorAll('.message')].map((m) => m.textContent ?? '');
+        return texts.some((t) => t.includes(${JSON.stringify(`Recovered from ${failure.name}.`)})) ? texts : undefined;
+      `) as () => string[] | undefined,
+      );
       assert.ok(
         messages.some((m) => m.includes(`Trigger ${failure.name}`)),
         'the question is still in the thread',
       );
-      assert.ok(messages.some((m) => m.includes(`Recovered from ${failure.name}.`)));
     });
   }
 });

@@ -1,6 +1,8 @@
 /** What several integration suites do the same way: point at the fake model, send from a composer, wait for a run. */
+import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { ui } from './driver';
+import type { DriverTarget } from './driverProtocol';
 import { fakeModel, fakeModelUrl } from './fakeModel';
 
 export type ThreadView = { webview: 'chat' | 'thread' };
@@ -65,4 +67,48 @@ export function treeRowGone(text: string): Promise<boolean> {
       return ![...document.querySelectorAll('.pane .monaco-list-row')].some((r) => (r.textContent ?? '').includes(${JSON.stringify(text)}));
     `) as () => boolean,
   );
+}
+
+/**
+ * Waits until `read` (run in the target's document; it must not use anything from the test's scope) gives the
+ * expected state: a string matching `expected` when it is a RegExp, else a value equal to it (compared as JSON).
+ * Returns what it read. On timeout it fails with what the view shows instead, so an earlier state still on screen
+ * (a previous notice, the last page) reads as itself rather than as a bare timeout.
+ */
+export async function waitUntilShows<T>(target: DriverTarget, read: () => T, expected: T | RegExp, timeoutMs?: number): Promise<T> {
+  const test =
+    expected instanceof RegExp
+      ? `typeof value === 'string' && new RegExp(${JSON.stringify(expected.source)}, ${JSON.stringify(expected.flags)}).test(value)`
+      : `JSON.stringify(value) === ${JSON.stringify(JSON.stringify(expected))}`;
+  try {
+    const found = await ui.waitFor(
+      target,
+      new Function(`const value = (${read.toString()})(); return ${test} ? { value } : undefined;`) as () => { value: T } | undefined,
+      timeoutMs,
+    );
+    return found.value;
+  } catch (error) {
+    if (!/Timed out/.test(String(error))) throw error;
+    const shown = await ui.evaluate(target, read);
+    if (expected instanceof RegExp) assert.match(String(shown), expected, `the view still shows ${JSON.stringify(shown)}`);
+    else assert.deepEqual(shown, expected, 'the view never showed the expected state');
+    return shown;
+  }
+}
+
+/**
+ * Sets a global setting for the tests of the calling describe and puts back what was there after them, whatever
+ * they did, then checks it is back: a suite's setting must not decide how later suites behave.
+ */
+export function settingForSuite(section: string, key: string, value: unknown): void {
+  let previous: unknown;
+  before(async () => {
+    const config = vscode.workspace.getConfiguration(section);
+    previous = config.inspect(key)?.globalValue;
+    await config.update(key, value, vscode.ConfigurationTarget.Global);
+  });
+  after(async () => {
+    await vscode.workspace.getConfiguration(section).update(key, previous, vscode.ConfigurationTarget.Global);
+    assert.deepEqual(vscode.workspace.getConfiguration(section).inspect(key)?.globalValue, previous, `${section}.${key} is restored`);
+  });
 }

@@ -2,14 +2,16 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { ui } from './driver';
 import { fakeModel } from './fakeModel';
-import { sendFromComposer, useFakeModel, waitForRunStatus } from './helpers';
+import { sendFromComposer, useFakeModel, waitForRunStatus, waitUntilShows } from './helpers';
 import { acrossRestart } from './restart';
 
 const panel = { webview: 'thread' as const };
 
-/** The texts of the user messages the panel shows, in order. */
+/** The texts of the user messages the panel shows, in order (read in the webview). */
+const userMessageTexts = () => [...document.querySelectorAll('.message.user .message-body')].map((m) => m.textContent?.trim() ?? '');
+
 function shownUserMessages(): Promise<string[]> {
-  return ui.evaluate(panel, () => [...document.querySelectorAll('.message.user .message-body')].map((m) => m.textContent?.trim() ?? ''));
+  return ui.evaluate(panel, userMessageTexts);
 }
 
 async function newThreadWith(agent: {
@@ -59,10 +61,11 @@ async function checkRecovered({ threadId, runId, shown }: Interrupted, screensho
   });
   assert.equal(error.code, 'interrupted');
   assert.match(error.text, /interrupted/i);
-  assert.deepEqual(await shownUserMessages(), shown, 'every message shown as sent is there, once');
+  // The header comes with the thread, its messages a moment later: wait for them rather than read the first look.
+  await waitUntilShows(panel, userMessageTexts, shown);
   await ui.screenshot(screenshot);
   await ask('Still there?', 'Yes, carrying on.');
-  assert.deepEqual(await shownUserMessages(), [...shown, 'Still there?']);
+  await waitUntilShows(panel, userMessageTexts, [...shown, 'Still there?']);
   await vscode.commands.executeCommand('workbench.action.closeAllEditors');
 }
 

@@ -6,7 +6,8 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { ui } from './driver';
 import { fakeModel } from './fakeModel';
-import { sendFromComposer, useFakeModel, waitForRunStatus } from './helpers';
+import { ACTIVE_RUN_KEY } from '../../src/core/runs/runRecovery';
+import { sendFromComposer, useFakeModel, waitForRunStatus, waitUntilShows } from './helpers';
 
 const panel = { webview: 'thread' as const };
 
@@ -22,8 +23,15 @@ function threadFolder(threadId: string): string {
   throw new Error(`No folder for thread ${threadId} under ${storage}`);
 }
 
+/** The texts of the messages the panel shows, oldest first (read in the webview). */
+const messageTexts = () => [...document.querySelectorAll('.message .message-body')].map((m) => m.textContent?.trim() ?? '');
+/** What the error notice says ('' when none shows). The Restricted Mode banner is a `.notice` too, hence the :not. */
+const errorNotice = () => document.querySelector('.notice.error:not(.restricted-mode):not([hidden]) .notice-text')?.textContent ?? '';
+/** What the composer holds. */
+const composerText = () => (document.querySelector('vscode-textarea#input') as HTMLTextAreaElement | null)?.value ?? '';
+
 function shownMessages(): Promise<string[]> {
-  return ui.evaluate(panel, () => [...document.querySelectorAll('.message .message-body')].map((m) => m.textContent?.trim() ?? ''));
+  return ui.evaluate(panel, messageTexts);
 }
 
 async function ask(question: string, answer: string): Promise<void> {
@@ -31,25 +39,63 @@ async function ask(question: string, answer: string): Promise<void> {
   await waitForRunStatus(panel, 'Completed', await sendFromComposer(panel, question));
 }
 
-/** Sends and waits for the error notice; returns its text and what the composer holds afterwards. */
-async function sendFailing(text: string): Promise<{ notice: string; composer: string }> {
-  // An earlier notice stays on screen; clear it so that the one awaited is this send's.
-  await ui.evaluate(panel, () => document.querySelector('.notice')?.replaceChildren());
+/**
+ * Sends `text` and waits until the error notice says `reason`; returns the notice. An earlier notice stays on screen
+ * until another replaces it, so it is cleared first, and the wait is for this fault's own words: on a busy machine
+ * the host answers after the test's first look, and the earlier notice (or none) is still showing then.
+ */
+async function sendFailing(text: string, reason: RegExp): Promise<string> {
+  await ui.evaluate(panel, () => {
+    const notice = document.querySelector<HTMLElement>('.notice:not(.restricted-mode)');
+    notice?.replaceChildren();
+    if (notice) notice.hidden = true;
+  });
   await sendFromComposer(panel, text);
-  const notice = await ui.waitFor(panel, () => document.querySelector('.notice.error .notice-text')?.textContent);
-  // The host gives the text back before it reports the error.
-  const composer = await ui.evaluate(
-    panel,
-    () => (document.querySelector('vscode-textarea#input') as HTMLTextAreaElement | null)?.value ?? '',
-  );
-  return { notice, composer };
+  return waitUntilShows(panel, errorNotice, reason);
+}
+
+/** Whether `folder` is a mount point in this process's mount namespace (the extension host's, where the store runs). */
+function isMountPoint(folder: string): boolean {
+  const unescape = (field: string) => field.replace(/\\([0-7]{3})/g, (_, octal: string) => String.fromCharCode(parseInt(octal, 8)));
+  return fs
+    .readFileSync('/proc/self/mounts', 'utf8')
+    .split('\n')
+    .some((line) => unescape(line.split(' ')[1] ?? '') === folder);
+}
+
+/** Resolves once `check` holds, polling the file system (which has no event for "the store is done writing"). */
+async function until(check: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}.`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/**
+ * Resolves once the store is done with a thread's folder: no lock held and no run marked active (a run's last write,
+ * clearing that mark, comes after the UI shows the run completed). Only then may a test touch the files.
+ */
+function storeDoneWith(folder: string): Promise<void> {
+  const lock = path.join(folder, 'messages.jsonl.lock');
+  const meta = path.join(folder, 'thread.json');
+  const runMarked = () => {
+    try {
+      return ACTIVE_RUN_KEY in (JSON.parse(fs.readFileSync(meta, 'utf8')) as { metadata: object }).metadata;
+    } catch {
+      return true; // unreadable for now: not done
+    }
+  };
+  return until(() => !fs.existsSync(lock) && !runMarked(), `the store to finish with ${folder}`);
 }
 
 /**
  * A small tmpfs mounted over a thread's folder with the thread's files in it: it can be filled up (ENOSPC) or
- * remounted read-only (EROFS, which stops root too, unlike chmod). Unmounting puts the files back where they were.
+ * remounted read-only (EROFS, which stops root too, unlike chmod). `restore` puts the files back where they were
+ * and checks that the mount is gone; every disk still mounted is restored after each test, whatever happened.
  */
 class SmallDisk {
+  static readonly mounted = new Set<SmallDisk>();
   private readonly saved = fs.mkdtempSync(path.join(os.tmpdir(), 'agent-threads-disk-'));
   private readonly filler: string;
 
@@ -58,10 +104,12 @@ class SmallDisk {
     try {
       execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=256k', 'tmpfs', folder], { stdio: 'pipe' });
     } catch (error) {
+      fs.rmSync(this.saved, { recursive: true, force: true });
       throw new Error(`This test needs to mount a tmpfs (root with CAP_SYS_ADMIN, as on the project's CI machines): ${String(error)}`, {
         cause: error,
       });
     }
+    SmallDisk.mounted.add(this);
     fs.cpSync(this.saved, folder, { recursive: true });
     this.filler = path.join(folder, 'filler');
   }
@@ -88,18 +136,32 @@ class SmallDisk {
   }
 
   readOnly(on: boolean): void {
-    execFileSync('mount', ['-o', `remount,${on ? 'ro' : 'rw'}`, this.folder]);
+    execFileSync('mount', ['-o', `remount,${on ? 'ro' : 'rw'}`, this.folder], { stdio: 'pipe' });
   }
 
-  unmount(): void {
+  /** Once the store is done with the thread, copies the files out, unmounts and puts them back; then checks. */
+  async restore(): Promise<void> {
+    if (!SmallDisk.mounted.has(this)) return;
+    const notQuiet = await storeDoneWith(this.folder).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
     this.readOnly(false);
     this.freeUp();
     fs.rmSync(this.saved, { recursive: true, force: true });
     fs.cpSync(this.folder, this.saved, { recursive: true });
-    execFileSync('umount', ['-l', this.folder]);
+    try {
+      execFileSync('umount', [this.folder], { stdio: 'pipe' });
+    } catch {
+      // Busy: something still has a file open in it (only when the store never went quiet). Detach it anyway.
+      execFileSync('umount', ['-l', this.folder], { stdio: 'pipe' });
+    }
+    assert.ok(!isMountPoint(this.folder), `${this.folder} is still a mount point`);
+    SmallDisk.mounted.delete(this);
     fs.rmSync(this.folder, { recursive: true, force: true });
     fs.cpSync(this.saved, this.folder, { recursive: true });
     fs.rmSync(this.saved, { recursive: true, force: true });
+    if (notQuiet) throw notQuiet;
   }
 }
 
@@ -119,48 +181,48 @@ describe('storage faults, seen through the UI', () => {
     await ask('Two', 'Answer two.');
   });
 
+  afterEach(async () => {
+    for (const disk of SmallDisk.mounted) await disk.restore();
+  });
   after(() => vscode.commands.executeCommand('workbench.action.closeAllEditors'));
 
   it('opens a log with a garbage line and a torn end by hand, showing every readable message, and writes on', async () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await storeDoneWith(threadFolder(threadId));
     const log = path.join(threadFolder(threadId), 'messages.jsonl');
     const lines = fs.readFileSync(log, 'utf8').split('\n');
     lines.splice(1, 0, '\u0000\u00ff{"t":"message", garbage that is not JSON');
     fs.writeFileSync(log, `${lines.join('\n')}{"t":"message","at":1,"message":{"id":"msg_torn`);
     await vscode.commands.executeCommand('agentThreads.openThread', threadId);
-    await ui.waitFor(panel, () => document.querySelectorAll('.message').length >= 4);
-    assert.deepEqual(await shownMessages(), ['One', 'Answer one.', 'Two', 'Answer two.']);
+    await waitUntilShows(panel, messageTexts, ['One', 'Answer one.', 'Two', 'Answer two.']);
     await ask('Three', 'Answer three.');
-    assert.deepEqual(await shownMessages(), ['One', 'Answer one.', 'Two', 'Answer two.', 'Three', 'Answer three.']);
+    await waitUntilShows(panel, messageTexts, ['One', 'Answer one.', 'Two', 'Answer two.', 'Three', 'Answer three.']);
   });
 
   it('says the disk is full or the folder read-only, loses no message, and carries on once writable', async () => {
     const disk = new SmallDisk(threadFolder(threadId));
     try {
       disk.fill();
-      const full = await sendFailing('Written to a full disk');
-      assert.match(full.notice, /disk .* is full.*Free some space/i);
+      await sendFailing('Written to a full disk', /disk .* is full.*Free some space/i);
       // tmpfs gives out space by the page: the message may still fit in the log's last page (then it is in the
       // thread and starting the run failed), or not (then the composer has it back). Either way it is not lost.
+      // The host gives the text back before it reports the error, so both are settled once the notice shows.
       const inThread = (await shownMessages()).includes('Written to a full disk');
-      assert.ok(
-        inThread !== (full.composer === 'Written to a full disk'),
-        `in the thread: ${inThread}, in the composer: "${full.composer}"`,
-      );
+      const composer = await ui.evaluate(panel, composerText);
+      assert.ok(inThread !== (composer === 'Written to a full disk'), `in the thread: ${inThread}, in the composer: "${composer}"`);
       await ui.screenshot('storage-disk-full');
       disk.freeUp();
 
       disk.readOnly(true);
-      const readOnly = await sendFailing('Written to a read-only folder');
-      assert.match(readOnly.notice, /not writable/i);
-      assert.equal(readOnly.composer, 'Written to a read-only folder', 'the message is back in the composer');
+      await sendFailing('Written to a read-only folder', /not writable/i);
+      await waitUntilShows(panel, composerText, 'Written to a read-only folder');
       disk.readOnly(false);
       await fakeModel.script({ kind: 'text', text: 'Got it after all.' });
       const before = await ui.evaluate(panel, () => document.getElementById('run-status')?.dataset.runId ?? '');
       await ui.press('Enter');
       await waitForRunStatus(panel, 'Completed', before);
     } finally {
-      disk.unmount();
+      await disk.restore();
     }
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     await vscode.commands.executeCommand('agentThreads.openThread', threadId);
@@ -171,10 +233,11 @@ describe('storage faults, seen through the UI', () => {
   });
 
   it('says a thread deleted on disk while open is gone, and keeps the unsent message', async () => {
-    fs.rmSync(threadFolder(threadId), { recursive: true });
-    const { notice, composer } = await sendFailing('Into a deleted thread');
-    assert.match(notice, /does not exist/i);
-    assert.equal(composer, 'Into a deleted thread');
+    const folder = threadFolder(threadId);
+    await storeDoneWith(folder);
+    fs.rmSync(folder, { recursive: true });
+    await sendFailing('Into a deleted thread', /does not exist/i);
+    await waitUntilShows(panel, composerText, 'Into a deleted thread');
     await ui.screenshot('storage-thread-deleted');
   });
 });

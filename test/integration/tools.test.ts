@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { ui } from './driver';
 import { fakeModel } from './fakeModel';
-import { sendFromComposer, treeRow, useFakeModel, waitForRunStatus } from './helpers';
+import { sendFromComposer, settingForSuite, treeRow, useFakeModel, waitForRunStatus } from './helpers';
 
 const panel = { webview: 'thread' as const };
 
@@ -83,10 +83,8 @@ function isAlive(pid: number): boolean {
 }
 
 describe('workspace tools in the real UI', () => {
-  before(async () => {
-    await useFakeModel();
-    await vscode.workspace.getConfiguration('agentThreads.run').update('maxRetries', 0, vscode.ConfigurationTarget.Global);
-  });
+  before(() => useFakeModel());
+  settingForSuite('agentThreads.run', 'maxRetries', 0);
   // A test that failed midway must not leave its scripted replies to the next one.
   beforeEach(() => fakeModel.reset());
   const restoreAfterwards: (() => Promise<unknown>)[] = [];

@@ -188,7 +188,12 @@ describe('the UI around threads and agents', () => {
   });
 
   it('opens a 10,000-message thread with a bounded number of messages in the DOM, paging older ones on scroll', async () => {
-    await vscode.commands.executeCommand('agentThreads.importThread', exportFile(10_000));
+    const file = exportFile(10_000);
+    try {
+      await vscode.commands.executeCommand('agentThreads.importThread', file);
+    } finally {
+      fs.rmSync(path.dirname(file.fsPath), { recursive: true, force: true });
+    }
     const first = await ui.waitFor({ webview: 'thread', title: 'Long thread of 10000' }, () => {
       const messages = document.querySelectorAll('.message');
       return messages.length > 0 && messages[messages.length - 1].textContent?.includes('Message number 9999')
@@ -221,15 +226,21 @@ describe('the UI around threads and agents', () => {
   });
 
   it('looks native in the dark theme', async () => {
-    await vscode.workspace.getConfiguration('workbench').update('colorTheme', 'Default Dark Modern', vscode.ConfigurationTarget.Global);
-    await vscode.commands.executeCommand('agentThreads.openChat');
-    const background = await ui.waitFor(chat, () => {
-      const color = getComputedStyle(document.body).backgroundColor;
-      const [r, g, b] = (color.match(/\d+/g) ?? []).map(Number);
-      return r + g + b < 200 ? color : undefined;
-    });
-    assert.ok(background, 'the chat follows the dark theme');
-    await ui.screenshot('chat-dark-theme');
-    await vscode.workspace.getConfiguration('workbench').update('colorTheme', undefined, vscode.ConfigurationTarget.Global);
+    const workbench = () => vscode.workspace.getConfiguration('workbench');
+    const previous = workbench().inspect('colorTheme')?.globalValue;
+    await workbench().update('colorTheme', 'Default Dark Modern', vscode.ConfigurationTarget.Global);
+    try {
+      await vscode.commands.executeCommand('agentThreads.openChat');
+      const background = await ui.waitFor(chat, () => {
+        const color = getComputedStyle(document.body).backgroundColor;
+        const [r, g, b] = (color.match(/\d+/g) ?? []).map(Number);
+        return r + g + b < 200 ? color : undefined;
+      });
+      assert.ok(background, 'the chat follows the dark theme');
+      await ui.screenshot('chat-dark-theme');
+    } finally {
+      // Later suites expect the default theme, even when this test failed.
+      await workbench().update('colorTheme', previous, vscode.ConfigurationTarget.Global);
+    }
   });
 });

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { ui } from './driver';
 import { fakeModel } from './fakeModel';
-import { sendFromComposer, useFakeModel, waitForRunStatus } from './helpers';
+import { sendFromComposer, settingForSuite, useFakeModel, waitForRunStatus, waitUntilShows } from './helpers';
 import { faults } from '../fixtures/fakeModel/replies';
 
 const panel = { webview: 'thread' as const };
@@ -39,7 +39,6 @@ function assertInOrder(order: string[], expected: string[]): void {
 describe('accessibility and themes of the thread webviews', () => {
   before(async () => {
     await useFakeModel();
-    await vscode.workspace.getConfiguration('agentThreads.run').update('maxRetries', 0, vscode.ConfigurationTarget.Global);
     const agent = (await vscode.commands.executeCommand('agentThreads.createAgent', {
       name: 'Accessible',
       model: { profile: 'fake', name: 'fake-model' },
@@ -51,6 +50,7 @@ describe('accessibility and themes of the thread webviews', () => {
     await vscode.commands.executeCommand('agentThreads.newThread', agent.id);
     await ui.waitFor(panel, () => document.getElementById('connection')?.dataset.state === 'connected');
   });
+  settingForSuite('agentThreads.run', 'maxRetries', 0);
   beforeEach(() => fakeModel.reset());
   after(async () => {
     await vscode.workspace.getConfiguration('workbench').update('colorTheme', undefined, vscode.ConfigurationTarget.Global);
@@ -138,7 +138,7 @@ describe('accessibility and themes of the thread webviews', () => {
       () => document.getElementById('announcer')?.textContent?.includes('ping') && document.getElementById('announcer')!.textContent,
     );
     assert.equal(announced, 'Agent answered: The echo said ping.', 'the rendered answer is announced, without Markdown syntax');
-    assert.equal(await ui.evaluate(panel, () => document.getElementById('messages')?.getAttribute('aria-busy')), 'false');
+    await waitUntilShows(panel, () => document.getElementById('messages')?.getAttribute('aria-busy'), 'false');
 
     // "Details" under the run opens its report beside the panel.
     await ui.click(panel, '.run-details-link');

@@ -22,29 +22,54 @@ function hasId(value: unknown): boolean {
   return typeof value === 'object' && value !== null && typeof (value as { id?: unknown }).id === 'string';
 }
 
-/** Parses one log line; undefined when it is not a record this version understands. */
-export function decodeRecord(line: string): LogRecord | undefined {
+const KNOWN_TYPES: ReadonlySet<string> = new Set<LogRecord['t']>(['message', 'message_update', 'run', 'step']);
+
+/** What one log line holds: a record this version reads, a record of a type it does not know, or damage. */
+export type DecodedLine = { kind: 'record'; record: LogRecord } | { kind: 'unknown'; type: string } | { kind: 'corrupt' };
+
+/**
+ * Parses one log line.
+ *
+ * Forward compatibility: later versions add record types, and an older build (or an older second window on the
+ * same folder) must keep working on their logs. A JSON object whose `t` is a string this version does not know is
+ * a record of an unknown type, whatever other fields it has (even `at` or a `message` with an id): readers skip it
+ * and the store warns once per type, but it is never indexed, rewritten or dropped, so it stays in the log byte for
+ * byte for the version that wrote it. Anything else this version cannot read is corrupt and is skipped with a
+ * warning per line.
+ */
+export function decodeLine(line: string): DecodedLine {
   let value: unknown;
   try {
     value = JSON.parse(line);
   } catch {
-    return undefined;
+    return { kind: 'corrupt' };
   }
-  if (typeof value !== 'object' || value === null) return undefined;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return { kind: 'corrupt' };
   const record = value as Partial<Record<string, unknown>>;
-  if (typeof record.at !== 'number') return undefined;
+  if (typeof record.t === 'string' && !KNOWN_TYPES.has(record.t)) return { kind: 'unknown', type: record.t };
+  return isWellFormed(record) ? { kind: 'record', record: value as LogRecord } : { kind: 'corrupt' };
+}
+
+function isWellFormed(record: Partial<Record<string, unknown>>): boolean {
+  if (typeof record.at !== 'number') return false;
   switch (record.t) {
     case 'message':
-      return hasId(record.message) ? (value as LogRecord) : undefined;
+      return hasId(record.message);
     case 'message_update':
-      return hasId(record.message) && Number.isInteger(record.ord) ? (value as LogRecord) : undefined;
+      return hasId(record.message) && Number.isInteger(record.ord);
     case 'run':
-      return hasId(record.run) ? (value as LogRecord) : undefined;
+      return hasId(record.run);
     case 'step':
-      return hasId(record.step) ? (value as LogRecord) : undefined;
+      return hasId(record.step);
     default:
-      return undefined;
+      return false;
   }
+}
+
+/** Parses one log line; undefined when it is not a record this version reads (see decodeLine). */
+export function decodeRecord(line: string): LogRecord | undefined {
+  const decoded = decodeLine(line);
+  return decoded.kind === 'record' ? decoded.record : undefined;
 }
 
 /** One complete line found by a scan, decoded or not. */
@@ -53,7 +78,7 @@ export interface ScannedLine {
   length: number;
   /** 1-based line number, known only when the scan started at the beginning of the file. */
   lineNumber: number | undefined;
-  record: LogRecord | undefined;
+  decoded: DecodedLine;
 }
 
 export interface ScanResult {
@@ -85,7 +110,7 @@ export async function scanLog(path: string, from: number): Promise<ScanResult> {
       for (let nl = data.indexOf(10, start); nl !== -1; nl = data.indexOf(10, start)) {
         if (lineNumber !== undefined) lineNumber++;
         const length = nl + 1 - start;
-        lines.push({ offset: pendingOffset + start, length, lineNumber, record: decodeRecord(data.toString('utf8', start, nl)) });
+        lines.push({ offset: pendingOffset + start, length, lineNumber, decoded: decodeLine(data.toString('utf8', start, nl)) });
         start = nl + 1;
       }
       pending = Buffer.from(data.subarray(start));

@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import type { Logger } from '../util/logger';
 import { EMPTY_HEADER, type IndexChanges, type IndexHeader, type MessageSlot, type ThreadIndex } from './threadIndex';
-import { type LogRecord, type ScannedLine, scanLog } from './threadLog';
+import { type LogRecord, scanLog } from './threadLog';
 
 /** Index changes implied by records found in the log after what `base` covers. */
 export function changesFor(
@@ -44,6 +44,27 @@ export function changesFor(
   return { changes, next };
 }
 
+/**
+ * Warns about records of types this version does not know (written by a later version) once per type for the life
+ * of a store, however many lines, logs and index rebuilds carry them: they are expected, not damage.
+ */
+export class UnknownRecordTypes {
+  private readonly warned = new Set<string>();
+
+  constructor(private readonly logger: Logger) {}
+
+  /** Notes a record of `type` found in `logPath`; warns the first time this type is seen. */
+  note(type: string, logPath: string): void {
+    if (this.warned.has(type)) return;
+    this.warned.add(type);
+    const shown = type.length > 64 ? `${type.slice(0, 64)}…` : type;
+    this.logger.warn(
+      `Skipping records of type ${JSON.stringify(shown)} (first met in ${logPath}): a newer version of Agent Threads wrote them. ` +
+        'They stay in the log unchanged; further ones are skipped without a warning.',
+    );
+  }
+}
+
 async function endsWithNewline(logPath: string, offset: number): Promise<boolean> {
   if (offset === 0) return true;
   const handle = await fs.open(logPath, 'r');
@@ -59,6 +80,7 @@ async function endsWithNewline(logPath: string, offset: number): Promise<boolean
 /**
  * Brings the index up to date with the log after a crash, a second writer, or a lost index: extends it from where
  * it stopped or rebuilds it, drops a torn last record (reported once), and skips corrupt lines with a warning.
+ * Records of unknown types are left out of the index and kept in the log (see decodeLine).
  * Call only while holding the thread's lock. Never throws for corrupt data.
  */
 export async function repairIndex(
@@ -66,6 +88,7 @@ export async function repairIndex(
   index: ThreadIndex,
   header: IndexHeader | undefined,
   logger: Logger,
+  unknownTypes: UnknownRecordTypes,
 ): Promise<IndexHeader> {
   const size = (await fs.stat(logPath)).size;
   if (header && header.covered === size) return header;
@@ -86,11 +109,12 @@ export async function repairIndex(
     );
   }
   const valid: { offset: number; length: number; record: LogRecord }[] = [];
-  for (const line of scan.lines) {
-    if (line.record) valid.push(line as ScannedLine & { record: LogRecord });
+  for (const { offset, length, lineNumber, decoded } of scan.lines) {
+    if (decoded.kind === 'record') valid.push({ offset, length, record: decoded.record });
+    else if (decoded.kind === 'unknown') unknownTypes.note(decoded.type, logPath);
     else
       logger.warn(
-        `Skipped a corrupt record in ${logPath} at ${line.lineNumber !== undefined ? `line ${line.lineNumber}` : `byte offset ${line.offset}`}.`,
+        `Skipped a corrupt record in ${logPath} at ${lineNumber !== undefined ? `line ${lineNumber}` : `byte offset ${offset}`}.`,
       );
   }
   const { changes, next } = changesFor(base, valid);

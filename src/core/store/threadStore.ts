@@ -17,7 +17,7 @@ import { errnoCode, toStoreError } from './storageErrors';
 import { StaleIndexError, ThreadFiles } from './threadFiles';
 import { EMPTY_HEADER, type IndexHeader, type MessageSlot, type RunEntry } from './threadIndex';
 import { encodeRecord, type LogRecord, readRecords } from './threadLog';
-import { changesFor, repairIndex } from './threadRecovery';
+import { changesFor, repairIndex, UnknownRecordTypes } from './threadRecovery';
 
 export interface ThreadStoreOptions {
   /** The storage folder (the extension passes ExtensionContext.storageUri's path). */
@@ -63,11 +63,14 @@ export class ThreadStore {
   private readonly queues = new Map<string, Promise<unknown>>();
   /** Threads whose index this instance has checked against the log once. */
   private readonly opened = new Set<string>();
+  /** Record types from later versions met in any thread, each warned about once. */
+  private readonly unknownTypes: UnknownRecordTypes;
 
   constructor(options: ThreadStoreOptions) {
     this.root = options.root;
     this.threadsFolder = join(options.root, 'threads');
     this.logger = options.logger ?? silentLogger;
+    this.unknownTypes = new UnknownRecordTypes(this.logger);
     this.maxMessages = options.maxMessagesPerThread ?? DEFAULT_MESSAGE_LIMIT;
     this.lockOptions = { staleMs: options.lockStaleMs ?? 10_000, timeoutMs: options.lockTimeoutMs ?? 15_000, logger: this.logger };
   }
@@ -467,7 +470,7 @@ export class ThreadStore {
       try {
         if (!(await this.exists(files))) throw notFound(threadId);
         return await withFileLock(files.log, this.lockOptions, async () => {
-          const header = await repairIndex(files.log, files.index, await files.index.readHeader(), this.logger);
+          const header = await repairIndex(files.log, files.index, await files.index.readHeader(), this.logger, this.unknownTypes);
           this.opened.add(threadId);
           return fn(files, header);
         });
@@ -494,7 +497,7 @@ export class ThreadStore {
       try {
         await withFileLock(files.log, this.lockOptions, async () => {
           this.logger.warn(`The index of ${files.log} does not match the log (was the log changed outside the app?); rebuilding it.`);
-          await repairIndex(files.log, files.index, undefined, this.logger);
+          await repairIndex(files.log, files.index, undefined, this.logger, this.unknownTypes);
         });
       } catch (err) {
         throw toStoreError(err, 'repair the thread', this.root);

@@ -2,6 +2,7 @@ import { promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { MessageInput } from '../../../src/core/domain/message';
+import type { Run, RunStep } from '../../../src/core/domain/run';
 import type { Logger } from '../../../src/core/util/logger';
 import { ThreadStore } from '../../../src/core/store/threadStore';
 
@@ -51,6 +52,63 @@ export function freshThreadStore(): { readonly store: ThreadStore; readonly root
     await removeTempDir(current.root);
   });
   return current;
+}
+
+/** A run snapshot with the given status; give it a real id with `{ ...sampleRun(...), id }`. */
+export function sampleRun(threadId: string, status: Run['status']): Run {
+  return {
+    id: 'run_placeholder1',
+    object: 'thread.run',
+    thread_id: threadId,
+    assistant_id: 'asst_0000000001',
+    assistant_version: 1,
+    status,
+    model: { profile: 'local', name: 'gpt-test' },
+    instructions: 'Be brief.',
+    tools: [],
+    temperature: null,
+    top_p: null,
+    response_format: 'auto',
+    max_prompt_tokens: null,
+    max_completion_tokens: null,
+    truncation_strategy: { type: 'auto' },
+    required_action: null,
+    last_error: null,
+    incomplete_details: null,
+    usage: null,
+    metadata: null,
+    created_at: 1,
+    started_at: null,
+    completed_at: null,
+    cancelled_at: null,
+    failed_at: null,
+    expires_at: null,
+  };
+}
+
+/** A completed tool-call step of `runId`. */
+export function sampleStep(threadId: string, runId: string, id: string): RunStep {
+  return {
+    id,
+    object: 'thread.run.step',
+    thread_id: threadId,
+    run_id: runId,
+    assistant_id: 'asst_0000000001',
+    type: 'tool_calls',
+    step_details: {
+      type: 'tool_calls',
+      tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'read', arguments: '{}', output: 'ok' }, status: 'completed' }],
+    },
+    status: 'completed',
+    last_error: null,
+    usage: null,
+    metadata: null,
+    created_at: 1,
+    completed_at: 2,
+    cancelled_at: null,
+    failed_at: null,
+    expired_at: null,
+  };
 }
 
 /** A small deterministic PRNG (mulberry32) so a failing random sequence can be replayed from its seed. */

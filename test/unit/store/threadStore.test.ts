@@ -3,40 +3,8 @@ import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { messageText } from '../../../src/core/domain/message';
 import { newId } from '../../../src/core/domain/ids';
-import type { Run } from '../../../src/core/domain/run';
 import { ThreadStore, type ThreadChange } from '../../../src/core/store/threadStore';
-import { makeTempDir, removeTempDir, text } from './helpers';
-
-function sampleRun(threadId: string, status: Run['status']): Run {
-  return {
-    id: 'run_placeholder1',
-    object: 'thread.run',
-    thread_id: threadId,
-    assistant_id: 'asst_0000000001',
-    assistant_version: 1,
-    status,
-    model: { profile: 'local', name: 'gpt-test' },
-    instructions: 'Be brief.',
-    tools: [],
-    temperature: null,
-    top_p: null,
-    response_format: 'auto',
-    max_prompt_tokens: null,
-    max_completion_tokens: null,
-    truncation_strategy: { type: 'auto' },
-    required_action: null,
-    last_error: null,
-    incomplete_details: null,
-    usage: null,
-    metadata: null,
-    created_at: 1,
-    started_at: null,
-    completed_at: null,
-    cancelled_at: null,
-    failed_at: null,
-    expires_at: null,
-  };
-}
+import { makeTempDir, removeTempDir, sampleRun, sampleStep, text } from './helpers';
 
 describe('ThreadStore', () => {
   let root: string;
@@ -164,27 +132,7 @@ describe('ThreadStore', () => {
       usage: { prompt_tokens: 3, completion_tokens: 4, total_tokens: 7 },
     });
     const other = await store.saveRun({ ...sampleRun(thread.id, 'failed'), id: newId('run') });
-    const step = await store.saveRunStep({
-      id: newId('step'),
-      object: 'thread.run.step',
-      thread_id: thread.id,
-      run_id: runId,
-      assistant_id: 'asst_0000000001',
-      type: 'tool_calls',
-      step_details: {
-        type: 'tool_calls',
-        tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'read', arguments: '{}', output: 'ok' }, status: 'completed' }],
-      },
-      status: 'completed',
-      last_error: null,
-      usage: null,
-      metadata: null,
-      created_at: 1,
-      completed_at: 2,
-      cancelled_at: null,
-      failed_at: null,
-      expired_at: null,
-    });
+    const step = await store.saveRunStep(sampleStep(thread.id, runId, newId('step')));
     const reopened = new ThreadStore({ root });
     assert.equal((await reopened.getRun(thread.id, runId)).status, 'completed');
     assert.deepEqual(
