@@ -30,6 +30,8 @@ export interface MessageView {
   status: 'in_progress' | 'incomplete' | 'completed';
   createdAt: number;
   runId: string | null;
+  /** The agent that wrote an answer (null for the user's messages); the view labels the answer with its name. */
+  agentId: string | null;
 }
 
 export interface RunView {
@@ -74,6 +76,8 @@ export type ThreadViewIntent =
   | { type: 'retryRun' }
   | { type: 'loadOlder'; beforeId: string }
   | { type: 'loadNewer'; afterId: string }
+  /** Back to the newest page, e.g. when the user sends while reading far back. */
+  | { type: 'loadNewest' }
   | { type: 'decideToolCall'; runId: string; toolCallId: string; approve: boolean; alwaysForThread: boolean }
   | { type: 'showToolDiff'; runId: string; toolCallId: string }
   | { type: 'showRunDetails'; runId: string }
@@ -125,6 +129,7 @@ export const isThreadViewMessage = messageGuard<ThreadViewToHost>(
     retryRun: {},
     loadOlder: { beforeId: 'string' },
     loadNewer: { afterId: 'string' },
+    loadNewest: {},
     decideToolCall: { runId: 'string', toolCallId: 'string', approve: 'boolean', alwaysForThread: 'boolean' },
     showToolDiff: { runId: 'string', toolCallId: 'string' },
     showRunDetails: { runId: 'string' },

@@ -6,7 +6,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { ui } from './driver';
 import { fakeModel } from './fakeModel';
-import { sendFromComposer as send, useFakeModel, waitForRunStatus as runBadge } from './helpers';
+import { sendFromComposer as send, threadExportFile, useFakeModel, waitForRunStatus as runBadge } from './helpers';
 
 const panel = { webview: 'thread' as const };
 
@@ -94,5 +94,71 @@ describe('the chat on first contact', () => {
     await ui.click(panel, '.message.assistant a[href^="https:"]');
     const reached = await ui.evaluate(panel, () => (window as unknown as { linkClicks: { window: number } }).linkClicks.window);
     assert.equal(reached, 0, 'the click on a link reached the window, where VS Code opens it a second time');
+  });
+
+  it('sending while scrolled back brings your message into view, and the answer follows at the bottom', async () => {
+    const imported = (await vscode.commands.executeCommand('agentThreads.importThread', threadExportFile(120, 'follow0001', agentId))) as {
+      id: string;
+    };
+    await vscode.commands.executeCommand('agentThreads.openThread', imported.id);
+    const target = { webview: 'thread' as const, title: 'Long thread of 120' };
+    await ui.waitFor(target, () => document.querySelectorAll('.message').length > 20);
+    // Read back to the oldest messages on screen, as a person scrolling up would.
+    await ui.evaluate(target, () => {
+      const scroller = document.getElementById('messages')!;
+      scroller.scrollTop = 0;
+      scroller.dispatchEvent(new Event('scroll'));
+    });
+    await ui.waitFor(target, () => {
+      const scroller = document.getElementById('messages')!;
+      return scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight > 2 * scroller.clientHeight;
+    });
+
+    await fakeModel.script({ kind: 'text', text: 'Here is the answer you asked for.', firstByteDelayMs: 100 });
+    const before = await send(target, 'A question asked from far back');
+    await runBadge(target, 'Completed', before);
+    const seen = await ui.waitFor(target, () => {
+      const scroller = document.getElementById('messages')!;
+      const box = scroller.getBoundingClientRect();
+      const visible = (element: Element | null | undefined) => {
+        const rect = element?.getBoundingClientRect();
+        return !!rect && rect.bottom > box.top && rect.top < box.bottom;
+      };
+      const mine = [...document.querySelectorAll('.message.user')].find((m) => m.textContent?.includes('A question asked from far back'));
+      const answer = [...document.querySelectorAll('.message.assistant')].find((m) => m.textContent?.includes('the answer you asked'));
+      return mine && answer && { mine: visible(mine), answer: visible(answer), last: scroller.lastElementChild === answer };
+    });
+    assert.deepEqual(seen, { mine: true, answer: true, last: true });
+  });
+
+  it('labels each answer with its agent, shows when each message was written, and copies a whole message', async () => {
+    await vscode.commands.executeCommand('agentThreads.newThread', agentId);
+    await fakeModel.script({ kind: 'text', text: 'A **bold** answer.' });
+    const before = await send(panel, 'Label this');
+    await runBadge(panel, 'Completed', before);
+    const header = await ui.waitFor(panel, () => {
+      const answer = document.querySelector('.message.assistant');
+      const time = answer?.querySelector('time');
+      return (
+        answer &&
+        time && {
+          author: answer.querySelector('.message-author')?.textContent,
+          time: time.textContent,
+          datetime: time.dateTime,
+          separated: getComputedStyle(document.querySelectorAll('.message.user')[0]).borderTopStyle,
+        }
+      );
+    });
+    assert.equal(header.author, 'First Contact');
+    assert.match(header.time ?? '', /\d/);
+    assert.ok(Math.abs(Date.parse(header.datetime) - Date.now()) < 5 * 60_000, `written just now: ${header.datetime}`);
+
+    await vscode.env.clipboard.writeText('');
+    await ui.click(panel, '.message.assistant .message-action[data-message-action="copy"]');
+    await eventually(
+      () => vscode.env.clipboard.readText(),
+      (text) => text === 'A **bold** answer.',
+      'the message on the clipboard',
+    );
   });
 });

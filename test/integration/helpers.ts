@@ -1,5 +1,8 @@
 /** What several integration suites do the same way: point at the fake model, send from a composer, wait for a run. */
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { ui } from './driver';
 import type { DriverTarget } from './driverProtocol';
@@ -111,4 +114,45 @@ export function settingForSuite(section: string, key: string, value: unknown): v
     await vscode.workspace.getConfiguration(section).update(key, previous, vscode.ConfigurationTarget.Global);
     assert.deepEqual(vscode.workspace.getConfiguration(section).inspect(key)?.globalValue, previous, `${section}.${key} is restored`);
   });
+}
+
+/** A thread export of `count` alternating messages, as a file the import command reads. */
+export function threadExportFile(count: number, tag = 'uitest000', agentId: string | null = null): vscode.Uri {
+  const start = Math.floor(Date.now() / 1000) - count;
+  const data = Array.from({ length: count }, (_, i) => ({
+    id: `msg_${tag}${String(i).padStart(10, '0')}`,
+    object: 'thread.message',
+    thread_id: `thread_${tag}`,
+    role: i % 2 ? 'assistant' : 'user',
+    content: [{ type: 'text', text: { value: `Message number ${i}` } }],
+    assistant_id: null,
+    run_id: null,
+    status: 'completed',
+    incomplete_details: null,
+    attachments: null,
+    metadata: null,
+    created_at: start + i,
+    completed_at: start + i,
+    incomplete_at: null,
+  }));
+  const doc = {
+    format: 'agent-threads/thread',
+    version: 1,
+    thread: {
+      id: `thread_${tag}`,
+      object: 'thread',
+      title: `Long thread of ${count}`,
+      agent_id: agentId,
+      created_at: start,
+      metadata: {},
+      message_count: count,
+      last_activity_at: start + count,
+    },
+    messages: { object: 'list', data, first_id: data[0].id, last_id: data[count - 1].id, has_more: false },
+    runs: [],
+    run_steps: [],
+  };
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'agent-threads-ui-')), 'long.thread.json');
+  fs.writeFileSync(file, JSON.stringify(doc));
+  return vscode.Uri.file(file);
 }

@@ -1,58 +1,16 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { ui } from './driver';
 import { fakeModel } from './fakeModel';
-import { sendFromComposer as send, useFakeModel, waitForRunStatus as runBadge } from './helpers';
+import { sendFromComposer as send, threadExportFile as exportFile, useFakeModel, waitForRunStatus as runBadge } from './helpers';
 
 const chat = { webview: 'chat' as const };
 const panel = { webview: 'thread' as const };
 
 function lastRequestMessages(requests: Awaited<ReturnType<typeof fakeModel.requests>>): { role: string; content: unknown }[] {
   return requests.filter((r) => r.path.endsWith('/chat/completions')).pop()?.body?.messages ?? [];
-}
-
-/** A thread export of `count` alternating messages, as a file the import command reads. */
-function exportFile(count: number): vscode.Uri {
-  const start = Math.floor(Date.now() / 1000) - count;
-  const data = Array.from({ length: count }, (_, i) => ({
-    id: `msg_ui${String(i).padStart(10, '0')}`,
-    object: 'thread.message',
-    thread_id: 'thread_uitest000',
-    role: i % 2 ? 'assistant' : 'user',
-    content: [{ type: 'text', text: { value: `Message number ${i}` } }],
-    assistant_id: null,
-    run_id: null,
-    status: 'completed',
-    incomplete_details: null,
-    attachments: null,
-    metadata: null,
-    created_at: start + i,
-    completed_at: start + i,
-    incomplete_at: null,
-  }));
-  const doc = {
-    format: 'agent-threads/thread',
-    version: 1,
-    thread: {
-      id: 'thread_uitest000',
-      object: 'thread',
-      title: `Long thread of ${count}`,
-      agent_id: null,
-      created_at: start,
-      metadata: {},
-      message_count: count,
-      last_activity_at: start + count,
-    },
-    messages: { object: 'list', data, first_id: data[0].id, last_id: data[count - 1].id, has_more: false },
-    runs: [],
-    run_steps: [],
-  };
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'agent-threads-ui-')), 'long.thread.json');
-  fs.writeFileSync(file, JSON.stringify(doc));
-  return vscode.Uri.file(file);
 }
 
 describe('the UI around threads and agents', () => {

@@ -102,7 +102,7 @@ describe('accessibility and themes of the thread webviews', () => {
     assert.deepEqual(audit.card, ['group', 'The agent wants to run echo']);
     assert.deepEqual(audit.buttons, ['Approve echo', 'Deny echo', 'Cancel the running answer', 'Attach workspace files or images']);
     assert.match(audit.input ?? '', /Message to the agent/);
-    assert.deepEqual(audit.articles.slice(0, 2), ['You', 'Agent']);
+    assert.deepEqual(audit.articles.slice(0, 2), ['You', 'Accessible'], 'answers are labelled with the agent that wrote them');
     assert.deepEqual(audit.unnamed, [], 'every visible control has an accessible name');
     assert.ok(
       audit.collapsibleHeaders.length > 0 && audit.collapsibleHeaders.every((h) => /^button:(true|false)$/.test(h)),
@@ -137,7 +137,7 @@ describe('accessibility and themes of the thread webviews', () => {
       panel,
       () => document.getElementById('announcer')?.textContent?.includes('ping') && document.getElementById('announcer')!.textContent,
     );
-    assert.equal(announced, 'Agent answered: The echo said ping.', 'the rendered answer is announced, without Markdown syntax');
+    assert.equal(announced, 'Accessible answered: The echo said ping.', 'the rendered answer is announced, without Markdown syntax');
     await waitUntilShows(panel, () => document.getElementById('messages')?.getAttribute('aria-busy'), 'false');
 
     // "Details" under the run opens its report beside the panel.

@@ -51,7 +51,8 @@ export class Composer {
   private attachments: string[] = [];
   private runActive = false;
 
-  constructor() {
+  /** `onSend` runs as a message is sent, before the host has it (the list brings it into view). */
+  constructor(private readonly onSend: () => void = () => undefined) {
     this.root.setAttribute('aria-label', 'Write a message');
     this.input.value = uiState.get().draft ?? '';
     this.cancel.hidden = true;
@@ -144,6 +145,7 @@ export class Composer {
   private submit(): void {
     const text = this.input.value.trim();
     if (!text || this.runActive) return;
+    this.onSend();
     postToHost({ type: 'send', text, attachments: this.attachments });
     this.input.value = '';
     this.attachments = [];

@@ -7,7 +7,7 @@ import '@vscode-elements/elements/dist/vscode-option/index.js';
 import '@vscode-elements/elements/dist/vscode-progress-ring/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-textarea/index.js';
-import type { ThreadViewEvent } from '../../src/protocol/threadView';
+import type { MessageView, ThreadViewEvent } from '../../src/protocol/threadView';
 import { uiState } from '../shared/host';
 import { host, postToHost } from './host';
 import { Composer } from './composer';
@@ -78,13 +78,17 @@ announcer.setAttribute('role', 'status');
 announcer.setAttribute('aria-live', 'polite');
 announcer.setAttribute('aria-atomic', 'true');
 const empty = el('p', 'empty', 'Create an agent to start a conversation.');
-const composer = new Composer();
+const composer = new Composer(() => list.followSend());
 app.append(header, restricted, notice, runDetails, empty, scroller, composer.root, announcer);
 
-const list = new MessageList(scroller, empty, (message, element) => {
+/** Agent names by id, from the host's latest init: answers are labelled with the agent that wrote them. */
+const agentNames = new Map<string, string>();
+const authorOf = (message: MessageView): string =>
+  message.role === 'user' ? 'You' : ((message.agentId && agentNames.get(message.agentId)) ?? 'Agent');
+const list = new MessageList(scroller, empty, authorOf, (message, element) => {
   // Once per answer, when it is complete: the rendered text (no Markdown syntax), as a person reading along sees it.
   const text = element.querySelector('.message-body')?.textContent?.trim() ?? '';
-  if (message.role === 'assistant' && text) announcer.textContent = `Agent answered: ${text.slice(0, 2_000)}`;
+  if (message.role === 'assistant' && text) announcer.textContent = `${authorOf(message)} answered: ${text.slice(0, 2_000)}`;
 });
 const runPanel = new RunPanel(
   runBadge,
@@ -116,6 +120,9 @@ function handle(message: ThreadViewEvent): void {
       empty.textContent =
         message.agents.length === 0 ? 'Create an agent to start a conversation.' : 'Send a message to start the conversation.';
       composer.setAgents(message.agents, message.selectedAgentId);
+      agentNames.clear();
+      for (const agent of message.agents) agentNames.set(agent.id, agent.name);
+      list.refreshAuthors();
       runPanel.show(message.run);
       restricted.hidden = !message.restrictedMode;
       if (message.notice) showNotice('info', message.notice);
@@ -157,10 +164,10 @@ document.addEventListener('click', (event) => {
   const messageAction = target.closest<HTMLElement>('[data-message-action]');
   if (messageAction) {
     const messageId = messageAction.closest<HTMLElement>('[data-message-id]')?.dataset.messageId;
-    if (messageId)
-      postToHost(
-        messageAction.dataset.messageAction === 'edit' ? { type: 'editAndResend', messageId } : { type: 'forkFromMessage', messageId },
-      );
+    const action = messageAction.dataset.messageAction;
+    if (!messageId) return;
+    if (action === 'copy') postToHost({ type: 'copyText', text: list.textOf(messageId) ?? '' });
+    else postToHost(action === 'edit' ? { type: 'editAndResend', messageId } : { type: 'forkFromMessage', messageId });
     return;
   }
   const action = target.closest<HTMLElement>('[data-action]');

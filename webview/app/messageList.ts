@@ -23,6 +23,8 @@ export class MessageList {
   constructor(
     private readonly scroller: HTMLElement,
     private readonly empty: HTMLElement,
+    /** Who a message's header names: "You", or the agent that wrote it. */
+    private readonly authorOf: (message: MessageView) => string,
     /** Called when a message that was being written is finished (for the screen-reader announcement). */
     private readonly onFinished: (message: MessageView, element: HTMLElement) => void = () => undefined,
   ) {
@@ -78,10 +80,35 @@ export class MessageList {
     const stick = this.pinned || this.isAtBottom();
     const finished = this.messages[index].status === 'in_progress' && message.status !== 'in_progress';
     this.messages[index] = message;
-    updateMessageElement(element, message);
+    updateMessageElement(element, message, this.authorOf(message));
     this.scroller.setAttribute('aria-busy', String(this.messages.some((m) => m.status === 'in_progress')));
     if (finished) this.onFinished(message, element);
     if (stick) this.scrollToBottom();
+  }
+
+  /** The Markdown text of a message in the window (for Copy). */
+  textOf(messageId: string): string | undefined {
+    return this.messages.find((m) => m.id === messageId)?.text;
+  }
+
+  /** Re-renders every header, e.g. when agent names arrive or change. */
+  refreshAuthors(): void {
+    for (const message of this.messages) {
+      const element = this.elements.get(message.id);
+      if (element) updateMessageElement(element, message, this.authorOf(message));
+    }
+  }
+
+  /**
+   * The user is sending: their message must come into view, wherever they had scrolled. Far back in the history
+   * (newer pages not in the window) the newest page is loaded again.
+   */
+  followSend(): void {
+    this.pinned = true;
+    if (this.hasNewer) {
+      this.loading = true;
+      postToHost({ type: 'loadNewest' });
+    } else this.scrollToBottom();
   }
 
   appendText(messageId: string, text: string): void {
@@ -91,7 +118,7 @@ export class MessageList {
   }
 
   private elementFor(message: MessageView): HTMLElement {
-    const element = createMessageElement(message);
+    const element = createMessageElement(message, this.authorOf(message));
     this.elements.set(message.id, element);
     return element;
   }

@@ -3,18 +3,20 @@ import { renderMarkdown } from '../shared/markdown';
 import { accessibleCollapsible, component, el } from './dom';
 
 /** Builds the element of one message; `updateMessageElement` re-renders it in place when it changes. */
-export function createMessageElement(message: MessageView): HTMLElement {
+export function createMessageElement(message: MessageView, author: string): HTMLElement {
   const article = el('article', `message ${message.role}`);
   article.dataset.messageId = message.id;
-  updateMessageElement(article, message);
+  updateMessageElement(article, message, author);
   return article;
 }
 
-export function updateMessageElement(article: HTMLElement, message: MessageView): void {
+/** `author` is who the header names: "You", or the name of the agent that wrote the answer. */
+export function updateMessageElement(article: HTMLElement, message: MessageView, author: string): void {
   article.replaceChildren();
   article.dataset.status = message.status;
-  article.setAttribute('aria-label', `${message.role === 'user' ? 'You' : 'Agent'}${message.status === 'in_progress' ? ', writing' : ''}`);
-  const header = el('div', 'message-role', message.role === 'user' ? 'You' : 'Agent');
+  article.setAttribute('aria-label', `${author}${message.status === 'in_progress' ? ', writing' : ''}`);
+  const header = el('div', 'message-role');
+  header.append(el('span', 'message-author', author), messageTime(message.createdAt));
   if (message.status !== 'in_progress') header.append(messageActions(message));
   if (message.status === 'in_progress')
     header.append(component('vscode-progress-ring', { class: 'inline-progress', 'aria-label': 'Writing' }));
@@ -67,16 +69,33 @@ function prettyJson(text: string): string {
   }
 }
 
-/** Hover actions of a finished message: fork the thread from it, and for the user's own messages, edit and resend. */
+/** When a message was written: the time (with the date when not today), the full date and time on hover. */
+function messageTime(createdAt: number): HTMLElement {
+  const date = new Date(createdAt * 1000);
+  const today = new Date().toDateString() === date.toDateString();
+  const time = el(
+    'time',
+    'message-time',
+    today
+      ? date.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' })
+      : date.toLocaleString(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' }),
+  );
+  time.dateTime = date.toISOString();
+  time.title = date.toLocaleString(undefined, { dateStyle: 'full', timeStyle: 'medium' });
+  return time;
+}
+
+/** Hover actions of a finished message: copy it, fork the thread from it, and for the user's own messages, edit and resend. */
 function messageActions(message: MessageView): HTMLElement {
   const actions = el('span', 'message-actions');
+  actions.append(actionButton('copy', 'copy', 'Copy message'));
   actions.append(actionButton('repo-forked', 'fork', 'Fork from here: a new thread with the history up to this message'));
   if (message.role === 'user') actions.append(actionButton('edit', 'edit', 'Edit and resend as a new thread (this one stays as it is)'));
   return actions;
 }
 
 /** An icon button whose `data-message-action` the click handler in main.ts turns into an intent. */
-function actionButton(icon: string, action: 'fork' | 'edit', title: string): HTMLButtonElement {
+function actionButton(icon: string, action: 'copy' | 'fork' | 'edit', title: string): HTMLButtonElement {
   const button = el('button', `message-action codicon codicon-${icon}`);
   button.type = 'button';
   button.title = title;

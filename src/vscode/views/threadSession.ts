@@ -125,6 +125,8 @@ export class ThreadSession implements vscode.Disposable {
           return await this.sendPage('older', message.beforeId);
         case 'loadNewer':
           return await this.sendPage('newer', message.afterId);
+        case 'loadNewest':
+          return await this.sendNewestPage();
         case 'decideToolCall':
           if (!this.threadId) return;
           await this.services.runs.submitToolApprovals(this.threadId, message.runId, [

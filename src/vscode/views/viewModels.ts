@@ -31,6 +31,7 @@ export function toMessageView(message: Message): MessageView {
     status: message.status,
     createdAt: message.created_at,
     runId: message.run_id,
+    agentId: message.role === 'assistant' ? message.assistant_id : null,
   };
 }
 
