@@ -144,7 +144,7 @@ describe('the @agents chat participant', () => {
     // The button each answer offers opens the same exchange in our thread view.
     const open = second.response.buttons.at(-1)!;
     assert.equal(open.command, 'agentThreads.openThread');
-    await vscode.commands.executeCommand(open.command, ...(open.arguments ?? []));
+    await vscode.commands.executeCommand(open.command, ...((open.arguments ?? []) as unknown[]));
     await ui.waitFor(
       { webview: 'thread' },
       () =>

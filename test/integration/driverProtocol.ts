@@ -6,33 +6,34 @@
 /** Where a script runs: the workbench page itself, or the content document of one of our webviews. */
 export type DriverTarget = 'workbench' | { webview: 'chat' | 'thread' | 'agent'; title?: string };
 
-export type DriverRequest = /** Saves a PNG of what a person would see into test-results/screenshots/<name>.png. */
-(
-  | { op: 'screenshot'; name: string }
-  /** Evaluates a JavaScript expression; with waitForTruthy the driver retries until it is truthy or time runs out. */
-  | { op: 'evaluate'; target: DriverTarget; expression: string; waitForTruthy?: boolean; timeoutMs?: number }
-  /** Clicks the first element that matches a CSS selector (Playwright pierces open shadow roots); right-click opens context menus. */
-  | { op: 'click'; target: DriverTarget; selector: string; timeoutMs?: number; button?: 'left' | 'right' }
-  /** Types text into the element matching the selector (focuses it first). */
-  | { op: 'fill'; target: DriverTarget; selector: string; text: string; timeoutMs?: number }
-  /** Presses a key chord on the focused element of the page, e.g. "Enter" or "Control+Shift+P". */
-  | { op: 'press'; key: string }
-  /**
-   * SIGKILLs `pid` after checking it is this code-server's extension host, then reloads the window as a person
-   * would when VS Code says it lost the extension host (web workbenches do not restart a remote host by themselves).
-   */
-  | { op: 'killExtensionHost'; pid: number }
-  /**
-   * Opens a second browser page on the same code-server and workspace (a second VS Code window, with its own
-   * extension host running this extension but not the tests), or reloads it when it is open; resolves once its
-   * workbench shows.
-   */
-  | { op: 'openSecondWindow' }
-  | { op: 'closeSecondWindow' }
-) & {
-  /** Act on the second window instead of the first (the one running the tests). */
-  window?: 'second';
-};
+export type DriverRequest =
+  /** Saves a PNG of what a person would see into test-results/screenshots/<name>.png. */
+  (
+    | { op: 'screenshot'; name: string }
+    /** Evaluates a JavaScript expression; with waitForTruthy the driver retries until it is truthy or time runs out. */
+    | { op: 'evaluate'; target: DriverTarget; expression: string; waitForTruthy?: boolean; timeoutMs?: number }
+    /** Clicks the first element that matches a CSS selector (Playwright pierces open shadow roots); right-click opens context menus. */
+    | { op: 'click'; target: DriverTarget; selector: string; timeoutMs?: number; button?: 'left' | 'right' }
+    /** Types text into the element matching the selector (focuses it first). */
+    | { op: 'fill'; target: DriverTarget; selector: string; text: string; timeoutMs?: number }
+    /** Presses a key chord on the focused element of the page, e.g. "Enter" or "Control+Shift+P". */
+    | { op: 'press'; key: string }
+    /**
+     * SIGKILLs `pid` after checking it is this code-server's extension host, then reloads the window as a person
+     * would when VS Code says it lost the extension host (web workbenches do not restart a remote host by themselves).
+     */
+    | { op: 'killExtensionHost'; pid: number }
+    /**
+     * Opens a second browser page on the same code-server and workspace (a second VS Code window, with its own
+     * extension host running this extension but not the tests), or reloads it when it is open; resolves once its
+     * workbench shows.
+     */
+    | { op: 'openSecondWindow' }
+    | { op: 'closeSecondWindow' }
+  ) & {
+    /** Act on the second window instead of the first (the one running the tests). */
+    window?: 'second';
+  };
 
 export type DriverResponse = { ok: true; value?: unknown } | { ok: false; error: string };
 

@@ -58,7 +58,9 @@ class SmallDisk {
     try {
       execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=256k', 'tmpfs', folder], { stdio: 'pipe' });
     } catch (error) {
-      throw new Error(`This test needs to mount a tmpfs (root with CAP_SYS_ADMIN, as on the project's CI machines): ${String(error)}`);
+      throw new Error(`This test needs to mount a tmpfs (root with CAP_SYS_ADMIN, as on the project's CI machines): ${String(error)}`, {
+        cause: error,
+      });
     }
     fs.cpSync(this.saved, folder, { recursive: true });
     this.filler = path.join(folder, 'filler');

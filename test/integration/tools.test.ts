@@ -23,7 +23,10 @@ function tabWhere(match: (tab: vscode.Tab) => boolean, timeoutMs = 15_000): Prom
   const now = find();
   if (now) return Promise.resolve(now);
   return new Promise((resolve, reject) => {
-    const listeners = [vscode.window.tabGroups.onDidChangeTabs(check), vscode.window.tabGroups.onDidChangeTabGroups(check)];
+    const listeners: vscode.Disposable[] = [
+      vscode.window.tabGroups.onDidChangeTabs(check),
+      vscode.window.tabGroups.onDidChangeTabGroups(check),
+    ];
     const timer = setTimeout(() => finish(() => reject(new Error('No matching editor tab opened.'))), timeoutMs);
     function check(): void {
       const tab = find();
@@ -31,7 +34,7 @@ function tabWhere(match: (tab: vscode.Tab) => boolean, timeoutMs = 15_000): Prom
     }
     function finish(settle: () => void): void {
       clearTimeout(timer);
-      listeners.forEach((l) => l.dispose());
+      for (const listener of listeners) listener.dispose();
       settle();
     }
   });

@@ -6,10 +6,20 @@ import '@vscode-elements/elements/dist/vscode-option/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-textarea/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
-import type { AgentForm, AgentFormOptions, ApprovalPolicyView } from '../../src/protocol/messages';
+import type {
+  AgentEditorRequests,
+  AgentForm,
+  AgentFormOptions,
+  ApprovalPolicyView,
+  HostToAgentEditor,
+} from '../../src/protocol/agentEditor';
 import { component, el } from '../app/dom';
-import { onHostMessage, postToHost } from '../shared/host';
+import { hostChannel } from '../shared/host';
+
 import { validateForm, type FieldErrors } from './validation';
+
+/** The agent editor's channel to the host (src/protocol/agentEditor.ts). */
+const host = hostChannel<{ type: 'ready' }, Extract<HostToAgentEditor, { type: 'agentForm' }>, AgentEditorRequests>();
 
 type Field = HTMLElement & { value: string; checked?: boolean };
 
@@ -83,7 +93,7 @@ function render(form: AgentForm, formOptions: AgentFormOptions): void {
   const maxCompletion = numberField('no limit');
   const lastMessages = numberField('auto: as many as fit');
   const save = component('vscode-button', { id: 'save' }, 'Save');
-  save.addEventListener('click', submit);
+  save.addEventListener('click', () => void submit());
 
   app.replaceChildren(
     el('h1', 'form-title', `${form.name} · version ${formOptions.version}`),
@@ -154,7 +164,7 @@ function showErrors(found: FieldErrors): void {
   }
 }
 
-function submit(): void {
+async function submit(): Promise<void> {
   const form = readForm();
   const found = validateForm(form);
   showErrors(found);
@@ -165,23 +175,18 @@ function submit(): void {
   }
   status.textContent = 'Saving…';
   status.className = 'form-status';
-  postToHost({ type: 'saveAgent', form });
+  const result = await host.request('saveAgent', { form }).catch((error: Error) => ({ saved: false as const, message: error.message }));
+  if (result.saved) {
+    status.textContent = `Saved as version ${result.version}.`;
+    status.className = 'form-status saved';
+    document.querySelector('.form-title')!.textContent = `${fields.get('name')!.value} · version ${result.version}`;
+  } else {
+    status.textContent = result.message;
+    status.className = 'form-status error';
+  }
 }
 
-onHostMessage((message) => {
-  switch (message.type) {
-    case 'agentForm':
-      render(message.form, message.options);
-      break;
-    case 'agentSaved':
-      status.textContent = `Saved as version ${message.version}.`;
-      status.className = 'form-status saved';
-      document.querySelector('.form-title')!.textContent = `${fields.get('name')!.value} · version ${message.version}`;
-      break;
-    case 'agentSaveFailed':
-      status.textContent = message.message;
-      status.className = 'form-status error';
-      break;
-  }
+host.onEvent((event) => {
+  if (event.type === 'agentForm') render(event.form, event.options);
 });
-postToHost({ type: 'ready' });
+host.post({ type: 'ready' });

@@ -1,4 +1,4 @@
-import type { AgentForm } from '../../src/protocol/messages';
+import type { AgentForm } from '../../src/protocol/agentEditor';
 
 /** Field id → what is wrong with it, in words a person can act on. */
 export type FieldErrors = Partial<Record<string, string>>;

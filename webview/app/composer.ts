@@ -1,5 +1,6 @@
-import type { AgentOption } from '../../src/protocol/messages';
-import { postToHost, uiState } from '../shared/host';
+import type { AgentOption } from '../../src/protocol/threadView';
+import { uiState } from '../shared/host';
+import { host, postToHost } from './host';
 import { component, el } from './dom';
 
 type ValueElement = HTMLElement & { value: string; disabled: boolean };
@@ -67,7 +68,7 @@ export class Composer {
     this.input.addEventListener('input', () => uiState.patch({ draft: this.input.value }));
     this.send.addEventListener('click', () => this.submit());
     this.cancel.addEventListener('click', () => postToHost({ type: 'cancelRun' }));
-    this.attach.addEventListener('click', () => postToHost({ type: 'pickAttachments' }));
+    this.attach.addEventListener('click', () => void this.attachPicked(host.request('pickAttachments', {})));
     this.agentSelect.addEventListener('change', () => postToHost({ type: 'selectAgent', agentId: this.agentSelect.value }));
     // Pasted images and files dropped from the Explorer (hold Shift while dropping into a webview) become attachments.
     this.root.addEventListener('paste', (event) => void this.attachPastedImages(event));
@@ -126,7 +127,13 @@ export class Composer {
     const uris = (event.dataTransfer?.getData('text/uri-list') ?? '').split(/\r?\n/).filter((line) => line && !line.startsWith('#'));
     if (uris.length === 0) return;
     event.preventDefault();
-    postToHost({ type: 'attachUris', uris });
+    void this.attachPicked(host.request('attachUris', { uris }));
+  }
+
+  /** Adds the files the host picked or accepted; a failed pick shows nothing new (the host says why in a notice). */
+  private async attachPicked(picked: Promise<{ paths: string[] }>): Promise<void> {
+    const { paths } = await picked.catch(() => ({ paths: [] }));
+    if (paths.length > 0) this.addAttachments(paths);
   }
 
   private setEnabled(enabled: boolean): void {

@@ -7,8 +7,9 @@ import '@vscode-elements/elements/dist/vscode-option/index.js';
 import '@vscode-elements/elements/dist/vscode-progress-ring/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-textarea/index.js';
-import type { HostToWebview } from '../../src/protocol/messages';
-import { onHostMessage, postToHost, uiState } from '../shared/host';
+import type { ThreadViewEvent } from '../../src/protocol/threadView';
+import { uiState } from '../shared/host';
+import { host, postToHost } from './host';
 import { Composer } from './composer';
 import { DeltaBatcher } from './deltaBatcher';
 import { component, el } from './dom';
@@ -107,16 +108,8 @@ function showNotice(level: 'info' | 'error', text: string, command?: { title: st
   }
 }
 
-let nextPingId = 1;
-function handle(message: HostToWebview): void {
+function handle(message: ThreadViewEvent): void {
   switch (message.type) {
-    case 'pong':
-      connection.textContent = 'connected';
-      connection.dataset.state = 'connected';
-      connection.title = `Agent Threads ${message.extensionVersion}`;
-      // Only trouble is worth the space: once connected, the badge hides (the state stays for tests and tools).
-      connection.hidden = true;
-      break;
     case 'init':
       title.textContent = message.thread?.title || (view === 'chat' ? 'Chat' : 'New thread');
       document.title = message.thread?.title || 'Agent Threads';
@@ -145,9 +138,6 @@ function handle(message: HostToWebview): void {
     case 'run':
       runPanel.show(message.run);
       break;
-    case 'attachmentsPicked':
-      composer.addAttachments(message.paths);
-      break;
     case 'prefill':
       composer.prefill(message.text);
       break;
@@ -156,7 +146,7 @@ function handle(message: HostToWebview): void {
       break;
   }
 }
-onHostMessage(handle);
+host.onEvent(handle);
 
 // Links, file references and code-block buttons are intents for the host; the webview opens nothing itself.
 document.addEventListener('click', (event) => {
@@ -190,4 +180,11 @@ document.addEventListener('click', (event) => {
 });
 
 postToHost({ type: 'ready' });
-postToHost({ type: 'ping', id: nextPingId++ });
+// The load handshake: the host's answer proves the typed channel works both ways.
+void host.request('ping', {}).then(({ extensionVersion }) => {
+  connection.textContent = 'connected';
+  connection.dataset.state = 'connected';
+  connection.title = `Agent Threads ${extensionVersion}`;
+  // Only trouble is worth the space: once connected, the badge hides (the state stays for tests and tools).
+  connection.hidden = true;
+});

@@ -1,5 +1,5 @@
-import type { MessageView } from '../../src/protocol/messages';
-import { postToHost } from '../shared/host';
+import type { MessageView } from '../../src/protocol/threadView';
+import { postToHost } from './host';
 import { createMessageElement, updateMessageElement } from './messageRenderer';
 
 /** At most this many messages are in the DOM, whatever the thread's length; the rest are paged in on scroll. */

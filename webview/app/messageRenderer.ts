@@ -1,4 +1,4 @@
-import type { MessageView, ToolCallView } from '../../src/protocol/messages';
+import type { MessageView, ToolCallView } from '../../src/protocol/threadView';
 import { renderMarkdown } from '../shared/markdown';
 import { accessibleCollapsible, component, el } from './dom';
 

@@ -1,5 +1,5 @@
-import type { RunView } from '../../src/protocol/messages';
-import { postToHost } from '../shared/host';
+import type { RunView } from '../../src/protocol/threadView';
+import { postToHost } from './host';
 import { accessibleCollapsible, component, el } from './dom';
 import { createToolCallElement } from './messageRenderer';
 

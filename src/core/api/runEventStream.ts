@@ -28,6 +28,7 @@ export async function streamRun(
   // Events fire synchronously while `start` runs (thread.run.created comes before createRun resolves), so listen
   // first and keep what arrives until the run id is known. Only one run is active per thread, so these are ours.
   const early: RunEngineEvent[] = [];
+  // eslint-disable-next-line prefer-const -- assigned below, once the response is open; the listener reads it before that
   let writer: ((event: RunEngineEvent) => void) | undefined;
   const subscription = engine.onEvent((event) => {
     if (event.thread_id !== threadId) return;

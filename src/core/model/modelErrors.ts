@@ -22,7 +22,7 @@ export function toModelError(error: unknown, context: ErrorContext): ModelError 
     return new ModelError('timeout', `${where(context)} did not answer in time. ${checkConnection}`, true);
   }
   if (error instanceof APIConnectionError) return networkError(context, error.cause ?? error);
-  if (error instanceof APIError) return fromApiError(error, context);
+  if (error instanceof APIError) return fromApiError(error as APIError, context); // instanceof narrows to APIError<any, …>
   if (error instanceof SyntaxError) {
     return new ModelError(
       'malformed_response',

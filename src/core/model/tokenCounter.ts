@@ -8,6 +8,7 @@ import type { ChatMessage, ChatTool } from './types';
 // (The extension bundle maps this require to dist/tokenizer.js; see esbuild.mjs.)
 let tokenizer: typeof GptTokenizer | undefined;
 function countTokens(text: string): number {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a lazy load that esbuild maps to a bundle of its own
   tokenizer ??= require('gpt-tokenizer') as typeof GptTokenizer;
   return tokenizer.countTokens(text);
 }

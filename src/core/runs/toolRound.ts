@@ -58,7 +58,7 @@ export async function runToolRound(active: ActiveRun, services: RunServices, mes
         if (decision.kind === 'output') finishCall(call, decision.output, 'completed');
         else finishCall(call, deniedByUserOutput(call.function.name), 'denied');
         announceCall(active, step.step_details.tool_calls, call);
-        return undefined;
+        return Promise.resolve();
       }),
     );
     active.throwIfStopped();

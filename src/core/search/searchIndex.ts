@@ -345,7 +345,7 @@ function toHit(threadId: string, message: Message, query: SearchQuery): SearchHi
 
 /** Two ascending arrays as one ascending array. */
 function mergeSorted(a: readonly string[], b: readonly string[]): string[] {
-  const out: string[] = new Array(a.length + b.length);
+  const out = new Array<string>(a.length + b.length);
   let i = 0;
   let j = 0;
   let k = 0;

@@ -111,7 +111,7 @@ function decodeHeader(buffer: Buffer): IndexHeader | undefined {
 
 /** Reads the slots of `ordinals` with one read per run of adjacent ordinals, so scattered look-ups cost only the slots they touch. */
 async function slotsAt(handle: fs.FileHandle, ordinals: readonly number[]): Promise<(MessageSlot | undefined)[]> {
-  const out: (MessageSlot | undefined)[] = new Array(ordinals.length).fill(undefined);
+  const out = new Array<MessageSlot | undefined>(ordinals.length).fill(undefined);
   const order = ordinals.map((_, i) => i).sort((a, b) => ordinals[a] - ordinals[b]);
   const runs: { from: number; to: number }[] = [];
   for (let i = 0; i < order.length;) {

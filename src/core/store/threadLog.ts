@@ -103,7 +103,7 @@ export async function scanLog(path: string, from: number): Promise<ScanResult> {
 
 /** Reads byte ranges of the log and decodes each as one record; ranges next to each other are read together. */
 export async function readRecords(path: string, ranges: { offset: number; length: number }[]): Promise<(LogRecord | undefined)[]> {
-  const out: (LogRecord | undefined)[] = new Array(ranges.length);
+  const out = new Array<LogRecord | undefined>(ranges.length);
   if (ranges.length === 0) return out;
   const order = ranges.map((_, i) => i).sort((a, b) => ranges[a].offset - ranges[b].offset);
   const handle = await fs.open(path, 'r');

@@ -38,6 +38,7 @@ export function microsoftAccountCredential(): TokenCredential {
 /** The Foundry backend and its SDK, loaded on first use so local-only workspaces never pay for them. */
 function loadFoundry(): typeof import('../../core/backend/foundry') {
   // (The extension bundle maps this require to dist/foundry.js; see esbuild.mjs.)
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a lazy load that esbuild maps to a bundle of its own
   return require('../../core/backend/foundry') as typeof import('../../core/backend/foundry');
 }
 

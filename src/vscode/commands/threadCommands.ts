@@ -128,6 +128,7 @@ export async function importThread(services: ThreadCommandServices, source?: vsc
   } catch (error) {
     throw new Error(
       `${vscode.workspace.asRelativePath(uri)} is not valid JSON (${error instanceof Error ? error.message : String(error)}). Export a thread as JSON to see the expected shape.`,
+      { cause: error },
     );
   }
   const thread = await importThreadJson(services.threads, data);

@@ -10,6 +10,7 @@ import { shown, type WorkspaceAccess } from './workspaceAccess';
 
 const SHELL_INTEGRATION_WAIT_MS = 4_000;
 const MAX_CAPTURE_CHARS = 256 * 1024;
+// eslint-disable-next-line no-control-regex -- matching terminal escape sequences is the point
 const ANSI = /\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(\x07|\x1b\\)|\x1b[@-Z\\-_]/g;
 
 interface RunCommandArgs {

@@ -4,10 +4,17 @@ import type { AgentRepository } from '../../core/backend';
 import { FOUNDRY_PROFILE } from '../../core/backend/foundry/endpoint';
 import type { AgentChange } from '../../core/store/agentStore';
 import type { ToolRegistry } from '../../core/tools/toolRegistry';
-import { isWebviewToHost, type AgentForm, type AgentFormOptions, type HostToWebview } from '../../protocol/messages';
+import {
+  isAgentEditorMessage,
+  type AgentEditorRequests,
+  type AgentForm,
+  type AgentFormOptions,
+  type HostToAgentEditor,
+} from '../../protocol/agentEditor';
 import { errorMessage } from '../shared/errors';
 import type { ModelRegistry } from '../models/modelRegistry';
 import { renderWebviewHtml, webviewOptions } from './webviewHtml';
+import { replier } from './webviewReplies';
 
 /** The agent's settings as the form shows them. */
 export function toAgentForm(agent: Agent): AgentForm {
@@ -67,24 +74,26 @@ export class AgentEditorPanels implements vscode.Disposable {
     );
     panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'agent-threads.svg');
     panel.webview.html = renderWebviewHtml(panel.webview, this.extensionUri, 'agent', `Agent: ${agent.name}`);
-    const post = (message: HostToWebview) => void panel.webview.postMessage(message);
+    const post = (message: HostToAgentEditor) => void panel.webview.postMessage(message);
+    const reply = replier<AgentEditorRequests>(post);
     const sendForm = async () => {
       const current = await this.agents.get(agentId);
       post({ type: 'agentForm', form: toAgentForm(current), options: this.options(current) });
     };
     const subscriptions = [
       panel.webview.onDidReceiveMessage(async (message: unknown) => {
-        if (!isWebviewToHost(message)) return;
+        if (!isAgentEditorMessage(message)) return;
         if (message.type === 'ready') return sendForm();
-        if (message.type !== 'saveAgent') return;
-        try {
-          const saved = await this.agents.update(agentId, fromAgentForm(message.form));
-          panel.title = `Agent: ${saved.name}`;
-          post({ type: 'agentSaved', version: saved.version });
-        } catch (error) {
-          this.log.warn(`Saving agent ${agentId} failed: ${errorMessage(error)}`);
-          post({ type: 'agentSaveFailed', message: errorMessage(error) });
-        }
+        await reply(message, async () => {
+          try {
+            const saved = await this.agents.update(agentId, fromAgentForm(message.form));
+            panel.title = `Agent: ${saved.name}`;
+            return { saved: true, version: saved.version };
+          } catch (error) {
+            this.log.warn(`Saving agent ${agentId} failed: ${errorMessage(error)}`);
+            return { saved: false, message: errorMessage(error) };
+          }
+        });
       }),
       this.agents.onDidChangeAgents((event) => {
         const change = event as Partial<AgentChange>;

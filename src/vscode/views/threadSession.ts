@@ -2,13 +2,14 @@ import * as vscode from 'vscode';
 import type { Message, Run, RunEvent, RunStep } from '../../core/domain';
 import { warmUpTokenizer } from '../../core/model';
 import type { AgentRepository, RunService, ThreadRepository } from '../../core/backend';
-import type { HostToWebview, WebviewKind, WebviewToHost } from '../../protocol/messages';
-import { isWebviewToHost } from '../../protocol/messages';
+import type { WebviewKind } from '../../protocol/ipc';
+import { isThreadViewMessage, type HostToThreadView, type ThreadViewRequests, type ThreadViewToHost } from '../../protocol/threadView';
 import { errorMessage, userFacingError } from '../shared/errors';
 import { userMessageContent } from './messageInput';
 import { toAgentOption, toMessageView, toRunView, toThreadView } from './viewModels';
 import type { ToolCallPreviews } from '../tools/toolDiffPreview';
-import { handleWorkspaceIntent } from './workspaceIntents';
+import { replier } from './webviewReplies';
+import { attachableUris, handleWorkspaceIntent, pickAttachments } from './workspaceIntents';
 
 const PAGE_SIZE = 50;
 
@@ -51,7 +52,7 @@ export class ThreadSession implements vscode.Disposable {
     const { threads, agents, runs } = services;
     this.subscriptions.push(
       webview.onDidReceiveMessage((message: unknown) => {
-        if (isWebviewToHost(message)) void this.handle(message);
+        if (isThreadViewMessage(message)) void this.handle(message);
         else services.log.warn('A webview sent a message the host does not understand; ignored.');
       }),
       threads.onDidAppendMessage(({ threadId, messages }) => {
@@ -99,14 +100,20 @@ export class ThreadSession implements vscode.Disposable {
     }
   }
 
-  private async handle(message: WebviewToHost): Promise<void> {
+  private readonly reply = replier<ThreadViewRequests>((reply) => this.post(reply));
+
+  private async handle(message: ThreadViewToHost): Promise<void> {
     try {
       switch (message.type) {
         case 'ready':
           scheduleTokenizerWarmUp();
           return await this.showThread(this.threadId);
         case 'ping':
-          return this.post({ type: 'pong', id: message.id, extensionVersion: this.extensionVersion });
+          return await this.reply(message, () => ({ extensionVersion: this.extensionVersion }));
+        case 'pickAttachments':
+          return await this.reply(message, async () => ({ paths: await pickAttachments() }));
+        case 'attachUris':
+          return await this.reply(message, () => ({ paths: attachableUris(message.uris, (notice) => this.post(notice)) }));
         case 'send':
           return await this.send(message.text, message.attachments);
         case 'cancelRun':
@@ -141,8 +148,6 @@ export class ThreadSession implements vscode.Disposable {
           return;
         case 'newThread':
           return await this.showThread(null);
-        case 'saveAgent':
-          return; // Only the agent editor sends this.
         case 'forkFromMessage':
           if (this.threadId) await vscode.commands.executeCommand('agentThreads.forkThread', this.threadId, message.messageId);
           return;
@@ -295,7 +300,7 @@ export class ThreadSession implements vscode.Disposable {
     });
   }
 
-  private post(message: HostToWebview): void {
+  private post(message: HostToThreadView): void {
     void this.webview.postMessage(message);
   }
 

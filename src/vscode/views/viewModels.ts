@@ -2,7 +2,7 @@ import type { Message, Run, RunStep, Thread, Agent } from '../../core/domain';
 import { visibleBidiControls } from '../../core/domain/displayText';
 import { messageText } from '../../core/domain';
 import { deniedByUserOutput } from '../../core/runs/toolRound';
-import type { AgentOption, MessageView, RunView, ThreadView, ToolCallView } from '../../protocol/messages';
+import type { AgentOption, MessageView, RunView, ThreadView, ToolCallView } from '../../protocol/threadView';
 
 /** The domain message as the webview renders it. */
 export function toMessageView(message: Message): MessageView {

@@ -1,6 +1,6 @@
 import * as crypto from 'node:crypto';
 import * as vscode from 'vscode';
-import type { WebviewKind } from '../../protocol/messages';
+import type { WebviewKind } from '../../protocol/ipc';
 
 /** Options every Agent Threads webview gets: scripts on, resources only from dist and media. */
 export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions {

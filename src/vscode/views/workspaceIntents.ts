@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { HostToWebview, WebviewToHost } from '../../protocol/messages';
+import type { ThreadViewEvent, ThreadViewIntent } from '../../protocol/threadView';
 
 /** Commands a webview may trigger through a link: only ones that configure the extension, never arbitrary ones. */
 const LINKABLE_COMMANDS = new Set([
@@ -11,41 +11,40 @@ const LINKABLE_COMMANDS = new Set([
   'workbench.trust.manage',
 ]);
 
-type WorkspaceIntent = Extract<
-  WebviewToHost,
-  { type: 'pickAttachments' | 'attachUris' | 'openFile' | 'openLink' | 'copyText' | 'insertCode' }
->;
+type WorkspaceIntent = Extract<ThreadViewIntent, { type: 'openFile' | 'openLink' | 'copyText' | 'insertCode' }>;
+type Notify = (notice: Extract<ThreadViewEvent, { type: 'notice' }>) => void;
 
-/** Intents that touch the workspace or the editor rather than the thread; shared by every webview. */
-export async function handleWorkspaceIntent(intent: WorkspaceIntent, reply: (message: HostToWebview) => void): Promise<void> {
+/** Asks for files to attach with VS Code's picker; their workspace-relative paths (none when cancelled). */
+export async function pickAttachments(): Promise<string[]> {
+  const picked = await vscode.window.showOpenDialog({
+    canSelectMany: true,
+    openLabel: 'Attach',
+    defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri,
+  });
+  return (picked ?? []).map((uri) => vscode.workspace.asRelativePath(uri, false));
+}
+
+/** The dropped files that lie inside the workspace, as relative paths; says so when some were left out. */
+export function attachableUris(uris: readonly string[], notify: Notify): string[] {
+  const paths: string[] = [];
+  for (const text of uris) {
+    let uri: vscode.Uri;
+    try {
+      uri = vscode.Uri.parse(text, true);
+    } catch {
+      continue;
+    }
+    const inside = uri.scheme === 'file' ? resolveWorkspaceFile(vscode.workspace.asRelativePath(uri, false)) : undefined;
+    if (inside && inside.fsPath === uri.fsPath) paths.push(vscode.workspace.asRelativePath(uri, false));
+  }
+  if (paths.length < uris.length)
+    notify({ type: 'notice', level: 'info', text: 'Only files inside this workspace can be attached; the others were left out.' });
+  return paths;
+}
+
+/** Intents that touch the workspace or the editor rather than the thread. */
+export async function handleWorkspaceIntent(intent: WorkspaceIntent, reply: Notify): Promise<void> {
   switch (intent.type) {
-    case 'pickAttachments': {
-      const picked = await vscode.window.showOpenDialog({
-        canSelectMany: true,
-        openLabel: 'Attach',
-        defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri,
-      });
-      const paths = (picked ?? []).map((uri) => vscode.workspace.asRelativePath(uri, false));
-      if (paths.length > 0) reply({ type: 'attachmentsPicked', paths });
-      return;
-    }
-    case 'attachUris': {
-      const paths: string[] = [];
-      for (const text of intent.uris) {
-        let uri: vscode.Uri;
-        try {
-          uri = vscode.Uri.parse(text, true);
-        } catch {
-          continue;
-        }
-        const inside = uri.scheme === 'file' ? resolveWorkspaceFile(vscode.workspace.asRelativePath(uri, false)) : undefined;
-        if (inside && inside.fsPath === uri.fsPath) paths.push(vscode.workspace.asRelativePath(uri, false));
-      }
-      if (paths.length > 0) reply({ type: 'attachmentsPicked', paths });
-      if (paths.length < intent.uris.length)
-        reply({ type: 'notice', level: 'info', text: 'Only files inside this workspace can be attached; the others were left out.' });
-      return;
-    }
     case 'openFile': {
       const uri = resolveWorkspaceFile(intent.path);
       if (!uri) {

@@ -60,7 +60,7 @@ describe('thread export and import', () => {
 
   it('round-trips a thread through JSON into a fresh store, keeping free ids', async () => {
     const threadId = await sampleThread();
-    const exported = JSON.parse(JSON.stringify(await exportThreadJson(store, threadId)));
+    const exported: unknown = JSON.parse(JSON.stringify(await exportThreadJson(store, threadId)));
     const otherRoot = await makeTempDir();
     try {
       const other = new ThreadStore({ root: otherRoot });

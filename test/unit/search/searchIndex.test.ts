@@ -91,7 +91,7 @@ describe('SearchIndex', () => {
     const thread = await store.create({ messages: [text('alpha one')] });
     await index.open();
     await index.flush();
-    const saved = JSON.parse(await fs.readFile(join(root, 'search', `${thread.id}.json`), 'utf8'));
+    const saved = JSON.parse(await fs.readFile(join(root, 'search', `${thread.id}.json`), 'utf8')) as SavedPostings;
     assert.equal(saved.count, 1);
     assert.equal(saved.postings.alpha, '0');
 
@@ -198,7 +198,7 @@ describe('SearchIndex', () => {
         hits.some((h) => h.messageId === last.id),
     );
     await index.flush();
-    const saved = JSON.parse(await fs.readFile(join(root, 'search', `${thread.id}.json`), 'utf8'));
+    const saved = JSON.parse(await fs.readFile(join(root, 'search', `${thread.id}.json`), 'utf8')) as SavedPostings;
     assert.equal(saved.count, 6, 'every message of the thread, in its place');
   });
 
@@ -221,8 +221,15 @@ describe('SearchIndex', () => {
       [c.id],
     );
     await index.flush();
-    const saved = JSON.parse(await fs.readFile(join(root, 'search', `${thread.id}.json`), 'utf8'));
+    const saved = JSON.parse(await fs.readFile(join(root, 'search', `${thread.id}.json`), 'utf8')) as SavedPostings;
     assert.equal(saved.ids, `${a.id} ${b.id} ${c.id}`);
     assert.equal(saved.postings.walrus, '2');
   });
 });
+
+/** The fields of a saved posting file these tests read. */
+interface SavedPostings {
+  count: number;
+  ids: string[];
+  postings: Record<string, string>;
+}

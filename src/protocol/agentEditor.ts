@@ -1,0 +1,48 @@
+/**
+ * The protocol of the agent editor webview: the form it edits and the messages it exchanges with the host.
+ * Saving is a request: the host answers saved (with the new version) or failed (with the reason).
+ */
+import { messageGuard, type ReplyMessage, type RequestMessage } from './ipc';
+
+export type ApprovalPolicyView = 'ask' | 'auto' | 'deny';
+
+/** The agent editor form's fields; the host validates them again (through the store) before saving. */
+export interface AgentForm {
+  name: string;
+  modelProfile: string;
+  modelName: string;
+  instructions: string;
+  tools: string[];
+  approvals: Record<string, ApprovalPolicyView>;
+  temperature: number | null;
+  top_p: number | null;
+  max_prompt_tokens: number | null;
+  max_completion_tokens: number | null;
+  /** null for `auto`, otherwise the number of newest messages kept. */
+  lastMessages: number | null;
+}
+
+/** What the agent editor needs besides the form: which models and tools exist. */
+export interface AgentFormOptions {
+  agentId: string;
+  version: number;
+  models: { profile: string; label: string; defaultModel: string }[];
+  tools: { name: string; description: string; readOnly: boolean }[];
+}
+
+/** What saving answers: the new version, or why the store refused the form (in words for the user). */
+export type SaveAgentResult = { saved: true; version: number } | { saved: false; message: string };
+
+/** Requests of the agent editor and the results the host answers with. */
+export type AgentEditorRequests = {
+  saveAgent: { params: { form: AgentForm }; result: SaveAgentResult };
+};
+
+/** Everything the agent editor sends to the host. */
+export type AgentEditorToHost = { type: 'ready' } | RequestMessage<AgentEditorRequests>;
+
+/** Everything the host sends to the agent editor. */
+export type HostToAgentEditor = { type: 'agentForm'; form: AgentForm; options: AgentFormOptions } | ReplyMessage<AgentEditorRequests>;
+
+/** Narrows an unknown payload to a message of the agent editor; anything malformed is rejected. */
+export const isAgentEditorMessage = messageGuard<AgentEditorToHost>({ ready: {}, saveAgent: { form: 'object' } }, ['saveAgent']);

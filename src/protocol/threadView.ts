@@ -1,0 +1,144 @@
+/**
+ * The protocol of the thread webview (the sidebar chat and the thread panels): what it renders and the messages it
+ * exchanges with the host. Both sides import this file, so a renamed field is a compile error on both. The view
+ * types are plain data shaped for rendering, so the webview never depends on the domain model.
+ */
+import { messageGuard, type ReplyMessage, type RequestMessage } from './ipc';
+
+export type RunStatusView =
+  'queued' | 'in_progress' | 'requires_action' | 'cancelling' | 'cancelled' | 'failed' | 'completed' | 'incomplete' | 'expired';
+
+export interface ToolCallView {
+  id: string;
+  name: string;
+  arguments: string;
+  output: string | null;
+  status: 'pending_approval' | 'approved' | 'denied' | 'in_progress' | 'completed' | 'failed';
+  durationMs?: number;
+}
+
+export interface MessageView {
+  id: string;
+  role: 'user' | 'assistant';
+  /** Markdown text of the message (rendered and sanitized by the webview). */
+  text: string;
+  /** Images as data: URLs, ready for <img>. */
+  images: { src: string; alt: string }[];
+  /** Workspace files the message refers to; clicking one opens it. */
+  files: string[];
+  toolCalls: ToolCallView[];
+  status: 'in_progress' | 'incomplete' | 'completed';
+  createdAt: number;
+  runId: string | null;
+}
+
+export interface RunView {
+  id: string;
+  status: RunStatusView;
+  model: string;
+  usage: { prompt_tokens: number; completion_tokens: number; total_tokens: number } | null;
+  lastError: { code: string; message: string } | null;
+  /** Tool calls waiting for the user's decision while the run is in requires_action. */
+  pendingApprovals: { id: string; name: string; arguments: string; preview?: string; canShowDiff?: boolean }[];
+  steps: { id: string; type: 'message_creation' | 'tool_calls'; status: string; toolCalls: ToolCallView[] }[];
+}
+
+export interface ThreadView {
+  id: string;
+  title: string;
+  messageCount: number;
+  agentId: string | null;
+}
+
+export interface AgentOption {
+  id: string;
+  name: string;
+  model: string;
+}
+
+/** Requests of the thread webview and the results the host answers with. */
+export type ThreadViewRequests = {
+  /** The load handshake: the answer proves the typed channel works both ways. */
+  ping: { params: object; result: { extensionVersion: string } };
+  /** The host's file picker; the workspace-relative paths the user picked (none when cancelled). */
+  pickAttachments: { params: object; result: { paths: string[] } };
+  /** Files dropped on the composer, as URIs; the host keeps (and answers with) those inside the workspace. */
+  attachUris: { params: { uris: string[] }; result: { paths: string[] } };
+};
+
+/** Intents the thread webview sends: no answer expected, their effects arrive as events. */
+export type ThreadViewIntent =
+  | { type: 'ready' }
+  | { type: 'send'; text: string; attachments: string[] }
+  | { type: 'cancelRun' }
+  | { type: 'retryRun' }
+  | { type: 'loadOlder'; beforeId: string }
+  | { type: 'loadNewer'; afterId: string }
+  | { type: 'decideToolCall'; runId: string; toolCallId: string; approve: boolean; alwaysForThread: boolean }
+  | { type: 'showToolDiff'; runId: string; toolCallId: string }
+  | { type: 'showRunDetails'; runId: string }
+  | { type: 'selectAgent'; agentId: string }
+  | { type: 'newThread' }
+  | { type: 'pickThread' }
+  | { type: 'forkFromMessage'; messageId: string }
+  | { type: 'editAndResend'; messageId: string }
+  | { type: 'openFile'; path: string }
+  | { type: 'openLink'; href: string }
+  | { type: 'copyText'; text: string }
+  | { type: 'insertCode'; code: string };
+
+/** Everything the thread webview sends to the host. */
+export type ThreadViewToHost = ThreadViewIntent | RequestMessage<ThreadViewRequests>;
+
+/** Events the host sends to the thread webview. */
+export type ThreadViewEvent =
+  | {
+      type: 'init';
+      thread: ThreadView | null;
+      agents: AgentOption[];
+      selectedAgentId: string | null;
+      run: RunView | null;
+      notice: string | null;
+      restrictedMode: boolean;
+    }
+  | { type: 'page'; messages: MessageView[]; hasOlder: boolean; hasNewer: boolean; position: 'newest' | 'older' | 'newer' }
+  | { type: 'messageAdded'; message: MessageView }
+  | { type: 'messageUpdated'; message: MessageView }
+  | { type: 'messageDelta'; messageId: string; text: string }
+  | { type: 'run'; run: RunView }
+  /** Text for the composer, e.g. a selection sent from the editor; the user edits and sends it. */
+  | { type: 'prefill'; text: string }
+  | { type: 'notice'; level: 'info' | 'error'; text: string; command?: { title: string; id: string } };
+
+/** Everything the host sends to the thread webview. */
+export type HostToThreadView = ThreadViewEvent | ReplyMessage<ThreadViewRequests>;
+
+const THREAD_VIEW_REQUESTS: readonly (keyof ThreadViewRequests & string)[] = ['ping', 'pickAttachments', 'attachUris'];
+
+/** Narrows an unknown payload to a message of the thread webview; anything malformed is rejected. */
+export const isThreadViewMessage = messageGuard<ThreadViewToHost>(
+  {
+    ready: {},
+    ping: {},
+    send: { text: 'string', attachments: 'string[]' },
+    cancelRun: {},
+    retryRun: {},
+    loadOlder: { beforeId: 'string' },
+    loadNewer: { afterId: 'string' },
+    decideToolCall: { runId: 'string', toolCallId: 'string', approve: 'boolean', alwaysForThread: 'boolean' },
+    showToolDiff: { runId: 'string', toolCallId: 'string' },
+    showRunDetails: { runId: 'string' },
+    selectAgent: { agentId: 'string' },
+    newThread: {},
+    pickThread: {},
+    forkFromMessage: { messageId: 'string' },
+    editAndResend: { messageId: 'string' },
+    pickAttachments: {},
+    attachUris: { uris: 'string[]' },
+    openFile: { path: 'string' },
+    openLink: { href: 'string' },
+    copyText: { text: 'string' },
+    insertCode: { code: 'string' },
+  },
+  THREAD_VIEW_REQUESTS,
+);
