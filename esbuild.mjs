@@ -1,7 +1,8 @@
 // Bundles: the extension (Node, CommonJS, `vscode` external) and the webviews (browser, IIFE).
-// `--production` minifies; sourcemaps are always written; `--watch` rebuilds on change.
+// `--production` starts from an empty dist/ and minifies without source maps (what the .vsix ships); other builds
+// write source maps for debugging and tests; `--watch` rebuilds on change.
 import * as esbuild from 'esbuild';
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -29,7 +30,7 @@ const logResult = {
 const common = {
   bundle: true,
   minify: production,
-  sourcemap: true,
+  sourcemap: !production,
   sourcesContent: false,
   logLevel: 'warning',
   plugins: [logResult],
@@ -83,6 +84,8 @@ const webviews = {
   format: 'iife',
 };
 
+// A file left from an earlier build (a map, a renamed bundle) must not reach the package.
+if (production) rmSync('dist', { recursive: true, force: true });
 copyCodicons();
 if (watch) {
   const contexts = await Promise.all([
