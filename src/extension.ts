@@ -59,7 +59,7 @@ export function activate(context: vscode.ExtensionContext): AgentThreadsApi {
     try {
       tools.register(tool);
     } catch (error) {
-      log.warn(`Tool ${tool.name} is not available: ${String(error)}`); // a vscode.lm tool with an unusable schema
+      log.warn(`Tool ${tool.name} is not available: ${String(error)}`); // e.g. a vscode.lm tool whose name is taken
     }
   }
   const toolPreviews = new ToolDiffPreview(tools, workspace);
