@@ -53,6 +53,14 @@ const foundryAsSeparateBundle = {
   },
 };
 
+/** The `openai` package (~150 KiB) is dist/openai.js, required on the first model call (src/core/model/openaiPackage.ts). */
+const openaiAsSeparateBundle = {
+  name: 'openai-as-separate-bundle',
+  setup(build) {
+    build.onResolve({ filter: /^openai$/ }, () => ({ path: './openai.js', external: true }));
+  },
+};
+
 const node = { ...common, platform: 'node', target: 'node20', format: 'cjs' };
 
 const extension = {
@@ -60,7 +68,7 @@ const extension = {
   entryPoints: ['src/extension.ts'],
   outfile: 'dist/extension.js',
   external: ['vscode'],
-  plugins: [...common.plugins, tokenizerAsSeparateBundle, foundryAsSeparateBundle],
+  plugins: [...common.plugins, tokenizerAsSeparateBundle, foundryAsSeparateBundle, openaiAsSeparateBundle],
 };
 
 const foundry = {
@@ -73,6 +81,12 @@ const tokenizer = {
   ...node,
   entryPoints: ['node_modules/gpt-tokenizer/esm/main.js'],
   outfile: 'dist/tokenizer.js',
+};
+
+const openai = {
+  ...node,
+  stdin: { contents: "module.exports = require('openai');", resolveDir: '.', loader: 'js' },
+  outfile: 'dist/openai.js',
 };
 
 const webviews = {
@@ -92,10 +106,17 @@ if (watch) {
     esbuild.context(extension),
     esbuild.context(tokenizer),
     esbuild.context(foundry),
+    esbuild.context(openai),
     esbuild.context(webviews),
   ]);
   await Promise.all(contexts.map((context) => context.watch()));
   console.log('[esbuild] watching for changes');
 } else {
-  await Promise.all([esbuild.build(extension), esbuild.build(tokenizer), esbuild.build(foundry), esbuild.build(webviews)]);
+  await Promise.all([
+    esbuild.build(extension),
+    esbuild.build(tokenizer),
+    esbuild.build(foundry),
+    esbuild.build(openai),
+    esbuild.build(webviews),
+  ]);
 }

@@ -59,7 +59,7 @@ export function activate(context: vscode.ExtensionContext): AgentThreadsApi {
     try {
       tools.register(tool);
     } catch (error) {
-      log.warn(`Tool ${tool.name} is not available: ${String(error)}`); // a vscode.lm tool with an unusable schema
+      log.warn(`Tool ${tool.name} is not available: ${String(error)}`); // e.g. a vscode.lm tool whose name is taken
     }
   }
   const toolPreviews = new ToolDiffPreview(tools, workspace);
@@ -73,8 +73,8 @@ export function activate(context: vscode.ExtensionContext): AgentThreadsApi {
     logger: log,
   });
   const agentCatalog = new CombinedAgentCatalog(agents, fileAgents);
+  // Opens on the first search or filter (see searchIndex.ts), so activation never reads the postings.
   const search = new SearchIndex({ root: storage.fsPath, store: threads, logger: log });
-  void search.open().catch((error: unknown) => log.error(`Could not build the search index: ${String(error)}`));
   const models = new ModelRegistry(apiKeys, log);
   const engine = new RunEngine({
     threads,

@@ -1,3 +1,16 @@
+import type { IntervalHistogram } from 'node:perf_hooks';
+
+/** The resolution of the event-loop delay monitors the benches use to find the longest task. */
+export const LOOP_RESOLUTION_MS = 5;
+
+/**
+ * The longest task a `monitorEventLoopDelay({ resolution: LOOP_RESOLUTION_MS })` saw: its timer fires every
+ * resolution ms, so its longest interval minus the resolution is how long something held the event loop.
+ */
+export function longestTaskMs(histogram: IntervalHistogram): number {
+  return Math.max(0, histogram.max / 1e6 - LOOP_RESOLUTION_MS);
+}
+
 /** A benchmark: prints its own figures and ratios through `report`, measured against a baseline in the same run. */
 export interface Bench {
   name: string;

@@ -4,8 +4,12 @@ import * as path from 'node:path';
 import { REPO_ROOT } from '../runner/codeServer';
 import { runSuiteInRealVSCode } from '../runner/runIntegrationTests';
 import type { Bench } from './harness';
+import { millionMessageStore } from './millionMessageStore';
 
-/** Figures that need a real VS Code: bundle sizes, activation time, opening a 100,000-message thread in a panel. */
+/**
+ * Figures that need a real VS Code: bundle sizes, activation time and the longest task after it with a 1,000,000-message
+ * store, opening a 100,000-message thread in a panel.
+ */
 export const vscodeBench: Bench = {
   name: 'vscode',
   async run(report) {
@@ -17,7 +21,7 @@ export const vscodeBench: Bench = {
     const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'agent-threads-bench-')), 'vscode.json');
     const code = await runSuiteInRealVSCode({
       testsIndex: path.join(REPO_ROOT, 'out', 'test', 'bench', 'vscode', 'index'),
-      env: { AGENT_THREADS_BENCH_OUT: out },
+      env: { AGENT_THREADS_BENCH_OUT: out, AGENT_THREADS_BENCH_STORE: await millionMessageStore() },
     });
     if (code !== 0) throw new Error(`the in-VS-Code bench exited with ${code}`);
     const f = JSON.parse(fs.readFileSync(out, 'utf8')) as Record<string, number>;
@@ -26,6 +30,13 @@ export const vscodeBench: Bench = {
     // Absolute times swing with the machine's load; the ratio to a built-in tree-view extension in the same host does not.
     const activation = f.activationMs / f.baselineActivationMs;
     report.add({ metric: 'activation ratio ours / baseline', value: activation, unit: '×', target: '<= 2', pass: activation <= 2 });
+    report.add({
+      metric: 'longest extension-host task, first 10 s after activation (1,000,000-message store)',
+      value: f.longestTaskMs,
+      unit: 'ms',
+      target: '<= 50 ms',
+      pass: f.longestTaskMs <= 50,
+    });
     report.add({ metric: 'import a 100,000-message thread (JSON file)', value: f.import100000Ms, unit: 'ms' });
     report.add({ metric: 'open panel, newest message on screen: 10 messages', value: f.open10Ms, unit: 'ms' });
     report.add({ metric: 'open panel, newest message on screen: 100,000 messages', value: f.open100000Ms, unit: 'ms' });

@@ -2,7 +2,8 @@
 // a message that tells the user what to do. Servers sometimes echo part of the key back
 // ("Incorrect API key provided: sk-ab***"), so server text is only ever used after redaction.
 
-import { APIConnectionError, APIConnectionTimeoutError, APIError } from 'openai';
+import type { APIError } from 'openai';
+import { openaiPackage } from './openaiPackage';
 import { parseRetryAfterMs } from './retry';
 import { ModelError } from './types';
 
@@ -18,11 +19,12 @@ export interface ErrorContext {
 /** Maps any failure of a model call to a ModelError. */
 export function toModelError(error: unknown, context: ErrorContext): ModelError {
   if (error instanceof ModelError) return error;
+  const { APIConnectionError, APIConnectionTimeoutError, APIError } = openaiPackage();
   if (error instanceof APIConnectionTimeoutError) {
     return new ModelError('timeout', `${where(context)} did not answer in time. ${checkConnection}`, true);
   }
   if (error instanceof APIConnectionError) return networkError(context, error.cause ?? error);
-  if (error instanceof APIError) return fromApiError(error as APIError, context); // instanceof narrows to APIError<any, …>
+  if (error instanceof APIError) return fromApiError(error as APIError, context); // the class from the lazily loaded package; its generics default to any
   if (error instanceof SyntaxError) {
     return new ModelError(
       'malformed_response',

@@ -2,10 +2,11 @@
 // The package's own retries are off: retries, timeouts and cancellation live here so the consumer
 // hears about every restart (a `retry` event) and a cancel stops everything at once.
 
-import { AzureOpenAI, OpenAI } from 'openai';
+import type { OpenAI } from 'openai';
 import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
 import { toStreamingParams } from './chatRequestMapping';
 import { missingApiKeyError, toModelError, type ErrorContext } from './modelErrors';
+import { openaiPackage } from './openaiPackage';
 import { abortableDelay, cancelledError, defaultRetryPolicy, retryDelayMs, type RetryPolicy } from './retry';
 import { AttemptWatchdog, type Interruption } from './attemptWatchdog';
 import { StreamAssembler } from './streamAssembler';
@@ -164,6 +165,7 @@ export class OpenAIChatClient implements ModelClient {
       project: null,
       logLevel: 'off' as const,
     };
+    const { AzureOpenAI, OpenAI } = openaiPackage();
     switch (profile.provider) {
       case 'openai':
         return new OpenAI({ ...common, baseURL: profile.baseUrl || 'https://api.openai.com/v1' });

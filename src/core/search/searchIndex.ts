@@ -2,6 +2,11 @@
 // beside the logs as `<storage>/search/<threadId>.json`. The index is a cache: a missing, unreadable or stale file
 // (fewer messages indexed than the thread has) is caught up from the store or rebuilt, never trusted blindly.
 // Every change goes through one queue, so events that arrive while a thread is being (re)built wait for it.
+//
+// The index opens on first use (a search, a filter, or an edit it must record), not at activation: reading a
+// million messages' postings is a second of work, done a thread per task so the extension host stays responsive.
+// While it is closed, appends need no work: opening compares each thread's saved count with the store's and reads
+// what is missing. Only an edit of a message the saved index may hold opens it, since counts cannot reveal edits.
 
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
@@ -14,8 +19,7 @@ import type { Disposable } from '../util/emitter';
 import { type Logger, silentLogger } from '../util/logger';
 import { type Candidate, NewestFirstCandidates } from './newestFirst';
 import { matchIn, parseQuery, type SearchQuery, snippetAround } from './searchTerms';
-import { ThreadPostings, type ThreadPostingsFile } from './threadPostings';
-import { lowerBound } from '../util/lowerBound';
+import { POSTINGS_FORMAT_VERSION, ThreadPostings, type ThreadPostingsFile } from './threadPostings';
 
 /** One message that matches a search. */
 export interface SearchHit {
@@ -39,17 +43,12 @@ export interface SearchIndexOptions {
 }
 
 const DEFAULT_LIMIT = 50;
-/** New terms scanned linearly before they are merged into the sorted vocabulary (a merge is linear, a sort is not). */
-const MAX_UNSORTED_TERMS = 4_096;
 
 /** An incremental inverted index of every thread's message text. */
 export class SearchIndex implements Disposable {
   private readonly threads = new Map<string, ThreadPostings>();
-  /** Every term of every thread, sorted on demand, for prefix lookups of the last query word. */
-  private readonly vocabulary = new Set<string>();
-  private sortedVocabulary: string[] | undefined;
-  /** Terms added since the sort, scanned linearly: a streaming run must not cost a re-sort of the whole vocabulary. */
-  private unsortedTerms: string[] = [];
+  /** Messages appended while the index was closed: opening reads them from the store, so their edits need no opening. */
+  private readonly appendedWhileClosed = new Set<string>();
   private readonly dirty = new Set<string>();
   /** Threads whose postings are being rebuilt because a query found their ordinals off. */
   private readonly rebuilding = new Set<string>();
@@ -64,18 +63,27 @@ export class SearchIndex implements Disposable {
     this.folder = join(options.root, 'search');
     this.logger = options.logger ?? silentLogger;
     const { store } = options;
+    // enqueue() reports its tasks' failures to the log, so the events' listeners need not wait for them.
     this.subscriptions = [
-      store.onDidAppendMessage(
-        ({ threadId, messages, firstOrdinal }) => void this.enqueue(() => this.indexAppended(threadId, messages, firstOrdinal)),
-      ),
-      store.onDidUpdateMessage(({ threadId, message }) => void this.enqueue(() => this.indexUpdated(threadId, message))),
+      store.onDidAppendMessage(({ threadId, messages, firstOrdinal }) => {
+        if (!this.ready) for (const message of messages) this.appendedWhileClosed.add(message.id);
+        else void this.enqueue(() => this.indexAppended(threadId, messages, firstOrdinal));
+      }),
+      store.onDidUpdateMessage(({ threadId, message }) => {
+        if (!this.ready && this.appendedWhileClosed.has(message.id)) return;
+        void this.open(); // the queue below runs after the opening; a failed opening is logged by enqueue()
+        void this.enqueue(() => this.indexUpdated(threadId, message));
+      }),
       store.onDidChangeThreads(({ threadId, type }) => {
         if (type === 'deleted') void this.enqueue(() => this.forget(threadId));
       }),
     ];
   }
 
-  /** Loads the saved index and brings every thread up to date with the store (once; later calls wait for it). */
+  /**
+   * Loads the saved index and brings every thread up to date with the store (once; later calls wait for it).
+   * Searches open it themselves; call it only to have it ready ahead of the first search.
+   */
   open(): Promise<void> {
     this.ready ??= this.enqueue(() => this.loadAll());
     return this.ready;
@@ -87,10 +95,8 @@ export class SearchIndex implements Disposable {
     await this.queue; // changes already announced are searchable
     const query = parseQuery(text);
     if (!query) return [];
-    const prefixTerms = this.termsStartingWith(query.prefix);
-    if (!prefixTerms.length) return [];
     const candidates = new NewestFirstCandidates(
-      [...this.threads.values()].map((postings) => ({ postings, ordinals: postings.match(query.words, prefixTerms) })),
+      [...this.threads.values()].map((postings) => ({ postings, ordinals: matchesOf(postings, query) })),
     );
     // Candidates are read a batch at a time until enough are confirmed against the messages' current text (an edit
     // since indexing can drop one).
@@ -98,7 +104,7 @@ export class SearchIndex implements Disposable {
     for (let batch = candidates.take(limit); batch.length && hits.length < limit; batch = candidates.take(limit - hits.length)) {
       const messages = await this.readCandidates(batch);
       for (const candidate of batch) {
-        const message = messages.get(candidate.postings.ids[candidate.ordinal]);
+        const message = messages.get(candidate.postings.idAt(candidate.ordinal)!);
         const hit = message && toHit(candidate.postings.threadId, message, query);
         if (hit) hits.push(hit);
       }
@@ -113,8 +119,7 @@ export class SearchIndex implements Disposable {
     const query = parseQuery(text);
     const matching = new Set<string>();
     if (!query) return matching;
-    const prefixTerms = this.termsStartingWith(query.prefix);
-    for (const postings of this.threads.values()) if (postings.match(query.words, prefixTerms).length) matching.add(postings.threadId);
+    for (const postings of this.threads.values()) if (matchesOf(postings, query).length) matching.add(postings.threadId);
     return matching;
   }
 
@@ -127,6 +132,7 @@ export class SearchIndex implements Disposable {
   dispose(): void {
     for (const subscription of this.subscriptions) subscription.dispose();
     if (this.saveTimer) clearTimeout(this.saveTimer);
+    // Disposal cannot wait; the write finishes on its own and a failure is logged.
     void this.flush().catch((error: unknown) => this.logger.warn(`Could not save the search index: ${String(error)}`));
   }
 
@@ -144,21 +150,24 @@ export class SearchIndex implements Disposable {
       const threadId = name.replace(/\.json$/, '');
       if (name.endsWith('.json') && !live.has(threadId)) await fs.rm(join(this.folder, name), { force: true });
     }
+    // One thread per task: each awaits its file, so the event loop runs between threads.
     for (const thread of threads) {
       const saved = await this.readSaved(thread.id);
-      const postings = saved ?? new ThreadPostings(thread.id);
-      this.adopt(postings, saved === undefined);
+      const postings = saved?.postings ?? new ThreadPostings(thread.id);
+      this.adopt(postings, saved?.current !== true);
       if (postings.count !== thread.message_count) await this.catchUp(postings);
     }
+    this.appendedWhileClosed.clear();
     await this.saveDirty();
   }
 
-  private async readSaved(threadId: string): Promise<ThreadPostings | undefined> {
+  /** The thread's saved postings, and whether they are in the current format (else they are rewritten). */
+  private async readSaved(threadId: string): Promise<{ postings: ThreadPostings; current: boolean } | undefined> {
     try {
       const file = JSON.parse(await fs.readFile(this.fileOf(threadId), 'utf8')) as ThreadPostingsFile;
       const postings = ThreadPostings.fromFile(file, threadId);
       if (!postings) this.logger.info(`Search index of ${threadId} is from another version; rebuilding it.`);
-      return postings;
+      return postings && { postings, current: file.version === POSTINGS_FORMAT_VERSION };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') this.logger.warn(`Search index of ${threadId} is unreadable; rebuilding it.`);
       return undefined;
@@ -171,7 +180,7 @@ export class SearchIndex implements Disposable {
    * When that message is not in the thread, the saved index belongs to another history and is rebuilt.
    */
   private async catchUp(postings: ThreadPostings): Promise<void> {
-    const lastIndexed = postings.ids[postings.count - 1];
+    const lastIndexed = postings.idAt(postings.count - 1);
     const missing: Message[] = [];
     let found = lastIndexed === undefined;
     for await (const message of this.options.store.messagesNewestFirst(postings.threadId, 1_000)) {
@@ -182,7 +191,7 @@ export class SearchIndex implements Disposable {
       missing.push(message);
     }
     const target = found ? postings : this.rebuildFrom(postings);
-    target.append(missing.reverse(), (term) => this.addTerm(term));
+    target.append(missing.reverse());
     this.dirty.add(target.threadId);
   }
 
@@ -209,7 +218,6 @@ export class SearchIndex implements Disposable {
     if (!isValidId('thread', threadId)) return;
     const postings = this.threads.get(threadId);
     if (!postings) {
-      if (!this.ready) return; // not opened yet: open() will read the whole thread
       const fresh = new ThreadPostings(threadId);
       this.adopt(fresh);
       await this.catchUp(fresh);
@@ -222,14 +230,14 @@ export class SearchIndex implements Disposable {
         await this.catchUp(postings); // unreadable records: let the catch-up sort it out
         return this.markDirty(threadId);
       }
-      postings.append(missing as Message[], (term) => this.addTerm(term));
+      postings.append(missing as Message[]);
     }
-    postings.append(messages.slice(postings.count - firstOrdinal), (term) => this.addTerm(term));
+    postings.append(messages.slice(postings.count - firstOrdinal));
     this.markDirty(threadId);
   }
 
   private async indexUpdated(threadId: string, message: Message): Promise<void> {
-    if (this.threads.get(threadId)?.update(message, (term) => this.addTerm(term))) this.markDirty(threadId);
+    if (this.threads.get(threadId)?.update(message)) this.markDirty(threadId);
   }
 
   private async forget(threadId: string): Promise<void> {
@@ -257,8 +265,8 @@ export class SearchIndex implements Disposable {
         const misplaced: string[] = [];
         ordinals.forEach((ordinal, i) => {
           const message = messages[i];
-          if (message?.id === postings.ids[ordinal]) found.set(message.id, message);
-          else misplaced.push(postings.ids[ordinal]);
+          if (message && message.id === postings.idAt(ordinal)) found.set(message.id, message);
+          else misplaced.push(postings.idAt(ordinal)!);
         });
         // Not where the index says (a record it could not read, or a history it does not describe): look it up by id.
         let moved = false;
@@ -270,7 +278,9 @@ export class SearchIndex implements Disposable {
         // A message found at another position means the thread's ordinals are off: rebuild them once, in the queue.
         if (moved && !this.rebuilding.has(threadId)) {
           this.rebuilding.add(threadId);
-          void this.enqueue(() => this.rebuild(threadId)).finally(() => this.rebuilding.delete(threadId));
+          // Not awaited: the search answers now, with what it found by id; enqueue() logs a failed rebuild.
+          const done = (): boolean => this.rebuilding.delete(threadId);
+          void this.enqueue(() => this.rebuild(threadId)).then(done, done);
         }
       }),
     );
@@ -279,29 +289,7 @@ export class SearchIndex implements Disposable {
 
   private adopt(postings: ThreadPostings, unsaved = true): void {
     this.threads.set(postings.threadId, postings);
-    for (const term of postings.postings.keys()) this.addTerm(term);
     if (unsaved) this.dirty.add(postings.threadId);
-  }
-
-  private addTerm(term: string): void {
-    if (this.vocabulary.has(term)) return;
-    this.vocabulary.add(term);
-    if (this.sortedVocabulary) this.unsortedTerms.push(term);
-  }
-
-  private termsStartingWith(prefix: string): string[] {
-    if (!this.sortedVocabulary) {
-      this.sortedVocabulary = [...this.vocabulary].sort();
-      this.unsortedTerms = [];
-    } else if (this.unsortedTerms.length > MAX_UNSORTED_TERMS) {
-      this.sortedVocabulary = mergeSorted(this.sortedVocabulary, this.unsortedTerms.sort());
-      this.unsortedTerms = [];
-    }
-    const sorted = this.sortedVocabulary;
-    const out: string[] = [];
-    for (let i = lowerBound(sorted, prefix); i < sorted.length && sorted[i].startsWith(prefix); i++) out.push(sorted[i]);
-    for (const term of this.unsortedTerms) if (term.startsWith(prefix)) out.push(term);
-    return out;
   }
 
   private markDirty(threadId: string): void {
@@ -309,7 +297,7 @@ export class SearchIndex implements Disposable {
     if (this.saveTimer || this.options.saveDelayMs === 0) return;
     this.saveTimer = setTimeout(() => {
       this.saveTimer = undefined;
-      void this.flush();
+      void this.flush(); // enqueue() logs a failed save; the next change schedules another
     }, this.options.saveDelayMs ?? 2_000);
     this.saveTimer.unref?.();
   }
@@ -343,14 +331,6 @@ function toHit(threadId: string, message: Message, query: SearchQuery): SearchHi
   };
 }
 
-/** Two ascending arrays as one ascending array. */
-function mergeSorted(a: readonly string[], b: readonly string[]): string[] {
-  const out = new Array<string>(a.length + b.length);
-  let i = 0;
-  let j = 0;
-  let k = 0;
-  while (i < a.length && j < b.length) out[k++] = a[i] <= b[j] ? a[i++] : b[j++];
-  while (i < a.length) out[k++] = a[i++];
-  while (j < b.length) out[k++] = b[j++];
-  return out;
+function matchesOf(postings: ThreadPostings, query: SearchQuery): number[] {
+  return postings.match(query.words, postings.termsStartingWith(query.prefix));
 }

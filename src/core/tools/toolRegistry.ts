@@ -1,7 +1,8 @@
 // Tools the model may call, with their argument schemas. Arguments are validated before a tool runs and every
 // failure becomes text the model reads, so a bad call costs the model a retry, never the run.
 
-import Ajv, { type ValidateFunction } from 'ajv';
+import type Ajv from 'ajv';
+import type { ValidateFunction } from 'ajv';
 import type { ChatTool, JsonSchemaObject } from '../model/types';
 import { redactKnownSecrets } from '../util/secretRedaction';
 
@@ -51,13 +52,14 @@ export const DEFAULT_MAX_OUTPUT_CHARS = 32 * 1024;
 
 interface RegisteredTool {
   definition: ToolDefinition;
-  validate: ValidateFunction;
+  /** Compiled on the first call, not at registration: ajv and its code generation would cost activation time. */
+  validate?: ValidateFunction;
 }
 
 /** The tools known to the extension, by name. */
 export class ToolRegistry {
   private readonly tools = new Map<string, RegisteredTool>();
-  private readonly ajv = new Ajv({ allErrors: true, strict: false });
+  private ajv: Ajv | undefined;
 
   /**
    * @param knownSecrets the API keys the user stored: a tool's output (a command printing an environment variable,
@@ -68,13 +70,13 @@ export class ToolRegistry {
     private readonly knownSecrets: () => Promise<readonly string[]> = () => Promise.resolve([]),
   ) {}
 
-  /** Adds a tool; its schema is compiled now so a broken schema fails at start-up, not mid-run. */
+  /** Adds a tool; its schema is compiled on the first call (a schema ajv cannot compile fails that call, saying why). */
   register(definition: ToolDefinition): void {
     if (this.tools.has(definition.name)) throw new Error(`A tool named '${definition.name}' is already registered.`);
     if (!/^[a-zA-Z0-9_-]{1,64}$/.test(definition.name)) {
       throw new Error(`Tool name '${definition.name}' must be 1 to 64 letters, digits, '_' or '-' (the model APIs require it).`);
     }
-    this.tools.set(definition.name, { definition, validate: this.ajv.compile(definition.parameters) });
+    this.tools.set(definition.name, { definition });
   }
 
   /** The tool registered under `name`, if any. */
@@ -127,7 +129,22 @@ export class ToolRegistry {
 
   private validArguments(tool: RegisteredTool, rawArguments: string): unknown {
     const parsed = parseToolArguments(rawArguments);
-    return parsed.ok && tool.validate(parsed.value) ? parsed.value : undefined;
+    try {
+      return parsed.ok && this.validatorOf(tool)(parsed.value) ? parsed.value : undefined;
+    } catch {
+      return undefined; // a schema ajv cannot compile: the call fails when run, saying so
+    }
+  }
+
+  private validatorOf(tool: RegisteredTool): ValidateFunction {
+    return (tool.validate ??= this.compiler().compile(tool.definition.parameters));
+  }
+
+  private compiler(): Ajv {
+    // Loaded on the first validation, not at activation (in the bundle the require runs ajv's module code then).
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- a lazy load; `import()` would make validation async
+    this.ajv ??= new (require('ajv') as typeof import('ajv')).default({ allErrors: true, strict: false });
+    return this.ajv;
   }
 
   /** Parses, validates and runs one call; never throws for the tool's or the model's mistakes. Outputs hold no known secret. */
@@ -143,8 +160,16 @@ export class ToolRegistry {
     const parsed = parseToolArguments(rawArguments);
     if (!parsed.ok)
       return failure(`Error: the arguments for '${name}' are not valid JSON (${parsed.reason}). Call the tool again with a JSON object.`);
-    if (!tool.validate(parsed.value)) {
-      const problems = this.ajv.errorsText(tool.validate.errors, { dataVar: 'arguments' });
+    let validate: ValidateFunction;
+    try {
+      validate = this.validatorOf(tool);
+    } catch (error) {
+      return failure(
+        `Error: '${name}' cannot be used: its argument schema is invalid (${error instanceof Error ? error.message : String(error)}).`,
+      );
+    }
+    if (!validate(parsed.value)) {
+      const problems = this.compiler().errorsText(validate.errors, { dataVar: 'arguments' });
       return failure(
         `Error: the arguments for '${name}' do not match its schema: ${problems}. Call the tool again with corrected arguments.`,
       );

@@ -36,6 +36,18 @@ describe('ToolRegistry', () => {
     assert.deepEqual(await registry.invoke('echo', '{"text":"hi"}', context), { ok: true, output: 'hi' });
   });
 
+  it('accepts a schema ajv cannot compile at registration, and fails its calls saying why, without running it', async () => {
+    let invoked = 0;
+    const registry = new ToolRegistry();
+    const broken = { type: 'object', properties: { n: { type: 'no-such-type' } } } as unknown as ToolDefinition['parameters'];
+    registry.register(tool({ parameters: broken, invoke: async () => String(++invoked) }));
+    const result = await registry.invoke('probe', '{"n":1}', context);
+    assert.equal(result.ok, false);
+    assert.match(result.output, /'probe' cannot be used: its argument schema is invalid/);
+    assert.equal(await registry.forcedApproval('probe', '{"n":1}'), undefined);
+    assert.equal(invoked, 0);
+  });
+
   it('validates arguments against the schema before invoking, and tells the model what was wrong', async () => {
     let invoked = 0;
     const registry = new ToolRegistry();

@@ -3,8 +3,20 @@ import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import type { MessageInput } from '../../../src/core/domain/message';
 import { SearchIndex } from '../../../src/core/search';
+import type { ThreadPostingsFile } from '../../../src/core/search/threadPostings';
 import { ThreadStore } from '../../../src/core/store/threadStore';
 import { makeTempDir, removeTempDir } from '../store/helpers';
+
+/** A thread's saved index file. */
+async function readSaved(root: string, threadId: string): Promise<ThreadPostingsFile> {
+  return JSON.parse(await fs.readFile(join(root, 'search', `${threadId}.json`), 'utf8')) as ThreadPostingsFile;
+}
+
+/** A term's encoded list in a saved index file (format 2: terms and lists joined by spaces, in the same order). */
+function savedList(saved: { terms: string; postings: string }, term: string): string | undefined {
+  const at = saved.terms.split(' ').indexOf(term);
+  return at === -1 ? undefined : saved.postings.split(' ')[at];
+}
 
 function text(value: string, created_at?: number): MessageInput {
   return { role: 'user', content: [{ type: 'text', text: { value } }], ...(created_at ? { created_at } : {}) };
@@ -91,9 +103,9 @@ describe('SearchIndex', () => {
     const thread = await store.create({ messages: [text('alpha one')] });
     await index.open();
     await index.flush();
-    const saved = JSON.parse(await fs.readFile(join(root, 'search', `${thread.id}.json`), 'utf8')) as SavedPostings;
+    const saved = await readSaved(root, thread.id);
     assert.equal(saved.count, 1);
-    assert.equal(saved.postings.alpha, '0');
+    assert.equal(savedList(saved, 'alpha'), '0');
 
     index.dispose();
     const elsewhere = new ThreadStore({ root }); // another window: this index hears nothing of it
@@ -198,7 +210,7 @@ describe('SearchIndex', () => {
         hits.some((h) => h.messageId === last.id),
     );
     await index.flush();
-    const saved = JSON.parse(await fs.readFile(join(root, 'search', `${thread.id}.json`), 'utf8')) as SavedPostings;
+    const saved = await readSaved(root, thread.id);
     assert.equal(saved.count, 6, 'every message of the thread, in its place');
   });
 
@@ -221,15 +233,59 @@ describe('SearchIndex', () => {
       [c.id],
     );
     await index.flush();
-    const saved = JSON.parse(await fs.readFile(join(root, 'search', `${thread.id}.json`), 'utf8')) as SavedPostings;
+    const saved = await readSaved(root, thread.id);
     assert.equal(saved.ids, `${a.id} ${b.id} ${c.id}`);
-    assert.equal(saved.postings.walrus, '2');
+    assert.equal(savedList(saved, 'walrus'), '2');
+  });
+
+  it('stays closed until the first search, which opens it and finds what was saved and appended meanwhile', async () => {
+    const thread = await store.create({ messages: [text('lemur one')] });
+    await index.open();
+    index.dispose();
+    await index.flush();
+
+    index = new SearchIndex({ root, store, saveDelayMs: 0 });
+    const appended = await store.appendMessage(thread.id, text('lemur two'));
+    await store.updateMessage(thread.id, appended.id, { content: [{ type: 'text', text: { value: 'lemur two, edited' } }] });
+    await store.create({ messages: [text('lemur three')] });
+    await index.flush();
+    const saved = await readSaved(root, thread.id);
+    assert.equal(saved.count, 1, 'appends (and their edits) while closed are left to the opening');
+    assert.deepEqual((await index.search('lemur')).map((h) => h.snippet).sort(), ['lemur one', 'lemur three', 'lemur two, edited']);
+    assert.deepEqual(await index.threadsMatching('edited'), new Set([thread.id]));
+  });
+
+  it('opens when a message it may hold is edited while closed, so the edit is not lost', async () => {
+    const thread = await store.create({ messages: [text('ibis before')] });
+    const [message] = (await store.listMessages(thread.id, { order: 'asc' })).data;
+    await index.open();
+    index.dispose();
+    await index.flush();
+
+    index = new SearchIndex({ root, store, saveDelayMs: 0 });
+    await store.updateMessage(thread.id, message.id, { content: [{ type: 'text', text: { value: 'ibis after' } }] });
+    await index.flush(); // waits for the opening and the edit the update queued
+    const saved = await readSaved(root, thread.id);
+    assert.equal(savedList(saved, 'after'), '0', 'the edit was indexed and saved without a search');
+  });
+
+  it('opens a thread per task, so timers and I/O of others run while it reads', async () => {
+    const threads = 20;
+    for (let t = 0; t < threads; t++) await store.create({ messages: [text(`heron ${t}`), text('more')] });
+    await index.open();
+    index.dispose();
+    await index.flush();
+
+    index = new SearchIndex({ root, store, saveDelayMs: 0 });
+    let turns = 0;
+    let opened = false;
+    const countTurns = (): void => {
+      turns++;
+      if (!opened) setImmediate(countTurns);
+    };
+    setImmediate(countTurns);
+    await index.open().finally(() => (opened = true));
+    assert.ok(turns >= threads, `the event loop turned ${turns} times while ${threads} threads were read`);
+    assert.equal((await index.search('heron')).length, threads);
   });
 });
-
-/** The fields of a saved posting file these tests read. */
-interface SavedPostings {
-  count: number;
-  ids: string[];
-  postings: Record<string, string>;
-}
