@@ -71,6 +71,8 @@ export type ThreadViewRequests = {
 /** Intents the thread webview sends: no answer expected, their effects arrive as events. */
 export type ThreadViewIntent =
   | { type: 'ready' }
+  /** The user started typing (sent once per view): the host prepares what sending will need. */
+  | { type: 'composing' }
   | { type: 'send'; text: string; attachments: string[] }
   | { type: 'cancelRun' }
   | { type: 'retryRun' }
@@ -123,6 +125,7 @@ const THREAD_VIEW_REQUESTS: readonly (keyof ThreadViewRequests & string)[] = ['p
 export const isThreadViewMessage = messageGuard<ThreadViewToHost>(
   {
     ready: {},
+    composing: {},
     ping: {},
     send: { text: 'string', attachments: 'string[]' },
     cancelRun: {},

@@ -67,6 +67,7 @@ export class Composer {
       }
     });
     this.input.addEventListener('input', () => uiState.patch({ draft: this.input.value }));
+    this.input.addEventListener('input', () => postToHost({ type: 'composing' }), { once: true });
     this.send.addEventListener('click', () => this.submit());
     this.cancel.addEventListener('click', () => postToHost({ type: 'cancelRun' }));
     this.attach.addEventListener('click', () => void this.attachPicked(host.request('pickAttachments', {})));

@@ -13,10 +13,16 @@ import { attachableUris, handleWorkspaceIntent, pickAttachments } from './worksp
 
 const PAGE_SIZE = 50;
 
-let tokenizerWarmUp: NodeJS.Timeout | undefined;
-/** Someone opened a conversation: load the tokenizer soon, off the path of their first message. */
-function scheduleTokenizerWarmUp(): void {
-  tokenizerWarmUp ??= setTimeout(() => warmUpTokenizer(), 1_000).unref();
+let tokenizerWarmedUp = false;
+/**
+ * Someone started typing: load the tokenizer now, off the path of their first message. Not when a view opens:
+ * loading its tables is one long task of the extension host (about half a second), which must not land in the
+ * first seconds after activation, and a person typing does not feel it (the webview runs elsewhere).
+ */
+function warmUpTokenizerOnce(): void {
+  if (tokenizerWarmedUp) return;
+  tokenizerWarmedUp = true;
+  warmUpTokenizer();
 }
 
 export interface SessionServices {
@@ -106,7 +112,6 @@ export class ThreadSession implements vscode.Disposable {
     try {
       switch (message.type) {
         case 'ready':
-          scheduleTokenizerWarmUp();
           return await this.showThread(this.threadId);
         case 'ping':
           return await this.reply(message, () => ({ extensionVersion: this.extensionVersion }));
@@ -114,6 +119,8 @@ export class ThreadSession implements vscode.Disposable {
           return await this.reply(message, async () => ({ paths: await pickAttachments() }));
         case 'attachUris':
           return await this.reply(message, () => ({ paths: attachableUris(message.uris, (notice) => this.post(notice)) }));
+        case 'composing':
+          return warmUpTokenizerOnce();
         case 'send':
           return await this.send(message.text, message.attachments);
         case 'cancelRun':
