@@ -25,6 +25,7 @@ import { LocalApiController } from './vscode/backend/localApiController';
 import { ModelRegistry } from './vscode/models/modelRegistry';
 import { readModelProfiles } from './vscode/models/modelSettings';
 import { RUN_DETAILS_SCHEME, RunDetailsDocuments } from './vscode/views/runDetails';
+import { ContextKeys } from './vscode/views/contextKeys';
 import { RunStatusBar } from './vscode/views/runStatusBar';
 import { sharedWorkspaceStorage } from './vscode/backend/sharedStorage';
 import { ThreadPanels } from './vscode/views/threadPanels';
@@ -115,8 +116,10 @@ export function activate(context: vscode.ExtensionContext): AgentThreadsApi {
     void vscode.commands.executeCommand('setContext', 'agentThreads.backend', backend.kind);
   };
   showBackend();
+  const contextKeys = new ContextKeys(backend, context.workspaceState, log);
   backends.onDidChange(() => {
     showBackend();
+    void contextKeys.update(); // logs its own failures
     panels.closeAll(); // their threads belong to the other backend
     void chat.clear();
     tree.refresh();
@@ -166,6 +169,7 @@ export function activate(context: vscode.ExtensionContext): AgentThreadsApi {
     panels,
     agentEditors,
     new RunStatusBar(backend.runs, backend.threads),
+    contextKeys,
     vscode.window.registerWebviewViewProvider(ChatViewProvider.viewId, chat),
     vscode.window.registerWebviewPanelSerializer(ThreadPanels.viewType, panels),
     backends,

@@ -42,6 +42,9 @@ function loadFoundry(): typeof import('../../core/backend/foundry') {
   return require('../../core/backend/foundry') as typeof import('../../core/backend/foundry');
 }
 
+/** Workspace state: the Foundry project this workspace connected to last, where Move Thread sends local threads. */
+export const LAST_FOUNDRY_ENDPOINT_KEY = 'agentThreads.lastFoundryEndpoint';
+
 export class BackendSelection implements vscode.Disposable {
   readonly backend: SwitchableBackend;
   private readonly subscriptions: vscode.Disposable[] = [];

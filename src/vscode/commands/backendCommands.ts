@@ -13,6 +13,7 @@ import {
   FOUNDRY_AUTH_SETTING,
   type FoundryAuthKind,
   foundryKeyId,
+  LAST_FOUNDRY_ENDPOINT_KEY,
 } from '../backend/backendSelection';
 
 export interface BackendCommandServices {
@@ -20,8 +21,6 @@ export interface BackendCommandServices {
   apiKeys: ApiKeyStore;
   workspaceState: vscode.Memento;
 }
-
-const LAST_ENDPOINT_KEY = 'agentThreads.lastFoundryEndpoint';
 
 /** Where the settings are written: the workspace when a folder is open (the backend is a per-workspace choice). */
 function settingsTarget(): vscode.ConfigurationTarget {
@@ -44,7 +43,7 @@ export async function connectFoundry(
       title: 'Connect a Foundry project (1/2)',
       prompt: "The project endpoint, from the Foundry portal's project overview",
       placeHolder: 'https://<resource>.services.ai.azure.com/api/projects/<project>',
-      value: s.workspaceState.get<string>(LAST_ENDPOINT_KEY) ?? '',
+      value: s.workspaceState.get<string>(LAST_FOUNDRY_ENDPOINT_KEY) ?? '',
       ignoreFocusOut: true,
       validateInput: (value) => {
         try {
@@ -86,7 +85,7 @@ export async function connectFoundry(
     if (!key) return false;
     await s.apiKeys.set(foundryKeyId(clean), key.trim());
   }
-  await s.workspaceState.update(LAST_ENDPOINT_KEY, clean);
+  await s.workspaceState.update(LAST_FOUNDRY_ENDPOINT_KEY, clean);
   const config = vscode.workspace.getConfiguration();
   await config.update(FOUNDRY_AUTH_SETTING, auth, settingsTarget());
   await config.update(BACKEND_SETTING, clean, settingsTarget());
@@ -145,7 +144,7 @@ export async function moveThread(
 }
 
 async function remoteDestination(s: BackendCommandServices): Promise<Backend | undefined> {
-  const endpoint = s.workspaceState.get<string>(LAST_ENDPOINT_KEY);
+  const endpoint = s.workspaceState.get<string>(LAST_FOUNDRY_ENDPOINT_KEY);
   if (!endpoint) {
     void vscode.window.showInformationMessage(
       'Connect a Foundry project first (Agent Threads: Connect Foundry Project…), then switch back to local storage to move threads there.',

@@ -1,0 +1,43 @@
+import * as vscode from 'vscode';
+import type { Backend } from '../../core/backend';
+import { LAST_FOUNDRY_ENDPOINT_KEY } from '../backend/backendSelection';
+
+/**
+ * The context keys that keep commands where they make sense (`when` clauses in package.json): no Delete Thread in
+ * the palette before a thread exists, no Move Thread before a Foundry project was ever connected.
+ */
+export class ContextKeys implements vscode.Disposable {
+  private readonly subscriptions: vscode.Disposable[];
+  private generation = 0;
+
+  constructor(
+    private readonly backend: Backend,
+    private readonly workspaceState: vscode.Memento,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    const update = (): void => void this.update(); // failures are logged inside
+    this.subscriptions = [backend.threads.onDidChangeThreads(update), backend.agents.onDidChangeAgents(update)];
+    update();
+  }
+
+  /** Reads the current backend again (after a switch, or when Connect Foundry Project remembered a project). */
+  async update(): Promise<void> {
+    const generation = ++this.generation;
+    try {
+      const [agents, threads] = await Promise.all([this.backend.agents.list(), this.backend.threads.list()]);
+      if (generation !== this.generation) return; // a newer update is on its way
+      const otherBackend = this.backend.kind !== 'local' || Boolean(this.workspaceState.get<string>(LAST_FOUNDRY_ENDPOINT_KEY));
+      await Promise.all([
+        vscode.commands.executeCommand('setContext', 'agentThreads.hasAgents', agents.length > 0),
+        vscode.commands.executeCommand('setContext', 'agentThreads.hasThreads', threads.length > 0),
+        vscode.commands.executeCommand('setContext', 'agentThreads.otherBackendKnown', otherBackend),
+      ]);
+    } catch (error) {
+      this.log.warn(`Could not update the command contexts: ${String(error)}`);
+    }
+  }
+
+  dispose(): void {
+    for (const subscription of this.subscriptions) subscription.dispose();
+  }
+}
