@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { REPO_ROOT } from '../runner/codeServer';
+import { MINIMUM_VSCODE } from '../runner/installCodeServer';
 import { runSuiteInRealVSCode } from '../runner/runIntegrationTests';
 import type { Bench } from './harness';
 
@@ -18,6 +19,7 @@ export const vscodeBench: Bench = {
     const code = await runSuiteInRealVSCode({
       testsIndex: path.join(REPO_ROOT, 'out', 'test', 'bench', 'vscode', 'index'),
       env: { AGENT_THREADS_BENCH_OUT: out },
+      release: MINIMUM_VSCODE,
     });
     if (code !== 0) throw new Error(`the in-VS-Code bench exited with ${code}`);
     const f = JSON.parse(fs.readFileSync(out, 'utf8')) as Record<string, number>;
