@@ -1,7 +1,7 @@
 // The `@agents` participant. code-server 4.100.3 has the Chat API (so the participant registers) but no Chat view
 // without a default chat agent such as Copilot: the view's `when` clause needs one, and the product ships none. Newer
-// VS Code has the view built in but answers nothing without a chat model picked. So these tests check registration
-// and what the Chat view does with "@agents", then drive the participant's own handler (the one
+// VS Code has the view built in but, with no chat model picked, answers "Language model unavailable". So these tests
+// check registration and what the Chat view does with "@agents", then drive the participant's own handler (the one
 // registered with VS Code, exported by the extension) with a ChatResponseStream of VS Code's types, and check the
 // exchange in the real tree and thread view.
 import * as assert from 'node:assert/strict';
@@ -105,9 +105,8 @@ describe('the @agents chat participant', () => {
       assert.equal(chatInputs, 0, 'if a Chat view appears here, drive @agents through it instead');
       await ui.screenshot('chat-participant-no-chat-view');
     } else {
-      // Newer VS Code ships its Chat view built in, and it hands the request to our participant. It then answers
-      // "Language model unavailable" without calling the handler, since no chat model is picked: the handler is
-      // driven directly below, as on 1.100.
+      // Newer VS Code ships its Chat view built in and shows the request as our participant's. With no chat model
+      // picked it answers "Language model unavailable", so the handler is driven directly below, as on 1.100.
       const answeredBy = await ui.waitFor('workbench', () =>
         [...document.querySelectorAll('.interactive-item-container')]
           .map((item) => item.textContent ?? '')
