@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { REPO_ROOT } from '../runner/codeServer';
+import { MINIMUM_VSCODE } from '../runner/installCodeServer';
 import { runSuiteInRealVSCode } from '../runner/runIntegrationTests';
 import type { Bench } from './harness';
 import { millionMessageStore } from './millionMessageStore';
@@ -22,6 +23,7 @@ export const vscodeBench: Bench = {
     const code = await runSuiteInRealVSCode({
       testsIndex: path.join(REPO_ROOT, 'out', 'test', 'bench', 'vscode', 'index'),
       env: { AGENT_THREADS_BENCH_OUT: out, AGENT_THREADS_BENCH_STORE: await millionMessageStore() },
+      release: MINIMUM_VSCODE,
     });
     if (code !== 0) throw new Error(`the in-VS-Code bench exited with ${code}`);
     const f = JSON.parse(fs.readFileSync(out, 'utf8')) as Record<string, number>;

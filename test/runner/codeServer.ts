@@ -3,7 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
-import { CODE_SERVER_ENTRY } from './installCodeServer';
+import { codeServerEntry, MINIMUM_VSCODE, nodeExecutable, type VSCodeRelease } from './installCodeServer';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 
@@ -29,6 +29,8 @@ export interface CodeServerOptions {
    * folder opens in Restricted Mode without a prompt, to test what the extension does there.
    */
   workspaceTrust?: 'disabled' | 'untrusted';
+  /** Which installed VS Code to serve (see installCodeServer.ts); the minimum one when not given. */
+  release?: VSCodeRelease;
 }
 
 /** Asks the OS for a free port on the loopback interface. */
@@ -74,8 +76,9 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
     untrusted ? { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never' } : {},
   );
   const logFile = fs.createWriteStream(path.join(options.profileDir, 'code-server.log'));
+  const release = options.release ?? MINIMUM_VSCODE;
   const args = [
-    CODE_SERVER_ENTRY,
+    codeServerEntry(release),
     '--auth',
     'none',
     '--bind-addr',
@@ -88,9 +91,11 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
     '--disable-update-check',
     ...(untrusted ? [] : ['--disable-workspace-trust']),
     '--disable-getting-started-override',
+    ...release.serverArgs,
     options.workspaceFolder,
   ];
-  const child = spawn(process.execPath, args, {
+  // code-server starts its extension hosts with the Node it runs on, so our extension runs on that one too.
+  const child = spawn(nodeExecutable(release), args, {
     env: { ...process.env, ...xdg, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -1,7 +1,8 @@
 /**
- * Runs the integration suite inside a real VS Code, offline: code-server serves VS Code 1.100 on 127.0.0.1,
- * Debian's Chromium (driven by playwright-core) opens the workbench with this extension in development mode, and
- * the mocha suite in test/integration runs in the real extension host. Exit code 0 only when every test passed.
+ * Runs the integration suites inside a real VS Code, offline: code-server serves VS Code on 127.0.0.1 (the oldest
+ * release we support, then the newest; see installCodeServer.ts), Debian's Chromium (driven by playwright-core) opens
+ * the workbench with this extension in development mode, and the mocha suite in test/integration runs in the real
+ * extension host. Exit code 0 only when every test passed on every release.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -14,10 +15,12 @@ import { readJournal } from '../integration/journal';
 import { startFakeModelServer, type FakeModelServer } from '../fixtures/fakeModelServer';
 import { BrowserDriver } from './browserDriver';
 import { REPO_ROOT, startCodeServer, type CodeServer } from './codeServer';
-import { CHROMIUM_PATH, ensureRealVSCode } from './installCodeServer';
+import { CHROMIUM_PATH, ensureRealVSCode, VSCODE_RELEASES, type VSCodeRelease } from './installCodeServer';
 
 const RESULTS_DIR = path.join(REPO_ROOT, 'test-results');
-const SUITE_TIMEOUT_MS = 10 * 60_000;
+// A safety net against a hung suite, not a speed target: the newest VS Code runs the main suite more slowly (its
+// built-in chat and agent host start with it), and a loaded 2-core machine can double any time.
+const SUITE_TIMEOUT_MS = 15 * 60_000;
 
 export const CHROMIUM_ARGS = [
   '--no-sandbox',
@@ -45,6 +48,25 @@ export function developmentPayload(port: number, extraTests?: string): string {
   return encodeURIComponent(JSON.stringify(payload));
 }
 
+/**
+ * Installs the test extension test/fixtures/extensions/<name> into the profile, as if from a VSIX: its manifest and
+ * the code tsc compiled into out/. (Not a second development path: the web workbench keeps its URL payload in a Map,
+ * so only one extensionDevelopmentPath survives.)
+ */
+function installFixtureExtension(profileDir: string, name: string): void {
+  const source = path.join(REPO_ROOT, 'test', 'fixtures', 'extensions', name);
+  const compiled = path.join(REPO_ROOT, 'out', 'test', 'fixtures', 'extensions', name);
+  if (!fs.existsSync(compiled)) throw new Error(`${compiled} is missing: run 'npm run compile' first.`);
+  const manifest = JSON.parse(fs.readFileSync(path.join(source, 'package.json'), 'utf8')) as {
+    publisher: string;
+    name: string;
+    version: string;
+  };
+  const target = path.join(profileDir, 'extensions', `${manifest.publisher}.${manifest.name}-${manifest.version}`);
+  fs.cpSync(compiled, target, { recursive: true, filter: (file) => !file.endsWith('.map') });
+  fs.copyFileSync(path.join(source, 'package.json'), path.join(target, 'package.json'));
+}
+
 export interface SuiteOptions {
   /** Compiled test index (without .js) that exports run(). */
   testsIndex: string;
@@ -52,14 +74,17 @@ export interface SuiteOptions {
   env?: Record<string, string>;
   /** Whether the workspace folder opens trusted (default) or in Restricted Mode. */
   workspaceTrust?: 'disabled' | 'untrusted';
+  /** The VS Code to run in. */
+  release: VSCodeRelease;
 }
 
 /** Runs a suite in the extension host of a fresh real VS Code; resolves to the suite's exit code. */
 export async function runSuiteInRealVSCode(options: SuiteOptions): Promise<number> {
-  ensureRealVSCode();
+  ensureRealVSCode([options.release]);
   fs.mkdirSync(RESULTS_DIR, { recursive: true });
   const profileDir = fs.mkdtempSync(path.join(os.tmpdir(), 'agent-threads-it-'));
   const workspace = freshWorkspace(profileDir);
+  for (const name of options.release.fixtureExtensions) installFixtureExtension(profileDir, name);
 
   let page: Page | undefined;
   let server: CodeServer | undefined;
@@ -92,6 +117,7 @@ export async function runSuiteInRealVSCode(options: SuiteOptions): Promise<numbe
       profileDir,
       workspaceFolder: workspace,
       workspaceTrust: options.workspaceTrust,
+      release: options.release,
       env: {
         [DRIVER_URL_ENV]: driverUrl,
         [FAKE_MODEL_URL_ENV]: model.url,
@@ -150,11 +176,12 @@ export async function runSuiteInRealVSCode(options: SuiteOptions): Promise<numbe
 const OUT_TESTS = path.join(REPO_ROOT, 'out', 'test');
 
 /**
- * The suites, each in its own fresh VS Code: the main one (trusted folder) and a small one in Restricted Mode.
- * With AGENT_THREADS_TEST_GREP set, the Restricted Mode suite starts only when the pattern matches "Restricted Mode";
- * AGENT_THREADS_TEST_SUITE=main or =restricted runs just that one.
+ * The suites, each in its own fresh VS Code: the main one (trusted folder) and a small one in Restricted Mode, on
+ * every release in VSCODE_RELEASES, one after the other. With AGENT_THREADS_TEST_GREP set, the Restricted Mode suite
+ * starts only when the pattern matches "Restricted Mode"; AGENT_THREADS_TEST_SUITE=main or =restricted runs just that
+ * one, AGENT_THREADS_TEST_VSCODE=minimum or =newest just that release.
  */
-const SUITES: { name: string; options: SuiteOptions; titles: string }[] = [
+const SUITES: { name: string; options: Omit<SuiteOptions, 'release'>; titles: string }[] = [
   { name: 'main', options: { testsIndex: path.join(OUT_TESTS, 'integration', 'index') }, titles: '' },
   {
     name: 'Restricted Mode',
@@ -166,14 +193,23 @@ const SUITES: { name: string; options: SuiteOptions; titles: string }[] = [
 async function runAllSuites(): Promise<number> {
   const grep = process.env.AGENT_THREADS_TEST_GREP;
   const only = process.env.AGENT_THREADS_TEST_SUITE?.toLowerCase();
+  const onlyRelease = process.env.AGENT_THREADS_TEST_VSCODE?.toLowerCase();
+  const releases = VSCODE_RELEASES.filter((release) => !onlyRelease || release.name === onlyRelease);
+  if (releases.length === 0) throw new Error(`AGENT_THREADS_TEST_VSCODE=${onlyRelease} names no release (minimum, newest).`);
+  // Installing first keeps the install's time (once, cold) out of the suites' times.
+  ensureRealVSCode(releases);
   let worst = 0;
-  for (const suite of SUITES) {
-    if (only && !suite.name.toLowerCase().startsWith(only)) continue;
-    if (grep && suite.titles && !new RegExp(grep).test(suite.titles)) continue;
-    console.log(`[agent-threads] ${suite.name} suite`);
-    const code = await runSuiteInRealVSCode(suite.options);
-    console.log(`[agent-threads] ${suite.name} suite finished with exit code ${code}`);
-    worst ||= code;
+  for (const release of releases) {
+    for (const suite of SUITES) {
+      if (only && !suite.name.toLowerCase().startsWith(only)) continue;
+      if (grep && suite.titles && !new RegExp(grep).test(suite.titles)) continue;
+      const label = `${suite.name} suite on VS Code ${release.vscodeVersion} (${release.name})`;
+      console.log(`[agent-threads] ${label}`);
+      const started = Date.now();
+      const code = await runSuiteInRealVSCode({ ...suite.options, release });
+      console.log(`[agent-threads] ${label} finished with exit code ${code} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+      worst ||= code;
+    }
   }
   return worst;
 }
