@@ -176,6 +176,20 @@ async function replaceWholeText(absolute: string, text: string): Promise<void> {
   edit.replace(document.uri, new vscode.Range(document.positionAt(0), document.positionAt(document.getText().length)), text);
   if (!(await vscode.workspace.applyEdit(edit)))
     throw new Error(`VS Code refused the edit to ${vscode.workspace.asRelativePath(document.uri)}.`);
-  if (!(await document.save()))
+  if (!(await saved(document)))
     throw new Error(`The edit was applied but ${vscode.workspace.asRelativePath(document.uri)} could not be saved.`);
+}
+
+/**
+ * Saves the document. `save()` can answer false when the save raced another one (auto save, a save participant that
+ * timed out on a busy machine) although the file ended up written: then the file on disk decides, and one more
+ * save is tried before giving up.
+ */
+async function saved(document: vscode.TextDocument): Promise<boolean> {
+  for (let attempt = 0; attempt < 2; attempt++) {
+    if (await document.save()) return true;
+    const onDisk = Buffer.from(await vscode.workspace.fs.readFile(document.uri)).toString('utf8');
+    if (!document.isDirty && onDisk === document.getText()) return true;
+  }
+  return false;
 }
