@@ -161,4 +161,46 @@ describe('the chat on first contact', () => {
       'the message on the clipboard',
     );
   });
+
+  it('run status reads at a glance: running, completed and cancelled look different, and the spinner keeps its size', async () => {
+    await vscode.commands.executeCommand('agentThreads.newThread', agentId);
+    // The colour a badge paints, whatever its inside: the background of the element in its shadow root that has one.
+    const badgeLook = () =>
+      ui.evaluate(panel, () => {
+        const badge = document.getElementById('run-status')!;
+        const painted = [badge, ...badge.shadowRoot!.querySelectorAll('*')]
+          .map((element) => getComputedStyle(element))
+          .find((style) => style.backgroundColor !== 'rgba(0, 0, 0, 0)' || style.outlineStyle !== 'none');
+        return `${painted?.backgroundColor ?? 'none'} ${painted?.outlineStyle ?? ''}`;
+      });
+
+    await fakeModel.script({ kind: 'stall', text: 'This answer starts but never finishes', afterChunks: 3 });
+    const before = await send(panel, 'Start and be cancelled');
+    await runBadge(panel, 'Running', before);
+    const running = await badgeLook();
+    const ring = await ui.evaluate(panel, () => document.getElementById('run-progress')!.getBoundingClientRect().width);
+    assert.ok(ring >= 14, `the progress ring is ${ring}px wide`);
+    await ui.click(panel, 'vscode-button#cancel');
+    await runBadge(panel, 'Cancelled');
+    const cancelled = await badgeLook();
+
+    await fakeModel.script({ kind: 'text', text: 'Done.' });
+    const again = await send(panel, 'Now finish');
+    await runBadge(panel, 'Completed', again);
+    const completed = await badgeLook();
+    assert.equal(new Set([running, cancelled, completed]).size, 3, `running ${running}, cancelled ${cancelled}, completed ${completed}`);
+  });
+
+  it('gives the chat most of the sidebar: the Chat view is taller than the Agents tree', async () => {
+    await vscode.commands.executeCommand('agentThreads.openChat');
+    const heights = await ui.waitFor('workbench', () => {
+      const panes = [...document.querySelectorAll('.sidebar .pane')];
+      const height = (title: string) =>
+        panes.find((pane) => pane.querySelector('.pane-header')?.textContent?.includes(title))?.getBoundingClientRect().height;
+      const agents = height('Agents');
+      const chat = height('Chat');
+      return agents !== undefined && chat !== undefined ? { agents, chat } : undefined;
+    });
+    assert.ok(heights.chat > 2 * heights.agents, `Chat ${heights.chat}px, Agents ${heights.agents}px`);
+  });
 });

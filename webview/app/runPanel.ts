@@ -84,7 +84,9 @@ export class RunPanel {
       const error = el('div', 'run-error');
       error.setAttribute('role', 'alert');
       error.dataset.code = run.lastError.code;
-      error.append(el('span', 'codicon codicon-error'), el('span', 'run-error-text', ` ${run.lastError.message}`));
+      const text = el('span', 'run-error-text', ` ${run.lastError.message}`);
+      text.title = run.lastError.message;
+      error.append(el('span', 'codicon codicon-error'), text);
       const retry = component('vscode-button', { class: 'retry-run', secondary: '', 'aria-label': 'Retry the run' }, 'Retry');
       retry.addEventListener('click', () => postToHost({ type: 'retryRun' }));
       error.append(retry);
