@@ -7,6 +7,9 @@
 /** Which webview a document is: set on `<body data-agent-threads-view>` so tests and the host can tell them apart. */
 export type WebviewKind = 'chat' | 'thread' | 'agent';
 
+/** core/domain's UNTITLED_THREAD_TITLE for the webviews, which may not import core (a unit test keeps the two equal). */
+export const UNTITLED_THREAD_TITLE = 'New thread';
+
 export type RunStatusView =
   'queued' | 'in_progress' | 'requires_action' | 'cancelling' | 'cancelled' | 'failed' | 'completed' | 'incomplete' | 'expired';
 

@@ -7,7 +7,7 @@ import '@vscode-elements/elements/dist/vscode-option/index.js';
 import '@vscode-elements/elements/dist/vscode-progress-ring/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-textarea/index.js';
-import type { HostToWebview } from '../../src/protocol/messages';
+import { UNTITLED_THREAD_TITLE, type HostToWebview } from '../../src/protocol/messages';
 import { onHostMessage, postToHost, uiState } from '../shared/host';
 import { Composer } from './composer';
 import { DeltaBatcher } from './deltaBatcher';
@@ -118,7 +118,7 @@ function handle(message: HostToWebview): void {
       connection.hidden = true;
       break;
     case 'init':
-      title.textContent = message.thread?.title || (view === 'chat' ? 'Chat' : 'New thread');
+      title.textContent = message.thread?.title || (view === 'chat' ? 'Chat' : UNTITLED_THREAD_TITLE);
       document.title = message.thread?.title || 'Agent Threads';
       empty.textContent =
         message.agents.length === 0 ? 'Create an agent to start a conversation.' : 'Send a message to start the conversation.';

@@ -4,6 +4,7 @@
 import type { AgentModel } from '../domain/agent';
 import { nowSeconds } from '../domain/common';
 import type { Run, ToolApproval, ToolOutput } from '../domain/run';
+import { UNTITLED_THREAD_TITLE } from '../domain/thread';
 import type { ModelClient, ModelProfile } from '../model/types';
 import type { AgentStore } from '../store/agentStore';
 import type { CreateThreadOptions, ThreadStore } from '../store/threadStore';
@@ -227,7 +228,7 @@ export class RunEngine {
   private async setTitleIfDefault(threadId: string): Promise<void> {
     try {
       const thread = await this.options.threads.get(threadId);
-      if (thread.title.trim() && thread.title !== 'New thread') return;
+      if (thread.title.trim() && thread.title !== UNTITLED_THREAD_TITLE) return;
       const title = await titleFromFirstUserMessage(this.options.threads, threadId);
       if (title) await this.options.threads.update(threadId, { title });
     } catch (error) {

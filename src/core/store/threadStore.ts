@@ -6,7 +6,7 @@ import { StoreError } from '../domain/errors';
 import { assertValidId, isValidId, newId } from '../domain/ids';
 import type { Message, MessageInput, MessageUpdate } from '../domain/message';
 import type { Run, RunStep } from '../domain/run';
-import type { CreateThreadOptions, Thread, ThreadChange, ThreadUpdate } from '../domain/thread';
+import { UNTITLED_THREAD_TITLE, type CreateThreadOptions, type Thread, type ThreadChange, type ThreadUpdate } from '../domain/thread';
 import { Emitter } from '../util/emitter';
 import { type Logger, silentLogger } from '../util/logger';
 import { atomicWrite, readJsonFile } from './atomicWrite';
@@ -81,7 +81,7 @@ export class ThreadStore {
     const meta: ThreadMeta = {
       id,
       object: 'thread',
-      title: options.title ?? 'New thread',
+      title: options.title ?? UNTITLED_THREAD_TITLE,
       agent_id: options.agent_id ?? null,
       created_at: options.created_at ?? nowSeconds(),
       metadata: options.metadata ?? {},

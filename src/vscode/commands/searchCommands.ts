@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { UNTITLED_THREAD_TITLE } from '../../core/domain';
 import type { SearchHit, SearchIndex } from '../../core/search';
 import type { ThreadRepository } from '../../core/backend';
 import type { AgentsTreeProvider } from '../views/agentsTreeProvider';
@@ -30,7 +31,7 @@ export function searchThreads(s: SearchCommandServices, initial = ''): Promise<S
     try {
       const [hits, threads] = await Promise.all([s.search.search(text, 50), s.threads.list()]);
       if (asked !== latest) return; // a newer keystroke's results will replace these
-      const titles = new Map(threads.map((thread) => [thread.id, thread.title || 'New thread']));
+      const titles = new Map(threads.map((thread) => [thread.id, thread.title || UNTITLED_THREAD_TITLE]));
       pick.items = hits.map((hit) => ({
         label: hit.snippet,
         // Quick picks filter labels against the typed value; an always-shown item keeps every index hit.

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { AgentFileError, FileAgentSource } from '../../core/agentFiles';
 import { isFileAgent } from '../../core/agentFiles';
-import type { Agent, RunStatus, Thread } from '../../core/domain';
+import { UNTITLED_THREAD_TITLE, type Agent, type RunStatus, type Thread } from '../../core/domain';
 import type { AgentRepository, ThreadRepository } from '../../core/backend';
 import { visibleBidiControls } from '../../core/domain/displayText';
 import { relativeTime } from './relativeTime';
@@ -124,7 +124,7 @@ export class AgentsTreeProvider implements vscode.TreeDataProvider<AgentsTreeNod
   }
 
   private threadItem(thread: Thread, agent: Agent | undefined): vscode.TreeItem {
-    const item = new vscode.TreeItem(visibleBidiControls(thread.title) || 'New thread', vscode.TreeItemCollapsibleState.None);
+    const item = new vscode.TreeItem(visibleBidiControls(thread.title) || UNTITLED_THREAD_TITLE, vscode.TreeItemCollapsibleState.None);
     item.id = thread.id;
     const run = this.runs.get(thread.id);
     item.contextValue = run && isActive(run.status) ? 'thread.running' : 'thread';
@@ -132,7 +132,7 @@ export class AgentsTreeProvider implements vscode.TreeDataProvider<AgentsTreeNod
     const messages = `${thread.message_count} message${thread.message_count === 1 ? '' : 's'}`;
     item.description = `${relativeTime(thread.last_activity_at)} · ${messages}`;
     const tooltip = [
-      visibleBidiControls(thread.title) || 'New thread',
+      visibleBidiControls(thread.title) || UNTITLED_THREAD_TITLE,
       messages,
       agent ? `Model: ${agent.model.profile} / ${agent.model.name}` : 'No agent',
     ];

@@ -13,6 +13,7 @@ import type { Agent } from '../../domain/agent';
 import type { RunEvent } from '../../domain/events';
 import type { RequiredActionToolCall, Run, RunStep } from '../../domain/run';
 import { TERMINAL_RUN_STATUSES } from '../../domain/run';
+import { UNTITLED_THREAD_TITLE } from '../../domain/thread';
 import { deniedByUserOutput, decideToolCall } from '../../runs/toolRound';
 import { titleFromFirstUserMessage } from '../../runs/threadTitle';
 import { allowedToolsOf, withAllowedTools } from '../../tools/approvalPolicy';
@@ -327,7 +328,7 @@ export class FoundryRuns implements RunService {
   private async nameThread(threadId: string): Promise<void> {
     try {
       const thread = await this.threads.get(threadId);
-      if (thread.title !== 'New thread') return;
+      if (thread.title !== UNTITLED_THREAD_TITLE) return;
       const title = await titleFromFirstUserMessage(this.threads, threadId);
       if (title) await this.threads.rename(threadId, title);
     } catch (error) {
