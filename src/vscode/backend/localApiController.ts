@@ -1,8 +1,9 @@
 import * as vscode from 'vscode';
 import type { LocalAgentApi } from '../../core/api';
+import { CommandId } from '../shared/commandIds';
 
 const SECTION = 'agentThreads.localApi';
-const INFO_COMMAND = 'agentThreads.showLocalApiInfo';
+const INFO_COMMAND = CommandId.showLocalApiInfo;
 
 /**
  * Starts and stops the opt-in local agent API as `agentThreads.localApi.enabled` / `.port` change, shows a status

@@ -4,6 +4,7 @@ import type { SearchHit, SearchIndex } from '../../core/search';
 import type { ThreadRepository } from '../../core/backend';
 import type { AgentsTreeProvider } from '../views/agentsTreeProvider';
 import { relativeTime } from '../views/relativeTime';
+import { CommandId } from '../shared/commandIds';
 
 export interface SearchCommandServices {
   search: SearchIndex;
@@ -51,7 +52,7 @@ export function searchThreads(s: SearchCommandServices, initial = ''): Promise<S
     pick.onDidAccept(() => {
       chosen = pick.selectedItems[0]?.hit;
       pick.hide();
-      if (chosen) void vscode.commands.executeCommand('agentThreads.openThread', chosen.threadId);
+      if (chosen) void vscode.commands.executeCommand(CommandId.openThread, chosen.threadId);
     });
     pick.onDidHide(() => {
       pick.dispose();

@@ -1,3 +1,5 @@
+import { CommandId } from './commandIds';
+
 /** The message of anything thrown, for logs and notices. */
 export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
@@ -10,18 +12,18 @@ export function errorCode(error: unknown): string | undefined {
 }
 
 /** Commands that fix what an error code says is wrong, offered next to the error. */
-const FIXES: Record<string, { title: string; id: string }> = {
-  no_model: { title: 'Configure Model', id: 'agentThreads.configureModel' },
-  invalid_api_key: { title: 'Set API Key', id: 'agentThreads.setApiKey' },
-  model_not_found: { title: 'Configure Model', id: 'agentThreads.configureModel' },
-  agent_not_found: { title: 'Create Agent', id: 'agentThreads.createAgent' },
-  foundry_unauthorized: { title: 'Connect Foundry Project', id: 'agentThreads.connectFoundry' },
-  foundry_network: { title: 'Connect Foundry Project', id: 'agentThreads.connectFoundry' },
-  foundry_not_found: { title: 'Refresh', id: 'agentThreads.refresh' },
+const FIXES: Record<string, { title: string; id: CommandId }> = {
+  no_model: { title: 'Configure Model', id: CommandId.configureModel },
+  invalid_api_key: { title: 'Set API Key', id: CommandId.setApiKey },
+  model_not_found: { title: 'Configure Model', id: CommandId.configureModel },
+  agent_not_found: { title: 'Create Agent', id: CommandId.createAgent },
+  foundry_unauthorized: { title: 'Connect Foundry Project', id: CommandId.connectFoundry },
+  foundry_network: { title: 'Connect Foundry Project', id: CommandId.connectFoundry },
+  foundry_not_found: { title: 'Refresh', id: CommandId.refresh },
 };
 
 /** An error as a notice a user can act on: its (already user-facing) message and, when one exists, the fix. */
-export function userFacingError(error: unknown): { text: string; command?: { title: string; id: string } } {
+export function userFacingError(error: unknown): { text: string; command?: { title: string; id: CommandId } } {
   const code = errorCode(error);
   return { text: errorMessage(error), command: code ? FIXES[code] : undefined };
 }

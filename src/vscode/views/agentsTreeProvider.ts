@@ -5,6 +5,7 @@ import { UNTITLED_THREAD_TITLE, type Agent, type RunStatus, type Thread } from '
 import type { AgentRepository, ThreadRepository } from '../../core/backend';
 import { visibleBidiControls } from '../../core/domain/displayText';
 import { relativeTime } from './relativeTime';
+import { CommandId } from '../shared/commandIds';
 
 /** A node of the Agents tree: an agent, or one of its threads. */
 export type AgentsTreeNode =
@@ -139,7 +140,7 @@ export class AgentsTreeProvider implements vscode.TreeDataProvider<AgentsTreeNod
     if (run) tooltip.push(`Last run: ${run.status}`);
     if (run?.lastError) tooltip.push(`Last error: ${run.lastError}`);
     item.tooltip = tooltip.join('\n');
-    item.command = { command: 'agentThreads.openThread', title: 'Open Thread', arguments: [thread.id] };
+    item.command = { command: CommandId.openThread, title: 'Open Thread', arguments: [thread.id] };
     return item;
   }
 

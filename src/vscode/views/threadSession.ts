@@ -9,6 +9,7 @@ import { userMessageContent } from './messageInput';
 import { toAgentOption, toMessageView, toRunView, toThreadView } from './viewModels';
 import type { ToolCallPreviews } from '../tools/toolDiffPreview';
 import { handleWorkspaceIntent } from './workspaceIntents';
+import { CommandId } from '../shared/commandIds';
 
 const PAGE_SIZE = 50;
 
@@ -125,7 +126,7 @@ export class ThreadSession implements vscode.Disposable {
           ]);
           return;
         case 'showRunDetails':
-          if (this.threadId) await vscode.commands.executeCommand('agentThreads.showRunDetails', this.threadId, message.runId);
+          if (this.threadId) await vscode.commands.executeCommand(CommandId.showRunDetails, this.threadId, message.runId);
           return;
         case 'showToolDiff': {
           const call =
@@ -144,13 +145,13 @@ export class ThreadSession implements vscode.Disposable {
         case 'saveAgent':
           return; // Only the agent editor sends this.
         case 'forkFromMessage':
-          if (this.threadId) await vscode.commands.executeCommand('agentThreads.forkThread', this.threadId, message.messageId);
+          if (this.threadId) await vscode.commands.executeCommand(CommandId.forkThread, this.threadId, message.messageId);
           return;
         case 'editAndResend':
-          if (this.threadId) await vscode.commands.executeCommand('agentThreads.editAndResend', this.threadId, message.messageId);
+          if (this.threadId) await vscode.commands.executeCommand(CommandId.editAndResend, this.threadId, message.messageId);
           return;
         case 'pickThread':
-          return void (await vscode.commands.executeCommand('agentThreads.openThreadInChat'));
+          return void (await vscode.commands.executeCommand(CommandId.openThreadInChat));
         default:
           return await handleWorkspaceIntent(message, (reply) => this.post(reply));
       }
@@ -174,7 +175,7 @@ export class ThreadSession implements vscode.Disposable {
         type: 'notice',
         level: 'error',
         text: 'Create an agent first: it decides which model answers.',
-        command: { title: 'Create Agent', id: 'agentThreads.createAgent' },
+        command: { title: 'Create Agent', id: CommandId.createAgent },
       });
       return;
     }
