@@ -3,6 +3,7 @@
 // protected paths and describes its call for the approval card; the proposed text is also what "Show diff" shows.
 
 import * as vscode from 'vscode';
+import { WorkspaceToolName } from '../../core/tools/toolNames';
 import type { ToolDefinition } from '../../core/tools/toolRegistry';
 import { shown, type WorkspaceAccess } from './workspaceAccess';
 
@@ -43,11 +44,11 @@ export async function proposedContent(
   name: string,
   args: unknown,
 ): Promise<{ absolute: string; before: string | undefined; after: string } | undefined> {
-  if (name !== 'edit_file' && name !== 'create_file') return undefined;
+  if (name !== WorkspaceToolName.editFile && name !== WorkspaceToolName.createFile) return undefined;
   const { path: raw } = args as { path: string };
   const file = await access.confine(raw);
   const before = await access.currentText(file.absolute);
-  if (name === 'create_file') return { absolute: file.absolute, before, after: (args as CreateFileArgs).content };
+  if (name === WorkspaceToolName.createFile) return { absolute: file.absolute, before, after: (args as CreateFileArgs).content };
   const edit = args as EditFileArgs;
   if (before === undefined) throw new Error(`${shown(file)} does not exist. Use create_file to make a new file.`);
   return { absolute: file.absolute, before, after: edit.content ?? applyEditBlocks(before, edit.edits ?? []) };
@@ -58,7 +59,7 @@ const pathProperty = { type: 'string', description: 'Path relative to the worksp
 /** edit_file: exact search/replace blocks, or a whole new content. */
 export function editFileTool(access: WorkspaceAccess): ToolDefinition {
   return {
-    name: 'edit_file',
+    name: WorkspaceToolName.editFile,
     description:
       "Edits an existing workspace file. Either give edits: [{search, replace}] where each search is exact text that occurs exactly once in the file, or content: the whole new text. Needs the user's approval.",
     parameters: {
@@ -91,7 +92,7 @@ export function editFileTool(access: WorkspaceAccess): ToolDefinition {
       return withProtectionNote(access, path, what);
     },
     invoke: async (args) => {
-      const change = (await proposedContent(access, 'edit_file', args))!;
+      const change = (await proposedContent(access, WorkspaceToolName.editFile, args))!;
       await replaceWholeText(change.absolute, change.after);
       const { edits } = args as EditFileArgs;
       return `Edited ${(await access.confine((args as EditFileArgs).path)).relative}${edits ? ` (${edits.length} replacement${edits.length === 1 ? '' : 's'})` : ''}.`;
@@ -102,7 +103,7 @@ export function editFileTool(access: WorkspaceAccess): ToolDefinition {
 /** create_file: a new file (refuses to overwrite unless asked). */
 export function createFileTool(access: WorkspaceAccess): ToolDefinition {
   return {
-    name: 'create_file',
+    name: WorkspaceToolName.createFile,
     description:
       "Creates a file in the workspace with the given content (folders are created as needed). Set overwrite to replace an existing file. Needs the user's approval.",
     parameters: {
@@ -142,7 +143,7 @@ export function createFileTool(access: WorkspaceAccess): ToolDefinition {
 /** delete_file: one file (folders are refused, to keep a bad call small). */
 export function deleteFileTool(access: WorkspaceAccess): ToolDefinition {
   return {
-    name: 'delete_file',
+    name: WorkspaceToolName.deleteFile,
     description: "Deletes one file in the workspace (not folders). Needs the user's approval.",
     parameters: { type: 'object', properties: { path: pathProperty }, required: ['path'], additionalProperties: false },
     readOnly: false,

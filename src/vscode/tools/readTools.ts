@@ -4,6 +4,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { WorkspaceToolName } from '../../core/tools/toolNames';
 import type { ToolDefinition } from '../../core/tools/toolRegistry';
 import { MAX_READ_BYTES, shown, type WorkspaceAccess } from './workspaceAccess';
 
@@ -12,7 +13,7 @@ const MAX_LISTED = 500;
 /** read_file: a text file, whole or a line range, with binary files refused in words. */
 export function readFileTool(access: WorkspaceAccess): ToolDefinition {
   return {
-    name: 'read_file',
+    name: WorkspaceToolName.readFile,
     description: 'Reads a text file in the workspace. Optional 1-based start_line and end_line (inclusive) read a range.',
     parameters: {
       type: 'object',
@@ -48,7 +49,7 @@ export function readFileTool(access: WorkspaceAccess): ToolDefinition {
 /** list_directory: the entries of one folder, folders marked with a trailing '/'. */
 export function listDirectoryTool(access: WorkspaceAccess): ToolDefinition {
   return {
-    name: 'list_directory',
+    name: WorkspaceToolName.listDirectory,
     description: "Lists the files and folders in a workspace folder (folders end with '/'). Defaults to the workspace root.",
     parameters: {
       type: 'object',
@@ -75,7 +76,7 @@ export function listDirectoryTool(access: WorkspaceAccess): ToolDefinition {
 /** find_files: a glob over the workspace, honouring files.exclude, search.exclude and .gitignore. */
 export function findFilesTool(): ToolDefinition {
   return {
-    name: 'find_files',
+    name: WorkspaceToolName.findFiles,
     description:
       'Finds workspace files matching a glob such as "**/*.ts" or "src/**/test*". Skips files excluded by settings and .gitignore.',
     parameters: {
@@ -107,7 +108,7 @@ export function findFilesTool(): ToolDefinition {
 /** get_diagnostics: errors and warnings VS Code knows for one file or the whole workspace. */
 export function getDiagnosticsTool(access: WorkspaceAccess): ToolDefinition {
   return {
-    name: 'get_diagnostics',
+    name: WorkspaceToolName.getDiagnostics,
     description: 'Lists the errors, warnings and hints VS Code reports, for one file or (without a path) every file.',
     parameters: { type: 'object', properties: { path: { type: 'string' } }, additionalProperties: false },
     readOnly: true,
@@ -135,7 +136,7 @@ export function getDiagnosticsTool(access: WorkspaceAccess): ToolDefinition {
 /** get_selection: the active editor's file, selection and visible range. */
 export function getSelectionTool(): ToolDefinition {
   return {
-    name: 'get_selection',
+    name: WorkspaceToolName.getSelection,
     description: "Returns the active editor's file, the selected text with its line range, and the visible line range.",
     parameters: { type: 'object', properties: {}, additionalProperties: false },
     readOnly: true,
@@ -156,7 +157,7 @@ export function getSelectionTool(): ToolDefinition {
 /** list_open_editors: the tabs open in every editor group. */
 export function listOpenEditorsTool(): ToolDefinition {
   return {
-    name: 'list_open_editors',
+    name: WorkspaceToolName.listOpenEditors,
     description: 'Lists the files open in editor tabs, marking the active one and unsaved ones.',
     parameters: { type: 'object', properties: {}, additionalProperties: false },
     readOnly: true,

@@ -5,6 +5,7 @@
 
 import { spawn } from 'node:child_process';
 import * as vscode from 'vscode';
+import { WorkspaceToolName } from '../../core/tools/toolNames';
 import type { ToolDefinition } from '../../core/tools/toolRegistry';
 import { shown, type WorkspaceAccess } from './workspaceAccess';
 
@@ -28,7 +29,7 @@ interface CommandOutcome {
 /** run_command: a shell command in the workspace, with output and exit code. */
 export function runCommandTool(access: WorkspaceAccess): ToolDefinition {
   return {
-    name: 'run_command',
+    name: WorkspaceToolName.runCommand,
     description:
       "Runs a shell command in the workspace folder (or cwd inside it) in a VS Code terminal and returns its output and exit code. Needs the user's approval.",
     parameters: {

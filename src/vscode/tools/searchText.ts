@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
 import * as vscode from 'vscode';
+import { WorkspaceToolName } from '../../core/tools/toolNames';
 import type { ToolDefinition } from '../../core/tools/toolRegistry';
 import type { WorkspaceAccess } from './workspaceAccess';
 
@@ -25,7 +26,7 @@ interface RgMatch {
 /** search_text: regex or literal text search across the workspace folders. */
 export function searchTextTool(access: WorkspaceAccess): ToolDefinition {
   return {
-    name: 'search_text',
+    name: WorkspaceToolName.searchText,
     description:
       'Searches the text of workspace files (skipping .gitignored ones). Literal by default; set is_regex for a regular expression. Returns path:line: text.',
     parameters: {

@@ -4,6 +4,7 @@
 
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { WorkspaceToolName } from '../../core/tools/toolNames';
 import type { ToolRegistry } from '../../core/tools/toolRegistry';
 import { parseToolArguments } from '../../core/tools/toolRegistry';
 import { proposedContent } from './editTools';
@@ -39,7 +40,7 @@ export class ToolDiffPreview implements ToolCallPreviews, vscode.TextDocumentCon
   }
 
   hasDiff(name: string): boolean {
-    return name === 'edit_file' || name === 'create_file';
+    return name === WorkspaceToolName.editFile || name === WorkspaceToolName.createFile;
   }
 
   async showDiff(name: string, rawArguments: string): Promise<void> {
