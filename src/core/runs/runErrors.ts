@@ -1,11 +1,10 @@
 // Errors the run engine throws to its callers, and the mapping of model failures onto a run's last_error.
 
 import type { RunLastError } from '../domain/run';
-import { StoreError } from '../domain/errors';
+import { StoreError, type RunErrorCode } from '../domain/errors';
 import { ModelError } from '../model/types';
 
-export type RunErrorCode =
-  'no_model' | 'thread_busy' | 'run_not_found' | 'run_not_waiting' | 'unknown_tool_call' | 'context_length_exceeded';
+export type { RunErrorCode };
 
 /** A run engine refusal with a stable code and a message a user can act on. */
 export class RunError extends Error {

@@ -1,14 +1,9 @@
 // Errors from the Foundry service (or the network under it) in plain words, with a stable code the UI maps to the
 // action that fixes it. Nothing here echoes request headers, so a key or token can never reach a message.
 
-export type FoundryErrorCode =
-  | 'foundry_unauthorized'
-  | 'foundry_forbidden'
-  | 'foundry_not_found'
-  | 'foundry_rate_limited'
-  | 'foundry_unavailable'
-  | 'foundry_bad_request'
-  | 'foundry_network';
+import type { FoundryErrorCode } from '../../domain/errors';
+
+export type { FoundryErrorCode };
 
 export class FoundryError extends Error {
   constructor(
