@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { Run } from '../../core/domain';
+import { isRunLifecycleEvent, type Run } from '../../core/domain';
 import type { ThreadRepository } from '../../core/backend';
 import type { RunService } from '../../core/backend';
 import { CommandId } from '../shared/commandIds';
@@ -20,8 +20,8 @@ export class RunStatusBar implements vscode.Disposable {
   ) {
     this.item.name = 'Agent Threads runs';
     this.subscription = runs.onEvent((event) => {
-      if (!event.event.startsWith('thread.run.') || event.event.startsWith('thread.run.step.')) return;
-      const run = event.data as Run;
+      if (!isRunLifecycleEvent(event)) return;
+      const run = event.data;
       if (ACTIVE.has(run.status)) this.active.set(run.id, run);
       else this.active.delete(run.id);
       void this.render();

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { Message, Run, RunEvent, RunStep } from '../../core/domain';
+import { isMessageDeltaEvent, isMessageEvent, isRunStepEvent, type Run, type RunEvent, type RunStep } from '../../core/domain';
 import { warmUpTokenizer } from '../../core/model';
 import type { AgentRepository, RunService, ThreadRepository } from '../../core/backend';
 import type { HostToWebview, WebviewKind, WebviewToHost } from '../../protocol/messages';
@@ -215,7 +215,7 @@ export class ThreadSession implements vscode.Disposable {
 
   private onRunEvent(event: RunEvent): void {
     if (!this.threadId) return;
-    if (event.event === 'thread.message.delta') {
+    if (isMessageDeltaEvent(event)) {
       if (!this.streamingMessages.has(event.data.id)) return;
       const text = (event.data.delta.content ?? []).map((part) => (part.type === 'text' && part.text ? part.text.value : '')).join('');
       if (text) this.post({ type: 'messageDelta', messageId: event.data.id, text });
@@ -223,18 +223,18 @@ export class ThreadSession implements vscode.Disposable {
     }
     if (event.event === 'thread.run.step.delta') return;
     if (event.data.thread_id !== this.threadId) return;
-    if (event.event.startsWith('thread.message.')) {
-      const message = event.data as Message;
+    if (isMessageEvent(event)) {
+      const message = event.data;
       if (message.status === 'in_progress') this.streamingMessages.add(message.id);
       else this.streamingMessages.delete(message.id);
       // A full message replaces what the webview shows: after a retried model call it starts again from empty.
       this.post({ type: 'messageUpdated', message: toMessageView(message) });
-    } else if (event.event.startsWith('thread.run.step.')) {
-      const step = event.data as RunStep;
+    } else if (isRunStepEvent(event)) {
+      const step = event.data;
       this.steps.set(step.id, step);
       this.postRun();
     } else {
-      const run = event.data as Run;
+      const run = event.data;
       if (this.run?.id !== run.id) this.steps.clear();
       this.run = run;
       this.postRun();
