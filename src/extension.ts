@@ -62,7 +62,7 @@ export function activate(context: vscode.ExtensionContext): AgentThreadsApi {
       log.warn(`Tool ${tool.name} is not available: ${String(error)}`); // a vscode.lm tool with an unusable schema
     }
   }
-  const toolPreviews = new ToolDiffPreview(tools, workspace);
+  const toolPreviews = new ToolDiffPreview(tools);
   const agents = new AgentStore(storage.fsPath, new Set(tools.names()));
   const threads = new ThreadStore({ root: storage.fsPath, logger: log });
   // Agents defined by `.agents/*.agent.md|yaml` files in the first workspace folder: read-only, runnable.

@@ -1,6 +1,7 @@
 // Two harmless tools every installation has, so agents (and tests) can exercise the tool loop without touching
 // the workspace.
 
+import { defineTool } from './defineTool';
 import { BuiltinToolName } from './toolNames';
 import type { ToolDefinition } from './toolRegistry';
 
@@ -16,13 +17,13 @@ export function getTimeTool(now: () => Date = () => new Date()): ToolDefinition 
 }
 
 /** Returns the `text` argument unchanged. */
-export const echoTool: ToolDefinition = {
+export const echoTool: ToolDefinition = defineTool({
   name: BuiltinToolName.echo,
   description: 'Returns the given text unchanged.',
   parameters: { type: 'object', properties: { text: { type: 'string' } }, required: ['text'], additionalProperties: false },
   readOnly: true,
-  invoke: async (args) => (args as { text: string }).text,
-};
+  invoke: async ({ text }) => text,
+});
 
 /** The built-in tools, fresh for one registry. */
 export function builtinTools(): ToolDefinition[] {
