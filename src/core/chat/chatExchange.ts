@@ -8,6 +8,7 @@ import type { Run } from '../domain/run';
 import type { RunService, ThreadRepository } from '../backend/backend';
 import type { RunEngineEvent } from '../runs/runRecorder';
 import { type ChatIntent, type ChatSessionChoice, findAgentByName } from './chatRequests';
+import { errorMessage } from '../util/errors';
 
 /** Where an exchange's answer goes (VS Code's ChatResponseStream in the extension, a recorder in tests). */
 export interface ChatSink {
@@ -108,7 +109,7 @@ export class ChatExchanges {
       sink.openThread(thread.id, 'Open the thread');
       return { choice, runId: run.id, status: last.status, error: endNote(last) };
     } catch (error) {
-      return { choice, error: error instanceof Error ? error.message : String(error) };
+      return { choice, error: errorMessage(error) };
     } finally {
       subscription.dispose();
     }

@@ -20,6 +20,7 @@ import { RunError } from './runErrors';
 import { RunRecorder, type RunEngineEvent } from './runRecorder';
 import { isTerminal, newRun, type RunOverrides } from './runState';
 import { titleFromFirstUserMessage } from './threadTitle';
+import { errorMessage } from '../util/errors';
 
 export interface RunEngineOptions {
   threads: ThreadStore;
@@ -232,7 +233,7 @@ export class RunEngine {
       const title = await titleFromFirstUserMessage(this.options.threads, threadId);
       if (title) await this.options.threads.update(threadId, { title });
     } catch (error) {
-      this.services.logger.warn(`Could not set the title of thread ${threadId}: ${error instanceof Error ? error.message : String(error)}`);
+      this.services.logger.warn(`Could not set the title of thread ${threadId}: ${errorMessage(error)}`);
     }
   }
 

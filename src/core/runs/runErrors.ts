@@ -3,6 +3,7 @@
 import type { RunLastError } from '../domain/run';
 import { StoreError, type RunErrorCode } from '../domain/errors';
 import { ModelError } from '../model/types';
+import { errorMessage } from '../util/errors';
 
 export type { RunErrorCode };
 
@@ -24,7 +25,7 @@ export function toRunLastError(error: unknown): RunLastError {
     return { code: 'context_length_exceeded', message: error.message };
   if (error instanceof RunError && error.code === 'no_model') return { code: 'no_model', message: error.message };
   if (error instanceof StoreError) return { code: 'storage_error', message: `The thread could not be saved: ${error.message}` };
-  const detail = error instanceof Error ? error.message : String(error);
+  const detail = errorMessage(error);
   return { code: 'server_error', message: `The run failed unexpectedly: ${detail}` };
 }
 

@@ -16,6 +16,7 @@ import { type Candidate, NewestFirstCandidates } from './newestFirst';
 import { matchIn, parseQuery, type SearchQuery, snippetAround } from './searchTerms';
 import { ThreadPostings, type ThreadPostingsFile } from './threadPostings';
 import { lowerBound } from '../util/lowerBound';
+import { errnoCode, errorMessage } from '../util/errors';
 
 /** One message that matches a search. */
 export interface SearchHit {
@@ -132,7 +133,7 @@ export class SearchIndex implements Disposable {
 
   private enqueue<T>(task: () => Promise<T>): Promise<T> {
     const run = this.queue.then(task);
-    this.queue = run.catch((error: unknown) => this.logger.warn(`Search index: ${error instanceof Error ? error.message : String(error)}`));
+    this.queue = run.catch((error: unknown) => this.logger.warn(`Search index: ${errorMessage(error)}`));
     return run;
   }
 
@@ -160,7 +161,7 @@ export class SearchIndex implements Disposable {
       if (!postings) this.logger.info(`Search index of ${threadId} is from another version; rebuilding it.`);
       return postings;
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') this.logger.warn(`Search index of ${threadId} is unreadable; rebuilding it.`);
+      if (errnoCode(error) !== 'ENOENT') this.logger.warn(`Search index of ${threadId} is unreadable; rebuilding it.`);
       return undefined;
     }
   }

@@ -13,11 +13,12 @@ import { atomicWrite, readJsonFile } from './atomicWrite';
 import { withFileLock } from './lock';
 import { validateMessageInput } from './messageValidation';
 import { type ListQuery, normaliseQuery, type Page, pageOrdinals } from './pagination';
-import { errnoCode, toStoreError } from './storageErrors';
+import { toStoreError } from './storageErrors';
 import { StaleIndexError, ThreadFiles } from './threadFiles';
 import { EMPTY_HEADER, type IndexHeader, type MessageSlot, type RunEntry } from './threadIndex';
 import { encodeRecord, type LogRecord, readRecords } from './threadLog';
 import { changesFor, repairIndex } from './threadRecovery';
+import { errnoCode } from '../util/errors';
 
 export interface ThreadStoreOptions {
   /** The storage folder (the extension passes ExtensionContext.storageUri's path). */

@@ -4,6 +4,7 @@
 import Ajv, { type ValidateFunction } from 'ajv';
 import type { ChatTool, JsonSchemaObject } from '../model/types';
 import { redactKnownSecrets } from '../util/secretRedaction';
+import { errorMessage } from '../util/errors';
 
 /** What a tool gets besides its arguments: where it runs, and a signal that aborts when the run is cancelled. */
 export interface ToolInvocationContext {
@@ -118,7 +119,7 @@ export class ToolRegistry {
       return await tool.definition.approvalFor(args);
     } catch (error) {
       // When the check itself breaks, asking the user is the safe side.
-      return { forced: true, reason: `the approval check failed (${error instanceof Error ? error.message : String(error)})` };
+      return { forced: true, reason: `the approval check failed (${errorMessage(error)})` };
     }
   }
 
@@ -175,7 +176,7 @@ export class ToolRegistry {
       return { ok: true, output: this.capped(typeof output === 'string' ? output : String(output)) };
     } catch (error) {
       if (context.signal.aborted) return failure(`Error: '${name}' was stopped because the run was cancelled.`);
-      const message = error instanceof Error ? error.message : String(error);
+      const message = errorMessage(error);
       return failure(this.capped(`Error: '${name}' failed: ${message}`));
     }
   }

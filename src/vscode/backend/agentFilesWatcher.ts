@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { AGENTS_FOLDER, type FileAgentSource } from '../../core/agentFiles';
+import { errorMessage } from '../shared/errors';
 
 /**
  * Keeps the file agents in `.agents/` current: reloads the source whenever an agent file is created, changed or
@@ -35,8 +36,8 @@ export class AgentFilesWatcher implements vscode.Disposable {
       await this.source.reload();
       for (const problem of this.source.problems()) this.log.warn(`Agent file not loaded: ${problem.message}`);
     } catch (error) {
-      this.log.error(`Could not read ${AGENTS_FOLDER}/: ${error instanceof Error ? error.message : String(error)}`);
-      return { agents: [], problems: [error instanceof Error ? error.message : String(error)] };
+      this.log.error(`Could not read ${AGENTS_FOLDER}/: ${errorMessage(error)}`);
+      return { agents: [], problems: [errorMessage(error)] };
     }
     return {
       agents: this.source.list().map((agent) => agent.metadata.source_path),

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { LocalAgentApi } from '../../core/api';
 import { CommandId } from '../shared/commandIds';
+import { errorMessage } from '../shared/errors';
 
 const SECTION = 'agentThreads.localApi';
 const INFO_COMMAND = CommandId.showLocalApiInfo;
@@ -49,7 +50,7 @@ export class LocalApiController implements vscode.Disposable {
       this.item.tooltip = `Local agent API on ${url} — click for the address and token`;
       this.item.show();
     } catch (error) {
-      const detail = error instanceof Error ? error.message : String(error);
+      const detail = errorMessage(error);
       this.log.error(`The local agent API could not start: ${detail}`);
       void vscode.window.showErrorMessage(
         `The local agent API could not start on port ${port || 'any'}: ${detail}. Choose another port in the setting ${SECTION}.port (0 picks a free one).`,

@@ -14,6 +14,7 @@ import {
   type FoundryAuthKind,
   foundryKeyId,
 } from '../backend/backendSelection';
+import { errorMessage } from '../shared/errors';
 
 export interface BackendCommandServices {
   backends: BackendSelection;
@@ -51,7 +52,7 @@ export async function connectFoundry(
           parseEndpoint(value.trim());
           return undefined;
         } catch (error) {
-          return error instanceof Error ? error.message : String(error);
+          return errorMessage(error);
         }
       },
     }));

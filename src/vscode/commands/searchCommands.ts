@@ -5,6 +5,7 @@ import type { ThreadRepository } from '../../core/backend';
 import type { AgentsTreeProvider } from '../views/agentsTreeProvider';
 import { relativeTime } from '../views/relativeTime';
 import { CommandId } from '../shared/commandIds';
+import { errorMessage } from '../shared/errors';
 
 export interface SearchCommandServices {
   search: SearchIndex;
@@ -41,7 +42,7 @@ export function searchThreads(s: SearchCommandServices, initial = ''): Promise<S
         hit,
       }));
     } catch (error) {
-      s.log.error(`Search failed: ${error instanceof Error ? error.message : String(error)}`);
+      s.log.error(`Search failed: ${errorMessage(error)}`);
     } finally {
       if (asked === latest) pick.busy = false;
     }

@@ -7,6 +7,7 @@ import type { AgentsTreeNode } from '../views/agentsTreeProvider';
 import { pickAgent } from './agentCommands';
 import type { ChatViewProvider } from '../views/chatViewProvider';
 import type { ThreadPanels } from '../views/threadPanels';
+import { errorMessage } from '../shared/errors';
 
 export interface ThreadCommandServices {
   agents: AgentRepository;
@@ -127,7 +128,7 @@ export async function importThread(services: ThreadCommandServices, source?: vsc
     );
   } catch (error) {
     throw new Error(
-      `${vscode.workspace.asRelativePath(uri)} is not valid JSON (${error instanceof Error ? error.message : String(error)}). Export a thread as JSON to see the expected shape.`,
+      `${vscode.workspace.asRelativePath(uri)} is not valid JSON (${errorMessage(error)}). Export a thread as JSON to see the expected shape.`,
     );
   }
   const thread = await importThreadJson(services.threads, data);

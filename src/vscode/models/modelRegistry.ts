@@ -4,6 +4,7 @@ import { OpenAIChatClient, type ModelClient, type ModelProfile } from '../../cor
 import type { ApiKeyStore } from './apiKeys';
 import { LanguageModelClient } from './languageModelClient';
 import { readModelProfiles } from './modelSettings';
+import { errorMessage } from '../shared/errors';
 
 const LM_PREFIX = 'vscode-lm:';
 
@@ -54,7 +55,7 @@ export class ModelRegistry implements vscode.Disposable {
       this.languageModels = await vscode.lm.selectChatModels();
     } catch (error) {
       this.languageModels = [];
-      this.log.info(`VS Code language models are not available: ${error instanceof Error ? error.message : String(error)}`);
+      this.log.info(`VS Code language models are not available: ${errorMessage(error)}`);
     }
     this.changed.fire();
   }

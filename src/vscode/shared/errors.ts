@@ -1,10 +1,9 @@
 import type { ErrorCode } from '../../core/domain/errors';
+import { errorMessage } from '../../core/util/errors';
 import { CommandId } from './commandIds';
 
-/** The message of anything thrown, for logs and notices. */
-export function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
+/** The message of anything thrown, for logs and notices (core's, so both layers say it the same way). */
+export { errorMessage };
 
 /** The code of a coded error (StoreError, ModelError, RunError), if it has one. */
 export function errorCode(error: unknown): string | undefined {

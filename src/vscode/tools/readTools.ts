@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { defineTool } from '../../core/tools/defineTool';
 import { WorkspaceToolName } from '../../core/tools/toolNames';
+import { errnoCode, errorMessage } from '../../core/util/errors';
 import type { ToolDefinition } from '../../core/tools/toolRegistry';
 import { MAX_READ_BYTES, shown, type WorkspaceAccess } from './workspaceAccess';
 
@@ -59,11 +60,12 @@ export function listDirectoryTool(access: WorkspaceAccess): ToolDefinition {
     readOnly: true,
     invoke: async (args) => {
       const folder = await access.confine(args.path ?? '.');
-      const entries = await fs.readdir(folder.absolute, { withFileTypes: true }).catch((error: NodeJS.ErrnoException) => {
+      const entries = await fs.readdir(folder.absolute, { withFileTypes: true }).catch((error: unknown) => {
+        const code = errnoCode(error);
         throw new Error(
-          error.code === 'ENOTDIR'
+          code === 'ENOTDIR'
             ? `${shown(folder)} is a file. Use read_file to read it.`
-            : `${shown(folder)} cannot be listed (${error.code ?? error.message}).`,
+            : `${shown(folder)} cannot be listed (${code ?? errorMessage(error)}).`,
         );
       });
       const names = entries.map((e) => (e.isDirectory() ? `${e.name}/` : e.name)).sort((a, b) => a.localeCompare(b));

@@ -6,6 +6,7 @@ import type { AgentRepository, ThreadRepository } from '../../core/backend';
 import { visibleBidiControls } from '../../core/domain/displayText';
 import { relativeTime } from './relativeTime';
 import { CommandId } from '../shared/commandIds';
+import { errorMessage } from '../shared/errors';
 
 /** A node of the Agents tree: an agent, or one of its threads. */
 export type AgentsTreeNode =
@@ -163,10 +164,8 @@ export class AgentsTreeProvider implements vscode.TreeDataProvider<AgentsTreeNod
       if (node.kind === 'orphans') return node.threads.map((thread) => ({ kind: 'thread', thread, agent: undefined }));
       return [];
     } catch (error) {
-      this.log.error(`Could not list agents and threads: ${error instanceof Error ? error.message : String(error)}`);
-      void vscode.window.showErrorMessage(
-        `Agent Threads could not read its storage: ${error instanceof Error ? error.message : String(error)}`,
-      );
+      this.log.error(`Could not list agents and threads: ${errorMessage(error)}`);
+      void vscode.window.showErrorMessage(`Agent Threads could not read its storage: ${errorMessage(error)}`);
       return [];
     }
   }

@@ -2,6 +2,7 @@
 // action that fixes it. Nothing here echoes request headers, so a key or token can never reach a message.
 
 import type { FoundryErrorCode } from '../../domain/errors';
+import { errorMessage } from '../../util/errors';
 
 export type { FoundryErrorCode };
 
@@ -23,7 +24,7 @@ export function toFoundryError(error: unknown, doing: string): FoundryError {
   const status = (error as { statusCode?: unknown } | null)?.statusCode;
   const detail = serviceMessage(error);
   if (typeof status !== 'number') {
-    const reason = error instanceof Error ? error.message : String(error);
+    const reason = errorMessage(error);
     return new FoundryError(
       'foundry_network',
       `Could not reach the Foundry project while trying to ${doing}: ${reason}. Check the endpoint in 'agentThreads.backend' and your network.`,

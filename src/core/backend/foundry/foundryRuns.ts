@@ -26,6 +26,7 @@ import { callFoundry, toFoundryError } from './foundryErrors';
 import type { FoundryEvents } from './foundryEvents';
 import { toMessage, toRun, toRunStep } from './foundryMapping';
 import type { FoundryThreads } from './foundryThreads';
+import { errorMessage } from '../../util/errors';
 
 type EventStream = AsyncIterable<AgentEventMessage>;
 
@@ -332,7 +333,7 @@ export class FoundryRuns implements RunService {
       const title = await titleFromFirstUserMessage(this.threads, threadId);
       if (title) await this.threads.rename(threadId, title);
     } catch (error) {
-      this.logger.warn(`Could not name thread ${threadId}: ${error instanceof Error ? error.message : String(error)}`);
+      this.logger.warn(`Could not name thread ${threadId}: ${errorMessage(error)}`);
     }
   }
 
