@@ -162,11 +162,16 @@ export class RunEngine {
     });
   }
 
-  /** Stops every run at once without further writes (recovery closes them on the next start); resolves when they have stopped. */
-  async dispose(): Promise<void> {
+  /** Stops every run at once without further writes (recovery closes them on the next start). */
+  dispose(): void {
     const runs = [...this.active.values()];
     for (const active of runs) active.stop('disposed');
     this.events.dispose();
+  }
+
+  /** Disposes, then resolves when the stopped runs' background work has settled (a shutdown that must wait for it). */
+  async stop(): Promise<void> {
+    this.dispose();
     await Promise.all([...this.background]);
   }
 
@@ -188,7 +193,7 @@ export class RunEngine {
     if (active.stopReason !== 'disposed') await this.clearMarker(threadId, active.run.id);
   }
 
-  /** Keeps background work in a set so dispose can wait for it. */
+  /** Keeps background work in a set so stop can wait for it. */
   private track(work: Promise<void>): Promise<void> {
     this.background.add(work);
     void work.finally(() => this.background.delete(work));

@@ -1,32 +1,33 @@
 import * as vscode from 'vscode';
 import { AGENTS_FOLDER, type FileAgentSource } from '../../core/agentFiles';
 import { errorMessage } from '../shared/errors';
+import { DisposableStore } from '../../core/util/disposableStore';
 
 /**
  * Keeps the file agents in `.agents/` current: reloads the source whenever an agent file is created, changed or
  * deleted, and logs each file it could not load (the tree shows them too).
  */
 export class AgentFilesWatcher implements vscode.Disposable {
-  private readonly disposables: vscode.Disposable[] = [];
+  private readonly disposables = new DisposableStore();
 
   constructor(
     private readonly source: FileAgentSource,
     workspaceFolder: vscode.WorkspaceFolder,
     private readonly log: vscode.LogOutputChannel,
   ) {
-    const watcher = vscode.workspace.createFileSystemWatcher(
-      new vscode.RelativePattern(workspaceFolder, `${AGENTS_FOLDER}/**/*.agent.{md,yaml,yml}`),
+    const watcher = this.disposables.add(
+      vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(workspaceFolder, `${AGENTS_FOLDER}/**/*.agent.{md,yaml,yml}`)),
     );
     // Deleting or renaming the whole folder reports only the folder, not the files in it.
-    const folderWatcher = vscode.workspace.createFileSystemWatcher(
-      new vscode.RelativePattern(workspaceFolder, AGENTS_FOLDER),
-      false,
-      true,
-      false,
+    const folderWatcher = this.disposables.add(
+      vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(workspaceFolder, AGENTS_FOLDER), false, true, false),
     );
     const reload = (): void => void this.reload();
-    this.disposables.push(watcher, watcher.onDidCreate(reload), watcher.onDidChange(reload), watcher.onDidDelete(reload));
-    this.disposables.push(folderWatcher, folderWatcher.onDidCreate(reload), folderWatcher.onDidDelete(reload));
+    this.disposables.add(watcher.onDidCreate(reload));
+    this.disposables.add(watcher.onDidChange(reload));
+    this.disposables.add(watcher.onDidDelete(reload));
+    this.disposables.add(folderWatcher.onDidCreate(reload));
+    this.disposables.add(folderWatcher.onDidDelete(reload));
     reload();
   }
 
@@ -46,6 +47,6 @@ export class AgentFilesWatcher implements vscode.Disposable {
   }
 
   dispose(): void {
-    for (const disposable of this.disposables) disposable.dispose();
+    this.disposables.dispose();
   }
 }

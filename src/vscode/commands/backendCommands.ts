@@ -141,7 +141,7 @@ export async function moveThread(
     void vscode.window.showInformationMessage(`Moved "${moved.title}" to ${destination.label}.`);
     return moved.id;
   } finally {
-    if (destination !== s.backends.local) await destination.dispose();
+    if (destination !== s.backends.local) destination.dispose();
   }
 }
 

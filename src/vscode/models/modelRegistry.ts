@@ -5,6 +5,7 @@ import type { ApiKeyStore } from './apiKeys';
 import { LanguageModelClient } from './languageModelClient';
 import { readModelProfiles } from './modelSettings';
 import { errorMessage } from '../shared/errors';
+import { DisposableStore } from '../../core/util/disposableStore';
 
 const LM_PREFIX = 'vscode-lm:';
 
@@ -23,7 +24,7 @@ export class ModelRegistry implements vscode.Disposable {
   private profiles: ModelProfile[] = [];
   private languageModels: vscode.LanguageModelChat[] = [];
   private readonly clients = new Map<string, ModelClient>();
-  private readonly subscriptions: vscode.Disposable[] = [];
+  private readonly subscriptions = new DisposableStore();
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
 
@@ -32,13 +33,13 @@ export class ModelRegistry implements vscode.Disposable {
     private readonly log: vscode.LogOutputChannel,
   ) {
     this.loadProfiles();
-    this.subscriptions.push(
+    this.subscriptions.add(
       vscode.workspace.onDidChangeConfiguration((event) => {
         if (event.affectsConfiguration('agentThreads')) this.loadProfiles();
       }),
-      vscode.lm.onDidChangeChatModels(() => void this.loadLanguageModels()),
-      this.changed,
     );
+    this.subscriptions.add(vscode.lm.onDidChangeChatModels(() => void this.loadLanguageModels()));
+    this.subscriptions.add(this.changed);
     void this.loadLanguageModels();
   }
 
@@ -126,6 +127,6 @@ export class ModelRegistry implements vscode.Disposable {
   }
 
   dispose(): void {
-    vscode.Disposable.from(...this.subscriptions).dispose();
+    this.subscriptions.dispose();
   }
 }

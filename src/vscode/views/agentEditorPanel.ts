@@ -6,6 +6,7 @@ import type { AgentChange } from '../../core/store/agentStore';
 import type { ToolRegistry } from '../../core/tools/toolRegistry';
 import { isWebviewToHost, type AgentForm, type AgentFormOptions, type HostToWebview } from '../../protocol/messages';
 import { errorMessage } from '../shared/errors';
+import { DisposableStore } from '../../core/util/disposableStore';
 import type { ModelRegistry } from '../models/modelRegistry';
 import { renderWebviewHtml, webviewOptions } from './webviewHtml';
 
@@ -72,7 +73,8 @@ export class AgentEditorPanels implements vscode.Disposable {
       const current = await this.agents.get(agentId);
       post({ type: 'agentForm', form: toAgentForm(current), options: this.options(current) });
     };
-    const subscriptions = [
+    const subscriptions = new DisposableStore();
+    subscriptions.add(
       panel.webview.onDidReceiveMessage(async (message: unknown) => {
         if (!isWebviewToHost(message)) return;
         if (message.type === 'ready') return sendForm();
@@ -86,14 +88,16 @@ export class AgentEditorPanels implements vscode.Disposable {
           post({ type: 'agentSaveFailed', message: errorMessage(error) });
         }
       }),
+    );
+    subscriptions.add(
       this.agents.onDidChangeAgents((event) => {
         const change = event as Partial<AgentChange>;
         if (change.agentId === agentId && change.type === 'deleted') panel.dispose();
       }),
-    ];
+    );
     this.panels.set(agentId, panel);
     panel.onDidDispose(() => {
-      for (const subscription of subscriptions) subscription.dispose();
+      subscriptions.dispose();
       this.panels.delete(agentId);
     });
   }

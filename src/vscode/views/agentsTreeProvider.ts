@@ -6,6 +6,7 @@ import type { AgentRepository, ThreadRepository } from '../../core/backend';
 import { visibleBidiControls } from '../../core/domain/displayText';
 import { relativeTime } from './relativeTime';
 import { CommandId } from '../shared/commandIds';
+import { DisposableStore } from '../../core/util/disposableStore';
 import { errorMessage } from '../shared/errors';
 
 /** A node of the Agents tree: an agent, or one of its threads. */
@@ -32,7 +33,7 @@ export class AgentsTreeProvider implements vscode.TreeDataProvider<AgentsTreeNod
   private readonly changed = new vscode.EventEmitter<AgentsTreeNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   private readonly runs = new Map<string, RunSummary>();
-  private readonly subscriptions: { dispose(): void }[];
+  private readonly subscriptions = new DisposableStore();
   /** When set, only these threads (and the agents that have some) are shown. */
   private threadFilter: ReadonlySet<string> | undefined;
 
@@ -46,17 +47,18 @@ export class AgentsTreeProvider implements vscode.TreeDataProvider<AgentsTreeNod
     private readonly workspaceFolder?: vscode.Uri,
     private readonly usesLocalBackend: () => boolean = () => true,
   ) {
-    this.subscriptions = [
-      ...(fileAgents ? [fileAgents.onDidChange(() => this.refresh())] : []),
-      agents.onDidChangeAgents(() => this.refresh()),
-      threads.onDidChangeThreads(() => this.refresh()),
-      threads.onDidAppendMessage(() => this.refresh()),
+    if (fileAgents) this.subscriptions.add(fileAgents.onDidChange(() => this.refresh()));
+    this.subscriptions.add(agents.onDidChangeAgents(() => this.refresh()));
+    this.subscriptions.add(threads.onDidChangeThreads(() => this.refresh()));
+    this.subscriptions.add(threads.onDidAppendMessage(() => this.refresh()));
+    this.subscriptions.add(
       threads.onDidSaveRun(({ threadId, run }) => {
         const previous = this.runs.get(threadId);
         this.runs.set(threadId, { status: run.status, lastError: run.last_error?.message });
         if (previous?.status !== run.status) this.refresh();
       }),
-    ];
+    );
+    this.subscriptions.add(this.changed);
   }
 
   refresh(): void {
@@ -177,8 +179,7 @@ export class AgentsTreeProvider implements vscode.TreeDataProvider<AgentsTreeNod
   }
 
   dispose(): void {
-    for (const subscription of this.subscriptions) subscription.dispose();
-    this.changed.dispose();
+    this.subscriptions.dispose();
   }
 }
 

@@ -10,6 +10,7 @@ import { toAgentOption, toMessageView, toRunView, toThreadView } from './viewMod
 import type { ToolCallPreviews } from '../tools/toolDiffPreview';
 import { handleWorkspaceIntent } from './workspaceIntents';
 import { CommandId } from '../shared/commandIds';
+import { DisposableStore } from '../../core/util/disposableStore';
 
 const PAGE_SIZE = 50;
 
@@ -35,7 +36,7 @@ export interface SessionServices {
  * for that thread. The sidebar chat and every thread panel each own one session.
  */
 export class ThreadSession implements vscode.Disposable {
-  private readonly subscriptions: { dispose(): void }[] = [];
+  private readonly subscriptions = new DisposableStore();
   private readonly steps = new Map<string, RunStep>();
   private readonly streamingMessages = new Set<string>();
   private run: Run | null = null;
@@ -50,28 +51,34 @@ export class ThreadSession implements vscode.Disposable {
     private readonly onThreadChanged: (threadId: string | null) => void = () => undefined,
   ) {
     const { threads, agents, runs } = services;
-    this.subscriptions.push(
+    this.subscriptions.add(
       webview.onDidReceiveMessage((message: unknown) => {
         if (isWebviewToHost(message)) void this.handle(message);
         else services.log.warn('A webview sent a message the host does not understand; ignored.');
       }),
+    );
+    this.subscriptions.add(
       threads.onDidAppendMessage(({ threadId, messages }) => {
         if (threadId !== this.threadId) return;
         for (const message of messages) this.post({ type: 'messageAdded', message: toMessageView(message) });
       }),
+    );
+    this.subscriptions.add(
       threads.onDidUpdateMessage(({ threadId, message }) => {
         if (threadId === this.threadId) this.post({ type: 'messageUpdated', message: toMessageView(message) });
       }),
+    );
+    this.subscriptions.add(
       threads.onDidChangeThreads(({ threadId, type }) => {
         if (threadId !== this.threadId) return;
         if (type === 'deleted') void this.showThread(null);
         else void this.sendInit();
       }),
-      agents.onDidChangeAgents(() => void this.sendInit()),
-      // Trusting the folder lifts Restricted Mode at once; the banner goes with it.
-      vscode.workspace.onDidGrantWorkspaceTrust(() => void this.sendInit()),
-      runs.onEvent((event) => this.onRunEvent(event)),
     );
+    this.subscriptions.add(agents.onDidChangeAgents(() => void this.sendInit()));
+    // Trusting the folder lifts Restricted Mode at once; the banner goes with it.
+    this.subscriptions.add(vscode.workspace.onDidGrantWorkspaceTrust(() => void this.sendInit()));
+    this.subscriptions.add(runs.onEvent((event) => this.onRunEvent(event)));
   }
 
   get currentThreadId(): string | null {
@@ -301,6 +308,6 @@ export class ThreadSession implements vscode.Disposable {
   }
 
   dispose(): void {
-    for (const subscription of this.subscriptions) subscription.dispose();
+    this.subscriptions.dispose();
   }
 }

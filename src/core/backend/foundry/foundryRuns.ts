@@ -157,7 +157,7 @@ export class FoundryRuns implements RunService {
     return active;
   }
 
-  async dispose(): Promise<void> {
+  dispose(): void {
     for (const active of this.active.values()) active.controller.abort();
     this.active.clear();
   }
