@@ -38,54 +38,52 @@ expectType<
 const _emptySchema = { type: 'object', properties: {} } as const;
 expectType<Equal<keyof FromSchema<typeof _emptySchema>, never>>();
 
+/** A registry holding one tool over noteSchema, and the hooks it reached with which path. */
+function noteRegistry(): { registry: ToolRegistry; reached: string[] } {
+  const reached: string[] = [];
+  const registry = new ToolRegistry();
+  registry.register(
+    defineTool({
+      name: 'note',
+      description: 'Writes a note.',
+      parameters: noteSchema,
+      readOnly: false,
+      describeCall: ({ path, mode }) => (reached.push(`describe ${path}`), `${mode} ${path}`),
+      approvalFor: async ({ path, force }) => (reached.push(`approval ${path}`), force ? { forced: true, reason: 'forced' } : undefined),
+      proposeChange: async ({ path, mode }) => (
+        reached.push(`propose ${path}`),
+        { absolute: `/w/${path}`, before: undefined, after: mode }
+      ),
+      invoke: async ({ path, lines = 1, blocks = [] }) => {
+        reached.push(`invoke ${path}`);
+        return `${path}: ${lines} lines, ${blocks.map((block) => block.at).join(',')}`;
+      },
+    }),
+  );
+  return { registry, reached };
+}
+
 describe('defineTool', () => {
   it('hands every hook the arguments typed by the schema the registry validated them against', async () => {
-    const seen: string[] = [];
-    const registry = new ToolRegistry();
-    registry.register(
-      defineTool({
-        name: 'note',
-        description: 'Writes a note.',
-        parameters: noteSchema,
-        readOnly: false,
-        describeCall: ({ path, mode }) => `${mode} ${path}`,
-        approvalFor: async ({ force }) => (force ? { forced: true, reason: 'forced' } : undefined),
-        proposeChange: async ({ path, mode }) => ({ absolute: `/w/${path}`, before: undefined, after: mode }),
-        invoke: async ({ path, lines = 1, blocks = [] }) => {
-          seen.push(path);
-          return `${path}: ${lines} lines, ${blocks.map((block) => block.at).join(',')}`;
-        },
-      }),
-    );
+    const { registry, reached } = noteRegistry();
     const call = JSON.stringify({ path: 'a.md', mode: 'append', lines: 2, force: true, blocks: [{ at: 1 }, { at: 2.5 }] });
     assert.equal(registry.describeCall('note', call), 'append a.md');
     assert.deepEqual(await registry.forcedApproval('note', call), { forced: true, reason: 'forced' });
     assert.deepEqual(await registry.proposedChange('note', call), { absolute: '/w/a.md', before: undefined, after: 'append' });
     assert.deepEqual(await registry.invoke('note', call, context), { ok: true, output: 'a.md: 2 lines, 1,2.5' });
-    assert.deepEqual(seen, ['a.md']);
+    assert.deepEqual(reached, ['describe a.md', 'approval a.md', 'propose a.md', 'invoke a.md']);
   });
 
   it('keeps the registry checking arguments at run time: a call the schema refuses reaches no hook', async () => {
-    let reached = 0;
-    const registry = new ToolRegistry();
-    registry.register(
-      defineTool({
-        name: 'note',
-        description: 'Writes a note.',
-        parameters: noteSchema,
-        readOnly: false,
-        describeCall: () => `${++reached}`,
-        proposeChange: async () => ({ absolute: `${++reached}`, before: undefined, after: '' }),
-        invoke: async () => `${++reached}`,
-      }),
-    );
+    const { registry, reached } = noteRegistry();
     const wrongEnum = JSON.stringify({ path: 'a.md', mode: 'prepend' });
     const result = await registry.invoke('note', wrongEnum, context);
     assert.equal(result.ok, false);
     assert.match(result.output, /do not match its schema/);
     assert.equal(registry.describeCall('note', wrongEnum), undefined);
+    assert.equal(await registry.forcedApproval('note', wrongEnum), undefined);
     await assert.rejects(registry.proposedChange('note', JSON.stringify({ mode: 'append' })), /do not match its schema/);
-    assert.equal(reached, 0);
+    assert.deepEqual(reached, []);
   });
 
   it('proposes no change for tools without the hook', async () => {
