@@ -63,7 +63,7 @@ export function activate(context: vscode.ExtensionContext): AgentThreadsApi {
       log.warn(`Tool ${tool.name} is not available: ${String(error)}`); // e.g. a vscode.lm tool whose name is taken
     }
   }
-  const toolPreviews = new ToolDiffPreview(tools, workspace);
+  const toolPreviews = new ToolDiffPreview(tools);
   const agents = new AgentStore(storage.fsPath, new Set(tools.names()));
   const threads = new ThreadStore({ root: storage.fsPath, logger: log });
   // Agents defined by `.agents/*.agent.md|yaml` files in the first workspace folder: read-only, runnable.

@@ -5,6 +5,9 @@
  */
 import { messageGuard, type ReplyMessage, type RequestMessage } from './ipc';
 
+/** core/domain's UNTITLED_THREAD_TITLE for the webviews, which may not import core (a unit test keeps the two equal). */
+export const UNTITLED_THREAD_TITLE = 'New thread';
+
 export type RunStatusView =
   'queued' | 'in_progress' | 'requires_action' | 'cancelling' | 'cancelled' | 'failed' | 'completed' | 'incomplete' | 'expired';
 

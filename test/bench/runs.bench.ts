@@ -138,7 +138,7 @@ async function engineThroughput(threads: ThreadStore, agents: AgentStore, tools:
     if (deltas !== STREAMED_DELTAS) throw new Error(`Expected ${STREAMED_DELTAS} deltas, got ${deltas}`);
     if (round > 0) rates.push(rate); // round 0 warms up the JIT
   }
-  await engine.dispose();
+  await engine.stop();
   const engineRate = median(rates);
   report.add({
     metric: `text deltas per second through RunEngine to an onEvent listener (${STREAMED_DELTAS}, median of 3)`,
@@ -207,7 +207,7 @@ async function latency(threads: ThreadStore, agents: AgentStore, tools: ToolRegi
       pass: delta < 100,
     });
   } finally {
-    await engine.dispose();
+    await engine.stop();
     await server.close();
   }
 }

@@ -161,7 +161,7 @@ async function main(): Promise<void> {
     stored += thread.message_count;
     for await (const message of threads.messagesNewestFirst(thread.id)) if (message.role === 'user') readBack++;
   }
-  await engine.dispose();
+  await engine.stop();
   threads.dispose();
   await server.close();
   const end = { heapMb: heapAfterGcMb(), handles: handles(), resources: resources() };

@@ -7,7 +7,7 @@ import '@vscode-elements/elements/dist/vscode-option/index.js';
 import '@vscode-elements/elements/dist/vscode-progress-ring/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-textarea/index.js';
-import type { MessageView, ThreadViewEvent } from '../../src/protocol/threadView';
+import { UNTITLED_THREAD_TITLE, type MessageView, type ThreadViewEvent } from '../../src/protocol/threadView';
 import { uiState } from '../shared/host';
 import { host, postToHost } from './host';
 import { Composer } from './composer';
@@ -115,7 +115,7 @@ function showNotice(level: 'info' | 'error', text: string, command?: { title: st
 function handle(message: ThreadViewEvent): void {
   switch (message.type) {
     case 'init':
-      title.textContent = message.thread?.title || (view === 'chat' ? 'Chat' : 'New thread');
+      title.textContent = message.thread?.title || (view === 'chat' ? 'Chat' : UNTITLED_THREAD_TITLE);
       document.title = message.thread?.title || 'Agent Threads';
       empty.textContent =
         message.agents.length === 0 ? 'Create an agent to start a conversation.' : 'Send a message to start the conversation.';

@@ -1,7 +1,8 @@
 import type { Agent } from '../domain/agent';
 import { StoreError } from '../domain/errors';
 import type { AgentStore } from '../store/agentStore';
-import type { Disposable, Event } from '../util/emitter';
+import { DisposableStore } from '../util/disposableStore';
+import type { Event } from '../util/emitter';
 import { type FileAgentSource, isFileAgentId } from './fileAgentSource';
 
 /** What runs, pickers and the tree need to find agents, wherever they are defined. */
@@ -38,7 +39,9 @@ export class CombinedAgentCatalog implements AgentCatalog {
 
   /** Fires when either source changes. */
   readonly onDidChangeAgents: Event<unknown> = (listener) => {
-    const subscriptions: Disposable[] = [this.store.onDidChangeAgents(listener), this.files.onDidChange(listener)];
-    return { dispose: () => subscriptions.forEach((s) => s.dispose()) };
+    const subscriptions = new DisposableStore();
+    subscriptions.add(this.store.onDidChangeAgents(listener));
+    subscriptions.add(this.files.onDidChange(listener));
+    return subscriptions;
   };
 }

@@ -1,5 +1,4 @@
-/** Why an agent file could not be used, as a stable code the UI can switch on. */
-export type AgentFileErrorCode = 'invalid_agent_file' | 'unsupported_agent_file' | 'agent_file_unreadable' | 'read_only_agent';
+import type { AgentFileErrorCode } from '../domain/errors';
 
 /** An error about one agent file; the message names the file and the problem so the user can fix it. */
 export class AgentFileError extends Error {

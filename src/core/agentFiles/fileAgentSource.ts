@@ -12,6 +12,7 @@ import { Emitter } from '../util/emitter';
 import { type Logger, silentLogger } from '../util/logger';
 import { AgentFileError } from './agentFileErrors';
 import { agentFileKind, parseAgentFile } from './agentFileFormat';
+import { errnoCode, errorMessage } from '../util/errors';
 
 /** The folder, inside a workspace folder, that holds agent files. */
 export const AGENTS_FOLDER = '.agents';
@@ -94,10 +95,7 @@ export class FileAgentSource {
         const agent = await this.readAgent(path, rel);
         agents.set(agent.id, agent);
       } catch (error) {
-        const problem =
-          error instanceof AgentFileError
-            ? error
-            : new AgentFileError('agent_file_unreadable', rel, error instanceof Error ? error.message : String(error));
+        const problem = error instanceof AgentFileError ? error : new AgentFileError('agent_file_unreadable', rel, errorMessage(error));
         errors.push(problem);
         this.logger.warn(`Agent file skipped: ${problem.message}`);
       }
@@ -139,7 +137,7 @@ async function listAgentFiles(folder: string): Promise<string[]> {
   try {
     entries = await fs.readdir(folder, { withFileTypes: true, recursive: true });
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'ENOTDIR') return [];
+    if (errnoCode(error) === 'ENOENT' || errnoCode(error) === 'ENOTDIR') return [];
     throw error;
   }
   return entries

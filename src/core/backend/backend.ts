@@ -60,5 +60,5 @@ export interface Backend {
   readonly agents: AgentRepository;
   readonly threads: ThreadRepository;
   readonly runs: RunService;
-  dispose(): void | Promise<void>;
+  dispose(): void;
 }

@@ -5,12 +5,13 @@ import type { RunEngineEvent } from '../runs/runRecorder';
 import type { Message } from '../domain/message';
 import type { Run } from '../domain/run';
 import type { ThreadChange } from '../store/threadStore';
-import { type Disposable, Emitter } from '../util/emitter';
+import { DisposableStore } from '../util/disposableStore';
+import { Emitter } from '../util/emitter';
 import type { AgentRepository, Backend, RunService, ThreadRepository } from './backend';
 
 export class SwitchableBackend implements Backend {
   private current: Backend;
-  private forwarding: Disposable[] = [];
+  private readonly forwarding = new DisposableStore();
   private readonly agentsChanged = new Emitter<unknown>();
   private readonly threadsChanged = new Emitter<ThreadChange>();
   private readonly appended = new Emitter<{ threadId: string; messages: Message[] }>();
@@ -84,19 +85,17 @@ export class SwitchableBackend implements Backend {
   }
 
   private forward(backend: Backend): void {
-    for (const subscription of this.forwarding) subscription.dispose();
-    this.forwarding = [
-      backend.agents.onDidChangeAgents((e) => this.agentsChanged.fire(e)),
-      backend.threads.onDidChangeThreads((e) => this.threadsChanged.fire(e)),
-      backend.threads.onDidAppendMessage((e) => this.appended.fire(e)),
-      backend.threads.onDidUpdateMessage((e) => this.updated.fire(e)),
-      backend.threads.onDidSaveRun((e) => this.runSaved.fire(e)),
-      backend.runs.onEvent((e) => this.runEvent.fire(e)),
-    ];
+    this.forwarding.clear();
+    this.forwarding.add(backend.agents.onDidChangeAgents((e) => this.agentsChanged.fire(e)));
+    this.forwarding.add(backend.threads.onDidChangeThreads((e) => this.threadsChanged.fire(e)));
+    this.forwarding.add(backend.threads.onDidAppendMessage((e) => this.appended.fire(e)));
+    this.forwarding.add(backend.threads.onDidUpdateMessage((e) => this.updated.fire(e)));
+    this.forwarding.add(backend.threads.onDidSaveRun((e) => this.runSaved.fire(e)));
+    this.forwarding.add(backend.runs.onEvent((e) => this.runEvent.fire(e)));
   }
 
   dispose(): void {
-    for (const subscription of this.forwarding) subscription.dispose();
+    this.forwarding.dispose();
     for (const emitter of [this.agentsChanged, this.threadsChanged, this.appended, this.updated, this.runSaved, this.runEvent])
       emitter.dispose();
   }

@@ -3,10 +3,12 @@
 // progress lines. Cancelling the signal cancels the run. No VS Code here: the adapter supplies the sink and signal.
 
 import type { Agent } from '../domain/agent';
+import { isMessageDeltaEvent, isRunLifecycleEvent, isRunStepEvent, type RunLifecycleEventName } from '../domain/events';
 import type { Run } from '../domain/run';
 import type { RunService, ThreadRepository } from '../backend/backend';
 import type { RunEngineEvent } from '../runs/runRecorder';
 import { type ChatIntent, type ChatSessionChoice, findAgentByName } from './chatRequests';
+import { errorMessage } from '../util/errors';
 
 /** Where an exchange's answer goes (VS Code's ChatResponseStream in the extension, a recorder in tests). */
 export interface ChatSink {
@@ -107,14 +109,14 @@ export class ChatExchanges {
       sink.openThread(thread.id, 'Open the thread');
       return { choice, runId: run.id, status: last.status, error: endNote(last) };
     } catch (error) {
-      return { choice, error: error instanceof Error ? error.message : String(error) };
+      return { choice, error: errorMessage(error) };
     } finally {
       subscription.dispose();
     }
   }
 }
 
-const TERMINAL_EVENTS = new Set<RunEngineEvent['event']>([
+const TERMINAL_EVENTS = new Set<RunLifecycleEventName>([
   'thread.run.completed',
   'thread.run.incomplete',
   'thread.run.failed',
@@ -149,10 +151,10 @@ class RunFollower {
   }
 
   private apply(event: RunEngineEvent): void {
-    if (event.event === 'thread.message.delta') {
+    if (isMessageDeltaEvent(event)) {
       for (const part of event.data.delta.content ?? []) if (part.type === 'text' && part.text?.value) this.sink.markdown(part.text.value);
-    } else if (event.event.startsWith('thread.run.step.') && event.event !== 'thread.run.step.delta') {
-      const step = event.data as { step_details?: { type: string; tool_calls?: { id: string; function: { name: string } }[] } };
+    } else if (isRunStepEvent(event)) {
+      const step = event.data;
       for (const call of step.step_details?.type === 'tool_calls' ? (step.step_details.tool_calls ?? []) : []) {
         if (this.announcedCalls.has(call.id)) continue;
         this.announcedCalls.add(call.id);
@@ -162,8 +164,8 @@ class RunFollower {
       const names = event.data.required_action?.submit_tool_outputs.tool_calls.map((call) => call.function.name) ?? [];
       this.sink.progress(`Waiting for your approval of ${names.join(', ')}: approve it in the thread.`);
       this.sink.openThread(this.threadId, 'Open the thread to approve');
-    } else if (TERMINAL_EVENTS.has(event.event)) {
-      this.resolve(event.data as Run);
+    } else if (isRunLifecycleEvent(event) && TERMINAL_EVENTS.has(event.event)) {
+      this.resolve(event.data);
     }
   }
 }

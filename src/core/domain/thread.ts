@@ -1,6 +1,9 @@
 import type { Metadata, UnixSeconds } from './common';
 import type { MessageInput } from './message';
 
+/** The title of a thread nobody has named yet; a run names such a thread after its first message. */
+export const UNTITLED_THREAD_TITLE = 'New thread';
+
 /** A conversation with an agent; message_count and last_activity_at are kept by the store. */
 export interface Thread {
   id: string;

@@ -4,7 +4,7 @@
 
 import { StoreError } from '../domain/errors';
 import type { Message, MessageContent, MessageInput } from '../domain/message';
-import type { Thread } from '../domain/thread';
+import { UNTITLED_THREAD_TITLE, type Thread } from '../domain/thread';
 import type { ThreadRepository } from '../backend/backend';
 
 /** Thread metadata key naming where a fork came from, as `<threadId>/<messageId>`. */
@@ -73,7 +73,7 @@ async function copyInto(
   plan: { upTo: string | undefined; forkPoint: string; title?: string; batchSize?: number },
 ): Promise<Thread> {
   const fork = await store.create({
-    title: plan.title?.trim() || `${source.title || 'New thread'} (fork)`,
+    title: plan.title?.trim() || `${source.title || UNTITLED_THREAD_TITLE} (fork)`,
     agent_id: source.agent_id,
     metadata: { [FORKED_FROM_KEY]: `${source.id}/${plan.forkPoint}` },
   });

@@ -1,6 +1,8 @@
 // Provider-neutral shapes the run engine speaks; nothing here depends on the `openai` package,
 // so another provider (or a test double of the engine's own making) can implement ModelClient.
 
+import type { ModelErrorCode } from '../domain/errors';
+
 /** A piece of a user message: text, or an image given as a data: URL or an https: URL. */
 export type ChatContentPart = { type: 'text'; text: string } | { type: 'image'; url: string; detail?: 'auto' | 'low' | 'high' };
 
@@ -81,19 +83,6 @@ export interface ModelProfile {
   contextWindow: number;
   maxOutputTokens?: number;
 }
-
-export type ModelErrorCode =
-  | 'invalid_api_key'
-  | 'permission_denied'
-  | 'model_not_found'
-  | 'context_length_exceeded'
-  | 'bad_request'
-  | 'rate_limit_exceeded'
-  | 'server_error'
-  | 'network_error'
-  | 'timeout'
-  | 'cancelled'
-  | 'malformed_response';
 
 /** A model call failure with a stable code and a message the user can act on (never containing secrets). */
 export class ModelError extends Error {

@@ -12,6 +12,7 @@ import { newId } from '../domain/ids';
 import type { Message, MessageToolCall } from '../domain/message';
 import type { ChatRequest, ChatToolCall, FinishReason } from '../model/types';
 import type { ActiveRun, RunServices } from './activeRun';
+import { errorMessage } from '../util/errors';
 
 /** What one model call produced. */
 export interface TurnResult {
@@ -77,9 +78,7 @@ function checkpoint(active: ActiveRun, services: RunServices, turn: NonNullable<
   turn.savedAt = now;
   const content = [{ type: 'text' as const, text: { value: turn.text, annotations: [] } }];
   active.recorder.updateMessage(turn.messageId, { content }, []).catch((error: unknown) => {
-    services.logger.warn(
-      `Run ${active.run.id}: could not save the partial answer: ${error instanceof Error ? error.message : String(error)}`,
-    );
+    services.logger.warn(`Run ${active.run.id}: could not save the partial answer: ${errorMessage(error)}`);
   });
 }
 

@@ -4,6 +4,7 @@
 import type { AgentModel } from '../domain/agent';
 import { nowSeconds } from '../domain/common';
 import type { Run, ToolApproval, ToolOutput } from '../domain/run';
+import { UNTITLED_THREAD_TITLE } from '../domain/thread';
 import type { ModelClient, ModelProfile } from '../model/types';
 import type { AgentStore } from '../store/agentStore';
 import type { CreateThreadOptions, ThreadStore } from '../store/threadStore';
@@ -19,6 +20,7 @@ import { RunError } from './runErrors';
 import { RunRecorder, type RunEngineEvent } from './runRecorder';
 import { isTerminal, newRun, type RunOverrides } from './runState';
 import { titleFromFirstUserMessage } from './threadTitle';
+import { errorMessage } from '../util/errors';
 
 export interface RunEngineOptions {
   threads: ThreadStore;
@@ -160,11 +162,16 @@ export class RunEngine {
     });
   }
 
-  /** Stops every run at once without further writes (recovery closes them on the next start); resolves when they have stopped. */
-  async dispose(): Promise<void> {
+  /** Stops every run at once without further writes (recovery closes them on the next start). */
+  dispose(): void {
     const runs = [...this.active.values()];
     for (const active of runs) active.stop('disposed');
     this.events.dispose();
+  }
+
+  /** Disposes, then resolves when the stopped runs' background work has settled (a shutdown that must wait for it). */
+  async stop(): Promise<void> {
+    this.dispose();
     await Promise.all([...this.background]);
   }
 
@@ -186,7 +193,7 @@ export class RunEngine {
     if (active.stopReason !== 'disposed') await this.clearMarker(threadId, active.run.id);
   }
 
-  /** Keeps background work in a set so dispose can wait for it. */
+  /** Keeps background work in a set so stop can wait for it. */
   private track(work: Promise<void>): Promise<void> {
     this.background.add(work);
     void work.finally(() => this.background.delete(work));
@@ -227,11 +234,11 @@ export class RunEngine {
   private async setTitleIfDefault(threadId: string): Promise<void> {
     try {
       const thread = await this.options.threads.get(threadId);
-      if (thread.title.trim() && thread.title !== 'New thread') return;
+      if (thread.title.trim() && thread.title !== UNTITLED_THREAD_TITLE) return;
       const title = await titleFromFirstUserMessage(this.options.threads, threadId);
       if (title) await this.options.threads.update(threadId, { title });
     } catch (error) {
-      this.services.logger.warn(`Could not set the title of thread ${threadId}: ${error instanceof Error ? error.message : String(error)}`);
+      this.services.logger.warn(`Could not set the title of thread ${threadId}: ${errorMessage(error)}`);
     }
   }
 

@@ -1,11 +1,11 @@
 // Errors the run engine throws to its callers, and the mapping of model failures onto a run's last_error.
 
 import type { RunLastError } from '../domain/run';
-import { StoreError } from '../domain/errors';
+import { StoreError, type RunErrorCode } from '../domain/errors';
 import { ModelError } from '../model/types';
+import { errorMessage } from '../util/errors';
 
-export type RunErrorCode =
-  'no_model' | 'thread_busy' | 'run_not_found' | 'run_not_waiting' | 'unknown_tool_call' | 'context_length_exceeded';
+export type { RunErrorCode };
 
 /** A run engine refusal with a stable code and a message a user can act on. */
 export class RunError extends Error {
@@ -25,7 +25,7 @@ export function toRunLastError(error: unknown): RunLastError {
     return { code: 'context_length_exceeded', message: error.message };
   if (error instanceof RunError && error.code === 'no_model') return { code: 'no_model', message: error.message };
   if (error instanceof StoreError) return { code: 'storage_error', message: `The thread could not be saved: ${error.message}` };
-  const detail = error instanceof Error ? error.message : String(error);
+  const detail = errorMessage(error);
   return { code: 'server_error', message: `The run failed unexpectedly: ${detail}` };
 }
 

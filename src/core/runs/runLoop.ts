@@ -9,6 +9,7 @@ import { buildContext } from './contextBuilder';
 import { streamTurn } from './modelTurn';
 import { toRunLastError } from './runErrors';
 import { closeUnansweredCalls, runToolRound } from './toolRound';
+import { errorMessage } from '../util/errors';
 
 /** Drives a queued run to a terminal status; never throws. */
 export async function runLoop(active: ActiveRun, services: RunServices): Promise<void> {
@@ -34,7 +35,7 @@ export async function runLoop(active: ActiveRun, services: RunServices): Promise
     }
   } catch (error) {
     await finish(active, services, error).catch((finishError: unknown) => {
-      services.logger.error(`Run ${active.run.id} could not be closed: ${describe(finishError)}`);
+      services.logger.error(`Run ${active.run.id} could not be closed: ${errorMessage(finishError)}`);
     });
   }
 }
@@ -139,7 +140,7 @@ async function bestEffort(services: RunServices, what: string, work: () => Promi
   try {
     await work();
   } catch (error) {
-    services.logger.warn(`Could not ${what}: ${describe(error)}`);
+    services.logger.warn(`Could not ${what}: ${errorMessage(error)}`);
   }
 }
 
@@ -153,8 +154,4 @@ function closedStep(step: RunStep, ending: Ending, now: number): RunStep {
     closed.last_error = { code, message: ending.lastError?.message ?? 'The run failed.' };
   }
   return closed;
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

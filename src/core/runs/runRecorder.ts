@@ -45,7 +45,7 @@ export class RunRecorder {
   transition(status: RunStatus, details?: TransitionDetails): Promise<void> {
     const run = transition(this.current, status, this.now(), details);
     this.current = run;
-    return this.enqueue(() => this.store.saveRun(run), [{ event: lifecycleEvent(status), data: run } as RunEvent]);
+    return this.enqueue(() => this.store.saveRun(run), [{ event: lifecycleEvent(status), data: run }]);
   }
 
   /** Records changes to the run that are not a status change (usage so far); saved with the next transition. */
@@ -57,7 +57,7 @@ export class RunRecorder {
   step(step: RunStep, events: RunStepEventName[]): Promise<void> {
     return this.enqueue(
       () => this.store.saveRunStep(step),
-      events.map((event) => ({ event, data: step }) as RunEvent),
+      events.map((event): RunEvent => ({ event, data: step })),
     );
   }
 
@@ -66,7 +66,7 @@ export class RunRecorder {
     let message: Message | undefined;
     await this.enqueue(
       async () => (message = await this.store.appendMessage(this.current.thread_id, input)),
-      () => (message ? events.map((event) => ({ event, data: message }) as RunEvent) : []),
+      () => (message ? events.map((event): RunEvent => ({ event, data: message! })) : []),
     );
     return message!;
   }
@@ -76,7 +76,7 @@ export class RunRecorder {
     let message: Message | undefined;
     await this.enqueue(
       async () => (message = await this.store.updateMessage(this.current.thread_id, messageId, update)),
-      () => (message ? events.map((event) => ({ event, data: message }) as RunEvent) : []),
+      () => (message ? events.map((event): RunEvent => ({ event, data: message! })) : []),
     );
     return message!;
   }

@@ -8,6 +8,7 @@ import type { ThreadStore } from '../store/threadStore';
 import type { Logger } from '../util/logger';
 import type { RunEngineEvent } from './runRecorder';
 import { isTerminal, transition } from './runState';
+import { errnoCode, errorMessage } from '../util/errors';
 
 /** Thread metadata key naming the run that is active on the thread. */
 export const ACTIVE_RUN_KEY = 'active_run';
@@ -31,7 +32,7 @@ function ownedByAnotherLiveProcess(owner: string | undefined): boolean {
     return true;
   } catch (error) {
     // EPERM: the process exists but belongs to someone else; it is alive all the same.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
+    return errnoCode(error) === 'EPERM';
   }
 }
 
@@ -58,9 +59,7 @@ export async function recoverInterruptedRuns(threads: ThreadStore, hooks: Recove
       if (run && !isTerminal(run.status)) recovered.push(await closeInterrupted(threads, run, hooks));
       await hooks.clearMarker(thread.id, runId);
     } catch (error) {
-      hooks.logger.warn(
-        `Could not close interrupted run ${runId} of thread ${thread.id}: ${error instanceof Error ? error.message : String(error)}`,
-      );
+      hooks.logger.warn(`Could not close interrupted run ${runId} of thread ${thread.id}: ${errorMessage(error)}`);
     }
   }
   if (recovered.length) hooks.logger.info(`Closed ${recovered.length} run(s) interrupted when the extension last stopped.`);

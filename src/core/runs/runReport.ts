@@ -3,7 +3,7 @@
 // so known secrets and key-shaped text are redacted like in exports.
 
 import type { Run, RunStep } from '../domain/run';
-import type { Thread } from '../domain/thread';
+import { UNTITLED_THREAD_TITLE, type Thread } from '../domain/thread';
 import { redactSecrets } from '../util/secretRedaction';
 
 const STATUS_WORDS: Record<Run['status'], string> = {
@@ -28,7 +28,7 @@ export function runReportMarkdown(
   const ended = run.completed_at ?? run.failed_at ?? run.cancelled_at;
   const rows: [string, string][] = [
     ['Status', `${STATUS_WORDS[run.status]} (\`${run.status}\`)`],
-    ['Thread', `${thread.title || 'New thread'} (\`${thread.id}\`)`],
+    ['Thread', `${thread.title || UNTITLED_THREAD_TITLE} (\`${thread.id}\`)`],
     ['Agent', `\`${run.assistant_id}\` version ${run.assistant_version}`],
     ['Model', `${run.model.profile} / ${run.model.name}`],
     ['Created', time(run.created_at)],

@@ -20,6 +20,7 @@ import { type Logger, silentLogger } from '../util/logger';
 import { type Candidate, NewestFirstCandidates } from './newestFirst';
 import { matchIn, parseQuery, type SearchQuery, snippetAround } from './searchTerms';
 import { POSTINGS_FORMAT_VERSION, ThreadPostings, type ThreadPostingsFile } from './threadPostings';
+import { errnoCode, errorMessage } from '../util/errors';
 
 /** One message that matches a search. */
 export interface SearchHit {
@@ -138,7 +139,7 @@ export class SearchIndex implements Disposable {
 
   private enqueue<T>(task: () => Promise<T>): Promise<T> {
     const run = this.queue.then(task);
-    this.queue = run.catch((error: unknown) => this.logger.warn(`Search index: ${error instanceof Error ? error.message : String(error)}`));
+    this.queue = run.catch((error: unknown) => this.logger.warn(`Search index: ${errorMessage(error)}`));
     return run;
   }
 
@@ -169,7 +170,7 @@ export class SearchIndex implements Disposable {
       if (!postings) this.logger.info(`Search index of ${threadId} is from another version; rebuilding it.`);
       return postings && { postings, current: file.version === POSTINGS_FORMAT_VERSION };
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') this.logger.warn(`Search index of ${threadId} is unreadable; rebuilding it.`);
+      if (errnoCode(error) !== 'ENOENT') this.logger.warn(`Search index of ${threadId} is unreadable; rebuilding it.`);
       return undefined;
     }
   }

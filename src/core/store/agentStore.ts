@@ -8,7 +8,8 @@ import { assertValidId, isValidId, newId } from '../domain/ids';
 import { Emitter } from '../util/emitter';
 import { atomicWrite, readJsonFile } from './atomicWrite';
 import { validateAgent } from './agentValidation';
-import { errnoCode, toStoreError } from './storageErrors';
+import { toStoreError } from './storageErrors';
+import { errnoCode } from '../util/errors';
 
 export type AgentChange = { type: 'created' | 'updated' | 'deleted'; agentId: string; version?: number };
 

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { dirname } from 'node:path';
-import { errnoCode } from './storageErrors';
+import { errnoCode } from '../util/errors';
 
 /**
  * Writes `data` to `path` so that readers see either the old or the new content, never a mix, even after a crash:

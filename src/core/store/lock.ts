@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import * as lockfile from 'proper-lockfile';
 import { StoreError } from '../domain/errors';
 import type { Logger } from '../util/logger';
-import { errnoCode } from './storageErrors';
+import { errnoCode } from '../util/errors';
 
 export interface FileLockOptions {
   /** A lock not refreshed for this long is taken over (proper-lockfile's mtime rule; at least 2000 ms). */

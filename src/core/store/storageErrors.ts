@@ -1,11 +1,5 @@
 import { StoreError } from '../domain/errors';
-
-/** The errno code of a Node file-system error, if it has one. */
-export function errnoCode(err: unknown): string | undefined {
-  return typeof err === 'object' && err !== null && typeof (err as { code?: unknown }).code === 'string'
-    ? (err as { code: string }).code
-    : undefined;
-}
+import { errnoCode, errorMessage } from '../util/errors';
 
 /**
  * Turns a file-system failure into a StoreError whose message names the storage folder and what to do about it.
@@ -14,7 +8,7 @@ export function errnoCode(err: unknown): string | undefined {
 export function toStoreError(err: unknown, action: string, folder: string): StoreError {
   if (err instanceof StoreError) return err;
   const code = errnoCode(err);
-  const detail = err instanceof Error ? err.message : String(err);
+  const detail = errorMessage(err);
   switch (code) {
     case 'EACCES':
     case 'EPERM':

@@ -1,7 +1,7 @@
 import { constants, promises as fs } from 'node:fs';
 import { MAX_ID_LENGTH } from '../domain/ids';
 import { atomicWrite } from './atomicWrite';
-import { errnoCode } from './storageErrors';
+import { errnoCode } from '../util/errors';
 
 /**
  * The rebuildable index of one thread log, in two binary files of fixed-size entries:

@@ -6,18 +6,19 @@ import { StoreError } from '../domain/errors';
 import { assertValidId, isValidId, newId } from '../domain/ids';
 import type { Message, MessageInput, MessageUpdate } from '../domain/message';
 import type { Run, RunStep } from '../domain/run';
-import type { CreateThreadOptions, Thread, ThreadChange, ThreadUpdate } from '../domain/thread';
+import { UNTITLED_THREAD_TITLE, type CreateThreadOptions, type Thread, type ThreadChange, type ThreadUpdate } from '../domain/thread';
 import { Emitter } from '../util/emitter';
 import { type Logger, silentLogger } from '../util/logger';
 import { atomicWrite, readJsonFile } from './atomicWrite';
 import { withFileLock } from './lock';
 import { validateMessageInput } from './messageValidation';
 import { type ListQuery, normaliseQuery, type Page, pageOrdinals } from './pagination';
-import { errnoCode, toStoreError } from './storageErrors';
+import { toStoreError } from './storageErrors';
 import { StaleIndexError, ThreadFiles } from './threadFiles';
 import { EMPTY_HEADER, type IndexHeader, type MessageSlot, type RunEntry } from './threadIndex';
 import { encodeRecord, type LogRecord, readRecords } from './threadLog';
 import { changesFor, repairIndex, UnknownRecordTypes } from './threadRecovery';
+import { errnoCode } from '../util/errors';
 
 export interface ThreadStoreOptions {
   /** The storage folder (the extension passes ExtensionContext.storageUri's path). */
@@ -84,7 +85,7 @@ export class ThreadStore {
     const meta: ThreadMeta = {
       id,
       object: 'thread',
-      title: options.title ?? 'New thread',
+      title: options.title ?? UNTITLED_THREAD_TITLE,
       agent_id: options.agent_id ?? null,
       created_at: options.created_at ?? nowSeconds(),
       metadata: options.metadata ?? {},

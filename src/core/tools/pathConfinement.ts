@@ -6,6 +6,7 @@
 
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import type { PathErrorCode } from '../domain/errors';
 
 /** The workspace a tool may touch: absolute folder paths, and whether their file system ignores letter case. */
 export interface WorkspaceRoots {
@@ -23,8 +24,6 @@ export interface ConfinedPath {
   /** Path relative to `root` with '/' separators ('' for the folder itself). */
   relative: string;
 }
-
-export type PathErrorCode = 'path_outside_workspace' | 'path_invalid' | 'no_workspace';
 
 /** A refused path; the message says what to send instead, because the model reads it. */
 export class PathConfinementError extends Error {

@@ -5,6 +5,7 @@ import type Ajv from 'ajv';
 import type { ValidateFunction } from 'ajv';
 import type { ChatTool, JsonSchemaObject } from '../model/types';
 import { redactKnownSecrets } from '../util/secretRedaction';
+import { errorMessage } from '../util/errors';
 
 /** What a tool gets besides its arguments: where it runs, and a signal that aborts when the run is cancelled. */
 export interface ToolInvocationContext {
@@ -28,11 +29,20 @@ export interface ToolDefinition {
   approvalFor?(args: unknown): Promise<ForcedApproval | undefined>;
   /** A one-line account of what a call will do ("edit src/a.ts: 2 replacements"), shown on the approval card. */
   describeCall?(args: unknown): string | undefined;
+  /** For tools that change a file's text: the file and its text before and after the call, for a diff before approval. */
+  proposeChange?(args: unknown): Promise<ProposedFileChange>;
   /**
    * Says why the tool cannot run at all right now (Restricted Mode), or undefined when it can. A call then fails
    * with this text at once: asking the user to approve something that would be refused anyway wastes their time.
    */
   unavailableReason?(): string | undefined;
+}
+
+/** The change a call would make to one file's text; `before` is undefined when the call creates the file. */
+export interface ProposedFileChange {
+  absolute: string;
+  before: string | undefined;
+  after: string;
 }
 
 /** A call that needs the user's approval regardless of policy, and why. */
@@ -111,7 +121,7 @@ export class ToolRegistry {
       return await tool.definition.approvalFor(args);
     } catch (error) {
       // When the check itself breaks, asking the user is the safe side.
-      return { forced: true, reason: `the approval check failed (${error instanceof Error ? error.message : String(error)})` };
+      return { forced: true, reason: `the approval check failed (${errorMessage(error)})` };
     }
   }
 
@@ -125,6 +135,18 @@ export class ToolRegistry {
     } catch {
       return undefined; // the card falls back to the raw arguments
     }
+  }
+
+  /**
+   * The change a call would make to a file's text, for tools that propose one (undefined for the others). Throws
+   * when the arguments do not match the tool's schema: there is no change to show for a call that cannot run.
+   */
+  async proposedChange(name: string, rawArguments: string): Promise<ProposedFileChange | undefined> {
+    const tool = this.tools.get(name);
+    if (!tool?.definition.proposeChange) return undefined;
+    const args = this.validArguments(tool, rawArguments);
+    if (args === undefined) throw new Error(`The arguments for '${name}' do not match its schema, so there is no change to show.`);
+    return tool.definition.proposeChange(args);
   }
 
   private validArguments(tool: RegisteredTool, rawArguments: string): unknown {
@@ -179,7 +201,7 @@ export class ToolRegistry {
       return { ok: true, output: this.capped(typeof output === 'string' ? output : String(output)) };
     } catch (error) {
       if (context.signal.aborted) return failure(`Error: '${name}' was stopped because the run was cancelled.`);
-      const message = error instanceof Error ? error.message : String(error);
+      const message = errorMessage(error);
       return failure(this.capped(`Error: '${name}' failed: ${message}`));
     }
   }

@@ -1,31 +1,33 @@
 import * as vscode from 'vscode';
 import { AGENTS_FOLDER, type FileAgentSource } from '../../core/agentFiles';
+import { errorMessage } from '../shared/errors';
+import { DisposableStore } from '../../core/util/disposableStore';
 
 /**
  * Keeps the file agents in `.agents/` current: reloads the source whenever an agent file is created, changed or
  * deleted, and logs each file it could not load (the tree shows them too).
  */
 export class AgentFilesWatcher implements vscode.Disposable {
-  private readonly disposables: vscode.Disposable[] = [];
+  private readonly disposables = new DisposableStore();
 
   constructor(
     private readonly source: FileAgentSource,
     workspaceFolder: vscode.WorkspaceFolder,
     private readonly log: vscode.LogOutputChannel,
   ) {
-    const watcher = vscode.workspace.createFileSystemWatcher(
-      new vscode.RelativePattern(workspaceFolder, `${AGENTS_FOLDER}/**/*.agent.{md,yaml,yml}`),
+    const watcher = this.disposables.add(
+      vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(workspaceFolder, `${AGENTS_FOLDER}/**/*.agent.{md,yaml,yml}`)),
     );
     // Deleting or renaming the whole folder reports only the folder, not the files in it.
-    const folderWatcher = vscode.workspace.createFileSystemWatcher(
-      new vscode.RelativePattern(workspaceFolder, AGENTS_FOLDER),
-      false,
-      true,
-      false,
+    const folderWatcher = this.disposables.add(
+      vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(workspaceFolder, AGENTS_FOLDER), false, true, false),
     );
     const reload = (): void => void this.reload();
-    this.disposables.push(watcher, watcher.onDidCreate(reload), watcher.onDidChange(reload), watcher.onDidDelete(reload));
-    this.disposables.push(folderWatcher, folderWatcher.onDidCreate(reload), folderWatcher.onDidDelete(reload));
+    this.disposables.add(watcher.onDidCreate(reload));
+    this.disposables.add(watcher.onDidChange(reload));
+    this.disposables.add(watcher.onDidDelete(reload));
+    this.disposables.add(folderWatcher.onDidCreate(reload));
+    this.disposables.add(folderWatcher.onDidDelete(reload));
     reload();
   }
 
@@ -35,8 +37,8 @@ export class AgentFilesWatcher implements vscode.Disposable {
       await this.source.reload();
       for (const problem of this.source.problems()) this.log.warn(`Agent file not loaded: ${problem.message}`);
     } catch (error) {
-      this.log.error(`Could not read ${AGENTS_FOLDER}/: ${error instanceof Error ? error.message : String(error)}`);
-      return { agents: [], problems: [error instanceof Error ? error.message : String(error)] };
+      this.log.error(`Could not read ${AGENTS_FOLDER}/: ${errorMessage(error)}`);
+      return { agents: [], problems: [errorMessage(error)] };
     }
     return {
       agents: this.source.list().map((agent) => agent.metadata.source_path),
@@ -45,6 +47,6 @@ export class AgentFilesWatcher implements vscode.Disposable {
   }
 
   dispose(): void {
-    for (const disposable of this.disposables) disposable.dispose();
+    this.disposables.dispose();
   }
 }

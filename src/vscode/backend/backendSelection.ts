@@ -10,6 +10,7 @@ import { parseEndpoint } from '../../core/backend/foundry/endpoint';
 import type { ToolRegistry } from '../../core/tools/toolRegistry';
 import type { ApiKeyStore } from '../models/apiKeys';
 import { errorMessage } from '../shared/errors';
+import { DisposableStore } from '../../core/util/disposableStore';
 
 export const BACKEND_SETTING = 'agentThreads.backend';
 export const FOUNDRY_AUTH_SETTING = 'agentThreads.foundry.authentication';
@@ -47,7 +48,7 @@ export const LAST_FOUNDRY_ENDPOINT_KEY = 'agentThreads.lastFoundryEndpoint';
 
 export class BackendSelection implements vscode.Disposable {
   readonly backend: SwitchableBackend;
-  private readonly subscriptions: vscode.Disposable[] = [];
+  private readonly subscriptions = new DisposableStore();
   private readonly changed = new vscode.EventEmitter<Backend>();
   /** The settings the current backend was made from, so an unrelated configuration event changes nothing. */
   private appliedSettings = 'local';
@@ -61,7 +62,7 @@ export class BackendSelection implements vscode.Disposable {
     private readonly log: vscode.LogOutputChannel,
   ) {
     this.backend = new SwitchableBackend(local);
-    this.subscriptions.push(
+    this.subscriptions.add(
       vscode.workspace.onDidChangeConfiguration((event) => {
         if (event.affectsConfiguration(BACKEND_SETTING) || event.affectsConfiguration(FOUNDRY_AUTH_SETTING)) void this.apply();
       }),
@@ -91,7 +92,7 @@ export class BackendSelection implements vscode.Disposable {
     }
     const previous = this.backend.switchTo(next);
     if (previous !== next) {
-      if (previous !== this.local) await previous.dispose();
+      if (previous !== this.local) previous.dispose();
       this.log.info(`Backend: ${next.label}`);
       this.changed.fire(next);
     }
@@ -107,9 +108,9 @@ export class BackendSelection implements vscode.Disposable {
   }
 
   dispose(): void {
-    for (const subscription of this.subscriptions) subscription.dispose();
+    this.subscriptions.dispose();
     const current = this.backend.active;
-    if (current !== this.local) void current.dispose();
+    if (current !== this.local) current.dispose();
     this.backend.dispose();
     this.changed.dispose();
   }

@@ -1,8 +1,11 @@
 import * as vscode from 'vscode';
 import type { LocalAgentApi } from '../../core/api';
+import { CommandId } from '../shared/commandIds';
+import { DisposableStore } from '../../core/util/disposableStore';
+import { errorMessage } from '../shared/errors';
 
 const SECTION = 'agentThreads.localApi';
-const INFO_COMMAND = 'agentThreads.showLocalApiInfo';
+const INFO_COMMAND = CommandId.showLocalApiInfo;
 
 /**
  * Starts and stops the opt-in local agent API as `agentThreads.localApi.enabled` / `.port` change, shows a status
@@ -11,7 +14,7 @@ const INFO_COMMAND = 'agentThreads.showLocalApiInfo';
  */
 export class LocalApiController implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('agentThreads.localApi', vscode.StatusBarAlignment.Right, 100);
-  private readonly subscriptions: vscode.Disposable[];
+  private readonly subscriptions = new DisposableStore();
   /** Applies setting changes one at a time, so a quick off/on never races a start against a stop. */
   private applying: Promise<void> = Promise.resolve();
 
@@ -22,12 +25,12 @@ export class LocalApiController implements vscode.Disposable {
     this.item.name = 'Agent Threads local API';
     this.item.text = '$(plug) Agent API';
     this.item.command = INFO_COMMAND;
-    this.subscriptions = [
+    this.subscriptions.add(
       vscode.workspace.onDidChangeConfiguration((event) => {
         if (event.affectsConfiguration(SECTION)) this.schedule();
       }),
-      vscode.commands.registerCommand(INFO_COMMAND, () => this.showInfo()),
-    ];
+    );
+    this.subscriptions.add(vscode.commands.registerCommand(INFO_COMMAND, () => this.showInfo()));
     this.schedule();
   }
 
@@ -48,7 +51,7 @@ export class LocalApiController implements vscode.Disposable {
       this.item.tooltip = `Local agent API on ${url} — click for the address and token`;
       this.item.show();
     } catch (error) {
-      const detail = error instanceof Error ? error.message : String(error);
+      const detail = errorMessage(error);
       this.log.error(`The local agent API could not start: ${detail}`);
       void vscode.window.showErrorMessage(
         `The local agent API could not start on port ${port || 'any'}: ${detail}. Choose another port in the setting ${SECTION}.port (0 picks a free one).`,
@@ -80,7 +83,7 @@ export class LocalApiController implements vscode.Disposable {
   }
 
   dispose(): void {
-    vscode.Disposable.from(...this.subscriptions).dispose();
+    this.subscriptions.dispose();
     this.item.dispose();
     void this.api.stop();
   }

@@ -4,6 +4,7 @@ import type { AgentRepository, BackendKind } from '../../core/backend';
 import { FOUNDRY_PROFILE } from '../../core/backend/foundry/endpoint';
 import type { AgentsTreeNode } from '../views/agentsTreeProvider';
 import type { ModelRegistry } from '../models/modelRegistry';
+import { CommandId } from '../shared/commandIds';
 
 export interface AgentCommandServices {
   agents: AgentRepository;
@@ -37,7 +38,7 @@ async function pickModel(models: ModelRegistry, current?: Agent['model']): Promi
       'No model is configured yet. Configure one, then create the agent.',
       'Configure Model',
     );
-    if (choice) await vscode.commands.executeCommand('agentThreads.configureModel');
+    if (choice) await vscode.commands.executeCommand(CommandId.configureModel);
     return undefined;
   }
   if (choices.length === 1 && !current) return { profile: choices[0].profile.id, name: choices[0].profile.model };

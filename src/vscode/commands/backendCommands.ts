@@ -15,6 +15,7 @@ import {
   foundryKeyId,
   LAST_FOUNDRY_ENDPOINT_KEY,
 } from '../backend/backendSelection';
+import { errorMessage } from '../shared/errors';
 
 export interface BackendCommandServices {
   backends: BackendSelection;
@@ -50,7 +51,7 @@ export async function connectFoundry(
           parseEndpoint(value.trim());
           return undefined;
         } catch (error) {
-          return error instanceof Error ? error.message : String(error);
+          return errorMessage(error);
         }
       },
     }));
@@ -139,7 +140,7 @@ export async function moveThread(
     void vscode.window.showInformationMessage(`Moved "${moved.title}" to ${destination.label}.`);
     return moved.id;
   } finally {
-    if (destination !== s.backends.local) await destination.dispose();
+    if (destination !== s.backends.local) destination.dispose();
   }
 }
 

@@ -3,6 +3,7 @@ import type { ModelProfile, ModelProvider } from '../../core/model';
 import type { ApiKeyStore } from '../models/apiKeys';
 import type { ModelRegistry } from '../models/modelRegistry';
 import { DEFAULT_CONTEXT_WINDOW, saveModelProfile } from '../models/modelSettings';
+import { CommandId } from '../shared/commandIds';
 
 interface ProviderPick extends vscode.QuickPickItem {
   provider: ModelProvider;
@@ -102,7 +103,7 @@ export async function setApiKey(apiKeys: ApiKeyStore, profileId?: string, regist
     const profiles = registry?.choices().filter((c) => c.profile.provider !== 'vscode-lm') ?? [];
     if (profiles.length === 0) {
       const choice = await vscode.window.showInformationMessage('No model profile is configured yet.', 'Configure Model');
-      if (choice) await vscode.commands.executeCommand('agentThreads.configureModel');
+      if (choice) await vscode.commands.executeCommand(CommandId.configureModel);
       return;
     }
     id = (

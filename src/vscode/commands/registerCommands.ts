@@ -6,6 +6,7 @@ import type { AgentsTreeNode, AgentsTreeProvider } from '../views/agentsTreeProv
 import type { ApiKeyStore } from '../models/apiKeys';
 import { type BackendCommandServices, connectFoundry, moveThread, useLocalStorage } from './backendCommands';
 import type { FoundryAuthKind } from '../backend/backendSelection';
+import { CommandId } from '../shared/commandIds';
 import { errorMessage, userFacingError } from '../shared/errors';
 import { configureModel, setApiKey } from './modelCommands';
 import { askAboutSelection, sendSelectionToChat } from './selectionCommands';
@@ -58,39 +59,40 @@ function localOnly(s: CommandServices, what: string): Promise<undefined> | undef
  * reports failures as a message with the fix when there is one, and in the log, never silently.
  */
 export function registerCommands(s: CommandServices): vscode.Disposable[] {
-  const commands: Record<string, (...args: never[]) => unknown> = {
-    'agentThreads.refresh': () => s.tree.refresh(),
-    'agentThreads.showLog': () => s.log.show(true),
-    'agentThreads.openChat': () => vscode.commands.executeCommand('agentThreads.chat.focus'),
-    'agentThreads.configureModel': () => configureModel(s.apiKeys, s.models),
-    'agentThreads.setApiKey': (profileId?: string) => setApiKey(s.apiKeys, profileId, s.models),
-    'agentThreads.createAgent': (input?: Partial<AgentInput>) => createAgent(s, input),
-    'agentThreads.editAgent': async (target: Target) => {
+  // Every contributed command but the local API's, which its controller registers (it lives as long as the API).
+  const commands: Record<Exclude<CommandId, typeof CommandId.showLocalApiInfo>, (...args: never[]) => unknown> = {
+    [CommandId.refresh]: () => s.tree.refresh(),
+    [CommandId.showLog]: () => s.log.show(true),
+    [CommandId.openChat]: () => vscode.commands.executeCommand('agentThreads.chat.focus'),
+    [CommandId.configureModel]: () => configureModel(s.apiKeys, s.models),
+    [CommandId.setApiKey]: (profileId?: string) => setApiKey(s.apiKeys, profileId, s.models),
+    [CommandId.createAgent]: (input?: Partial<AgentInput>) => createAgent(s, input),
+    [CommandId.editAgent]: async (target: Target) => {
       const agent = await pickAgent(s.agents, target, 'Edit which agent?');
       if (agent) await s.agentEditors.open(agent.id);
     },
-    'agentThreads.duplicateAgent': (target: Target) => duplicateAgent(s, target),
-    'agentThreads.deleteAgent': (target: Target, confirmed?: boolean) => deleteAgent(s, target, confirmed),
-    'agentThreads.newThread': (target: Target) => newThread(s, target),
-    'agentThreads.openThread': async (target: Target) => {
+    [CommandId.duplicateAgent]: (target: Target) => duplicateAgent(s, target),
+    [CommandId.deleteAgent]: (target: Target, confirmed?: boolean) => deleteAgent(s, target, confirmed),
+    [CommandId.newThread]: (target: Target) => newThread(s, target),
+    [CommandId.openThread]: async (target: Target) => {
       const thread = await pickThread(s, target, 'Open which thread?');
       if (thread) await s.panels.open(thread.id);
     },
-    'agentThreads.openThreadInChat': async (target: Target) => {
+    [CommandId.openThreadInChat]: async (target: Target) => {
       const thread = await pickThread(s, target, 'Show which thread in the chat?');
       if (thread) await s.chat.show(thread.id);
     },
-    'agentThreads.renameThread': (target: Target, title?: string) => renameThread(s, target, title),
-    'agentThreads.deleteThread': (target: Target, confirmed?: boolean) => deleteThread(s, target, confirmed),
-    'agentThreads.exportThread': (target: Target, destination?: vscode.Uri) => exportThread(s, target, destination),
-    'agentThreads.importThread': (source?: vscode.Uri) => importThread(s, source),
-    'agentThreads.cancelRun': (target: Target) => cancelRun(s, target),
-    'agentThreads.showRunDetails': (target: Target, runId?: string) =>
+    [CommandId.renameThread]: (target: Target, title?: string) => renameThread(s, target, title),
+    [CommandId.deleteThread]: (target: Target, confirmed?: boolean) => deleteThread(s, target, confirmed),
+    [CommandId.exportThread]: (target: Target, destination?: vscode.Uri) => exportThread(s, target, destination),
+    [CommandId.importThread]: (source?: vscode.Uri) => importThread(s, source),
+    [CommandId.cancelRun]: (target: Target) => cancelRun(s, target),
+    [CommandId.showRunDetails]: (target: Target, runId?: string) =>
       showRunDetails(s, s.runDetails, target, typeof runId === 'string' ? runId : undefined),
-    'agentThreads.askAboutSelection': (question?: string) => askAboutSelection(s.chat, question),
-    'agentThreads.sendSelectionToChat': () => sendSelectionToChat(s.chat),
-    'agentThreads.newChatThread': () => s.chat.show(null),
-    'agentThreads.exportAgentToFile': async (target: Target) => {
+    [CommandId.askAboutSelection]: (question?: string) => askAboutSelection(s.chat, question),
+    [CommandId.sendSelectionToChat]: () => sendSelectionToChat(s.chat),
+    [CommandId.newChatThread]: () => s.chat.show(null),
+    [CommandId.exportAgentToFile]: async (target: Target) => {
       if (!s.workspaceFolder) throw new Error('Open a folder first: agent files are written to its .agents/ folder.');
       const agent = await pickAgent(s.agents, target, 'Export which agent to a file?');
       if (!agent) return undefined;
@@ -99,22 +101,20 @@ export function registerCommands(s: CommandServices): vscode.Disposable[] {
       void vscode.window.showInformationMessage(`Exported "${agent.name}" to ${vscode.workspace.asRelativePath(uri)}.`);
       return uri;
     },
-    'agentThreads.importAgentFromFile': async (source?: vscode.Uri) => {
+    [CommandId.importAgentFromFile]: async (source?: vscode.Uri) => {
       const file = source ?? (await pickAgentFile());
       return file ? importAgentFromFile(s.agents, file) : undefined;
     },
-    'agentThreads.reloadAgentFiles': () => s.reloadAgentFiles(),
-    'agentThreads.forkThread': (threadId: string, messageId: string) => forkFromMessage(s, threadId, messageId),
-    'agentThreads.editAndResend': (threadId: string, messageId: string, text?: string) =>
-      editAndResendMessage(s, threadId, messageId, text),
-    'agentThreads.searchThreads': (initial?: string) =>
-      localOnly(s, 'Search') ?? searchThreads(s, typeof initial === 'string' ? initial : ''),
-    'agentThreads.filterThreads': (text?: string) =>
+    [CommandId.reloadAgentFiles]: () => s.reloadAgentFiles(),
+    [CommandId.forkThread]: (threadId: string, messageId: string) => forkFromMessage(s, threadId, messageId),
+    [CommandId.editAndResend]: (threadId: string, messageId: string, text?: string) => editAndResendMessage(s, threadId, messageId, text),
+    [CommandId.searchThreads]: (initial?: string) => localOnly(s, 'Search') ?? searchThreads(s, typeof initial === 'string' ? initial : ''),
+    [CommandId.filterThreads]: (text?: string) =>
       localOnly(s, 'Filtering') ?? filterThreads(s, typeof text === 'string' ? text : undefined),
-    'agentThreads.clearFilter': () => clearThreadFilter(s),
-    'agentThreads.connectFoundry': (endpoint?: string, auth?: FoundryAuthKind, key?: string) => connectFoundry(s, endpoint, auth, key),
-    'agentThreads.useLocalStorage': () => useLocalStorage(s),
-    'agentThreads.moveThread': (target: Target, confirmed?: boolean) => moveThread(s, target, confirmed),
+    [CommandId.clearFilter]: () => clearThreadFilter(s),
+    [CommandId.connectFoundry]: (endpoint?: string, auth?: FoundryAuthKind, key?: string) => connectFoundry(s, endpoint, auth, key),
+    [CommandId.useLocalStorage]: () => useLocalStorage(s),
+    [CommandId.moveThread]: (target: Target, confirmed?: boolean) => moveThread(s, target, confirmed),
   };
   return Object.entries(commands).map(([id, run]) =>
     vscode.commands.registerCommand(id, async (...args: never[]) => {

@@ -1,7 +1,7 @@
 // "Show Run Details": picks a thread and one of its runs, then opens the run's read-only report (views/runDetails.ts).
 
 import * as vscode from 'vscode';
-import type { Run } from '../../core/domain';
+import { UNTITLED_THREAD_TITLE, type Run } from '../../core/domain';
 import type { AgentsTreeNode } from '../views/agentsTreeProvider';
 import { relativeTime } from '../views/relativeTime';
 import { RunDetailsDocuments } from '../views/runDetails';
@@ -27,7 +27,7 @@ export async function showRunDetails(
   if (!thread) return undefined;
   const runs = (await services.threads.listRuns(thread.id)).sort((a, b) => b.created_at - a.created_at);
   if (runs.length === 0) {
-    void vscode.window.showInformationMessage(`"${thread.title || 'New thread'}" has no runs yet: send a message to start one.`);
+    void vscode.window.showInformationMessage(`"${thread.title || UNTITLED_THREAD_TITLE}" has no runs yet: send a message to start one.`);
     return undefined;
   }
   let run = runId ? runs.find((r) => r.id === runId) : runs.length === 1 ? runs[0] : undefined;
@@ -40,7 +40,7 @@ export async function showRunDetails(
         detail: r.last_error ? r.last_error.message : r.id,
         run: r,
       })),
-      { title: `Runs of "${thread.title || 'New thread'}"`, placeHolder: 'Pick a run (the latest is first)' },
+      { title: `Runs of "${thread.title || UNTITLED_THREAD_TITLE}"`, placeHolder: 'Pick a run (the latest is first)' },
     );
     run = picked?.run;
   }

@@ -1,8 +1,11 @@
 import * as vscode from 'vscode';
+import { UNTITLED_THREAD_TITLE } from '../../core/domain';
 import type { SearchHit, SearchIndex } from '../../core/search';
 import type { ThreadRepository } from '../../core/backend';
 import type { AgentsTreeProvider } from '../views/agentsTreeProvider';
 import { relativeTime } from '../views/relativeTime';
+import { CommandId } from '../shared/commandIds';
+import { errorMessage } from '../shared/errors';
 
 export interface SearchCommandServices {
   search: SearchIndex;
@@ -30,7 +33,7 @@ export function searchThreads(s: SearchCommandServices, initial = ''): Promise<S
     try {
       const [hits, threads] = await Promise.all([s.search.search(text, 50), s.threads.list()]);
       if (asked !== latest) return; // a newer keystroke's results will replace these
-      const titles = new Map(threads.map((thread) => [thread.id, thread.title || 'New thread']));
+      const titles = new Map(threads.map((thread) => [thread.id, thread.title || UNTITLED_THREAD_TITLE]));
       pick.items = hits.map((hit) => ({
         label: hit.snippet,
         // Quick picks filter labels against the typed value; an always-shown item keeps every index hit.
@@ -39,7 +42,7 @@ export function searchThreads(s: SearchCommandServices, initial = ''): Promise<S
         hit,
       }));
     } catch (error) {
-      s.log.error(`Search failed: ${error instanceof Error ? error.message : String(error)}`);
+      s.log.error(`Search failed: ${errorMessage(error)}`);
     } finally {
       if (asked === latest) pick.busy = false;
     }
@@ -50,7 +53,7 @@ export function searchThreads(s: SearchCommandServices, initial = ''): Promise<S
     pick.onDidAccept(() => {
       chosen = pick.selectedItems[0]?.hit;
       pick.hide();
-      if (chosen) void vscode.commands.executeCommand('agentThreads.openThread', chosen.threadId);
+      if (chosen) void vscode.commands.executeCommand(CommandId.openThread, chosen.threadId);
     });
     pick.onDidHide(() => {
       pick.dispose();

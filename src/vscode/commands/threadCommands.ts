@@ -1,12 +1,13 @@
 import * as fs from 'node:fs/promises';
 import * as vscode from 'vscode';
-import type { Thread } from '../../core/domain';
+import { UNTITLED_THREAD_TITLE, type Thread } from '../../core/domain';
 import type { AgentRepository, RunService, ThreadRepository } from '../../core/backend';
 import { exportThreadJson, exportThreadMarkdown, importThreadJson } from '../../core/backend/threadExport';
 import type { AgentsTreeNode } from '../views/agentsTreeProvider';
 import { pickAgent } from './agentCommands';
 import type { ChatViewProvider } from '../views/chatViewProvider';
 import type { ThreadPanels } from '../views/threadPanels';
+import { errorMessage } from '../shared/errors';
 
 export interface ThreadCommandServices {
   agents: AgentRepository;
@@ -29,7 +30,7 @@ export async function pickThread(
   const list = await threads.list();
   const picked = await vscode.window.showQuickPick(
     list.map((thread) => ({
-      label: thread.title || 'New thread',
+      label: thread.title || UNTITLED_THREAD_TITLE,
       description: `${thread.message_count} messages`,
       thread,
       picked: thread.id === chat.currentThreadId,
@@ -66,7 +67,7 @@ export async function deleteThread(services: ThreadCommandServices, target?: Age
   if (!thread) return;
   if (!confirmed) {
     const answer = await vscode.window.showWarningMessage(
-      `Delete thread "${thread.title || 'New thread'}" and its ${thread.message_count} messages? This cannot be undone.`,
+      `Delete thread "${thread.title || UNTITLED_THREAD_TITLE}" and its ${thread.message_count} messages? This cannot be undone.`,
       { modal: true },
       'Delete',
     );
@@ -127,7 +128,7 @@ export async function importThread(services: ThreadCommandServices, source?: vsc
     );
   } catch (error) {
     throw new Error(
-      `${vscode.workspace.asRelativePath(uri)} is not valid JSON (${error instanceof Error ? error.message : String(error)}). Export a thread as JSON to see the expected shape.`,
+      `${vscode.workspace.asRelativePath(uri)} is not valid JSON (${errorMessage(error)}). Export a thread as JSON to see the expected shape.`,
       { cause: error },
     );
   }

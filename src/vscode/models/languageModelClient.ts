@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { ModelError, type ChatMessage, type ChatRequest, type ChatStreamEvent, type ModelClient } from '../../core/model';
+import { errorMessage } from '../shared/errors';
 
 /**
  * A ModelClient over VS Code's Language Model API (`vscode.lm`), so people who already have chat models in
@@ -110,5 +111,5 @@ function toModelError(error: unknown, modelName: string, signal: AbortSignal): M
       );
     }
   }
-  return new ModelError('server_error', `${modelName} failed: ${error instanceof Error ? error.message : String(error)}`, true);
+  return new ModelError('server_error', `${modelName} failed: ${errorMessage(error)}`, true);
 }

@@ -4,6 +4,8 @@ import { OpenAIChatClient, type ModelClient, type ModelProfile } from '../../cor
 import type { ApiKeyStore } from './apiKeys';
 import { LanguageModelClient } from './languageModelClient';
 import { readModelProfiles } from './modelSettings';
+import { errorMessage } from '../shared/errors';
+import { DisposableStore } from '../../core/util/disposableStore';
 
 const LM_PREFIX = 'vscode-lm:';
 
@@ -22,7 +24,7 @@ export class ModelRegistry implements vscode.Disposable {
   private profiles: ModelProfile[] = [];
   private languageModels: vscode.LanguageModelChat[] = [];
   private readonly clients = new Map<string, ModelClient>();
-  private readonly subscriptions: vscode.Disposable[] = [];
+  private readonly subscriptions = new DisposableStore();
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
 
@@ -31,13 +33,13 @@ export class ModelRegistry implements vscode.Disposable {
     private readonly log: vscode.LogOutputChannel,
   ) {
     this.loadProfiles();
-    this.subscriptions.push(
+    this.subscriptions.add(
       vscode.workspace.onDidChangeConfiguration((event) => {
         if (event.affectsConfiguration('agentThreads')) this.loadProfiles();
       }),
-      vscode.lm.onDidChangeChatModels(() => void this.loadLanguageModels()),
-      this.changed,
     );
+    this.subscriptions.add(vscode.lm.onDidChangeChatModels(() => void this.loadLanguageModels()));
+    this.subscriptions.add(this.changed);
     void this.loadLanguageModels();
   }
 
@@ -54,7 +56,7 @@ export class ModelRegistry implements vscode.Disposable {
       this.languageModels = await vscode.lm.selectChatModels();
     } catch (error) {
       this.languageModels = [];
-      this.log.info(`VS Code language models are not available: ${error instanceof Error ? error.message : String(error)}`);
+      this.log.info(`VS Code language models are not available: ${errorMessage(error)}`);
     }
     this.changed.fire();
   }
@@ -125,6 +127,6 @@ export class ModelRegistry implements vscode.Disposable {
   }
 
   dispose(): void {
-    vscode.Disposable.from(...this.subscriptions).dispose();
+    this.subscriptions.dispose();
   }
 }

@@ -1,7 +1,9 @@
-/** The message of anything thrown, for logs and notices. */
-export function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
+import type { ErrorCode } from '../../core/domain/errors';
+import { errorMessage } from '../../core/util/errors';
+import { CommandId } from './commandIds';
+
+/** The message of anything thrown, for logs and notices (core's, so both layers say it the same way). */
+export { errorMessage };
 
 /** The code of a coded error (StoreError, ModelError, RunError), if it has one. */
 export function errorCode(error: unknown): string | undefined {
@@ -9,19 +11,30 @@ export function errorCode(error: unknown): string | undefined {
   return typeof code === 'string' ? code : undefined;
 }
 
+/** A command that fixes what an error says is wrong, offered next to the error. */
+export interface ErrorFix {
+  title: string;
+  id: CommandId;
+}
+
 /** Commands that fix what an error code says is wrong, offered next to the error. */
-const FIXES: Record<string, { title: string; id: string }> = {
-  no_model: { title: 'Configure Model', id: 'agentThreads.configureModel' },
-  invalid_api_key: { title: 'Set API Key', id: 'agentThreads.setApiKey' },
-  model_not_found: { title: 'Configure Model', id: 'agentThreads.configureModel' },
-  agent_not_found: { title: 'Create Agent', id: 'agentThreads.createAgent' },
-  foundry_unauthorized: { title: 'Connect Foundry Project', id: 'agentThreads.connectFoundry' },
-  foundry_network: { title: 'Connect Foundry Project', id: 'agentThreads.connectFoundry' },
-  foundry_not_found: { title: 'Refresh', id: 'agentThreads.refresh' },
+const FIXES: Partial<Record<ErrorCode, ErrorFix>> = {
+  no_model: { title: 'Configure Model', id: CommandId.configureModel },
+  invalid_api_key: { title: 'Set API Key', id: CommandId.setApiKey },
+  model_not_found: { title: 'Configure Model', id: CommandId.configureModel },
+  agent_not_found: { title: 'Create Agent', id: CommandId.createAgent },
+  foundry_unauthorized: { title: 'Connect Foundry Project', id: CommandId.connectFoundry },
+  foundry_network: { title: 'Connect Foundry Project', id: CommandId.connectFoundry },
+  foundry_not_found: { title: 'Refresh', id: CommandId.refresh },
 };
 
 /** An error as a notice a user can act on: its (already user-facing) message and, when one exists, the fix. */
-export function userFacingError(error: unknown): { text: string; command?: { title: string; id: string } } {
+export function userFacingError(error: unknown): { text: string; command?: ErrorFix } {
   const code = errorCode(error);
-  return { text: errorMessage(error), command: code ? FIXES[code] : undefined };
+  return { text: errorMessage(error), command: code !== undefined && hasFix(code) ? FIXES[code] : undefined };
+}
+
+/** Whether a code (any string a thrown value carries, errno codes included) is one FIXES has an entry for. */
+function hasFix(code: string): code is keyof typeof FIXES {
+  return Object.hasOwn(FIXES, code);
 }

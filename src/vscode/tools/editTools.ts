@@ -3,23 +3,48 @@
 // protected paths and describes its call for the approval card; the proposed text is also what "Show diff" shows.
 
 import * as vscode from 'vscode';
-import type { ToolDefinition } from '../../core/tools/toolRegistry';
+import { defineTool, type FromSchema } from '../../core/tools/defineTool';
+import { WorkspaceToolName } from '../../core/tools/toolNames';
+import type { ProposedFileChange, ToolDefinition } from '../../core/tools/toolRegistry';
 import { shown, type WorkspaceAccess } from './workspaceAccess';
 
 export interface EditBlock {
   search: string;
   replace: string;
 }
-export interface EditFileArgs {
-  path: string;
-  edits?: EditBlock[];
-  content?: string;
-}
-export interface CreateFileArgs {
-  path: string;
-  content: string;
-  overwrite?: boolean;
-}
+
+const pathProperty = { type: 'string', description: 'Path relative to the workspace folder.' } as const;
+
+const editFileParameters = {
+  type: 'object',
+  properties: {
+    path: pathProperty,
+    edits: {
+      type: 'array',
+      minItems: 1,
+      items: {
+        type: 'object',
+        properties: { search: { type: 'string' }, replace: { type: 'string' } },
+        required: ['search', 'replace'],
+        additionalProperties: false,
+      },
+    },
+    content: { type: 'string' },
+  },
+  required: ['path'],
+  oneOf: [{ required: ['edits'] }, { required: ['content'] }],
+  additionalProperties: false,
+} as const;
+
+const createFileParameters = {
+  type: 'object',
+  properties: { path: pathProperty, content: { type: 'string' }, overwrite: { type: 'boolean' } },
+  required: ['path', 'content'],
+  additionalProperties: false,
+} as const;
+
+type EditFileArgs = FromSchema<typeof editFileParameters>;
+type CreateFileArgs = FromSchema<typeof createFileParameters>;
 
 /** The text a file will have after an edit_file call; throws naming the block that does not match exactly once. */
 export function applyEditBlocks(current: string, edits: readonly EditBlock[]): string {
@@ -37,92 +62,58 @@ export function applyEditBlocks(current: string, edits: readonly EditBlock[]): s
   return text;
 }
 
-/** The proposed text of a create_file or edit_file call, with the file's current text (undefined when new). */
-export async function proposedContent(
-  access: WorkspaceAccess,
-  name: string,
-  args: unknown,
-): Promise<{ absolute: string; before: string | undefined; after: string } | undefined> {
-  if (name !== 'edit_file' && name !== 'create_file') return undefined;
-  const { path: raw } = args as { path: string };
-  const file = await access.confine(raw);
+/** The text an edit_file call proposes, with the file's current text. */
+async function proposedEdit(access: WorkspaceAccess, args: EditFileArgs): Promise<ProposedFileChange> {
+  const file = await access.confine(args.path);
   const before = await access.currentText(file.absolute);
-  if (name === 'create_file') return { absolute: file.absolute, before, after: (args as CreateFileArgs).content };
-  const edit = args as EditFileArgs;
   if (before === undefined) throw new Error(`${shown(file)} does not exist. Use create_file to make a new file.`);
-  return { absolute: file.absolute, before, after: edit.content ?? applyEditBlocks(before, edit.edits ?? []) };
+  return { absolute: file.absolute, before, after: args.content ?? applyEditBlocks(before, args.edits ?? []) };
 }
 
-const pathProperty = { type: 'string', description: 'Path relative to the workspace folder.' };
+/** The text a create_file call proposes, with the file's current text (undefined when new). */
+async function proposedCreate(access: WorkspaceAccess, args: CreateFileArgs): Promise<ProposedFileChange> {
+  const file = await access.confine(args.path);
+  return { absolute: file.absolute, before: await access.currentText(file.absolute), after: args.content };
+}
 
 /** edit_file: exact search/replace blocks, or a whole new content. */
 export function editFileTool(access: WorkspaceAccess): ToolDefinition {
-  return {
-    name: 'edit_file',
+  return defineTool({
+    name: WorkspaceToolName.editFile,
     description:
       "Edits an existing workspace file. Either give edits: [{search, replace}] where each search is exact text that occurs exactly once in the file, or content: the whole new text. Needs the user's approval.",
-    parameters: {
-      type: 'object',
-      properties: {
-        path: pathProperty,
-        edits: {
-          type: 'array',
-          minItems: 1,
-          items: {
-            type: 'object',
-            properties: { search: { type: 'string' }, replace: { type: 'string' } },
-            required: ['search', 'replace'],
-            additionalProperties: false,
-          },
-        },
-        content: { type: 'string' },
-      },
-      required: ['path'],
-      oneOf: [{ required: ['edits'] }, { required: ['content'] }],
-      additionalProperties: false,
-    },
+    parameters: editFileParameters,
     readOnly: false,
-    approvalFor: (args) => access.forcedApproval((args as EditFileArgs).path),
-    describeCall: (args) => {
-      const { path, edits } = args as EditFileArgs;
+    approvalFor: (args) => access.forcedApproval(args.path),
+    describeCall: ({ path, edits }) => {
       const what = edits
         ? `edit ${path}: ${edits.length} replacement${edits.length === 1 ? '' : 's'}`
         : `edit ${path}: replace the whole content`;
       return withProtectionNote(access, path, what);
     },
+    proposeChange: (args) => proposedEdit(access, args),
     invoke: async (args) => {
-      const change = (await proposedContent(access, 'edit_file', args))!;
+      const change = await proposedEdit(access, args);
       await replaceWholeText(change.absolute, change.after);
-      const { edits } = args as EditFileArgs;
-      return `Edited ${(await access.confine((args as EditFileArgs).path)).relative}${edits ? ` (${edits.length} replacement${edits.length === 1 ? '' : 's'})` : ''}.`;
+      const { edits } = args;
+      return `Edited ${(await access.confine(args.path)).relative}${edits ? ` (${edits.length} replacement${edits.length === 1 ? '' : 's'})` : ''}.`;
     },
-  };
+  });
 }
 
 /** create_file: a new file (refuses to overwrite unless asked). */
 export function createFileTool(access: WorkspaceAccess): ToolDefinition {
-  return {
-    name: 'create_file',
+  return defineTool({
+    name: WorkspaceToolName.createFile,
     description:
       "Creates a file in the workspace with the given content (folders are created as needed). Set overwrite to replace an existing file. Needs the user's approval.",
-    parameters: {
-      type: 'object',
-      properties: { path: pathProperty, content: { type: 'string' }, overwrite: { type: 'boolean' } },
-      required: ['path', 'content'],
-      additionalProperties: false,
-    },
+    parameters: createFileParameters,
     readOnly: false,
-    approvalFor: (args) => access.forcedApproval((args as CreateFileArgs).path),
-    describeCall: (args) => {
-      const { path, content, overwrite } = args as CreateFileArgs;
-      return withProtectionNote(
-        access,
-        path,
-        `${overwrite ? 'create or overwrite' : 'create'} ${path}: ${content.split('\n').length} lines`,
-      );
-    },
-    invoke: async (args) => {
-      const { path, content, overwrite = false } = args as CreateFileArgs;
+    approvalFor: (args) => access.forcedApproval(args.path),
+    describeCall: ({ path, content, overwrite }) =>
+      withProtectionNote(access, path, `${overwrite ? 'create or overwrite' : 'create'} ${path}: ${content.split('\n').length} lines`),
+    proposeChange: (args) => proposedCreate(access, args),
+    invoke: async ({ path, content, overwrite = false }) => {
       const file = await access.confine(path);
       const exists = (await access.currentText(file.absolute).catch(() => '')) !== undefined;
       if (exists && !overwrite)
@@ -136,20 +127,20 @@ export function createFileTool(access: WorkspaceAccess): ToolDefinition {
       }
       return `Created ${shown(file)} (${content.length} characters).`;
     },
-  };
+  });
 }
 
 /** delete_file: one file (folders are refused, to keep a bad call small). */
 export function deleteFileTool(access: WorkspaceAccess): ToolDefinition {
-  return {
-    name: 'delete_file',
+  return defineTool({
+    name: WorkspaceToolName.deleteFile,
     description: "Deletes one file in the workspace (not folders). Needs the user's approval.",
     parameters: { type: 'object', properties: { path: pathProperty }, required: ['path'], additionalProperties: false },
     readOnly: false,
-    approvalFor: (args) => access.forcedApproval((args as { path: string }).path),
-    describeCall: (args) => withProtectionNote(access, (args as { path: string }).path, `delete ${(args as { path: string }).path}`),
-    invoke: async (args) => {
-      const file = await access.confine((args as { path: string }).path);
+    approvalFor: ({ path }) => access.forcedApproval(path),
+    describeCall: ({ path }) => withProtectionNote(access, path, `delete ${path}`),
+    invoke: async ({ path }) => {
+      const file = await access.confine(path);
       const uri = vscode.Uri.file(file.absolute);
       const stat = await vscode.workspace.fs.stat(uri).then(
         (s) => s,
@@ -162,7 +153,7 @@ export function deleteFileTool(access: WorkspaceAccess): ToolDefinition {
       if (!(await vscode.workspace.applyEdit(edit))) throw new Error(`VS Code refused to delete ${shown(file)}.`);
       return `Deleted ${shown(file)}.`;
     },
-  };
+  });
 }
 
 function withProtectionNote(access: WorkspaceAccess, path: string, what: string): string {

@@ -2,6 +2,7 @@
 // the tools VS Code offers through vscode.lm.tools.
 
 import * as vscode from 'vscode';
+import { WorkspaceToolName } from '../../core/tools/toolNames';
 import type { ToolDefinition } from '../../core/tools/toolRegistry';
 import { gatedByWorkspaceTrust } from '../../core/tools/workspaceTrust';
 import { createFileTool, deleteFileTool, editFileTool } from './editTools';
@@ -14,20 +15,24 @@ import type { WorkspaceAccess } from './workspaceAccess';
 export { ToolDiffPreview, PROPOSED_SCHEME, type ToolCallPreviews } from './toolDiffPreview';
 export { WorkspaceAccess } from './workspaceAccess';
 
+/** How each workspace tool is built, keyed by its name so a tool left out fails to compile; in registration order. */
+const WORKSPACE_TOOLS: Record<WorkspaceToolName, (access: WorkspaceAccess) => ToolDefinition> = {
+  [WorkspaceToolName.readFile]: readFileTool,
+  [WorkspaceToolName.listDirectory]: listDirectoryTool,
+  [WorkspaceToolName.findFiles]: findFilesTool,
+  [WorkspaceToolName.searchText]: searchTextTool,
+  [WorkspaceToolName.getDiagnostics]: getDiagnosticsTool,
+  [WorkspaceToolName.getSelection]: getSelectionTool,
+  [WorkspaceToolName.listOpenEditors]: listOpenEditorsTool,
+  [WorkspaceToolName.createFile]: createFileTool,
+  [WorkspaceToolName.editFile]: editFileTool,
+  [WorkspaceToolName.deleteFile]: deleteFileTool,
+  [WorkspaceToolName.runCommand]: runCommandTool,
+};
+
 /** Every workspace tool, changing ones refusing to run in Restricted Mode. */
 export function workspaceTools(access: WorkspaceAccess): ToolDefinition[] {
-  return [
-    readFileTool(access),
-    listDirectoryTool(access),
-    findFilesTool(),
-    searchTextTool(access),
-    getDiagnosticsTool(access),
-    getSelectionTool(),
-    listOpenEditorsTool(),
-    createFileTool(access),
-    editFileTool(access),
-    deleteFileTool(access),
-    runCommandTool(access),
-    ...languageModelTools(),
-  ].map((tool) => gatedByWorkspaceTrust(tool, () => vscode.workspace.isTrusted));
+  return [...Object.values(WORKSPACE_TOOLS).map((build) => build(access)), ...languageModelTools()].map((tool) =>
+    gatedByWorkspaceTrust(tool, () => vscode.workspace.isTrusted),
+  );
 }

@@ -4,6 +4,9 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { defineTool } from '../../core/tools/defineTool';
+import { WorkspaceToolName } from '../../core/tools/toolNames';
+import { errnoCode, errorMessage } from '../../core/util/errors';
 import type { ToolDefinition } from '../../core/tools/toolRegistry';
 import { MAX_READ_BYTES, shown, type WorkspaceAccess } from './workspaceAccess';
 
@@ -11,8 +14,8 @@ const MAX_LISTED = 500;
 
 /** read_file: a text file, whole or a line range, with binary files refused in words. */
 export function readFileTool(access: WorkspaceAccess): ToolDefinition {
-  return {
-    name: 'read_file',
+  return defineTool({
+    name: WorkspaceToolName.readFile,
     description: 'Reads a text file in the workspace. Optional 1-based start_line and end_line (inclusive) read a range.',
     parameters: {
       type: 'object',
@@ -25,8 +28,7 @@ export function readFileTool(access: WorkspaceAccess): ToolDefinition {
       additionalProperties: false,
     },
     readOnly: true,
-    invoke: async (args) => {
-      const { path: raw, start_line, end_line } = args as { path: string; start_line?: number; end_line?: number };
+    invoke: async ({ path: raw, start_line, end_line }) => {
       const file = await access.confine(raw);
       const stat = await fs.stat(file.absolute).catch(() => undefined);
       if (!stat) throw new Error(`${shown(file)} does not exist. Use list_directory or find_files to find the right path.`);
@@ -42,13 +44,13 @@ export function readFileTool(access: WorkspaceAccess): ToolDefinition {
       const range = start_line || end_line ? ` (lines ${first}-${last} of ${lines.length})` : '';
       return `${shown(file)}${range}:\n${lines.slice(first - 1, last).join('\n')}`;
     },
-  };
+  });
 }
 
 /** list_directory: the entries of one folder, folders marked with a trailing '/'. */
 export function listDirectoryTool(access: WorkspaceAccess): ToolDefinition {
-  return {
-    name: 'list_directory',
+  return defineTool({
+    name: WorkspaceToolName.listDirectory,
     description: "Lists the files and folders in a workspace folder (folders end with '/'). Defaults to the workspace root.",
     parameters: {
       type: 'object',
@@ -57,25 +59,26 @@ export function listDirectoryTool(access: WorkspaceAccess): ToolDefinition {
     },
     readOnly: true,
     invoke: async (args) => {
-      const folder = await access.confine((args as { path?: string }).path ?? '.');
-      const entries = await fs.readdir(folder.absolute, { withFileTypes: true }).catch((error: NodeJS.ErrnoException) => {
+      const folder = await access.confine(args.path ?? '.');
+      const entries = await fs.readdir(folder.absolute, { withFileTypes: true }).catch((error: unknown) => {
+        const code = errnoCode(error);
         throw new Error(
-          error.code === 'ENOTDIR'
+          code === 'ENOTDIR'
             ? `${shown(folder)} is a file. Use read_file to read it.`
-            : `${shown(folder)} cannot be listed (${error.code ?? error.message}).`,
+            : `${shown(folder)} cannot be listed (${code ?? errorMessage(error)}).`,
         );
       });
       const names = entries.map((e) => (e.isDirectory() ? `${e.name}/` : e.name)).sort((a, b) => a.localeCompare(b));
       const more = names.length > MAX_LISTED ? `\n[${names.length - MAX_LISTED} more entries not listed]` : '';
       return names.length ? `${shown(folder)}:\n${names.slice(0, MAX_LISTED).join('\n')}${more}` : `${shown(folder)} is empty.`;
     },
-  };
+  });
 }
 
 /** find_files: a glob over the workspace, honouring files.exclude, search.exclude and .gitignore. */
 export function findFilesTool(): ToolDefinition {
-  return {
-    name: 'find_files',
+  return defineTool({
+    name: WorkspaceToolName.findFiles,
     description:
       'Finds workspace files matching a glob such as "**/*.ts" or "src/**/test*". Skips files excluded by settings and .gitignore.',
     parameters: {
@@ -85,8 +88,7 @@ export function findFilesTool(): ToolDefinition {
       additionalProperties: false,
     },
     readOnly: true,
-    invoke: async (args, context) => {
-      const { glob, max_results = 200 } = args as { glob: string; max_results?: number };
+    invoke: async ({ glob, max_results = 200 }, context) => {
       const cancel = tokenFor(context.signal);
       // findFiles applies files.exclude (exclude `undefined`) but in API 1.100 not .gitignore, so the root
       // .gitignore of each folder is applied here.
@@ -101,18 +103,17 @@ export function findFilesTool(): ToolDefinition {
       const more = paths.length > max_results ? `\n[more files match; narrow the glob]` : '';
       return `${paths.slice(0, max_results).join('\n')}${more}`;
     },
-  };
+  });
 }
 
 /** get_diagnostics: errors and warnings VS Code knows for one file or the whole workspace. */
 export function getDiagnosticsTool(access: WorkspaceAccess): ToolDefinition {
-  return {
-    name: 'get_diagnostics',
+  return defineTool({
+    name: WorkspaceToolName.getDiagnostics,
     description: 'Lists the errors, warnings and hints VS Code reports, for one file or (without a path) every file.',
     parameters: { type: 'object', properties: { path: { type: 'string' } }, additionalProperties: false },
     readOnly: true,
-    invoke: async (args) => {
-      const raw = (args as { path?: string }).path;
+    invoke: async ({ path: raw }) => {
       const uri = raw ? vscode.Uri.file((await access.confine(raw)).absolute) : undefined;
       const entries: [vscode.Uri, readonly vscode.Diagnostic[]][] = uri
         ? [[uri, vscode.languages.getDiagnostics(uri)]]
@@ -129,13 +130,13 @@ export function getDiagnosticsTool(access: WorkspaceAccess): ToolDefinition {
           ? `No problems reported for ${raw}.`
           : 'No problems reported in the workspace.';
     },
-  };
+  });
 }
 
 /** get_selection: the active editor's file, selection and visible range. */
 export function getSelectionTool(): ToolDefinition {
   return {
-    name: 'get_selection',
+    name: WorkspaceToolName.getSelection,
     description: "Returns the active editor's file, the selected text with its line range, and the visible line range.",
     parameters: { type: 'object', properties: {}, additionalProperties: false },
     readOnly: true,
@@ -156,7 +157,7 @@ export function getSelectionTool(): ToolDefinition {
 /** list_open_editors: the tabs open in every editor group. */
 export function listOpenEditorsTool(): ToolDefinition {
   return {
-    name: 'list_open_editors',
+    name: WorkspaceToolName.listOpenEditors,
     description: 'Lists the files open in editor tabs, marking the active one and unsaved ones.',
     parameters: { type: 'object', properties: {}, additionalProperties: false },
     readOnly: true,

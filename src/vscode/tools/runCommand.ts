@@ -5,6 +5,8 @@
 
 import { spawn } from 'node:child_process';
 import * as vscode from 'vscode';
+import { defineTool } from '../../core/tools/defineTool';
+import { WorkspaceToolName } from '../../core/tools/toolNames';
 import type { ToolDefinition } from '../../core/tools/toolRegistry';
 import { shown, type WorkspaceAccess } from './workspaceAccess';
 
@@ -12,12 +14,6 @@ const SHELL_INTEGRATION_WAIT_MS = 4_000;
 const MAX_CAPTURE_CHARS = 256 * 1024;
 // eslint-disable-next-line no-control-regex -- matching terminal escape sequences is the point
 const ANSI = /\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(\x07|\x1b\\)|\x1b[@-Z\\-_]/g;
-
-interface RunCommandArgs {
-  command: string;
-  cwd?: string;
-  timeout_seconds?: number;
-}
 
 interface CommandOutcome {
   output: string;
@@ -28,8 +24,8 @@ interface CommandOutcome {
 
 /** run_command: a shell command in the workspace, with output and exit code. */
 export function runCommandTool(access: WorkspaceAccess): ToolDefinition {
-  return {
-    name: 'run_command',
+  return defineTool({
+    name: WorkspaceToolName.runCommand,
     description:
       "Runs a shell command in the workspace folder (or cwd inside it) in a VS Code terminal and returns its output and exit code. Needs the user's approval.",
     parameters: {
@@ -43,15 +39,14 @@ export function runCommandTool(access: WorkspaceAccess): ToolDefinition {
       additionalProperties: false,
     },
     readOnly: false,
-    describeCall: (args) => `run: ${(args as RunCommandArgs).command}`,
-    invoke: async (args, context) => {
-      const { command, cwd = '.', timeout_seconds = 60 } = args as RunCommandArgs;
+    describeCall: ({ command }) => `run: ${command}`,
+    invoke: async ({ command, cwd = '.', timeout_seconds = 60 }, context) => {
       const folder = await access.confine(cwd);
       const limits = { timeoutMs: timeout_seconds * 1000, signal: context.signal };
       const outcome = (await inTerminal(command, folder.absolute, limits)) ?? (await inChildProcess(command, folder.absolute, limits));
       return formatOutcome(command, shown(folder), outcome, timeout_seconds);
     },
-  };
+  });
 }
 
 function formatOutcome(command: string, cwd: string, outcome: CommandOutcome, timeoutSeconds: number): string {

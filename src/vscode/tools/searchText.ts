@@ -6,6 +6,8 @@ import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
 import * as vscode from 'vscode';
+import { defineTool } from '../../core/tools/defineTool';
+import { WorkspaceToolName } from '../../core/tools/toolNames';
 import type { ToolDefinition } from '../../core/tools/toolRegistry';
 import type { WorkspaceAccess } from './workspaceAccess';
 
@@ -24,8 +26,8 @@ interface RgMatch {
 
 /** search_text: regex or literal text search across the workspace folders. */
 export function searchTextTool(access: WorkspaceAccess): ToolDefinition {
-  return {
-    name: 'search_text',
+  return defineTool({
+    name: WorkspaceToolName.searchText,
     description:
       'Searches the text of workspace files (skipping .gitignored ones). Literal by default; set is_regex for a regular expression. Returns path:line: text.',
     parameters: {
@@ -41,14 +43,7 @@ export function searchTextTool(access: WorkspaceAccess): ToolDefinition {
       additionalProperties: false,
     },
     readOnly: true,
-    invoke: async (args, context) => {
-      const {
-        query,
-        is_regex = false,
-        case_sensitive = false,
-        glob,
-        max_results = 100,
-      } = args as { query: string; is_regex?: boolean; case_sensitive?: boolean; glob?: string; max_results?: number };
+    invoke: async ({ query, is_regex = false, case_sensitive = false, glob, max_results = 100 }, context) => {
       const rg = findRipgrep();
       if (!rg) throw new Error(`ripgrep was not found under ${vscode.env.appRoot}; use find_files and read_file instead.`);
       const folders = access.folders();
@@ -66,7 +61,7 @@ export function searchTextTool(access: WorkspaceAccess): ToolDefinition {
       if (rows.length === 0) return `No matches for ${JSON.stringify(query)}.`;
       return `${rows.join('\n')}${matches.more ? `\n[stopped after ${max_results} matches; narrow the query or the glob]` : ''}`;
     },
-  };
+  });
 }
 
 function runRipgrep(

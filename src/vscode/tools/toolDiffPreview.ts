@@ -6,8 +6,6 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ToolRegistry } from '../../core/tools/toolRegistry';
 import { parseToolArguments } from '../../core/tools/toolRegistry';
-import { proposedContent } from './editTools';
-import type { WorkspaceAccess } from './workspaceAccess';
 
 /** Scheme of the virtual documents holding proposed file contents. */
 export const PROPOSED_SCHEME = 'agent-threads-proposed';
@@ -29,23 +27,20 @@ export class ToolDiffPreview implements ToolCallPreviews, vscode.TextDocumentCon
   readonly onDidChange = this.changed.event;
   private sequence = 0;
 
-  constructor(
-    private readonly tools: ToolRegistry,
-    private readonly access: WorkspaceAccess,
-  ) {}
+  constructor(private readonly tools: ToolRegistry) {}
 
   describe(name: string, rawArguments: string): string | undefined {
     return this.tools.describeCall(name, rawArguments);
   }
 
   hasDiff(name: string): boolean {
-    return name === 'edit_file' || name === 'create_file';
+    return this.tools.get(name)?.proposeChange !== undefined;
   }
 
   async showDiff(name: string, rawArguments: string): Promise<void> {
     const parsed = parseToolArguments(rawArguments);
     if (!parsed.ok) throw new Error(`The call's arguments are not valid JSON (${parsed.reason}), so there is no change to show.`);
-    const change = await proposedContent(this.access, name, parsed.value);
+    const change = await this.tools.proposedChange(name, rawArguments);
     if (!change) throw new Error(`'${name}' does not change a file's text, so there is no diff to show.`);
     const key = `${++this.sequence}`;
     const proposed = vscode.Uri.from({ scheme: PROPOSED_SCHEME, path: change.absolute, query: key });

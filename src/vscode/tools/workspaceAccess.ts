@@ -13,6 +13,7 @@ import {
 } from '../../core/tools/pathConfinement';
 import { describeProtection, forcedApprovalForPath, type ProtectedPathOptions } from '../../core/tools/protectedPaths';
 import type { ForcedApproval } from '../../core/tools/toolRegistry';
+import { errnoCode } from '../../core/util/errors';
 
 /** Reads beyond this size are refused: the model would only get a truncated slice of it anyway. */
 export const MAX_READ_BYTES = 2 * 1024 * 1024;
@@ -66,7 +67,7 @@ export class WorkspaceAccess {
         throw new Error(`${absolute} is ${stat.size} bytes, more than the ${MAX_READ_BYTES}-byte limit for tools.`);
       return await fs.readFile(absolute, 'utf8');
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      if (errnoCode(error) === 'ENOENT') return undefined;
       throw error;
     }
   }

@@ -12,6 +12,7 @@ import {
   type HostToAgentEditor,
 } from '../../protocol/agentEditor';
 import { errorMessage } from '../shared/errors';
+import { DisposableStore } from '../../core/util/disposableStore';
 import type { ModelRegistry } from '../models/modelRegistry';
 import { renderWebviewHtml, webviewOptions } from './webviewHtml';
 import { replier } from './webviewReplies';
@@ -80,7 +81,8 @@ export class AgentEditorPanels implements vscode.Disposable {
       const current = await this.agents.get(agentId);
       post({ type: 'agentForm', form: toAgentForm(current), options: this.options(current) });
     };
-    const subscriptions = [
+    const subscriptions = new DisposableStore();
+    subscriptions.add(
       panel.webview.onDidReceiveMessage(async (message: unknown) => {
         if (!isAgentEditorMessage(message)) return;
         if (message.type === 'ready') return sendForm();
@@ -95,14 +97,16 @@ export class AgentEditorPanels implements vscode.Disposable {
           }
         });
       }),
+    );
+    subscriptions.add(
       this.agents.onDidChangeAgents((event) => {
         const change = event as Partial<AgentChange>;
         if (change.agentId === agentId && change.type === 'deleted') panel.dispose();
       }),
-    ];
+    );
     this.panels.set(agentId, panel);
     panel.onDidDispose(() => {
-      for (const subscription of subscriptions) subscription.dispose();
+      subscriptions.dispose();
       this.panels.delete(agentId);
     });
   }

@@ -1,10 +1,13 @@
 import * as vscode from 'vscode';
 import type { AgentFileError, FileAgentSource } from '../../core/agentFiles';
 import { isFileAgent } from '../../core/agentFiles';
-import type { Agent, RunStatus, Thread } from '../../core/domain';
+import { UNTITLED_THREAD_TITLE, type Agent, type RunStatus, type Thread } from '../../core/domain';
 import type { AgentRepository, ThreadRepository } from '../../core/backend';
 import { visibleBidiControls } from '../../core/domain/displayText';
 import { relativeTime } from './relativeTime';
+import { CommandId } from '../shared/commandIds';
+import { DisposableStore } from '../../core/util/disposableStore';
+import { errorMessage } from '../shared/errors';
 
 /** A node of the Agents tree: an agent, or one of its threads. */
 export type AgentsTreeNode =
@@ -30,7 +33,7 @@ export class AgentsTreeProvider implements vscode.TreeDataProvider<AgentsTreeNod
   private readonly changed = new vscode.EventEmitter<AgentsTreeNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   private readonly runs = new Map<string, RunSummary>();
-  private readonly subscriptions: { dispose(): void }[];
+  private readonly subscriptions = new DisposableStore();
   /** When set, only these threads (and the agents that have some) are shown. */
   private threadFilter: ReadonlySet<string> | undefined;
 
@@ -44,17 +47,18 @@ export class AgentsTreeProvider implements vscode.TreeDataProvider<AgentsTreeNod
     private readonly workspaceFolder?: vscode.Uri,
     private readonly usesLocalBackend: () => boolean = () => true,
   ) {
-    this.subscriptions = [
-      ...(fileAgents ? [fileAgents.onDidChange(() => this.refresh())] : []),
-      agents.onDidChangeAgents(() => this.refresh()),
-      threads.onDidChangeThreads(() => this.refresh()),
-      threads.onDidAppendMessage(() => this.refresh()),
+    if (fileAgents) this.subscriptions.add(fileAgents.onDidChange(() => this.refresh()));
+    this.subscriptions.add(agents.onDidChangeAgents(() => this.refresh()));
+    this.subscriptions.add(threads.onDidChangeThreads(() => this.refresh()));
+    this.subscriptions.add(threads.onDidAppendMessage(() => this.refresh()));
+    this.subscriptions.add(
       threads.onDidSaveRun(({ threadId, run }) => {
         const previous = this.runs.get(threadId);
         this.runs.set(threadId, { status: run.status, lastError: run.last_error?.message });
         if (previous?.status !== run.status) this.refresh();
       }),
-    ];
+    );
+    this.subscriptions.add(this.changed);
   }
 
   refresh(): void {
@@ -124,7 +128,7 @@ export class AgentsTreeProvider implements vscode.TreeDataProvider<AgentsTreeNod
   }
 
   private threadItem(thread: Thread, agent: Agent | undefined): vscode.TreeItem {
-    const item = new vscode.TreeItem(visibleBidiControls(thread.title) || 'New thread', vscode.TreeItemCollapsibleState.None);
+    const item = new vscode.TreeItem(visibleBidiControls(thread.title) || UNTITLED_THREAD_TITLE, vscode.TreeItemCollapsibleState.None);
     item.id = thread.id;
     const run = this.runs.get(thread.id);
     item.contextValue = run && isActive(run.status) ? 'thread.running' : 'thread';
@@ -132,14 +136,14 @@ export class AgentsTreeProvider implements vscode.TreeDataProvider<AgentsTreeNod
     const messages = `${thread.message_count} message${thread.message_count === 1 ? '' : 's'}`;
     item.description = `${relativeTime(thread.last_activity_at)} · ${messages}`;
     const tooltip = [
-      visibleBidiControls(thread.title) || 'New thread',
+      visibleBidiControls(thread.title) || UNTITLED_THREAD_TITLE,
       messages,
       agent ? `Model: ${agent.model.profile} / ${agent.model.name}` : 'No agent',
     ];
     if (run) tooltip.push(`Last run: ${run.status}`);
     if (run?.lastError) tooltip.push(`Last error: ${run.lastError}`);
     item.tooltip = tooltip.join('\n');
-    item.command = { command: 'agentThreads.openThread', title: 'Open Thread', arguments: [thread.id] };
+    item.command = { command: CommandId.openThread, title: 'Open Thread', arguments: [thread.id] };
     return item;
   }
 
@@ -162,10 +166,8 @@ export class AgentsTreeProvider implements vscode.TreeDataProvider<AgentsTreeNod
       if (node.kind === 'orphans') return node.threads.map((thread) => ({ kind: 'thread', thread, agent: undefined }));
       return [];
     } catch (error) {
-      this.log.error(`Could not list agents and threads: ${error instanceof Error ? error.message : String(error)}`);
-      void vscode.window.showErrorMessage(
-        `Agent Threads could not read its storage: ${error instanceof Error ? error.message : String(error)}`,
-      );
+      this.log.error(`Could not list agents and threads: ${errorMessage(error)}`);
+      void vscode.window.showErrorMessage(`Agent Threads could not read its storage: ${errorMessage(error)}`);
       return [];
     }
   }
@@ -177,8 +179,7 @@ export class AgentsTreeProvider implements vscode.TreeDataProvider<AgentsTreeNod
   }
 
   dispose(): void {
-    for (const subscription of this.subscriptions) subscription.dispose();
-    this.changed.dispose();
+    this.subscriptions.dispose();
   }
 }
 

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { type ChatExchangeResult, type ChatExchanges, type ChatSink, chatIntentOf, sessionChoiceOf } from '../../core/chat';
+import { CommandId } from '../shared/commandIds';
 
 /** The id of the `@agents` participant (package.json `contributes.chatParticipants`). */
 export const CHAT_PARTICIPANT_ID = 'agentThreads.agents';
@@ -65,7 +66,7 @@ function streamSink(stream: vscode.ChatResponseStream): ChatSink {
   return {
     markdown: (text) => stream.markdown(text),
     progress: (text) => stream.progress(text),
-    openThread: (threadId, label) => stream.button({ command: 'agentThreads.openThread', title: label, arguments: [threadId] }),
+    openThread: (threadId, label) => stream.button({ command: CommandId.openThread, title: label, arguments: [threadId] }),
   };
 }
 

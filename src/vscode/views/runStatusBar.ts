@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
-import type { Run } from '../../core/domain';
+import { isRunLifecycleEvent, type Run } from '../../core/domain';
 import type { ThreadRepository } from '../../core/backend';
 import type { RunService } from '../../core/backend';
+import { CommandId } from '../shared/commandIds';
 
 const ACTIVE = new Set<Run['status']>(['queued', 'in_progress', 'requires_action', 'cancelling']);
 
@@ -19,8 +20,8 @@ export class RunStatusBar implements vscode.Disposable {
   ) {
     this.item.name = 'Agent Threads runs';
     this.subscription = runs.onEvent((event) => {
-      if (!event.event.startsWith('thread.run.') || event.event.startsWith('thread.run.step.')) return;
-      const run = event.data as Run;
+      if (!isRunLifecycleEvent(event)) return;
+      const run = event.data;
       if (ACTIVE.has(run.status)) this.active.set(run.id, run);
       else this.active.delete(run.id);
       void this.render();
@@ -39,7 +40,7 @@ export class RunStatusBar implements vscode.Disposable {
       ? `$(warning) Agent needs approval`
       : `$(loading~spin) ${runs.length === 1 ? 'Agent running' : `${runs.length} agents running`}`;
     this.item.tooltip = `${title}: ${focus.status.replace('_', ' ')}`;
-    this.item.command = { command: 'agentThreads.openThread', title: 'Open Thread', arguments: [focus.thread_id] };
+    this.item.command = { command: CommandId.openThread, title: 'Open Thread', arguments: [focus.thread_id] };
     this.item.backgroundColor = waiting ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
     this.item.show();
   }

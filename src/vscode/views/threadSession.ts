@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { Message, Run, RunEvent, RunStep } from '../../core/domain';
+import { isMessageDeltaEvent, isMessageEvent, isRunStepEvent, type Run, type RunEvent, type RunStep } from '../../core/domain';
 import { warmUpTokenizer } from '../../core/model';
 import type { AgentRepository, RunService, ThreadRepository } from '../../core/backend';
 import type { WebviewKind } from '../../protocol/ipc';
@@ -10,6 +10,8 @@ import { toAgentOption, toMessageView, toRunView, toThreadView } from './viewMod
 import type { ToolCallPreviews } from '../tools/toolDiffPreview';
 import { replier } from './webviewReplies';
 import { attachableUris, handleWorkspaceIntent, pickAttachments } from './workspaceIntents';
+import { CommandId } from '../shared/commandIds';
+import { DisposableStore } from '../../core/util/disposableStore';
 
 const PAGE_SIZE = 50;
 
@@ -41,7 +43,7 @@ export interface SessionServices {
  * for that thread. The sidebar chat and every thread panel each own one session.
  */
 export class ThreadSession implements vscode.Disposable {
-  private readonly subscriptions: { dispose(): void }[] = [];
+  private readonly subscriptions = new DisposableStore();
   private readonly steps = new Map<string, RunStep>();
   private readonly streamingMessages = new Set<string>();
   private run: Run | null = null;
@@ -56,28 +58,34 @@ export class ThreadSession implements vscode.Disposable {
     private readonly onThreadChanged: (threadId: string | null) => void = () => undefined,
   ) {
     const { threads, agents, runs } = services;
-    this.subscriptions.push(
+    this.subscriptions.add(
       webview.onDidReceiveMessage((message: unknown) => {
         if (isThreadViewMessage(message)) void this.handle(message);
         else services.log.warn('A webview sent a message the host does not understand; ignored.');
       }),
+    );
+    this.subscriptions.add(
       threads.onDidAppendMessage(({ threadId, messages }) => {
         if (threadId !== this.threadId) return;
         for (const message of messages) this.post({ type: 'messageAdded', message: toMessageView(message) });
       }),
+    );
+    this.subscriptions.add(
       threads.onDidUpdateMessage(({ threadId, message }) => {
         if (threadId === this.threadId) this.post({ type: 'messageUpdated', message: toMessageView(message) });
       }),
+    );
+    this.subscriptions.add(
       threads.onDidChangeThreads(({ threadId, type }) => {
         if (threadId !== this.threadId) return;
         if (type === 'deleted') void this.showThread(null);
         else void this.sendInit();
       }),
-      agents.onDidChangeAgents(() => void this.sendInit()),
-      // Trusting the folder lifts Restricted Mode at once; the banner goes with it.
-      vscode.workspace.onDidGrantWorkspaceTrust(() => void this.sendInit()),
-      runs.onEvent((event) => this.onRunEvent(event)),
     );
+    this.subscriptions.add(agents.onDidChangeAgents(() => void this.sendInit()));
+    // Trusting the folder lifts Restricted Mode at once; the banner goes with it.
+    this.subscriptions.add(vscode.workspace.onDidGrantWorkspaceTrust(() => void this.sendInit()));
+    this.subscriptions.add(runs.onEvent((event) => this.onRunEvent(event)));
   }
 
   get currentThreadId(): string | null {
@@ -141,7 +149,7 @@ export class ThreadSession implements vscode.Disposable {
           ]);
           return;
         case 'showRunDetails':
-          if (this.threadId) await vscode.commands.executeCommand('agentThreads.showRunDetails', this.threadId, message.runId);
+          if (this.threadId) await vscode.commands.executeCommand(CommandId.showRunDetails, this.threadId, message.runId);
           return;
         case 'showToolDiff': {
           const call =
@@ -158,13 +166,13 @@ export class ThreadSession implements vscode.Disposable {
         case 'newThread':
           return await this.showThread(null);
         case 'forkFromMessage':
-          if (this.threadId) await vscode.commands.executeCommand('agentThreads.forkThread', this.threadId, message.messageId);
+          if (this.threadId) await vscode.commands.executeCommand(CommandId.forkThread, this.threadId, message.messageId);
           return;
         case 'editAndResend':
-          if (this.threadId) await vscode.commands.executeCommand('agentThreads.editAndResend', this.threadId, message.messageId);
+          if (this.threadId) await vscode.commands.executeCommand(CommandId.editAndResend, this.threadId, message.messageId);
           return;
         case 'pickThread':
-          return void (await vscode.commands.executeCommand('agentThreads.openThreadInChat'));
+          return void (await vscode.commands.executeCommand(CommandId.openThreadInChat));
         default:
           return await handleWorkspaceIntent(message, (reply) => this.post(reply));
       }
@@ -188,7 +196,7 @@ export class ThreadSession implements vscode.Disposable {
         type: 'notice',
         level: 'error',
         text: 'Create an agent first: it decides which model answers.',
-        command: { title: 'Create Agent', id: 'agentThreads.createAgent' },
+        command: { title: 'Create Agent', id: CommandId.createAgent },
       });
       return;
     }
@@ -228,7 +236,7 @@ export class ThreadSession implements vscode.Disposable {
 
   private onRunEvent(event: RunEvent): void {
     if (!this.threadId) return;
-    if (event.event === 'thread.message.delta') {
+    if (isMessageDeltaEvent(event)) {
       if (!this.streamingMessages.has(event.data.id)) return;
       const text = (event.data.delta.content ?? []).map((part) => (part.type === 'text' && part.text ? part.text.value : '')).join('');
       if (text) this.post({ type: 'messageDelta', messageId: event.data.id, text });
@@ -236,18 +244,18 @@ export class ThreadSession implements vscode.Disposable {
     }
     if (event.event === 'thread.run.step.delta') return;
     if (event.data.thread_id !== this.threadId) return;
-    if (event.event.startsWith('thread.message.')) {
-      const message = event.data as Message;
+    if (isMessageEvent(event)) {
+      const message = event.data;
       if (message.status === 'in_progress') this.streamingMessages.add(message.id);
       else this.streamingMessages.delete(message.id);
       // A full message replaces what the webview shows: after a retried model call it starts again from empty.
       this.post({ type: 'messageUpdated', message: toMessageView(message) });
-    } else if (event.event.startsWith('thread.run.step.')) {
-      const step = event.data as RunStep;
+    } else if (isRunStepEvent(event)) {
+      const step = event.data;
       this.steps.set(step.id, step);
       this.postRun();
     } else {
-      const run = event.data as Run;
+      const run = event.data;
       if (this.run?.id !== run.id) this.steps.clear();
       this.run = run;
       this.postRun();
@@ -314,6 +322,6 @@ export class ThreadSession implements vscode.Disposable {
   }
 
   dispose(): void {
-    for (const subscription of this.subscriptions) subscription.dispose();
+    this.subscriptions.dispose();
   }
 }

@@ -1,13 +1,14 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ThreadViewEvent, ThreadViewIntent } from '../../protocol/threadView';
+import { CommandId } from '../shared/commandIds';
 
 /** Commands a webview may trigger through a link: only ones that configure the extension, never arbitrary ones. */
-const LINKABLE_COMMANDS = new Set([
-  'agentThreads.configureModel',
-  'agentThreads.setApiKey',
-  'agentThreads.createAgent',
-  'agentThreads.showLog',
+const LINKABLE_COMMANDS = new Set<string>([
+  CommandId.configureModel,
+  CommandId.setApiKey,
+  CommandId.createAgent,
+  CommandId.showLog,
   'workbench.trust.manage',
 ]);
 

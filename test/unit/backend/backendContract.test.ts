@@ -42,7 +42,7 @@ backendContract('Foundry Agent Service (SDK against the fake service)', async ()
     scriptToolCall: () => undefined,
     slowNextAnswer: () => service.setWordDelay(150),
     close: async () => {
-      await backend.dispose();
+      backend.dispose();
       await service.close();
     },
   };

@@ -8,6 +8,7 @@ import type { RunEvent } from '../../../src/core/domain/events';
 import { messageText } from '../../../src/core/domain/message';
 import type { Run } from '../../../src/core/domain/run';
 import { TERMINAL_RUN_STATUSES } from '../../../src/core/domain/run';
+import { UNTITLED_THREAD_TITLE } from '../../../src/core/domain/thread';
 
 export interface BackendFixture {
   backend: Backend;
@@ -154,7 +155,7 @@ export function backendContract(name: string, start: () => Promise<BackendFixtur
       assert.equal(page.data[0].role, 'assistant');
       assert.match(messageText(page.data[0]), /hello contract/);
       assert.ok((await backend.threads.listRuns(thread.id)).some((r) => r.id === run.id && r.status === 'completed'));
-      assert.notEqual((await backend.threads.get(thread.id)).title, 'New thread', 'the thread is named after its first message');
+      assert.notEqual((await backend.threads.get(thread.id)).title, UNTITLED_THREAD_TITLE, 'the thread is named after its first message');
     });
 
     it('runs a tool the policy allows and gives its output to the model', async () => {

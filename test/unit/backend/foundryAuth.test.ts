@@ -45,7 +45,7 @@ describe('Foundry authentication', () => {
     assert.equal((await backend.agents.get(agent.id)).name, 'Secure');
     assert.equal(service.requests[0].headers.authorization, 'Bearer entra-token-7f3a');
     assert.deepEqual([...new Set(credential.scopes)], ['https://ai.azure.com/.default']);
-    await backend.dispose();
+    backend.dispose();
   });
 
   it('refuses to send a token to a plain-http endpoint, and says why', () => {
@@ -83,6 +83,6 @@ describe('Foundry authentication', () => {
       assert.doesNotMatch(error.message, /SECRET/);
       return true;
     });
-    await backend.dispose();
+    backend.dispose();
   });
 });

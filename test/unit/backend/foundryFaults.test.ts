@@ -42,7 +42,7 @@ describe('Foundry faults: plain words, nothing lost, retry possible', function (
     });
   });
   afterEach(async () => {
-    await backend.dispose();
+    backend.dispose();
     await service.close();
   });
 
@@ -136,7 +136,7 @@ describe('Foundry runs that outlive the window that started them', function () {
     );
     const run = await first.runs.createRun(thread.id, agent.id);
     const call = (await waiting).required_action!.submit_tool_outputs.tool_calls[0];
-    await first.dispose(); // the window goes away with the run waiting
+    first.dispose(); // the window goes away with the run waiting
 
     const second = connect();
     const [latest] = await second.threads.listRuns(thread.id);
@@ -146,7 +146,7 @@ describe('Foundry runs that outlive the window that started them', function () {
     assert.equal((await done).id, run.id);
     const last = (await second.threads.listMessages(thread.id, { limit: 1 })).data[0];
     assert.match(messageText(last), /after restart/);
-    await second.dispose();
+    second.dispose();
     await service.close();
   });
 });

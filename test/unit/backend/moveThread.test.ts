@@ -28,7 +28,7 @@ describe('moving a thread between local storage and Foundry (through the export 
     );
   });
   afterEach(async () => {
-    await foundry.dispose();
+    foundry.dispose();
     files.dispose();
     await service.close();
     await harness.close();

@@ -144,7 +144,7 @@ export async function startHarness(setup: HarnessOptions = {}): Promise<Harness>
       agents.create({ name: 'Helper', model: { profile: 'fake', name: 'fake-model' }, instructions: 'You are helpful.', ...input }),
     thread: async (...texts) => (await threads.create({ messages: texts.map((t) => userText(t)) })).id,
     close: async () => {
-      await Promise.all(engines.map((e) => e.dispose()));
+      await Promise.all(engines.map((e) => e.stop()));
       await server.close();
       threads.dispose();
       agents.dispose();

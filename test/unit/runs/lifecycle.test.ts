@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { messageText } from '../../../src/core/domain/message';
+import { UNTITLED_THREAD_TITLE } from '../../../src/core/domain/thread';
 import { RunError } from '../../../src/core/runs';
 import { type Harness, startHarness, userText } from './helpers';
 
@@ -152,7 +153,7 @@ describe('RunEngine lifecycle', () => {
 async function waitForTitle(h: Harness, threadId: string): Promise<string> {
   for (;;) {
     const thread = await h.threads.get(threadId);
-    if (thread.title !== 'New thread') return thread.title;
+    if (thread.title !== UNTITLED_THREAD_TITLE) return thread.title;
     await new Promise<void>((resolve) => {
       const sub = h.threads.onDidChangeThreads((change) => {
         if (change.threadId === threadId) {

@@ -21,7 +21,7 @@ describe('RunEngine recovery of interrupted runs', () => {
     const run = await h.engine.createRun(threadId, agent.id);
     await h.log.waitForEvent(run.id, 'thread.message.delta');
     // The window closes: dispose writes nothing more, as when VS Code shuts the extension host down.
-    await h.engine.dispose();
+    await h.engine.stop();
     assert.equal((await h.threads.getRun(threadId, run.id)).status, 'in_progress');
 
     const restarted = h.newEngine();
@@ -62,7 +62,7 @@ describe('RunEngine recovery of interrupted runs', () => {
       throw new Error('the partial answer was never saved');
     };
     await saved();
-    await h.engine.dispose(); // the window dies mid-stream
+    await h.engine.stop(); // the window dies mid-stream
 
     const restarted = h.newEngine();
     await restarted.recoverInterruptedRuns();
@@ -81,7 +81,7 @@ describe('RunEngine recovery of interrupted runs', () => {
     h.server.script({ kind: 'stall', text: 'half an answer', afterChunks: 2 });
     const run = await h.engine.createRun(threadId, agent.id);
     await h.log.waitForEvent(run.id, 'thread.message.delta');
-    await h.engine.dispose();
+    await h.engine.stop();
     const metadata = (await h.threads.get(threadId)).metadata;
 
     // Another window: our parent process is alive, so its run is not ours to close.

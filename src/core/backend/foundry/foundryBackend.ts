@@ -27,8 +27,8 @@ export class FoundryBackend implements Backend {
     this.runs = new FoundryRuns(client, this.events, this.threads, this.agents, tools, logger, toolOutputs);
   }
 
-  async dispose(): Promise<void> {
-    await this.runs.dispose();
+  dispose(): void {
+    this.runs.dispose();
     this.events.dispose();
   }
 }

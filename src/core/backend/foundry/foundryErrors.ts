@@ -1,14 +1,10 @@
 // Errors from the Foundry service (or the network under it) in plain words, with a stable code the UI maps to the
 // action that fixes it. Nothing here echoes request headers, so a key or token can never reach a message.
 
-export type FoundryErrorCode =
-  | 'foundry_unauthorized'
-  | 'foundry_forbidden'
-  | 'foundry_not_found'
-  | 'foundry_rate_limited'
-  | 'foundry_unavailable'
-  | 'foundry_bad_request'
-  | 'foundry_network';
+import type { FoundryErrorCode } from '../../domain/errors';
+import { errorMessage } from '../../util/errors';
+
+export type { FoundryErrorCode };
 
 export class FoundryError extends Error {
   constructor(
@@ -28,7 +24,7 @@ export function toFoundryError(error: unknown, doing: string): FoundryError {
   const status = (error as { statusCode?: unknown } | null)?.statusCode;
   const detail = serviceMessage(error);
   if (typeof status !== 'number') {
-    const reason = error instanceof Error ? error.message : String(error);
+    const reason = errorMessage(error);
     return new FoundryError(
       'foundry_network',
       `Could not reach the Foundry project while trying to ${doing}: ${reason}. Check the endpoint in 'agentThreads.backend' and your network.`,

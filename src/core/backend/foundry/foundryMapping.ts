@@ -14,7 +14,7 @@ import type {
 import type { Agent, ApprovalPolicy } from '../../domain/agent';
 import type { Message, MessageContent } from '../../domain/message';
 import type { FunctionToolCall, Run, RunLastError, RunStatus, RunStep } from '../../domain/run';
-import type { Thread } from '../../domain/thread';
+import { UNTITLED_THREAD_TITLE, type Thread } from '../../domain/thread';
 import type { Metadata } from '../../domain/common';
 import { FOUNDRY_PROFILE } from './endpoint';
 
@@ -85,7 +85,7 @@ function functionNames(tools: ToolDefinitionUnion[] | undefined): string[] {
 export function toThread(thread: AgentThread): Thread {
   const metadata: Metadata = { ...(thread.metadata ?? {}) };
   const created = seconds(thread.createdAt) ?? 0;
-  const title = metadata[META.title] ?? 'New thread';
+  const title = metadata[META.title] ?? UNTITLED_THREAD_TITLE;
   const agentId = metadata[META.agentId] || null;
   const count = Number(metadata[META.messageCount] ?? 0);
   const lastActivity = Number(metadata[META.lastActivity] ?? created);

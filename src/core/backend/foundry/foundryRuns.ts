@@ -10,9 +10,10 @@ import type {
   ThreadRun,
 } from '@azure/ai-agents';
 import type { Agent } from '../../domain/agent';
-import type { RunEvent } from '../../domain/events';
+import { isMessageEventName, isRunLifecycleEventName, isRunStepEventName, type RunEvent } from '../../domain/events';
 import type { RequiredActionToolCall, Run, RunStep } from '../../domain/run';
 import { TERMINAL_RUN_STATUSES } from '../../domain/run';
+import { UNTITLED_THREAD_TITLE } from '../../domain/thread';
 import { deniedByUserOutput, decideToolCall } from '../../runs/toolRound';
 import { titleFromFirstUserMessage } from '../../runs/threadTitle';
 import { allowedToolsOf, withAllowedTools } from '../../tools/approvalPolicy';
@@ -25,6 +26,7 @@ import { callFoundry, toFoundryError } from './foundryErrors';
 import type { FoundryEvents } from './foundryEvents';
 import { toMessage, toRun, toRunStep } from './foundryMapping';
 import type { FoundryThreads } from './foundryThreads';
+import { errorMessage } from '../../util/errors';
 
 type EventStream = AsyncIterable<AgentEventMessage>;
 
@@ -78,7 +80,7 @@ export class FoundryRuns implements RunService {
     const stream = await callFoundry('start a run', () => this.client.runs.create(threadId, agentId).stream());
     const iterator = stream[Symbol.asyncIterator]();
     const first = await callFoundry('start a run', () => iterator.next());
-    if (first.done || !String(first.value.event).startsWith('thread.run.'))
+    if (first.done || !isRunLifecycleEventName(String(first.value.event)))
       throw toFoundryError(new Error('the service ended the stream before the run was created'), 'start a run');
     const active: ActiveFoundryRun = {
       run: toRun(first.value.data as ThreadRun),
@@ -155,7 +157,7 @@ export class FoundryRuns implements RunService {
     return active;
   }
 
-  async dispose(): Promise<void> {
+  dispose(): void {
     for (const active of this.active.values()) active.controller.abort();
     this.active.clear();
   }
@@ -196,7 +198,7 @@ export class FoundryRuns implements RunService {
       const text = typeof data === 'string' ? data : (data.error?.message ?? 'The service reported an error.');
       return this.fail(active, { code: 'server_error', message: `Foundry: ${text}` });
     }
-    if (name.startsWith('thread.message.')) {
+    if (isMessageEventName(name)) {
       const msg = toMessage(message.data as ThreadMessage);
       if (name === 'thread.message.created') {
         active.messagesCreated++;
@@ -204,21 +206,21 @@ export class FoundryRuns implements RunService {
       }
       if (name === 'thread.message.completed' || name === 'thread.message.incomplete')
         this.events.messageUpdated.fire({ threadId, message: msg });
-      return this.emit(active.run, { event: name as 'thread.message.created', data: msg });
+      return this.emit(active.run, { event: name, data: msg });
     }
-    if (name.startsWith('thread.run.step.')) {
+    if (isRunStepEventName(name)) {
       const step = toRunStep(message.data as FoundryRunStep, this.toolOutputs);
       if (step.type === 'tool_calls') active.toolStep = step;
-      return this.emit(active.run, { event: name as 'thread.run.step.created', data: step });
+      return this.emit(active.run, { event: name, data: step });
     }
-    if (name.startsWith('thread.run.')) {
+    if (isRunLifecycleEventName(name)) {
       const run = toRun(message.data as ThreadRun);
       if (isTerminal(run)) return this.finish(active, run);
       active.run = run;
       // Announced by onRequiresAction once it is known which calls need the user (perhaps none).
       if (name === 'thread.run.requires_action') return;
       this.events.runSaved.fire({ threadId, run });
-      return this.emit(run, { event: name as 'thread.run.created', data: run });
+      return this.emit(run, { event: name, data: run });
     }
     this.logger.warn(`Foundry sent an event this version does not know: ${name}`);
   }
@@ -327,11 +329,11 @@ export class FoundryRuns implements RunService {
   private async nameThread(threadId: string): Promise<void> {
     try {
       const thread = await this.threads.get(threadId);
-      if (thread.title !== 'New thread') return;
+      if (thread.title !== UNTITLED_THREAD_TITLE) return;
       const title = await titleFromFirstUserMessage(this.threads, threadId);
       if (title) await this.threads.rename(threadId, title);
     } catch (error) {
-      this.logger.warn(`Could not name thread ${threadId}: ${error instanceof Error ? error.message : String(error)}`);
+      this.logger.warn(`Could not name thread ${threadId}: ${errorMessage(error)}`);
     }
   }
 

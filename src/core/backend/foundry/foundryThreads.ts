@@ -1,7 +1,7 @@
 import type { AgentsClient, MessageInputContentBlockUnion } from '@azure/ai-agents';
 import type { Message, MessageInput } from '../../domain/message';
 import type { Run, RunStep } from '../../domain/run';
-import type { Thread } from '../../domain/thread';
+import { UNTITLED_THREAD_TITLE, type Thread } from '../../domain/thread';
 import type { Metadata } from '../../domain/common';
 import type { ListQuery, Page } from '../../store/pagination';
 import type { CreateThreadOptions, ThreadUpdate } from '../../store/threadStore';
@@ -36,7 +36,7 @@ export class FoundryThreads implements ThreadRepository {
   ) {}
 
   async create(options: CreateThreadOptions = {}): Promise<Thread> {
-    const metadata: Metadata = { ...(options.metadata ?? {}), [META.title]: (options.title ?? 'New thread').slice(0, 512) };
+    const metadata: Metadata = { ...(options.metadata ?? {}), [META.title]: (options.title ?? UNTITLED_THREAD_TITLE).slice(0, 512) };
     if (options.agent_id) metadata[META.agentId] = options.agent_id;
     const created = await callFoundry('create a thread', () => this.client.threads.create({ metadata }));
     for (const input of options.messages ?? []) await this.postMessage(created.id, input);
