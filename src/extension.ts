@@ -86,6 +86,7 @@ export function activate(context: vscode.ExtensionContext): AgentThreadsApi {
     maxToolRounds: vscode.workspace.getConfiguration('agentThreads.run').get<number>('maxToolRounds', 10),
     approvalTimeoutMs: vscode.workspace.getConfiguration('agentThreads.run').get<number>('approvalTimeoutMinutes', 10) * 60_000,
   });
+  // Activation does not wait for old runs to be closed; a failure is logged.
   void engine.recoverInterruptedRuns().catch((error: unknown) => log.error(`Could not check for interrupted runs: ${String(error)}`));
 
   const agentFilesWatcher = workspaceFolder
@@ -95,7 +96,7 @@ export function activate(context: vscode.ExtensionContext): AgentThreadsApi {
   // `agentThreads.backend` setting names; switching it swaps what is behind, not the views.
   const backends = new BackendSelection(new LocalBackend(agents, agentCatalog, threads, engine), tools, apiKeys, log);
   const { backend } = backends;
-  void backends.apply();
+  void backends.apply(); // a setting it cannot use is logged and shown inside; local storage stays
   const sessionServices = { agents: backend.agents, threads: backend.threads, runs: backend.runs, log, storageNotice, toolPreviews };
   const tree = new AgentsTreeProvider(
     backend.agents,
@@ -113,7 +114,7 @@ export function activate(context: vscode.ExtensionContext): AgentThreadsApi {
   const showBackend = (): void => {
     treeView.description = backend.kind === 'local' ? undefined : backend.label;
     treeView.message = backend.kind === 'local' ? (storageNotice ?? undefined) : undefined;
-    void vscode.commands.executeCommand('setContext', 'agentThreads.backend', backend.kind);
+    void vscode.commands.executeCommand('setContext', 'agentThreads.backend', backend.kind); // built-in; nothing waits for it
   };
   showBackend();
   const contextKeys = new ContextKeys(backend, context.workspaceState, log);
@@ -121,7 +122,8 @@ export function activate(context: vscode.ExtensionContext): AgentThreadsApi {
     showBackend();
     void contextKeys.update(); // logs its own failures
     panels.closeAll(); // their threads belong to the other backend
-    void chat.clear();
+    // Nothing waits for the chat to redraw; the new backend may be unreachable, so say why it stayed empty.
+    void chat.clear().catch((error: unknown) => log.warn(`Could not clear the chat after switching backends: ${String(error)}`));
     tree.refresh();
   });
 

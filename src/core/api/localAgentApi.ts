@@ -52,7 +52,7 @@ export class LocalAgentApi {
     const port = options.port ?? 0;
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`The local agent API port must be 0 to 65535, not ${port}.`);
     const token = newToken();
-    const server = createServer((req, res) => void this.handle(req, res, token));
+    const server = createServer((req, res) => void this.handle(req, res, token)); // handle() answers every failure
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(port, LOOPBACK_HOST, () => {

@@ -186,6 +186,7 @@ export class RunEngine {
 
   private async drive(active: ActiveRun): Promise<void> {
     const threadId = active.run.thread_id;
+    // The run does not wait for its title; setTitleIfDefault() logs a failure and stop() still waits for it.
     void this.track(this.setTitleIfDefault(threadId));
     await runLoop(active, this.services);
     await active.recorder.settled();
@@ -196,6 +197,7 @@ export class RunEngine {
   /** Keeps background work in a set so stop can wait for it. */
   private track(work: Promise<void>): Promise<void> {
     this.background.add(work);
+    // Cannot reject: what is tracked (drive, setTitleIfDefault) catches and logs its own errors.
     void work.finally(() => this.background.delete(work));
     return work;
   }
@@ -260,6 +262,7 @@ export class RunEngine {
     });
     const tail = next.catch(() => undefined);
     this.metadataQueues.set(threadId, tail);
+    // `tail` never rejects; this only forgets a queue that has drained.
     void tail.then(() => {
       if (this.metadataQueues.get(threadId) === tail) this.metadataQueues.delete(threadId);
     });

@@ -68,7 +68,7 @@ export class SearchIndex implements Disposable {
     this.subscriptions = [
       store.onDidAppendMessage(({ threadId, messages, firstOrdinal }) => {
         if (!this.ready) for (const message of messages) this.appendedWhileClosed.add(message.id);
-        else void this.enqueue(() => this.indexAppended(threadId, messages, firstOrdinal));
+        else void this.enqueue(() => this.indexAppended(threadId, messages, firstOrdinal)); // enqueue() logs a failure
       }),
       store.onDidUpdateMessage(({ threadId, message }) => {
         if (!this.ready && this.appendedWhileClosed.has(message.id)) return;
@@ -76,7 +76,7 @@ export class SearchIndex implements Disposable {
         void this.enqueue(() => this.indexUpdated(threadId, message));
       }),
       store.onDidChangeThreads(({ threadId, type }) => {
-        if (type === 'deleted') void this.enqueue(() => this.forget(threadId));
+        if (type === 'deleted') void this.enqueue(() => this.forget(threadId)); // enqueue() logs a failure
       }),
     ];
   }

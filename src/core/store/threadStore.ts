@@ -516,6 +516,7 @@ export class ThreadStore {
       () => undefined,
     );
     this.queues.set(key, tail);
+    // `tail` never rejects; this only forgets a queue that has drained.
     void tail.then(() => {
       if (this.queues.get(key) === tail) this.queues.delete(key);
     });

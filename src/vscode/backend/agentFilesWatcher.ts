@@ -22,7 +22,7 @@ export class AgentFilesWatcher implements vscode.Disposable {
     const folderWatcher = this.disposables.add(
       vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(workspaceFolder, AGENTS_FOLDER), false, true, false),
     );
-    const reload = (): void => void this.reload();
+    const reload = (): void => void this.reload(); // reload() logs what it could not read
     this.disposables.add(watcher.onDidCreate(reload));
     this.disposables.add(watcher.onDidChange(reload));
     this.disposables.add(watcher.onDidDelete(reload));

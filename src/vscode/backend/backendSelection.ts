@@ -64,6 +64,7 @@ export class BackendSelection implements vscode.Disposable {
     this.backend = new SwitchableBackend(local);
     this.subscriptions.add(
       vscode.workspace.onDidChangeConfiguration((event) => {
+        // apply() logs and shows a setting it cannot use, and stays on local storage.
         if (event.affectsConfiguration(BACKEND_SETTING) || event.affectsConfiguration(FOUNDRY_AUTH_SETTING)) void this.apply();
       }),
     );
@@ -83,9 +84,11 @@ export class BackendSelection implements vscode.Disposable {
         next = this.connect(value, authKind);
       } catch (error) {
         this.log.error(`Could not use the Foundry project in '${BACKEND_SETTING}': ${errorMessage(error)}`);
+        // A notice: the switch to local storage goes on without waiting for the user.
         void vscode.window
           .showErrorMessage(`Agent Threads stays on local storage: ${errorMessage(error)}`, 'Open Settings')
           .then((choice) => {
+            // A built-in command; nothing waits for the settings editor to open.
             if (choice) void vscode.commands.executeCommand('workbench.action.openWorkspaceSettings', BACKEND_SETTING);
           });
       }

@@ -53,6 +53,7 @@ export class LocalApiController implements vscode.Disposable {
     } catch (error) {
       const detail = errorMessage(error);
       this.log.error(`The local agent API could not start: ${detail}`);
+      // A notice: nothing waits for the user to dismiss it.
       void vscode.window.showErrorMessage(
         `The local agent API could not start on port ${port || 'any'}: ${detail}. Choose another port in the setting ${SECTION}.port (0 picks a free one).`,
       );
@@ -85,6 +86,6 @@ export class LocalApiController implements vscode.Disposable {
   dispose(): void {
     this.subscriptions.dispose();
     this.item.dispose();
-    void this.api.stop();
+    void this.api.stop(); // cannot fail; disposal cannot wait for open connections to close
   }
 }

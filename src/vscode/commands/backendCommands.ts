@@ -137,6 +137,7 @@ export async function moveThread(
       throw new Error(`Only ${copied.messages.data.length} of ${count} messages arrived in ${destination.label}; the original was kept.`);
     }
     await source.threads.delete(threadId);
+    // A notice: nothing waits for the user to dismiss it.
     void vscode.window.showInformationMessage(`Moved "${moved.title}" to ${destination.label}.`);
     return moved.id;
   } finally {
@@ -147,6 +148,7 @@ export async function moveThread(
 async function remoteDestination(s: BackendCommandServices): Promise<Backend | undefined> {
   const endpoint = s.workspaceState.get<string>(LAST_FOUNDRY_ENDPOINT_KEY);
   if (!endpoint) {
+    // A notice: nothing waits for the user to dismiss it.
     void vscode.window.showInformationMessage(
       'Connect a Foundry project first (Agent Threads: Connect Foundry Project…), then switch back to local storage to move threads there.',
     );

@@ -48,6 +48,7 @@ type Target = AgentsTreeNode | string | undefined;
 /** The search index covers local storage only: say so on Foundry rather than return local hits for remote threads. */
 function localOnly(s: CommandServices, what: string): Promise<undefined> | undefined {
   if (s.backendKind() === 'local') return undefined;
+  // A notice: the command ends now; nothing waits for the user to dismiss it.
   void vscode.window.showInformationMessage(
     `${what} across threads covers local storage; this workspace uses a Foundry project. Use Agent Threads: Use Local Storage to search local threads.`,
   );
@@ -98,6 +99,7 @@ export function registerCommands(s: CommandServices): vscode.Disposable[] {
       if (!agent) return undefined;
       const uri = await exportAgentToFile(agent, s.workspaceFolder);
       await s.reloadAgentFiles();
+      // A notice: the command returns the file now; nothing waits for the user to dismiss it.
       void vscode.window.showInformationMessage(`Exported "${agent.name}" to ${vscode.workspace.asRelativePath(uri)}.`);
       return uri;
     },
@@ -125,6 +127,7 @@ export function registerCommands(s: CommandServices): vscode.Disposable[] {
         const shown = userFacingError(error);
         // Not awaited: the command settles now; the message stays until the user dismisses it.
         void vscode.window.showErrorMessage(shown.text, ...(shown.command ? [shown.command.title] : [])).then((action) => {
+          // Our own command: this wrapper catches, logs and shows its errors.
           if (action && shown.command) void vscode.commands.executeCommand(shown.command.id);
         });
         return undefined;

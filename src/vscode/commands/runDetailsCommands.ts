@@ -27,6 +27,7 @@ export async function showRunDetails(
   if (!thread) return undefined;
   const runs = (await services.threads.listRuns(thread.id)).sort((a, b) => b.created_at - a.created_at);
   if (runs.length === 0) {
+    // A notice: nothing waits for the user to dismiss it.
     void vscode.window.showInformationMessage(`"${thread.title || UNTITLED_THREAD_TITLE}" has no runs yet: send a message to start one.`);
     return undefined;
   }

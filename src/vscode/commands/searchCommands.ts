@@ -49,10 +49,12 @@ export function searchThreads(s: SearchCommandServices, initial = ''): Promise<S
   };
   return new Promise((resolve) => {
     let chosen: SearchHit | undefined;
+    // update() logs a failed search; a newer keystroke supersedes an older one.
     pick.onDidChangeValue((text) => void update(text));
     pick.onDidAccept(() => {
       chosen = pick.selectedItems[0]?.hit;
       pick.hide();
+      // Our own command logs and shows its errors; the search resolves with the hit without waiting.
       if (chosen) void vscode.commands.executeCommand(CommandId.openThread, chosen.threadId);
     });
     pick.onDidHide(() => {
@@ -60,7 +62,7 @@ export function searchThreads(s: SearchCommandServices, initial = ''): Promise<S
       resolve(chosen);
     });
     pick.show();
-    if (initial) void update(initial);
+    if (initial) void update(initial); // logs its own failure; the pick stays open
   });
 }
 
@@ -82,5 +84,5 @@ export async function filterThreads(s: SearchCommandServices, text?: string): Pr
 export function clearThreadFilter(s: SearchCommandServices): void {
   s.tree.setThreadFilter(undefined);
   s.treeView.message = undefined;
-  void vscode.commands.executeCommand('setContext', 'agentThreads.filtered', false);
+  void vscode.commands.executeCommand('setContext', 'agentThreads.filtered', false); // built-in; nothing waits for it
 }

@@ -38,9 +38,10 @@ export class ModelRegistry implements vscode.Disposable {
         if (event.affectsConfiguration('agentThreads')) this.loadProfiles();
       }),
     );
+    // loadLanguageModels() cannot reject: without VS Code models it logs and keeps the configured ones.
     this.subscriptions.add(vscode.lm.onDidChangeChatModels(() => void this.loadLanguageModels()));
     this.subscriptions.add(this.changed);
-    void this.loadLanguageModels();
+    void this.loadLanguageModels(); // `changed` fires when they arrive
   }
 
   private loadProfiles(): void {

@@ -164,6 +164,6 @@ function raceLimits(ended: Promise<unknown>, limits: Limits): Promise<'timeout' 
     const onAbort = () => finish('cancelled');
     if (limits.signal.aborted) return finish('cancelled');
     limits.signal.addEventListener('abort', onAbort, { once: true });
-    void ended.then(() => finish(undefined));
+    void ended.then(() => finish(undefined)); // `ended` only resolves; finish() ignores a second call
   });
 }

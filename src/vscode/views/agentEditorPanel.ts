@@ -75,6 +75,7 @@ export class AgentEditorPanels implements vscode.Disposable {
     );
     panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'agent-threads.svg');
     panel.webview.html = renderWebviewHtml(panel.webview, this.extensionUri, 'agent', `Agent: ${agent.name}`);
+    // Fire-and-forget: a closed panel answers false and has no one left to tell.
     const post = (message: HostToAgentEditor) => void panel.webview.postMessage(message);
     const reply = replier<AgentEditorRequests>(post);
     const sendForm = async () => {

@@ -167,6 +167,7 @@ export class AgentsTreeProvider implements vscode.TreeDataProvider<AgentsTreeNod
       return [];
     } catch (error) {
       this.log.error(`Could not list agents and threads: ${errorMessage(error)}`);
+      // A notice: the tree shows empty now, not after the user dismisses it.
       void vscode.window.showErrorMessage(`Agent Threads could not read its storage: ${errorMessage(error)}`);
       return [];
     }

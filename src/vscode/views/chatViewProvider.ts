@@ -24,7 +24,10 @@ export class ChatViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     view.webview.html = renderWebviewHtml(view.webview, this.extensionUri, 'chat', 'Agent Threads Chat');
     const remembered = this.workspaceState.get<string | null>(CURRENT_THREAD_KEY, null);
     this.session = new ThreadSession(view.webview, this.services, this.extensionVersion, 'chat', remembered, (threadId) => {
-      void this.workspaceState.update(CURRENT_THREAD_KEY, threadId);
+      // Only remembers the thread for the next window; a failed write is logged, the chat goes on.
+      this.workspaceState
+        .update(CURRENT_THREAD_KEY, threadId)
+        .then(undefined, (error: unknown) => this.services.log.warn(`Could not remember the current thread: ${String(error)}`));
     });
     this.sessionReady?.(this.session);
     this.sessionReady = undefined;

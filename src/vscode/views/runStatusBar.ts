@@ -24,7 +24,7 @@ export class RunStatusBar implements vscode.Disposable {
       const run = event.data;
       if (ACTIVE.has(run.status)) this.active.set(run.id, run);
       else this.active.delete(run.id);
-      void this.render();
+      void this.render(); // cannot reject: a failed title read falls back to 'thread'
     });
   }
 

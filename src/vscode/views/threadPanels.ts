@@ -65,6 +65,7 @@ export class ThreadPanels implements vscode.WebviewPanelSerializer<PanelState>, 
     const titleWatch = this.services.threads.onDidChangeThreads(({ threadId: changed, type }) => {
       if (changed !== threadId) return;
       if (type === 'deleted') panel.dispose();
+      // The tab title is cosmetic: a failed read keeps the old one.
       else
         void this.services.threads.get(threadId).then(
           (thread) => (panel.title = visibleBidiControls(thread.title) || 'Thread'),

@@ -60,6 +60,7 @@ export class ThreadSession implements vscode.Disposable {
     const { threads, agents, runs } = services;
     this.subscriptions.add(
       webview.onDidReceiveMessage((message: unknown) => {
+        // handle() logs and shows its own errors.
         if (isThreadViewMessage(message)) void this.handle(message);
         else services.log.warn('A webview sent a message the host does not understand; ignored.');
       }),
@@ -78,13 +79,13 @@ export class ThreadSession implements vscode.Disposable {
     this.subscriptions.add(
       threads.onDidChangeThreads(({ threadId, type }) => {
         if (threadId !== this.threadId) return;
-        if (type === 'deleted') void this.showThread(null);
-        else void this.sendInit();
+        if (type === 'deleted') this.refresh(this.showThread(null));
+        else this.refresh(this.sendInit());
       }),
     );
-    this.subscriptions.add(agents.onDidChangeAgents(() => void this.sendInit()));
+    this.subscriptions.add(agents.onDidChangeAgents(() => this.refresh(this.sendInit())));
     // Trusting the folder lifts Restricted Mode at once; the banner goes with it.
-    this.subscriptions.add(vscode.workspace.onDidGrantWorkspaceTrust(() => void this.sendInit()));
+    this.subscriptions.add(vscode.workspace.onDidGrantWorkspaceTrust(() => this.refresh(this.sendInit())));
     this.subscriptions.add(runs.onEvent((event) => this.onRunEvent(event)));
   }
 
@@ -317,7 +318,13 @@ export class ThreadSession implements vscode.Disposable {
     });
   }
 
+  /** Redraws in the background after an event; reading the agents can fail (Foundry is remote), so it is logged. */
+  private refresh(redraw: Promise<void>): void {
+    redraw.catch((error: unknown) => this.services.log.warn(`Could not refresh the thread view: ${errorMessage(error)}`));
+  }
+
   private post(message: HostToThreadView): void {
+    // Fire-and-forget: a closed webview answers false, and a reopened one asks for everything again with 'ready'.
     void this.webview.postMessage(message);
   }
 

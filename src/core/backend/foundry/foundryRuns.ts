@@ -90,6 +90,7 @@ export class FoundryRuns implements RunService {
     };
     this.active.set(threadId, active);
     this.handle(active, first.value);
+    // The run streams in the background; consume() turns every failure into a failed run.
     void this.consume(active, { [Symbol.asyncIterator]: () => iterator });
     return active.run;
   }
@@ -313,6 +314,7 @@ export class FoundryRuns implements RunService {
     active.run = run;
     this.events.runSaved.fire({ threadId: run.thread_id, run });
     this.emit(run, { event: `thread.run.${run.status}` as 'thread.run.failed', data: run });
+    // The message count is a convenience for the tree; touch() swallows its own failures.
     if (active.messagesCreated) void this.threads.touch(run.thread_id, active.messagesCreated);
   }
 
