@@ -51,13 +51,29 @@ export async function sendFromComposer(target: ThreadView, text: string): Promis
   return before;
 }
 
-/** Waits until the Agents tree shows a row containing every one of `texts` (the tree refreshes on events); returns its text. */
+/**
+ * Waits until the Agents tree shows a row containing every one of `texts` (the tree refreshes on events); returns its
+ * text. The tree renders only the rows in view, so while the row is missing it scrolls the tree on, a wheel turn per
+ * look, back to the top after the end, as a person looking for it would.
+ */
 export function treeRow(...texts: string[]): Promise<string> {
   return ui.waitFor(
     'workbench',
     new Function(`
       const rows = [...document.querySelectorAll('.pane .monaco-list-row')];
-      return rows.map((r) => r.textContent ?? '').find((t) => ${JSON.stringify(texts)}.every((text) => t.includes(text)));
+      const found = rows.map((r) => r.textContent ?? '').find((t) => ${JSON.stringify(texts)}.every((text) => t.includes(text)));
+      if (found) return found;
+      const pane = [...document.querySelectorAll('.pane')].find((p) => p.querySelector('.pane-header')?.textContent?.includes('Agents'));
+      const scrollable = pane?.querySelector('.monaco-list .monaco-scrollable-element');
+      const list = pane?.querySelector('.monaco-list-rows');
+      if (scrollable && list) {
+        // The list moves on the next frame: compare with where it was at the previous look, not just now.
+        const position = list.style.top + list.style.transform;
+        const stuck = window.agentThreadsTreeLook === position;
+        window.agentThreadsTreeLook = position;
+        scrollable.dispatchEvent(new WheelEvent('wheel', { deltaY: stuck ? -100000 : 120, deltaMode: 0, bubbles: true, cancelable: true }));
+      }
+      return undefined;
     `) as () => string,
   );
 }

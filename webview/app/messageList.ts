@@ -91,11 +91,18 @@ export class MessageList {
     return this.messages.find((m) => m.id === messageId)?.text;
   }
 
-  /** Re-renders every header, e.g. when agent names arrive or change. */
+  /**
+   * Renames the authors in the headers, e.g. when agent names arrive or change. Only the names: re-rendering the
+   * messages would render every body's Markdown again (a 10 MB paste takes seconds).
+   */
   refreshAuthors(): void {
     for (const message of this.messages) {
       const element = this.elements.get(message.id);
-      if (element) updateMessageElement(element, message, this.authorOf(message));
+      const author = element?.querySelector('.message-author');
+      const name = this.authorOf(message);
+      if (!element || !author || author.textContent === name) continue;
+      author.textContent = name;
+      element.setAttribute('aria-label', `${name}${message.status === 'in_progress' ? ', writing' : ''}`);
     }
   }
 

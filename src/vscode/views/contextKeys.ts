@@ -4,7 +4,9 @@ import { LAST_FOUNDRY_ENDPOINT_KEY } from '../backend/backendSelection';
 
 /**
  * The context keys that keep commands where they make sense (`when` clauses in package.json): no Delete Thread in
- * the palette before a thread exists, no Move Thread before a Foundry project was ever connected.
+ * the palette before a thread exists, no Move Thread before a Foundry project was ever connected. They say what is
+ * missing (`noThreads`), not what is there: before the extension activates no key is set, and the commands must
+ * still show then (choosing one activates the extension).
  */
 export class ContextKeys implements vscode.Disposable {
   private readonly subscriptions: vscode.Disposable[];
@@ -28,9 +30,9 @@ export class ContextKeys implements vscode.Disposable {
       if (generation !== this.generation) return; // a newer update is on its way
       const otherBackend = this.backend.kind !== 'local' || Boolean(this.workspaceState.get<string>(LAST_FOUNDRY_ENDPOINT_KEY));
       await Promise.all([
-        vscode.commands.executeCommand('setContext', 'agentThreads.hasAgents', agents.length > 0),
-        vscode.commands.executeCommand('setContext', 'agentThreads.hasThreads', threads.length > 0),
-        vscode.commands.executeCommand('setContext', 'agentThreads.otherBackendKnown', otherBackend),
+        vscode.commands.executeCommand('setContext', 'agentThreads.noAgents', agents.length === 0),
+        vscode.commands.executeCommand('setContext', 'agentThreads.noThreads', threads.length === 0),
+        vscode.commands.executeCommand('setContext', 'agentThreads.noOtherBackend', !otherBackend),
       ]);
     } catch (error) {
       this.log.warn(`Could not update the command contexts: ${String(error)}`);
