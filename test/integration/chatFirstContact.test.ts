@@ -164,14 +164,15 @@ describe('the chat on first contact', () => {
 
   it('run status reads at a glance: running, completed and cancelled look different, and the spinner keeps its size', async () => {
     await vscode.commands.executeCommand('agentThreads.newThread', agentId);
-    // The colour a badge paints, whatever its inside: the background of the element in its shadow root that has one.
+    // What a badge paints: its fill (on whichever element of its shadow root has one) and its outline.
     const badgeLook = () =>
       ui.evaluate(panel, () => {
         const badge = document.getElementById('run-status')!;
-        const painted = [badge, ...badge.shadowRoot!.querySelectorAll('*')]
-          .map((element) => getComputedStyle(element))
-          .find((style) => style.backgroundColor !== 'rgba(0, 0, 0, 0)' || style.outlineStyle !== 'none');
-        return `${painted?.backgroundColor ?? 'none'} ${painted?.outlineStyle ?? ''}`;
+        const fill = [badge, ...badge.shadowRoot!.querySelectorAll('*')]
+          .map((element) => getComputedStyle(element).backgroundColor)
+          .find((colour) => colour !== 'rgba(0, 0, 0, 0)');
+        const host = getComputedStyle(badge);
+        return `${fill ?? 'no fill'} / ${host.outlineStyle} ${host.outlineColor}`;
       });
 
     await fakeModel.script({ kind: 'stall', text: 'This answer starts but never finishes', afterChunks: 3 });

@@ -61,17 +61,25 @@ export function treeRow(...texts: string[]): Promise<string> {
     'workbench',
     new Function(`
       const rows = [...document.querySelectorAll('.pane .monaco-list-row')];
-      const found = rows.map((r) => r.textContent ?? '').find((t) => ${JSON.stringify(texts)}.every((text) => t.includes(text)));
-      if (found) return found;
+      const found = rows.find((r) => ${JSON.stringify(texts)}.every((text) => (r.textContent ?? '').includes(text)));
       const pane = [...document.querySelectorAll('.pane')].find((p) => p.querySelector('.pane-header')?.textContent?.includes('Agents'));
       const scrollable = pane?.querySelector('.monaco-list .monaco-scrollable-element');
+      const wheel = (deltaY) => scrollable?.dispatchEvent(new WheelEvent('wheel', { deltaY, deltaMode: 0, bubbles: true, cancelable: true }));
+      if (found) {
+        // A row under the tree's sticky header (its agent, pinned at the top) is there but cannot be clicked.
+        const sticky = pane?.querySelector('.monaco-tree-sticky-container');
+        const stickyBottom = sticky && sticky.childElementCount > 0 ? sticky.getBoundingClientRect().bottom : 0;
+        if (found.getBoundingClientRect().top >= stickyBottom - 1) return found.textContent ?? '';
+        wheel(-60);
+        return undefined;
+      }
       const list = pane?.querySelector('.monaco-list-rows');
       if (scrollable && list) {
         // The list moves on the next frame: compare with where it was at the previous look, not just now.
         const position = list.style.top + list.style.transform;
         const stuck = window.agentThreadsTreeLook === position;
         window.agentThreadsTreeLook = position;
-        scrollable.dispatchEvent(new WheelEvent('wheel', { deltaY: stuck ? -100000 : 120, deltaMode: 0, bubbles: true, cancelable: true }));
+        wheel(stuck ? -100000 : 120);
       }
       return undefined;
     `) as () => string,

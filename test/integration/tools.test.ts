@@ -235,7 +235,8 @@ describe('workspace tools in the real UI', () => {
     await assert.rejects(fs.stat(ranMarker), 'nothing runs before approval');
     await ui.screenshot('tools-approval-command');
     await ui.click(panel, '.approval vscode-button.approve');
-    await runBadge('Completed');
+    // The first command opens a terminal and waits for its shell integration, slower on newer VS Code: allow 45 s.
+    await waitForRunStatus(panel, 'Completed', undefined, 45_000);
     const output = (await toolOutputsSent()).find((text) => text.includes('hello-from-tool')) ?? '';
     assert.match(output, /exit code 3/, `the exit code reaches the model: ${output}`);
     assert.match(output, /\nhello-from-tool/, `the output reaches the model: ${output}`);
