@@ -191,17 +191,4 @@ describe('the chat on first contact', () => {
     const completed = await badgeLook();
     assert.equal(new Set([running, cancelled, completed]).size, 3, `running ${running}, cancelled ${cancelled}, completed ${completed}`);
   });
-
-  it('gives the chat most of the sidebar: the Chat view is taller than the Agents tree', async () => {
-    await vscode.commands.executeCommand('agentThreads.openChat');
-    const heights = await ui.waitFor('workbench', () => {
-      const panes = [...document.querySelectorAll('.sidebar .pane')];
-      const height = (title: string) =>
-        panes.find((pane) => pane.querySelector('.pane-header')?.textContent?.includes(title))?.getBoundingClientRect().height;
-      const agents = height('Agents');
-      const chat = height('Chat');
-      return agents !== undefined && chat !== undefined ? { agents, chat } : undefined;
-    });
-    assert.ok(heights.chat > 2 * heights.agents, `Chat ${heights.chat}px, Agents ${heights.agents}px`);
-  });
 });
