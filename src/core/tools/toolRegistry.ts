@@ -186,9 +186,7 @@ export class ToolRegistry {
     try {
       validate = this.validatorOf(tool);
     } catch (error) {
-      return failure(
-        `Error: '${name}' cannot be used: its argument schema is invalid (${error instanceof Error ? error.message : String(error)}).`,
-      );
+      return failure(`Error: '${name}' cannot be used: its argument schema is invalid (${errorMessage(error)}).`);
     }
     if (!validate(parsed.value)) {
       const problems = this.compiler().errorsText(validate.errors, { dataVar: 'arguments' });

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { Backend } from '../../core/backend';
 import { LAST_FOUNDRY_ENDPOINT_KEY } from '../backend/backendSelection';
+import { DisposableStore } from '../../core/util/disposableStore';
 
 /**
  * The context keys that keep commands where they make sense (`when` clauses in package.json): no Delete Thread in
@@ -9,7 +10,7 @@ import { LAST_FOUNDRY_ENDPOINT_KEY } from '../backend/backendSelection';
  * still show then (choosing one activates the extension).
  */
 export class ContextKeys implements vscode.Disposable {
-  private readonly subscriptions: vscode.Disposable[];
+  private readonly subscriptions = new DisposableStore();
   private generation = 0;
 
   constructor(
@@ -18,7 +19,8 @@ export class ContextKeys implements vscode.Disposable {
     private readonly log: vscode.LogOutputChannel,
   ) {
     const update = (): void => void this.update(); // failures are logged inside
-    this.subscriptions = [backend.threads.onDidChangeThreads(update), backend.agents.onDidChangeAgents(update)];
+    this.subscriptions.add(backend.threads.onDidChangeThreads(update));
+    this.subscriptions.add(backend.agents.onDidChangeAgents(update));
     update();
   }
 
@@ -40,6 +42,6 @@ export class ContextKeys implements vscode.Disposable {
   }
 
   dispose(): void {
-    for (const subscription of this.subscriptions) subscription.dispose();
+    this.subscriptions.dispose();
   }
 }
