@@ -2,6 +2,7 @@
  * The composition root: activate() builds every service once and wires them together. Nothing else constructs
  * services, so what depends on what is visible in this one file.
  */
+import * as l10n from '@vscode/l10n';
 import * as vscode from 'vscode';
 import { LocalAgentApi, modelNameResolver } from './core/api';
 import { CombinedAgentCatalog, FileAgentSource } from './core/agentFiles';
@@ -38,6 +39,8 @@ export interface AgentThreadsApi {
 }
 
 export function activate(context: vscode.ExtensionContext): AgentThreadsApi {
+  // Strings translated outside the vscode API (modules unit tests load) use VS Code's bundle too.
+  if (vscode.l10n.bundle) l10n.config({ contents: vscode.l10n.bundle });
   const log = vscode.window.createOutputChannel('Agent Threads', { log: true });
   const version = String((context.extension.packageJSON as { version?: unknown }).version ?? 'dev');
 
@@ -46,7 +49,7 @@ export function activate(context: vscode.ExtensionContext): AgentThreadsApi {
   const storage = context.storageUri ? vscode.Uri.file(sharedWorkspaceStorage(context.storageUri.fsPath)) : context.globalStorageUri;
   const storageNotice = context.storageUri
     ? null
-    : 'No folder is open: agents and threads are kept in global storage, shared by every window without a folder.';
+    : vscode.l10n.t('No folder is open: agents and threads are kept in global storage, shared by every window without a folder.');
 
   const apiKeys = new ApiKeyStore(context.secrets);
   // The stored keys of the configured profiles: redacted from tool outputs and thread exports.

@@ -86,7 +86,7 @@ export class BackendSelection implements vscode.Disposable {
         this.log.error(`Could not use the Foundry project in '${BACKEND_SETTING}': ${errorMessage(error)}`);
         // A notice: the switch to local storage goes on without waiting for the user.
         void vscode.window
-          .showErrorMessage(`Agent Threads stays on local storage: ${errorMessage(error)}`, 'Open Settings')
+          .showErrorMessage(vscode.l10n.t('Agent Threads stays on local storage: {0}', errorMessage(error)), vscode.l10n.t('Open Settings'))
           .then((choice) => {
             // A built-in command; nothing waits for the settings editor to open.
             if (choice) void vscode.commands.executeCommand('workbench.action.openWorkspaceSettings', BACKEND_SETTING);

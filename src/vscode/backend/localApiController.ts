@@ -23,7 +23,7 @@ export class LocalApiController implements vscode.Disposable {
     private readonly log: vscode.LogOutputChannel,
   ) {
     this.item.name = 'Agent Threads local API';
-    this.item.text = '$(plug) Agent API';
+    this.item.text = vscode.l10n.t('$(plug) Agent API');
     this.item.command = INFO_COMMAND;
     this.subscriptions.add(
       vscode.workspace.onDidChangeConfiguration((event) => {
@@ -48,14 +48,19 @@ export class LocalApiController implements vscode.Disposable {
     try {
       const { url } = await this.api.start({ port });
       this.log.info(`Local agent API listening on ${url} (run "Agent Threads: Show Local API Address and Token" for the token).`);
-      this.item.tooltip = `Local agent API on ${url} — click for the address and token`;
+      this.item.tooltip = vscode.l10n.t('Local agent API on {0} — click for the address and token', url);
       this.item.show();
     } catch (error) {
       const detail = errorMessage(error);
       this.log.error(`The local agent API could not start: ${detail}`);
       // A notice: nothing waits for the user to dismiss it.
       void vscode.window.showErrorMessage(
-        `The local agent API could not start on port ${port || 'any'}: ${detail}. Choose another port in the setting ${SECTION}.port (0 picks a free one).`,
+        vscode.l10n.t(
+          'The local agent API could not start on port {0}: {1}. Choose another port in the setting {2}.port (0 picks a free one).',
+          port || 'any',
+          detail,
+          SECTION,
+        ),
       );
     }
   }
@@ -66,7 +71,7 @@ export class LocalApiController implements vscode.Disposable {
     if (!address) {
       const enable = 'Enable Local API';
       const choice = await vscode.window.showInformationMessage(
-        'The local agent API is off. It lets scripts using the openai package drive your agents and threads.',
+        vscode.l10n.t('The local agent API is off. It lets scripts using the openai package drive your agents and threads.'),
         enable,
       );
       if (choice === enable) await vscode.workspace.getConfiguration(SECTION).update('enabled', true, vscode.ConfigurationTarget.Global);
@@ -75,7 +80,10 @@ export class LocalApiController implements vscode.Disposable {
     const copyToken = 'Copy Token';
     const copyUrl = 'Copy URL';
     const choice = await vscode.window.showInformationMessage(
-      `Local agent API: ${address.url} — use it as the openai package's baseURL, with the token as apiKey. A new token is made each time the API starts.`,
+      vscode.l10n.t(
+        "Local agent API: {0} — use it as the openai package's baseURL, with the token as apiKey. A new token is made each time the API starts.",
+        address.url,
+      ),
       copyToken,
       copyUrl,
     );

@@ -34,7 +34,7 @@ export async function importAgentFromFile(agents: AgentRepository, file: vscode.
 /** Asks which file to import when none was given. */
 export async function pickAgentFile(): Promise<vscode.Uri | undefined> {
   const picked = await vscode.window.showOpenDialog({
-    title: 'Import Agent from File',
+    title: vscode.l10n.t('Import Agent from File'),
     canSelectMany: false,
     filters: { 'Agent files': ['md', 'yaml', 'yml'] },
     defaultUri: vscode.workspace.workspaceFolders?.[0]

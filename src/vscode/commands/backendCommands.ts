@@ -41,9 +41,9 @@ export async function connectFoundry(
   const endpoint =
     endpointArg ??
     (await vscode.window.showInputBox({
-      title: 'Connect a Foundry project (1/2)',
-      prompt: "The project endpoint, from the Foundry portal's project overview",
-      placeHolder: 'https://<resource>.services.ai.azure.com/api/projects/<project>',
+      title: vscode.l10n.t('Connect a Foundry project (1/2)'),
+      prompt: vscode.l10n.t("The project endpoint, from the Foundry portal's project overview"),
+      placeHolder: vscode.l10n.t('https://<resource>.services.ai.azure.com/api/projects/<project>'),
       value: s.workspaceState.get<string>(LAST_FOUNDRY_ENDPOINT_KEY) ?? '',
       ignoreFocusOut: true,
       validateInput: (value) => {
@@ -63,13 +63,21 @@ export async function connectFoundry(
       await vscode.window.showQuickPick(
         [
           {
-            label: 'Microsoft account',
-            detail: 'Sign in with the account VS Code knows (Entra ID); recommended',
+            label: vscode.l10n.t('Microsoft account'),
+            detail: vscode.l10n.t('Sign in with the account VS Code knows (Entra ID); recommended'),
             auth: 'microsoft' as const,
           },
-          { label: 'API key', detail: "Kept in VS Code's secret storage, never in settings", auth: 'apiKey' as const },
+          {
+            label: vscode.l10n.t('API key'),
+            detail: vscode.l10n.t("Kept in VS Code's secret storage, never in settings"),
+            auth: 'apiKey' as const,
+          },
         ],
-        { title: 'Connect a Foundry project (2/2)', placeHolder: 'How should Agent Threads sign in?', ignoreFocusOut: true },
+        {
+          title: vscode.l10n.t('Connect a Foundry project (2/2)'),
+          placeHolder: vscode.l10n.t('How should Agent Threads sign in?'),
+          ignoreFocusOut: true,
+        },
       )
     )?.auth;
   if (!auth) return false;
@@ -77,11 +85,11 @@ export async function connectFoundry(
     const key =
       keyArg ??
       (await vscode.window.showInputBox({
-        title: 'Foundry project API key',
-        prompt: `The key of ${new URL(clean).host}`,
+        title: vscode.l10n.t('Foundry project API key'),
+        prompt: vscode.l10n.t('The key of {0}', new URL(clean).host),
         password: true,
         ignoreFocusOut: true,
-        validateInput: (v) => (v.trim() ? undefined : 'Enter the key.'),
+        validateInput: (v) => (v.trim() ? undefined : vscode.l10n.t('Enter the key.')),
       }));
     if (!key) return false;
     await s.apiKeys.set(foundryKeyId(clean), key.trim());
@@ -119,16 +127,18 @@ export async function moveThread(
     const exported = await exportThreadJson(source.threads, threadId);
     const count = exported.messages.data.length;
     if (!confirmed) {
+      const move = vscode.l10n.t('Move');
       const answer = await vscode.window.showWarningMessage(
-        `Move "${exported.thread.title}" (${count} messages) to ${destination.label}?`,
+        vscode.l10n.t('Move "{0}" ({1} messages) to {2}?', exported.thread.title, count, destination.label),
         {
           modal: true,
-          detail:
+          detail: vscode.l10n.t(
             'The thread is copied there and read back; the original is deleted only when every message arrived. Run history stays behind.',
+          ),
         },
-        'Move',
+        move,
       );
-      if (answer !== 'Move') return undefined;
+      if (answer !== move) return undefined;
     }
     const agentId = await matchingAgent(source, destination, exported.thread.agent_id);
     const moved = await importThreadJson(destination.threads, { ...exported, thread: { ...exported.thread, agent_id: agentId } });
@@ -138,7 +148,7 @@ export async function moveThread(
     }
     await source.threads.delete(threadId);
     // A notice: nothing waits for the user to dismiss it.
-    void vscode.window.showInformationMessage(`Moved "${moved.title}" to ${destination.label}.`);
+    void vscode.window.showInformationMessage(vscode.l10n.t('Moved "{0}" to {1}.', moved.title, destination.label));
     return moved.id;
   } finally {
     if (destination !== s.backends.local) destination.dispose();
@@ -150,7 +160,9 @@ async function remoteDestination(s: BackendCommandServices): Promise<Backend | u
   if (!endpoint) {
     // A notice: nothing waits for the user to dismiss it.
     void vscode.window.showInformationMessage(
-      'Connect a Foundry project first (Agent Threads: Connect Foundry Project…), then switch back to local storage to move threads there.',
+      vscode.l10n.t(
+        'Connect a Foundry project first (Agent Threads: Connect Foundry Project…), then switch back to local storage to move threads there.',
+      ),
     );
     return undefined;
   }

@@ -36,10 +36,10 @@ export async function editAndResendMessage(
   const newText =
     text ??
     (await vscode.window.showInputBox({
-      title: 'Edit and Resend',
-      prompt: 'The conversation continues in a new thread from this point; the original stays as it is.',
+      title: vscode.l10n.t('Edit and Resend'),
+      prompt: vscode.l10n.t('The conversation continues in a new thread from this point; the original stays as it is.'),
       value: messageText(await s.threads.getMessage(threadId, messageId)),
-      validateInput: (value) => (value.trim() ? undefined : 'Type the message to send.'),
+      validateInput: (value) => (value.trim() ? undefined : vscode.l10n.t('Type the message to send.')),
     }));
   if (newText === undefined) return undefined;
   const { thread } = await editAndResend(s.threads, threadId, messageId, newText);

@@ -50,7 +50,10 @@ function localOnly(s: CommandServices, what: string): Promise<undefined> | undef
   if (s.backendKind() === 'local') return undefined;
   // A notice: the command ends now; nothing waits for the user to dismiss it.
   void vscode.window.showInformationMessage(
-    `${what} across threads covers local storage; this workspace uses a Foundry project. Use Agent Threads: Use Local Storage to search local threads.`,
+    vscode.l10n.t(
+      '{0} across threads covers local storage; this workspace uses a Foundry project. Use Agent Threads: Use Local Storage to search local threads.',
+      what,
+    ),
   );
   return Promise.resolve(undefined);
 }
@@ -100,7 +103,7 @@ export function registerCommands(s: CommandServices): vscode.Disposable[] {
       const uri = await exportAgentToFile(agent, s.workspaceFolder);
       await s.reloadAgentFiles();
       // A notice: the command returns the file now; nothing waits for the user to dismiss it.
-      void vscode.window.showInformationMessage(`Exported "${agent.name}" to ${vscode.workspace.asRelativePath(uri)}.`);
+      void vscode.window.showInformationMessage(vscode.l10n.t('Exported "{0}" to {1}.', agent.name, vscode.workspace.asRelativePath(uri)));
       return uri;
     },
     [CommandId.importAgentFromFile]: async (source?: vscode.Uri) => {

@@ -19,14 +19,14 @@ export function quoteSelection(editor: vscode.TextEditor | undefined): string | 
 export async function askAboutSelection(chat: ChatViewProvider, question?: string): Promise<void> {
   const quote = quoteSelection(vscode.window.activeTextEditor);
   if (!quote) {
-    vscode.window.showInformationMessage('Select some code in an editor first.');
+    vscode.window.showInformationMessage(vscode.l10n.t('Select some code in an editor first.'));
     return;
   }
   const asked =
     question ??
     (await vscode.window.showInputBox({
-      title: 'Ask Agent about Selection',
-      prompt: 'Your question about the selected code',
+      title: vscode.l10n.t('Ask Agent about Selection'),
+      prompt: vscode.l10n.t('Your question about the selected code'),
       value: 'Explain this code.',
     }));
   if (!asked) return;
@@ -37,7 +37,7 @@ export async function askAboutSelection(chat: ChatViewProvider, question?: strin
 export async function sendSelectionToChat(chat: ChatViewProvider): Promise<void> {
   const quote = quoteSelection(vscode.window.activeTextEditor);
   if (!quote) {
-    vscode.window.showInformationMessage('Select some code in an editor first.');
+    vscode.window.showInformationMessage(vscode.l10n.t('Select some code in an editor first.'));
     return;
   }
   await chat.withSession((session) => session.prefill(quote));

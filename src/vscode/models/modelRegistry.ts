@@ -67,7 +67,7 @@ export class ModelRegistry implements vscode.Disposable {
     const lm = this.languageModels.map((model) => ({
       profile: this.languageModelProfile(model),
       label: model.name,
-      detail: `VS Code language model (${model.vendor}) · no API key needed`,
+      detail: vscode.l10n.t('VS Code language model ({0}) · no API key needed', model.vendor),
     }));
     const configured = this.profiles.map((profile) => ({
       profile,

@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import type { ErrorCode } from '../../core/domain/errors';
 import { errorMessage } from '../../core/util/errors';
 import { CommandId } from './commandIds';
@@ -17,24 +18,32 @@ export interface ErrorFix {
   id: CommandId;
 }
 
-/** Commands that fix what an error code says is wrong, offered next to the error. */
-const FIXES: Partial<Record<ErrorCode, ErrorFix>> = {
-  no_model: { title: 'Configure Model', id: CommandId.configureModel },
-  invalid_api_key: { title: 'Set API Key', id: CommandId.setApiKey },
-  model_not_found: { title: 'Configure Model', id: CommandId.configureModel },
-  agent_not_found: { title: 'Create Agent', id: CommandId.createAgent },
-  foundry_unauthorized: { title: 'Connect Foundry Project', id: CommandId.connectFoundry },
-  foundry_network: { title: 'Connect Foundry Project', id: CommandId.connectFoundry },
-  foundry_not_found: { title: 'Refresh', id: CommandId.refresh },
-};
+/**
+ * Commands that fix what an error code says is wrong, offered next to the error. Titles are translated when asked
+ * for (the extension configures @vscode/l10n with VS Code's bundle on activation), and this module stays free of
+ * the vscode API so unit tests load it.
+ */
+function fixFor(code: string): ErrorFix | undefined {
+  switch (code as ErrorCode) {
+    case 'no_model':
+    case 'model_not_found':
+      return { title: l10n.t('Configure Model'), id: CommandId.configureModel };
+    case 'invalid_api_key':
+      return { title: l10n.t('Set API Key'), id: CommandId.setApiKey };
+    case 'agent_not_found':
+      return { title: l10n.t('Create Agent'), id: CommandId.createAgent };
+    case 'foundry_unauthorized':
+    case 'foundry_network':
+      return { title: l10n.t('Connect Foundry Project'), id: CommandId.connectFoundry };
+    case 'foundry_not_found':
+      return { title: l10n.t('Refresh'), id: CommandId.refresh };
+    default:
+      return undefined;
+  }
+}
 
 /** An error as a notice a user can act on: its (already user-facing) message and, when one exists, the fix. */
 export function userFacingError(error: unknown): { text: string; command?: ErrorFix } {
   const code = errorCode(error);
-  return { text: errorMessage(error), command: code !== undefined && hasFix(code) ? FIXES[code] : undefined };
-}
-
-/** Whether a code (any string a thrown value carries, errno codes included) is one FIXES has an entry for. */
-function hasFix(code: string): code is keyof typeof FIXES {
-  return Object.hasOwn(FIXES, code);
+  return { text: errorMessage(error), command: code === undefined ? undefined : fixFor(code) };
 }

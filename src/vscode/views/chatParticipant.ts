@@ -57,8 +57,8 @@ export function followupsFor(result: vscode.ChatResult): vscode.ChatFollowup[] {
   const metadata = result.metadata as { threadId?: unknown; status?: unknown } | undefined;
   if (typeof metadata?.threadId !== 'string' || metadata.status !== 'completed') return [];
   return [
-    { prompt: 'Go on.', label: 'Continue' },
-    { prompt: 'Which agents are there?', command: 'agents', label: 'Switch agent' },
+    { prompt: vscode.l10n.t('Go on.'), label: vscode.l10n.t('Continue') },
+    { prompt: vscode.l10n.t('Which agents are there?'), command: 'agents', label: vscode.l10n.t('Switch agent') },
   ];
 }
 

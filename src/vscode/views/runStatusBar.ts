@@ -34,13 +34,13 @@ export class RunStatusBar implements vscode.Disposable {
     if (runs.length === 0) return this.item.hide();
     const waiting = runs.find((run) => run.status === 'requires_action');
     const focus = waiting ?? runs[0];
-    const title = (await this.threads.get(focus.thread_id).catch(() => undefined))?.title ?? 'thread';
+    const title = (await this.threads.get(focus.thread_id).catch(() => undefined))?.title ?? vscode.l10n.t('thread');
     if (render !== this.renders) return; // a newer event rendered (or hid the item) meanwhile
     this.item.text = waiting
-      ? `$(warning) Agent needs approval`
-      : `$(loading~spin) ${runs.length === 1 ? 'Agent running' : `${runs.length} agents running`}`;
+      ? `$(warning) ${vscode.l10n.t('Agent needs approval')}`
+      : `$(loading~spin) ${runs.length === 1 ? vscode.l10n.t('Agent running') : vscode.l10n.t('{0} agents running', runs.length)}`;
     this.item.tooltip = `${title}: ${focus.status.replace('_', ' ')}`;
-    this.item.command = { command: CommandId.openThread, title: 'Open Thread', arguments: [focus.thread_id] };
+    this.item.command = { command: CommandId.openThread, title: vscode.l10n.t('Open Thread'), arguments: [focus.thread_id] };
     this.item.backgroundColor = waiting ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
     this.item.show();
   }

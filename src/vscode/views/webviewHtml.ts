@@ -31,7 +31,7 @@ export function renderWebviewHtml(
     `script-src 'nonce-${nonce}'`,
   ].join('; ');
   return `<!DOCTYPE html>
-<html lang="en">
+<html lang="${escapeHtml(vscode.env.language)}">
 <head>
   <meta charset="UTF-8">
   <meta http-equiv="Content-Security-Policy" content="${csp}">
@@ -39,12 +39,23 @@ export function renderWebviewHtml(
   <link rel="stylesheet" id="vscode-codicon-stylesheet" href="${asset('dist', 'codicons', 'codicon.css')}" nonce="${nonce}">
   <link rel="stylesheet" href="${asset('media', 'webview.css')}" nonce="${nonce}">
   <title>${escapeHtml(title)}</title>
+  ${l10nBundleScript()}
 </head>
 <body data-agent-threads-view="${kind}"${data.threadId ? ` data-thread-id="${escapeHtml(data.threadId)}"` : ''}>
   <main id="app"></main>
   <script nonce="${nonce}" src="${asset('dist', 'webview', kind === 'agent' ? 'agentEditor.js' : 'app.js')}"></script>
 </body>
 </html>`;
+}
+
+/**
+ * VS Code's strings for the display language, for webview/shared/l10n.ts. A JSON block is data, not script, so it
+ * needs no nonce; `<` is escaped so a translation cannot close the element.
+ */
+function l10nBundleScript(): string {
+  const bundle = vscode.l10n.bundle;
+  if (!bundle) return '';
+  return `<script type="application/json" id="agent-threads-l10n">${JSON.stringify(bundle).replace(/</g, '\\u003c')}</script>`;
 }
 
 function escapeHtml(text: string): string {
