@@ -111,11 +111,81 @@ async function timePanelOpen(threadId: string, newestText: string): Promise<{ ms
   return { ms, inDom };
 }
 
+const median = (sorted: number[]) => sorted[Math.floor(sorted.length / 2)];
+
+/**
+ * Scrolls a thread panel from its newest message back to its first, as a reader flinging the scrollbar up would
+ * (1,500 pixels a frame; older pages load as the top comes near), and measures inside the webview: the time between
+ * animation frames while scrolling, against the same webview's idle frames as the baseline; the most messages in
+ * the DOM at once; and the JS heap at the end.
+ */
+async function scrollThroughHistory(threadId: string, newestText: string, oldestText: string) {
+  await vscode.commands.executeCommand('agentThreads.openThread', threadId);
+  const panel = { webview: 'thread' as const };
+  await ui.waitFor(
+    panel,
+    new Function(
+      `return document.querySelector('.message:last-child')?.textContent.includes(${JSON.stringify(newestText)});`,
+    ) as () => boolean,
+    60_000,
+  );
+  await ui.evaluate(
+    panel,
+    new Function(
+      `
+    const oldestText = ${JSON.stringify(oldestText)};
+    const scroller = document.getElementById('messages');
+    const frames = (ms) => new Promise((resolve) => {
+      const deltas = []; let last = performance.now(); const end = last + ms;
+      const tick = (now) => { deltas.push(now - last); last = now; if (now < end) requestAnimationFrame(tick); else resolve(deltas); };
+      requestAnimationFrame(tick);
+    });
+    window.__scroll = { done: false };
+    (async () => {
+      const idle = await frames(2000);
+      const deltas = []; let maxInDom = 0; let last = performance.now(); const start = last;
+      await new Promise((resolve, reject) => {
+        const tick = (now) => {
+          deltas.push(now - last); last = now;
+          maxInDom = Math.max(maxInDom, scroller.querySelectorAll('.message').length);
+          if (scroller.querySelector('.message')?.textContent.includes(oldestText) && scroller.scrollTop === 0) return resolve();
+          if (now - start > 540000) return reject(new Error('the top was not reached in 9 minutes; the oldest message on screen: ' + scroller.querySelector('.message')?.textContent.slice(0, 60)));
+          scroller.scrollTop -= 1500;
+          requestAnimationFrame(tick);
+        };
+        requestAnimationFrame(tick);
+      }).catch((error) => { window.__scroll.error = String(error); });
+      window.__scroll = { done: true, error: window.__scroll.error, idle, deltas, maxInDom, ms: performance.now() - start,
+        heapMb: (performance.memory?.usedJSHeapSize ?? NaN) / 1048576 };
+    })();
+  `,
+    ) as () => void,
+  );
+  const result = (await ui.waitFor(
+    panel,
+    () => {
+      const state = (window as unknown as { __scroll?: { done: boolean } }).__scroll;
+      return state?.done ? state : undefined;
+    },
+    600_000,
+  )) as unknown as { error?: string; idle: number[]; deltas: number[]; maxInDom: number; ms: number; heapMb: number };
+  await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  if (result.error) throw new Error(`scrolling through the history: ${result.error}`);
+  const p95 = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length * 0.95)];
+  return {
+    frameP95Ms: p95(result.deltas),
+    idleFrameP95Ms: p95(result.idle),
+    maxInDom: result.maxInDom,
+    ms: result.ms,
+    heapMb: result.heapMb,
+  };
+}
+
 /**
  * Time from pressing Enter in the composer to the first token of the answer on screen, measured inside the webview
  * (both timestamps from its own clock), through the real host, engine, HTTP client and fake model server.
  */
-async function timeSendToFirstToken(samples: number): Promise<number[]> {
+async function timeSendToFirstToken(samples: number): Promise<{ sendToFirstToken: number[]; overFirstByte: number[] }> {
   await vscode.workspace
     .getConfiguration('agentThreads')
     .update(
@@ -132,12 +202,14 @@ async function timeSendToFirstToken(samples: number): Promise<number[]> {
   const panel = { webview: 'thread' as const };
   await ui.waitFor(panel, () => document.getElementById('connection')?.dataset.state === 'connected');
   const times: number[] = [];
+  const overFirstByte: number[] = [];
   for (let i = 0; i < samples; i++) {
     await fakeModel.script({ kind: 'text', text: `Answer number ${i} arrives now.` });
     await ui.evaluate(panel, () => {
-      const w = window as unknown as { sentAt?: number; firstTokenAt?: number; known?: number };
+      const w = window as unknown as { sentAt?: number; firstTokenAt?: number; firstTokenWallClock?: number; known?: number };
       w.sentAt = undefined;
       w.firstTokenAt = undefined;
+      w.firstTokenWallClock = undefined;
       w.known = document.querySelectorAll('.message.assistant').length;
       document.addEventListener(
         'keydown',
@@ -150,6 +222,7 @@ async function timeSendToFirstToken(samples: number): Promise<number[]> {
         const answers = document.querySelectorAll('.message.assistant');
         if (answers.length > (w.known ?? 0) && answers[answers.length - 1].querySelector('.message-body')?.textContent?.trim()) {
           w.firstTokenAt = performance.now();
+          w.firstTokenWallClock = Date.now();
           observer.disconnect();
         }
       });
@@ -174,10 +247,16 @@ async function timeSendToFirstToken(samples: number): Promise<number[]> {
         throw new Error(`${String(error)}\nwebview state: ${state}`);
       });
     times.push(elapsed);
+    // The fake model server and the webview run on this machine, so their wall clocks agree to the millisecond:
+    // what the product adds between the first answer byte leaving the server and it being on screen.
+    const onScreenAt = await ui.evaluate(panel, () => (window as unknown as { firstTokenWallClock?: number }).firstTokenWallClock);
+    const firstContentAt = (await fakeModel.requests()).at(-1)?.firstContentAt;
+    if (onScreenAt === undefined || firstContentAt === undefined) throw new Error('no first-byte or on-screen time was recorded');
+    overFirstByte.push(onScreenAt - firstContentAt);
     await ui.waitFor(panel, () => document.getElementById('run-status')?.textContent === 'Completed');
   }
   await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-  return times.sort((a, b) => a - b);
+  return { sendToFirstToken: times.sort((a, b) => a - b), overFirstByte: overFirstByte.sort((a, b) => a - b) };
 }
 
 export async function run(): Promise<void> {
@@ -203,8 +282,17 @@ export async function run(): Promise<void> {
     opens.sort((a, b) => a.ms - b.ms);
     figures[`open${count}Ms`] = opens[1].ms;
     figures[`open${count}InDom`] = opens[1].inDom;
+    if (count === 100_000) {
+      const scroll = await scrollThroughHistory(thread.id, `Message ${count - 1}:`, 'Message 0:');
+      figures.scrollFrameP95Ms = scroll.frameP95Ms;
+      figures.idleFrameP95Ms = scroll.idleFrameP95Ms;
+      figures.scrollMaxInDom = scroll.maxInDom;
+      figures.scrollWholeHistoryMs = scroll.ms;
+      figures.scrollHeapMb = scroll.heapMb;
+    }
   }
   const firstToken = await timeSendToFirstToken(7);
-  figures.sendToFirstTokenMs = firstToken[Math.floor(firstToken.length / 2)];
+  figures.sendToFirstTokenMs = median(firstToken.sendToFirstToken);
+  figures.firstTokenOverFirstByteMs = median(firstToken.overFirstByte);
   fs.writeFileSync(out, JSON.stringify(figures));
 }
