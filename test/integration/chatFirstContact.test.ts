@@ -70,6 +70,54 @@ describe('the chat on first contact', () => {
     );
   });
 
+  it('code blocks are highlighted in the colours of the VS Code theme; an unknown language stays plain', async () => {
+    await vscode.commands.executeCommand('agentThreads.newThread', agentId);
+    await fakeModel.script({
+      kind: 'text',
+      text: '```python\ndef greet(name):\n    return "hello " + name  # say it\n```\n\n```nosuchlanguage\nplain words here\n```\n',
+    });
+    const before = await send(panel, 'Highlight this');
+    await runBadge(panel, 'Completed', before);
+    const colours = await ui.waitFor(panel, () => {
+      const blocks = document.querySelectorAll('.message.assistant .code-block');
+      const keyword = blocks[0]?.querySelector('.hljs-keyword');
+      const string = blocks[0]?.querySelector('.hljs-string');
+      const comment = blocks[0]?.querySelector('.hljs-comment');
+      if (!keyword || !string || !comment || blocks.length < 2) return undefined;
+      // What the theme says each colour is, resolved the same way the browser resolves the stylesheet.
+      const probe = document.createElement('span');
+      document.body.append(probe);
+      const resolve = (variable: string) => {
+        probe.style.color = `var(${variable})`;
+        return getComputedStyle(probe).color;
+      };
+      const themed = {
+        keyword: resolve('--vscode-debugTokenExpression-boolean'),
+        string: resolve('--vscode-debugTokenExpression-string'),
+        text: getComputedStyle(blocks[0].querySelector('code')!).color,
+      };
+      probe.remove();
+      return {
+        keyword: { text: keyword.textContent, color: getComputedStyle(keyword).color },
+        string: { text: string.textContent, color: getComputedStyle(string).color },
+        commentStyle: getComputedStyle(comment).fontStyle,
+        themed,
+        plainSpans: blocks[1].querySelectorAll('code span').length,
+        plainText: blocks[1].textContent?.trim(),
+      };
+    });
+    await ui.screenshot('chat-code-highlighted');
+    assert.equal(colours.keyword.text, 'def');
+    assert.equal(colours.keyword.color, colours.themed.keyword);
+    assert.equal(colours.string.text, '"hello "');
+    assert.equal(colours.string.color, colours.themed.string);
+    assert.notEqual(colours.keyword.color, colours.themed.text, 'a keyword stands out from the code around it');
+    assert.notEqual(colours.string.color, colours.themed.text, 'a string stands out from the code around it');
+    assert.equal(colours.commentStyle, 'italic');
+    assert.equal(colours.plainSpans, 0, 'an unknown language is not guessed at');
+    assert.equal(colours.plainText, 'plain words here');
+  });
+
   it('links open once (not also through VS Code), and a data: link is plain text', async () => {
     await fakeModel.script({
       kind: 'text',

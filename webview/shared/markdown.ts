@@ -1,5 +1,6 @@
 import DOMPurify from 'dompurify';
 import MarkdownIt from 'markdown-it';
+import { highlightCode } from './highlight';
 
 /**
  * Renders untrusted Markdown (model output, user text, tool output) to sanitized HTML: markdown-it with raw HTML
@@ -7,7 +8,13 @@ import MarkdownIt from 'markdown-it';
  * own check); images only as data: URLs (the CSP blocks remote images anyway). Code blocks get copy and
  * insert-at-cursor buttons that the caller wires through `data-action`; the code is the block's textContent.
  */
-const markdown = new MarkdownIt({ html: false, linkify: true, breaks: false });
+const markdown = new MarkdownIt({
+  html: false,
+  linkify: true,
+  breaks: false,
+  // markdown-it wraps the result in <pre><code class="language-…">; undefined falls back to its own escaping.
+  highlight: (code, language) => highlightCode(code, language) ?? '',
+});
 
 const SAFE_LINK = /^(https?:|mailto:)/i;
 const SAFE_IMAGE = /^data:image\/(png|jpe?g|gif|webp);base64,/i;
