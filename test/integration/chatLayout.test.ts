@@ -72,9 +72,12 @@ describe('the chat laid out in a narrow and a wide sidebar', () => {
       AGENT_NAME,
     );
 
+    // The webview is the sidebar's width less the workbench's own borders (which differ between VS Code releases).
+    const inset = (await sidebarWidth()) - (await ui.evaluate(chat, () => innerWidth));
+    assert.ok(inset >= 0 && inset <= 16, `the chat is ${inset} px narrower than the sidebar`);
     for (const width of [240, 300, 600]) {
       await setSidebarWidth(width);
-      await ui.waitFor(chat, new Function(`return Math.abs(innerWidth - ${width}) <= 2;`) as () => boolean);
+      await ui.waitFor(chat, new Function(`return Math.abs(innerWidth - ${width - inset}) <= 1;`) as () => boolean);
       const layout = await ui.evaluate(chat, readLayout);
       await ui.screenshot(`chat-layout-${width}px`);
       assert.ok(layout.overflow <= 0, `${width} px: the chat scrolls sideways by ${layout.overflow} px`);
@@ -100,6 +103,28 @@ describe('the chat laid out in a narrow and a wide sidebar', () => {
       await ui.waitFor(chat, () => !document.querySelector('vscode-single-select#agent')?.shadowRoot?.querySelector('.dropdown.open'));
     }
   });
+
+  for (const theme of ['Default Light Modern', 'Default High Contrast']) {
+    it(`fits 240 px in ${theme} too`, async () => {
+      const workbench = vscode.workspace.getConfiguration('workbench');
+      await workbench.update('colorTheme', theme, vscode.ConfigurationTarget.Global);
+      try {
+        await waitUntilShows(
+          chat,
+          () => document.body.className.includes('vscode-light') || document.body.className.includes('vscode-high-contrast'),
+          true,
+        );
+        await setSidebarWidth(240);
+        const layout = await ui.evaluate(chat, readLayout);
+        await ui.screenshot(`chat-layout-240px-${theme.replace(/\W+/g, '-')}`);
+        assert.ok(layout.overflow <= 0, `the chat scrolls sideways by ${layout.overflow} px`);
+        for (const [control, where] of Object.entries(layout.controls)) assert.equal(where, 'in view', `${control} is ${where}`);
+      } finally {
+        // Later suites expect the default theme, even when this test failed.
+        await workbench.update('colorTheme', undefined, vscode.ConfigurationTarget.Global);
+      }
+    });
+  }
 
   it('shows a 30-character thread title whole in the header at 300 px, with the title in its tooltip', async () => {
     const exported = threadExportFile(2, 'layout0001', agentId);
