@@ -58,8 +58,9 @@ describe('the chat laid out in a narrow and a wide sidebar', () => {
 
   after(async () => {
     await ui.press('Escape');
-    // Later suites expect the sidebar as they found it.
+    // Later suites expect the sidebar as they found it, and a fresh conversation in the chat.
     await setSidebarWidth(originalWidth);
+    await vscode.commands.executeCommand('agentThreads.newChatThread');
   });
 
   it('keeps every control in view, the agent picker readable and its list on screen, at 240, 300 and 600 px', async () => {
