@@ -34,6 +34,58 @@ describe('Agent Threads in a real VS Code', () => {
     }
   });
 
+  // Before anything else opens the Agents tree or creates an agent: what a new user's first window shows.
+  it('gives the chat most of the sidebar in a fresh window, the Agents tree collapsed above it', async () => {
+    await vscode.commands.executeCommand('agentThreads.openChat');
+    const sidebarHeight = await ui.waitFor('workbench', () => document.querySelector('.part.sidebar')?.getBoundingClientRect().height);
+    const area = await ui.waitFor({ webview: 'chat' }, () => {
+      const header = document.querySelector('.thread-header')?.getBoundingClientRect();
+      const composer = document.querySelector('.composer')?.getBoundingClientRect();
+      return header && composer && composer.top > header.bottom ? Math.round(composer.top - header.bottom) : undefined;
+    });
+    assert.ok(area >= 0.6 * sidebarHeight, `the conversation area is ${area} px of a ${sidebarHeight} px sidebar`);
+  });
+
+  it('with no agents, the chat welcomes with a Create Agent button that starts one, and the composer is off', async () => {
+    await vscode.commands.executeCommand('agentThreads.openChat');
+    const chat = { webview: 'chat' as const };
+    const shown = await ui.waitFor(chat, () => {
+      const button = document.getElementById('create-agent');
+      const box = button?.getBoundingClientRect();
+      const input = document.querySelector<HTMLElement & { disabled: boolean }>('vscode-textarea#input');
+      const send = document.querySelector<HTMLElement & { disabled: boolean }>('vscode-button#send');
+      if (!button || !box || box.width === 0 || !input || !send) return undefined;
+      return {
+        button: button.textContent?.trim(),
+        inView: box.left >= 0 && box.top >= 0 && box.right <= innerWidth && box.bottom <= innerHeight,
+        inputDisabled: input.disabled,
+        sendDisabled: send.disabled,
+        hint: input.getAttribute('placeholder'),
+        pickerShown: !!document.querySelector('vscode-single-select#agent')?.getClientRects().length,
+        headerTitle: document.querySelector('.thread-title')?.textContent,
+      };
+    });
+    assert.deepEqual(shown, {
+      button: 'Create Agent',
+      inView: true,
+      inputDisabled: true,
+      sendDisabled: true,
+      hint: 'Create an agent above to start chatting.',
+      pickerShown: false,
+      headerTitle: '',
+    });
+    await ui.screenshot('chat-empty-state');
+
+    await ui.click(chat, '#create-agent');
+    const prompt = await ui.waitFor('workbench', () => {
+      const widget = document.querySelector<HTMLElement>('.quick-input-widget');
+      const text = widget && widget.style.display !== 'none' ? (widget.textContent ?? '') : '';
+      return text.includes('Name of the agent') ? text : undefined;
+    });
+    assert.match(prompt, /New agent/);
+    await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+  });
+
   it('shows the Agents tree with its welcome content in the activity bar container', async () => {
     await vscode.commands.executeCommand('workbench.view.extension.agentThreads');
     const activityItem = await ui.waitFor('workbench', () =>
@@ -42,6 +94,8 @@ describe('Agent Threads in a real VS Code', () => {
         ?.getAttribute('aria-label'),
     );
     assert.match(String(activityItem), /^Agent Threads/);
+    // The tree starts collapsed under its header: open it as a person would.
+    await vscode.commands.executeCommand('agentThreads.agents.focus');
     const welcome = await ui.waitFor('workbench', () => {
       const pane = [...document.querySelectorAll('.pane')].find((p) => p.querySelector('.pane-header')?.textContent?.includes('Agents'));
       return pane?.querySelector('.welcome-view-content')?.textContent ?? '';

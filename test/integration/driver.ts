@@ -39,6 +39,7 @@ function windowUi(window?: 'second') {
     click: (target: DriverTarget, selector: string, button?: 'left' | 'right') => send({ op: 'click', target, selector, button, window }),
     fill: (target: DriverTarget, selector: string, text: string) => send({ op: 'fill', target, selector, text, window }),
     press: (key: string) => send({ op: 'press', key, window }),
+    drag: (from: { x: number; y: number }, to: { x: number; y: number }) => send({ op: 'drag', from, to, window }),
   };
 }
 

@@ -16,6 +16,8 @@ export type DriverRequest =
     | { op: 'click'; target: DriverTarget; selector: string; timeoutMs?: number; button?: 'left' | 'right' }
     /** Types text into the element matching the selector (focuses it first). */
     | { op: 'fill'; target: DriverTarget; selector: string; text: string; timeoutMs?: number }
+    /** Drags with the mouse from one point of the page to another, as a person dragging a sash would. */
+    | { op: 'drag'; from: { x: number; y: number }; to: { x: number; y: number } }
     /** Presses a key chord on the focused element of the page, e.g. "Enter" or "Control+Shift+P". */
     | { op: 'press'; key: string }
     /**

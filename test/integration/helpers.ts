@@ -60,6 +60,12 @@ export function treeRow(...texts: string[]): Promise<string> {
   return ui.waitFor(
     'workbench',
     new Function(`
+      // The Agents tree starts collapsed (the chat has the sidebar): open it, as a person would click its header.
+      const agentsHeader = [...document.querySelectorAll('.pane .pane-header')].find((h) => h.textContent?.includes('Agents'));
+      if (agentsHeader?.getAttribute('aria-expanded') === 'false') {
+        agentsHeader.click();
+        return undefined;
+      }
       const rows = [...document.querySelectorAll('.pane .monaco-list-row')];
       const found = rows.find((r) => ${JSON.stringify(texts)}.every((text) => (r.textContent ?? '').includes(text)));
       const pane = [...document.querySelectorAll('.pane')].find((p) => p.querySelector('.pane-header')?.textContent?.includes('Agents'));
@@ -179,4 +185,26 @@ export function threadExportFile(count: number, tag = 'uitest000', agentId: stri
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'agent-threads-ui-')), 'long.thread.json');
   fs.writeFileSync(file, JSON.stringify(doc));
   return vscode.Uri.file(file);
+}
+
+/** The sidebar's width in pixels, as the workbench lays it out now. */
+export function sidebarWidth(): Promise<number> {
+  return ui.evaluate('workbench', () => Math.round(document.querySelector('.part.sidebar')!.getBoundingClientRect().width));
+}
+
+/**
+ * Drags the sash between the sidebar and the editor until the sidebar is `width` pixels wide, as a person would, and
+ * waits until the chat's webview has been laid out at that width.
+ */
+export async function setSidebarWidth(width: number): Promise<void> {
+  const sash = await ui.waitFor('workbench', () => {
+    const bar = document.querySelector('.part.sidebar')?.getBoundingClientRect();
+    if (!bar || bar.width === 0) return undefined;
+    const found = [...document.querySelectorAll('.monaco-sash.vertical')]
+      .map((element) => element.getBoundingClientRect())
+      .find((rect) => rect.height > bar.height / 2 && Math.abs(rect.left + rect.width / 2 - bar.right) < 4);
+    return found && { x: found.left + found.width / 2, y: found.top + found.height / 2, sidebar: bar.width };
+  });
+  await ui.drag({ x: sash.x, y: sash.y }, { x: sash.x + width - sash.sidebar, y: sash.y });
+  await waitUntilShows('workbench', () => Math.round(document.querySelector('.part.sidebar')!.getBoundingClientRect().width), width);
 }

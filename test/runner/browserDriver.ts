@@ -113,6 +113,13 @@ export class BrowserDriver {
       case 'press':
         await page.keyboard.press(request.key);
         return undefined;
+      case 'drag':
+        await page.mouse.move(request.from.x, request.from.y);
+        await page.mouse.down();
+        // In steps: VS Code's sash follows pointer moves, and one jump may be taken for a click.
+        await page.mouse.move(request.to.x, request.to.y, { steps: 8 });
+        await page.mouse.up();
+        return undefined;
       case 'killExtensionHost':
         this.killExtensionHost(request.pid);
         if (!(await exited(request.pid, 5_000))) throw new Error(`Extension host ${request.pid} survived SIGKILL.`);

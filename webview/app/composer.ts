@@ -5,6 +5,7 @@ import { component, el } from './dom';
 
 type ValueElement = HTMLElement & { value: string; disabled: boolean };
 
+const MESSAGE_PLACEHOLDER = 'Message the agent… (Enter to send, Shift+Enter for a new line)';
 const MAX_PASTED_IMAGE_BYTES = 5 * 2 ** 20;
 
 function readAsDataUrl(file: File): Promise<string> {
@@ -27,7 +28,7 @@ export class Composer {
     rows: '3',
     resize: 'vertical',
     label: 'Message to the agent. Enter sends, Shift+Enter starts a new line, Escape cancels a running answer.',
-    placeholder: 'Message the agent… (Enter to send, Shift+Enter for a new line)',
+    placeholder: MESSAGE_PLACEHOLDER,
   }) as ValueElement;
   private readonly send = component('vscode-button', { id: 'send', icon: 'send', 'aria-label': 'Send message' }, 'Send');
   private readonly cancel = component(
@@ -35,18 +36,21 @@ export class Composer {
     { id: 'cancel', icon: 'debug-stop', secondary: '', 'aria-label': 'Cancel the running answer' },
     'Cancel',
   );
-  private readonly attach = component(
-    'vscode-button',
-    {
-      id: 'attach',
-      icon: 'attach',
-      secondary: '',
-      title: 'Attach workspace files or images',
-      'aria-label': 'Attach workspace files or images',
-    },
-    'Attach',
-  );
-  private readonly agentSelect = component('vscode-single-select', { id: 'agent', 'aria-label': 'Agent' }) as ValueElement;
+  // An icon button, as in VS Code's own toolbars: the narrow sidebar keeps its width for the agent's name and Send.
+  private readonly attach = component('vscode-button', {
+    id: 'attach',
+    icon: 'attach',
+    secondary: '',
+    title: 'Attach workspace files or images',
+    'aria-label': 'Attach workspace files or images',
+  });
+  // The composer sits at the bottom of the view: the list opens upward, where there is room for it.
+  private readonly agentSelect = component('vscode-single-select', {
+    id: 'agent',
+    'aria-label': 'Agent',
+    position: 'above',
+  }) as ValueElement;
+  private agents: AgentOption[] = [];
   private readonly attachmentList = el('div', 'attachments');
   private attachments: string[] = [];
   private runActive = false;
@@ -56,8 +60,12 @@ export class Composer {
     this.root.setAttribute('aria-label', 'Write a message');
     this.input.value = uiState.get().draft ?? '';
     this.cancel.hidden = true;
+    // The buttons stay together: when the row is too narrow for the agent's name and them, they wrap as a group
+    // onto a line of their own, at the right, instead of one button dangling or overflowing.
+    const buttons = el('div', 'composer-buttons');
+    buttons.append(this.attach, this.cancel, this.send);
     const actions = el('div', 'composer-actions');
-    actions.append(this.agentSelect, el('span', 'spacer'), this.attach, this.cancel, this.send);
+    actions.append(this.agentSelect, buttons);
     this.root.append(this.attachmentList, this.input, actions);
 
     this.input.addEventListener('keydown', (event: KeyboardEvent) => {
@@ -71,7 +79,10 @@ export class Composer {
     this.send.addEventListener('click', () => this.submit());
     this.cancel.addEventListener('click', () => postToHost({ type: 'cancelRun' }));
     this.attach.addEventListener('click', () => void this.attachPicked(host.request('pickAttachments', {})));
-    this.agentSelect.addEventListener('change', () => postToHost({ type: 'selectAgent', agentId: this.agentSelect.value }));
+    this.agentSelect.addEventListener('change', () => {
+      this.describeSelectedAgent();
+      postToHost({ type: 'selectAgent', agentId: this.agentSelect.value });
+    });
     // Pasted images and files dropped from the Explorer (hold Shift while dropping into a webview) become attachments.
     this.root.addEventListener('paste', (event) => void this.attachPastedImages(event));
     this.root.addEventListener('dragover', (event) => event.preventDefault());
@@ -90,7 +101,15 @@ export class Composer {
       }),
     );
     if (selectedId) this.agentSelect.value = selectedId;
+    this.agents = agents;
+    this.describeSelectedAgent();
     this.setEnabled(agents.length > 0);
+  }
+
+  /** The picker's tooltip names the whole agent and its model, for when the label has to be shortened. */
+  private describeSelectedAgent(): void {
+    const agent = this.agents.find((candidate) => candidate.id === this.agentSelect.value);
+    this.agentSelect.title = agent ? `${agent.name} · ${agent.model}` : '';
   }
 
   focus(): void {
@@ -138,9 +157,11 @@ export class Composer {
     if (paths.length > 0) this.addAttachments(paths);
   }
 
+  /** Without an agent nothing can be sent: every control is off, and the input says what to do first. */
   private setEnabled(enabled: boolean): void {
-    this.input.disabled = !enabled;
-    (this.send as ValueElement).disabled = !enabled;
+    for (const control of [this.input, this.send, this.attach, this.agentSelect] as ValueElement[]) control.disabled = !enabled;
+    this.agentSelect.hidden = !enabled;
+    this.input.setAttribute('placeholder', enabled ? MESSAGE_PLACEHOLDER : 'Create an agent above to start chatting.');
   }
 
   private submit(): void {

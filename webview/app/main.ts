@@ -22,29 +22,26 @@ const app = document.getElementById('app')!;
 // A panel's saved state names its thread, so VS Code can restore the panel after a reload.
 if (document.body.dataset.threadId) uiState.patch({ threadId: document.body.dataset.threadId });
 
-const title = el('span', 'thread-title', view === 'chat' ? 'Chat' : 'Thread');
+// The sidebar's own view title already says "Chat": the header names the thread, and nothing before there is one.
+const title = el('span', 'thread-title', view === 'chat' ? '' : 'Thread');
 const connection = component('vscode-badge', { id: 'connection', variant: 'counter' }, 'connecting…');
 // A status role, so "Needs approval" or "Failed" is announced when it changes without moving the focus.
 const runBadge = component('vscode-badge', { id: 'run-status', role: 'status', 'aria-live': 'polite' });
 const progress = component('vscode-progress-ring', { id: 'run-progress', 'aria-label': 'Run in progress' });
-const newThread = component(
-  'vscode-button',
-  { id: 'new-thread', icon: 'add', secondary: '', title: 'New thread', 'aria-label': 'New thread' },
-  'New',
-);
-newThread.addEventListener('click', () => postToHost({ type: 'newThread' }));
-const pickThread = component('vscode-button', {
-  id: 'pick-thread',
-  icon: 'list-unordered',
+// An icon button, as in VS Code's view toolbars: the thread's title gets the header's width.
+const newThread = component('vscode-button', {
+  id: 'new-thread',
+  icon: 'add',
   secondary: '',
-  title: 'Show another thread',
-  'aria-label': 'Show another thread',
+  title: 'New thread',
+  'aria-label': 'New thread',
 });
-pickThread.addEventListener('click', () => postToHost({ type: 'pickThread' }));
-pickThread.hidden = view !== 'chat';
+newThread.addEventListener('click', () => postToHost({ type: 'newThread' }));
+// The sidebar chat has New and Show Thread in its view title bar, as VS Code's own chat does: its header is the title's.
+newThread.hidden = view === 'chat';
 const header = el('header', 'thread-header');
 header.setAttribute('aria-label', view === 'chat' ? 'Chat' : 'Thread');
-header.append(title, el('span', 'spacer'), progress, runBadge, connection, pickThread, newThread);
+header.append(title, el('span', 'spacer'), progress, runBadge, connection, newThread);
 
 const notice = el('div', 'notice');
 notice.hidden = true;
@@ -77,7 +74,28 @@ announcer.id = 'announcer';
 announcer.setAttribute('role', 'status');
 announcer.setAttribute('aria-live', 'polite');
 announcer.setAttribute('aria-atomic', 'true');
-const empty = el('p', 'empty', 'Create an agent to start a conversation.');
+const empty = el('div', 'empty');
+// What a first-time user sees: what an agent is and the one step to take, not a composer that cannot send.
+const welcome = el('div', 'welcome');
+welcome.id = 'welcome';
+const createAgent = component('vscode-button', { id: 'create-agent', icon: 'add' }, 'Create Agent');
+createAgent.addEventListener('click', () => postToHost({ type: 'openLink', href: 'command:agentThreads.createAgent' }));
+const configureModel = el('button', 'link-button', 'Configure a model');
+configureModel.id = 'configure-model';
+configureModel.type = 'button';
+configureModel.addEventListener('click', () => postToHost({ type: 'openLink', href: 'command:agentThreads.configureModel' }));
+const modelHint = el('p', 'welcome-secondary', 'Agents use a VS Code language model without setup, or ');
+modelHint.append(configureModel, document.createTextNode(' (OpenAI, Azure OpenAI, Ollama…).'));
+welcome.append(
+  el('h2', 'welcome-title', 'Chat with your own agents'),
+  el('p', 'welcome-text', 'An agent is a model with instructions and tools. Create one to start a conversation.'),
+  createAgent,
+  modelHint,
+);
+const startHint = el('p', 'start-hint', 'Send a message to start the conversation.');
+welcome.hidden = true;
+startHint.hidden = true;
+empty.append(welcome, startHint);
 const composer = new Composer(() => list.followSend());
 app.append(header, restricted, notice, runDetails, empty, scroller, composer.root, announcer);
 
@@ -115,10 +133,13 @@ function showNotice(level: 'info' | 'error', text: string, command?: { title: st
 function handle(message: ThreadViewEvent): void {
   switch (message.type) {
     case 'init':
-      title.textContent = message.thread?.title || (view === 'chat' ? 'Chat' : UNTITLED_THREAD_TITLE);
+      title.textContent = message.thread?.title || (view === 'chat' ? '' : UNTITLED_THREAD_TITLE);
+      title.title = title.textContent;
+      // A fresh chat has no title and no run to show: no empty bar above the welcome or the first message.
+      header.hidden = view === 'chat' && !message.thread;
       document.title = message.thread?.title || 'Agent Threads';
-      empty.textContent =
-        message.agents.length === 0 ? 'Create an agent to start a conversation.' : 'Send a message to start the conversation.';
+      welcome.hidden = message.agents.length > 0;
+      startHint.hidden = message.agents.length === 0;
       composer.setAgents(message.agents, message.selectedAgentId);
       agentNames.clear();
       for (const agent of message.agents) agentNames.set(agent.id, agent.name);

@@ -3,6 +3,7 @@ import type { AgentInput } from '../../core/domain';
 import { createAgent, deleteAgent, duplicateAgent, pickAgent, type AgentCommandServices } from './agentCommands';
 import type { AgentEditorPanels } from '../views/agentEditorPanel';
 import type { AgentsTreeNode, AgentsTreeProvider } from '../views/agentsTreeProvider';
+import { revealThread } from '../views/revealThread';
 import type { ApiKeyStore } from '../models/apiKeys';
 import { type BackendCommandServices, connectFoundry, moveThread, useLocalStorage } from './backendCommands';
 import type { FoundryAuthKind } from '../backend/backendSelection';
@@ -35,7 +36,7 @@ export interface CommandServices extends AgentCommandServices, ThreadCommandServ
   agentEditors: AgentEditorPanels;
   /** Search across threads, the tree's view (for its filter message) and the workspace folder agent files live in. */
   search: SearchCommandServices['search'];
-  treeView: SearchCommandServices['treeView'];
+  treeView: vscode.TreeView<AgentsTreeNode>;
   workspaceFolder: vscode.Uri | undefined;
   /** The read-only documents "Show Run Details" opens. */
   runDetails: RunDetailsDocuments;
@@ -77,14 +78,22 @@ export function registerCommands(s: CommandServices): vscode.Disposable[] {
     },
     [CommandId.duplicateAgent]: (target: Target) => duplicateAgent(s, target),
     [CommandId.deleteAgent]: (target: Target, confirmed?: boolean) => deleteAgent(s, target, confirmed),
-    [CommandId.newThread]: (target: Target) => newThread(s, target),
+    [CommandId.newThread]: async (target: Target) => {
+      const thread = await newThread(s, target);
+      if (thread) await revealThread(s.treeView, s.tree, thread.id, s.log);
+      return thread;
+    },
     [CommandId.openThread]: async (target: Target) => {
       const thread = await pickThread(s, target, 'Open which thread?');
-      if (thread) await s.panels.open(thread.id);
+      if (!thread) return;
+      await s.panels.open(thread.id);
+      await revealThread(s.treeView, s.tree, thread.id, s.log);
     },
     [CommandId.openThreadInChat]: async (target: Target) => {
       const thread = await pickThread(s, target, 'Show which thread in the chat?');
-      if (thread) await s.chat.show(thread.id);
+      if (!thread) return;
+      await s.chat.show(thread.id);
+      await revealThread(s.treeView, s.tree, thread.id, s.log);
     },
     [CommandId.renameThread]: (target: Target, title?: string) => renameThread(s, target, title),
     [CommandId.deleteThread]: (target: Target, confirmed?: boolean) => deleteThread(s, target, confirmed),

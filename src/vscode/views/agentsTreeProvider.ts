@@ -173,6 +173,23 @@ export class AgentsTreeProvider implements vscode.TreeDataProvider<AgentsTreeNod
     }
   }
 
+  /** The agent a thread sits under, so TreeView.reveal can expand the way to it. */
+  async getParent(node: AgentsTreeNode): Promise<AgentsTreeNode | undefined> {
+    if (node.kind !== 'thread') return undefined;
+    if (node.agent) return { kind: 'agent', agent: node.agent };
+    return (await this.getChildren()).find((root) => root.kind === 'orphans');
+  }
+
+  /** The tree's node of a thread, or undefined when the tree does not show it (filtered out, or gone). */
+  async threadNode(threadId: string): Promise<AgentsTreeNode | undefined> {
+    for (const root of await this.getChildren()) {
+      if (root.kind !== 'agent' && root.kind !== 'orphans') continue;
+      const found = (await this.getChildren(root)).find((node) => node.kind === 'thread' && node.thread.id === threadId);
+      if (found) return found;
+    }
+    return undefined;
+  }
+
   private async visibleThreads(): Promise<Thread[]> {
     const threads = await this.threads.list();
     const filter = this.threadFilter;

@@ -1,0 +1,147 @@
+/**
+ * The sidebar chat's layout at the widths people give the sidebar (the chat experience issue, items 2 and 10):
+ * every control on screen, nothing overflowing sideways, the agent picker's list in view, names and titles shown
+ * whole when there is room.
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as vscode from 'vscode';
+import { ui } from './driver';
+import { setSidebarWidth, sidebarWidth, threadExportFile, useFakeModel, waitUntilShows } from './helpers';
+
+const chat = { webview: 'chat' as const };
+const AGENT_NAME = 'Code Helper';
+// 30 characters, as a thread titled from its first message often is.
+const THREAD_TITLE = 'Please explain the build steps';
+
+/** What the chat shows that could be clipped or overflow, read in its webview. */
+function readLayout() {
+  const inView = (element: Element | null | undefined) => {
+    const box = element?.getBoundingClientRect();
+    if (!box || box.width === 0) return 'not shown';
+    return box.left >= 0 && box.top >= 0 && box.right <= innerWidth + 0.5 && box.bottom <= innerHeight + 0.5
+      ? 'in view'
+      : `outside: ${Math.round(box.left)},${Math.round(box.top)} – ${Math.round(box.right)},${Math.round(box.bottom)} of ${innerWidth}×${innerHeight}`;
+  };
+  const picker = document.querySelector('vscode-single-select#agent');
+  const label = picker?.shadowRoot?.querySelector('.select-face .text');
+  return {
+    width: innerWidth,
+    overflow: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    controls: Object.fromEntries(
+      ['vscode-single-select#agent', 'vscode-button#attach', 'vscode-button#send', 'vscode-textarea#input'].map((selector) => [
+        selector,
+        inView(document.querySelector(selector)),
+      ]),
+    ),
+    label: label?.textContent?.trim() ?? '',
+    labelTruncated: !!label && label.scrollWidth > label.clientWidth,
+    tooltip: picker?.getAttribute('title') ?? '',
+  };
+}
+
+describe('the chat laid out in a narrow and a wide sidebar', () => {
+  let originalWidth: number;
+  let agentId: string;
+
+  before(async () => {
+    await useFakeModel();
+    const agent = (await vscode.commands.executeCommand('agentThreads.createAgent', {
+      name: AGENT_NAME,
+      model: { profile: 'fake', name: 'fake-model' },
+      instructions: 'Answer.',
+    })) as { id: string };
+    agentId = agent.id;
+    await vscode.commands.executeCommand('agentThreads.newChatThread');
+    originalWidth = await sidebarWidth();
+  });
+
+  after(async () => {
+    await ui.press('Escape');
+    // Later suites expect the sidebar as they found it, and a fresh conversation in the chat.
+    await setSidebarWidth(originalWidth);
+    await vscode.commands.executeCommand('agentThreads.newChatThread');
+  });
+
+  it('keeps every control in view, the agent picker readable and its list on screen, at 240, 300 and 600 px', async () => {
+    // Choose the agent in the picker, as a person would: the list opens, the option is clicked.
+    await ui.click(chat, 'vscode-single-select#agent');
+    await ui.click(chat, `vscode-single-select#agent li[role="option"]:has-text("${AGENT_NAME}")`);
+    await waitUntilShows(
+      chat,
+      () => document.querySelector('vscode-single-select#agent')?.shadowRoot?.querySelector('.select-face .text')?.textContent?.trim(),
+      AGENT_NAME,
+    );
+
+    // The webview is the sidebar's width less the workbench's own borders (which differ between VS Code releases).
+    const inset = (await sidebarWidth()) - (await ui.evaluate(chat, () => innerWidth));
+    assert.ok(inset >= 0 && inset <= 16, `the chat is ${inset} px narrower than the sidebar`);
+    for (const width of [240, 300, 600]) {
+      await setSidebarWidth(width);
+      await ui.waitFor(chat, new Function(`return Math.abs(innerWidth - ${width - inset}) <= 1;`) as () => boolean);
+      const layout = await ui.evaluate(chat, readLayout);
+      await ui.screenshot(`chat-layout-${width}px`);
+      assert.ok(layout.overflow <= 0, `${width} px: the chat scrolls sideways by ${layout.overflow} px`);
+      for (const [control, where] of Object.entries(layout.controls)) assert.equal(where, 'in view', `${width} px: ${control} is ${where}`);
+      assert.equal(layout.label, AGENT_NAME);
+      assert.match(layout.tooltip, new RegExp(`^${AGENT_NAME} · fake-model$`));
+      if (width >= 300) assert.equal(layout.labelTruncated, false, `${width} px: the picker shortens "${AGENT_NAME}"`);
+
+      // The list opens where there is room for it (above the composer at the bottom), whole.
+      await ui.click(chat, 'vscode-single-select#agent');
+      const list = await ui.waitFor(chat, () => {
+        const dropdown = document.querySelector('vscode-single-select#agent')?.shadowRoot?.querySelector('.dropdown.open');
+        const box = dropdown?.getBoundingClientRect();
+        if (!box || box.height === 0) return undefined;
+        return { top: box.top, bottom: box.bottom, left: box.left, right: box.right, height: innerHeight, width: innerWidth };
+      });
+      await ui.screenshot(`chat-layout-${width}px-picker-open`);
+      assert.ok(
+        list.top >= 0 && list.bottom <= list.height && list.left >= 0 && list.right <= list.width + 0.5,
+        `${width} px: the open list is at ${JSON.stringify(list)}`,
+      );
+      await ui.press('Escape');
+      await ui.waitFor(chat, () => !document.querySelector('vscode-single-select#agent')?.shadowRoot?.querySelector('.dropdown.open'));
+    }
+  });
+
+  for (const theme of ['Default Light Modern', 'Default High Contrast']) {
+    it(`fits 240 px in ${theme} too`, async () => {
+      const workbench = vscode.workspace.getConfiguration('workbench');
+      await workbench.update('colorTheme', theme, vscode.ConfigurationTarget.Global);
+      try {
+        await waitUntilShows(
+          chat,
+          () => document.body.className.includes('vscode-light') || document.body.className.includes('vscode-high-contrast'),
+          true,
+        );
+        await setSidebarWidth(240);
+        const layout = await ui.evaluate(chat, readLayout);
+        await ui.screenshot(`chat-layout-240px-${theme.replace(/\W+/g, '-')}`);
+        assert.ok(layout.overflow <= 0, `the chat scrolls sideways by ${layout.overflow} px`);
+        for (const [control, where] of Object.entries(layout.controls)) assert.equal(where, 'in view', `${control} is ${where}`);
+      } finally {
+        // Later suites expect the default theme, even when this test failed.
+        await workbench.update('colorTheme', undefined, vscode.ConfigurationTarget.Global);
+      }
+    });
+  }
+
+  it('shows a 30-character thread title whole in the header at 300 px, with the title in its tooltip', async () => {
+    const exported = threadExportFile(2, 'layout0001', agentId);
+    const file = exported.fsPath;
+    const doc = JSON.parse(fs.readFileSync(file, 'utf8')) as { thread: { title: string } };
+    doc.thread.title = THREAD_TITLE;
+    fs.writeFileSync(file, JSON.stringify(doc));
+    const imported = (await vscode.commands.executeCommand('agentThreads.importThread', exported)) as { id: string };
+    await vscode.commands.executeCommand('agentThreads.openThreadInChat', imported.id);
+    await setSidebarWidth(300);
+    await waitUntilShows(chat, () => document.querySelector('.thread-title')?.textContent, THREAD_TITLE);
+    const title = await ui.evaluate(chat, () => {
+      const element = document.querySelector<HTMLElement>('.thread-title')!;
+      return { truncated: element.scrollWidth > element.clientWidth, tooltip: element.title };
+    });
+    await ui.screenshot('chat-layout-300px-title');
+    assert.deepEqual(title, { truncated: false, tooltip: THREAD_TITLE });
+  });
+});
