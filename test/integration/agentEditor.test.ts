@@ -5,7 +5,7 @@
  */
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { ui } from './driver';
+import { ui, type WindowUi } from './driver';
 import { settingForSuite, useFakeModel } from './helpers';
 
 const form = { webview: 'agent' as const };
@@ -26,6 +26,19 @@ async function eventually<T>(read: () => T, done: (value: T) => boolean, what: s
     if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+}
+
+/** Runs a command from the palette, as a person would. */
+async function fromPalette(window: WindowUi, command: string): Promise<void> {
+  await window.press('F1');
+  await window.fill('workbench', '.quick-input-widget input.input', `>${command}`);
+  await window.waitFor(
+    'workbench',
+    new Function(
+      `return [...document.querySelectorAll('.quick-input-widget .monaco-list-row')].some((r) => r.textContent.includes(${JSON.stringify(command)}));`,
+    ) as () => boolean,
+  );
+  await window.press('Enter');
 }
 
 /** Whether the workbench shows the active tab with its unsaved mark. */
@@ -112,50 +125,75 @@ describe('the agent editor', () => {
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
 
-  it("asks Save / Don't Save / Cancel when a changed agent is closed", async () => {
+  it("asks Save / Don't Save / Cancel when a changed agent is closed", async function () {
+    this.timeout(120_000); // a second workbench starts on shared cores
     const agentId = await createAgent('Close Helper');
-    await vscode.commands.executeCommand('agentThreads.editAgent', agentId);
-    await ui.waitFor(form, () => document.querySelector('.form-title')?.textContent?.includes('version 1'));
-    await ui.fill(form, 'vscode-textfield#temperature', '0.3');
-    await eventually(
-      () => agentTab('Close Helper')?.isDirty,
-      (dirty) => dirty === true,
-      'the tab to be unsaved',
-    );
-
-    const dialog = () =>
-      ui.waitFor('workbench', () => {
-        const box = document.querySelector('.monaco-dialog-box');
-        return box && { text: box.textContent ?? '', buttons: [...box.querySelectorAll('.monaco-button')].map((b) => b.textContent ?? '') };
+    // VS Code answers "Don't Save" without asking in the window that runs extension tests, so a person's window
+    // (the second one, with the extension but not the tests) shows the prompt.
+    const window = ui.second;
+    await ui.openSecondWindow();
+    try {
+      await window.waitFor('workbench', () => document.querySelector('.activitybar [aria-label^="Agent Threads"]'), 30_000);
+      await fromPalette(window, 'Agent Threads: Edit Agent');
+      // With one agent the command opens it at once; with more it asks which.
+      const next = await window.waitFor('workbench', () => {
+        if ([...document.querySelectorAll('.quick-input-widget .monaco-list-row')].some((r) => r.textContent?.includes('Close Helper')))
+          return 'pick';
+        return [...document.querySelectorAll('.tabs-container .tab')].some((t) => t.textContent?.includes('Close Helper')) ? 'open' : '';
       });
-    // Not awaited: the command settles only once the prompt is answered.
-    const firstClose = vscode.commands.executeCommand('workbench.action.closeActiveEditor');
-    const shown = await dialog();
-    assert.match(shown.text, /save/i);
-    assert.match(shown.text, /Close Helper/);
-    assert.deepEqual(
-      ['Save', "Don't Save", 'Cancel'].map((label) => shown.buttons.some((b) => b.includes(label))),
-      [true, true, true],
-      `buttons: ${shown.buttons.join(', ')}`,
-    );
-    await ui.screenshot('agent-editor-close-prompt');
-    await ui.click('workbench', '.monaco-dialog-box .monaco-button:has-text("Cancel")');
-    await firstClose;
-    assert.equal(agentTab('Close Helper')?.isDirty, true, 'Cancel keeps the editor open with its change');
-    assert.equal(await ui.evaluate(form, () => (document.getElementById('temperature') as HTMLElement & { value: string }).value), '0.3');
+      if (next === 'pick') {
+        await window.fill('workbench', '.quick-input-widget input.input', 'Close Helper');
+        await window.press('Enter');
+      }
+      await window.waitFor(form, () => document.querySelector('.form-title')?.textContent?.includes('Close Helper · version 1'), 30_000);
+      await window.fill(form, 'vscode-textfield#temperature', '0.3');
+      await window.waitFor('workbench', () =>
+        document.querySelector('.tabs-container .tab.active.dirty')?.textContent?.includes('Close Helper'),
+      );
 
-    const secondClose = vscode.commands.executeCommand('workbench.action.closeActiveEditor');
-    await dialog();
-    await ui.click('workbench', `.monaco-dialog-box .monaco-button:has-text("Don't Save")`);
-    await secondClose;
-    await eventually(
-      () => agentTab('Close Helper'),
-      (tab) => tab === undefined,
-      'the editor to close',
-    );
+      const dialog = () =>
+        window.waitFor('workbench', () => {
+          const box = document.querySelector('.monaco-dialog-box');
+          return (
+            box && { text: box.textContent ?? '', buttons: [...box.querySelectorAll('.monaco-button')].map((b) => b.textContent ?? '') }
+          );
+        });
+      await window.press('Control+W');
+      const shown = await dialog();
+      assert.match(shown.text, /save/i);
+      assert.match(shown.text, /Close Helper/);
+      assert.deepEqual(
+        ['Save', "Don't Save", 'Cancel'].map((label) => shown.buttons.some((b) => b.includes(label))),
+        [true, true, true],
+        `buttons: ${shown.buttons.join(', ')}`,
+      );
+      await window.screenshot('agent-editor-close-prompt');
+      await window.click('workbench', '.monaco-dialog-box .monaco-button:has-text("Cancel")');
+      await window.waitFor('workbench', () => !document.querySelector('.monaco-dialog-box'));
+      assert.ok(
+        await window.evaluate('workbench', () =>
+          document.querySelector('.tabs-container .tab.active.dirty')?.textContent?.includes('Close Helper'),
+        ),
+        'Cancel keeps the editor open with its change',
+      );
+      assert.equal(
+        await window.evaluate(form, () => (document.getElementById('temperature') as HTMLElement & { value: string }).value),
+        '0.3',
+      );
+
+      await window.press('Control+W');
+      await dialog();
+      await window.click('workbench', `.monaco-dialog-box .monaco-button:has-text("Don't Save")`);
+      await window.waitFor(
+        'workbench',
+        () => ![...document.querySelectorAll('.tabs-container .tab')].some((t) => t.textContent?.includes('Close Helper')),
+      );
+    } finally {
+      await ui.closeSecondWindow();
+    }
 
     await vscode.commands.executeCommand('agentThreads.editAgent', agentId);
-    await ui.waitFor(form, () => document.querySelector('.form-title')?.textContent?.includes('version 1'));
+    await ui.waitFor(form, () => document.querySelector('.form-title')?.textContent?.includes('Close Helper · version 1'));
     assert.equal(
       await ui.evaluate(form, () => (document.getElementById('temperature') as HTMLElement & { value: string }).value),
       '',
