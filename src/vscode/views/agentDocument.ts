@@ -1,6 +1,7 @@
 // The agent editor's document: one agent's form as the custom editor edits it, with the edits VS Code needs to mark
 // the tab unsaved, undo and redo them, back them up and revert them. Agents live in the store, not in files, so the
-// document's URI is a virtual one (`agent-threads-agent:/<agentId>/<name>`, the name being what the tab shows).
+// document's URI is a virtual one (`agent-threads-agent:/<name>?<agentId>`: the name is what the tab and its
+// breadcrumb show, the agent id stays out of sight in the query).
 
 import * as vscode from 'vscode';
 import type { AgentRepository } from '../../core/backend';
@@ -13,15 +14,15 @@ export const AGENT_SCHEME = 'agent-threads-agent';
 /** Typing into one field within this long is one undo step, as in a text editor, not one step a keystroke. */
 const BURST_MS = 1000;
 
-/** The URI the agent editor opens for an agent; its last segment, the agent's name, is the tab's label. */
+/** The URI the agent editor opens for an agent; its path, the agent's name, is the tab's label. */
 export function agentDocumentUri(agentId: string, name: string): vscode.Uri {
   const label = name.replace(/[/\\]/g, '-').trim() || agentId;
-  return vscode.Uri.from({ scheme: AGENT_SCHEME, path: `/${agentId}/${label}` });
+  return vscode.Uri.from({ scheme: AGENT_SCHEME, path: `/${label}`, query: agentId });
 }
 
 /** The agent id of an agent document URI. */
 export function agentIdOf(uri: vscode.Uri): string {
-  return uri.path.split('/')[1] ?? '';
+  return uri.query;
 }
 
 /** One change of the form as VS Code's undo stack holds it. */

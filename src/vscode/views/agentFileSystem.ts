@@ -1,4 +1,4 @@
-// The virtual files agent documents are opened from (agent-threads-agent:/<agentId>/<name>). The agent editor reads
+// The virtual files agent documents are opened from (agent-threads-agent:/<name>?<agentId>). The agent editor reads
 // and saves through the store; this provider gives VS Code a file behind each URI (its workbench expects one for
 // an editable custom editor) and shows the agent as JSON where something opens it as text.
 
@@ -17,7 +17,7 @@ export class AgentFileSystem implements vscode.FileSystemProvider {
   }
 
   async stat(uri: vscode.Uri): Promise<vscode.FileStat> {
-    if (uri.path.split('/').length < 3) return { type: vscode.FileType.Directory, ctime: 0, mtime: 0, size: 0 };
+    if (!agentIdOf(uri)) return { type: vscode.FileType.Directory, ctime: 0, mtime: 0, size: 0 };
     const agent = await this.agent(uri);
     const size = (await this.readFile(uri)).byteLength;
     return { type: vscode.FileType.File, ctime: agent.created_at * 1000, mtime: agent.updated_at * 1000, size };
