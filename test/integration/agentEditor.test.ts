@@ -207,12 +207,12 @@ describe('the agent editor', () => {
     await vscode.commands.executeCommand('agentThreads.editAgent', agentId);
     await ui.waitFor(form, () => document.querySelectorAll('.tool-row').length > 0);
 
-    const checked = await ui.evaluate(form, () =>
+    const checked = await ui.evaluate<Record<string, boolean>>(form, () =>
       Object.fromEntries(
         [...document.querySelectorAll<HTMLElement & { checked: boolean }>('vscode-checkbox[data-tool]')].map((c) => [
-          c.dataset.tool,
+          c.dataset.tool ?? '',
           c.checked,
-        ]),
+        ]) as [string, boolean][],
       ),
     );
     for (const tool of ['read_file', 'list_directory', 'find_files', 'search_text']) assert.equal(checked[tool], true, `${tool} is on`);

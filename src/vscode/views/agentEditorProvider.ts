@@ -59,7 +59,9 @@ export class AgentEditorProvider implements vscode.CustomEditorProvider<AgentDoc
   async openCustomDocument(uri: vscode.Uri, context: vscode.CustomDocumentOpenContext): Promise<AgentDocument> {
     const document = await AgentDocument.open(uri, this.agents, context.backupId);
     const edits = document.onDidEdit((edit) => this.changed.fire({ document, ...edit }));
-    document.onDidDispose(() => edits.dispose());
+    document.onDidDispose(() => {
+      edits.dispose();
+    });
     return document;
   }
 
