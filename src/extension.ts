@@ -14,7 +14,9 @@ import { AgentStore } from './core/store/agentStore';
 import { ThreadStore } from './core/store/threadStore';
 import { builtinTools } from './core/tools/builtinTools';
 import { ToolRegistry } from './core/tools/toolRegistry';
-import { AgentEditorPanels } from './vscode/views/agentEditorPanel';
+import { AGENT_SCHEME } from './vscode/views/agentDocument';
+import { AgentEditorProvider } from './vscode/views/agentEditorProvider';
+import { AgentFileSystem } from './vscode/views/agentFileSystem';
 import { AgentFilesWatcher } from './vscode/backend/agentFilesWatcher';
 import { AgentsTreeProvider } from './vscode/views/agentsTreeProvider';
 import { ApiKeyStore } from './vscode/models/apiKeys';
@@ -111,7 +113,7 @@ export function activate(context: vscode.ExtensionContext): AgentThreadsApi {
   );
   const chat = new ChatViewProvider(context.extensionUri, version, sessionServices, context.workspaceState);
   const panels = new ThreadPanels(context.extensionUri, version, sessionServices);
-  const agentEditors = new AgentEditorPanels(context.extensionUri, backend.agents, models, tools, log);
+  const agentEditors = new AgentEditorProvider(context.extensionUri, backend.agents, models, tools, log);
   const runDetails = new RunDetailsDocuments(backend.threads, knownSecrets);
   const treeView = vscode.window.createTreeView(AgentsTreeProvider.viewId, { treeDataProvider: tree, showCollapseAll: true });
   const showBackend = (): void => {
@@ -173,6 +175,8 @@ export function activate(context: vscode.ExtensionContext): AgentThreadsApi {
     chat,
     panels,
     agentEditors,
+    agentEditors.register(),
+    vscode.workspace.registerFileSystemProvider(AGENT_SCHEME, new AgentFileSystem(backend.agents)),
     new RunStatusBar(backend.runs, backend.threads),
     contextKeys,
     vscode.window.registerWebviewViewProvider(ChatViewProvider.viewId, chat),

@@ -1,6 +1,9 @@
 /**
  * The protocol of the agent editor webview: the form it edits and the messages it exchanges with the host.
- * Saving is a request: the host answers saved (with the new version) or failed (with the reason).
+ * The editor is a VS Code custom editor: every change of the form goes to the host as an `edit` (VS Code then marks
+ * the tab unsaved and can undo it); undo, redo and revert come back as `setForm`. Saving from the form's button is a
+ * request: the host saves the document as Ctrl+S would and answers saved (with the new version) or failed (with the
+ * reason); a save from VS Code (Ctrl+S, the close prompt) is announced with `saveResult`.
  */
 import { messageGuard, type ReplyMessage, type RequestMessage } from './ipc';
 
@@ -27,7 +30,14 @@ export interface AgentFormOptions {
   agentId: string;
   version: number;
   models: { profile: string; label: string; defaultModel: string }[];
-  tools: { name: string; description: string; readOnly: boolean }[];
+  tools: AgentToolOption[];
+}
+
+/** A tool the form offers: its name and what it does. */
+export interface AgentToolOption {
+  name: string;
+  description: string;
+  readOnly: boolean;
 }
 
 /** What saving answers: the new version, or why the store refused the form (in words for the user). */
@@ -39,10 +49,23 @@ export type AgentEditorRequests = {
 };
 
 /** Everything the agent editor sends to the host. */
-export type AgentEditorToHost = { type: 'ready' } | RequestMessage<AgentEditorRequests>;
+export type AgentEditorToHost =
+  | { type: 'ready' }
+  /** The whole form after a change of one field (`field` lets the host merge a burst of typing into one undo step). */
+  | { type: 'edit'; field: string; form: AgentForm }
+  | RequestMessage<AgentEditorRequests>;
 
 /** Everything the host sends to the agent editor. */
-export type HostToAgentEditor = { type: 'agentForm'; form: AgentForm; options: AgentFormOptions } | ReplyMessage<AgentEditorRequests>;
+export type HostToAgentEditor = AgentEditorEvent | ReplyMessage<AgentEditorRequests>;
+
+/** The host's events: the form to build, values to show after undo/redo/revert, and the outcome of a save. */
+export type AgentEditorEvent =
+  | { type: 'agentForm'; form: AgentForm; options: AgentFormOptions }
+  | { type: 'setForm'; form: AgentForm }
+  | { type: 'saveResult'; result: SaveAgentResult; name: string };
 
 /** Narrows an unknown payload to a message of the agent editor; anything malformed is rejected. */
-export const isAgentEditorMessage = messageGuard<AgentEditorToHost>({ ready: {}, saveAgent: { form: 'object' } }, ['saveAgent']);
+export const isAgentEditorMessage = messageGuard<AgentEditorToHost>(
+  { ready: {}, edit: { field: 'string', form: 'object' }, saveAgent: { form: 'object' } },
+  ['saveAgent'],
+);

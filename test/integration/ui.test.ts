@@ -4,7 +4,13 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { ui } from './driver';
 import { fakeModel } from './fakeModel';
-import { sendFromComposer as send, threadExportFile as exportFile, useFakeModel, waitForRunStatus as runBadge } from './helpers';
+import {
+  sendFromComposer as send,
+  settingForSuite,
+  threadExportFile as exportFile,
+  useFakeModel,
+  waitForRunStatus as runBadge,
+} from './helpers';
 
 const chat = { webview: 'chat' as const };
 const panel = { webview: 'thread' as const };
@@ -15,6 +21,8 @@ function lastRequestMessages(requests: Awaited<ReturnType<typeof fakeModel.reque
 
 describe('the UI around threads and agents', () => {
   let agentId: string;
+  // VS Code for the Web saves after a second by default, and each save of the agent editor is a new version.
+  settingForSuite('files', 'autoSave', 'off');
 
   before(async () => {
     await useFakeModel();

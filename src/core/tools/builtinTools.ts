@@ -1,5 +1,5 @@
 // Two harmless tools every installation has, so agents (and tests) can exercise the tool loop without touching
-// the workspace.
+// the workspace; echo is for tests and is not offered in the agent editor.
 
 import { defineTool } from './defineTool';
 import { BuiltinToolName } from './toolNames';
@@ -22,6 +22,7 @@ export const echoTool: ToolDefinition = defineTool({
   description: 'Returns the given text unchanged.',
   parameters: { type: 'object', properties: { text: { type: 'string' } }, required: ['text'], additionalProperties: false },
   readOnly: true,
+  devOnly: true,
   invoke: async ({ text }) => text,
 });
 

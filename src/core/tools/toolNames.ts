@@ -30,3 +30,14 @@ export type BuiltinToolName = (typeof BuiltinToolName)[keyof typeof BuiltinToolN
 export const ToolName = { ...WorkspaceToolName, ...BuiltinToolName } as const;
 
 export type ToolName = WorkspaceToolName | BuiltinToolName;
+
+/** The tools a new agent gets unless it names its own: reading the workspace, never changing it or running commands. */
+export const DEFAULT_AGENT_TOOLS: readonly WorkspaceToolName[] = [
+  WorkspaceToolName.readFile,
+  WorkspaceToolName.listDirectory,
+  WorkspaceToolName.findFiles,
+  WorkspaceToolName.searchText,
+  WorkspaceToolName.getDiagnostics,
+  WorkspaceToolName.getSelection,
+  WorkspaceToolName.listOpenEditors,
+];

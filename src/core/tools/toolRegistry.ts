@@ -21,6 +21,11 @@ export interface ToolDefinition {
   parameters: JsonSchemaObject;
   /** Read-only tools run without asking unless an agent's policy says otherwise; others wait for approval. */
   readOnly: boolean;
+  /**
+   * A tool for tests and development (echo): registered, so agents that name it keep working, but not offered to
+   * people choosing an agent's tools.
+   */
+  devOnly?: boolean;
   invoke(args: unknown, context: ToolInvocationContext): Promise<string>;
   /**
    * Says when one call must be approved by the user whatever the agent's policy or the thread's "always allow" say

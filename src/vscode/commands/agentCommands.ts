@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { Agent, AgentInput } from '../../core/domain';
 import type { AgentRepository, BackendKind } from '../../core/backend';
 import { FOUNDRY_PROFILE } from '../../core/backend/foundry/endpoint';
+import { DEFAULT_AGENT_TOOLS } from '../../core/tools/toolNames';
 import type { AgentsTreeNode } from '../views/agentsTreeProvider';
 import type { ModelRegistry } from '../models/modelRegistry';
 import { CommandId } from '../shared/commandIds';
@@ -83,7 +84,10 @@ export async function createAgent(
       value: "You are a helpful assistant working in the user's VS Code workspace.",
     }));
   if (instructions === undefined) return undefined;
-  const agent = await agents.create({ ...input, name: name.trim(), model, instructions });
+  // Without tools of its own a new agent can read the workspace (a "Code Helper" that cannot read code helps no one),
+  // but changing files or running commands stays something a person turns on.
+  const tools = DEFAULT_AGENT_TOOLS.map((tool) => ({ name: tool }));
+  const agent = await agents.create({ tools, ...input, name: name.trim(), model, instructions });
   vscode.window.setStatusBarMessage(`Agent "${agent.name}" created`, 3000);
   return agent;
 }

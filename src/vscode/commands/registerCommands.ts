@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { AgentInput } from '../../core/domain';
 import { createAgent, deleteAgent, duplicateAgent, pickAgent, type AgentCommandServices } from './agentCommands';
-import type { AgentEditorPanels } from '../views/agentEditorPanel';
+import type { AgentEditorProvider } from '../views/agentEditorProvider';
 import type { AgentsTreeNode, AgentsTreeProvider } from '../views/agentsTreeProvider';
 import { revealThread } from '../views/revealThread';
 import type { ApiKeyStore } from '../models/apiKeys';
@@ -33,7 +33,7 @@ export interface CommandServices extends AgentCommandServices, ThreadCommandServ
   tree: AgentsTreeProvider;
   apiKeys: ApiKeyStore;
   models: ModelRegistry;
-  agentEditors: AgentEditorPanels;
+  agentEditors: AgentEditorProvider;
   /** Search across threads, the tree's view (for its filter message) and the workspace folder agent files live in. */
   search: SearchCommandServices['search'];
   treeView: vscode.TreeView<AgentsTreeNode>;
@@ -71,7 +71,12 @@ export function registerCommands(s: CommandServices): vscode.Disposable[] {
     [CommandId.openChat]: () => vscode.commands.executeCommand('agentThreads.chat.focus'),
     [CommandId.configureModel]: () => configureModel(s.apiKeys, s.models),
     [CommandId.setApiKey]: (profileId?: string) => setApiKey(s.apiKeys, profileId, s.models),
-    [CommandId.createAgent]: (input?: Partial<AgentInput>) => createAgent(s, input),
+    [CommandId.createAgent]: async (input?: Partial<AgentInput>) => {
+      const agent = await createAgent(s, input);
+      // Someone who named the agent in the palette goes on to its settings; automation passing its fields does not.
+      if (agent && input === undefined) await s.agentEditors.open(agent.id);
+      return agent;
+    },
     [CommandId.editAgent]: async (target: Target) => {
       const agent = await pickAgent(s.agents, target, 'Edit which agent?');
       if (agent) await s.agentEditors.open(agent.id);

@@ -10,9 +10,14 @@ import { tokenFor } from './readTools';
 /** Prefix of every tool name taken from vscode.lm.tools. */
 export const LM_TOOL_PREFIX = 'vscode_';
 
-/** The registry name of a vscode.lm tool: prefixed, invalid characters replaced, at most 64 characters. */
+/**
+ * The registry name of a vscode.lm tool: prefixed, invalid characters replaced, at most 64 characters. VS Code's
+ * own tools already start with the prefix (`vscode_searchExtensions_internal`); they keep their name rather than
+ * read `vscode_vscode_…`.
+ */
 export function lmToolName(name: string): string {
-  return `${LM_TOOL_PREFIX}${name.replace(/[^a-zA-Z0-9_-]/g, '_')}`.slice(0, 64);
+  const safe = name.replace(/[^a-zA-Z0-9_-]/g, '_');
+  return (safe.startsWith(LM_TOOL_PREFIX) ? safe : `${LM_TOOL_PREFIX}${safe}`).slice(0, 64);
 }
 
 /** Tool definitions for every tool in vscode.lm.tools (as listed now; API 1.100 has no change event). */
