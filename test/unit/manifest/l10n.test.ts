@@ -147,12 +147,14 @@ const NOT_YET_LOCALISED = new Set([
   'src/vscode/commands/searchCommands.ts',
   'src/vscode/views/agentsTreeProvider.ts',
   'src/vscode/views/threadSession.ts',
-  'src/vscode/views/agentEditorPanel.ts',
+  'src/vscode/views/agentEditorProvider.ts',
+  'src/vscode/views/agentForm.ts',
   'webview/app/main.ts',
   'webview/app/runPanel.ts',
   'webview/app/composer.ts',
   'webview/app/messageRenderer.ts',
   'webview/agentEditor/main.ts',
+  'webview/agentEditor/toolList.ts',
 ]);
 
 describe('l10n', () => {
