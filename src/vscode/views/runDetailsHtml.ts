@@ -118,7 +118,7 @@ export function renderRunDetailsHtml(run: Run, steps: readonly RunStep[], contex
     const stepStatus = escapeHtml((TOOL_STATUS[step.status] ?? (() => step.status))());
     const error = step.last_error ? `<p class="error">${text(step.last_error.message)}</p>` : '';
     if (step.type === 'message_creation') {
-      return `<li class="step"><div class="step-head"><span class="step-kind">${escapeHtml(vscode.l10n.t('Wrote the answer'))}</span><span class="muted">${stepStatus}${duration}</span></div>${error}</li>`;
+      return `<li class="step"><div class="step-head"><span class="step-kind">${escapeHtml(vscode.l10n.t('Wrote a message'))}</span><span class="muted">${stepStatus}${duration}</span></div>${error}</li>`;
     }
     const calls = step.step_details.tool_calls.map(
       (
@@ -195,12 +195,14 @@ blockquote { margin: 0 0 12px; padding: 6px 10px; border-left: 3px solid var(--v
 dl { display: grid; grid-template-columns: max-content minmax(0, 1fr); gap: 4px 16px; margin: 0; }
 dt { color: var(--vscode-descriptionForeground); }
 dd { margin: 0; overflow-wrap: anywhere; }
-.badge { display: inline-block; padding: 0 8px; border-radius: 10px; border: 1px solid var(--vscode-contrastBorder, transparent); font-weight: 600; }
-.badge.ok { background: var(--vscode-testing-iconPassed, #388a34); color: var(--vscode-editor-background); }
-.badge.bad { background: var(--vscode-inputValidation-errorBackground, #5a1d1d); color: var(--vscode-foreground);
-  border-color: var(--vscode-inputValidation-errorBorder, #be1100); }
-.badge.busy { background: var(--vscode-badge-background); color: var(--vscode-badge-foreground); }
-.badge.neutral { background: transparent; color: var(--vscode-foreground); border-color: var(--vscode-descriptionForeground); }
+.badge { display: inline-flex; align-items: center; gap: 6px; padding: 0 8px; border-radius: 10px; font-weight: 600;
+  border: 1px solid var(--vscode-descriptionForeground); color: var(--vscode-foreground); background: var(--vscode-editor-background); }
+/* The status colour marks the border and a dot; the words stay in the theme's text colour, readable in every theme. */
+.badge::before { content: ''; width: 8px; height: 8px; border-radius: 50%; background: var(--tone); }
+.badge.ok { --tone: var(--vscode-testing-iconPassed, #388a34); border-color: var(--tone); }
+.badge.bad { --tone: var(--vscode-testing-iconFailed, #f14c4c); border-color: var(--tone); }
+.badge.busy { --tone: var(--vscode-progressBar-background, #0e70c0); border-color: var(--tone); }
+.badge.neutral { --tone: var(--vscode-descriptionForeground); }
 .muted { color: var(--vscode-descriptionForeground); }
 .error-box { border: 1px solid var(--vscode-inputValidation-errorBorder, #be1100); background: var(--vscode-inputValidation-errorBackground);
   padding: 4px 12px; margin-top: 16px; }
