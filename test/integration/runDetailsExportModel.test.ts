@@ -39,13 +39,18 @@ async function answer(prompt: string, text?: string): Promise<void> {
   await ui.press('Enter');
 }
 
-/** The text and button labels of the newest notification toast whose message includes `text`. */
-function toast(text: string, timeoutMs = 15_000): Promise<{ message: string; buttons: string[] }> {
+/**
+ * The text and button labels of the newest notification whose message includes `text`. The notification centre is
+ * opened first: newer VS Code releases do not always pop a toast while the workbench is busy, and the centre lists
+ * every notification with the same buttons.
+ */
+async function notification(text: string, timeoutMs = 15_000): Promise<{ message: string; buttons: string[] }> {
+  await vscode.commands.executeCommand('notifications.showList');
   return ui.waitFor(
     'workbench',
     new Function(`
-      const toasts = [...document.querySelectorAll('.notification-toast')].filter((t) => t.offsetParent !== null);
-      const found = toasts.reverse().find((t) => t.querySelector('.notification-list-item-message')?.textContent.includes(${JSON.stringify(text)}));
+      const items = [...document.querySelectorAll('.notification-list-item')].filter((t) => t.offsetParent !== null);
+      const found = items.reverse().find((t) => t.querySelector('.notification-list-item-message')?.textContent.includes(${JSON.stringify(text)}));
       return found && {
         message: found.querySelector('.notification-list-item-message').textContent,
         buttons: [...found.querySelectorAll('.notification-list-item-buttons-container .monaco-button')].map((b) => b.textContent.trim()),
@@ -205,10 +210,10 @@ describe('run details, export and model setup', () => {
     assert.doesNotMatch(path.basename(file.fsPath), /-\.md$/);
     assert.match(await fs.readFile(file.fsPath, 'utf8'), /^# Please export this run/);
 
-    const notice = await toast('Exported "Please export this run"');
+    const notice = await notification('Exported "Please export this run"');
     assert.ok(notice.buttons.includes('Open'), `buttons: ${notice.buttons.join(', ')}`);
     await ui.screenshot('export-notification');
-    await ui.click('workbench', '.notification-toast .notification-list-item-buttons-container .monaco-button:has-text("Open")');
+    await ui.click('workbench', '.notifications-center .notification-list-item-buttons-container .monaco-button:has-text("Open")');
     await new Promise<void>((resolve) => {
       const opened = () => vscode.window.activeTextEditor?.document.uri.fsPath === file.fsPath;
       if (opened()) return resolve();
@@ -233,7 +238,7 @@ describe('run details, export and model setup', () => {
     };
 
     await configure('tried-ok', fakeModelUrl());
-    const works = await toast('Model profile "tried-ok" works');
+    const works = await notification('Model profile "tried-ok" works');
     assert.match(works.message, /has 1 model\(s\), including "fake-model"/);
     await ui.screenshot('configure-model-works');
 
@@ -244,7 +249,7 @@ describe('run details, export and model setup', () => {
     const closedUrl = `http://127.0.0.1:${port}/v1`;
     await vscode.commands.executeCommand('notifications.clearAll');
     await configure('tried-closed', closedUrl);
-    const refused = await toast('Model profile "tried-closed" is saved, but the test failed');
+    const refused = await notification('Model profile "tried-closed" is saved, but the test failed');
     assert.ok(refused.message.includes(`Connection refused at ${closedUrl}`), refused.message);
     assert.ok(refused.buttons.includes('Reconfigure') && refused.buttons.includes('Open Settings'), refused.buttons.join(', '));
     await ui.screenshot('configure-model-refused');
