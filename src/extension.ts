@@ -27,7 +27,7 @@ import { registerCommands } from './vscode/commands/registerCommands';
 import { LocalApiController } from './vscode/backend/localApiController';
 import { ModelRegistry } from './vscode/models/modelRegistry';
 import { readModelProfiles } from './vscode/models/modelSettings';
-import { RUN_DETAILS_SCHEME, RunDetailsDocuments } from './vscode/views/runDetails';
+import { RunDetailsPanels } from './vscode/views/runDetails';
 import { ContextKeys } from './vscode/views/contextKeys';
 import { RunStatusBar } from './vscode/views/runStatusBar';
 import { sharedWorkspaceStorage } from './vscode/backend/sharedStorage';
@@ -114,7 +114,7 @@ export function activate(context: vscode.ExtensionContext): AgentThreadsApi {
   const chat = new ChatViewProvider(context.extensionUri, version, sessionServices, context.workspaceState);
   const panels = new ThreadPanels(context.extensionUri, version, sessionServices);
   const agentEditors = new AgentEditorProvider(context.extensionUri, backend.agents, models, tools, log);
-  const runDetails = new RunDetailsDocuments(backend.threads, knownSecrets);
+  const runDetails = new RunDetailsPanels(backend.threads, backend.agents, knownSecrets);
   const treeView = vscode.window.createTreeView(AgentsTreeProvider.viewId, { treeDataProvider: tree, showCollapseAll: true });
   const showBackend = (): void => {
     treeView.description = backend.kind === 'local' ? undefined : backend.label;
@@ -159,7 +159,6 @@ export function activate(context: vscode.ExtensionContext): AgentThreadsApi {
     toolPreviews,
     vscode.workspace.registerTextDocumentContentProvider(PROPOSED_SCHEME, toolPreviews),
     runDetails,
-    vscode.workspace.registerTextDocumentContentProvider(RUN_DETAILS_SCHEME, runDetails),
     vscode.workspace.onDidGrantWorkspaceTrust(() =>
       log.info('The workspace is trusted now: agents may use changing tools (with approval).'),
     ),

@@ -4,7 +4,7 @@
  */
 
 /** Where a script runs: the workbench page itself, or the content document of one of our webviews. */
-export type DriverTarget = 'workbench' | { webview: 'chat' | 'thread' | 'agent'; title?: string };
+export type DriverTarget = 'workbench' | { webview: 'chat' | 'thread' | 'agent' | 'runDetails'; title?: string };
 
 export type DriverRequest =
   /** Saves a PNG of what a person would see into test-results/screenshots/<name>.png. */

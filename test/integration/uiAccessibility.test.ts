@@ -140,23 +140,16 @@ describe('accessibility and themes of the thread webviews', () => {
     assert.equal(announced, 'Accessible answered: The echo said ping.', 'the rendered answer is announced, without Markdown syntax');
     await waitUntilShows(panel, () => document.getElementById('messages')?.getAttribute('aria-busy'), 'false');
 
-    // "Details" under the run opens its report beside the panel.
+    // "Details" under the run opens its page beside the panel, so the conversation stays in view.
+    const groupsBefore = vscode.window.tabGroups.all.length;
     await ui.click(panel, '.run-details-link');
-    const details = await new Promise<vscode.TextDocument | undefined>((resolve) => {
-      const found = () => vscode.window.visibleTextEditors.map((e) => e.document).find((d) => d.uri.scheme === 'agent-threads-run');
-      if (found()) return resolve(found());
-      const timer = setTimeout(() => finish(undefined), 15_000);
-      const listener = vscode.window.onDidChangeVisibleTextEditors(() => found() && finish(found()));
-      function finish(doc: vscode.TextDocument | undefined): void {
-        clearTimeout(timer);
-        listener.dispose();
-        resolve(doc);
-      }
+    const details = await ui.waitFor({ webview: 'runDetails' }, () => {
+      for (const fold of document.querySelectorAll('details')) fold.open = true;
+      return document.querySelector('.ids') && document.body.innerText;
     });
-    assert.equal(details?.uri.scheme, 'agent-threads-run');
-    assert.ok(details?.uri.path.endsWith(`/${runId}.md`), details?.uri.toString());
-    assert.match(details!.getText(), /#### `echo` — completed[\s\S]*ping/);
-    await vscode.window.showTextDocument(details!);
+    assert.ok(details.includes(`Run ${runId} `), details);
+    assert.match(details, /Called echo\s*completed[\s\S]*ping/);
+    assert.equal(vscode.window.tabGroups.all.length, groupsBefore + 1, 'beside the thread panel');
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
 

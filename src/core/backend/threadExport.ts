@@ -172,3 +172,25 @@ export async function exportThreadMarkdown(
   }
   return redactSecrets(lines.join('\n'), knownSecrets);
 }
+
+/**
+ * A file name for an exported thread: its title as lowercase words joined by dashes (no leading or trailing dash,
+ * cut at a word), then the date, e.g. "fix-the-failing-test-2026-11-28.md".
+ */
+export function exportFileName(title: string, date: Date, extension: 'md' | 'thread.json'): string {
+  const words = title
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '') // accents off: "café" → "cafe"
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter(Boolean);
+  let slug = '';
+  for (const word of words) {
+    const next = slug ? `${slug}-${word}` : word;
+    if (next.length > 50) break;
+    slug = next;
+  }
+  if (!slug && words.length > 0) slug = words[0].slice(0, 50);
+  const day = `${date.getFullYear()}-${String(date.getMonth() + 1).padStart(2, '0')}-${String(date.getDate()).padStart(2, '0')}`;
+  return `${slug || 'thread'}-${day}.${extension}`;
+}

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { ModelProfile, ModelProvider } from '../../core/model';
+import { checkConnection, endpointOf, type ConnectionCheck } from '../../core/model/connectionCheck';
 import type { ApiKeyStore } from '../models/apiKeys';
 import type { ModelRegistry } from '../models/modelRegistry';
 import { DEFAULT_CONTEXT_WINDOW, saveModelProfile } from '../models/modelSettings';
@@ -92,8 +93,100 @@ export async function configureModel(apiKeys: ApiKeyStore, registry: ModelRegist
   ) {
     await setApiKey(apiKeys, profile.id);
   }
-  vscode.window.showInformationMessage(`Model profile "${profile.id}" is ready. Agents can use it now.`);
+  // Tried before it is called ready: a wrong URL, key or model shows now, with a fix, not at the first send.
+  void tryModelProfile(apiKeys, profile as ModelProfile); // a notice: the command is done once the profile is saved
   return profile as ModelProfile;
+}
+
+/** Tries a saved profile under a cancellable progress notification, then says what happened and offers fixes. */
+export async function tryModelProfile(apiKeys: ApiKeyStore, profile: ModelProfile): Promise<ConnectionCheck | undefined> {
+  const apiKey = await apiKeys.get(profile.id);
+  const outcome = await vscode.window.withProgress(
+    {
+      location: vscode.ProgressLocation.Notification,
+      title: vscode.l10n.t('Trying model profile "{0}" at {1}…', profile.id, endpointOf(profile)),
+      cancellable: true,
+    },
+    async (_progress, token) => {
+      const cancel = new AbortController();
+      const subscription = token.onCancellationRequested(() => cancel.abort());
+      try {
+        return await checkConnection(profile, { apiKey, signal: cancel.signal });
+      } catch {
+        return undefined; // cancelled
+      } finally {
+        subscription.dispose();
+      }
+    },
+  );
+  if (!outcome) {
+    void vscode.window.showInformationMessage(
+      vscode.l10n.t('Model profile "{0}" is saved but was not tried. Send a message to try it.', profile.id),
+    );
+    return undefined;
+  }
+  if (outcome.ok) {
+    void vscode.window.showInformationMessage(
+      outcome.via === 'models'
+        ? vscode.l10n.t(
+            'Model profile "{0}" works: {1} has {2} model(s), including "{3}". Agents can use it now.',
+            profile.id,
+            outcome.endpoint,
+            outcome.models.length,
+            profile.model,
+          )
+        : vscode.l10n.t(
+            'Model profile "{0}" works: "{1}" answered at {2}. Agents can use it now.',
+            profile.id,
+            profile.model,
+            outcome.endpoint,
+          ),
+    );
+    return outcome;
+  }
+  void offerFixes(apiKeys, profile, outcome);
+  return outcome;
+}
+
+function problemText(profile: ModelProfile, outcome: Extract<ConnectionCheck, { ok: false }>): string {
+  const at = outcome.endpoint;
+  switch (outcome.problem) {
+    case 'refused':
+      return vscode.l10n.t('Connection refused at {0}: is the model server running there? Start it, or fix the URL.', at);
+    case 'unreachable':
+      return vscode.l10n.t('{0} could not be reached: check the URL and your network.', at);
+    case 'timeout':
+      return vscode.l10n.t('{0} did not answer within 10 seconds: check the URL, or try again once the server is up.', at);
+    case 'unauthorized':
+      return vscode.l10n.t('{0} refused the API key (HTTP {1}): check the key of profile "{2}".', at, outcome.status ?? 401, profile.id);
+    case 'not_found':
+      return vscode.l10n.t('{0} has no chat completions route (HTTP 404): the base URL is probably wrong (it usually ends in /v1).', at);
+    case 'model_missing':
+      return vscode.l10n.t(
+        '{0} has no model "{1}". It has: {2}.',
+        at,
+        profile.model,
+        (outcome.models ?? []).slice(0, 10).join(', ') + ((outcome.models?.length ?? 0) > 10 ? ', …' : ''),
+      );
+    case 'server':
+      return vscode.l10n.t('{0} answered the test request with HTTP {1}.', at, outcome.status ?? 500);
+  }
+}
+
+async function offerFixes(apiKeys: ApiKeyStore, profile: ModelProfile, outcome: Extract<ConnectionCheck, { ok: false }>): Promise<void> {
+  const reconfigure = vscode.l10n.t('Reconfigure');
+  const settings = vscode.l10n.t('Open Settings');
+  const key = vscode.l10n.t('Set API Key');
+  const retry = vscode.l10n.t('Try Again');
+  const actions = outcome.problem === 'unauthorized' ? [key, reconfigure, settings] : [retry, reconfigure, settings];
+  const choice = await vscode.window.showWarningMessage(
+    vscode.l10n.t('Model profile "{0}" is saved, but the test failed. {1}', profile.id, problemText(profile, outcome)),
+    ...actions,
+  );
+  if (choice === reconfigure) await vscode.commands.executeCommand(CommandId.configureModel);
+  else if (choice === settings) await vscode.commands.executeCommand('workbench.action.openSettings', 'agentThreads.models');
+  else if (choice === key) await vscode.commands.executeCommand(CommandId.setApiKey, profile.id);
+  else if (choice === retry) await tryModelProfile(apiKeys, profile);
 }
 
 /** Stores a profile's API key in SecretStorage (never in settings). */

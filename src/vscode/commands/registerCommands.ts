@@ -14,7 +14,7 @@ import { askAboutSelection, sendSelectionToChat } from './selectionCommands';
 import type { ModelRegistry } from '../models/modelRegistry';
 import { exportAgentToFile, importAgentFromFile, pickAgentFile } from './agentFileCommands';
 import { editAndResendMessage, forkFromMessage } from './forkCommands';
-import type { RunDetailsDocuments } from '../views/runDetails';
+import type { RunDetailsPanels } from '../views/runDetails';
 import { showRunDetails } from './runDetailsCommands';
 import { clearThreadFilter, filterThreads, searchThreads, type SearchCommandServices } from './searchCommands';
 import {
@@ -39,7 +39,7 @@ export interface CommandServices extends AgentCommandServices, ThreadCommandServ
   treeView: vscode.TreeView<AgentsTreeNode>;
   workspaceFolder: vscode.Uri | undefined;
   /** The read-only documents "Show Run Details" opens. */
-  runDetails: RunDetailsDocuments;
+  runDetails: RunDetailsPanels;
   /** Reads `.agents/` again (after an export, without waiting for the file watcher). */
   reloadAgentFiles: () => Promise<{ agents: string[]; problems: string[] }>;
 }
@@ -105,8 +105,8 @@ export function registerCommands(s: CommandServices): vscode.Disposable[] {
     [CommandId.exportThread]: (target: Target, destination?: vscode.Uri) => exportThread(s, target, destination),
     [CommandId.importThread]: (source?: vscode.Uri) => importThread(s, source),
     [CommandId.cancelRun]: (target: Target) => cancelRun(s, target),
-    [CommandId.showRunDetails]: (target: Target, runId?: string) =>
-      showRunDetails(s, s.runDetails, target, typeof runId === 'string' ? runId : undefined),
+    [CommandId.showRunDetails]: (target: Target, runId?: string, placement?: unknown) =>
+      showRunDetails(s, s.runDetails, target, typeof runId === 'string' ? runId : undefined, placement === 'beside' ? 'beside' : 'active'),
     [CommandId.askAboutSelection]: (question?: string) => askAboutSelection(s.chat, question),
     [CommandId.sendSelectionToChat]: () => sendSelectionToChat(s.chat),
     [CommandId.newChatThread]: () => s.chat.show(null),

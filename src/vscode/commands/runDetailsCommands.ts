@@ -1,11 +1,13 @@
-// "Show Run Details": picks a thread and one of its runs, then opens the run's read-only report (views/runDetails.ts).
+// "Show Run Details": picks a thread (the open one by default) and one of its runs, then shows the run's details
+// (views/runDetails.ts).
 
 import * as vscode from 'vscode';
 import { UNTITLED_THREAD_TITLE, type Run } from '../../core/domain';
+import { promptPreview, promptsOfRuns } from '../../core/runs/runPrompts';
 import type { AgentsTreeNode } from '../views/agentsTreeProvider';
 import { relativeTime } from '../views/relativeTime';
-import { RunDetailsDocuments } from '../views/runDetails';
-import { pickThread, type ThreadCommandServices } from './threadCommands';
+import type { RunDetailsPanels } from '../views/runDetails';
+import { openOrPickThread, type ThreadCommandServices } from './threadCommands';
 
 const STATUS_ICON: Partial<Record<Run['status'], string>> = {
   completed: '$(pass)',
@@ -16,44 +18,62 @@ const STATUS_ICON: Partial<Record<Run['status'], string>> = {
   queued: '$(clock)',
 };
 
-/** Opens the details of a run of a thread (tree node, thread id, or picked); the latest run unless the user picks another. */
+const STATUS_WORDS: Record<Run['status'], () => string> = {
+  queued: () => vscode.l10n.t('queued'),
+  in_progress: () => vscode.l10n.t('running'),
+  requires_action: () => vscode.l10n.t('needs approval'),
+  cancelling: () => vscode.l10n.t('cancelling'),
+  cancelled: () => vscode.l10n.t('cancelled'),
+  failed: () => vscode.l10n.t('failed'),
+  completed: () => vscode.l10n.t('completed'),
+  incomplete: () => vscode.l10n.t('incomplete'),
+  expired: () => vscode.l10n.t('expired'),
+};
+
+/**
+ * Shows the details of a run of a thread (tree node, thread id, the open thread, or picked); the only run, or the one
+ * the user picks. `placement` 'beside' keeps a thread panel in view; otherwise the details open where the user is.
+ * Returns the id of the run shown.
+ */
 export async function showRunDetails(
   services: ThreadCommandServices,
-  documents: RunDetailsDocuments,
+  panels: RunDetailsPanels,
   target?: AgentsTreeNode | string,
   runId?: string,
-): Promise<vscode.TextDocument | undefined> {
-  const thread = await pickThread(services, target, 'Show the runs of which thread?');
+  placement: 'active' | 'beside' = 'active',
+): Promise<string | undefined> {
+  const thread = await openOrPickThread(services, target, vscode.l10n.t('Show the runs of which thread?'));
   if (!thread) return undefined;
   const runs = (await services.threads.listRuns(thread.id)).sort((a, b) => b.created_at - a.created_at);
+  const title = thread.title || UNTITLED_THREAD_TITLE;
   if (runs.length === 0) {
     // A notice: nothing waits for the user to dismiss it.
-    void vscode.window.showInformationMessage(`"${thread.title || UNTITLED_THREAD_TITLE}" has no runs yet: send a message to start one.`);
+    void vscode.window.showInformationMessage(vscode.l10n.t('"{0}" has no runs yet: send a message to start one.', title));
     return undefined;
   }
   let run = runId ? runs.find((r) => r.id === runId) : runs.length === 1 ? runs[0] : undefined;
-  if (runId && !run) throw new Error(`Run ${runId} is not a run of "${thread.title}". Pick one of its runs instead.`);
+  if (runId && !run) throw new Error(vscode.l10n.t('Run {0} is not a run of "{1}". Pick one of its runs instead.', runId, title));
   if (!run) {
+    const prompts = await promptsOfRuns((query) => services.threads.listMessages(thread.id, query), runs);
     const picked = await vscode.window.showQuickPick(
-      runs.map((r, index) => ({
-        label: `${STATUS_ICON[r.status] ?? '$(circle-outline)'} ${r.status.replace('_', ' ')}${index === 0 ? ' (latest)' : ''}`,
-        description: `${relativeTime(r.created_at)} · ${r.model.profile} / ${r.model.name}`,
-        detail: r.last_error ? r.last_error.message : r.id,
-        run: r,
-      })),
-      { title: `Runs of "${thread.title || UNTITLED_THREAD_TITLE}"`, placeHolder: 'Pick a run (the latest is first)' },
+      runs.map((r) => {
+        const prompt = prompts.get(r.id);
+        return {
+          label: `${STATUS_ICON[r.status] ?? '$(circle-outline)'} ${prompt ? promptPreview(prompt) : vscode.l10n.t('(no message)')}`,
+          description: `${STATUS_WORDS[r.status]()} · ${relativeTime(r.created_at)}`,
+          detail: r.last_error ? `${r.last_error.message} · ${r.id}` : r.id,
+          run: r,
+        };
+      }),
+      {
+        title: vscode.l10n.t('Runs of "{0}"', title),
+        placeHolder: vscode.l10n.t('Pick a run by the message that started it (newest first)'),
+        matchOnDetail: true,
+      },
     );
     run = picked?.run;
   }
   if (!run) return undefined;
-  const uri = RunDetailsDocuments.uriOf(thread.id, run.id);
-  documents.refresh(uri); // an open document of the same run shows its current state
-  const document = await vscode.workspace.openTextDocument(uri);
-  // Beside a thread panel, so the conversation stays in view; otherwise where the user is.
-  const besidePanel = vscode.window.tabGroups.activeTabGroup.activeTab?.input instanceof vscode.TabInputWebview;
-  await vscode.window.showTextDocument(document, {
-    preview: true,
-    viewColumn: besidePanel ? vscode.ViewColumn.Beside : vscode.ViewColumn.Active,
-  });
-  return document;
+  await panels.show(thread.id, run.id, placement === 'beside' ? vscode.ViewColumn.Beside : vscode.ViewColumn.Active);
+  return run.id;
 }

@@ -2,7 +2,7 @@ import * as fs from 'node:fs/promises';
 import * as vscode from 'vscode';
 import { UNTITLED_THREAD_TITLE, type Thread } from '../../core/domain';
 import type { AgentRepository, RunService, ThreadRepository } from '../../core/backend';
-import { exportThreadJson, exportThreadMarkdown, importThreadJson } from '../../core/backend/threadExport';
+import { exportFileName, exportThreadJson, exportThreadMarkdown, importThreadJson } from '../../core/backend/threadExport';
 import type { AgentsTreeNode } from '../views/agentsTreeProvider';
 import { pickAgent } from './agentCommands';
 import type { ChatViewProvider } from '../views/chatViewProvider';
@@ -38,6 +38,23 @@ export async function pickThread(
     { title, placeHolder: list.length ? 'Pick a thread' : 'No threads yet' },
   );
   return picked?.thread;
+}
+
+/**
+ * The thread a command without a target means: the one in the active thread panel, else the one the sidebar chat
+ * shows; a quick pick only when neither shows one.
+ */
+export async function openOrPickThread(
+  services: ThreadCommandServices,
+  target: AgentsTreeNode | string | undefined,
+  title: string,
+): Promise<Thread | undefined> {
+  const open = target === undefined ? (services.panels.activeThreadId ?? services.chat.currentThreadId) : undefined;
+  if (open) {
+    const thread = await services.threads.get(open).catch(() => undefined); // deleted meanwhile: ask
+    if (thread) return thread;
+  }
+  return pickThread(services, target, title);
 }
 
 /** Creates a thread for an agent and opens it in a panel. */
@@ -78,41 +95,60 @@ export async function deleteThread(services: ThreadCommandServices, target?: Age
   await services.threads.delete(thread.id);
 }
 
-/** Writes a thread as JSON (Assistants shapes, re-importable) or as Markdown (for reading). */
+/** Where the last export went this session: the next Save dialog starts there. */
+let lastExportFolder: vscode.Uri | undefined;
+
+/**
+ * Writes a thread as Markdown (for reading) or JSON (Assistants shapes, re-importable), chosen by the file's
+ * extension in the Save dialog. The thread is the target, else the open one; a notification offers to open the file.
+ */
 export async function exportThread(
   services: ThreadCommandServices,
   target?: AgentsTreeNode | string,
   destination?: vscode.Uri,
 ): Promise<vscode.Uri | undefined> {
-  const thread = await pickThread(services, target, 'Export which thread?');
+  const thread = await openOrPickThread(services, target, vscode.l10n.t('Export which thread?'));
   if (!thread) return undefined;
-  let format: 'json' | 'md' = destination?.path.endsWith('.md') ? 'md' : 'json';
+  const title = thread.title || UNTITLED_THREAD_TITLE;
   if (!destination) {
-    const picked = await vscode.window.showQuickPick(
-      [
-        { label: 'JSON', detail: 'Thread, messages and runs in the Assistants API shapes; can be imported again', format: 'json' as const },
-        { label: 'Markdown', detail: 'A readable transcript', format: 'md' as const },
-      ],
-      { title: 'Export format' },
-    );
-    if (!picked) return undefined;
-    format = picked.format;
-    const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
-    const fileName = `${(thread.title || thread.id).replace(/[^\w.-]+/g, '-').slice(0, 60)}.${format === 'json' ? 'thread.json' : 'md'}`;
+    const folder = lastExportFolder ?? vscode.workspace.workspaceFolders?.[0]?.uri;
+    const fileName = exportFileName(title, new Date(), 'md');
     destination = await vscode.window.showSaveDialog({
+      title: vscode.l10n.t('Export "{0}"', title),
+      saveLabel: vscode.l10n.t('Export'),
       defaultUri: folder ? vscode.Uri.joinPath(folder, fileName) : undefined,
-      filters: format === 'json' ? { 'Thread JSON': ['json'] } : { Markdown: ['md'] },
+      filters: { [vscode.l10n.t('Markdown (readable)')]: ['md'], [vscode.l10n.t('Thread JSON (can be imported again)')]: ['json'] },
     });
     if (!destination) return undefined;
   }
+  const format = destination.path.endsWith('.json') ? 'json' : 'md';
   const secrets = await services.knownSecrets();
   const content =
     format === 'json'
       ? JSON.stringify(await exportThreadJson(services.threads, thread.id, secrets), null, 2)
       : await exportThreadMarkdown(services.threads, thread.id, secrets);
   await vscode.workspace.fs.writeFile(destination, Buffer.from(content, 'utf8'));
-  vscode.window.setStatusBarMessage(`Exported "${thread.title}" to ${vscode.workspace.asRelativePath(destination)}`, 4000);
+  lastExportFolder = vscode.Uri.joinPath(destination, '..');
+  void offerExportedFile(title, destination); // a notice: the command is done whether or not the user clicks
   return destination;
+}
+
+/** Says where the export went, with Open (and Reveal where that is cheap: in the Explorer, or the OS's file manager). */
+async function offerExportedFile(title: string, file: vscode.Uri): Promise<void> {
+  const open = vscode.l10n.t('Open');
+  const inWorkspace = vscode.workspace.getWorkspaceFolder(file) !== undefined;
+  const reveal = inWorkspace
+    ? vscode.l10n.t('Reveal in Explorer')
+    : vscode.env.uiKind === vscode.UIKind.Desktop && file.scheme === 'file'
+      ? vscode.l10n.t('Reveal in File Manager')
+      : undefined;
+  const where = inWorkspace ? vscode.workspace.asRelativePath(file) : file.fsPath;
+  const choice = await vscode.window.showInformationMessage(
+    vscode.l10n.t('Exported "{0}" to {1}.', title, where),
+    ...(reveal ? [open, reveal] : [open]),
+  );
+  if (choice === open) await vscode.window.showTextDocument(file, { preview: false });
+  else if (choice === reveal) await vscode.commands.executeCommand(inWorkspace ? 'revealInExplorer' : 'revealFileInOS', file);
 }
 
 /** Imports a thread exported as JSON; ids that already exist get new ones, so nothing is overwritten. */

@@ -80,6 +80,12 @@ export class ThreadPanels implements vscode.WebviewPanelSerializer<PanelState>, 
     });
   }
 
+  /** The thread of the panel that is the active editor, if one is. */
+  get activeThreadId(): string | undefined {
+    for (const [threadId, { panel }] of this.panels) if (panel.active) return threadId;
+    return undefined;
+  }
+
   /** Closes every thread panel (their threads belong to a backend that is no longer in use). */
   closeAll(): void {
     for (const { panel } of [...this.panels.values()]) panel.dispose();

@@ -150,7 +150,15 @@ export class ThreadSession implements vscode.Disposable {
           ]);
           return;
         case 'showRunDetails':
-          if (this.threadId) await vscode.commands.executeCommand(CommandId.showRunDetails, this.threadId, message.runId);
+          if (this.threadId) {
+            // A thread panel keeps its conversation in view with the details beside it; the sidebar chat has the editor area free.
+            await vscode.commands.executeCommand(
+              CommandId.showRunDetails,
+              this.threadId,
+              message.runId,
+              this.kind === 'thread' ? 'beside' : 'active',
+            );
+          }
           return;
         case 'showToolDiff': {
           const call =

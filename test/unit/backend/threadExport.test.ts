@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { messageText } from '../../../src/core/domain/message';
 import { newId } from '../../../src/core/domain/ids';
-import { exportThreadJson, exportThreadMarkdown, importThreadJson } from '../../../src/core/backend/threadExport';
+import { exportFileName, exportThreadJson, exportThreadMarkdown, importThreadJson } from '../../../src/core/backend/threadExport';
 import { ThreadStore } from '../../../src/core/store/threadStore';
 import { freshThreadStore, makeTempDir, removeTempDir, text } from '../store/helpers';
 
@@ -216,5 +216,25 @@ describe('thread export and import', () => {
       const markdown = await exportThreadMarkdown(store, thread.id, ['', 'none']);
       assert.ok(markdown.includes(ordinary), markdown);
     });
+  });
+});
+
+describe('export file names', () => {
+  const day = new Date(2026, 10, 28, 15, 0, 0);
+
+  it('slugs the title without a trailing dash and adds the date', () => {
+    assert.equal(exportFileName('Please run the tests!', day, 'md'), 'please-run-the-tests-2026-11-28.md');
+    assert.equal(exportFileName('  Café: résumé / notes  ', day, 'thread.json'), 'cafe-resume-notes-2026-11-28.thread.json');
+  });
+
+  it('cuts a long title at a word, never leaving a dash at the end', () => {
+    const name = exportFileName('Please run the whole integration suite on both releases and then report back run', day, 'md');
+    const slug = name.replace(/-2026-11-28\.md$/, '');
+    assert.ok(slug.length <= 50 && !slug.endsWith('-') && !slug.startsWith('-'), name);
+    assert.equal(slug, 'please-run-the-whole-integration-suite-on-both');
+  });
+
+  it('names a thread without a usable title "thread"', () => {
+    assert.equal(exportFileName('???', day, 'md'), 'thread-2026-11-28.md');
   });
 });
