@@ -21,5 +21,6 @@ async function control(path: string, body?: unknown): Promise<unknown> {
 export const fakeModel = {
   script: (...replies: ScriptedReply[]) => control('/__fake/script', replies),
   reset: () => control('/__fake/reset', {}),
-  requests: () => control('/__fake/requests') as Promise<{ path: string; body?: { messages: { role: string; content: unknown }[] } }[]>,
+  requests: () =>
+    control('/__fake/requests') as Promise<{ path: string; body?: { model?: string; messages: { role: string; content: unknown }[] } }[]>,
 };

@@ -49,6 +49,7 @@ export class Composer {
   private readonly agentSelect = component('vscode-single-select', { id: 'agent', 'aria-label': 'Agent' }) as ValueElement;
   private readonly attachmentList = el('div', 'attachments');
   private attachments: string[] = [];
+  private agents: AgentOption[] = [];
   private runActive = false;
 
   /** `onSend` runs as a message is sent, before the host has it (the list brings it into view). */
@@ -71,7 +72,10 @@ export class Composer {
     this.send.addEventListener('click', () => this.submit());
     this.cancel.addEventListener('click', () => postToHost({ type: 'cancelRun' }));
     this.attach.addEventListener('click', () => void this.attachPicked(host.request('pickAttachments', {})));
-    this.agentSelect.addEventListener('change', () => postToHost({ type: 'selectAgent', agentId: this.agentSelect.value }));
+    this.agentSelect.addEventListener('change', () => {
+      postToHost({ type: 'selectAgent', agentId: this.agentSelect.value });
+      this.nameNextAgent(this.agentSelect.value);
+    });
     // Pasted images and files dropped from the Explorer (hold Shift while dropping into a webview) become attachments.
     this.root.addEventListener('paste', (event) => void this.attachPastedImages(event));
     this.root.addEventListener('dragover', (event) => event.preventDefault());
@@ -90,7 +94,17 @@ export class Composer {
       }),
     );
     if (selectedId) this.agentSelect.value = selectedId;
+    this.agents = agents;
+    this.nameNextAgent(selectedId);
     this.setEnabled(agents.length > 0);
+  }
+
+  /** The input names the agent the next message goes to, as the picker does: a thread's answers may come from several. */
+  private nameNextAgent(agentId: string | null): void {
+    const next = this.agents.find((agent) => agent.id === agentId);
+    (this.input as ValueElement & { placeholder: string }).placeholder = next
+      ? `Message ${next.name}… (Enter to send, Shift+Enter for a new line)`
+      : 'Message the agent… (Enter to send, Shift+Enter for a new line)';
   }
 
   focus(): void {

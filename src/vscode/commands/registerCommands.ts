@@ -15,7 +15,7 @@ import { exportAgentToFile, importAgentFromFile, pickAgentFile } from './agentFi
 import { editAndResendMessage, forkFromMessage } from './forkCommands';
 import type { RunDetailsDocuments } from '../views/runDetails';
 import { showRunDetails } from './runDetailsCommands';
-import { clearThreadFilter, filterThreads, searchThreads, type SearchCommandServices } from './searchCommands';
+import { clearThreadFilter, filterThreads, messageRevealArgument, searchThreads, type SearchCommandServices } from './searchCommands';
 import {
   cancelRun,
   deleteThread,
@@ -75,9 +75,9 @@ export function registerCommands(s: CommandServices): vscode.Disposable[] {
     [CommandId.duplicateAgent]: (target: Target) => duplicateAgent(s, target),
     [CommandId.deleteAgent]: (target: Target, confirmed?: boolean) => deleteAgent(s, target, confirmed),
     [CommandId.newThread]: (target: Target) => newThread(s, target),
-    [CommandId.openThread]: async (target: Target) => {
+    [CommandId.openThread]: async (target: Target, at?: unknown) => {
       const thread = await pickThread(s, target, 'Open which thread?');
-      if (thread) await s.panels.open(thread.id);
+      if (thread) await s.panels.open(thread.id, messageRevealArgument(at));
     },
     [CommandId.openThreadInChat]: async (target: Target) => {
       const thread = await pickThread(s, target, 'Show which thread in the chat?');
@@ -109,7 +109,8 @@ export function registerCommands(s: CommandServices): vscode.Disposable[] {
     },
     [CommandId.reloadAgentFiles]: () => s.reloadAgentFiles(),
     [CommandId.forkThread]: (threadId: string, messageId: string) => forkFromMessage(s, threadId, messageId),
-    [CommandId.editAndResend]: (threadId: string, messageId: string, text?: string) => editAndResendMessage(s, threadId, messageId, text),
+    [CommandId.editAndResend]: (threadId: string, messageId: string, text?: string, agentId?: string) =>
+      editAndResendMessage(s, threadId, messageId, text, agentId),
     [CommandId.searchThreads]: (initial?: string) => localOnly(s, 'Search') ?? searchThreads(s, typeof initial === 'string' ? initial : ''),
     [CommandId.filterThreads]: (text?: string) =>
       localOnly(s, 'Filtering') ?? filterThreads(s, typeof text === 'string' ? text : undefined),
