@@ -7,6 +7,7 @@ import type { ThreadViewEvent } from '../../protocol/threadView';
 import { toMessageView } from './viewModels';
 
 type PageEvent = Extract<ThreadViewEvent, { type: 'page' }>;
+type PageAround = Extract<PageEvent, { position: 'around' }>;
 
 const PAGE_SIZE = 50;
 
@@ -45,7 +46,7 @@ export async function adjacentPage(
  * A page with the message in the middle, however far back it is, for the view to scroll to and mark; it pages on
  * from there both ways. Undefined when the message is no longer in the thread (deleted since the search).
  */
-export async function pageAround(threads: ThreadRepository, threadId: string, reveal: MessageReveal): Promise<PageEvent | undefined> {
+export async function pageAround(threads: ThreadRepository, threadId: string, reveal: MessageReveal): Promise<PageAround | undefined> {
   const target = await threads.getMessage(threadId, reveal.messageId).catch(() => undefined);
   if (!target) return undefined;
   const half = PAGE_SIZE / 2;
