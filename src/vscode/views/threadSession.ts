@@ -345,7 +345,7 @@ export class ThreadSession implements vscode.Disposable {
     const page = await pageAround(this.services.threads, this.threadId, reveal);
     if (page) return this.post(page);
     await this.sendNewestPage();
-    this.post({ type: 'notice', level: 'info', text: 'The message found is no longer in this thread.' });
+    this.post({ type: 'notice', level: 'info', text: vscode.l10n.t('The message found is no longer in this thread.') });
   }
 
   /** Redraws in the background after an event; reading the agents can fail (Foundry is remote), so it is logged. */
