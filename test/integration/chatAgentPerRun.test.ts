@@ -93,8 +93,16 @@ describe('the agent picked in the chat answers the next message', () => {
     assert.match(parent, /Per Run Alpha/, 'the thread stays under the agent it began with');
     assert.doesNotMatch(parent, /Per Run Beta/);
 
-    // Reopened (here in a panel), the thread's picker starts at the agent that answered last.
-    await ui.click('workbench', `.pane .monaco-list-row:has-text(${JSON.stringify(question)})`);
+    // Reopened (here in a panel, picked by its title), the thread's picker starts at the agent that answered last.
+    void vscode.commands.executeCommand('agentThreads.openThread');
+    await ui.fill('workbench', '.quick-input-widget input.input', question);
+    await ui.waitFor(
+      'workbench',
+      new Function(`
+        return [...document.querySelectorAll('.quick-input-widget .monaco-list-row')].some((row) => row.textContent?.includes(${JSON.stringify(question)}));
+      `) as () => boolean,
+    );
+    await ui.press('Enter');
     const panel = { webview: 'thread' as const, title: question };
     const picked = await waitUntilShows(
       panel,
