@@ -20,6 +20,7 @@ const chat = { webview: 'chat' as const };
 
 describe('the agent picked in the chat answers the next message', () => {
   const question = 'Per-run question one';
+  let alphaId: string;
   let betaId: string;
 
   before(async () => {
@@ -33,11 +34,13 @@ describe('the agent picked in the chat answers the next message', () => {
       ],
       vscode.ConfigurationTarget.Global,
     );
-    await vscode.commands.executeCommand('agentThreads.createAgent', {
-      name: 'Per Run Alpha',
-      model: { profile: 'fake', name: 'fake-model' },
-      instructions: 'Answer as Alpha.',
-    });
+    alphaId = (
+      (await vscode.commands.executeCommand('agentThreads.createAgent', {
+        name: 'Per Run Alpha',
+        model: { profile: 'fake', name: 'fake-model' },
+        instructions: 'Answer as Alpha.',
+      })) as { id: string }
+    ).id;
     const beta = (await vscode.commands.executeCommand('agentThreads.createAgent', {
       name: 'Per Run Beta',
       model: { profile: 'fake-beta', name: 'fake-model-beta' },
@@ -48,6 +51,9 @@ describe('the agent picked in the chat answers the next message', () => {
 
   after(async () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    // The chat keeps its pick: with these agents gone it falls back to the first, as later suites expect.
+    for (const id of [alphaId, betaId]) await vscode.commands.executeCommand('agentThreads.deleteAgent', id, true);
+    await vscode.commands.executeCommand('agentThreads.newChatThread');
     await useFakeModel();
   });
 
@@ -107,8 +113,8 @@ describe('the agent picked in the chat answers the next message', () => {
     const picked = await waitUntilShows(
       panel,
       () => {
-        const select = document.querySelector('#agent') as HTMLElement & { value: string };
-        return { value: select.value, shown: select.shadowRoot?.querySelector('.select-face .text')?.textContent?.trim() };
+        const select = document.querySelector<HTMLElement & { value: string }>('#agent');
+        return { value: select?.value, shown: select?.shadowRoot?.querySelector('.select-face .text')?.textContent?.trim() };
       },
       { value: betaId, shown: 'Per Run Beta' },
     );
