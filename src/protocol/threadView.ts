@@ -35,6 +35,8 @@ export interface MessageView {
   runId: string | null;
   /** The agent that wrote an answer (null for the user's messages); the view labels the answer with its name. */
   agentId: string | null;
+  /** The version of that agent (null when unknown: the user's messages, older answers). */
+  agentVersion: number | null;
 }
 
 export interface RunView {
@@ -53,6 +55,13 @@ export interface ThreadView {
   title: string;
   messageCount: number;
   agentId: string | null;
+}
+
+/** A message to bring into view and mark, e.g. a search result: the query's words, the last one possibly unfinished. */
+export interface RevealView {
+  messageId: string;
+  words: string[];
+  prefix: string;
 }
 
 export interface AgentOption {
@@ -111,6 +120,8 @@ export type ThreadViewEvent =
       restrictedMode: boolean;
     }
   | { type: 'page'; messages: MessageView[]; hasOlder: boolean; hasNewer: boolean; position: 'newest' | 'older' | 'newer' }
+  /** A window of the thread around one message (a search result), which the view scrolls to and marks. */
+  | { type: 'page'; messages: MessageView[]; hasOlder: boolean; hasNewer: boolean; position: 'around'; reveal: RevealView }
   | { type: 'messageAdded'; message: MessageView }
   | { type: 'messageUpdated'; message: MessageView }
   | { type: 'messageDelta'; messageId: string; text: string }

@@ -23,6 +23,6 @@ export const fakeModel = {
   reset: () => control('/__fake/reset', {}),
   requests: () =>
     control('/__fake/requests') as Promise<
-      { path: string; body?: { messages: { role: string; content: unknown }[] }; firstContentAt?: number }[]
+      { path: string; body?: { model?: string; messages: { role: string; content: unknown }[] }; firstContentAt?: number }[]
     >,
 };

@@ -92,6 +92,57 @@ export function treeRow(...texts: string[]): Promise<string> {
   );
 }
 
+/**
+ * The text of the row the Agents tree shows the row containing `text` under (its agent), once that row is in view:
+ * the nearest row above it one level up, with every row between them rendered.
+ */
+export async function treeParentOf(text: string): Promise<string> {
+  await treeRow(text);
+  return ui.waitFor(
+    'workbench',
+    new Function(`
+      const pane = [...document.querySelectorAll('.pane')].find((p) => p.querySelector('.pane-header')?.textContent?.includes('Agents'));
+      const rows = [...(pane?.querySelectorAll('.monaco-list-row') ?? [])].filter((r) => !r.closest('.monaco-tree-sticky-container'));
+      const indexOf = (r) => Number(r.getAttribute('data-index'));
+      const levelOf = (r) => Number(r.getAttribute('aria-level'));
+      const row = rows.find((r) => (r.textContent ?? '').includes(${JSON.stringify(text)}));
+      if (!row) return undefined;
+      const above = rows.filter((r) => indexOf(r) < indexOf(row)).sort((a, b) => indexOf(b) - indexOf(a));
+      const parent = above.find((r) => levelOf(r) < levelOf(row));
+      const contiguous = parent && above.indexOf(parent) === indexOf(row) - indexOf(parent) - 1;
+      return contiguous ? parent.textContent ?? '' : undefined;
+    `) as () => string,
+  );
+}
+
+/**
+ * Picks an agent in a composer's agent picker as a person would with the keyboard: opens the list, moves to the
+ * agent's name with the arrow keys and presses Enter. (The keyboard, since on VS Code 1.100 the list that opens
+ * below the picker at the bottom of the view is partly under the status bar.)
+ */
+export async function pickAgentInComposer(target: ThreadView, name: string): Promise<void> {
+  await ui.click(target, 'vscode-single-select#agent');
+  const steps = await ui.waitFor(
+    target,
+    new Function(`
+      const select = document.querySelector('vscode-single-select#agent');
+      const items = [...(select?.shadowRoot?.querySelectorAll('li.option') ?? [])];
+      const wanted = items.findIndex((item) => item.textContent.trim() === ${JSON.stringify(name)});
+      const active = items.findIndex((item) => item.classList.contains('active'));
+      return wanted >= 0 && active >= 0 ? { count: wanted - active } : undefined;
+    `) as () => { count: number },
+  );
+  for (let i = 0; i < Math.abs(steps.count); i++) await ui.press(steps.count > 0 ? 'ArrowDown' : 'ArrowUp');
+  await ui.press('Enter');
+  await waitUntilShows(
+    target,
+    new Function(
+      `return document.querySelector('vscode-single-select#agent')?.shadowRoot?.querySelector('.select-face .text')?.textContent?.trim();`,
+    ) as () => string,
+    name,
+  );
+}
+
 /** Waits until no row of the Agents tree contains `text`. */
 export function treeRowGone(text: string): Promise<boolean> {
   return ui.waitFor(
@@ -146,15 +197,23 @@ export function settingForSuite(section: string, key: string, value: unknown): v
   });
 }
 
-/** A thread export of `count` alternating messages, as a file the import command reads. */
-export function threadExportFile(count: number, tag = 'uitest000', agentId: string | null = null): vscode.Uri {
+/**
+ * A thread export of `count` alternating messages ("Message number i"), as a file the import command reads; `texts`
+ * gives some messages other words (by index, 0 the oldest), `title` the thread another title.
+ */
+export function threadExportFile(
+  count: number,
+  tag = 'uitest000',
+  agentId: string | null = null,
+  { texts = {}, title = `Long thread of ${count}` }: { texts?: Record<number, string>; title?: string } = {},
+): vscode.Uri {
   const start = Math.floor(Date.now() / 1000) - count;
   const data = Array.from({ length: count }, (_, i) => ({
     id: `msg_${tag}${String(i).padStart(10, '0')}`,
     object: 'thread.message',
     thread_id: `thread_${tag}`,
     role: i % 2 ? 'assistant' : 'user',
-    content: [{ type: 'text', text: { value: `Message number ${i}` } }],
+    content: [{ type: 'text', text: { value: texts[i] ?? `Message number ${i}` } }],
     assistant_id: null,
     run_id: null,
     status: 'completed',
@@ -171,7 +230,7 @@ export function threadExportFile(count: number, tag = 'uitest000', agentId: stri
     thread: {
       id: `thread_${tag}`,
       object: 'thread',
-      title: `Long thread of ${count}`,
+      title,
       agent_id: agentId,
       created_at: start,
       metadata: {},

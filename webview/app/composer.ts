@@ -82,6 +82,7 @@ export class Composer {
     this.agentSelect.addEventListener('change', () => {
       this.describeSelectedAgent();
       postToHost({ type: 'selectAgent', agentId: this.agentSelect.value });
+      this.nameNextAgent(this.agentSelect.value);
     });
     // Pasted images and files dropped from the Explorer (hold Shift while dropping into a webview) become attachments.
     this.root.addEventListener('paste', (event) => void this.attachPastedImages(event));
@@ -110,6 +111,15 @@ export class Composer {
   private describeSelectedAgent(): void {
     const agent = this.agents.find((candidate) => candidate.id === this.agentSelect.value);
     this.agentSelect.title = agent ? `${agent.name} · ${agent.model}` : '';
+  }
+
+  /** The input names the agent the next message goes to, as the picker does: a thread's answers may come from several. */
+  private nameNextAgent(agentId: string | null): void {
+    const next = this.agents.find((agent) => agent.id === agentId);
+    this.input.setAttribute(
+      'placeholder',
+      next ? `Message ${next.name}… (Enter to send, Shift+Enter for a new line)` : MESSAGE_PLACEHOLDER,
+    );
   }
 
   focus(): void {
@@ -161,7 +171,8 @@ export class Composer {
   private setEnabled(enabled: boolean): void {
     for (const control of [this.input, this.send, this.attach, this.agentSelect] as ValueElement[]) control.disabled = !enabled;
     this.agentSelect.hidden = !enabled;
-    this.input.setAttribute('placeholder', enabled ? MESSAGE_PLACEHOLDER : 'Create an agent above to start chatting.');
+    if (enabled) this.nameNextAgent(this.agentSelect.value);
+    else this.input.setAttribute('placeholder', 'Create an agent above to start chatting.');
   }
 
   private submit(): void {

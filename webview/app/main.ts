@@ -152,6 +152,7 @@ function handle(message: ThreadViewEvent): void {
     case 'page':
       batcher.drain();
       list.showPage(message.messages, message.hasOlder, message.hasNewer, message.position);
+      if (message.position === 'around') list.reveal(message.reveal);
       break;
     case 'messageAdded':
       list.add(message.message);

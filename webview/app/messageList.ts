@@ -1,6 +1,7 @@
-import type { MessageView } from '../../src/protocol/threadView';
+import type { MessageView, RevealView } from '../../src/protocol/threadView';
 import { postToHost } from './host';
-import { createMessageElement, updateMessageElement } from './messageRenderer';
+import { authorTitle, createMessageElement, updateMessageElement } from './messageRenderer';
+import { markSearchWords } from './searchMarks';
 
 /** At most this many messages are in the DOM, whatever the thread's length; the rest are paged in on scroll. */
 export const MAX_MESSAGES_IN_DOM = 150;
@@ -35,15 +36,17 @@ export class MessageList {
     }).observe(scroller);
   }
 
-  showPage(messages: MessageView[], hasOlder: boolean, hasNewer: boolean, position: 'newest' | 'older' | 'newer'): void {
+  showPage(messages: MessageView[], hasOlder: boolean, hasNewer: boolean, position: 'newest' | 'older' | 'newer' | 'around'): void {
     this.loading = false;
-    if (position === 'newest') {
+    if (position === 'newest' || position === 'around') {
       this.clear();
       this.messages = messages;
       this.hasOlder = hasOlder;
-      this.hasNewer = false;
+      this.hasNewer = position === 'around' && hasNewer;
       this.scroller.append(...messages.map((m) => this.elementFor(m)));
-      this.scrollToBottom();
+      // A page around a message is followed by reveal(), which scrolls to it.
+      if (position === 'newest') this.scrollToBottom();
+      else this.pinned = false;
     } else if (position === 'older') {
       const anchor = this.scroller.firstElementChild;
       const anchorTop = anchor?.getBoundingClientRect().top ?? 0;
@@ -98,10 +101,11 @@ export class MessageList {
   refreshAuthors(): void {
     for (const message of this.messages) {
       const element = this.elements.get(message.id);
-      const author = element?.querySelector('.message-author');
+      const author = element?.querySelector<HTMLElement>('.message-author');
       const name = this.authorOf(message);
       if (!element || !author || author.textContent === name) continue;
       author.textContent = name;
+      author.title = authorTitle(message, name);
       element.setAttribute('aria-label', `${name}${message.status === 'in_progress' ? ', writing' : ''}`);
     }
   }
@@ -116,6 +120,24 @@ export class MessageList {
       this.loading = true;
       postToHost({ type: 'loadNewest' });
     } else this.scrollToBottom();
+  }
+
+  /**
+   * Brings a message of the window into view (a search result): centred, or at its first marked word when it is
+   * taller than the view, with the words searched for marked and the message briefly highlighted.
+   */
+  reveal({ messageId, words, prefix }: RevealView): void {
+    const element = this.elements.get(messageId);
+    if (!element) return;
+    const marks = markSearchWords(element.querySelector('.message-body') ?? element, { words, prefix });
+    const tall = element.getBoundingClientRect().height > this.scroller.clientHeight;
+    (tall && marks[0] ? marks[0] : element).scrollIntoView({ block: 'center' });
+    this.pinned = this.isAtBottom();
+    // Restarted when the same message is revealed again; the class goes once the highlight has faded.
+    element.classList.remove('search-target');
+    void element.offsetWidth;
+    element.classList.add('search-target');
+    element.addEventListener('animationend', () => element.classList.remove('search-target'), { once: true });
   }
 
   appendText(messageId: string, text: string): void {

@@ -16,7 +16,9 @@ export function updateMessageElement(article: HTMLElement, message: MessageView,
   article.dataset.status = message.status;
   article.setAttribute('aria-label', `${author}${message.status === 'in_progress' ? ', writing' : ''}`);
   const header = el('div', 'message-role');
-  header.append(el('span', 'message-author', author), messageTime(message.createdAt));
+  const authorLabel = el('span', 'message-author', author);
+  authorLabel.title = authorTitle(message, author);
+  header.append(authorLabel, messageTime(message.createdAt));
   if (message.status !== 'in_progress') header.append(messageActions(message));
   if (message.status === 'in_progress')
     header.append(component('vscode-progress-ring', { class: 'inline-progress', 'aria-label': 'Writing' }));
@@ -48,6 +50,11 @@ export function updateMessageElement(article: HTMLElement, message: MessageView,
     article.append(files);
   }
   for (const call of message.toolCalls) article.append(createToolCallElement(call));
+}
+
+/** The author's hover text: which version of the agent wrote an answer (every save of an agent is a version). */
+export function authorTitle(message: MessageView, author: string): string {
+  return message.agentVersion === null ? author : `${author}, version ${message.agentVersion}`;
 }
 
 /** A collapsible entry for one tool call: name and status in the title, arguments and output inside. */

@@ -67,6 +67,11 @@ export interface Message {
   content: MessageContent[];
   tool_calls?: MessageToolCall[];
   assistant_id: string | null;
+  /**
+   * The version of the agent that wrote an answer (our extra, like Run.assistant_version): a thread's answers may come
+   * from different agents, and from different versions of one. Absent on the user's messages and on older answers.
+   */
+  assistant_version?: number;
   run_id: string | null;
   status: MessageStatus;
   incomplete_details: MessageIncompleteDetails | null;

@@ -122,6 +122,7 @@ function copyOf(message: Message): MessageInput {
     incomplete_at: streaming ? message.created_at : message.incomplete_at,
   };
   if (message.tool_calls) input.tool_calls = message.tool_calls;
+  if (message.assistant_version !== undefined) input.assistant_version = message.assistant_version;
   return input;
 }
 

@@ -23,13 +23,15 @@ export async function forkFromMessage(s: ForkCommandServices, threadId: string, 
 
 /**
  * "Edit and Resend": asks for the new text (prefilled with the old) unless given, forks before the message, appends
- * the edited message, opens the new thread and starts a run with the thread's agent.
+ * the edited message, opens the new thread and starts a run with the given agent (the one picked in the chat it
+ * came from), else the thread's.
  */
 export async function editAndResendMessage(
   s: ForkCommandServices,
   threadId: string,
   messageId: string,
   text?: string,
+  agentId?: string,
 ): Promise<Thread | undefined> {
   if (typeof threadId !== 'string' || typeof messageId !== 'string')
     throw new Error('Edit and Resend needs a thread and one of your messages: use "Edit & resend" on a message in a thread.');
@@ -44,6 +46,7 @@ export async function editAndResendMessage(
   if (newText === undefined) return undefined;
   const { thread } = await editAndResend(s.threads, threadId, messageId, newText);
   await s.panels.open(thread.id);
-  if (thread.agent_id) await s.runs.createRun(thread.id, thread.agent_id);
+  const agent = typeof agentId === 'string' ? agentId : thread.agent_id;
+  if (agent) await s.runs.createRun(thread.id, agent);
   return thread;
 }

@@ -16,7 +16,7 @@ import { exportAgentToFile, importAgentFromFile, pickAgentFile } from './agentFi
 import { editAndResendMessage, forkFromMessage } from './forkCommands';
 import type { RunDetailsPanels } from '../views/runDetails';
 import { showRunDetails } from './runDetailsCommands';
-import { clearThreadFilter, filterThreads, searchThreads, type SearchCommandServices } from './searchCommands';
+import { clearThreadFilter, filterThreads, messageRevealArgument, searchThreads, type SearchCommandServices } from './searchCommands';
 import {
   cancelRun,
   deleteThread,
@@ -88,10 +88,10 @@ export function registerCommands(s: CommandServices): vscode.Disposable[] {
       if (thread) await revealThread(s.treeView, s.tree, thread.id, s.log);
       return thread;
     },
-    [CommandId.openThread]: async (target: Target) => {
-      const thread = await pickThread(s, target, 'Open which thread?');
+    [CommandId.openThread]: async (target: Target, at?: unknown) => {
+      const thread = await pickThread(s, target, vscode.l10n.t('Open which thread?'));
       if (!thread) return;
-      await s.panels.open(thread.id);
+      await s.panels.open(thread.id, messageRevealArgument(at));
       await revealThread(s.treeView, s.tree, thread.id, s.log);
     },
     [CommandId.openThreadInChat]: async (target: Target) => {
@@ -126,7 +126,8 @@ export function registerCommands(s: CommandServices): vscode.Disposable[] {
     },
     [CommandId.reloadAgentFiles]: () => s.reloadAgentFiles(),
     [CommandId.forkThread]: (threadId: string, messageId: string) => forkFromMessage(s, threadId, messageId),
-    [CommandId.editAndResend]: (threadId: string, messageId: string, text?: string) => editAndResendMessage(s, threadId, messageId, text),
+    [CommandId.editAndResend]: (threadId: string, messageId: string, text?: string, agentId?: string) =>
+      editAndResendMessage(s, threadId, messageId, text, agentId),
     [CommandId.searchThreads]: (initial?: string) => localOnly(s, 'Search') ?? searchThreads(s, typeof initial === 'string' ? initial : ''),
     [CommandId.filterThreads]: (text?: string) =>
       localOnly(s, 'Filtering') ?? filterThreads(s, typeof text === 'string' ? text : undefined),

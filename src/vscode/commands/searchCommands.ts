@@ -3,6 +3,7 @@ import { UNTITLED_THREAD_TITLE } from '../../core/domain';
 import type { SearchHit, SearchIndex } from '../../core/search';
 import type { ThreadRepository } from '../../core/backend';
 import type { AgentsTreeProvider } from '../views/agentsTreeProvider';
+import type { MessageReveal } from '../views/messagePages';
 import { relativeTime } from '../views/relativeTime';
 import { CommandId } from '../shared/commandIds';
 import { errorMessage } from '../shared/errors';
@@ -54,8 +55,10 @@ export function searchThreads(s: SearchCommandServices, initial = ''): Promise<S
     pick.onDidAccept(() => {
       chosen = pick.selectedItems[0]?.hit;
       pick.hide();
-      // Our own command logs and shows its errors; the search resolves with the hit without waiting.
-      if (chosen) void vscode.commands.executeCommand(CommandId.openThread, chosen.threadId);
+      // Opens the thread at the message found, with the words searched for marked in it. Our own command logs and
+      // shows its errors; the search resolves with the hit without waiting.
+      const at: MessageReveal | undefined = chosen && { messageId: chosen.messageId, query: pick.value };
+      if (chosen) void vscode.commands.executeCommand(CommandId.openThread, chosen.threadId, at);
     });
     pick.onDidHide(() => {
       pick.dispose();
@@ -85,4 +88,11 @@ export function clearThreadFilter(s: SearchCommandServices): void {
   s.tree.setThreadFilter(undefined);
   s.treeView.message = undefined;
   void vscode.commands.executeCommand('setContext', 'agentThreads.filtered', false); // built-in; nothing waits for it
+}
+
+/** The message Open Thread is asked to show (a search result), when its argument has that shape. */
+export function messageRevealArgument(value: unknown): MessageReveal | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const { messageId, query } = value as Partial<Record<keyof MessageReveal, unknown>>;
+  return typeof messageId === 'string' ? { messageId, query: typeof query === 'string' ? query : '' } : undefined;
 }

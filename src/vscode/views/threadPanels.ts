@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { visibleBidiControls } from '../../core/domain/displayText';
+import type { MessageReveal } from './messagePages';
 import { ThreadSession, type SessionServices } from './threadSession';
 import { renderWebviewHtml, webviewOptions } from './webviewHtml';
 
@@ -21,11 +22,14 @@ export class ThreadPanels implements vscode.WebviewPanelSerializer<PanelState>, 
     private readonly services: SessionServices,
   ) {}
 
-  /** Opens (or reveals) the panel of a thread. */
-  async open(threadId: string): Promise<void> {
+  /** Opens (or reveals) the panel of a thread; with `reveal`, scrolled to that message and marked. */
+  async open(threadId: string, reveal?: MessageReveal): Promise<void> {
     const existing = this.panels.get(threadId);
     if (existing) {
+      // A hidden panel's webview loads again as it comes back, and asks for its page then.
+      const live = existing.panel.visible;
       existing.panel.reveal();
+      if (reveal) await existing.session.revealMessage(reveal, live);
       return;
     }
     const thread = await this.services.threads.get(threadId);
@@ -38,7 +42,8 @@ export class ThreadPanels implements vscode.WebviewPanelSerializer<PanelState>, 
         retainContextWhenHidden: false,
       },
     );
-    this.attach(panel, threadId);
+    const session = this.attach(panel, threadId);
+    if (reveal) await session.revealMessage(reveal, false);
   }
 
   async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: PanelState | undefined): Promise<void> {
@@ -58,7 +63,7 @@ export class ThreadPanels implements vscode.WebviewPanelSerializer<PanelState>, 
     this.attach(panel, threadId);
   }
 
-  private attach(panel: vscode.WebviewPanel, threadId: string): void {
+  private attach(panel: vscode.WebviewPanel, threadId: string): ThreadSession {
     panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'agent-threads.svg');
     panel.webview.html = renderWebviewHtml(panel.webview, this.extensionUri, 'thread', panel.title, { threadId });
     const session = new ThreadSession(panel.webview, this.services, this.extensionVersion, 'thread', threadId);
@@ -78,6 +83,7 @@ export class ThreadPanels implements vscode.WebviewPanelSerializer<PanelState>, 
       titleWatch.dispose();
       this.panels.delete(threadId);
     });
+    return session;
   }
 
   /** The thread of the panel that is the active editor, if one is. */

@@ -4,6 +4,7 @@ import { warmUpTokenizer } from '../../core/model';
 import type { AgentRepository, RunService, ThreadRepository } from '../../core/backend';
 import type { WebviewKind } from '../../protocol/ipc';
 import { isThreadViewMessage, type HostToThreadView, type ThreadViewRequests, type ThreadViewToHost } from '../../protocol/threadView';
+import { adjacentPage, type MessageReveal, newestPage, pageAround } from './messagePages';
 import { errorMessage, userFacingError } from '../shared/errors';
 import { userMessageContent } from './messageInput';
 import { toAgentOption, toMessageView, toRunView, toThreadView } from './viewModels';
@@ -12,8 +13,6 @@ import { replier } from './webviewReplies';
 import { attachableUris, handleWorkspaceIntent, pickAttachments } from './workspaceIntents';
 import { CommandId } from '../shared/commandIds';
 import { DisposableStore } from '../../core/util/disposableStore';
-
-const PAGE_SIZE = 50;
 
 let tokenizerWarmedUp = false;
 /**
@@ -47,7 +46,12 @@ export class ThreadSession implements vscode.Disposable {
   private readonly steps = new Map<string, RunStep>();
   private readonly streamingMessages = new Set<string>();
   private run: Run | null = null;
+  /** The agent the next run goes to: picked in the composer, else the agent of the thread's latest run. */
   private selectedAgentId: string | null = null;
+  /** The thread `selectedAgentId` was chosen for; another thread chooses again (null: a new conversation). */
+  private agentChosenFor: string | null | undefined;
+  /** A message to show when the webview (still loading) asks for its first page. */
+  private pendingReveal: MessageReveal | undefined;
 
   constructor(
     private readonly webview: vscode.Webview,
@@ -98,9 +102,40 @@ export class ThreadSession implements vscode.Disposable {
     this.threadId = threadId;
     this.steps.clear();
     this.run = threadId ? (this.services.runs.activeRun(threadId) ?? (await this.latestRun(threadId))) : null;
+    if (threadId && threadId !== this.agentChosenFor) await this.chooseAgentOf(threadId);
     this.onThreadChanged(threadId);
     await this.sendInit();
-    await this.sendNewestPage();
+    const reveal = this.pendingReveal;
+    this.pendingReveal = undefined;
+    if (reveal) await this.sendPageAround(reveal);
+    else await this.sendNewestPage();
+  }
+
+  /**
+   * Shows the thread around a message, scrolled to it and marked: now when the webview is `live`, else when it has
+   * loaded (a panel that was hidden loads again as it comes back).
+   */
+  async revealMessage(reveal: MessageReveal, live: boolean): Promise<void> {
+    if (!live) {
+      this.pendingReveal = reveal;
+      return;
+    }
+    try {
+      await this.sendPageAround(reveal);
+    } catch (error) {
+      this.services.log.error(`Could not show message ${reveal.messageId}: ${errorMessage(error)}`);
+      this.post({ type: 'notice', level: 'error', text: userFacingError(error).text });
+    }
+  }
+
+  /**
+   * Preselects the agent that answered last (a thread does not belong to an agent; each run does), else the agent
+   * the thread was started with. Not when the view merely reloads: a pick not yet sent stays.
+   */
+  private async chooseAgentOf(threadId: string): Promise<void> {
+    const thread = this.run ? null : await this.services.threads.get(threadId).catch(() => null);
+    this.selectedAgentId = this.run?.assistant_id ?? thread?.agent_id ?? this.selectedAgentId;
+    this.agentChosenFor = threadId;
   }
 
   private async latestRun(threadId: string): Promise<Run | null> {
@@ -138,9 +173,9 @@ export class ThreadSession implements vscode.Disposable {
         case 'retryRun':
           return await this.startRun();
         case 'loadOlder':
-          return await this.sendPage('older', message.beforeId);
+          return await this.sendAdjacentPage('older', message.beforeId);
         case 'loadNewer':
-          return await this.sendPage('newer', message.afterId);
+          return await this.sendAdjacentPage('newer', message.afterId);
         case 'loadNewest':
           return await this.sendNewestPage();
         case 'decideToolCall':
@@ -169,8 +204,9 @@ export class ThreadSession implements vscode.Disposable {
           return;
         }
         case 'selectAgent':
+          // The pick decides the next run only: the thread stays where it is in the tree, with the agent it began with.
           this.selectedAgentId = message.agentId;
-          if (this.threadId) await this.services.threads.update(this.threadId, { agent_id: message.agentId });
+          this.agentChosenFor = this.threadId;
           return;
         case 'newThread':
           return await this.showThread(null);
@@ -178,7 +214,15 @@ export class ThreadSession implements vscode.Disposable {
           if (this.threadId) await vscode.commands.executeCommand(CommandId.forkThread, this.threadId, message.messageId);
           return;
         case 'editAndResend':
-          if (this.threadId) await vscode.commands.executeCommand(CommandId.editAndResend, this.threadId, message.messageId);
+          // The edited message goes to the agent picked here, as a message typed in the composer would.
+          if (this.threadId)
+            await vscode.commands.executeCommand(
+              CommandId.editAndResend,
+              this.threadId,
+              message.messageId,
+              undefined,
+              this.selectedAgentId,
+            );
           return;
         case 'pickThread':
           return void (await vscode.commands.executeCommand(CommandId.openThreadInChat));
@@ -232,7 +276,7 @@ export class ThreadSession implements vscode.Disposable {
     this.postRun();
   }
 
-  /** The agent chosen in the composer, else the thread's own, else the first one. */
+  /** The agent chosen in the composer (or of the latest run), else the thread's own, else the first one. */
   private async agentForSending(): Promise<string | null> {
     if (this.selectedAgentId) return this.selectedAgentId;
     if (this.threadId) {
@@ -281,9 +325,10 @@ export class ThreadSession implements vscode.Disposable {
     const { threads, agents } = this.services;
     const thread = this.threadId ? await threads.get(this.threadId).catch(() => null) : null;
     const agentList = await agents.list();
-    if (thread?.agent_id && !this.selectedAgentId) this.selectedAgentId = thread.agent_id;
+    // An agent deleted since it was picked gives way to the first: the next run goes to the agent the picker shows.
     const selected =
       this.selectedAgentId && agentList.some((a) => a.id === this.selectedAgentId) ? this.selectedAgentId : (agentList[0]?.id ?? null);
+    this.selectedAgentId = selected;
     this.post({
       type: 'init',
       thread: thread ? toThreadView(thread) : null,
@@ -296,34 +341,19 @@ export class ThreadSession implements vscode.Disposable {
   }
 
   private async sendNewestPage(): Promise<void> {
-    if (!this.threadId) {
-      this.post({ type: 'page', messages: [], hasOlder: false, hasNewer: false, position: 'newest' });
-      return;
-    }
-    const page = await this.services.threads.listMessages(this.threadId, { limit: PAGE_SIZE, order: 'desc' });
-    this.post({
-      type: 'page',
-      messages: page.data.reverse().map(toMessageView),
-      hasOlder: page.has_more,
-      hasNewer: false,
-      position: 'newest',
-    });
+    this.post(await newestPage(this.services.threads, this.threadId));
   }
 
-  private async sendPage(position: 'older' | 'newer', cursor: string): Promise<void> {
+  private async sendAdjacentPage(position: 'older' | 'newer', cursor: string): Promise<void> {
+    if (this.threadId) this.post(await adjacentPage(this.services.threads, this.threadId, position, cursor));
+  }
+
+  private async sendPageAround(reveal: MessageReveal): Promise<void> {
     if (!this.threadId) return;
-    const page =
-      position === 'older'
-        ? await this.services.threads.listMessages(this.threadId, { limit: PAGE_SIZE, order: 'desc', after: cursor })
-        : await this.services.threads.listMessages(this.threadId, { limit: PAGE_SIZE, order: 'asc', after: cursor });
-    const messages = position === 'older' ? page.data.reverse() : page.data;
-    this.post({
-      type: 'page',
-      messages: messages.map(toMessageView),
-      hasOlder: position === 'older' ? page.has_more : true,
-      hasNewer: position === 'newer' ? page.has_more : true,
-      position,
-    });
+    const page = await pageAround(this.services.threads, this.threadId, reveal);
+    if (page) return this.post(page);
+    await this.sendNewestPage();
+    this.post({ type: 'notice', level: 'info', text: vscode.l10n.t('The message found is no longer in this thread.') });
   }
 
   /** Redraws in the background after an event; reading the agents can fail (Foundry is remote), so it is logged. */

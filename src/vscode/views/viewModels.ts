@@ -32,6 +32,7 @@ export function toMessageView(message: Message): MessageView {
     createdAt: message.created_at,
     runId: message.run_id,
     agentId: message.role === 'assistant' ? message.assistant_id : null,
+    agentVersion: message.role === 'assistant' ? (message.assistant_version ?? null) : null,
   };
 }
 
