@@ -92,7 +92,7 @@ describe('the chat on first contact', () => {
         return getComputedStyle(probe).color;
       };
       const themed = {
-        keyword: resolve('--vscode-debugTokenExpression-boolean'),
+        keyword: resolve('--vscode-textLink-foreground'),
         string: resolve('--vscode-debugTokenExpression-string'),
         text: getComputedStyle(blocks[0].querySelector('code')!).color,
       };

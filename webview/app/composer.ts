@@ -2,6 +2,7 @@ import type { AgentOption } from '../../src/protocol/threadView';
 import { uiState } from '../shared/host';
 import { host, postToHost } from './host';
 import { component, el } from './dom';
+import { t } from '../shared/l10n';
 
 type ValueElement = HTMLElement & { value: string; disabled: boolean };
 
@@ -27,27 +28,27 @@ export class Composer {
     id: 'input',
     rows: '3',
     resize: 'vertical',
-    label: 'Message to the agent. Enter sends, Shift+Enter starts a new line, Escape cancels a running answer.',
+    label: t('Message to the agent. Enter sends, Shift+Enter starts a new line, Escape cancels a running answer.'),
     placeholder: MESSAGE_PLACEHOLDER,
   }) as ValueElement;
-  private readonly send = component('vscode-button', { id: 'send', icon: 'send', 'aria-label': 'Send message' }, 'Send');
+  private readonly send = component('vscode-button', { id: 'send', icon: 'send', 'aria-label': t('Send message') }, t('Send'));
   private readonly cancel = component(
     'vscode-button',
-    { id: 'cancel', icon: 'debug-stop', secondary: '', 'aria-label': 'Cancel the running answer' },
-    'Cancel',
+    { id: 'cancel', icon: 'debug-stop', secondary: '', 'aria-label': t('Cancel the running answer') },
+    t('Cancel'),
   );
   // An icon button, as in VS Code's own toolbars: the narrow sidebar keeps its width for the agent's name and Send.
   private readonly attach = component('vscode-button', {
     id: 'attach',
     icon: 'attach',
     secondary: '',
-    title: 'Attach workspace files or images',
-    'aria-label': 'Attach workspace files or images',
+    title: t('Attach workspace files or images'),
+    'aria-label': t('Attach workspace files or images'),
   });
   // The composer sits at the bottom of the view: the list opens upward, where there is room for it.
   private readonly agentSelect = component('vscode-single-select', {
     id: 'agent',
-    'aria-label': 'Agent',
+    'aria-label': t('Agent'),
     position: 'above',
   }) as ValueElement;
   private agents: AgentOption[] = [];
@@ -57,7 +58,7 @@ export class Composer {
 
   /** `onSend` runs as a message is sent, before the host has it (the list brings it into view). */
   constructor(private readonly onSend: () => void = () => undefined) {
-    this.root.setAttribute('aria-label', 'Write a message');
+    this.root.setAttribute('aria-label', t('Write a message'));
     this.input.value = uiState.get().draft ?? '';
     this.cancel.hidden = true;
     // The buttons stay together: when the row is too narrow for the agent's name and them, they wrap as a group
@@ -118,7 +119,7 @@ export class Composer {
     const next = this.agents.find((agent) => agent.id === agentId);
     this.input.setAttribute(
       'placeholder',
-      next ? `Message ${next.name}… (Enter to send, Shift+Enter for a new line)` : MESSAGE_PLACEHOLDER,
+      next ? t('Message {0}… (Enter to send, Shift+Enter for a new line)', next.name) : MESSAGE_PLACEHOLDER,
     );
   }
 
@@ -172,7 +173,7 @@ export class Composer {
     for (const control of [this.input, this.send, this.attach, this.agentSelect] as ValueElement[]) control.disabled = !enabled;
     this.agentSelect.hidden = !enabled;
     if (enabled) this.nameNextAgent(this.agentSelect.value);
-    else this.input.setAttribute('placeholder', 'Create an agent above to start chatting.');
+    else this.input.setAttribute('placeholder', t('Create an agent above to start chatting.'));
   }
 
   private submit(): void {
@@ -189,10 +190,10 @@ export class Composer {
   private renderAttachments(): void {
     this.attachmentList.replaceChildren(
       ...this.attachments.map((path) => {
-        const chip = el('span', 'attachment', path.startsWith('data:') ? 'Pasted image' : path);
+        const chip = el('span', 'attachment', path.startsWith('data:') ? t('Pasted image') : path);
         const remove = el('button', 'attachment-remove codicon codicon-close');
         remove.type = 'button';
-        remove.title = `Remove ${path.startsWith('data:') ? 'pasted image' : path}`;
+        remove.title = t('Remove {0}', path.startsWith('data:') ? t('pasted image') : path);
         remove.setAttribute('aria-label', remove.title);
         remove.addEventListener('click', () => {
           this.attachments = this.attachments.filter((p) => p !== path);

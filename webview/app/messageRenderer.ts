@@ -1,6 +1,7 @@
 import type { MessageView, ToolCallView } from '../../src/protocol/threadView';
 import { renderMarkdown } from '../shared/markdown';
 import { accessibleCollapsible, component, el } from './dom';
+import { t } from '../shared/l10n';
 
 /** Builds the element of one message; `updateMessageElement` re-renders it in place when it changes. */
 export function createMessageElement(message: MessageView, author: string): HTMLElement {
@@ -21,8 +22,8 @@ export function updateMessageElement(article: HTMLElement, message: MessageView,
   header.append(authorLabel, messageTime(message.createdAt));
   if (message.status !== 'in_progress') header.append(messageActions(message));
   if (message.status === 'in_progress')
-    header.append(component('vscode-progress-ring', { class: 'inline-progress', 'aria-label': 'Writing' }));
-  if (message.status === 'incomplete') header.append(el('span', 'message-incomplete', ' · incomplete'));
+    header.append(component('vscode-progress-ring', { class: 'inline-progress', 'aria-label': t('Writing') }));
+  if (message.status === 'incomplete') header.append(el('span', 'message-incomplete', t(' · incomplete')));
   article.append(header);
 
   const body = el('div', 'message-body markdown');
@@ -63,8 +64,8 @@ export function createToolCallElement(call: ToolCallView): HTMLElement {
     call.durationMs === undefined ? '' : call.durationMs < 1000 ? ' · under 1 s' : ` · ${Math.round(call.durationMs / 1000)} s`;
   const collapsible = accessibleCollapsible({ class: 'tool-call', title: `${call.name} — ${call.status.replace('_', ' ')}${duration}` });
   collapsible.dataset.toolCallId = call.id;
-  collapsible.append(el('div', 'tool-label', 'Arguments'), el('pre', 'tool-arguments', prettyJson(call.arguments)));
-  if (call.output !== null) collapsible.append(el('div', 'tool-label', 'Output'), el('pre', 'tool-output', call.output));
+  collapsible.append(el('div', 'tool-label', t('Arguments')), el('pre', 'tool-arguments', prettyJson(call.arguments)));
+  if (call.output !== null) collapsible.append(el('div', 'tool-label', t('Output')), el('pre', 'tool-output', call.output));
   return collapsible;
 }
 

@@ -2,6 +2,7 @@ import type { RunView } from '../../src/protocol/threadView';
 import { postToHost } from './host';
 import { accessibleCollapsible, component, el } from './dom';
 import { createToolCallElement } from './messageRenderer';
+import { t } from '../shared/l10n';
 
 const ACTIVE = new Set(['queued', 'in_progress', 'requires_action', 'cancelling']);
 
@@ -87,14 +88,14 @@ export class RunPanel {
       const text = el('span', 'run-error-text', ` ${run.lastError.message}`);
       text.title = run.lastError.message;
       error.append(el('span', 'codicon codicon-error'), text);
-      const retry = component('vscode-button', { class: 'retry-run', secondary: '', 'aria-label': 'Retry the run' }, 'Retry');
+      const retry = component('vscode-button', { class: 'retry-run', secondary: '', 'aria-label': t('Retry the run') }, t('Retry'));
       retry.addEventListener('click', () => postToHost({ type: 'retryRun' }));
       error.append(retry);
       this.details.append(error);
     }
     const toolSteps = run.steps.filter((step) => step.type === 'tool_calls' && step.toolCalls.length > 0);
     if (toolSteps.length > 0) {
-      const steps = accessibleCollapsible({ class: 'run-steps', title: `Run steps (${toolSteps.length})` });
+      const steps = accessibleCollapsible({ class: 'run-steps', title: t('Run steps ({0})', toolSteps.length) });
       for (const step of toolSteps) for (const call of step.toolCalls) steps.append(createToolCallElement(call));
       this.details.append(steps);
     }
@@ -102,12 +103,18 @@ export class RunPanel {
       'div',
       'run-usage',
       run.usage
-        ? `${run.model} · ${run.usage.prompt_tokens} prompt + ${run.usage.completion_tokens} completion = ${run.usage.total_tokens} tokens`
+        ? t(
+            '{0} · {1} prompt + {2} completion = {3} tokens',
+            run.model,
+            run.usage.prompt_tokens,
+            run.usage.completion_tokens,
+            run.usage.total_tokens,
+          )
         : run.model,
     );
-    const details = el('button', 'link-button run-details-link', 'Details');
+    const details = el('button', 'link-button run-details-link', t('Details'));
     details.type = 'button';
-    details.setAttribute('aria-label', 'Show the details of this run (steps, tool output, usage, error) in an editor');
+    details.setAttribute('aria-label', t('Show the details of this run (steps, tool output, usage, error) in an editor'));
     details.addEventListener('click', () => postToHost({ type: 'showRunDetails', runId: run.id }));
     summary.append(' · ', details);
     this.details.append(summary);
@@ -120,13 +127,13 @@ export class RunPanel {
     const titleId = `approval-title-${call.id}`;
     card.setAttribute('role', 'group');
     card.setAttribute('aria-labelledby', titleId);
-    const title = el('div', 'approval-title', `The agent wants to run ${call.name}`);
+    const title = el('div', 'approval-title', t('The agent wants to run {0}', call.name));
     title.id = titleId;
     card.append(title);
     card.append(el('pre', 'approval-arguments', call.preview ?? call.arguments));
-    const always = component('vscode-checkbox', { class: 'approval-always', label: 'Always allow this tool in this thread' });
-    const approve = component('vscode-button', { class: 'approve', 'aria-label': `Approve ${call.name}` }, 'Approve');
-    const deny = component('vscode-button', { class: 'deny', secondary: '', 'aria-label': `Deny ${call.name}` }, 'Deny');
+    const always = component('vscode-checkbox', { class: 'approval-always', label: t('Always allow this tool in this thread') });
+    const approve = component('vscode-button', { class: 'approve', 'aria-label': t('Approve {0}', call.name) }, t('Approve'));
+    const deny = component('vscode-button', { class: 'deny', secondary: '', 'aria-label': t('Deny {0}', call.name) }, t('Deny'));
     const decide = (approveIt: boolean) => {
       const alwaysForThread = (always as HTMLElement & { checked?: boolean }).checked === true;
       postToHost({ type: 'decideToolCall', runId, toolCallId: call.id, approve: approveIt, alwaysForThread });
@@ -139,8 +146,8 @@ export class RunPanel {
     if (call.canShowDiff) {
       const diff = component(
         'vscode-button',
-        { class: 'show-diff', secondary: '', 'aria-label': `Show the diff of the ${call.name} call` },
-        'Show diff',
+        { class: 'show-diff', secondary: '', 'aria-label': t('Show the diff of the {0} call', call.name) },
+        t('Show diff'),
       );
       diff.addEventListener('click', () => postToHost({ type: 'showToolDiff', runId, toolCallId: call.id }));
       actions.append(diff);

@@ -27,7 +27,7 @@ export async function pickAgent(
   if (list.length === 1) return list[0];
   const picked = await vscode.window.showQuickPick(
     list.map((agent) => ({ label: agent.name, description: agent.model.name, agent })),
-    { title, placeHolder: list.length ? 'Pick an agent' : 'No agents yet' },
+    { title, placeHolder: list.length ? vscode.l10n.t('Pick an agent') : vscode.l10n.t('No agents yet') },
   );
   return picked?.agent;
 }
@@ -36,8 +36,8 @@ async function pickModel(models: ModelRegistry, current?: Agent['model']): Promi
   const choices = models.choices();
   if (choices.length === 0) {
     const choice = await vscode.window.showWarningMessage(
-      'No model is configured yet. Configure one, then create the agent.',
-      'Configure Model',
+      vscode.l10n.t('No model is configured yet. Configure one, then create the agent.'),
+      vscode.l10n.t('Configure Model'),
     );
     if (choice) await vscode.commands.executeCommand(CommandId.configureModel);
     return undefined;
@@ -45,7 +45,7 @@ async function pickModel(models: ModelRegistry, current?: Agent['model']): Promi
   if (choices.length === 1 && !current) return { profile: choices[0].profile.id, name: choices[0].profile.model };
   const picked = await vscode.window.showQuickPick(
     choices.map((choice) => ({ label: choice.label, detail: choice.detail, picked: choice.profile.id === current?.profile, choice })),
-    { title: 'Which model should the agent use?' },
+    { title: vscode.l10n.t('Which model should the agent use?') },
   );
   return picked ? { profile: picked.choice.profile.id, name: picked.choice.profile.model } : undefined;
 }
@@ -53,10 +53,10 @@ async function pickModel(models: ModelRegistry, current?: Agent['model']): Promi
 /** Creates an agent: from arguments (automation, tests) or by asking for a name, a model and instructions. */
 async function pickDeployment(): Promise<Agent['model'] | undefined> {
   const name = await vscode.window.showInputBox({
-    title: 'Which model deployment?',
-    prompt: 'The name of a model deployment in the Foundry project',
+    title: vscode.l10n.t('Which model deployment?'),
+    prompt: vscode.l10n.t('The name of a model deployment in the Foundry project'),
     value: 'gpt-4o',
-    validateInput: (t) => (t.trim() ? undefined : 'Enter a deployment name.'),
+    validateInput: (t) => (t.trim() ? undefined : vscode.l10n.t('Enter a deployment name.')),
   });
   return name ? { profile: FOUNDRY_PROFILE, name: name.trim() } : undefined;
 }
@@ -68,10 +68,10 @@ export async function createAgent(
   const name =
     input?.name ??
     (await vscode.window.showInputBox({
-      title: 'New agent',
-      prompt: 'Name of the agent',
+      title: vscode.l10n.t('New agent'),
+      prompt: vscode.l10n.t('Name of the agent'),
       value: 'Assistant',
-      validateInput: (t) => (t.trim() ? undefined : 'Enter a name.'),
+      validateInput: (t) => (t.trim() ? undefined : vscode.l10n.t('Enter a name.')),
     }));
   if (!name) return undefined;
   const model = input?.model ?? (backendKind() === 'foundry' ? await pickDeployment() : await pickModel(models));
@@ -79,8 +79,8 @@ export async function createAgent(
   const instructions =
     input?.instructions ??
     (await vscode.window.showInputBox({
-      title: `Instructions for ${name}`,
-      prompt: 'What should the agent do? (optional)',
+      title: vscode.l10n.t('Instructions for {0}', name),
+      prompt: vscode.l10n.t('What should the agent do? (optional)'),
       value: "You are a helpful assistant working in the user's VS Code workspace.",
     }));
   if (instructions === undefined) return undefined;
@@ -88,13 +88,13 @@ export async function createAgent(
   // but changing files or running commands stays something a person turns on.
   const tools = DEFAULT_AGENT_TOOLS.map((tool) => ({ name: tool }));
   const agent = await agents.create({ tools, ...input, name: name.trim(), model, instructions });
-  vscode.window.setStatusBarMessage(`Agent "${agent.name}" created`, 3000);
+  vscode.window.setStatusBarMessage(vscode.l10n.t('Agent "{0}" created', agent.name), 3000);
   return agent;
 }
 
 /** Copies an agent as a new agent named "<name> (copy)". */
 export async function duplicateAgent({ agents }: AgentCommandServices, target?: AgentsTreeNode | string): Promise<Agent | undefined> {
-  const agent = await pickAgent(agents, target, 'Duplicate which agent?');
+  const agent = await pickAgent(agents, target, vscode.l10n.t('Duplicate which agent?'));
   if (!agent) return undefined;
   const { id: _id, object: _object, version: _version, created_at: _created, updated_at: _updated, ...settings } = agent;
   return agents.create({ ...settings, name: `${agent.name} (copy)` });
@@ -102,15 +102,16 @@ export async function duplicateAgent({ agents }: AgentCommandServices, target?: 
 
 /** Deletes an agent after confirmation; its threads stay and can be opened or re-assigned. */
 export async function deleteAgent({ agents }: AgentCommandServices, target?: AgentsTreeNode | string, confirmed = false): Promise<void> {
-  const agent = await pickAgent(agents, target, 'Delete which agent?');
+  const agent = await pickAgent(agents, target, vscode.l10n.t('Delete which agent?'));
   if (!agent) return;
   if (!confirmed) {
+    const remove = vscode.l10n.t('Delete');
     const answer = await vscode.window.showWarningMessage(
-      `Delete agent "${agent.name}" and all its versions? Its threads are kept.`,
+      vscode.l10n.t('Delete agent "{0}" and all its versions? Its threads are kept.', agent.name),
       { modal: true },
-      'Delete',
+      remove,
     );
-    if (answer !== 'Delete') return;
+    if (answer !== remove) return;
   }
   await agents.delete(agent.id);
 }

@@ -118,7 +118,7 @@ export async function moveThread(
   target: AgentsTreeNode | string | undefined,
   confirmed = false,
 ): Promise<string | undefined> {
-  const threadId = (await pickThread(s, target, 'Move which thread?'))?.id;
+  const threadId = (await pickThread(s, target, vscode.l10n.t('Move which thread?')))?.id;
   if (!threadId) return undefined;
   const source = s.backends.backend.active;
   const destination = source === s.backends.local ? await remoteDestination(s) : s.backends.local;

@@ -11,12 +11,16 @@ interface ProviderPick extends vscode.QuickPickItem {
 }
 
 const PROVIDER_PICKS: ProviderPick[] = [
-  { provider: 'openai', label: 'OpenAI', detail: 'api.openai.com with an API key' },
-  { provider: 'azure-openai', label: 'Azure OpenAI', detail: 'An Azure OpenAI resource: endpoint, deployment, API version and key' },
+  { provider: 'openai', label: vscode.l10n.t('OpenAI'), detail: vscode.l10n.t('api.openai.com with an API key') },
+  {
+    provider: 'azure-openai',
+    label: vscode.l10n.t('Azure OpenAI'),
+    detail: vscode.l10n.t('An Azure OpenAI resource: endpoint, deployment, API version and key'),
+  },
   {
     provider: 'openai-compatible',
-    label: 'OpenAI-compatible server',
-    detail: 'Ollama, LM Studio, vLLM, LiteLLM… by base URL; key optional',
+    label: vscode.l10n.t('OpenAI-compatible server'),
+    detail: vscode.l10n.t('Ollama, LM Studio, vLLM, LiteLLM… by base URL; key optional'),
   },
 ];
 
@@ -27,7 +31,7 @@ async function ask(
   password = false,
 ): Promise<string | undefined> {
   const answer = await vscode.window.showInputBox({
-    title: 'Agent Threads: Configure Model',
+    title: vscode.l10n.t('Agent Threads: Configure Model'),
     prompt,
     value,
     password,
@@ -45,12 +49,15 @@ export async function configureModel(apiKeys: ApiKeyStore, registry: ModelRegist
   const languageModels = registry.choices().filter((c) => c.profile.provider === 'vscode-lm');
   if (languageModels.length > 0) {
     vscode.window.showInformationMessage(
-      `${languageModels.length} VS Code language model(s) are ready to use without configuration; adding another profile anyway.`,
+      vscode.l10n.t(
+        '{0} VS Code language model(s) are ready to use without configuration; adding another profile anyway.',
+        languageModels.length,
+      ),
     );
   }
   const pick = await vscode.window.showQuickPick(PROVIDER_PICKS, {
-    title: 'Agent Threads: Configure Model',
-    placeHolder: 'Where does the model run?',
+    title: vscode.l10n.t('Agent Threads: Configure Model'),
+    placeHolder: vscode.l10n.t('Where does the model run?'),
     ignoreFocusOut: true,
   });
   if (!pick) return undefined;
@@ -89,7 +96,9 @@ export async function configureModel(apiKeys: ApiKeyStore, registry: ModelRegist
   await saveModelProfile(profile as ModelProfile);
   if (
     pick.provider !== 'openai-compatible' ||
-    (await vscode.window.showQuickPick(['No key needed', 'Enter a key'], { title: 'Does this server need an API key?' })) === 'Enter a key'
+    (await vscode.window.showQuickPick([vscode.l10n.t('No key needed'), vscode.l10n.t('Enter a key')], {
+      title: vscode.l10n.t('Does this server need an API key?'),
+    })) === vscode.l10n.t('Enter a key')
   ) {
     await setApiKey(apiKeys, profile.id);
   }
@@ -195,21 +204,24 @@ export async function setApiKey(apiKeys: ApiKeyStore, profileId?: string, regist
   if (!id) {
     const profiles = registry?.choices().filter((c) => c.profile.provider !== 'vscode-lm') ?? [];
     if (profiles.length === 0) {
-      const choice = await vscode.window.showInformationMessage('No model profile is configured yet.', 'Configure Model');
+      const choice = await vscode.window.showInformationMessage(
+        vscode.l10n.t('No model profile is configured yet.'),
+        vscode.l10n.t('Configure Model'),
+      );
       if (choice) await vscode.commands.executeCommand(CommandId.configureModel);
       return;
     }
     id = (
       await vscode.window.showQuickPick(
         profiles.map((p) => ({ label: p.label, detail: p.detail })),
-        { title: 'Set the API key of which profile?' },
+        { title: vscode.l10n.t('Set the API key of which profile?') },
       )
     )?.label;
     if (!id) return;
   }
   const key = await vscode.window.showInputBox({
-    title: `API key for "${id}"`,
-    prompt: 'Stored in VS Code secret storage, never in settings or logs.',
+    title: vscode.l10n.t('API key for "{0}"', id),
+    prompt: vscode.l10n.t('Stored in VS Code secret storage, never in settings or logs.'),
     password: true,
     ignoreFocusOut: true,
     validateInput: required('the key'),

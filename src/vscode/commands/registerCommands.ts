@@ -78,7 +78,7 @@ export function registerCommands(s: CommandServices): vscode.Disposable[] {
       return agent;
     },
     [CommandId.editAgent]: async (target: Target) => {
-      const agent = await pickAgent(s.agents, target, 'Edit which agent?');
+      const agent = await pickAgent(s.agents, target, vscode.l10n.t('Edit which agent?'));
       if (agent) await s.agentEditors.open(agent.id);
     },
     [CommandId.duplicateAgent]: (target: Target) => duplicateAgent(s, target),
@@ -95,7 +95,7 @@ export function registerCommands(s: CommandServices): vscode.Disposable[] {
       await revealThread(s.treeView, s.tree, thread.id, s.log);
     },
     [CommandId.openThreadInChat]: async (target: Target) => {
-      const thread = await pickThread(s, target, 'Show which thread in the chat?');
+      const thread = await pickThread(s, target, vscode.l10n.t('Show which thread in the chat?'));
       if (!thread) return;
       await s.chat.show(thread.id);
       await revealThread(s.treeView, s.tree, thread.id, s.log);
@@ -112,7 +112,7 @@ export function registerCommands(s: CommandServices): vscode.Disposable[] {
     [CommandId.newChatThread]: () => s.chat.show(null),
     [CommandId.exportAgentToFile]: async (target: Target) => {
       if (!s.workspaceFolder) throw new Error('Open a folder first: agent files are written to its .agents/ folder.');
-      const agent = await pickAgent(s.agents, target, 'Export which agent to a file?');
+      const agent = await pickAgent(s.agents, target, vscode.l10n.t('Export which agent to a file?'));
       if (!agent) return undefined;
       const uri = await exportAgentToFile(agent, s.workspaceFolder);
       await s.reloadAgentFiles();

@@ -21,8 +21,8 @@ type HitItem = vscode.QuickPickItem & { hit: SearchHit };
 /** "Search Threads…": a quick pick whose results follow what is typed; picking one opens its thread. */
 export function searchThreads(s: SearchCommandServices, initial = ''): Promise<SearchHit | undefined> {
   const pick = vscode.window.createQuickPick<HitItem>();
-  pick.title = 'Search Threads';
-  pick.placeholder = 'Words to find in any message (the last word may be unfinished)';
+  pick.title = vscode.l10n.t('Search Threads');
+  pick.placeholder = vscode.l10n.t('Words to find in any message (the last word may be unfinished)');
   // The index already matched; VS Code's own fuzzy filter would hide hits whose snippet does not echo the query.
   pick.matchOnDescription = false;
   pick.matchOnDetail = false;
@@ -73,12 +73,19 @@ export function searchThreads(s: SearchCommandServices, initial = ''): Promise<S
 export async function filterThreads(s: SearchCommandServices, text?: string): Promise<number | undefined> {
   const query =
     text ??
-    (await vscode.window.showInputBox({ title: 'Filter Threads', prompt: 'Show only threads with a message containing these words' }));
+    (await vscode.window.showInputBox({
+      title: vscode.l10n.t('Filter Threads'),
+      prompt: vscode.l10n.t('Show only threads with a message containing these words'),
+    }));
   if (query === undefined) return undefined;
   if (!query.trim()) return void clearThreadFilter(s);
   const matching = await s.search.threadsMatching(query);
   s.tree.setThreadFilter(matching);
-  s.treeView.message = `Threads matching "${query.trim()}": ${matching.size}. Run "Agent Threads: Clear Filter" to show all.`;
+  s.treeView.message = vscode.l10n.t(
+    'Threads matching "{0}": {1}. Run "Agent Threads: Clear Filter" to show all.',
+    query.trim(),
+    matching.size,
+  );
   await vscode.commands.executeCommand('setContext', 'agentThreads.filtered', true);
   return matching.size;
 }

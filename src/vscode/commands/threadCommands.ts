@@ -31,11 +31,11 @@ export async function pickThread(
   const picked = await vscode.window.showQuickPick(
     list.map((thread) => ({
       label: thread.title || UNTITLED_THREAD_TITLE,
-      description: `${thread.message_count} messages`,
+      description: vscode.l10n.t('{0} messages', thread.message_count),
       thread,
       picked: thread.id === chat.currentThreadId,
     })),
-    { title, placeHolder: list.length ? 'Pick a thread' : 'No threads yet' },
+    { title, placeHolder: list.length ? vscode.l10n.t('Pick a thread') : vscode.l10n.t('No threads yet') },
   );
   return picked?.thread;
 }
@@ -59,7 +59,7 @@ export async function openOrPickThread(
 
 /** Creates a thread for an agent and opens it in a panel. */
 export async function newThread(services: ThreadCommandServices, target?: AgentsTreeNode | string): Promise<Thread | undefined> {
-  const agent = await pickAgent(services.agents, target, 'New thread with which agent?');
+  const agent = await pickAgent(services.agents, target, vscode.l10n.t('New thread with which agent?'));
   if (!agent) return undefined;
   const thread = await services.threads.create({ agent_id: agent.id });
   await services.panels.open(thread.id);
@@ -67,28 +67,33 @@ export async function newThread(services: ThreadCommandServices, target?: Agents
 }
 
 export async function renameThread(services: ThreadCommandServices, target?: AgentsTreeNode | string, newTitle?: string): Promise<void> {
-  const thread = await pickThread(services, target, 'Rename which thread?');
+  const thread = await pickThread(services, target, vscode.l10n.t('Rename which thread?'));
   if (!thread) return;
   const title =
     newTitle ??
     (await vscode.window.showInputBox({
-      title: 'Rename thread',
+      title: vscode.l10n.t('Rename thread'),
       value: thread.title,
-      validateInput: (t) => (t.trim() ? undefined : 'Enter a title.'),
+      validateInput: (t) => (t.trim() ? undefined : vscode.l10n.t('Enter a title.')),
     }));
   if (title) await services.threads.rename(thread.id, title.trim());
 }
 
 export async function deleteThread(services: ThreadCommandServices, target?: AgentsTreeNode | string, confirmed = false): Promise<void> {
-  const thread = await pickThread(services, target, 'Delete which thread?');
+  const thread = await pickThread(services, target, vscode.l10n.t('Delete which thread?'));
   if (!thread) return;
   if (!confirmed) {
+    const remove = vscode.l10n.t('Delete');
     const answer = await vscode.window.showWarningMessage(
-      `Delete thread "${thread.title || UNTITLED_THREAD_TITLE}" and its ${thread.message_count} messages? This cannot be undone.`,
+      vscode.l10n.t(
+        'Delete thread "{0}" and its {1} messages? This cannot be undone.',
+        thread.title || UNTITLED_THREAD_TITLE,
+        thread.message_count,
+      ),
       { modal: true },
-      'Delete',
+      remove,
     );
-    if (answer !== 'Delete') return;
+    if (answer !== remove) return;
   }
   const active = services.runs.activeRun(thread.id);
   if (active) await services.runs.cancelRun(thread.id, active.id);
@@ -178,7 +183,7 @@ export async function cancelRun(services: ThreadCommandServices, target?: Agents
   const threadId = typeof target === 'string' ? target : target?.kind === 'thread' ? target.thread.id : services.chat.currentThreadId;
   const run = threadId ? services.runs.activeRun(threadId) : undefined;
   if (!threadId || !run) {
-    vscode.window.showInformationMessage('No run is active in this thread.');
+    vscode.window.showInformationMessage(vscode.l10n.t('No run is active in this thread.'));
     return;
   }
   await services.runs.cancelRun(threadId, run.id);

@@ -136,10 +136,10 @@ export class AgentEditorProvider implements vscode.CustomEditorProvider<AgentDoc
     // A Foundry agent runs on a deployment of its project; local model profiles mean nothing there.
     const models =
       model.profile === FOUNDRY_PROFILE
-        ? [{ profile: FOUNDRY_PROFILE, label: 'Foundry project deployment', defaultModel: model.name }]
+        ? [{ profile: FOUNDRY_PROFILE, label: vscode.l10n.t('Foundry project deployment'), defaultModel: model.name }]
         : this.models.choices().map((c) => ({ profile: c.profile.id, label: c.label, defaultModel: c.profile.model }));
     if (!models.some((m) => m.profile === model.profile)) {
-      models.unshift({ profile: model.profile, label: `${model.profile} (not configured)`, defaultModel: model.name });
+      models.unshift({ profile: model.profile, label: vscode.l10n.t('{0} (not configured)', model.profile), defaultModel: model.name });
     }
     const devTools = process.env[DEV_TOOLS_ENV] === '1';
     return {

@@ -78,11 +78,11 @@ export class AgentsTreeProvider implements vscode.TreeDataProvider<AgentsTreeNod
       case 'thread':
         return this.threadItem(node.thread, node.agent);
       case 'orphans': {
-        const item = new vscode.TreeItem('Threads without an agent', vscode.TreeItemCollapsibleState.Collapsed);
+        const item = new vscode.TreeItem(vscode.l10n.t('Threads without an agent'), vscode.TreeItemCollapsibleState.Collapsed);
         item.id = 'orphans';
         item.iconPath = new vscode.ThemeIcon('archive');
         item.description = String(node.threads.length);
-        item.tooltip = 'Their agent was deleted. Open one and pick another agent in its composer to continue.';
+        item.tooltip = vscode.l10n.t('Their agent was deleted. Open one and pick another agent in its composer to continue.');
         return item;
       }
       case 'agentFileProblem': {
@@ -94,7 +94,7 @@ export class AgentsTreeProvider implements vscode.TreeDataProvider<AgentsTreeNod
         if (this.workspaceFolder)
           item.command = {
             command: 'vscode.open',
-            title: 'Open Agent File',
+            title: vscode.l10n.t('Open Agent File'),
             arguments: [vscode.Uri.joinPath(this.workspaceFolder, node.problem.file)],
           };
         return item;
@@ -112,11 +112,11 @@ export class AgentsTreeProvider implements vscode.TreeDataProvider<AgentsTreeNod
       // Read-only here: editing a file agent means editing its file, which a click opens.
       item.contextValue = 'agent.file';
       item.iconPath = new vscode.ThemeIcon('file-code');
-      item.description = `from file · ${agent.model.name}`;
+      item.description = vscode.l10n.t('from file · {0}', agent.model.name);
       if (this.workspaceFolder)
         item.command = {
           command: 'vscode.open',
-          title: 'Open Agent File',
+          title: vscode.l10n.t('Open Agent File'),
           arguments: [vscode.Uri.joinPath(this.workspaceFolder, agent.metadata.source_path)],
         };
     }
@@ -143,7 +143,7 @@ export class AgentsTreeProvider implements vscode.TreeDataProvider<AgentsTreeNod
     if (run) tooltip.push(`Last run: ${run.status}`);
     if (run?.lastError) tooltip.push(`Last error: ${run.lastError}`);
     item.tooltip = tooltip.join('\n');
-    item.command = { command: CommandId.openThread, title: 'Open Thread', arguments: [thread.id] };
+    item.command = { command: CommandId.openThread, title: vscode.l10n.t('Open Thread'), arguments: [thread.id] };
     return item;
   }
 
@@ -168,7 +168,7 @@ export class AgentsTreeProvider implements vscode.TreeDataProvider<AgentsTreeNod
     } catch (error) {
       this.log.error(`Could not list agents and threads: ${errorMessage(error)}`);
       // A notice: the tree shows empty now, not after the user dismisses it.
-      void vscode.window.showErrorMessage(`Agent Threads could not read its storage: ${errorMessage(error)}`);
+      void vscode.window.showErrorMessage(vscode.l10n.t('Agent Threads could not read its storage: {0}', errorMessage(error)));
       return [];
     }
   }

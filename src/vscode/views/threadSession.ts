@@ -249,7 +249,7 @@ export class ThreadSession implements vscode.Disposable {
         type: 'notice',
         level: 'error',
         text: 'Create an agent first: it decides which model answers.',
-        command: { title: 'Create Agent', id: CommandId.createAgent },
+        command: { title: vscode.l10n.t('Create Agent'), id: CommandId.createAgent },
       });
       return;
     }
