@@ -239,6 +239,12 @@ describe('local agent API: runs', function () {
         ],
       );
       assert.equal(all.has_more, false);
+      // Cursors page over the visible messages: the stored record of the tool call in between is skipped.
+      const [user, reply] = all.data;
+      const afterUser = await h.client.beta.threads.messages.list(thread.id, { order: 'asc', limit: 1, after: user.id });
+      assert.deepEqual([afterUser.data.map((m) => m.id), afterUser.has_more], [[reply.id], false]);
+      const beforeReply = await h.client.beta.threads.messages.list(thread.id, { order: 'asc', limit: 1, before: reply.id });
+      assert.deepEqual([beforeReply.data.map((m) => m.id), beforeReply.has_more], [[user.id], false]);
       const steps = await h.client.beta.threads.runs.steps.list(waiting.id, { thread_id: thread.id, order: 'asc' });
       assert.deepEqual(
         steps.data.map((s) => s.type),
