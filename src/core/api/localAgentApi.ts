@@ -102,7 +102,15 @@ export class LocalAgentApi {
     } catch (error) {
       const apiError = toApiError(error, (unexpected) => this.services.logger.error(`Local agent API: ${describe(unexpected)}`));
       // The openai package retries 409s by default; our refusals are final, so say so (5xx may be retried).
-      if (!res.headersSent) sendJson(res, apiError.status, apiError.toBody(), apiError.status < 500 ? { 'x-should-retry': 'false' } : {});
+      const headers: Record<string, string> = apiError.status < 500 ? { 'x-should-retry': 'false' } : {};
+      // Refused before its body was read (413, or 401/403/404 to an upload): the rest of the body is still on the
+      // socket, so a keep-alive client reusing it would wait or be reset. Close it after the answer, and read the
+      // rest meanwhile so the client's upload ends normally rather than in a reset.
+      if (!req.complete) {
+        headers.Connection = 'close';
+        req.resume();
+      }
+      if (!res.headersSent) sendJson(res, apiError.status, apiError.toBody(), headers);
       else res.destroy();
     }
   }

@@ -5,7 +5,7 @@ import type { AgentTool, TruncationStrategy } from '../domain/agent';
 import type { Metadata } from '../domain/common';
 import type { MessageContent, MessageInput } from '../domain/message';
 import type { ListQuery } from '../store/pagination';
-import { badRequest } from './apiErrors';
+import { ApiError, badRequest } from './apiErrors';
 
 type Body = Record<string, unknown>;
 
@@ -133,8 +133,15 @@ export function listQuery(query: URLSearchParams): ListQuery {
   const result: ListQuery = {};
   const limit = query.get('limit');
   if (limit !== null) {
-    if (!/^\d+$/.test(limit)) throw badRequest(`limit must be a whole number from 1 to 100.`, 'limit');
-    result.limit = Number(limit);
+    // Checked here rather than left to the store's pagination, whose refusal is an invalid_cursor without a param.
+    // OpenAI's codes for an integer out of range, so scripts that branch on them see the same.
+    if (!/^\d+$/.test(limit)) throw badRequest(`Invalid 'limit': it must be a whole number from 1 to 100.`, 'limit');
+    const value = Number(limit);
+    if (value < 1 || value > 100) {
+      const code = value < 1 ? 'integer_below_min_value' : 'integer_above_max_value';
+      throw new ApiError(400, 'invalid_request_error', `Invalid 'limit': ${value}. It must be from 1 to 100.`, code, 'limit');
+    }
+    result.limit = value;
   }
   const order = query.get('order');
   if (order !== null) {

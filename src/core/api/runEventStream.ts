@@ -58,13 +58,40 @@ export async function streamRun(
     if (!open || event.run_id !== run.id) return;
     if (event.event === 'thread.run.step.created') stepsSeen.add(event.data.id);
     if (event.event === 'thread.run.step.delta' && !stepsSeen.has(event.data.id)) return;
-    res.write(`event: ${event.event}\ndata: ${JSON.stringify(apiEventData(event, lookup))}\n\n`);
+    for (const [name, data] of apiEvents(event, lookup)) res.write(`event: ${name}\ndata: ${JSON.stringify(data)}\n\n`);
     if (event.data.object === 'thread.run' && (isTerminal(event.data.status) || event.data.status === 'requires_action')) {
       res.end('event: done\ndata: [DONE]\n\n');
       close();
     }
   };
   for (const event of early.splice(0)) writer(event);
+}
+
+/**
+ * What a client is sent for one engine event. The engine records a tool_calls step whole (the model client hands
+ * over each call complete), but the SDK's toolCallCreated/Delta/Done only fire on step deltas, so the stream
+ * follows OpenAI's order: the step is created and in progress without calls, then per call one delta introduces
+ * it (id, type, name, empty arguments) and one more carries its arguments. Completion comes from the engine.
+ */
+function apiEvents(event: RunEngineEvent, lookup: ToolLookup): [string, unknown][] {
+  if (event.event !== 'thread.run.step.created' && event.event !== 'thread.run.step.in_progress') {
+    return [[event.event, apiEventData(event, lookup)]];
+  }
+  const step = event.data;
+  if (step.step_details.type !== 'tool_calls') return [[event.event, apiEventData(event, lookup)]];
+  const withoutCalls = { ...step, step_details: { type: 'tool_calls', tool_calls: [] } };
+  const announced: [string, unknown][] = [[event.event, renderEventData({ ...event, data: withoutCalls } as RunEngineEvent, lookup)]];
+  if (event.event === 'thread.run.step.created') return announced;
+  const delta = (call: unknown): [string, unknown] => [
+    'thread.run.step.delta',
+    { id: step.id, object: 'thread.run.step.delta', delta: { step_details: { type: 'tool_calls', tool_calls: [call] } } },
+  ];
+  step.step_details.tool_calls.forEach((call, index) => {
+    const { name, arguments: args, output } = call.function;
+    announced.push(delta({ index, id: call.id, type: 'function', function: { name, arguments: '', output } }));
+    announced.push(delta({ index, type: 'function', function: { arguments: args } }));
+  });
+  return announced;
 }
 
 /**

@@ -19,6 +19,8 @@ export interface TurnResult {
   message: Message;
   toolCalls: ChatToolCall[];
   finishReason: FinishReason | undefined;
+  /** The usage of a turn that had no message_creation step to record it (only tool calls): its tool_calls step takes it. */
+  unrecordedUsage?: Usage | null;
 }
 
 /** Streams one completion into a new assistant message, announcing deltas as they arrive. */
@@ -44,7 +46,7 @@ export async function streamTurn(active: ActiveRun, services: RunServices, reque
         break;
       }
       case 'tool_call':
-        if (!active.openTurn) await openTurn(active, services);
+        // No message yet: a turn that is only tool calls writes none the API shows (see closeToolOnlyTurn).
         toolCalls.push({ id: event.id, name: event.name, arguments: event.arguments });
         break;
       case 'usage':
@@ -63,9 +65,53 @@ export async function streamTurn(active: ActiveRun, services: RunServices, reque
     }
   }
   active.throwIfStopped();
+  if (!active.openTurn && toolCalls.length) {
+    const message = await closeToolOnlyTurn(active, services, toolCalls, usage);
+    return { message, toolCalls, finishReason, unrecordedUsage: usage };
+  }
   const turn = active.openTurn ?? (await openTurn(active, services));
   const message = await closeTurn(active, services, turn.text, toolCalls, finishReason, usage);
   return { message, toolCalls, finishReason };
+}
+
+/**
+ * A turn without text, only tool calls. As in the Assistants API it has no message and no message_creation step
+ * (clients listing the newest message in requires_action must not get an empty one); the tool_calls step is
+ * what they see. The calls are still stored on an assistant message without content, announced to no run
+ * listener, because the next context and the UI are rebuilt from messages; the local API hides such messages.
+ */
+async function closeToolOnlyTurn(
+  active: ActiveRun,
+  services: RunServices,
+  toolCalls: ChatToolCall[],
+  usage: Usage | null,
+): Promise<Message> {
+  const run = active.run;
+  const now = services.now();
+  const message = await active.recorder.appendMessage(
+    {
+      id: newId('msg'),
+      role: 'assistant',
+      content: [],
+      tool_calls: toMessageToolCalls(toolCalls),
+      status: 'completed',
+      assistant_id: run.assistant_id,
+      run_id: run.id,
+      created_at: now,
+      completed_at: now,
+    },
+    [],
+  );
+  active.addUsage(usage);
+  return message;
+}
+
+function toMessageToolCalls(toolCalls: ChatToolCall[]): MessageToolCall[] {
+  return toolCalls.map((call) => ({
+    id: call.id,
+    type: 'function',
+    function: { name: call.name, arguments: call.arguments, output: null },
+  }));
 }
 
 /**
@@ -145,11 +191,7 @@ async function closeTurn(
   const turn = active.openTurn!;
   const now = services.now();
   const cut = finishReason === 'length' ? 'max_tokens' : finishReason === 'content_filter' ? 'content_filter' : undefined;
-  const calls: MessageToolCall[] = toolCalls.map((call) => ({
-    id: call.id,
-    type: 'function',
-    function: { name: call.name, arguments: call.arguments, output: null },
-  }));
+  const calls = toMessageToolCalls(toolCalls);
   const message = await active.recorder.updateMessage(
     turn.messageId,
     {

@@ -26,7 +26,7 @@ export async function runLoop(active: ActiveRun, services: RunServices): Promise
         );
         return;
       }
-      await runToolRound(active, services, turn.message, turn.toolCalls);
+      await runToolRound(active, services, turn.message, turn.toolCalls, turn.unrecordedUsage ?? null);
       if (round >= services.maxToolRounds) {
         // The model would keep calling tools; stop before another call instead of looping without bound.
         await active.recorder.transition('incomplete', { incomplete_details: { reason: 'max_tool_rounds' } });

@@ -3,6 +3,7 @@
 // and on the assistant message (so the next context can be rebuilt from messages alone).
 
 import type { FunctionToolCall, ToolCallStatus } from '../domain/run';
+import type { Usage } from '../domain/common';
 import type { Message } from '../domain/message';
 import type { ChatToolCall } from '../model/types';
 import { allowedToolsOf, applyForcedApproval, resolveApprovalPolicy } from '../tools/approvalPolicy';
@@ -18,14 +19,21 @@ export const deniedByUserOutput = (name: string): string =>
   `Error: the user denied the call to '${name}'. Continue without it or ask the user.`;
 
 /** Executes one round of tool calls to the end; throws RunStopped when the run is cancelled or expires meanwhile. */
-export async function runToolRound(active: ActiveRun, services: RunServices, message: Message, requested: ChatToolCall[]): Promise<void> {
+export async function runToolRound(
+  active: ActiveRun,
+  services: RunServices,
+  message: Message,
+  requested: ChatToolCall[],
+  usage: Usage | null = null,
+): Promise<void> {
   const calls: FunctionToolCall[] = requested.map((call) => ({
     id: call.id,
     type: 'function',
     function: { name: call.name, arguments: call.arguments, output: null },
     status: 'in_progress',
   }));
-  const step = active.newStep('tool_calls', { type: 'tool_calls', tool_calls: calls });
+  // A turn of only tool calls has no message_creation step; its usage is recorded here, as OpenAI does.
+  const step = { ...active.newStep('tool_calls', { type: 'tool_calls', tool_calls: calls }), usage };
   active.openToolRound = { messageId: message.id, step };
 
   const thread = await services.threads.get(active.run.thread_id);

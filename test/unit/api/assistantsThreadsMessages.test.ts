@@ -161,6 +161,28 @@ describe('local agent API: assistants, threads and messages', function () {
     await assert.rejects(h.client.beta.threads.messages.list(thread.id, { limit: 500 }), OpenAI.BadRequestError);
   });
 
+  it('refuses limit=0 and limit=101 on list endpoints with a 400 naming param limit and the range', async () => {
+    const thread = await h.client.beta.threads.create({ messages: [{ role: 'user', content: 'one' }] });
+    const lists: [string, (limit: number) => Promise<unknown>][] = [
+      ['messages', (limit) => h.client.beta.threads.messages.list(thread.id, { limit })],
+      ['assistants', (limit) => h.client.beta.assistants.list({ limit })],
+      ['runs', (limit) => h.client.beta.threads.runs.list(thread.id, { limit })],
+    ];
+    for (const [name, list] of lists) {
+      for (const limit of [0, 101]) {
+        await assert.rejects(list(limit), (error: unknown) => {
+          assert.ok(error instanceof OpenAI.BadRequestError, `${name} limit=${limit}`);
+          assert.equal(error.status, 400);
+          assert.equal(error.type, 'invalid_request_error');
+          assert.equal(error.param, 'limit');
+          assert.notEqual(error.code, 'invalid_cursor');
+          assert.match(error.message, /1\b.*\b100\b/);
+          return true;
+        });
+      }
+    }
+  });
+
   it('answers 404 for unknown or malformed ids and unknown routes', async () => {
     const missingThread = 'thread_00000000NotThere';
     await assert.rejects(h.client.beta.threads.retrieve(missingThread), OpenAI.NotFoundError);

@@ -210,6 +210,79 @@ describe('local agent API: runs', function () {
       );
     });
 
+    it('writes no empty assistant message and no message_creation step for a turn that is only a tool call', async () => {
+      const thread = await h.client.beta.threads.create({ messages: [{ role: 'user', content: 'echo hi' }] });
+      const waiting = await h.client.beta.threads.runs.createAndPoll(thread.id, { assistant_id: toolAssistant });
+      assert.equal(waiting.status, 'requires_action');
+      const newest = await h.client.beta.threads.messages.list(thread.id, { limit: 1 });
+      assert.deepEqual(
+        newest.data.map((m) => [m.role, textOf(m)]),
+        [['user', 'echo hi']],
+      );
+      const waitingSteps = await h.client.beta.threads.runs.steps.list(waiting.id, { thread_id: thread.id, order: 'asc' });
+      assert.deepEqual(
+        waitingSteps.data.map((s) => s.type),
+        ['tool_calls'],
+      );
+
+      const done = await h.client.beta.threads.runs.submitToolOutputsAndPoll(waiting.id, {
+        thread_id: thread.id,
+        tool_outputs: [{ tool_call_id: 'call_echo1', output: 'supplied' }],
+      });
+      assert.equal(done.status, 'completed');
+      const all = await h.client.beta.threads.messages.list(thread.id, { order: 'asc' });
+      assert.deepEqual(
+        all.data.map((m) => [m.role, textOf(m)]),
+        [
+          ['user', 'echo hi'],
+          ['assistant', 'The tool said: supplied.'],
+        ],
+      );
+      assert.equal(all.has_more, false);
+      // Cursors page over the visible messages: the stored record of the tool call in between is skipped.
+      const [user, reply] = all.data;
+      const afterUser = await h.client.beta.threads.messages.list(thread.id, { order: 'asc', limit: 1, after: user.id });
+      assert.deepEqual([afterUser.data.map((m) => m.id), afterUser.has_more], [[reply.id], false]);
+      const beforeReply = await h.client.beta.threads.messages.list(thread.id, { order: 'asc', limit: 1, before: reply.id });
+      assert.deepEqual([beforeReply.data.map((m) => m.id), beforeReply.has_more], [[user.id], false]);
+      const steps = await h.client.beta.threads.runs.steps.list(waiting.id, { thread_id: thread.id, order: 'asc' });
+      assert.deepEqual(
+        steps.data.map((s) => s.type),
+        ['tool_calls', 'message_creation'],
+      );
+      // The next turn still sees the call and its output (kept in the store for the model context and the UI).
+      assertToolOutputReachedModel();
+    });
+
+    it('streams a tool call: toolCallCreated, toolCallDelta with the arguments, then toolCallDone', async () => {
+      const thread = await h.client.beta.threads.create({ messages: [{ role: 'user', content: 'echo hi' }] });
+      const stream = h.client.beta.threads.runs.stream(thread.id, { assistant_id: toolAssistant });
+      const seen: string[] = [];
+      const created: { id?: string; type: string; name?: string }[] = [];
+      let streamedArguments = '';
+      let doneCall: { id?: string; name?: string; arguments?: string } | undefined;
+      stream.on('toolCallCreated', (call) => {
+        seen.push('created');
+        created.push({ id: call.id, type: call.type, name: call.type === 'function' ? call.function.name : undefined });
+      });
+      stream.on('toolCallDelta', (delta) => {
+        seen.push('delta');
+        if (delta.type === 'function') streamedArguments += delta.function?.arguments ?? '';
+      });
+      stream.on('toolCallDone', (call) => {
+        seen.push('done');
+        if (call.type === 'function') doneCall = { id: call.id, name: call.function.name, arguments: call.function.arguments };
+      });
+      const waiting = await stream.finalRun();
+      assert.equal(waiting.status, 'requires_action');
+      assert.deepEqual(created, [{ id: 'call_echo1', type: 'function', name: 'echo' }]);
+      assert.equal(streamedArguments, '{"text":"hi"}');
+      assert.deepEqual(doneCall, { id: 'call_echo1', name: 'echo', arguments: '{"text":"hi"}' });
+      assert.equal(seen[0], 'created');
+      assert.equal(seen[seen.length - 1], 'done');
+      assert.ok(seen.includes('delta'));
+    });
+
     it('approves the call and runs the registered tool when an entry has no output', async () => {
       const thread = await h.client.beta.threads.create({ messages: [{ role: 'user', content: 'echo hi' }] });
       const waiting = await h.client.beta.threads.runs.createAndPoll(thread.id, { assistant_id: toolAssistant });

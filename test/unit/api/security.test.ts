@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { request } from 'node:http';
+import { Agent, request } from 'node:http';
 import OpenAI from 'openai';
 import { LocalAgentApi } from '../../../src/core/api';
 import { type ApiHarness, startApiHarness } from './apiHarness';
@@ -83,6 +83,43 @@ describe('local agent API: who may call it', function () {
     );
     assert.equal(response.status, 413);
     assert.deepEqual(await h.agents.list(), []);
+  });
+
+  it('answers 413 with Connection: close, so a keep-alive client sends its next request on a fresh socket', async () => {
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const headers = { Host: `127.0.0.1:${h.address.port}`, Authorization: `Bearer ${h.address.token}` };
+    const send = (method: string, body?: string) =>
+      new Promise<{ status: number; connection?: string; reusedSocket: boolean }>((resolve, reject) => {
+        const req = request(
+          {
+            host: '127.0.0.1',
+            port: h.address.port,
+            path: '/v1/assistants',
+            method,
+            agent,
+            headers: { ...headers, 'Content-Type': 'application/json' },
+          },
+          (res) => {
+            res.resume();
+            res.on('end', () =>
+              resolve({ status: res.statusCode ?? 0, connection: res.headers.connection, reusedSocket: req.reusedSocket }),
+            );
+          },
+        );
+        req.on('error', reject);
+        req.end(body);
+      });
+    try {
+      const huge = JSON.stringify({ model: 'fake/fake-model', instructions: 'x'.repeat(10 * 1024 * 1024 + 1) });
+      const refused = await send('POST', huge);
+      assert.equal(refused.status, 413);
+      assert.equal(refused.connection, 'close');
+      const next = await send('GET');
+      assert.equal(next.status, 200);
+      assert.equal(next.reusedSocket, false, 'the closed socket was not reused');
+    } finally {
+      agent.destroy();
+    }
   });
 
   it('makes a new token on every start, and the old one stops working', async () => {

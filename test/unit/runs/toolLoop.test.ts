@@ -75,9 +75,9 @@ describe('RunEngine tool loop', () => {
     const steps = await h.threads.listRunSteps(threadId, run.id);
     assert.deepEqual(
       steps.map((s) => s.type),
-      ['message_creation', 'tool_calls', 'message_creation'],
+      ['tool_calls', 'message_creation'],
     );
-    const toolStep = steps[1] as Extract<RunStep, { type: 'tool_calls' }>;
+    const toolStep = steps[0] as Extract<RunStep, { type: 'tool_calls' }>;
     assert.equal(toolStep.status, 'completed');
     assert.deepEqual(
       toolStep.step_details.tool_calls.map((c) => [c.function.output, c.status]),
