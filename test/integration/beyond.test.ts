@@ -89,6 +89,8 @@ describe('agents as files, fork and search in the real UI', () => {
       name: 'Release Helper',
       model: { profile: 'fake', name: 'fake-model' },
       instructions: 'Help with releases.',
+      // No tools, so the file holds only what this test checks (a new agent otherwise gets the read-only ones).
+      tools: [],
     })) as { id: string };
     agentId = agent.id;
     cleanup.push(() => Promise.resolve(vscode.commands.executeCommand('agentThreads.deleteAgent', agent.id, true)));

@@ -33,6 +33,12 @@ export class AgentsTreeProvider implements vscode.TreeDataProvider<AgentsTreeNod
   private readonly changed = new vscode.EventEmitter<AgentsTreeNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   private readonly runs = new Map<string, RunSummary>();
+  /**
+   * One node object per tree item id. VS Code's tree view keys elements by identity as well as by id: a reveal
+   * whose getParent hands back a new object for an id already shown fails with "Element with id … is already
+   * registered". Later reads update the known object in place instead.
+   */
+  private readonly nodes = new Map<string, AgentsTreeNode>();
   private readonly subscriptions = new DisposableStore();
   /** When set, only these threads (and the agents that have some) are shown. */
   private threadFilter: ReadonlySet<string> | undefined;
@@ -154,16 +160,16 @@ export class AgentsTreeProvider implements vscode.TreeDataProvider<AgentsTreeNod
         const agentIds = new Set(agents.map((a) => a.id));
         const orphans = threads.filter((t) => !t.agent_id || !agentIds.has(t.agent_id));
         const shown = this.threadFilter ? agents.filter((agent) => threads.some((t) => t.agent_id === agent.id)) : agents;
-        const roots: AgentsTreeNode[] = shown.sort((a, b) => a.name.localeCompare(b.name)).map((agent) => ({ kind: 'agent', agent }));
+        const roots = shown.sort((a, b) => a.name.localeCompare(b.name)).map((agent) => this.agentNode(agent));
         const fileProblems = this.usesLocalBackend() ? (this.fileAgents?.problems() ?? []) : [];
-        const problems: AgentsTreeNode[] = fileProblems.map((problem) => ({ kind: 'agentFileProblem', problem }));
-        return [...roots, ...(orphans.length > 0 ? [{ kind: 'orphans', threads: orphans } as const] : []), ...problems];
+        const problems = fileProblems.map((problem) => this.known(`problem:${problem.file}`, { kind: 'agentFileProblem', problem }));
+        return [...roots, ...(orphans.length > 0 ? [this.known('orphans', { kind: 'orphans', threads: orphans })] : []), ...problems];
       }
       if (node.kind === 'agent') {
         const threads = await this.visibleThreads();
-        return threads.filter((t) => t.agent_id === node.agent.id).map((thread) => ({ kind: 'thread', thread, agent: node.agent }));
+        return threads.filter((t) => t.agent_id === node.agent.id).map((thread) => this.threadNodeOf(thread, node.agent));
       }
-      if (node.kind === 'orphans') return node.threads.map((thread) => ({ kind: 'thread', thread, agent: undefined }));
+      if (node.kind === 'orphans') return node.threads.map((thread) => this.threadNodeOf(thread, undefined));
       return [];
     } catch (error) {
       this.log.error(`Could not list agents and threads: ${errorMessage(error)}`);
@@ -176,7 +182,7 @@ export class AgentsTreeProvider implements vscode.TreeDataProvider<AgentsTreeNod
   /** The agent a thread sits under, so TreeView.reveal can expand the way to it. */
   async getParent(node: AgentsTreeNode): Promise<AgentsTreeNode | undefined> {
     if (node.kind !== 'thread') return undefined;
-    if (node.agent) return { kind: 'agent', agent: node.agent };
+    if (node.agent) return this.agentNode(node.agent);
     return (await this.getChildren()).find((root) => root.kind === 'orphans');
   }
 
@@ -188,6 +194,25 @@ export class AgentsTreeProvider implements vscode.TreeDataProvider<AgentsTreeNod
       if (found) return found;
     }
     return undefined;
+  }
+
+  private agentNode(agent: Agent): AgentsTreeNode {
+    return this.known(`agent:${agent.id}`, { kind: 'agent', agent });
+  }
+
+  private threadNodeOf(thread: Thread, agent: Agent | undefined): AgentsTreeNode {
+    return this.known(`thread:${thread.id}`, { kind: 'thread', thread, agent });
+  }
+
+  /** The node already handed to VS Code for this id, brought up to date, or `fresh` when there is none. */
+  private known(key: string, fresh: AgentsTreeNode): AgentsTreeNode {
+    const known = this.nodes.get(key);
+    if (!known || known.kind !== fresh.kind) {
+      this.nodes.set(key, fresh);
+      return fresh;
+    }
+    Object.assign(known, fresh);
+    return known;
   }
 
   private async visibleThreads(): Promise<Thread[]> {
