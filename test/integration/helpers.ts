@@ -56,7 +56,51 @@ export async function sendFromComposer(target: ThreadView, text: string): Promis
  * text. The tree renders only the rows in view, so while the row is missing it scrolls the tree on, a wheel turn per
  * look, back to the top after the end, as a person looking for it would.
  */
-export function treeRow(...texts: string[]): Promise<string> {
+export async function treeRow(...texts: string[]): Promise<string> {
+  await giveTheTreeRoom();
+  try {
+    return await findTreeRow(texts);
+  } catch (error) {
+    // What the tree showed instead is the first thing to look at when a row never appears.
+    await ui.screenshot(`tree-row-missing-${texts.join('-').slice(0, 40)}`);
+    const rows = await ui.evaluate('workbench', () =>
+      [...document.querySelectorAll('.pane .monaco-list-row')].map((row) => row.textContent ?? '').join(' | '),
+    );
+    throw new Error(`No row of the Agents tree shows ${JSON.stringify(texts)}; rows on screen: ${rows}\n${String(error)}`, {
+      cause: error,
+    });
+  }
+}
+
+/**
+ * The chat has most of the sidebar and the Agents tree a few rows: drag the sash between them down, as a person
+ * would, so the tree shows enough rows to find one by scrolling (a wheel turn then moves a useful distance).
+ */
+async function giveTheTreeRoom(): Promise<void> {
+  const sash = await ui.waitFor('workbench', () => {
+    const sidebar = document.querySelector('.part.sidebar')?.getBoundingClientRect();
+    const pane = [...document.querySelectorAll('.part.sidebar .pane')].find((p) =>
+      p.querySelector('.pane-header')?.textContent?.includes('Agents'),
+    );
+    const header = pane?.querySelector('.pane-header');
+    if (!sidebar || !pane || !header) return undefined;
+    // Open the tree first, as a person would click its header.
+    if (header.getAttribute('aria-expanded') === 'false') {
+      (header as HTMLElement).click();
+      return undefined;
+    }
+    const box = pane.getBoundingClientRect();
+    const wanted = sidebar.top + sidebar.height * 0.6;
+    if (box.bottom >= wanted - 10) return { done: true, x: 0, y: 0, to: 0 };
+    const below = [...document.querySelectorAll('.part.sidebar .monaco-sash.horizontal')]
+      .map((element) => element.getBoundingClientRect())
+      .find((rect) => Math.abs(rect.top + rect.height / 2 - box.bottom) < 4);
+    return below && { done: false, x: below.left + below.width / 2, y: below.top + below.height / 2, to: wanted };
+  });
+  if (!sash.done) await ui.drag({ x: sash.x, y: sash.y }, { x: sash.x, y: sash.to });
+}
+
+function findTreeRow(texts: string[]): Promise<string> {
   return ui.waitFor(
     'workbench',
     new Function(`

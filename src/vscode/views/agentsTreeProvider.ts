@@ -128,7 +128,14 @@ export class AgentsTreeProvider implements vscode.TreeDataProvider<AgentsTreeNod
     }
     item.tooltip = new vscode.MarkdownString(undefined, false);
     item.tooltip.appendText(
-      `${visibleBidiControls(agent.name)} (version ${agent.version})\nModel: ${agent.model.profile} / ${agent.model.name}\nTools: ${agent.tools.map((t) => t.name).join(', ') || 'none'}`,
+      vscode.l10n.t(
+        '{0} (version {1})\nModel: {2} / {3}\nTools: {4}',
+        visibleBidiControls(agent.name),
+        agent.version,
+        agent.model.profile,
+        agent.model.name,
+        agent.tools.map((t) => t.name).join(', ') || vscode.l10n.t('none'),
+      ),
     );
     return item;
   }
