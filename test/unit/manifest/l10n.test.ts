@@ -63,6 +63,16 @@ const calleeName = (call: ts.CallExpression | ts.NewExpression) => {
   return ts.isPropertyAccessExpression(callee) ? callee.name.text : ts.isIdentifier(callee) ? callee.text : '';
 };
 
+/** The value of `x.<property> = value` for one of `properties`. */
+function assignedTo(node: ts.Node, properties: ReadonlySet<string>): ts.Node | undefined {
+  const assigns =
+    ts.isBinaryExpression(node) &&
+    node.operatorToken.kind === ts.SyntaxKind.EqualsToken &&
+    ts.isPropertyAccessExpression(node.left) &&
+    properties.has(node.left.name.text);
+  return assigns ? node.right : undefined;
+}
+
 /** In the extension host: messages and their buttons, pickers, input boxes, progress, tree items, status bar. */
 const HOST_MESSAGE_CALLS = new Set(['showInformationMessage', 'showWarningMessage', 'showErrorMessage', 'setStatusBarMessage']);
 const HOST_SHOWN_PROPERTIES = new Set(['label', 'description', 'placeHolder', 'prompt', 'title', 'tooltip', 'detail', 'validationMessage']);
@@ -90,15 +100,7 @@ function hostHit(node: ts.Node): ts.Node | readonly ts.Node[] | undefined {
   if (ts.isCallExpression(node) && /^pick[A-Z]/.test(calleeName(node))) return node.arguments;
   if (ts.isNewExpression(node) && /TreeItem$/.test(calleeName(node))) return node.arguments?.[0];
   if (ts.isPropertyAssignment(node) && ts.isIdentifier(node.name) && HOST_SHOWN_PROPERTIES.has(node.name.text)) return node.initializer;
-  if (
-    ts.isBinaryExpression(node) &&
-    node.operatorToken.kind === ts.SyntaxKind.EqualsToken &&
-    ts.isPropertyAccessExpression(node.left) &&
-    HOST_SHOWN_ASSIGNMENTS.has(node.left.name.text)
-  ) {
-    return node.right;
-  }
-  return undefined;
+  return assignedTo(node, HOST_SHOWN_ASSIGNMENTS);
 }
 
 /** In the webviews: text and the attributes people or screen readers read, set through dom.ts or directly. */
@@ -124,15 +126,7 @@ function webviewHit(node: ts.Node): ts.Node | undefined {
   ) {
     return node.initializer;
   }
-  if (
-    ts.isBinaryExpression(node) &&
-    node.operatorToken.kind === ts.SyntaxKind.EqualsToken &&
-    ts.isPropertyAccessExpression(node.left) &&
-    WEBVIEW_SHOWN_ASSIGNMENTS.has(node.left.name.text)
-  ) {
-    return node.right;
-  }
-  return undefined;
+  return assignedTo(node, WEBVIEW_SHOWN_ASSIGNMENTS);
 }
 
 const report = (findings: Finding[]) => findings.map((finding) => `${finding.file}:${finding.line} ${finding.text}`).join('\n');
