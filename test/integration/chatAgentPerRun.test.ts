@@ -75,9 +75,11 @@ describe('the agent picked in the chat answers the next message', () => {
     const second = await send(chat, 'Per-run question two');
     await runBadge(chat, 'Completed', second);
 
+    // Each answer, scrolled into view as a reader scrolling back would (the chat may be too short for both at once).
     const answers = await waitUntilShows(chat, () => {
       const box = document.getElementById('messages')!.getBoundingClientRect();
       return [...document.querySelectorAll('.message.assistant')].map((message) => {
+        message.scrollIntoView({ block: 'nearest' });
         const rect = message.getBoundingClientRect();
         return {
           author: message.querySelector('.message-author')?.textContent,
