@@ -5,8 +5,8 @@
  */
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { ui, type WindowUi } from './driver';
-import { settingForSuite, useFakeModel } from './helpers';
+import { ui } from './driver';
+import { fromPalette, settingForSuite, useFakeModel } from './helpers';
 
 const form = { webview: 'agent' as const };
 
@@ -26,19 +26,6 @@ async function eventually<T>(read: () => T, done: (value: T) => boolean, what: s
     if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-}
-
-/** Runs a command from the palette, as a person would. */
-async function fromPalette(window: WindowUi, command: string): Promise<void> {
-  await window.press('F1');
-  await window.fill('workbench', '.quick-input-widget input.input', `>${command}`);
-  await window.waitFor(
-    'workbench',
-    new Function(
-      `return [...document.querySelectorAll('.quick-input-widget .monaco-list-row')].some((r) => r.textContent.includes(${JSON.stringify(command)}));`,
-    ) as () => boolean,
-  );
-  await window.press('Enter');
 }
 
 /** Whether the workbench shows the active tab with its unsaved mark. */

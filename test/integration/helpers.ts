@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { ui } from './driver';
+import { ui, type WindowUi } from './driver';
 import type { DriverTarget } from './driverProtocol';
 import { fakeModel, fakeModelUrl } from './fakeModel';
 
@@ -310,4 +310,17 @@ export async function setSidebarWidth(width: number): Promise<void> {
   });
   await ui.drag({ x: sash.x, y: sash.y }, { x: sash.x + width - sash.sidebar, y: sash.y });
   await waitUntilShows('workbench', () => Math.round(document.querySelector('.part.sidebar')!.getBoundingClientRect().width), width);
+}
+
+/** Runs a command from the palette (F1), as a person in that window would. */
+export async function fromPalette(window: WindowUi, command: string): Promise<void> {
+  await window.press('F1');
+  await window.fill('workbench', '.quick-input-widget input.input', `>${command}`);
+  await window.waitFor(
+    'workbench',
+    new Function(
+      `return [...document.querySelectorAll('.quick-input-widget .monaco-list-row')].some((r) => r.textContent.includes(${JSON.stringify(command)}));`,
+    ) as () => boolean,
+  );
+  await window.press('Enter');
 }

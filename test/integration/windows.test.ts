@@ -1,23 +1,10 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { ui, type WindowUi } from './driver';
-import { useFakeModel } from './helpers';
+import { fromPalette, useFakeModel } from './helpers';
 
 const panel = { webview: 'thread' as const };
 const TITLE = 'Shared between windows';
-
-/** Runs a command from the palette (F1), as a person in that window would. */
-async function fromPalette(window: WindowUi, command: string): Promise<void> {
-  await window.press('F1');
-  await window.fill('workbench', '.quick-input-widget input.input', `>${command}`);
-  await window.waitFor(
-    'workbench',
-    new Function(
-      `return [...document.querySelectorAll('.quick-input-widget .monaco-list-row')].some((r) => r.textContent.includes(${JSON.stringify(command)}));`,
-    ) as () => boolean,
-  );
-  await window.press('Enter');
-}
 
 /** Opens the thread from the command palette. */
 async function openFromPalette(window: WindowUi): Promise<void> {
