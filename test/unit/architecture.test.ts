@@ -56,7 +56,21 @@ describe('architecture: imports only point down', () => {
   const folderRanks: { layer: string; ranks: Record<string, number> }[] = [
     {
       layer: 'src/core',
-      ranks: { domain: 0, util: 0, model: 1, store: 1, tools: 2, runs: 3, agentFiles: 3, search: 3, backend: 4, chat: 5, fork: 5, api: 5 },
+      ranks: {
+        domain: 0,
+        util: 0,
+        model: 1,
+        store: 1,
+        items: 1,
+        tools: 2,
+        runs: 3,
+        agentFiles: 3,
+        search: 3,
+        backend: 4,
+        chat: 5,
+        fork: 5,
+        api: 5,
+      },
     },
     { layer: 'src/vscode', ranks: { shared: 0, tools: 1, models: 1, backend: 2, views: 3, commands: 4 } },
   ];

@@ -48,6 +48,19 @@ export interface MessageToolCall {
   function: { name: string; arguments: string; output: string | null };
 }
 
+/**
+ * The model's reasoning behind an answer, when the provider shares it (Responses API reasoning items). The summary
+ * is shown as a collapsible "thinking" part and is searchable; `encrypted_content` is opaque, carried back to the
+ * provider on later turns where it needs it, and never shown, exported as text or logged.
+ */
+export interface MessageReasoning {
+  /** The provider's id for the reasoning item, so it can be sent back as it was. */
+  id?: string;
+  /** Summary paragraphs, in the order the model wrote them. */
+  summary: string[];
+  encrypted_content?: string;
+}
+
 /** A file attached to a message for a tool to use. */
 export interface MessageAttachment {
   path: string;
@@ -66,6 +79,8 @@ export interface Message {
   role: MessageRole;
   content: MessageContent[];
   tool_calls?: MessageToolCall[];
+  /** Present on answers from reasoning models that share a summary (our extra, like assistant_version). */
+  reasoning?: MessageReasoning;
   assistant_id: string | null;
   /**
    * The version of the agent that wrote an answer (our extra, like Run.assistant_version): a thread's answers may come
@@ -90,7 +105,7 @@ export type MessageInput = Pick<Message, 'role' | 'content'> & Partial<Omit<Mess
 
 /** The fields a later update (typically at the end of a run) may change. */
 export type MessageUpdate = Partial<
-  Pick<Message, 'content' | 'tool_calls' | 'status' | 'incomplete_details' | 'completed_at' | 'incomplete_at' | 'metadata'>
+  Pick<Message, 'content' | 'tool_calls' | 'reasoning' | 'status' | 'incomplete_details' | 'completed_at' | 'incomplete_at' | 'metadata'>
 >;
 
 /** Incremental content streamed while a message is being written (thread.message.delta). */
