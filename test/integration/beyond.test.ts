@@ -1,14 +1,13 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { ui } from './driver';
+import { writeThreadExport } from '../fixtures/threadExport';
 import { treeRow, treeRowGone, useFakeModel } from './helpers';
 
 /** A thread export whose fifth message mentions a platypus, as a file the import command reads. */
 function exportFile(title: string, agentId: string): vscode.Uri {
-  const start = Math.floor(Date.now() / 1000) - 10;
   const texts = [
     'Plan the release',
     'Start with the changelog',
@@ -17,42 +16,7 @@ function exportFile(title: string, agentId: string): vscode.Uri {
     'Unrelated: a platypus sighting today',
     'Nice',
   ];
-  const data = texts.map((value, i) => ({
-    id: `msg_beyond${String(i).padStart(8, '0')}`,
-    object: 'thread.message',
-    thread_id: 'thread_beyond000',
-    role: i % 2 ? 'assistant' : 'user',
-    content: [{ type: 'text', text: { value } }],
-    assistant_id: null,
-    run_id: null,
-    status: 'completed',
-    incomplete_details: null,
-    attachments: null,
-    metadata: null,
-    created_at: start + i,
-    completed_at: start + i,
-    incomplete_at: null,
-  }));
-  const doc = {
-    format: 'agent-threads/thread',
-    version: 1,
-    thread: {
-      id: 'thread_beyond000',
-      object: 'thread',
-      title,
-      agent_id: agentId,
-      created_at: start,
-      metadata: {},
-      message_count: data.length,
-      last_activity_at: start + data.length,
-    },
-    messages: { object: 'list', data, first_id: data[0].id, last_id: data[data.length - 1].id, has_more: false },
-    runs: [],
-    run_steps: [],
-  };
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'agent-threads-beyond-')), 'beyond.thread.json');
-  fs.writeFileSync(file, JSON.stringify(doc));
-  return vscode.Uri.file(file);
+  return vscode.Uri.file(writeThreadExport({ tag: 'beyond', texts, title, agentId }));
 }
 
 describe('agents as files, fork and search in the real UI', () => {
@@ -108,7 +72,7 @@ describe('agents as files, fork and search in the real UI', () => {
       id: string;
     };
     cleanup.push(() => Promise.resolve(vscode.commands.executeCommand('agentThreads.deleteThread', source.id, true)));
-    const fork = (await vscode.commands.executeCommand('agentThreads.forkThread', source.id, 'msg_beyond00000002')) as {
+    const fork = (await vscode.commands.executeCommand('agentThreads.forkThread', source.id, 'msg_beyond0000000002')) as {
       id: string;
       title: string;
       message_count: number;

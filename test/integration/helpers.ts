@@ -1,11 +1,9 @@
 /** What several integration suites do the same way: point at the fake model, send from a composer, wait for a run. */
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { ui, type WindowUi } from './driver';
 import type { DriverTarget } from './driverProtocol';
+import { writeThreadExport } from '../fixtures/threadExport';
 import { fakeModel, fakeModelUrl } from './fakeModel';
 
 export type ThreadView = { webview: 'chat' | 'thread' };
@@ -251,43 +249,8 @@ export function threadExportFile(
   agentId: string | null = null,
   { texts = {}, title = `Long thread of ${count}` }: { texts?: Record<number, string>; title?: string } = {},
 ): vscode.Uri {
-  const start = Math.floor(Date.now() / 1000) - count;
-  const data = Array.from({ length: count }, (_, i) => ({
-    id: `msg_${tag}${String(i).padStart(10, '0')}`,
-    object: 'thread.message',
-    thread_id: `thread_${tag}`,
-    role: i % 2 ? 'assistant' : 'user',
-    content: [{ type: 'text', text: { value: texts[i] ?? `Message number ${i}` } }],
-    assistant_id: null,
-    run_id: null,
-    status: 'completed',
-    incomplete_details: null,
-    attachments: null,
-    metadata: null,
-    created_at: start + i,
-    completed_at: start + i,
-    incomplete_at: null,
-  }));
-  const doc = {
-    format: 'agent-threads/thread',
-    version: 1,
-    thread: {
-      id: `thread_${tag}`,
-      object: 'thread',
-      title,
-      agent_id: agentId,
-      created_at: start,
-      metadata: {},
-      message_count: count,
-      last_activity_at: start + count,
-    },
-    messages: { object: 'list', data, first_id: data[0].id, last_id: data[count - 1].id, has_more: false },
-    runs: [],
-    run_steps: [],
-  };
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'agent-threads-ui-')), 'long.thread.json');
-  fs.writeFileSync(file, JSON.stringify(doc));
-  return vscode.Uri.file(file);
+  const allTexts = Array.from({ length: count }, (_, i) => texts[i] ?? `Message number ${i}`);
+  return vscode.Uri.file(writeThreadExport({ tag, texts: allTexts, title, agentId }));
 }
 
 /** The sidebar's width in pixels, as the workbench lays it out now. */

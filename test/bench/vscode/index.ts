@@ -8,10 +8,10 @@
  */
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import * as vscode from 'vscode';
+import { writeThreadExport } from '../../fixtures/threadExport';
 import { ui } from '../../integration/driver';
 import { fakeModel, fakeModelUrl } from '../../integration/fakeModel';
 import { LOOP_RESOLUTION_MS, longestTaskMs } from '../harness';
@@ -56,43 +56,8 @@ async function timeActivation(id: string): Promise<number> {
 
 /** A thread export with `count` alternating user/assistant messages, written to a temp file. */
 function threadExportFile(count: number): vscode.Uri {
-  const now = Math.floor(Date.now() / 1000) - count;
-  const messages = Array.from({ length: count }, (_, i) => ({
-    id: `msg_bench${String(i).padStart(10, '0')}`,
-    object: 'thread.message',
-    thread_id: 'thread_benchmark0',
-    role: i % 2 === 0 ? 'user' : 'assistant',
-    content: [{ type: 'text', text: { value: `Message ${i}: ${'lorem ipsum dolor sit amet '.repeat(3)}` } }],
-    assistant_id: null,
-    run_id: null,
-    status: 'completed',
-    incomplete_details: null,
-    attachments: null,
-    metadata: null,
-    created_at: now + i,
-    completed_at: now + i,
-    incomplete_at: null,
-  }));
-  const doc = {
-    format: 'agent-threads/thread',
-    version: 1,
-    thread: {
-      id: `thread_bench${count}x`,
-      object: 'thread',
-      title: `${count} messages`,
-      agent_id: null,
-      created_at: now,
-      metadata: {},
-      message_count: count,
-      last_activity_at: now + count,
-    },
-    messages: { object: 'list', data: messages, first_id: messages[0]?.id ?? null, last_id: messages.at(-1)?.id ?? null, has_more: false },
-    runs: [],
-    run_steps: [],
-  };
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'agent-threads-bench-')), `${count}.thread.json`);
-  fs.writeFileSync(file, JSON.stringify(doc));
-  return vscode.Uri.file(file);
+  const texts = Array.from({ length: count }, (_, i) => `Message ${i}: ${'lorem ipsum dolor sit amet '.repeat(3)}`);
+  return vscode.Uri.file(writeThreadExport({ tag: `bench${count}x`, texts, title: `${count} messages` }));
 }
 
 /** Opens a thread panel and waits until its newest message is on screen; returns ms and the DOM message count. */

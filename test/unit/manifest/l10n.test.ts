@@ -147,7 +147,10 @@ describe('l10n', () => {
     assert.equal(report(findings), '', 'wrap these in t(...), then run npm run l10n');
   });
 
-  it('l10n/bundle.l10n.json holds exactly the strings the sources pass to l10n (npm run l10n makes it)', async () => {
+  it('l10n/bundle.l10n.json holds exactly the strings the sources pass to l10n (npm run l10n makes it)', async function () {
+    // Parses every source file with the l10n tool's WebAssembly parser: seconds on a quiet machine, far more when
+    // both cores are busy with other work.
+    this.timeout(120_000);
     const files = [...sourceFiles('src'), ...sourceFiles('webview')].map((file) => ({
       contents: fs.readFileSync(path.join(REPO_ROOT, file), 'utf8'),
       extension: '.ts',

@@ -1,24 +1,10 @@
 import { strict as assert } from 'node:assert';
 import type { ListQuery, Message, Page } from '../../../src/core/domain';
 import { promptPreview, promptsOfRuns } from '../../../src/core/runs/runPrompts';
+import { textMessage } from '../../fixtures/threadExport';
 
-function message(id: string, role: 'user' | 'assistant', text: string, created_at: number): Message {
-  return {
-    id,
-    object: 'thread.message',
-    thread_id: 't',
-    role,
-    content: [{ type: 'text', text: { value: text, annotations: [] } }],
-    assistant_id: null,
-    run_id: null,
-    status: 'completed',
-    incomplete_details: null,
-    attachments: null,
-    metadata: null,
-    created_at,
-    completed_at: null,
-    incomplete_at: null,
-  } as Message;
+function message(id: string, role: 'user' | 'assistant', text: string, createdAt: number): Message {
+  return textMessage(id, 't', role, text, createdAt);
 }
 
 /** A thread's messages served newest first in pages of `size`, as the stores do; counts the pages read. */

@@ -47,7 +47,9 @@ describe('ThreadStore across processes', () => {
   afterEach(() => removeTempDir(root));
 
   it('keeps every acknowledged append, in order, when writers are SIGKILLed at random moments', async function () {
-    this.timeout(60_000);
+    // Fifty child processes started one after another: a Node start each, which takes several times longer when both
+    // cores are busy with other work.
+    this.timeout(180_000);
     const threadId = (await new ThreadStore({ root }).create()).id;
     const random = seededRandom(42);
     const acked: string[][] = [];
@@ -79,7 +81,7 @@ describe('ThreadStore across processes', () => {
   });
 
   it('lets two processes append to one thread at once without losing or mixing records', async function () {
-    this.timeout(60_000);
+    this.timeout(120_000);
     const threadId = (await new ThreadStore({ root }).create()).id;
     const writers = ['a', 'b'].map((label) => startAppender(root, threadId, label, 200));
     const codes = await Promise.all(writers.map(async (w) => (await once(w.child, 'exit'))[0] as number));
