@@ -19,7 +19,9 @@ export class ContextKeys implements vscode.Disposable {
     private readonly log: vscode.LogOutputChannel,
   ) {
     const update = (): void => void this.update(); // failures are logged inside
-    this.subscriptions.add(backend.threads.onDidChangeThreads(update));
+    // A thread's update (a new message, a title) cannot make the list empty or not: only creations and deletions
+    // are worth listing again for, and a run fires an update for every message it writes.
+    this.subscriptions.add(backend.threads.onDidChangeThreads((change) => change.type !== 'updated' && update()));
     this.subscriptions.add(backend.agents.onDidChangeAgents(update));
     update();
   }
