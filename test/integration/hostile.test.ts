@@ -119,10 +119,13 @@ describe('hostile input in the tree and the webviews', () => {
   });
 
   it('takes a 10 MB paste and 1,000 attachments without freezing: the next message is answered promptly', async function () {
-    this.timeout(120_000);
+    this.timeout(240_000);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     await vscode.commands.executeCommand('agentThreads.newThread', agentId);
     await ui.waitFor(panel, () => document.getElementById('connection')?.dataset.state === 'connected');
+    // "Promptly" is measured against this machine right now: the same round trip before the paste is the baseline,
+    // so a busy machine slows both and only a freeze caused by the paste fails.
+    const baselineMs = await timedRoundTrip('Before the paste', 'Ready.');
     const uris = Array.from({ length: 1000 }, (_, i) =>
       vscode.Uri.file(path.join(folder, `f${String(i).padStart(4, '0')}.txt`)).toString(),
     );
@@ -169,16 +172,26 @@ describe('hostile input in the tree and the webviews', () => {
     assert.ok(sent.length >= 10 * 2 ** 20 - 16, `the whole paste is in the thread (${sent.length} characters shown)`);
     assert.equal(sent.files, 1000);
 
-    const started = Date.now();
     await fakeModel.reset(); // a run that failed before calling the model left its scripted reply queued
-    await fakeModel.script({ kind: 'text', text: 'Still quick.' });
-    await waitForRunStatus(panel, 'Completed', await sendFromComposer(panel, 'Still responsive?'), 30_000);
-    await ui.waitFor(panel, () =>
-      [...document.querySelectorAll('.message.assistant')].some((m) => m.textContent?.includes('Still quick.')),
+    const roundTripMs = await timedRoundTrip('Still responsive?', 'Still quick.');
+    console.log(
+      `      round trip after a 10 MB paste and 1,000 attachments: ${roundTripMs} ms, before it ${baselineMs} ms (run ended ${ended})`,
     );
-    const roundTripMs = Date.now() - started;
-    console.log(`      round-trip after a 10 MB paste and 1,000 attachments: ${roundTripMs} ms (run ended ${ended})`);
-    assert.ok(roundTripMs < 15_000, `${roundTripMs} ms`);
+    assert.ok(roundTripMs < Math.max(5 * baselineMs, 5_000), `${roundTripMs} ms after the paste against ${baselineMs} ms before it`);
     await ui.screenshot('hostile-large-input');
   });
 });
+
+/** Sends a message from the open panel's composer and returns the milliseconds until the scripted answer shows. */
+async function timedRoundTrip(question: string, answer: string): Promise<number> {
+  const started = Date.now();
+  await fakeModel.script({ kind: 'text', text: answer });
+  await waitForRunStatus(panel, 'Completed', await sendFromComposer(panel, question), 60_000);
+  await ui.waitFor(
+    panel,
+    new Function(
+      `return [...document.querySelectorAll('.message.assistant')].some((m) => m.textContent?.includes(${JSON.stringify(answer)}))`,
+    ) as () => boolean,
+  );
+  return Date.now() - started;
+}

@@ -13,7 +13,7 @@ function leaveOutFinished(suite: Mocha.Suite, finished: Set<string>): void {
 export async function run(): Promise<void> {
   // AGENT_THREADS_TEST_GREP runs a subset while developing (e.g. "model faults"); CI runs everything.
   const grep = process.env.AGENT_THREADS_TEST_GREP;
-  const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 60_000, reporter: 'spec', ...(grep ? { grep } : {}) });
+  const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 120_000, reporter: 'spec', ...(grep ? { grep } : {}) });
   const files = fs
     .readdirSync(__dirname, { recursive: true, encoding: 'utf8' })
     .filter((file) => file.endsWith('.test.js'))

@@ -5,7 +5,9 @@ import * as path from 'node:path';
 import type { Frame, Page } from 'playwright-core';
 import type { DriverRequest, DriverResponse, DriverTarget } from '../integration/driverProtocol';
 
-const DEFAULT_TIMEOUT_MS = 15_000;
+// How long a wait for a condition on screen may take before the test fails. Generous on purpose: a condition that
+// comes true ends the wait at once, and on a 2-core machine busy with other work a run's round trip took 20 s.
+const DEFAULT_TIMEOUT_MS = 30_000;
 const POLL_INTERVAL_MS = 16;
 
 export class BrowserDriver {
