@@ -75,5 +75,11 @@ function toFunctionTool(tool: ChatTool): FunctionTool {
 function toTextFormat(format: ChatResponseFormat): ResponseFormatTextConfig {
   if (format.type !== 'json_schema') return { type: format.type };
   const { name, schema, strict, description } = format.json_schema;
-  return { type: 'json_schema', name, schema: schema ?? {}, ...(strict !== undefined ? { strict } : {}), ...(description ? { description } : {}) };
+  return {
+    type: 'json_schema',
+    name,
+    schema: schema ?? {},
+    ...(strict !== undefined ? { strict } : {}),
+    ...(description ? { description } : {}),
+  };
 }

@@ -55,7 +55,13 @@ export class ResponsesStreamAssembler {
     if (this.finishReason !== undefined) return [];
     const reason = response.incomplete_details?.reason;
     this.finishReason =
-      reason === 'max_output_tokens' ? 'length' : reason === 'content_filter' ? 'content_filter' : this.toolCalls.length ? 'tool_calls' : 'stop';
+      reason === 'max_output_tokens'
+        ? 'length'
+        : reason === 'content_filter'
+          ? 'content_filter'
+          : this.toolCalls.length
+            ? 'tool_calls'
+            : 'stop';
     const events: ChatStreamEvent[] = this.toolCalls.map((call, index) => ({ type: 'tool_call', index, ...call }));
     if (response.usage) {
       const { input_tokens, output_tokens, total_tokens } = response.usage;

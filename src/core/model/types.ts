@@ -2,7 +2,10 @@
 // so another provider (or a test double of the engine's own making) can implement ModelClient.
 
 import type { ModelErrorCode } from '../domain/errors';
+import type { ReasoningEffort } from '../domain/agent';
 import type { MessageReasoning } from '../domain/message';
+
+export { REASONING_EFFORTS, type ReasoningEffort } from '../domain/agent';
 
 /** A piece of a user message: text, or an image given as a data: URL or an https: URL. */
 export type ChatContentPart = { type: 'text'; text: string } | { type: 'image'; url: string; detail?: 'auto' | 'low' | 'high' };
@@ -19,11 +22,6 @@ export interface ChatToolCall {
  * encrypted item that is sent back on later turns (never shown or logged). Chat Completions ignores it.
  */
 export type ChatReasoning = MessageReasoning;
-
-/** How hard a reasoning model thinks before answering; only sent when an agent sets it. */
-export type ReasoningEffort = 'none' | 'minimal' | 'low' | 'medium' | 'high';
-
-export const REASONING_EFFORTS: readonly ReasoningEffort[] = ['none', 'minimal', 'low', 'medium', 'high'];
 
 export type ChatMessage =
   | { role: 'system'; content: string }

@@ -2,7 +2,14 @@
 
 import type { OpenAIChatClientOptions } from '../../../src/core/model/openAIChatClient';
 import { createOpenAIModelClient } from '../../../src/core/model/openAIModelClient';
-import { ModelError, type ChatRequest, type ChatStreamEvent, type ModelApi, type ModelClient, type ModelProfile } from '../../../src/core/model/types';
+import {
+  ModelError,
+  type ChatRequest,
+  type ChatStreamEvent,
+  type ModelApi,
+  type ModelClient,
+  type ModelProfile,
+} from '../../../src/core/model/types';
 import type { FakeModelServer } from '../../fixtures/fakeModelServer';
 
 export const testApiKey = 'sk-test-0123456789abcdef';

@@ -74,8 +74,20 @@ describe('OpenAIResponsesClient', () => {
     });
     const events = await collect(responses().streamChat({ ...userRequest('why?'), reasoning_effort: 'high' }, never()));
     const deltas = ofType(events, 'reasoning_delta');
-    assert.equal(deltas.filter((d) => d.summaryIndex === 0).map((d) => d.delta).join(''), 'Reading the question.');
-    assert.equal(deltas.filter((d) => d.summaryIndex === 1).map((d) => d.delta).join(''), 'Working out the answer.');
+    assert.equal(
+      deltas
+        .filter((d) => d.summaryIndex === 0)
+        .map((d) => d.delta)
+        .join(''),
+      'Reading the question.',
+    );
+    assert.equal(
+      deltas
+        .filter((d) => d.summaryIndex === 1)
+        .map((d) => d.delta)
+        .join(''),
+      'Working out the answer.',
+    );
     assert.deepEqual(ofType(events, 'reasoning'), [
       {
         type: 'reasoning',
@@ -101,7 +113,13 @@ describe('OpenAIResponsesClient', () => {
         },
         { role: 'tool', tool_call_id: 'call_a', content: 'file text' },
         { role: 'assistant', content: 'It says hello.', reasoning: { id: 'rs_2', summary: ['Shown only.'] } },
-        { role: 'user', content: [{ type: 'text', text: 'And this?' }, { type: 'image', url: 'data:image/png;base64,AAAA' }] },
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'And this?' },
+            { type: 'image', url: 'data:image/png;base64,AAAA' },
+          ],
+        },
       ],
     };
     await collect(responses().streamChat(request, never()));
@@ -132,7 +150,14 @@ describe('OpenAIResponsesClient', () => {
 
   it('uses Azure’s v1 route with the key in api-key and the deployment as the model', async () => {
     const client = createOpenAIModelClient({
-      profile: { id: 'az', provider: 'azure-openai', endpoint: server.azureEndpoint, deployment: 'my-o4', model: 'o4-mini', contextWindow: 200_000 },
+      profile: {
+        id: 'az',
+        provider: 'azure-openai',
+        endpoint: server.azureEndpoint,
+        deployment: 'my-o4',
+        model: 'o4-mini',
+        contextWindow: 200_000,
+      },
       getApiKey: async () => testApiKey,
     });
     server.script({ kind: 'text', text: 'From Azure.', reasoning: { summary: ['Thinking on Azure.'] } });
@@ -160,7 +185,12 @@ describe('OpenAIResponsesClient', () => {
   });
 
   it('stops at once when cancelled mid-stream, closing the connection', async () => {
-    server.script({ kind: 'text', text: 'one two three four five six seven eight', chunkDelayMs: 30, reasoning: { summary: ['Slow thought.'] } });
+    server.script({
+      kind: 'text',
+      text: 'one two three four five six seven eight',
+      chunkDelayMs: 30,
+      reasoning: { summary: ['Slow thought.'] },
+    });
     const controller = new AbortController();
     const seen: ChatStreamEvent[] = [];
     const { error } = await collectFailure(
