@@ -9,6 +9,10 @@ import { messageGuard, type ReplyMessage, type RequestMessage } from './ipc';
 
 export type ApprovalPolicyView = 'ask' | 'auto' | 'deny';
 
+/** core/domain's ReasoningEffort for the webviews, which may not import core. */
+export type ReasoningEffortView = 'none' | 'minimal' | 'low' | 'medium' | 'high';
+export const REASONING_EFFORT_VIEWS: readonly ReasoningEffortView[] = ['none', 'minimal', 'low', 'medium', 'high'];
+
 /** The agent editor form's fields; the host validates them again (through the store) before saving. */
 export interface AgentForm {
   name: string;
@@ -19,6 +23,8 @@ export interface AgentForm {
   approvals: Record<string, ApprovalPolicyView>;
   temperature: number | null;
   top_p: number | null;
+  /** null: the model's default (nothing is sent). */
+  reasoning_effort: ReasoningEffortView | null;
   max_prompt_tokens: number | null;
   max_completion_tokens: number | null;
   /** null for `auto`, otherwise the number of newest messages kept. */

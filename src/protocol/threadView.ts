@@ -30,6 +30,8 @@ export interface MessageView {
   /** Workspace files the message refers to; clicking one opens it. */
   files: string[];
   toolCalls: ToolCallView[];
+  /** The summary of the model's reasoning, one Markdown paragraph each, shown as a collapsible "Thinking" part. */
+  reasoning?: string[];
   status: 'in_progress' | 'incomplete' | 'completed';
   createdAt: number;
   runId: string | null;
@@ -125,6 +127,8 @@ export type ThreadViewEvent =
   | { type: 'messageAdded'; message: MessageView }
   | { type: 'messageUpdated'; message: MessageView }
   | { type: 'messageDelta'; messageId: string; text: string }
+  /** More of paragraph `summaryIndex` of an answer's reasoning summary, streamed before the answer. */
+  | { type: 'reasoningDelta'; messageId: string; summaryIndex: number; text: string }
   | { type: 'run'; run: RunView }
   /** Text for the composer, e.g. a selection sent from the editor; the user edits and sends it. */
   | { type: 'prefill'; text: string }

@@ -6,7 +6,15 @@ import '@vscode-elements/elements/dist/vscode-option/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-textarea/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
-import type { AgentEditorEvent, AgentEditorRequests, AgentForm, AgentFormOptions, SaveAgentResult } from '../../src/protocol/agentEditor';
+import {
+  REASONING_EFFORT_VIEWS,
+  type AgentEditorEvent,
+  type AgentEditorRequests,
+  type AgentForm,
+  type AgentFormOptions,
+  type ReasoningEffortView,
+  type SaveAgentResult,
+} from '../../src/protocol/agentEditor';
 import { component, el } from '../app/dom';
 import { hostChannel } from '../shared/host';
 import { choose, readTools, showTools, toolList } from './toolList';
@@ -57,6 +65,15 @@ function numberField(placeholder: string): Field {
   return component('vscode-textfield', { type: 'number', placeholder }) as Field;
 }
 
+function reasoningEffortField(): Field {
+  const select = component('vscode-single-select', { 'aria-label': t('Reasoning effort') }) as Field;
+  select.append(
+    component('vscode-option', { value: '' }, t('Model default')),
+    ...REASONING_EFFORT_VIEWS.map((effort) => component('vscode-option', { value: effort }, effort)),
+  );
+  return select;
+}
+
 function title(name: string, version: number): string {
   return `${name} · version ${version}`;
 }
@@ -90,6 +107,12 @@ function render(form: AgentForm, formOptions: AgentFormOptions): void {
     el('h2', 'form-section', t('Parameters')),
     row('temperature', 'Temperature (0 to 2)', numberField('model default')),
     row('top_p', 'Top P (0 to 1)', numberField('model default')),
+    row(
+      'reasoning_effort',
+      'Reasoning effort',
+      reasoningEffortField(),
+      'For reasoning models over the Responses API; others may reject it. Their thinking shows above each answer.',
+    ),
     row('max_prompt_tokens', 'Max prompt tokens', numberField('no limit')),
     row('max_completion_tokens', 'Max completion tokens', numberField('no limit')),
     row(
@@ -116,6 +139,7 @@ function showForm(form: AgentForm): void {
       instructions: form.instructions,
       temperature: text(form.temperature),
       top_p: text(form.top_p),
+      reasoning_effort: form.reasoning_effort ?? '',
       max_prompt_tokens: text(form.max_prompt_tokens),
       max_completion_tokens: text(form.max_completion_tokens),
       lastMessages: text(form.lastMessages),
@@ -145,6 +169,7 @@ function readForm(): AgentForm {
     ...readTools(tools),
     temperature: optionalNumber('temperature'),
     top_p: optionalNumber('top_p'),
+    reasoning_effort: (fields.get('reasoning_effort')!.value || null) as ReasoningEffortView | null,
     max_prompt_tokens: optionalNumber('max_prompt_tokens'),
     max_completion_tokens: optionalNumber('max_completion_tokens'),
     lastMessages: optionalNumber('lastMessages'),

@@ -165,6 +165,9 @@ function handle(message: ThreadViewEvent): void {
     case 'messageDelta':
       batcher.add(message.messageId, message.text);
       break;
+    case 'reasoningDelta':
+      list.appendReasoning(message.messageId, message.summaryIndex, message.text);
+      break;
     case 'run':
       runPanel.show(message.run);
       break;

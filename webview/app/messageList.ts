@@ -1,6 +1,7 @@
 import type { MessageView, RevealView } from '../../src/protocol/threadView';
 import { postToHost } from './host';
 import { authorTitle, createMessageElement, updateMessageElement } from './messageRenderer';
+import { withReasoningDelta } from './reasoningPart';
 import { markSearchWords } from './searchMarks';
 
 /** At most this many messages are in the DOM, whatever the thread's length; the rest are paged in on scroll. */
@@ -144,6 +145,12 @@ export class MessageList {
     const index = this.messages.findIndex((m) => m.id === messageId);
     if (index < 0) return;
     this.update({ ...this.messages[index], text: this.messages[index].text + text });
+  }
+
+  /** More of an answer's reasoning summary, as it streams (before the answer's text). */
+  appendReasoning(messageId: string, summaryIndex: number, text: string): void {
+    const message = this.messages.find((m) => m.id === messageId);
+    if (message) this.update({ ...message, reasoning: withReasoningDelta(message.reasoning, summaryIndex, text) });
   }
 
   private elementFor(message: MessageView): HTMLElement {

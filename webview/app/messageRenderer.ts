@@ -2,6 +2,7 @@ import type { MessageView, ToolCallView } from '../../src/protocol/threadView';
 import { renderMarkdown } from '../shared/markdown';
 import { accessibleCollapsible, component, el } from './dom';
 import { t } from '../shared/l10n';
+import { createReasoningPart } from './reasoningPart';
 
 /** Builds the element of one message; `updateMessageElement` re-renders it in place when it changes. */
 export function createMessageElement(message: MessageView, author: string): HTMLElement {
@@ -25,6 +26,7 @@ export function updateMessageElement(article: HTMLElement, message: MessageView,
     header.append(component('vscode-progress-ring', { class: 'inline-progress', 'aria-label': t('Writing') }));
   if (message.status === 'incomplete') header.append(el('span', 'message-incomplete', t(' · incomplete')));
   article.append(header);
+  if (message.reasoning?.length) article.append(createReasoningPart(message));
 
   const body = el('div', 'message-body markdown');
   body.innerHTML = renderMarkdown(message.text);

@@ -11,6 +11,7 @@ export type AgentDefinition = Pick<
   | 'approval_policy'
   | 'temperature'
   | 'top_p'
+  | 'reasoning_effort'
   | 'max_prompt_tokens'
   | 'max_completion_tokens'
   | 'truncation_strategy'

@@ -51,6 +51,14 @@ export class FieldReader {
     return value;
   }
 
+  /** One of `choices`, or null when absent. */
+  optionalChoice<T extends string>(key: string, choices: readonly T[]): T | null {
+    if (!this.has(key)) return null;
+    const value = this.doc[key];
+    if (!choices.includes(value as T)) this.fail(`"${key}" must be one of ${choices.join(', ')} (got ${JSON.stringify(value)})`);
+    return value as T;
+  }
+
   optionalTokens(key: string): number | null {
     if (!this.has(key)) return null;
     const value = this.doc[key];

@@ -4,6 +4,7 @@
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { AgentFileError } from './agentFileErrors';
 import { type AgentDefinition, portableMetadata } from './agentDefinition';
+import { REASONING_EFFORTS } from '../domain/agent';
 import { FieldReader, parseModel, parseTools, parseTruncation } from './agentFields';
 
 const FRONT_MATTER = /^\uFEFF?---[ \t]*\r?\n([\s\S]*?)\r?\n?---[ \t]*(?:\r?\n|$)/;
@@ -14,6 +15,7 @@ const KNOWN = [
   'tools',
   'temperature',
   'top_p',
+  'reasoning_effort',
   'max_prompt_tokens',
   'max_completion_tokens',
   'truncation',
@@ -42,6 +44,7 @@ export function parseMarkdownAgent(text: string, file: string): AgentDefinition 
     ...parseTools(fields),
     temperature: fields.optionalNumber('temperature', 0, 2),
     top_p: fields.optionalNumber('top_p', 0, 1),
+    ...optional('reasoning_effort', fields.optionalChoice('reasoning_effort', REASONING_EFFORTS)),
     max_prompt_tokens: fields.optionalTokens('max_prompt_tokens'),
     max_completion_tokens: fields.optionalTokens('max_completion_tokens'),
     truncation_strategy: parseTruncation(fields),
@@ -61,6 +64,7 @@ export function serializeMarkdownAgent(agent: AgentDefinition): string {
   }
   if (agent.temperature !== null) front.temperature = agent.temperature;
   if (agent.top_p !== null) front.top_p = agent.top_p;
+  if (agent.reasoning_effort) front.reasoning_effort = agent.reasoning_effort;
   if (agent.max_prompt_tokens !== null) front.max_prompt_tokens = agent.max_prompt_tokens;
   if (agent.max_completion_tokens !== null) front.max_completion_tokens = agent.max_completion_tokens;
   if (agent.truncation_strategy.type === 'last_messages') front.truncation = { last_messages: agent.truncation_strategy.last_messages };
@@ -68,6 +72,11 @@ export function serializeMarkdownAgent(agent: AgentDefinition): string {
   if (Object.keys(metadata).length) front.metadata = metadata;
   const instructions = agent.instructions.trim();
   return `---\n${stringifyYaml(front)}---\n${instructions ? `\n${instructions}\n` : ''}`;
+}
+
+/** `{key: value}` when the file sets the field, else nothing: files that leave it out stay as they were. */
+function optional<K extends string, V>(key: K, value: V | null): { [P in K]?: V } {
+  return value === null ? {} : ({ [key]: value } as { [P in K]?: V });
 }
 
 /** Parses YAML that must be a mapping, turning syntax errors into a file error with the line. */

@@ -161,6 +161,9 @@ export async function exportThreadMarkdown(
   ];
   for (const message of await allMessages(store, threadId)) {
     lines.push(`## ${message.role === 'user' ? 'User' : 'Assistant'} · ${new Date(message.created_at * 1000).toISOString()}`, '');
+    // The model's thinking, folded as the chat shows it; its encrypted part stays out of the document.
+    const thinking = message.reasoning?.summary.filter((paragraph) => paragraph.trim()) ?? [];
+    if (thinking.length) lines.push('<details>', '<summary>Thinking</summary>', '', ...thinking.flatMap((p) => [p, '']), '</details>', '');
     for (const part of message.content) lines.push(partToMarkdown(part), '');
     for (const call of message.tool_calls ?? []) {
       lines.push(

@@ -17,6 +17,11 @@ export type ApprovalPolicy = 'ask' | 'auto' | 'deny';
 /** How the run engine trims the thread to fit the context window. */
 export type TruncationStrategy = { type: 'auto' } | { type: 'last_messages'; last_messages: number };
 
+/** How hard a reasoning model thinks before it answers (the Responses API's reasoning.effort). */
+export type ReasoningEffort = 'none' | 'minimal' | 'low' | 'medium' | 'high';
+
+export const REASONING_EFFORTS: readonly ReasoningEffort[] = ['none', 'minimal', 'low', 'medium', 'high'];
+
 /** The output format the model is asked for. */
 export type ResponseFormat =
   | 'auto'
@@ -40,6 +45,8 @@ export interface Agent {
   approval_policy: Record<string, ApprovalPolicy>;
   temperature: number | null;
   top_p: number | null;
+  /** Absent or null: the model's default, and nothing is sent (models without reasoning reject the setting). */
+  reasoning_effort?: ReasoningEffort | null;
   response_format: ResponseFormat;
   max_prompt_tokens: number | null;
   max_completion_tokens: number | null;

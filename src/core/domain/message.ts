@@ -112,7 +112,12 @@ export type MessageUpdate = Partial<
 export interface MessageDelta {
   id: string;
   object: 'thread.message.delta';
-  delta: { role?: MessageRole; content?: Array<{ index: number } & Partial<MessageContent>> };
+  delta: {
+    role?: MessageRole;
+    content?: Array<{ index: number } & Partial<MessageContent>>;
+    /** A piece of the reasoning summary's paragraph `summary_index`, streamed before the answer (our extra). */
+    reasoning?: { summary_index: number; value: string };
+  };
 }
 
 /** The plain text of a message: its text parts joined by blank lines. */

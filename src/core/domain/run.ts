@@ -50,6 +50,7 @@ export type AgentSnapshot = Pick<
   | 'tools'
   | 'temperature'
   | 'top_p'
+  | 'reasoning_effort'
   | 'response_format'
   | 'max_prompt_tokens'
   | 'max_completion_tokens'

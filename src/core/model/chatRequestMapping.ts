@@ -24,6 +24,7 @@ export function toStreamingParams(request: ChatRequest): ChatCompletionCreatePar
   if (request.top_p !== undefined) params.top_p = request.top_p;
   if (request.max_completion_tokens !== undefined) params.max_completion_tokens = request.max_completion_tokens;
   if (request.response_format !== undefined) params.response_format = request.response_format;
+  if (request.reasoning_effort !== undefined) params.reasoning_effort = request.reasoning_effort;
   return params;
 }
 

@@ -10,3 +10,5 @@ export {
   tokensPerImage,
   warmUpTokenizer,
 } from './tokenCounter';
+export { OpenAIResponsesClient } from './openAIResponsesClient';
+export { createOpenAIModelClient } from './openAIModelClient';

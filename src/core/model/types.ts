@@ -2,6 +2,10 @@
 // so another provider (or a test double of the engine's own making) can implement ModelClient.
 
 import type { ModelErrorCode } from '../domain/errors';
+import type { ReasoningEffort } from '../domain/agent';
+import type { MessageReasoning } from '../domain/message';
+
+export { REASONING_EFFORTS, type ReasoningEffort } from '../domain/agent';
 
 /** A piece of a user message: text, or an image given as a data: URL or an https: URL. */
 export type ChatContentPart = { type: 'text'; text: string } | { type: 'image'; url: string; detail?: 'auto' | 'low' | 'high' };
@@ -13,10 +17,16 @@ export interface ChatToolCall {
   arguments: string;
 }
 
+/**
+ * A reasoning model's reasoning behind one answer: the summary shown to the user and, from the Responses API, the
+ * encrypted item that is sent back on later turns (never shown or logged). Chat Completions ignores it.
+ */
+export type ChatReasoning = MessageReasoning;
+
 export type ChatMessage =
   | { role: 'system'; content: string }
   | { role: 'user'; content: string | ChatContentPart[] }
-  | { role: 'assistant'; content: string; tool_calls?: ChatToolCall[] }
+  | { role: 'assistant'; content: string; tool_calls?: ChatToolCall[]; reasoning?: ChatReasoning }
   | { role: 'tool'; tool_call_id: string; content: string };
 
 /** A JSON Schema object describing a tool's arguments. */
@@ -42,6 +52,7 @@ export interface ChatRequest {
   top_p?: number;
   max_completion_tokens?: number;
   response_format?: ChatResponseFormat;
+  reasoning_effort?: ReasoningEffort;
 }
 
 export type FinishReason = 'stop' | 'length' | 'tool_calls' | 'content_filter' | 'function_call';
@@ -56,6 +67,10 @@ export type ChatStreamEvent =
   | { type: 'text'; delta: string }
   /** A complete tool call, emitted once every chunk of it has arrived. */
   | { type: 'tool_call'; index: number; id: string; name: string; arguments: string }
+  /** A piece of the reasoning summary's paragraph `summaryIndex`, streamed as the model thinks. */
+  | { type: 'reasoning_delta'; summaryIndex: number; delta: string }
+  /** The finished reasoning item (summary and encrypted content), emitted once it is complete. */
+  | { type: 'reasoning'; reasoning: ChatReasoning }
   | ({ type: 'usage' } & TokenUsage)
   /** Attempt failed: discard its partial output; retry number `attempt` (1 = first retry) starts after `delayMs`. */
   | { type: 'retry'; attempt: number; delayMs: number; error: ModelError }
@@ -65,6 +80,9 @@ export interface ModelClient {
   /** Streams one chat completion; throws ModelError when it fails for good or `signal` aborts. */
   streamChat(request: ChatRequest, signal: AbortSignal): AsyncIterable<ChatStreamEvent>;
 }
+
+/** Which OpenAI wire API a profile speaks: the Responses API (OpenAI, Azure OpenAI) or Chat Completions (everyone). */
+export type ModelApi = 'responses' | 'chat-completions';
 
 /** 'vscode-lm' profiles are served by VS Code's Language Model API (an adapter in src/vscode), not by OpenAIChatClient. */
 export type ModelProvider = 'openai' | 'azure-openai' | 'openai-compatible' | 'vscode-lm';
@@ -82,6 +100,15 @@ export interface ModelProfile {
   model: string;
   contextWindow: number;
   maxOutputTokens?: number;
+  /** Default: 'responses' for openai and azure-openai, 'chat-completions' for openai-compatible (see modelApiOf). */
+  api?: ModelApi;
+}
+
+/** The API a profile uses: its own choice, else Responses where the provider has it, else Chat Completions. */
+export function modelApiOf(profile: Pick<ModelProfile, 'provider' | 'api'>): ModelApi {
+  if (profile.provider === 'vscode-lm') return 'chat-completions';
+  if (profile.api) return profile.api;
+  return profile.provider === 'openai' || profile.provider === 'azure-openai' ? 'responses' : 'chat-completions';
 }
 
 /** A model call failure with a stable code and a message the user can act on (never containing secrets). */

@@ -39,6 +39,8 @@ export interface OpenTurn {
   messageId: string;
   step: RunStep;
   text: string;
+  /** The reasoning summary streamed so far, one entry per paragraph; the finished item replaces it at the end. */
+  reasoningSummary: string[];
   /** When the partial text was last saved (ms since the epoch). */
   savedAt: number;
 }

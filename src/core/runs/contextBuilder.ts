@@ -106,12 +106,15 @@ async function toChatMessages(message: Message, readers: ContentReaders): Promis
   if (message.role === 'assistant') {
     const text = textOf(message.content);
     const calls = message.tool_calls ?? [];
-    if (calls.length === 0) return text ? [{ role: 'assistant', content: text }] : [];
+    // The reasoning travels with its answer; the model client decides what of it the provider gets back.
+    const reasoning = message.reasoning ? { reasoning: message.reasoning } : {};
+    if (calls.length === 0) return text ? [{ role: 'assistant', content: text, ...reasoning }] : [];
     // The API rejects a tool-calling message not followed by one result per call, so the group stays whole.
     return [
       {
         role: 'assistant',
         content: text,
+        ...reasoning,
         tool_calls: calls.map((call) => ({ id: call.id, name: call.function.name, arguments: call.function.arguments })),
       },
       ...calls.map((call): ChatMessage => ({ role: 'tool', tool_call_id: call.id, content: call.function.output ?? MISSING_TOOL_OUTPUT })),

@@ -9,7 +9,7 @@
 
 import type { Usage } from '../domain/common';
 import { newId } from '../domain/ids';
-import type { Message, MessageToolCall } from '../domain/message';
+import type { Message, MessageReasoning, MessageToolCall } from '../domain/message';
 import type { ChatRequest, ChatToolCall, FinishReason } from '../model/types';
 import type { ActiveRun, RunServices } from './activeRun';
 import { errorMessage } from '../util/errors';
@@ -27,6 +27,7 @@ export interface TurnResult {
 export async function streamTurn(active: ActiveRun, services: RunServices, request: ChatRequest): Promise<TurnResult> {
   const recorder = active.recorder;
   let toolCalls: ChatToolCall[] = [];
+  let reasoning: MessageReasoning | undefined;
   let usage: Usage | null = null;
   let finishReason: FinishReason | undefined;
   for await (const event of active.client.streamChat(request, active.signal)) {
@@ -45,6 +46,25 @@ export async function streamTurn(active: ActiveRun, services: RunServices, reque
         checkpoint(active, services, turn);
         break;
       }
+      case 'reasoning_delta': {
+        // The thinking shows as it happens, so the answer's message opens with its first words.
+        const turn = active.openTurn ?? (await openTurn(active, services));
+        const summary = turn.reasoningSummary;
+        while (summary.length <= event.summaryIndex) summary.push('');
+        summary[event.summaryIndex] += event.delta;
+        recorder.emit({
+          event: 'thread.message.delta',
+          data: {
+            id: turn.messageId,
+            object: 'thread.message.delta',
+            delta: { reasoning: { summary_index: event.summaryIndex, value: event.delta } },
+          },
+        });
+        break;
+      }
+      case 'reasoning':
+        reasoning = event.reasoning;
+        break;
       case 'tool_call':
         // No message yet: a turn that is only tool calls writes none the API shows (see closeToolOnlyTurn).
         toolCalls.push({ id: event.id, name: event.name, arguments: event.arguments });
@@ -57,6 +77,7 @@ export async function streamTurn(active: ActiveRun, services: RunServices, reque
           `Run ${active.run.id}: model attempt failed (${event.error.code}); retry ${event.attempt} in ${event.delayMs} ms.`,
         );
         toolCalls = [];
+        reasoning = undefined;
         if (active.openTurn) resetTurn(active);
         break;
       case 'done':
@@ -66,11 +87,11 @@ export async function streamTurn(active: ActiveRun, services: RunServices, reque
   }
   active.throwIfStopped();
   if (!active.openTurn && toolCalls.length) {
-    const message = await closeToolOnlyTurn(active, services, toolCalls, usage);
+    const message = await closeToolOnlyTurn(active, services, toolCalls, usage, reasoning);
     return { message, toolCalls, finishReason, unrecordedUsage: usage };
   }
   const turn = active.openTurn ?? (await openTurn(active, services));
-  const message = await closeTurn(active, services, turn.text, toolCalls, finishReason, usage);
+  const message = await closeTurn(active, services, turn.text, toolCalls, finishReason, usage, reasoning ?? streamedReasoning(turn));
   return { message, toolCalls, finishReason };
 }
 
@@ -85,6 +106,7 @@ async function closeToolOnlyTurn(
   services: RunServices,
   toolCalls: ChatToolCall[],
   usage: Usage | null,
+  reasoning: MessageReasoning | undefined,
 ): Promise<Message> {
   const run = active.run;
   const now = services.now();
@@ -94,6 +116,8 @@ async function closeToolOnlyTurn(
       role: 'assistant',
       content: [],
       tool_calls: toMessageToolCalls(toolCalls),
+      // Kept even without a summary: the encrypted item lets a reasoning model continue after the tool results.
+      ...(reasoning ? { reasoning } : {}),
       status: 'completed',
       assistant_id: run.assistant_id,
       run_id: run.id,
@@ -104,6 +128,11 @@ async function closeToolOnlyTurn(
   );
   active.addUsage(usage);
   return message;
+}
+
+/** The summary streamed so far, for a turn whose reasoning item never arrived whole (e.g. a stopped run). */
+export function streamedReasoning(turn: Pick<NonNullable<ActiveRun['openTurn']>, 'reasoningSummary'>): MessageReasoning | undefined {
+  return turn.reasoningSummary.length ? { summary: [...turn.reasoningSummary] } : undefined;
 }
 
 function toMessageToolCalls(toolCalls: ChatToolCall[]): MessageToolCall[] {
@@ -131,7 +160,7 @@ function checkpoint(active: ActiveRun, services: RunServices, turn: NonNullable<
 async function openTurn(active: ActiveRun, services: RunServices): Promise<NonNullable<ActiveRun['openTurn']>> {
   const messageId = newId('msg');
   const step = active.newStep('message_creation', { type: 'message_creation', message_creation: { message_id: messageId } });
-  const turn = { messageId, step, text: '', savedAt: Date.now() };
+  const turn = { messageId, step, text: '', reasoningSummary: [], savedAt: Date.now() };
   active.openTurn = turn;
   const run = active.run;
   await Promise.all([
@@ -156,6 +185,7 @@ async function openTurn(active: ActiveRun, services: RunServices): Promise<NonNu
 function resetTurn(active: ActiveRun): void {
   const turn = active.openTurn!;
   turn.text = '';
+  turn.reasoningSummary = [];
   const run = active.run;
   // Only announced: the stored message is still the empty in_progress one appended when the turn opened.
   active.recorder.emit({
@@ -187,6 +217,7 @@ async function closeTurn(
   toolCalls: ChatToolCall[],
   finishReason: FinishReason | undefined,
   usage: Usage | null,
+  reasoning: MessageReasoning | undefined,
 ): Promise<Message> {
   const turn = active.openTurn!;
   const now = services.now();
@@ -197,6 +228,7 @@ async function closeTurn(
     {
       content: text ? [{ type: 'text', text: { value: text, annotations: [] } }] : [],
       ...(calls.length ? { tool_calls: calls } : {}),
+      ...(reasoning ? { reasoning } : {}),
       status: cut ? 'incomplete' : 'completed',
       incomplete_details: cut ? { reason: cut } : null,
       completed_at: cut ? null : now,

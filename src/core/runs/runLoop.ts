@@ -6,7 +6,7 @@ import type { RunLastError, RunStatus, RunStep } from '../domain/run';
 import type { ChatRequest } from '../model/types';
 import { type ActiveRun, RunStopped, type RunServices } from './activeRun';
 import { buildContext } from './contextBuilder';
-import { streamTurn } from './modelTurn';
+import { streamedReasoning, streamTurn } from './modelTurn';
 import { toRunLastError } from './runErrors';
 import { closeUnansweredCalls, runToolRound } from './toolRound';
 import { errorMessage } from '../util/errors';
@@ -60,6 +60,7 @@ async function requestFor(active: ActiveRun, services: RunServices): Promise<Cha
   if (tools.length) request.tools = tools;
   if (run.temperature !== null) request.temperature = run.temperature;
   if (run.top_p !== null) request.top_p = run.top_p;
+  if (run.reasoning_effort) request.reasoning_effort = run.reasoning_effort;
   if (run.max_completion_tokens !== null) request.max_completion_tokens = run.max_completion_tokens;
   if (run.response_format !== 'auto') request.response_format = run.response_format as ChatRequest['response_format'];
   return request;
@@ -111,6 +112,7 @@ async function finish(active: ActiveRun, services: RunServices, error: unknown):
         turn.messageId,
         {
           content: turn.text ? [{ type: 'text', text: { value: turn.text, annotations: [] } }] : [],
+          ...(turn.reasoningSummary.length ? { reasoning: streamedReasoning(turn) } : {}),
           status: 'incomplete',
           incomplete_details: { reason: ending.messageReason },
           incomplete_at: now,

@@ -12,7 +12,7 @@ import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { isValidId } from '../domain/ids';
 import type { Message } from '../domain/message';
-import { messageText } from '../domain/message';
+import { searchableText } from './searchableText';
 import { atomicWrite } from '../store/atomicWrite';
 import type { ThreadStore } from '../store/threadStore';
 import type { Disposable } from '../util/emitter';
@@ -318,7 +318,7 @@ export class SearchIndex implements Disposable {
 }
 
 function toHit(threadId: string, message: Message, query: SearchQuery): SearchHit | undefined {
-  const text = messageText(message);
+  const text = searchableText(message);
   const at = matchIn(text, query);
   if (!at) return undefined;
   const snippet = snippetAround(text, at);

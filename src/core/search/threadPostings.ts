@@ -9,7 +9,7 @@
 // when a query or an append first touches it; terms new since the file was read are kept apart until it is saved.
 
 import type { Message } from '../domain/message';
-import { messageText } from '../domain/message';
+import { searchableText } from './searchableText';
 import { termsOf } from './searchTerms';
 import { lowerBound } from '../util/lowerBound';
 import { JoinedFields } from './joinedFields';
@@ -88,7 +88,7 @@ export class ThreadPostings {
       ids.push(message.id);
       created.push(message.created_at);
       this.ordinals?.set(message.id, ordinal);
-      this.addTerms(ordinal, messageText(message));
+      this.addTerms(ordinal, searchableText(message));
     }
   }
 
@@ -96,7 +96,7 @@ export class ThreadPostings {
   update(message: Message): boolean {
     const ordinal = this.ordinalOf(message.id);
     if (ordinal === undefined) return false;
-    this.addTerms(ordinal, messageText(message));
+    this.addTerms(ordinal, searchableText(message));
     return true;
   }
 

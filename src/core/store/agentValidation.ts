@@ -1,4 +1,4 @@
-import type { Agent } from '../domain/agent';
+import { REASONING_EFFORTS, type Agent } from '../domain/agent';
 import { StoreError } from '../domain/errors';
 
 function invalid(reason: string): never {
@@ -37,6 +37,9 @@ export function validateAgent(agent: Agent, knownTools: ReadonlySet<string>): vo
   }
   if (agent.top_p !== null && !(typeof agent.top_p === 'number' && agent.top_p >= 0 && agent.top_p <= 1)) {
     invalid(`top_p must be between 0 and 1 (got ${agent.top_p})`);
+  }
+  if (agent.reasoning_effort != null && !REASONING_EFFORTS.includes(agent.reasoning_effort)) {
+    invalid(`reasoning_effort must be one of ${REASONING_EFFORTS.join(', ')} (got ${JSON.stringify(agent.reasoning_effort)})`);
   }
   checkTokenLimit('max_prompt_tokens', agent.max_prompt_tokens);
   checkTokenLimit('max_completion_tokens', agent.max_completion_tokens);

@@ -553,6 +553,7 @@ function buildMessage(threadId: string, input: MessageInput, at: number): Messag
     incomplete_at: input.incomplete_at ?? null,
   };
   if (input.tool_calls) message.tool_calls = input.tool_calls;
+  if (input.reasoning) message.reasoning = input.reasoning;
   if (input.assistant_version !== undefined) message.assistant_version = input.assistant_version;
   return message;
 }

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { AgentModel } from '../../core/domain';
-import { OpenAIChatClient, type ModelClient, type ModelProfile } from '../../core/model';
+import { createOpenAIModelClient, type ModelClient, type ModelProfile } from '../../core/model';
 import type { ApiKeyStore } from './apiKeys';
 import { LanguageModelClient } from './languageModelClient';
 import { readModelProfiles } from './modelSettings';
@@ -113,7 +113,7 @@ export class ModelRegistry implements vscode.Disposable {
       return model ? new LanguageModelClient(model) : undefined;
     }
     const settings = vscode.workspace.getConfiguration('agentThreads.run');
-    return new OpenAIChatClient({
+    return createOpenAIModelClient({
       profile,
       getApiKey: (profileId) => this.apiKeys.get(profileId),
       retry: { maxRetries: settings.get<number>('maxRetries', 3) },

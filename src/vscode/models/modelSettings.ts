@@ -36,6 +36,8 @@ function profileProblem(entry: unknown): string | undefined {
     return `"${p.id}" needs a "baseUrl" such as http://localhost:11434/v1`;
   if (p.provider === 'azure-openai' && typeof p.endpoint !== 'string')
     return `"${p.id}" needs an "endpoint" such as https://my-resource.openai.azure.com`;
+  if (p.api !== undefined && p.api !== 'responses' && p.api !== 'chat-completions')
+    return `"${p.id}" has an "api" other than responses or chat-completions`;
   if (p.contextWindow !== undefined && (typeof p.contextWindow !== 'number' || p.contextWindow < 1024))
     return `"${p.id}" has a "contextWindow" below 1024 tokens`;
   return undefined;

@@ -293,6 +293,10 @@ export class ThreadSession implements vscode.Disposable {
       if (!this.streamingMessages.has(event.data.id)) return;
       const text = (event.data.delta.content ?? []).map((part) => (part.type === 'text' && part.text ? part.text.value : '')).join('');
       if (text) this.post({ type: 'messageDelta', messageId: event.data.id, text });
+      const reasoning = event.data.delta.reasoning;
+      if (reasoning?.value) {
+        this.post({ type: 'reasoningDelta', messageId: event.data.id, summaryIndex: reasoning.summary_index, text: reasoning.value });
+      }
       return;
     }
     if (event.event === 'thread.run.step.delta') return;

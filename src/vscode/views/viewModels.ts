@@ -28,6 +28,8 @@ export function toMessageView(message: Message): MessageView {
       output: call.function.output,
       status: messageToolCallStatus(call.function.name, call.function.output),
     })),
+    // Only the summary: the encrypted reasoning never leaves the extension host for the view.
+    ...(message.reasoning?.summary.length ? { reasoning: [...message.reasoning.summary] } : {}),
     status: message.status,
     createdAt: message.created_at,
     runId: message.run_id,

@@ -57,6 +57,19 @@ describe('agent files: Markdown with front matter', () => {
     assert.deepEqual(parseMarkdownAgent(serializeMarkdownAgent(minimal), 'x.agent.md'), minimal);
   });
 
+  it('reads and writes reasoning_effort, and names the choices when a file has another', () => {
+    const text = '---\nname: Thinker\nmodel: fake/o4-mini\nreasoning_effort: high\n---\n\nThink.\n';
+    const agent = parseMarkdownAgent(text, 't.agent.md');
+    assert.equal(agent.reasoning_effort, 'high');
+    assert.equal(serializeMarkdownAgent(agent), text);
+    assert.equal('reasoning_effort' in parseMarkdownAgent('---\nname: X\nmodel: p/m\n---\n', 'n.agent.md'), false);
+    assertFileError(
+      () => parseMarkdownAgent('---\nname: X\nmodel: p/m\nreasoning_effort: extreme\n---\n', 'e.agent.md'),
+      'e.agent.md',
+      /"reasoning_effort" must be one of none, minimal, low, medium, high \(got "extreme"\)/,
+    );
+  });
+
   it('round-trips a hand-written file (file → agent → file) and reads every form of model and tools', () => {
     const text = [
       '---',

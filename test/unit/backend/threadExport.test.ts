@@ -104,6 +104,20 @@ describe('thread export and import', () => {
     assert.match(markdown, /Tool `read_file`\(\{"path":"src"\}\) → index\.ts/);
   });
 
+  it('exports a reasoning answer’s thinking as a folded Thinking section above it, without the encrypted item', async () => {
+    const thread = await store.create({ title: 'Thinking' });
+    await store.appendMessage(thread.id, {
+      ...text('It is 42.', 'assistant'),
+      reasoning: { id: 'rs_1', summary: ['Reading the question.', 'Multiplying.'], encrypted_content: 'gAAAA-opaque' },
+    });
+    const markdown = await exportThreadMarkdown(store, thread.id);
+    assert.match(
+      markdown,
+      /## Assistant · .*\n\n<details>\n<summary>Thinking<\/summary>\n\nReading the question\.\n\nMultiplying\.\n\n<\/details>\n\nIt is 42\./,
+    );
+    assert.ok(!markdown.includes('gAAAA'), 'the encrypted reasoning is not exported as text');
+  });
+
   describe('secrets', () => {
     // An Azure OpenAI key has no telltale prefix: only the list of stored keys catches it.
     const azureKey = '3f9a0c6be1d24477a1b2c3d4e5f60718';

@@ -1,21 +1,30 @@
-// Shared set-up for model client tests: a real OpenAIChatClient pointed at the fake server.
+// Shared set-up for model client tests: a real OpenAIChatClient (or OpenAIResponsesClient) pointed at the fake server.
 
-import { OpenAIChatClient, type OpenAIChatClientOptions } from '../../../src/core/model/openAIChatClient';
-import { ModelError, type ChatRequest, type ChatStreamEvent, type ModelProfile } from '../../../src/core/model/types';
+import type { OpenAIChatClientOptions } from '../../../src/core/model/openAIChatClient';
+import { createOpenAIModelClient } from '../../../src/core/model/openAIModelClient';
+import {
+  ModelError,
+  type ChatRequest,
+  type ChatStreamEvent,
+  type ModelApi,
+  type ModelClient,
+  type ModelProfile,
+} from '../../../src/core/model/types';
 import type { FakeModelServer } from '../../fixtures/fakeModelServer';
 
 export const testApiKey = 'sk-test-0123456789abcdef';
 
-/** A client for `server` with tiny retry delays, overridable per test. */
-export function clientFor(server: FakeModelServer, overrides: Partial<OpenAIChatClientOptions> = {}): OpenAIChatClient {
+/** A client for `server` with tiny retry delays, overridable per test; `api` picks the wire API (Chat Completions by default). */
+export function clientFor(server: FakeModelServer, overrides: Partial<OpenAIChatClientOptions> & { api?: ModelApi } = {}): ModelClient {
   const profile: ModelProfile = {
     id: 'fake',
     provider: 'openai-compatible',
     baseUrl: server.url,
     model: 'fake-model',
     contextWindow: 128_000,
+    ...(overrides.api ? { api: overrides.api } : {}),
   };
-  return new OpenAIChatClient({
+  return createOpenAIModelClient({
     profile,
     getApiKey: async () => testApiKey,
     retry: { maxRetries: 3, baseDelayMs: 1, maxDelayMs: 5 },

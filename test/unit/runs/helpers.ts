@@ -8,7 +8,7 @@ import type { Agent, AgentInput } from '../../../src/core/domain/agent';
 import type { RunEventName } from '../../../src/core/domain/events';
 import type { MessageInput } from '../../../src/core/domain/message';
 import type { Run } from '../../../src/core/domain/run';
-import { OpenAIChatClient } from '../../../src/core/model/openAIChatClient';
+import { createOpenAIModelClient } from '../../../src/core/model/openAIModelClient';
 import type { ModelProfile } from '../../../src/core/model/types';
 import { RunEngine, type RunEngineEvent, type RunEngineOptions } from '../../../src/core/runs';
 import { AgentStore } from '../../../src/core/store/agentStore';
@@ -108,7 +108,7 @@ export async function startHarness(setup: HarnessOptions = {}): Promise<Harness>
     contextWindow: 128_000,
     ...setup.profile,
   };
-  const client = new OpenAIChatClient({
+  const client = createOpenAIModelClient({
     profile,
     getApiKey: async () => testApiKey,
     retry: { maxRetries: 3, baseDelayMs: 1, maxDelayMs: 5 },

@@ -38,6 +38,30 @@ describe('SearchIndex', () => {
     await removeTempDir(root);
   });
 
+  it('finds an answer by the words of its reasoning summary, never by its encrypted reasoning', async () => {
+    const thread = await store.create({
+      messages: [
+        {
+          role: 'assistant',
+          content: [{ type: 'text', text: { value: 'It is 42.' } }],
+          reasoning: { summary: ['Multiplying six by seven.'], encrypted_content: 'gAAAAopaque' },
+        },
+      ],
+    });
+    await index.open();
+    const [hit] = await index.search('multiplying seven');
+    assert.equal(hit.threadId, thread.id);
+    assert.match(hit.snippet, /Multiplying six by seven/);
+    assert.deepEqual(await index.search('gAAAAopaque'), []);
+    // Live too: an answer written after the index opened.
+    await store.appendMessage(thread.id, {
+      role: 'assistant',
+      content: [{ type: 'text', text: { value: 'Done.' } }],
+      reasoning: { summary: ['Checking the arithmetic twice.'] },
+    });
+    assert.equal((await index.search('arithmetic')).length, 1);
+  });
+
   it('finds messages holding every word, case-insensitively, the last word as a prefix, newest first', async () => {
     const a = await store.create({
       messages: [text('The Parser fails on tabs', 100), text('unrelated chatter', 101), text('parsing is done', 300)],
