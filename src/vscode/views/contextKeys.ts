@@ -19,7 +19,9 @@ export class ContextKeys implements vscode.Disposable {
     private readonly log: vscode.LogOutputChannel,
   ) {
     const update = (): void => void this.update(); // failures are logged inside
-    this.subscriptions.add(backend.threads.onDidChangeThreads(update));
+    // Only a thread created or deleted can change `noThreads`; every message and run save is an 'updated', and
+    // reading every thread again for each would compete with the run's own writes.
+    this.subscriptions.add(backend.threads.onDidChangeThreads(({ type }) => type !== 'updated' && update()));
     this.subscriptions.add(backend.agents.onDidChangeAgents(update));
     update();
   }
