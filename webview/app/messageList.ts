@@ -20,8 +20,11 @@ export class MessageList {
   private hasOlder = false;
   private hasNewer = false;
   private loading = false;
-  /** The page of history being put in, a slice per frame; cancelled when another page replaces the window. */
-  private insert: { cancelled: boolean } | undefined;
+  /**
+   * The page of history being put in, a slice per frame; cancelled when another page replaces the window. When it
+   * is the newest page, `messages` is its queue, where messages written meanwhile join it (see add()).
+   */
+  private insert: { cancelled: boolean; messages?: MessageView[] } | undefined;
   /** Whether the reader is at the newest end; then content that grows or a view that shrinks keeps them there. */
   private pinned = true;
 
@@ -55,7 +58,7 @@ export class MessageList {
       this.updateEmpty();
     } else {
       // Still loading until the whole page is in: the edge that asked for it must not ask again meanwhile.
-      this.insertInSlices(messages, position, () => {
+      this.insertInSlices([...messages], position, !hasNewer, () => {
         if (position === 'older') this.hasOlder = hasOlder;
         else this.hasNewer = hasNewer;
         this.loading = false;
@@ -69,8 +72,8 @@ export class MessageList {
    * messages go in from the newest end of the page, each slice above the last, keeping what the reader was looking
    * at in place; newer ones from the oldest end, below.
    */
-  private insertInSlices(messages: MessageView[], position: 'older' | 'newer', done: () => void): void {
-    const job = { cancelled: false };
+  private insertInSlices(messages: MessageView[], position: 'older' | 'newer', reachesNewest: boolean, done: () => void): void {
+    const job = { cancelled: false, messages: position === 'newer' && reachesNewest ? messages : undefined };
     this.insert = job;
     let next = position === 'older' ? messages.length - 1 : 0;
     const left = () => (position === 'older' ? next >= 0 : next < messages.length);
@@ -123,6 +126,14 @@ export class MessageList {
 
   /** A message just written to the thread; shown only when the window reaches the newest end. */
   add(message: MessageView): void {
+    const queue = this.insert?.messages;
+    if (queue) {
+      // The newest page is still going in: the message goes in after it (or replaces its older version there).
+      const queued = queue.findIndex((m) => m.id === message.id);
+      if (queued >= 0) queue[queued] = message;
+      else queue.push(message);
+      return;
+    }
     if (this.hasNewer || this.elements.has(message.id)) return;
     const stick = this.pinned || this.isAtBottom();
     this.messages.push(message);
