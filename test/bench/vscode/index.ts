@@ -33,8 +33,7 @@ function installMillionMessageStore(): void {
 
 /**
  * With AGENT_THREADS_BENCH_CPU_PROFILE set to a file path, records a CPU profile of the extension host from before
- * activation to the end of the window the longest task is measured in (open it in Chrome DevTools or VS Code), to
- * see what a long task was. Returns the function that stops and writes it.
+ * activation to the end of the bench (open it in Chrome DevTools or VS Code), to see what a long task was. Returns the function that stops and writes it.
  */
 function profileExtensionHost(): () => Promise<void> {
   const file = process.env.AGENT_THREADS_BENCH_CPU_PROFILE;
@@ -325,7 +324,6 @@ export async function run(): Promise<void> {
   const ours = await timeActivation('agent-threads.agent-threads');
   const figures: Record<string, number> = { activationMs: ours, baselineActivationMs: baseline };
   if (wanted('activation')) figures.longestTaskMs = await longestTaskAfterActivation(10_000);
-  await stopProfile();
 
   const counts = [...(wanted('open') ? [10] : []), ...(wanted('open') || wanted('scroll') ? [100_000] : [])];
   for (const count of counts) {
@@ -358,5 +356,6 @@ export async function run(): Promise<void> {
     figures.firstTokenOverFirstByteMs = median(firstToken.overFirstByte);
     figures.firstDeltaInWebviewOverFirstByteMs = median(firstToken.deltaOverFirstByte);
   }
+  await stopProfile();
   fs.writeFileSync(out, JSON.stringify(figures));
 }
