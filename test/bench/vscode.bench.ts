@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { REPO_ROOT } from '../runner/codeServer';
 import { MINIMUM_VSCODE } from '../runner/installCodeServer';
 import { runSuiteInRealVSCode } from '../runner/runIntegrationTests';
-import type { Bench } from './harness';
+import type { Bench, BenchFigure } from './harness';
 import { millionMessageStore } from './millionMessageStore';
 
 /**
@@ -13,7 +13,9 @@ import { millionMessageStore } from './millionMessageStore';
  */
 export const vscodeBench: Bench = {
   name: 'vscode',
-  async run(report) {
+  async run(benchReport) {
+    // Figures of parts left out by AGENT_THREADS_BENCH_PARTS (see vscode/index.ts) are missing, and so not reported.
+    const report = { add: (figure: BenchFigure) => Number.isFinite(figure.value) && benchReport.add(figure) };
     const bundle = fs.statSync(path.join(REPO_ROOT, 'dist', 'extension.js')).size;
     report.add({ metric: 'extension bundle (dist/extension.js)', value: bundle / 1024, unit: 'KiB' });
     const webview = fs.statSync(path.join(REPO_ROOT, 'dist', 'webview', 'app.js')).size;
@@ -28,8 +30,17 @@ export const vscodeBench: Bench = {
     const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'agent-threads-bench-')), 'vscode.json');
     const code = await runSuiteInRealVSCode({
       testsIndex: path.join(REPO_ROOT, 'out', 'test', 'bench', 'vscode', 'index'),
-      env: { AGENT_THREADS_BENCH_OUT: out, AGENT_THREADS_BENCH_STORE: await millionMessageStore() },
+      env: {
+        AGENT_THREADS_BENCH_OUT: out,
+        AGENT_THREADS_BENCH_STORE: await millionMessageStore(),
+        AGENT_THREADS_BENCH_PARTS: process.env.AGENT_THREADS_BENCH_PARTS ?? '',
+        AGENT_THREADS_BENCH_CPU_PROFILE: process.env.AGENT_THREADS_BENCH_CPU_PROFILE ?? '',
+      },
       release: MINIMUM_VSCODE,
+      // VS Code's own port detection lists /proc and spawns `ls` and `ps` every few seconds in the extension host, a
+      // task of 70–200 ms each time on a busy machine that is no part of Agent Threads: off, so the longest task
+      // measured is ours.
+      userSettings: { 'remote.autoForwardPorts': false },
     });
     if (code !== 0) throw new Error(`the in-VS-Code bench exited with ${code}`);
     const f = JSON.parse(fs.readFileSync(out, 'utf8')) as Record<string, number>;
@@ -63,6 +74,11 @@ export const vscodeBench: Bench = {
       unit: 'ms',
       target: '<= 50 ms',
       pass: f.firstTokenOverFirstByteMs <= 50,
+    });
+    report.add({
+      metric: 'of which: first answer text reaches the webview after the model server sent it (median of 7)',
+      value: f.firstDeltaInWebviewOverFirstByteMs,
+      unit: 'ms',
     });
     report.add({ metric: 'scroll a 100,000-message thread from newest to first message', value: f.scrollWholeHistoryMs / 1000, unit: 's' });
     report.add({ metric: 'frame time p95, idle panel (baseline, same webview)', value: f.idleFrameP95Ms, unit: 'ms' });

@@ -31,6 +31,8 @@ export interface CodeServerOptions {
   workspaceTrust?: 'disabled' | 'untrusted';
   /** Which installed VS Code to serve (see installCodeServer.ts); the minimum one when not given. */
   release?: VSCodeRelease;
+  /** User settings on top of the quiet defaults. */
+  userSettings?: Record<string, unknown>;
 }
 
 /** Asks the OS for a free port on the loopback interface. */
@@ -71,10 +73,10 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   const xdg = isolatedXdgEnv(options.profileDir);
   const untrusted = options.workspaceTrust === 'untrusted';
   // In Restricted Mode tests the folder must stay untrusted: no start-up prompt that a click could answer.
-  writeDefaultUserSettings(
-    path.join(options.profileDir, 'user-data'),
-    untrusted ? { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never' } : {},
-  );
+  writeDefaultUserSettings(path.join(options.profileDir, 'user-data'), {
+    ...(untrusted ? { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never' } : {}),
+    ...options.userSettings,
+  });
   const logFile = fs.createWriteStream(path.join(options.profileDir, 'code-server.log'));
   const release = options.release ?? MINIMUM_VSCODE;
   const args = [

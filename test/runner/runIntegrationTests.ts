@@ -77,6 +77,8 @@ export interface SuiteOptions {
   workspaceTrust?: 'disabled' | 'untrusted';
   /** The VS Code to run in. */
   release: VSCodeRelease;
+  /** User settings for the VS Code it starts, on top of the quiet defaults. */
+  userSettings?: Record<string, unknown>;
 }
 
 /** Runs a suite in the extension host of a fresh real VS Code; resolves to the suite's exit code. */
@@ -119,6 +121,7 @@ export async function runSuiteInRealVSCode(options: SuiteOptions): Promise<numbe
       workspaceFolder: workspace,
       workspaceTrust: options.workspaceTrust,
       release: options.release,
+      userSettings: options.userSettings,
       env: {
         [DRIVER_URL_ENV]: driverUrl,
         [FAKE_MODEL_URL_ENV]: model.url,

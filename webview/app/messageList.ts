@@ -7,6 +7,8 @@ import { markSearchWords } from './searchMarks';
 /** At most this many messages are in the DOM, whatever the thread's length; the rest are paged in on scroll. */
 export const MAX_MESSAGES_IN_DOM = 150;
 const EDGE_PX = 300;
+/** Rendering time per frame while a page of history goes in (a frame is about 16 ms; layout and paint need the rest). */
+const SLICE_BUDGET_MS = 6;
 
 /**
  * A sliding window over a thread: the host sends pages, the list keeps a bounded run of consecutive messages in
@@ -19,6 +21,11 @@ export class MessageList {
   private hasOlder = false;
   private hasNewer = false;
   private loading = false;
+  /**
+   * The page of history being put in, a slice per frame; cancelled when another page replaces the window. When it
+   * is the newest page, `messages` is its queue, where messages written meanwhile join it (see add()).
+   */
+  private insert: { cancelled: boolean; messages?: MessageView[] } | undefined;
   /** Whether the reader is at the newest end; then content that grows or a view that shrinks keeps them there. */
   private pinned = true;
 
@@ -38,8 +45,9 @@ export class MessageList {
   }
 
   showPage(messages: MessageView[], hasOlder: boolean, hasNewer: boolean, position: 'newest' | 'older' | 'newer' | 'around'): void {
-    this.loading = false;
+    this.cancelInsert();
     if (position === 'newest' || position === 'around') {
+      this.loading = false;
       this.clear();
       this.messages = messages;
       this.hasOlder = hasOlder;
@@ -48,26 +56,85 @@ export class MessageList {
       // A page around a message is followed by reveal(), which scrolls to it.
       if (position === 'newest') this.scrollToBottom();
       else this.pinned = false;
-    } else if (position === 'older') {
-      const anchor = this.scroller.firstElementChild;
-      const anchorTop = anchor?.getBoundingClientRect().top ?? 0;
-      this.messages = [...messages, ...this.messages];
-      this.scroller.prepend(...messages.map((m) => this.elementFor(m)));
-      this.hasOlder = hasOlder;
-      this.trim('end');
-      // Keep what the reader was looking at in place while older messages appear above it.
-      if (anchor) this.scroller.scrollTop += anchor.getBoundingClientRect().top - anchorTop;
+      this.updateEmpty();
     } else {
-      this.messages = [...this.messages, ...messages];
-      this.scroller.append(...messages.map((m) => this.elementFor(m)));
-      this.hasNewer = hasNewer;
-      this.trim('start');
+      // Still loading until the whole page is in: the edge that asked for it must not ask again meanwhile.
+      this.insertInSlices([...messages], position, !hasNewer, () => {
+        if (position === 'older') this.hasOlder = hasOlder;
+        else this.hasNewer = hasNewer;
+        this.loading = false;
+      });
     }
-    this.updateEmpty();
+  }
+
+  /**
+   * Puts a page of older or newer messages in, a slice per animation frame of at most SLICE_BUDGET_MS of rendering
+   * (Markdown, sanitizing, highlighting), so scrolling into the history never stalls a frame on a whole page. Older
+   * messages go in from the newest end of the page, each slice above the last, keeping what the reader was looking
+   * at in place; newer ones from the oldest end, below.
+   */
+  private insertInSlices(messages: MessageView[], position: 'older' | 'newer', reachesNewest: boolean, done: () => void): void {
+    const job = { cancelled: false, messages: position === 'newer' && reachesNewest ? messages : undefined };
+    this.insert = job;
+    let next = position === 'older' ? messages.length - 1 : 0;
+    const left = () => (position === 'older' ? next >= 0 : next < messages.length);
+    const slice = () => {
+      if (job.cancelled) return;
+      if (!left()) {
+        this.insert = undefined;
+        return done();
+      }
+      const start = performance.now();
+      const views: MessageView[] = [];
+      const elements: HTMLElement[] = [];
+      do {
+        const message = messages[position === 'older' ? next-- : next++];
+        // Never twice: a message added while the page was on its way (e.g. the answer streaming in) is already shown.
+        if (this.elements.has(message.id)) continue;
+        views.push(message);
+        const element = this.elementFor(message);
+        element.classList.add('paged');
+        elements.push(element);
+      } while (left() && performance.now() - start < SLICE_BUDGET_MS);
+      if (position === 'older') this.prependSlice(views.reverse(), elements.reverse());
+      else {
+        this.messages = [...this.messages, ...views];
+        this.scroller.append(...elements);
+        this.trim('start');
+      }
+      this.updateEmpty();
+      if (left()) requestAnimationFrame(slice);
+      else slice();
+    };
+    slice();
+  }
+
+  private prependSlice(views: MessageView[], elements: HTMLElement[]): void {
+    const anchor = this.scroller.firstElementChild;
+    const anchorTop = anchor?.getBoundingClientRect().top ?? 0;
+    this.messages = [...views, ...this.messages];
+    this.scroller.prepend(...elements);
+    this.trim('end');
+    // Keep what the reader was looking at in place while older messages appear above it.
+    if (anchor) this.scroller.scrollTop += anchor.getBoundingClientRect().top - anchorTop;
+  }
+
+  /** Stops putting in a page that a newer page (or a jump to the newest) made moot. */
+  private cancelInsert(): void {
+    if (this.insert) this.insert.cancelled = true;
+    this.insert = undefined;
   }
 
   /** A message just written to the thread; shown only when the window reaches the newest end. */
   add(message: MessageView): void {
+    const queue = this.insert?.messages;
+    if (queue) {
+      // The newest page is still going in: the message goes in after it (or replaces its older version there).
+      const queued = queue.findIndex((m) => m.id === message.id);
+      if (queued >= 0) queue[queued] = message;
+      else queue.push(message);
+      return;
+    }
     if (this.hasNewer || this.elements.has(message.id)) return;
     const stick = this.pinned || this.isAtBottom();
     this.messages.push(message);

@@ -79,19 +79,19 @@ function prettyJson(text: string): string {
   }
 }
 
+// Made once: toLocaleString with options builds a new formatter on every call, a cost paid per message when a page
+// of history goes in.
+const timeOfDay = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+const dayAndTime = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+const fullDate = new Intl.DateTimeFormat(undefined, { dateStyle: 'full', timeStyle: 'medium' });
+
 /** When a message was written: the time (with the date when not today), the full date and time on hover. */
 function messageTime(createdAt: number): HTMLElement {
   const date = new Date(createdAt * 1000);
   const today = new Date().toDateString() === date.toDateString();
-  const time = el(
-    'time',
-    'message-time',
-    today
-      ? date.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' })
-      : date.toLocaleString(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' }),
-  );
+  const time = el('time', 'message-time', (today ? timeOfDay : dayAndTime).format(date));
   time.dateTime = date.toISOString();
-  time.title = date.toLocaleString(undefined, { dateStyle: 'full', timeStyle: 'medium' });
+  time.title = fullDate.format(date);
   return time;
 }
 

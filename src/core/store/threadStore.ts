@@ -8,6 +8,7 @@ import type { Message, MessageInput, MessageUpdate } from '../domain/message';
 import type { Run, RunStep } from '../domain/run';
 import { UNTITLED_THREAD_TITLE, type CreateThreadOptions, type Thread, type ThreadChange, type ThreadUpdate } from '../domain/thread';
 import { Emitter } from '../util/emitter';
+import { mapWithConcurrency } from '../util/mapWithConcurrency';
 import { type Logger, silentLogger } from '../util/logger';
 import { atomicWrite, readJsonFile } from './atomicWrite';
 import { withFileLock } from './lock';
@@ -37,6 +38,9 @@ export type { CreateThreadOptions, ThreadChange, ThreadUpdate } from '../domain/
 type ThreadMeta = Omit<Thread, 'message_count' | 'last_activity_at'>;
 
 export const DEFAULT_MESSAGE_LIMIT = 100_000;
+
+/** Threads list() reads at once (see mapWithConcurrency: a big store read all at once held the loop ~100 ms). */
+const LIST_CONCURRENCY = 8;
 
 /**
  * Threads with their messages, runs and run steps, one append-only JSON Lines log per thread plus a rebuildable
@@ -128,7 +132,8 @@ export class ThreadStore {
       if (errnoCode(err) === 'ENOENT') return [];
       throw toStoreError(err, 'list threads', this.root);
     }
-    const threads = await Promise.all(names.filter((name) => isValidId('thread', name)).map((id) => this.get(id).catch(() => undefined)));
+    const ids = names.filter((name) => isValidId('thread', name));
+    const threads = await mapWithConcurrency(ids, LIST_CONCURRENCY, (id) => this.get(id).catch(() => undefined));
     return threads
       .filter((thread): thread is Thread => thread !== undefined)
       .sort((a, b) => b.last_activity_at - a.last_activity_at || b.created_at - a.created_at || (a.id < b.id ? 1 : -1));

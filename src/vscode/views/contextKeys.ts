@@ -19,9 +19,9 @@ export class ContextKeys implements vscode.Disposable {
     private readonly log: vscode.LogOutputChannel,
   ) {
     const update = (): void => void this.update(); // failures are logged inside
-    // A thread's update (a new message, a title) cannot make the list empty or not: only creations and deletions
-    // are worth listing again for, and a run fires an update for every message it writes.
-    this.subscriptions.add(backend.threads.onDidChangeThreads((change) => change.type !== 'updated' && update()));
+    // Only a thread created or deleted can change `noThreads`; every message and run save is an 'updated', and
+    // reading every thread again for each would compete with the run's own writes.
+    this.subscriptions.add(backend.threads.onDidChangeThreads(({ type }) => type !== 'updated' && update()));
     this.subscriptions.add(backend.agents.onDidChangeAgents(update));
     update();
   }

@@ -9,6 +9,7 @@
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { Session } from 'node:inspector';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import * as vscode from 'vscode';
 import { writeThreadExport } from '../../fixtures/threadExport';
@@ -28,6 +29,28 @@ function installMillionMessageStore(): void {
   const workspaces = fs.readdirSync(storage).filter((name) => fs.statSync(path.join(storage, name)).isDirectory());
   if (workspaces.length !== 1) throw new Error(`expected one workspace folder in ${storage}, found ${workspaces.join(', ') || 'none'}`);
   execFileSync('cp', ['-r', source, path.join(storage, workspaces[0], 'agent-threads.agent-threads')]);
+}
+
+/**
+ * With AGENT_THREADS_BENCH_CPU_PROFILE set to a file path, records a CPU profile of the extension host from before
+ * activation to the end of the bench (open it in Chrome DevTools or VS Code), to see what a long task was. Returns the function that stops and writes it.
+ */
+function profileExtensionHost(): () => Promise<void> {
+  const file = process.env.AGENT_THREADS_BENCH_CPU_PROFILE;
+  if (!file) return () => Promise.resolve();
+  const session = new Session();
+  session.connect();
+  const post = (method: string, params?: object) =>
+    new Promise<unknown>((resolve, reject) => session.post(method, params, (error, result) => (error ? reject(error) : resolve(result))));
+  const started = post('Profiler.enable')
+    .then(() => post('Profiler.setSamplingInterval', { interval: 500 }))
+    .then(() => post('Profiler.start'));
+  return async () => {
+    await started;
+    const { profile } = (await post('Profiler.stop')) as { profile: unknown };
+    fs.writeFileSync(file, JSON.stringify(profile));
+    session.disconnect();
+  };
 }
 
 /**
@@ -150,7 +173,9 @@ async function scrollThroughHistory(threadId: string, newestText: string, oldest
  * Time from pressing Enter in the composer to the first token of the answer on screen, measured inside the webview
  * (both timestamps from its own clock), through the real host, engine, HTTP client and fake model server.
  */
-async function timeSendToFirstToken(samples: number): Promise<{ sendToFirstToken: number[]; overFirstByte: number[] }> {
+async function timeSendToFirstToken(
+  samples: number,
+): Promise<{ sendToFirstToken: number[]; overFirstByte: number[]; deltaOverFirstByte: number[] }> {
   await vscode.workspace
     .getConfiguration('agentThreads')
     .update(
@@ -168,13 +193,29 @@ async function timeSendToFirstToken(samples: number): Promise<{ sendToFirstToken
   await ui.waitFor(panel, () => document.getElementById('connection')?.dataset.state === 'connected');
   const times: number[] = [];
   const overFirstByte: number[] = [];
+  const deltaOverFirstByte: number[] = [];
   for (let i = 0; i < samples; i++) {
     await fakeModel.script({ kind: 'text', text: `Answer number ${i} arrives now.` });
     await ui.evaluate(panel, () => {
-      const w = window as unknown as { sentAt?: number; firstTokenAt?: number; firstTokenWallClock?: number; known?: number };
+      const w = window as unknown as {
+        sentAt?: number;
+        firstTokenAt?: number;
+        firstTokenWallClock?: number;
+        firstDeltaArrivedAt?: number;
+        known?: number;
+      };
       w.sentAt = undefined;
       w.firstTokenAt = undefined;
       w.firstTokenWallClock = undefined;
+      w.firstDeltaArrivedAt = undefined;
+      // When the host's first piece of answer text reached the webview, to tell the host's share from the webview's.
+      window.addEventListener(
+        'message',
+        (event: MessageEvent<{ type?: string }>) => {
+          if (event.data?.type === 'messageDelta') w.firstDeltaArrivedAt ??= Date.now();
+        },
+        { capture: true },
+      );
       w.known = document.querySelectorAll('.message.assistant').length;
       document.addEventListener(
         'keydown',
@@ -214,14 +255,28 @@ async function timeSendToFirstToken(samples: number): Promise<{ sendToFirstToken
     times.push(elapsed);
     // The fake model server and the webview run on this machine, so their wall clocks agree to the millisecond:
     // what the product adds between the first answer byte leaving the server and it being on screen.
-    const onScreenAt = await ui.evaluate(panel, () => (window as unknown as { firstTokenWallClock?: number }).firstTokenWallClock);
+    const { onScreenAt, deltaArrivedAt } = await ui.evaluate(panel, () => {
+      const w = window as unknown as { firstTokenWallClock?: number; firstDeltaArrivedAt?: number };
+      return { onScreenAt: w.firstTokenWallClock, deltaArrivedAt: w.firstDeltaArrivedAt };
+    });
     const firstContentAt = (await fakeModel.requests()).at(-1)?.firstContentAt;
     if (onScreenAt === undefined || firstContentAt === undefined) throw new Error('no first-byte or on-screen time was recorded');
     overFirstByte.push(onScreenAt - firstContentAt);
+    if (deltaArrivedAt !== undefined) deltaOverFirstByte.push(deltaArrivedAt - firstContentAt);
     await ui.waitFor(panel, () => document.getElementById('run-status')?.textContent === 'Completed');
   }
   await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-  return { sendToFirstToken: times.sort((a, b) => a - b), overFirstByte: overFirstByte.sort((a, b) => a - b) };
+  const sorted = (values: number[]) => values.sort((a, b) => a - b);
+  return { sendToFirstToken: sorted(times), overFirstByte: sorted(overFirstByte), deltaOverFirstByte: sorted(deltaOverFirstByte) };
+}
+
+/**
+ * The parts to measure, from AGENT_THREADS_BENCH_PARTS (comma-separated: activation, open, scroll, firstToken; all
+ * when unset), so a change to one path can be measured without the minutes the whole history scroll takes.
+ */
+function wanted(part: 'activation' | 'open' | 'scroll' | 'firstToken'): boolean {
+  const parts = process.env.AGENT_THREADS_BENCH_PARTS;
+  return !parts || parts.split(',').some((p) => p.trim() === part);
 }
 
 export async function run(): Promise<void> {
@@ -230,11 +285,13 @@ export async function run(): Promise<void> {
   // The baseline goes first so that any one-off cost of the first activation in a host falls on it, not on us.
   const baseline = await timeActivation('vscode.references-view');
   installMillionMessageStore();
+  const stopProfile = profileExtensionHost();
   const ours = await timeActivation('agent-threads.agent-threads');
-  const longestTask = await longestTaskAfterActivation(10_000);
+  const figures: Record<string, number> = { activationMs: ours, baselineActivationMs: baseline };
+  if (wanted('activation')) figures.longestTaskMs = await longestTaskAfterActivation(10_000);
 
-  const figures: Record<string, number> = { activationMs: ours, baselineActivationMs: baseline, longestTaskMs: longestTask };
-  for (const count of [10, 100_000]) {
+  const counts = [...(wanted('open') ? [10] : []), ...(wanted('open') || wanted('scroll') ? [100_000] : [])];
+  for (const count of counts) {
     const importStart = performance.now();
     const thread = (await vscode.commands.executeCommand('agentThreads.importThread', threadExportFile(count))) as
       { id: string } | undefined;
@@ -242,12 +299,14 @@ export async function run(): Promise<void> {
     figures[`import${count}Ms`] = performance.now() - importStart;
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     // Median of three opens, each a fresh panel (the store and the panel read the newest page only).
-    const opens = [];
-    for (let i = 0; i < 3; i++) opens.push(await timePanelOpen(thread.id, `Message ${count - 1}:`));
-    opens.sort((a, b) => a.ms - b.ms);
-    figures[`open${count}Ms`] = opens[1].ms;
-    figures[`open${count}InDom`] = opens[1].inDom;
-    if (count === 100_000) {
+    if (wanted('open')) {
+      const opens = [];
+      for (let i = 0; i < 3; i++) opens.push(await timePanelOpen(thread.id, `Message ${count - 1}:`));
+      opens.sort((a, b) => a.ms - b.ms);
+      figures[`open${count}Ms`] = opens[1].ms;
+      figures[`open${count}InDom`] = opens[1].inDom;
+    }
+    if (count === 100_000 && wanted('scroll')) {
       const scroll = await scrollThroughHistory(thread.id, `Message ${count - 1}:`, 'Message 0:');
       figures.scrollFrameP95Ms = scroll.frameP95Ms;
       figures.idleFrameP95Ms = scroll.idleFrameP95Ms;
@@ -256,8 +315,12 @@ export async function run(): Promise<void> {
       figures.scrollHeapMb = scroll.heapMb;
     }
   }
-  const firstToken = await timeSendToFirstToken(7);
-  figures.sendToFirstTokenMs = median(firstToken.sendToFirstToken);
-  figures.firstTokenOverFirstByteMs = median(firstToken.overFirstByte);
+  if (wanted('firstToken')) {
+    const firstToken = await timeSendToFirstToken(7);
+    figures.sendToFirstTokenMs = median(firstToken.sendToFirstToken);
+    figures.firstTokenOverFirstByteMs = median(firstToken.overFirstByte);
+    figures.firstDeltaInWebviewOverFirstByteMs = median(firstToken.deltaOverFirstByte);
+  }
+  await stopProfile();
   fs.writeFileSync(out, JSON.stringify(figures));
 }
