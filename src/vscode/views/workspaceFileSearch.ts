@@ -3,7 +3,7 @@ import { rankPaths } from '../../core/util/pathMatch';
 
 /** How many files the `#` mention looks through, and how long a listing serves the keystrokes that follow. */
 const MAX_FILES = 5_000;
-const LISTING_TTL_MS = 5_000;
+const LISTING_TTL_MS = 3_000;
 const RESULTS = 12;
 
 let listing: { at: number; paths: Promise<string[]> } | undefined;
