@@ -238,6 +238,8 @@ describe('message actions, the composer and images', () => {
     // A file dragged from the Explorer reaches the webview as text/uri-list; the host keeps those inside the workspace.
     await dropOnComposer(chat, vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0].uri, 'README.md'));
     await waitUntilShows(chat, () => document.querySelector('.attachment')?.getAttribute('title'), 'README.md');
+    await ui.click(chat, '.attachment-remove');
+    await waitUntilShows(chat, () => document.querySelectorAll('.attachment').length, 0);
   });
 
   it('an image in a message opens full size, by click or keyboard, and closes with Escape; a workspace image opens in VS Code’s preview', async () => {

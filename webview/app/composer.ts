@@ -186,7 +186,7 @@ export class Composer {
     cancel.addEventListener('click', () => this.cancelEdit());
     this.editBanner.replaceChildren(
       el('span', 'codicon codicon-edit'),
-      el('span', 'composer-editing-text', t('Editing your message. Sending continues in a new thread; this one stays as it is.')),
+      el('span', 'composer-editing-text', t('Editing: sends to a new thread; this one is kept.')),
       cancel,
     );
     this.editBanner.hidden = false;
