@@ -240,6 +240,27 @@ describe('message actions, the composer and images', () => {
     await waitUntilShows(chat, () => document.querySelector('.attachment')?.getAttribute('title'), 'README.md');
     await ui.click(chat, '.attachment-remove');
     await waitUntilShows(chat, () => document.querySelectorAll('.attachment').length, 0);
+    // Several files from the Explorer: text/uri-list names only the first; VS Code's own type carries them all.
+    const folder = vscode.workspace.workspaceFolders![0].uri;
+    const both = [vscode.Uri.joinPath(folder, 'README.md'), vscode.Uri.joinPath(folder, 'src', 'greet.ts')].map(String);
+    await ui.evaluate(
+      chat,
+      new Function(`
+        const data = new DataTransfer();
+        data.setData('text/uri-list', ${JSON.stringify(both[0])});
+        data.setData('application/vnd.code.uri-list', ${JSON.stringify(both.join('\r\n'))});
+        document.querySelector('.composer').dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
+      `) as () => void,
+    );
+    await waitUntilShows(
+      chat,
+      () => [...document.querySelectorAll('.attachment')].map((chip) => chip.getAttribute('title')).join(' '),
+      'README.md src/greet.ts',
+    );
+    await ui.click(chat, '.attachment-remove');
+    await waitUntilShows(chat, () => document.querySelectorAll('.attachment').length, 1);
+    await ui.click(chat, '.attachment-remove');
+    await waitUntilShows(chat, () => document.querySelectorAll('.attachment').length, 0);
   });
 
   it('an image in a message opens full size, by click or keyboard, and closes with Escape; a workspace image opens in VS Code’s preview', async () => {

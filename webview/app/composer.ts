@@ -5,6 +5,7 @@ import { component, el } from './dom';
 import { t } from '../shared/l10n';
 import { InputHistory } from './inputHistory';
 import { FileMentions } from './mentions';
+import { droppedUris } from './droppedUris';
 
 type ValueElement = HTMLElement & { value: string; disabled: boolean; wrappedElement?: HTMLTextAreaElement };
 
@@ -222,7 +223,7 @@ export class Composer {
   }
 
   private attachDroppedFiles(event: DragEvent): void {
-    const uris = (event.dataTransfer?.getData('text/uri-list') ?? '').split(/\r?\n/).filter((line) => line && !line.startsWith('#'));
+    const uris = droppedUris(event.dataTransfer);
     if (uris.length === 0) return;
     event.preventDefault();
     void this.attachPicked(host.request('attachUris', { uris }));
