@@ -12,7 +12,7 @@ type MessageAction = 'copy' | 'retry' | 'edit' | 'fork';
  */
 export function messageActions(message: MessageView): HTMLElement {
   const actions = el('span', 'message-actions');
-  actions.setAttribute('role', 'toolbar');
+  actions.setAttribute('role', 'group');
   actions.setAttribute('aria-label', t('Message actions'));
   actions.append(actionButton('copy', 'copy', t('Copy'), t('Copy the message as Markdown')));
   if (message.role === 'assistant')
