@@ -56,6 +56,13 @@ function dropOnComposer(target: DriverTarget, uri: vscode.Uri): Promise<void> {
   );
 }
 
+/** Removes the attachments an earlier test left in the composer, with their remove buttons. */
+function clearAttachments(target: DriverTarget): Promise<void> {
+  return ui.evaluate(target, () => {
+    for (const remove of document.querySelectorAll<HTMLElement>('.attachment-remove')) remove.click();
+  });
+}
+
 /** The composer's text, as the user sees it. */
 function composerText(target: DriverTarget): Promise<string> {
   return ui.evaluate(target, () => (document.querySelector('vscode-textarea#input') as HTMLElement & { value: string }).value);
@@ -198,6 +205,7 @@ describe('message actions, the composer and images', () => {
 
   it('# mentions a workspace file with completion, attaching it as a chip with a remove button; a dropped file attaches too', async () => {
     await vscode.commands.executeCommand('agentThreads.newChatThread');
+    await clearAttachments(chat);
     await ui.fill(chat, 'vscode-textarea#input', 'Look at #gre');
     const popup = await ui.waitFor(chat, () => {
       const list = document.getElementById('mention-list');
@@ -270,6 +278,7 @@ describe('message actions, the composer and images', () => {
     fs.writeFileSync(path.join(folder.fsPath, 'pixel.png'), png);
     await vscode.commands.executeCommand('agentThreads.newChatThread');
     await pickAgentInComposer(chat, 'Action Agent');
+    await clearAttachments(chat);
     // A pasted 900 × 500 image, larger than the sidebar.
     await ui.evaluate(chat, () => {
       const canvas = document.createElement('canvas');

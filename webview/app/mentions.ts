@@ -15,8 +15,9 @@ export class FileMentions {
   readonly popup = el('div', 'mention-popup');
   private results: string[] = [];
   private active = 0;
-  /** Where the `#` is in the input, while the list is open. */
+  /** Where the `#text` is in the input (from the `#` to the caret as it was typed), while the list is open. */
   private start = -1;
+  private end = -1;
   /** Answers to older keystrokes arriving late are dropped. */
   private asked = 0;
 
@@ -69,6 +70,7 @@ export class FileMentions {
     const paths = await this.find(match[2]).catch(() => []);
     if (asked !== this.asked) return;
     this.start = caret - match[2].length - 1;
+    this.end = caret;
     this.results = paths;
     this.active = 0;
     if (paths.length === 0) return this.close();
@@ -99,10 +101,10 @@ export class FileMentions {
 
   private pick(path: string | undefined): void {
     if (path === undefined) return;
+    // The range found as it was typed: the caret may have moved since (a webview losing and regaining the focus).
     const textarea = this.input.wrappedElement;
-    const caret = textarea?.selectionStart ?? this.input.value.length;
     const value = this.input.value;
-    this.input.value = value.slice(0, this.start) + value.slice(caret);
+    this.input.value = value.slice(0, this.start) + value.slice(this.end);
     textarea?.setSelectionRange(this.start, this.start);
     this.input.dispatchEvent(new Event('input', { bubbles: true }));
     this.close();
