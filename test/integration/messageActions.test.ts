@@ -85,6 +85,9 @@ describe('message actions, the composer and images', () => {
     await vscode.commands.executeCommand('agentThreads.openChat');
   });
 
+  // Each test scripts its own answers: one that failed must not leave an answer for the next.
+  beforeEach(() => fakeModel.reset());
+
   after(async () => {
     await vscode.workspace.getConfiguration('workbench').update('colorTheme', undefined, vscode.ConfigurationTarget.Global);
     await setSidebarWidth(originalWidth);
@@ -95,6 +98,7 @@ describe('message actions, the composer and images', () => {
 
   it('the actions show on keyboard focus, labelled, inside the view; Retry answers again in a new thread and the old answer stays', async () => {
     await vscode.commands.executeCommand('agentThreads.newThread', agentId);
+    await ui.waitFor({ webview: 'thread' }, () => document.getElementById('connection')?.dataset.state === 'connected');
     const original = { webview: 'thread' as const, title: 'Which colour is the sky?' };
     await fakeModel.script({ kind: 'text', text: 'The first answer: green.' });
     const before = await send({ webview: 'thread' }, 'Which colour is the sky?');
