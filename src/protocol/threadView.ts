@@ -80,6 +80,8 @@ export type ThreadViewRequests = {
   pickAttachments: { params: object; result: { paths: string[] } };
   /** Files dropped on the composer, as URIs; the host keeps (and answers with) those inside the workspace. */
   attachUris: { params: { uris: string[] }; result: { paths: string[] } };
+  /** Workspace files whose path matches what the user typed after `#` in the composer, best first. */
+  findFiles: { params: { query: string }; result: { paths: string[] } };
 };
 
 /** Intents the thread webview sends: no answer expected, their effects arrive as events. */
@@ -101,7 +103,10 @@ export type ThreadViewIntent =
   | { type: 'newThread' }
   | { type: 'pickThread' }
   | { type: 'forkFromMessage'; messageId: string }
-  | { type: 'editAndResend'; messageId: string }
+  /** Answer again: a new thread with the history up to the user message before this answer, and a new run there. */
+  | { type: 'retryFromMessage'; messageId: string }
+  /** The user's message, edited in the composer: a new thread from before it, with the edited text sent there. */
+  | { type: 'editAndResend'; messageId: string; text: string }
   | { type: 'openFile'; path: string }
   | { type: 'openLink'; href: string }
   | { type: 'copyText'; text: string }
@@ -137,7 +142,7 @@ export type ThreadViewEvent =
 /** Everything the host sends to the thread webview. */
 export type HostToThreadView = ThreadViewEvent | ReplyMessage<ThreadViewRequests>;
 
-const THREAD_VIEW_REQUESTS: readonly (keyof ThreadViewRequests & string)[] = ['ping', 'pickAttachments', 'attachUris'];
+const THREAD_VIEW_REQUESTS: readonly (keyof ThreadViewRequests & string)[] = ['ping', 'pickAttachments', 'attachUris', 'findFiles'];
 
 /** Narrows an unknown payload to a message of the thread webview; anything malformed is rejected. */
 export const isThreadViewMessage = messageGuard<ThreadViewToHost>(
@@ -158,9 +163,11 @@ export const isThreadViewMessage = messageGuard<ThreadViewToHost>(
     newThread: {},
     pickThread: {},
     forkFromMessage: { messageId: 'string' },
-    editAndResend: { messageId: 'string' },
+    retryFromMessage: { messageId: 'string' },
+    editAndResend: { messageId: 'string', text: 'string' },
     pickAttachments: {},
     attachUris: { uris: 'string[]' },
+    findFiles: { query: 'string' },
     openFile: { path: 'string' },
     openLink: { href: 'string' },
     copyText: { text: 'string' },

@@ -3,8 +3,11 @@ import { uiState } from '../shared/host';
 import { host, postToHost } from './host';
 import { component, el } from './dom';
 import { t } from '../shared/l10n';
+import { InputHistory } from './inputHistory';
+import { FileMentions } from './mentions';
+import { droppedUris } from './droppedUris';
 
-type ValueElement = HTMLElement & { value: string; disabled: boolean };
+type ValueElement = HTMLElement & { value: string; disabled: boolean; wrappedElement?: HTMLTextAreaElement };
 
 const MESSAGE_PLACEHOLDER = 'Message the agent… (Enter to send, Shift+Enter for a new line)';
 const MAX_PASTED_IMAGE_BYTES = 5 * 2 ** 20;
@@ -55,24 +58,53 @@ export class Composer {
   private readonly attachmentList = el('div', 'attachments');
   private attachments: string[] = [];
   private runActive = false;
+  private readonly history: InputHistory;
+  private readonly mentions: FileMentions;
+  /** Your message being edited here (Edit and Resend), and the draft it replaced, which Cancel brings back. */
+  private editing: { messageId: string; draft: string } | undefined;
+  private readonly editBanner = el('div', 'composer-editing');
 
-  /** `onSend` runs as a message is sent, before the host has it (the list brings it into view). */
-  constructor(private readonly onSend: () => void = () => undefined) {
+  /**
+   * `onSend` runs as a message is sent, before the host has it (the list brings it into view); `lastSent` is the
+   * last message of yours in the thread, which Up recalls before anything was sent from here.
+   */
+  constructor(
+    private readonly onSend: () => void = () => undefined,
+    lastSent: () => string | undefined = () => undefined,
+  ) {
     this.root.setAttribute('aria-label', t('Write a message'));
     this.input.value = uiState.get().draft ?? '';
     this.cancel.hidden = true;
+    this.history = new InputHistory(uiState.get().sent ?? [], (sent) => uiState.patch({ sent }), lastSent);
+    this.mentions = new FileMentions(
+      this.input,
+      (query) => host.request('findFiles', { query }).then(({ paths }) => paths),
+      (path) => this.addAttachments([path]),
+    );
+    this.editBanner.hidden = true;
+    this.editBanner.setAttribute('role', 'status');
     // The buttons stay together: when the row is too narrow for the agent's name and them, they wrap as a group
     // onto a line of their own, at the right, instead of one button dangling or overflowing.
     const buttons = el('div', 'composer-buttons');
     buttons.append(this.attach, this.cancel, this.send);
     const actions = el('div', 'composer-actions');
     actions.append(this.agentSelect, buttons);
-    this.root.append(this.attachmentList, this.input, actions);
+    this.root.append(this.mentions.popup, this.editBanner, this.attachmentList, this.input, actions);
 
     this.input.addEventListener('keydown', (event: KeyboardEvent) => {
-      if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+      if (event.isComposing || this.mentions.handleKey(event)) return;
+      if (event.key === 'Enter' && !event.shiftKey) {
         event.preventDefault();
         this.submit();
+      } else if ((event.key === 'ArrowUp' || event.key === 'ArrowDown') && !event.shiftKey && !event.altKey) {
+        const recalled = event.key === 'ArrowUp' ? this.history.older(this.input.value) : this.history.newer(this.input.value);
+        if (recalled === undefined) return;
+        event.preventDefault();
+        this.input.value = recalled;
+        uiState.patch({ draft: recalled });
+      } else if (event.key === 'Escape' && this.editing && !this.runActive) {
+        event.preventDefault();
+        this.cancelEdit();
       }
     });
     this.input.addEventListener('input', () => uiState.patch({ draft: this.input.value }));
@@ -140,6 +172,41 @@ export class Composer {
     this.input.focus();
   }
 
+  /**
+   * Edit and Resend: your message goes into the input to edit; sending it continues in a new thread from before it
+   * (the host forks), and this thread keeps the original and everything after it. Escape or the banner's Cancel
+   * brings the draft back.
+   */
+  editMessage(messageId: string, text: string): void {
+    this.editing = { messageId, draft: this.editing?.draft ?? this.input.value };
+    this.input.value = text;
+    const cancel = el('button', 'composer-editing-cancel codicon codicon-close');
+    cancel.type = 'button';
+    cancel.title = t('Cancel editing (Escape)');
+    cancel.setAttribute('aria-label', t('Cancel editing'));
+    cancel.addEventListener('click', () => this.cancelEdit());
+    this.editBanner.replaceChildren(
+      el('span', 'codicon codicon-edit'),
+      el('span', 'composer-editing-text', t('Editing: sends to a new thread; this one is kept.')),
+      cancel,
+    );
+    this.editBanner.hidden = false;
+    this.input.focus();
+  }
+
+  private cancelEdit(): void {
+    if (!this.editing) return;
+    this.input.value = this.editing.draft;
+    this.endEdit();
+    this.input.focus();
+  }
+
+  private endEdit(): void {
+    this.editing = undefined;
+    this.editBanner.hidden = true;
+    this.editBanner.replaceChildren();
+  }
+
   addAttachments(paths: string[]): void {
     this.attachments = [...new Set([...this.attachments, ...paths])];
     this.renderAttachments();
@@ -156,7 +223,7 @@ export class Composer {
   }
 
   private attachDroppedFiles(event: DragEvent): void {
-    const uris = (event.dataTransfer?.getData('text/uri-list') ?? '').split(/\r?\n/).filter((line) => line && !line.startsWith('#'));
+    const uris = droppedUris(event.dataTransfer);
     if (uris.length === 0) return;
     event.preventDefault();
     void this.attachPicked(host.request('attachUris', { uris }));
@@ -179,6 +246,14 @@ export class Composer {
   private submit(): void {
     const text = this.input.value.trim();
     if (!text || this.runActive) return;
+    this.history.add(text);
+    if (this.editing) {
+      postToHost({ type: 'editAndResend', messageId: this.editing.messageId, text });
+      this.input.value = this.editing.draft;
+      this.endEdit();
+      uiState.patch({ draft: this.input.value });
+      return;
+    }
     this.onSend();
     postToHost({ type: 'send', text, attachments: this.attachments });
     this.input.value = '';
@@ -190,7 +265,13 @@ export class Composer {
   private renderAttachments(): void {
     this.attachmentList.replaceChildren(
       ...this.attachments.map((path) => {
-        const chip = el('span', 'attachment', path.startsWith('data:') ? t('Pasted image') : path);
+        const pasted = path.startsWith('data:');
+        const chip = el('span', 'attachment');
+        chip.title = pasted ? t('Pasted image') : path;
+        chip.append(
+          el('span', `codicon codicon-${pasted || /\.(png|jpe?g|gif|webp)$/i.test(path) ? 'file-media' : 'file'}`),
+          el('span', 'attachment-name', pasted ? t('Pasted image') : path.slice(path.lastIndexOf('/') + 1)),
+        );
         const remove = el('button', 'attachment-remove codicon codicon-close');
         remove.type = 'button';
         remove.title = t('Remove {0}', path.startsWith('data:') ? t('pasted image') : path);

@@ -15,6 +15,7 @@ import { DeltaBatcher } from './deltaBatcher';
 import { component, el } from './dom';
 import { MessageList } from './messageList';
 import { RunPanel } from './runPanel';
+import { runMessageAction } from './messageActions';
 import { t } from '../shared/l10n';
 
 // One app renders a thread both in the sidebar chat and in editor panels; the body says which.
@@ -97,7 +98,10 @@ const startHint = el('p', 'start-hint', t('Send a message to start the conversat
 welcome.hidden = true;
 startHint.hidden = true;
 empty.append(welcome, startHint);
-const composer = new Composer(() => list.followSend());
+const composer = new Composer(
+  () => list.followSend(),
+  () => list.lastUserText(),
+);
 app.append(header, restricted, notice, runDetails, empty, scroller, composer.root, announcer);
 
 /** Agent names by id, from the host's latest init: answers are labelled with the agent that wrote them. */
@@ -187,15 +191,7 @@ host.onEvent(handle);
 document.addEventListener('click', (event) => {
   const target = event.target as HTMLElement;
   if (target.closest('a[href], [data-action], [data-message-action], [data-file]')) event.stopPropagation();
-  const messageAction = target.closest<HTMLElement>('[data-message-action]');
-  if (messageAction) {
-    const messageId = messageAction.closest<HTMLElement>('[data-message-id]')?.dataset.messageId;
-    const action = messageAction.dataset.messageAction;
-    if (!messageId) return;
-    if (action === 'copy') postToHost({ type: 'copyText', text: list.textOf(messageId) ?? '' });
-    else postToHost(action === 'edit' ? { type: 'editAndResend', messageId } : { type: 'forkFromMessage', messageId });
-    return;
-  }
+  if (runMessageAction(target, { textOf: (id) => list.textOf(id), editInComposer: (id, text) => composer.editMessage(id, text) })) return;
   const action = target.closest<HTMLElement>('[data-action]');
   if (action) {
     const code = action.closest('.code-block')?.querySelector('code')?.textContent ?? '';

@@ -162,6 +162,12 @@ export class MessageList {
     return this.messages.find((m) => m.id === messageId)?.text;
   }
 
+  /** The Markdown text of the newest message of yours in the window (for Up in an empty composer). */
+  lastUserText(): string | undefined {
+    for (let i = this.messages.length - 1; i >= 0; i--) if (this.messages[i].role === 'user') return this.messages[i].text;
+    return undefined;
+  }
+
   /**
    * Renames the authors in the headers, e.g. when agent names arrive or change. Only the names: re-rendering the
    * messages would render every body's Markdown again (a 10 MB paste takes seconds).

@@ -3,6 +3,8 @@ import { renderMarkdown } from '../shared/markdown';
 import { accessibleCollapsible, component, el } from './dom';
 import { t } from '../shared/l10n';
 import { createReasoningPart } from './reasoningPart';
+import { messageActions } from './messageActions';
+import { imageOpener } from './imageViewer';
 
 /** Builds the element of one message; `updateMessageElement` re-renders it in place when it changes. */
 export function createMessageElement(message: MessageView, author: string): HTMLElement {
@@ -35,10 +37,7 @@ export function updateMessageElement(article: HTMLElement, message: MessageView,
   if (message.images.length > 0) {
     const images = el('div', 'message-images');
     for (const image of message.images) {
-      const img = el('img');
-      img.src = image.src;
-      img.alt = image.alt;
-      images.append(img);
+      images.append(imageOpener(image.src, image.alt));
     }
     article.append(images);
   }
@@ -93,23 +92,4 @@ function messageTime(createdAt: number): HTMLElement {
   time.dateTime = date.toISOString();
   time.title = fullDate.format(date);
   return time;
-}
-
-/** Hover actions of a finished message: copy it, fork the thread from it, and for the user's own messages, edit and resend. */
-function messageActions(message: MessageView): HTMLElement {
-  const actions = el('span', 'message-actions');
-  actions.append(actionButton('copy', 'copy', 'Copy message'));
-  actions.append(actionButton('repo-forked', 'fork', 'Fork from here: a new thread with the history up to this message'));
-  if (message.role === 'user') actions.append(actionButton('edit', 'edit', 'Edit and resend as a new thread (this one stays as it is)'));
-  return actions;
-}
-
-/** An icon button whose `data-message-action` the click handler in main.ts turns into an intent. */
-function actionButton(icon: string, action: 'copy' | 'fork' | 'edit', title: string): HTMLButtonElement {
-  const button = el('button', `message-action codicon codicon-${icon}`);
-  button.type = 'button';
-  button.title = title;
-  button.setAttribute('aria-label', title);
-  button.dataset.messageAction = action;
-  return button;
 }

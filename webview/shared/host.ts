@@ -67,6 +67,8 @@ export function hostChannel<ToHost extends { type: string }, Events extends { ty
 export interface UiState {
   draft?: string;
   threadId?: string;
+  /** What was sent from the composer, oldest first, for Up to recall. */
+  sent?: string[];
 }
 
 export const uiState = {

@@ -129,3 +129,43 @@ function copyOf(message: Message): MessageInput {
 function editedContent(original: MessageContent[], text: string): MessageContent[] {
   return [{ type: 'text', text: { value: text } }, ...original.filter((part) => part.type !== 'text')];
 }
+
+/** The result of Retry: the new thread, which ends with the user message the retried answer replied to. */
+export interface RetryResult {
+  thread: Thread;
+  /** The user message the new run answers. */
+  question: Message;
+}
+
+/**
+ * Retry an answer without touching the thread it is in: a fork up to and including the nearest user message before
+ * `answerId`, so a run started there answers that message again, and the earlier answer stays where it was.
+ */
+export async function retryFromAnswer(
+  store: ThreadRepository,
+  threadId: string,
+  answerId: string,
+  options: ForkOptions = {},
+): Promise<RetryResult> {
+  const source = await store.get(threadId);
+  const answer = await store.getMessage(threadId, answerId);
+  if (answer.role !== 'assistant')
+    throw new StoreError('invalid_message', `Only an answer can be retried; ${answerId} is your own message. Use Edit and Resend instead.`);
+  const question = await previousUserMessage(store, threadId, answerId);
+  if (!question) throw new StoreError('message_not_found', 'There is no message of yours before this answer to answer again.');
+  const title = options.title ?? `${source.title || UNTITLED_THREAD_TITLE} (retry)`;
+  const thread = await copyInto(store, source, { upTo: question.id, forkPoint: answerId, title, batchSize: options.batchSize });
+  return { thread, question };
+}
+
+/** The nearest user message before `messageId`, reading back a page at a time (answers may be many tool rounds long). */
+async function previousUserMessage(store: ThreadRepository, threadId: string, messageId: string): Promise<Message | undefined> {
+  let after = messageId;
+  for (;;) {
+    const page = await store.listMessages(threadId, { order: 'desc', after, limit: PAGE_SIZE });
+    const found = page.data.find((message) => message.role === 'user');
+    if (found) return found;
+    if (!page.has_more || !page.last_id) return undefined;
+    after = page.last_id;
+  }
+}

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { isMessageDeltaEvent, isMessageEvent, isRunStepEvent, type Run, type RunEvent, type RunStep } from '../../core/domain';
+import { isMessageDeltaEvent, isMessageEvent, isRunStepEvent, type Run, type RunEvent, type RunStep, type Thread } from '../../core/domain';
 import { warmUpTokenizer } from '../../core/model';
 import type { AgentRepository, RunService, ThreadRepository } from '../../core/backend';
 import type { WebviewKind } from '../../protocol/ipc';
@@ -13,6 +13,8 @@ import { replier } from './webviewReplies';
 import { attachableUris, handleWorkspaceIntent, pickAttachments } from './workspaceIntents';
 import { CommandId } from '../shared/commandIds';
 import { DisposableStore } from '../../core/util/disposableStore';
+import { editAndResend, retryFromAnswer } from '../../core/fork';
+import { findWorkspaceFiles } from './workspaceFileSearch';
 
 let tokenizerWarmedUp = false;
 /**
@@ -163,6 +165,8 @@ export class ThreadSession implements vscode.Disposable {
           return await this.reply(message, async () => ({ paths: await pickAttachments() }));
         case 'attachUris':
           return await this.reply(message, () => ({ paths: attachableUris(message.uris, (notice) => this.post(notice)) }));
+        case 'findFiles':
+          return await this.reply(message, async () => ({ paths: await findWorkspaceFiles(message.query) }));
         case 'composing':
           return warmUpTokenizerOnce();
         case 'send':
@@ -213,15 +217,14 @@ export class ThreadSession implements vscode.Disposable {
         case 'forkFromMessage':
           if (this.threadId) await vscode.commands.executeCommand(CommandId.forkThread, this.threadId, message.messageId);
           return;
-        case 'editAndResend':
-          // The edited message goes to the agent picked here, as a message typed in the composer would.
+        case 'retryFromMessage':
           if (this.threadId)
-            await vscode.commands.executeCommand(
-              CommandId.editAndResend,
-              this.threadId,
-              message.messageId,
-              undefined,
-              this.selectedAgentId,
+            await this.continueInNewThread((await retryFromAnswer(this.services.threads, this.threadId, message.messageId)).thread);
+          return;
+        case 'editAndResend':
+          if (this.threadId)
+            await this.continueInNewThread(
+              (await editAndResend(this.services.threads, this.threadId, message.messageId, message.text)).thread,
             );
           return;
         case 'pickThread':
@@ -265,6 +268,24 @@ export class ThreadSession implements vscode.Disposable {
       throw error;
     }
     await this.startRun(agentId);
+  }
+
+  /**
+   * Retry and Edit and Resend branch: the conversation goes on in `thread` (a fork), answered by the agent picked
+   * here, and the thread it came from keeps every message. The sidebar chat follows into the new thread, as a chat
+   * shows one conversation; a thread panel belongs to its thread, so the new one opens in a panel of its own.
+   */
+  private async continueInNewThread(thread: Thread): Promise<void> {
+    const agentId = await this.agentForSending();
+    if (this.kind === 'chat') {
+      // The picker keeps the agent picked here rather than choosing the new thread's own.
+      this.agentChosenFor = thread.id;
+      await this.showThread(thread.id);
+      if (agentId) await this.startRun(agentId);
+      return;
+    }
+    await vscode.commands.executeCommand(CommandId.openThread, thread.id);
+    if (agentId) await this.services.runs.createRun(thread.id, agentId);
   }
 
   private async startRun(agentId?: string): Promise<void> {

@@ -12,6 +12,8 @@ const LINKABLE_COMMANDS = new Set<string>([
   'workbench.trust.manage',
 ]);
 
+const IMAGE_FILE = /\.(png|jpe?g|gif|webp|bmp|svg|ico)$/i;
+
 type WorkspaceIntent = Extract<ThreadViewIntent, { type: 'openFile' | 'openLink' | 'copyText' | 'insertCode' }>;
 type Notify = (notice: Extract<ThreadViewEvent, { type: 'notice' }>) => void;
 
@@ -52,7 +54,9 @@ export async function handleWorkspaceIntent(intent: WorkspaceIntent, reply: Noti
         reply({ type: 'notice', level: 'error', text: `"${intent.path}" is not a file inside this workspace, so it was not opened.` });
         return;
       }
-      await vscode.window.showTextDocument(uri, { preview: true });
+      // An image opens in VS Code's image preview (full size, zoomable); text in an editor.
+      if (IMAGE_FILE.test(intent.path)) await vscode.commands.executeCommand('vscode.open', uri, { preview: true });
+      else await vscode.window.showTextDocument(uri, { preview: true });
       return;
     }
     case 'openLink': {

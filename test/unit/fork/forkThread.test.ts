@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import type { Message, MessageInput } from '../../../src/core/domain/message';
 import { messageText } from '../../../src/core/domain/message';
-import { editAndResend, forkThread } from '../../../src/core/fork';
+import { editAndResend, forkThread, retryFromAnswer } from '../../../src/core/fork';
 import { ThreadStore } from '../../../src/core/store/threadStore';
 import { freshThreadStore } from '../store/helpers';
 
@@ -102,5 +102,33 @@ describe('forkThread and editAndResend', () => {
     await assert.rejects(editAndResend(store, source.id, answer.id, 'x'), { code: 'invalid_message', message: /Only your own messages/ });
     await assert.rejects(editAndResend(store, source.id, first.id, '  '), { code: 'invalid_message', message: /empty/ });
     assert.equal((await store.list()).length, 2);
+  });
+
+  it('retry forks up to the user message before the answer (past its tool rounds), leaving the source and its answer as they were', async () => {
+    const source = await store.create({
+      title: 'Maths',
+      messages: [
+        text('user', 'one'),
+        text('assistant', 'two'),
+        text('user', 'what is 2+2'),
+        text('assistant', 'reading'),
+        text('assistant', 'five'),
+      ],
+    });
+    const messages = await all(store, source.id);
+    const { thread, question } = await retryFromAnswer(store, source.id, messages[4].id);
+    assert.equal(thread.title, 'Maths (retry)');
+    assert.equal(question.id, messages[2].id);
+    assert.equal(thread.metadata.forked_from, `${source.id}/${messages[4].id}`);
+    assert.deepEqual((await all(store, thread.id)).map(messageText), ['one', 'two', 'what is 2+2']);
+    assert.deepEqual((await all(store, source.id)).map(messageText), ['one', 'two', 'what is 2+2', 'reading', 'five']);
+  });
+
+  it("retry refuses the user's own messages and an answer with no question before it, creating nothing", async () => {
+    const source = await store.create({ messages: [text('assistant', 'hello first'), text('user', 'hi')] });
+    const [greeting, mine] = await all(store, source.id);
+    await assert.rejects(retryFromAnswer(store, source.id, mine.id), { code: 'invalid_message', message: /Edit and Resend/ });
+    await assert.rejects(retryFromAnswer(store, source.id, greeting.id), { code: 'message_not_found' });
+    assert.equal((await store.list()).length, 1);
   });
 });
