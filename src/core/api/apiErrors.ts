@@ -2,6 +2,7 @@
 // HTTP statuses. Unexpected errors become a bare 500 so no stack trace or internal detail leaves the process.
 
 import { StoreError, type StoreErrorCode } from '../domain/errors';
+import { ItemError } from '../items/messageItems';
 import { RunError, type RunErrorCode } from '../runs/runErrors';
 
 /** The `type` field of an OpenAI error body. */
@@ -82,6 +83,7 @@ function typeFor(status: number): ApiErrorType {
  */
 export function toApiError(error: unknown, onUnexpected: (error: unknown) => void): ApiError {
   if (error instanceof ApiError) return error;
+  if (error instanceof ItemError) return badRequest(error.message, error.param);
   if (error instanceof StoreError) {
     const status = STORE_STATUS[error.code];
     return new ApiError(status, typeFor(status), error.message, error.code);

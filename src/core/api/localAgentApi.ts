@@ -1,5 +1,6 @@
-// The opt-in local agent API: an HTTP server on 127.0.0.1 that speaks the Assistants v2 REST shapes, so scripts
-// using the official `openai` package drive the same agents, threads and runs the UI shows.
+// The opt-in local agent API: an HTTP server on 127.0.0.1 that speaks the Responses and Conversations APIs (and
+// Assistants v2 for older scripts), so scripts using the official `openai` package or the OpenAI Agents SDK drive
+// the same agents, threads and runs the UI shows.
 //
 // Every request passes, in order: the loopback Host / no-Origin check (403), the bearer token (401), the body
 // size limit (413), JSON parsing (400), then its route. Errors use the OpenAI shape and never carry stack traces.
@@ -12,7 +13,9 @@ import { readJsonBody, sendJson } from './httpIo';
 import { assertAuthorized, assertLocalNonBrowserRequest, newToken } from './requestGuard';
 import { Router, STREAMED } from './router';
 import { addAssistantRoutes } from './routes/assistantRoutes';
+import { addConversationRoutes } from './routes/conversationRoutes';
 import { addMessageRoutes } from './routes/messageRoutes';
+import { addResponseRoutes } from './routes/responseRoutes';
 import { addRunRoutes } from './routes/runRoutes';
 import { addThreadRoutes } from './routes/threadRoutes';
 
@@ -39,6 +42,8 @@ export class LocalAgentApi {
     addThreadRoutes(this.router, services);
     addMessageRoutes(this.router, services);
     addRunRoutes(this.router, services);
+    addConversationRoutes(this.router, services);
+    addResponseRoutes(this.router, services);
   }
 
   /** Whether the server is listening, and where. */

@@ -46,6 +46,13 @@ export interface MessageToolCall {
   id: string;
   type: 'function';
   function: { name: string; arguments: string; output: string | null };
+  /**
+   * Who runs the call: absent for the extension's own (workspace) tools; 'client' for a function tool the API caller
+   * declared and runs itself (Responses `function_call`, answered by a `function_call_output`).
+   */
+  executor?: 'client';
+  /** Set while a workspace tool call waits for the user's approval after its run handed the decision to the caller. */
+  awaiting_approval?: true;
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { Agent } from './agent';
-import type { Metadata, UnixSeconds, Usage } from './common';
+import type { JsonValue, Metadata, UnixSeconds, Usage } from './common';
 
 export type RunStatus =
   'queued' | 'in_progress' | 'requires_action' | 'cancelling' | 'cancelled' | 'failed' | 'completed' | 'incomplete' | 'expired';
@@ -77,6 +77,42 @@ export interface Run extends AgentSnapshot {
   cancelled_at: UnixSeconds | null;
   failed_at: UnixSeconds | null;
   expires_at: UnixSeconds | null;
+  /** Present on runs started as a Responses API response: what the caller asked for beyond an Assistants run. */
+  response?: ResponseRunOptions;
+}
+
+/** A function tool an API caller declares and runs itself: the model may call it, the run hands the call back. */
+export interface ClientFunctionTool {
+  name: string;
+  description: string | null;
+  parameters: { [key: string]: JsonValue } | null;
+  strict: boolean | null;
+}
+
+/**
+ * How a run started as a response differs from an Assistants run. It never waits in requires_action: when a call
+ * needs the caller (a client function tool, or a workspace tool the user must approve) the run completes with the
+ * call open, and the next run takes the answers (`RunOverrides.resume`) before it calls the model again.
+ */
+export interface ResponseRunOptions {
+  client_tools: ClientFunctionTool[];
+  tool_choice: 'auto' | 'none' | 'required' | { type: 'function'; name: string };
+  parallel_tool_calls: boolean;
+  background: boolean;
+  store: boolean;
+  previous_response_id: string | null;
+  /** The conversation the caller named (absent for a plain `input` or `previous_response_id` chain). */
+  conversation_id: string | null;
+  /** The workspace agent the caller named, or null for a bare `model`. */
+  agent: { name: string; version: number } | null;
+  /** The instructions the caller passed, as given (the run's `instructions` also hold the agent's). */
+  instructions: string | null;
+  max_output_tokens: number | null;
+  truncation: 'auto' | 'disabled';
+  /** Messages appended as this response's input, in order. */
+  input_message_ids: string[];
+  /** Open calls this response answered: a client call's output, or a workspace call's approval decision. */
+  answered_calls: { call_id: string; approve?: boolean }[];
 }
 
 export type RunStepStatus = 'in_progress' | 'cancelled' | 'failed' | 'completed' | 'expired';
@@ -100,6 +136,8 @@ export interface MessageCreationStepDetails {
 export interface ToolCallsStepDetails {
   type: 'tool_calls';
   tool_calls: FunctionToolCall[];
+  /** The message whose tool_calls hold these calls (our extra), so item ids can name the call by its message. */
+  message_id?: string;
 }
 
 interface RunStepBase {

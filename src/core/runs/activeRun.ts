@@ -11,6 +11,7 @@ import type { ToolRegistry } from '../tools/toolRegistry';
 import type { Logger } from '../util/logger';
 import type { ContentReaders } from './contextBuilder';
 import type { RunRecorder } from './runRecorder';
+import type { ResumeAnswers } from './runState';
 
 /** Why a run was stopped from outside its loop. */
 export type StopReason = 'cancelled' | 'expired' | 'disposed';
@@ -74,6 +75,8 @@ export class ActiveRun {
   openToolRound: OpenToolRound | undefined;
   pending: PendingApprovals | undefined;
   usage: Usage | null = null;
+  /** Answers to calls an earlier response left open, applied before the first model call. */
+  resume: ResumeAnswers | undefined;
   /** Settles when the run loop has finished (the run is terminal, or the engine was disposed). */
   done: Promise<void> = Promise.resolve();
 

@@ -1,7 +1,7 @@
 // Public face of runs: starts them, lets the UI approve tools, cancel, and hear every event. One active run per
 // thread. The run itself lives in runLoop.ts; this class owns the bookkeeping around it.
 
-import type { AgentModel } from '../domain/agent';
+import type { Agent, AgentModel } from '../domain/agent';
 import { nowSeconds } from '../domain/common';
 import type { Run, ToolApproval, ToolOutput } from '../domain/run';
 import { UNTITLED_THREAD_TITLE } from '../domain/thread';
@@ -68,12 +68,15 @@ export class RunEngine {
     };
   }
 
-  /** Starts a run; resolves with the queued run once it is saved, while the run goes on in the background. */
-  async createRun(threadId: string, agentId: string, overrides: RunOverrides = {}): Promise<Run> {
+  /**
+   * Starts a run; resolves with the queued run once it is saved, while the run goes on in the background. `agent` is
+   * an agent id, or an agent the caller made up for this run (a Responses request that names only a model).
+   */
+  async createRun(threadId: string, agentOrId: string | Agent, overrides: RunOverrides = {}): Promise<Run> {
     this.assertIdle(threadId);
     this.starting.add(threadId);
     try {
-      const agent = await this.options.agents.get(agentId);
+      const agent = typeof agentOrId === 'string' ? await this.options.agents.get(agentOrId) : agentOrId;
       const model = overrides.model ?? agent.model;
       const resolved = this.options.resolveModel(model);
       if (!resolved) {
@@ -88,6 +91,7 @@ export class RunEngine {
       await this.editMetadata(threadId, (metadata) => ({ ...metadata, [ACTIVE_RUN_KEY]: run.id, [ACTIVE_RUN_OWNER_KEY]: runOwner() }));
       const recorder = new RunRecorder(run, this.options.threads, (event) => this.announce(event), this.services.now);
       const active = new ActiveRun(recorder, agent, resolved.client, resolved.profile, this.services.now);
+      active.resume = overrides.resume;
       this.active.set(threadId, active);
       try {
         await recorder.created();

@@ -3,11 +3,12 @@
 
 import type { MessageIncompleteDetails } from '../domain/message';
 import type { RunLastError, RunStatus, RunStep } from '../domain/run';
-import type { ChatRequest } from '../model/types';
+import type { ChatRequest, ChatTool } from '../model/types';
 import { type ActiveRun, RunStopped, type RunServices } from './activeRun';
 import { buildContext } from './contextBuilder';
 import { streamedReasoning, streamTurn } from './modelTurn';
 import { toRunLastError } from './runErrors';
+import { resumeOpenCalls } from './resumeCalls';
 import { closeUnansweredCalls, runToolRound } from './toolRound';
 import { errorMessage } from '../util/errors';
 
@@ -15,6 +16,7 @@ import { errorMessage } from '../util/errors';
 export async function runLoop(active: ActiveRun, services: RunServices): Promise<void> {
   try {
     await active.recorder.transition('in_progress');
+    if (active.resume) await resumeOpenCalls(active, services, active.resume);
     for (let round = 1; ; round++) {
       active.throwIfStopped();
       const turn = await streamTurn(active, services, await requestFor(active, services));
@@ -26,7 +28,13 @@ export async function runLoop(active: ActiveRun, services: RunServices): Promise
         );
         return;
       }
-      await runToolRound(active, services, turn.message, turn.toolCalls, turn.unrecordedUsage ?? null);
+      const outcome = await runToolRound(active, services, turn.message, turn.toolCalls, turn.unrecordedUsage ?? null);
+      if (outcome === 'handed_off') {
+        // A response ends where the caller must act (run its function, or approve a workspace call); its next
+        // response carries the answers in (see resumeOpenCalls).
+        await active.recorder.transition('completed');
+        return;
+      }
       if (round >= services.maxToolRounds) {
         // The model would keep calling tools; stop before another call instead of looping without bound.
         await active.recorder.transition('incomplete', { incomplete_details: { reason: 'max_tool_rounds' } });
@@ -42,7 +50,8 @@ export async function runLoop(active: ActiveRun, services: RunServices): Promise
 
 async function requestFor(active: ActiveRun, services: RunServices): Promise<ChatRequest> {
   const run = active.run;
-  const tools = services.tools.chatTools(run.tools.map((tool) => tool.name));
+  const tools =
+    run.response?.tool_choice === 'none' ? [] : [...services.tools.chatTools(run.tools.map((tool) => tool.name)), ...clientChatTools(run)];
   const context = await buildContext(
     services.threads,
     {
@@ -64,6 +73,15 @@ async function requestFor(active: ActiveRun, services: RunServices): Promise<Cha
   if (run.max_completion_tokens !== null) request.max_completion_tokens = run.max_completion_tokens;
   if (run.response_format !== 'auto') request.response_format = run.response_format as ChatRequest['response_format'];
   return request;
+}
+
+/** The client function tools of a response, as the model client declares tools. */
+function clientChatTools(run: ActiveRun['run']): ChatTool[] {
+  return (run.response?.client_tools ?? []).map((tool) => ({
+    name: tool.name,
+    description: tool.description ?? '',
+    parameters: (tool.parameters ?? { type: 'object', properties: {} }) as ChatTool['parameters'],
+  }));
 }
 
 interface Ending {

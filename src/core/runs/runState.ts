@@ -4,7 +4,7 @@ import type { Agent } from '../domain/agent';
 import type { UnixSeconds } from '../domain/common';
 import { newId } from '../domain/ids';
 import type { MessageInput } from '../domain/message';
-import type { Run, RunIncompleteDetails, RunLastError, RunStatus } from '../domain/run';
+import type { ResponseRunOptions, Run, RunIncompleteDetails, RunLastError, RunStatus, ToolApproval, ToolOutput } from '../domain/run';
 import { TERMINAL_RUN_STATUSES } from '../domain/run';
 import type { RunLifecycleEventName } from '../domain/events';
 
@@ -23,6 +23,16 @@ export interface RunOverrides {
   max_completion_tokens?: number | null;
   truncation_strategy?: Run['truncation_strategy'];
   metadata?: Run['metadata'];
+  /** Makes the run a Responses API response (see ResponseRunOptions): it hands open calls back instead of waiting. */
+  response?: ResponseRunOptions;
+  /** Answers to calls an earlier response handed back, applied before the first model call. */
+  resume?: ResumeAnswers;
+}
+
+/** Outputs of client function calls and decisions on workspace calls that an earlier run left open. */
+export interface ResumeAnswers {
+  outputs: ToolOutput[];
+  approvals: ToolApproval[];
 }
 
 const NEXT: Record<RunStatus, readonly RunStatus[]> = {
@@ -84,6 +94,7 @@ export function newRun(threadId: string, agent: Agent, overrides: RunOverrides, 
     cancelled_at: null,
     failed_at: null,
     expires_at: null,
+    ...(overrides.response ? { response: overrides.response } : {}),
   };
 }
 

@@ -4,7 +4,7 @@
 
 import type { FunctionToolCall, ToolCallStatus } from '../domain/run';
 import type { Usage } from '../domain/common';
-import type { Message } from '../domain/message';
+import type { Message, MessageToolCall } from '../domain/message';
 import type { ChatToolCall } from '../model/types';
 import { allowedToolsOf, applyForcedApproval, resolveApprovalPolicy } from '../tools/approvalPolicy';
 import { parseToolArguments, type ToolRegistry } from '../tools/toolRegistry';
@@ -18,14 +18,18 @@ export const deniedByPolicyOutput = (name: string): string =>
 export const deniedByUserOutput = (name: string): string =>
   `Error: the user denied the call to '${name}'. Continue without it or ask the user.`;
 
-/** Executes one round of tool calls to the end; throws RunStopped when the run is cancelled or expires meanwhile. */
+/**
+ * Executes one round of tool calls to the end; throws RunStopped when the run is cancelled or expires meanwhile.
+ * A response (a run with `response` options) does not wait for the caller: calls to client function tools and
+ * calls that need approval stay open, the rest run, and the round answers 'handed_off' so the run can complete.
+ */
 export async function runToolRound(
   active: ActiveRun,
   services: RunServices,
   message: Message,
   requested: ChatToolCall[],
   usage: Usage | null = null,
-): Promise<void> {
+): Promise<'done' | 'handed_off'> {
   const calls: FunctionToolCall[] = requested.map((call) => ({
     id: call.id,
     type: 'function',
@@ -33,17 +37,27 @@ export async function runToolRound(
     status: 'in_progress',
   }));
   // A turn of only tool calls has no message_creation step; its usage is recorded here, as OpenAI does.
-  const step = { ...active.newStep('tool_calls', { type: 'tool_calls', tool_calls: calls }), usage };
+  const step = { ...active.newStep('tool_calls', { type: 'tool_calls', tool_calls: calls, message_id: message.id }), usage };
   active.openToolRound = { messageId: message.id, step };
 
   const thread = await services.threads.get(active.run.thread_id);
   const allowed = allowedToolsOf(thread.metadata);
   const toRun: FunctionToolCall[] = [];
   const toAsk: FunctionToolCall[] = [];
+  const handsOff = active.run.response !== undefined;
+  const clientNames = clientToolNames(active);
+  const open: FunctionToolCall[] = [];
   for (const call of calls) {
+    if (handsOff && clientNames.has(call.function.name)) {
+      open.push(call);
+      continue;
+    }
     const verdict = await decide(active, services, call, allowed);
     if (verdict === 'run') toRun.push(call);
-    else if (verdict === 'ask') {
+    else if (verdict === 'ask' && handsOff) {
+      call.status = 'pending_approval';
+      open.push(call);
+    } else if (verdict === 'ask') {
       call.status = 'pending_approval';
       toAsk.push(call);
     } else finishCall(call, verdict.output, 'failed');
@@ -52,6 +66,13 @@ export async function runToolRound(
 
   await Promise.all(toRun.map((call) => execute(active, services, step.step_details.tool_calls, call)));
   active.throwIfStopped();
+
+  if (open.length) {
+    await saveOutputsOnMessage(active, message.id, calls);
+    active.openToolRound = undefined;
+    await active.recorder.step({ ...snapshot(step), status: 'completed', completed_at: services.now() }, ['thread.run.step.completed']);
+    return 'handed_off';
+  }
 
   if (toAsk.length) {
     const decisions = await waitForDecisions(active, services, toAsk);
@@ -75,6 +96,12 @@ export async function runToolRound(
   await saveOutputsOnMessage(active, message.id, calls);
   active.openToolRound = undefined;
   await active.recorder.step({ ...snapshot(step), status: 'completed', completed_at: services.now() }, ['thread.run.step.completed']);
+  return 'done';
+}
+
+/** Names of the function tools a response's caller runs itself. */
+export function clientToolNames(active: ActiveRun): ReadonlySet<string> {
+  return new Set((active.run.response?.client_tools ?? []).map((tool) => tool.name));
 }
 
 /** Gives calls that never ran an output saying why, so the thread stays valid model context. */
@@ -184,7 +211,14 @@ function announceCall(active: ActiveRun, all: FunctionToolCall[], call: Function
 }
 
 async function saveOutputsOnMessage(active: ActiveRun, messageId: string, calls: FunctionToolCall[]): Promise<void> {
-  const toolCalls = calls.map((call) => ({ id: call.id, type: 'function' as const, function: { ...call.function } }));
+  const clientNames = clientToolNames(active);
+  const toolCalls = calls.map((call): MessageToolCall => ({
+    id: call.id,
+    type: 'function',
+    function: { ...call.function },
+    ...(clientNames.has(call.function.name) ? { executor: 'client' as const } : {}),
+    ...(call.status === 'pending_approval' && call.function.output === null ? { awaiting_approval: true as const } : {}),
+  }));
   await active.recorder.updateMessage(messageId, { tool_calls: toolCalls }, []);
 }
 

@@ -10,7 +10,7 @@ import { json, type Router } from '../router';
 import { parseRunRequest, startRun } from './runRoutes';
 
 // Keys the run engine keeps in thread metadata; an API metadata update replaces the rest but keeps these.
-const ENGINE_KEYS = [ACTIVE_RUN_KEY, ACTIVE_RUN_OWNER_KEY, ALLOWED_TOOLS_KEY];
+export const ENGINE_KEYS = [ACTIVE_RUN_KEY, ACTIVE_RUN_OWNER_KEY, ALLOWED_TOOLS_KEY];
 
 /** Adds the thread routes. */
 export function addThreadRoutes(router: Router, services: ApiServices): void {

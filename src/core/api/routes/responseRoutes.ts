@@ -1,0 +1,136 @@
+// /v1/responses: a response is a run of the same RunEngine the UI uses, on a thread (a conversation, the thread of
+// the previous response, or a new one, shown in the tree). Create (waited for, streamed, or in the background),
+// retrieve, cancel, and list its input items.
+
+import type { Message } from '../../domain/message';
+import type { Run } from '../../domain/run';
+import { type ConversationItem, callItemId, messageToItems, parseResponseId } from '../../items';
+import { ApiError, notFound } from '../apiErrors';
+import type { ApiServices } from '../apiServices';
+import { mapPage, pageOf } from '../listPage';
+import { parseResponseRequest } from '../responseRequest';
+import { loadResponse, responseWhenDone, streamResponse } from '../responseStream';
+import { listQuery } from '../requestParams';
+import { json, type Router, STREAMED } from '../router';
+
+/** The thread and run of a response id; 404 when it names none. */
+async function responseRun(services: ApiServices, id: string | undefined): Promise<Run> {
+  const ids = id === undefined ? undefined : parseResponseId(id);
+  const missing = (): ApiError => notFound(`No response found with id ${JSON.stringify(String(id).slice(0, 80))}.`);
+  if (!ids) throw missing();
+  const active = services.engine.activeRun(ids.threadId);
+  const run = active?.id === ids.runId ? active : await services.threads.getRun(ids.threadId, ids.runId).catch(() => undefined);
+  if (!run?.response) throw missing();
+  return run;
+}
+
+/** The input items of a response: the messages it appended, then its answers to open calls. */
+async function inputItems(services: ApiServices, run: Run): Promise<ConversationItem[]> {
+  const options = run.response!;
+  const items: ConversationItem[] = [];
+  for (const id of options.input_message_ids) {
+    const message = await services.threads.getMessage(run.thread_id, id).catch(() => undefined);
+    if (message) items.push(...messageToItems(message));
+  }
+  if (!options.answered_calls.length) return items;
+  const holders = (await services.threads.readNewest(run.thread_id, 50)).filter((m) => m.tool_calls?.length);
+  for (const answer of options.answered_calls) {
+    const found = locate(holders, answer.call_id);
+    if (!found) continue;
+    const { message, index } = found;
+    const call = message.tool_calls![index];
+    if (answer.approve === undefined) {
+      items.push({
+        type: 'function_call_output',
+        id: callItemId('fco', message.id, index),
+        call_id: call.id,
+        output: call.function.output ?? '',
+        status: 'completed',
+      });
+    } else {
+      items.push({
+        type: 'mcp_approval_response',
+        id: callItemId('mcpa', message.id, index),
+        approval_request_id: callItemId('mcpr', message.id, index),
+        approve: answer.approve,
+        reason: null,
+      });
+    }
+  }
+  return items;
+}
+
+function locate(messages: Message[], callId: string): { message: Message; index: number } | undefined {
+  for (let i = messages.length - 1; i >= 0; i--) {
+    const index = messages[i].tool_calls!.findIndex((call) => call.id === callId);
+    if (index >= 0) return { message: messages[i], index };
+  }
+  return undefined;
+}
+
+/** Adds the response routes. */
+export function addResponseRoutes(router: Router, services: ApiServices): void {
+  const { engine, threads } = services;
+
+  router.add('POST', '/responses', async ({ body, res }) => {
+    const request = await parseResponseRequest(body, services);
+    const background = request.overrides.response.background;
+    // Everything is checked before a new thread exists, so a bad request leaves no empty thread behind.
+    const start = async (): Promise<Run> => {
+      const threadId = request.threadId ?? (await threads.create({ agent_id: request.namedAgent ? request.agent.id : null })).id;
+      return engine.createRun(threadId, request.namedAgent ? request.agent.id : request.agent, request.overrides);
+    };
+    const cancel = (run: Run): void => {
+      engine.cancelRun(run.thread_id, run.id).catch(() => undefined);
+    };
+    if (request.stream) {
+      await streamResponse(res, services, start, (run) => (background ? undefined : cancel(run)));
+      return STREAMED;
+    }
+    if (background) {
+      const run = await start();
+      return json(await loadResponse(services, run.thread_id, run.id));
+    }
+    const { started, done } = responseWhenDone(services, start);
+    const run = await started;
+    // A client that gives up on a response it is waiting for does not want it to go on (unlike background ones).
+    const onClose = (): void => {
+      if (!res.writableEnded) cancel(run);
+    };
+    res.on('close', onClose);
+    try {
+      return json(await done);
+    } finally {
+      res.off('close', onClose);
+    }
+  });
+
+  router.add('GET', '/responses/:id', async ({ params }) => {
+    const run = await responseRun(services, params.id);
+    return json(await loadResponse(services, run.thread_id, run.id));
+  });
+
+  // Resolves once the response is cancelled; one that had already finished is returned unchanged.
+  router.add('POST', '/responses/:id/cancel', async ({ params }) => {
+    const run = await responseRun(services, params.id);
+    await engine.cancelRun(run.thread_id, run.id);
+    return json(await loadResponse(services, run.thread_id, run.id));
+  });
+
+  router.add('DELETE', '/responses/:id', async ({ params }) => {
+    await responseRun(services, params.id);
+    // A response is a run of a thread, and threads keep their history (the tree, export and search show it).
+    throw new ApiError(
+      400,
+      'invalid_request_error',
+      'Responses cannot be deleted one by one: a response is a run of an Agent Threads thread, which keeps its history. Delete its conversation instead.',
+      'unsupported_operation',
+    );
+  });
+
+  router.add('GET', '/responses/:id/input_items', async ({ params, query }) => {
+    const run = await responseRun(services, params.id);
+    const items = await inputItems(services, run);
+    return json(mapPage(pageOf(items, listQuery(query)), (item) => item));
+  });
+}
