@@ -65,10 +65,19 @@ function tabWhere(match: (tab: vscode.Tab) => boolean, timeoutMs = 15_000): Prom
   });
 }
 
-const isApplyDiff = (tab: vscode.Tab) => tab.input instanceof vscode.TabInputTextDiff && tab.input.modified.scheme === 'agent-threads-apply';
+const isApplyDiff = (tab: vscode.Tab) =>
+  tab.input instanceof vscode.TabInputTextDiff && tab.input.modified.scheme === 'agent-threads-apply';
 
 /** Clicks a button of the notification whose message contains `text`, as a person would. */
 async function clickNotificationButton(text: string, button: string): Promise<void> {
+  // A busy extension host can take a while to show it.
+  await ui.waitFor(
+    'workbench',
+    new Function(
+      `return [...document.querySelectorAll('.notification-toast')].some((toast) => toast.textContent.includes(${JSON.stringify(text)}));`,
+    ) as () => boolean,
+    45_000,
+  );
   const selector = `.notification-toast:has-text(${JSON.stringify(text)}) .monaco-button:has-text(${JSON.stringify(button)})`;
   await ui.click('workbench', selector);
 }
@@ -101,7 +110,8 @@ describe('tool cards, inline approvals, run footers and Apply to File', () => {
     await vscode.commands.executeCommand('agentThreads.newChatThread');
   });
 
-  it('shows tool calls as cards in the answer, asks inline with the diff, resumes on Approve, and sums the run up', async () => {
+  it('shows tool calls as cards in the answer, asks inline with the diff, resumes on Approve, and sums the run up', async function () {
+    this.timeout(180_000); // two sets of three themes at two widths, each laid out and audited
     await vscode.commands.executeCommand('agentThreads.createAgent', {
       name: 'Card Editor',
       model: { profile: 'fake', name: 'fake-model' },
@@ -167,7 +177,8 @@ describe('tool cards, inline approvals, run footers and Apply to File', () => {
 
     // Open diff shows the proposed change in VS Code's diff editor.
     await ui.click(chat, '#messages .tool-call.approval vscode-button.show-diff');
-    const isToolDiff = (tab: vscode.Tab) => tab.input instanceof vscode.TabInputTextDiff && tab.input.modified.scheme === 'agent-threads-proposed';
+    const isToolDiff = (tab: vscode.Tab) =>
+      tab.input instanceof vscode.TabInputTextDiff && tab.input.modified.scheme === 'agent-threads-proposed';
     await tabWhere(isToolDiff);
     // Looked up again: the tab object of a preview editor is replaced once it has loaded.
     await vscode.window.tabGroups.close(vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter(isToolDiff));
@@ -204,8 +215,16 @@ describe('tool cards, inline approvals, run footers and Apply to File', () => {
       return {
         expanded: card.querySelector('.tool-call-header')?.getAttribute('aria-expanded'),
         output: output.textContent ?? '',
-        monospace: getComputedStyle(output).fontFamily === getComputedStyle(document.body).getPropertyValue('--vscode-editor-font-family').trim(),
-        fits: output.scrollWidth <= output.clientWidth + 1 && card.getBoundingClientRect().right <= document.documentElement.clientWidth + 1,
+        monospace: (() => {
+          // The editor's font, as the browser resolves it for an element that asks for it.
+          const probe = document.body.appendChild(document.createElement('code'));
+          probe.style.fontFamily = 'var(--vscode-editor-font-family)';
+          const editorFont = getComputedStyle(probe).fontFamily;
+          probe.remove();
+          return getComputedStyle(output).fontFamily === editorFont;
+        })(),
+        fits:
+          output.scrollWidth <= output.clientWidth + 1 && card.getBoundingClientRect().right <= document.documentElement.clientWidth + 1,
       };
     });
     assert.equal(opened.expanded, 'true');
@@ -227,7 +246,8 @@ describe('tool cards, inline approvals, run footers and Apply to File', () => {
     await ui.waitFor({ webview: 'runDetails' }, () => document.body.innerText.includes('Run '));
   });
 
-  it('Apply to File previews the change in a diff and writes only when applied', async () => {
+  it('Apply to File previews the change in a diff and writes only when applied', async function () {
+    this.timeout(120_000);
     await fs.writeFile(workspaceFile('src/greet.ts'), original);
     const block = 'export function greet(name: string): string {\n  return `Welcome, ${name}!`;\n}\n';
     await fakeModel.script({ kind: 'text', text: `Here it is:\n\n\`\`\`ts src/greet.ts\n${block}\`\`\`\n` });
@@ -249,11 +269,7 @@ describe('tool cards, inline approvals, run footers and Apply to File', () => {
     await clickNotificationButton('Apply the code block to src/greet.ts', 'Discard');
     await toastGone('Apply the code block');
     assert.equal(await fs.readFile(workspaceFile('src/greet.ts'), 'utf8'), original, 'Discard writes nothing');
-    assert.equal(
-      vscode.window.tabGroups.all.flatMap((g) => g.tabs).some(isApplyDiff),
-      false,
-      'the preview closes',
-    );
+    assert.equal(vscode.window.tabGroups.all.flatMap((g) => g.tabs).some(isApplyDiff), false, 'the preview closes');
 
     // Apply: the file takes the block, undoably.
     await ui.click(chat, '#messages article.message:last-of-type .code-block [data-action="apply"]');

@@ -104,7 +104,12 @@ export class RunFooters {
       }
     }
     const usage = run.usage
-      ? t('{0} · {1} prompt + {2} completion tokens', run.model, run.usage.prompt_tokens.toLocaleString(), run.usage.completion_tokens.toLocaleString())
+      ? t(
+          '{0} · {1} prompt + {2} completion tokens',
+          run.model,
+          run.usage.prompt_tokens.toLocaleString(),
+          run.usage.completion_tokens.toLocaleString(),
+        )
       : run.model;
     const more = el('div', 'run-usage', usage);
     const link = el('button', 'link-button run-details-link', t('Run Details'));

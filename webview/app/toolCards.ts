@@ -232,7 +232,8 @@ function fillCard(card: HTMLElement, call: ToolCallView): void {
   const spinning = statusLook.icon === 'loading' ? ' codicon-modifier-spin' : '';
   statusBadge.append(el('span', `codicon codicon-${statusLook.icon}${spinning}`), el('span', 'tool-call-status-text', statusLook.label()));
   header.append(el('span', `codicon codicon-${look?.icon ?? 'tools'} tool-call-icon`), title, statusBadge);
-  if (call.durationMs !== undefined && status !== 'pending_approval') header.append(el('span', 'tool-call-duration', formatDuration(call.durationMs)));
+  if (call.durationMs !== undefined && status !== 'pending_approval')
+    header.append(el('span', 'tool-call-duration', formatDuration(call.durationMs)));
   header.append(el('span', `codicon codicon-chevron-${open ? 'up' : 'down'} tool-call-chevron`));
   header.title = `${label}${target ? ` ${target}` : ''} — ${statusLook.label()}`;
   header.addEventListener('click', () => {

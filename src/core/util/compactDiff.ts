@@ -15,7 +15,9 @@ export function compactDiff(before: string, after: string, maxLines = COMPACT_DI
   const patch = structuredPatch('before', 'after', before, after, '', '', { context: 2 });
   const lines: string[] = [];
   for (const hunk of patch.hunks) {
-    lines.push(`@@ -${hunk.oldStart},${hunk.oldLines} +${hunk.newStart},${hunk.newLines} @@`);
+    // As `diff -u` writes it: an empty side's range starts at the line before (0 for an empty file).
+    const start = (line: number, count: number) => (count === 0 ? line - 1 : line);
+    lines.push(`@@ -${start(hunk.oldStart, hunk.oldLines)},${hunk.oldLines} +${start(hunk.newStart, hunk.newLines)},${hunk.newLines} @@`);
     // jsdiff marks a missing final newline with a "\ No newline at end of file" line: noise in a card.
     lines.push(...hunk.lines.filter((line) => !line.startsWith('\\')));
   }

@@ -42,18 +42,26 @@ export async function applyCodeBlock(code: string, info: string): Promise<void> 
   const name = vscode.workspace.asRelativePath(target.uri, false);
   const version = document?.version;
   try {
-    await vscode.commands.executeCommand('vscode.diff', original, proposed, vscode.l10n.t('{0} (code block applied)', path.basename(name)), {
-      preview: true,
-    });
+    // The question comes with the diff, not after it has loaded: both are on screen together.
+    const diffShown = vscode.commands.executeCommand(
+      'vscode.diff',
+      original,
+      proposed,
+      vscode.l10n.t('{0} (code block applied)', path.basename(name)),
+      { preview: true },
+    );
     const apply = vscode.l10n.t('Apply');
     const choice = await vscode.window.showInformationMessage(
       vscode.l10n.t('Apply the code block to {0}? The diff shows the change; nothing is written until you apply it.', name),
       apply,
       vscode.l10n.t('Discard'),
     );
+    await diffShown;
     if (choice !== apply) return;
     if (document && document.version !== version) {
-      void vscode.window.showWarningMessage(vscode.l10n.t('{0} changed since the preview, so the code block was not applied. Try again.', name));
+      void vscode.window.showWarningMessage(
+        vscode.l10n.t('{0} changed since the preview, so the code block was not applied. Try again.', name),
+      );
       return;
     }
     await writeChange(target.uri, document, after);
