@@ -247,7 +247,8 @@ function fillCard(card: HTMLElement, call: ToolCallView): void {
   const shownKey = `${key}:${approval?.diff ? 'diff' : ''}`;
   if (approval && !shownApprovals.has(shownKey)) {
     shownApprovals.add(shownKey);
-    requestAnimationFrame(() => card.isConnected && card.scrollIntoView({ block: 'nearest' }));
+    // The buttons, rather than the whole card: a card with a long diff is taller than a short sidebar.
+    requestAnimationFrame(() => card.isConnected && (card.querySelector('.approval-actions') ?? card).scrollIntoView({ block: 'nearest' }));
   }
 
   const details = el('div', 'tool-details');
