@@ -65,6 +65,24 @@ function tabWhere(match: (tab: vscode.Tab) => boolean, timeoutMs = 15_000): Prom
   });
 }
 
+/** Resolves once no editor tab satisfies `match`, listening to tab changes. */
+function tabGone(match: (tab: vscode.Tab) => boolean, timeoutMs = 15_000): Promise<void> {
+  const open = () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).some(match);
+  if (!open()) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const listener = vscode.window.tabGroups.onDidChangeTabs(() => {
+      if (open()) return;
+      clearTimeout(timer);
+      listener.dispose();
+      resolve();
+    });
+    const timer = setTimeout(() => {
+      listener.dispose();
+      reject(new Error('The preview tab did not close.'));
+    }, timeoutMs);
+  });
+}
+
 const isApplyDiff = (tab: vscode.Tab) =>
   tab.input instanceof vscode.TabInputTextDiff && tab.input.modified.scheme === 'agent-threads-apply';
 
@@ -269,7 +287,7 @@ describe('tool cards, inline approvals, run footers and Apply to File', () => {
     await clickNotificationButton('Apply the code block to src/greet.ts', 'Discard');
     await toastGone('Apply the code block');
     assert.equal(await fs.readFile(workspaceFile('src/greet.ts'), 'utf8'), original, 'Discard writes nothing');
-    assert.equal(vscode.window.tabGroups.all.flatMap((g) => g.tabs).some(isApplyDiff), false, 'the preview closes');
+    await tabGone(isApplyDiff); // the preview closes
 
     // Apply: the file takes the block, undoably.
     await ui.click(chat, '#messages article.message:last-of-type .code-block [data-action="apply"]');
