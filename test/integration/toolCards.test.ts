@@ -266,6 +266,7 @@ describe('tool cards, inline approvals, run footers and Apply to File', () => {
 
   it('Apply to File previews the change in a diff and writes only when applied', async function () {
     this.timeout(120_000);
+    await vscode.commands.executeCommand('agentThreads.openChat');
     await fs.writeFile(workspaceFile('src/greet.ts'), original);
     const block = 'export function greet(name: string): string {\n  return `Welcome, ${name}!`;\n}\n';
     await fakeModel.script({ kind: 'text', text: `Here it is:\n\n\`\`\`ts src/greet.ts\n${block}\`\`\`\n` });
