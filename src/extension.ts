@@ -19,6 +19,7 @@ import { AgentEditorProvider } from './vscode/views/agentEditorProvider';
 import { AgentFileSystem } from './vscode/views/agentFileSystem';
 import { AgentFilesWatcher } from './vscode/backend/agentFilesWatcher';
 import { AgentsTreeProvider } from './vscode/views/agentsTreeProvider';
+import { APPLY_PREVIEW_SCHEME, applyPreviewProvider } from './vscode/views/applyToFile';
 import { ApiKeyStore } from './vscode/models/apiKeys';
 import { BackendSelection } from './vscode/backend/backendSelection';
 import { type ChatParticipantState, chatRequestHandler, registerChatParticipant } from './vscode/views/chatParticipant';
@@ -158,6 +159,7 @@ export function activate(context: vscode.ExtensionContext): AgentThreadsApi {
     localApi,
     toolPreviews,
     vscode.workspace.registerTextDocumentContentProvider(PROPOSED_SCHEME, toolPreviews),
+    vscode.workspace.registerTextDocumentContentProvider(APPLY_PREVIEW_SCHEME, applyPreviewProvider),
     runDetails,
     vscode.workspace.onDidGrantWorkspaceTrust(() =>
       log.info('The workspace is trusted now: agents may use changing tools (with approval).'),

@@ -47,8 +47,13 @@ export interface RunView {
   model: string;
   usage: { prompt_tokens: number; completion_tokens: number; total_tokens: number } | null;
   lastError: { code: string; message: string } | null;
-  /** Tool calls waiting for the user's decision while the run is in requires_action. */
-  pendingApprovals: { id: string; name: string; arguments: string; preview?: string; canShowDiff?: boolean }[];
+  /**
+   * Tool calls waiting for the user's decision while the run is in requires_action; `diff` is a short unified diff
+   * of the file change the call proposes (it arrives in a later run event, once the host has computed it).
+   */
+  pendingApprovals: { id: string; name: string; arguments: string; preview?: string; canShowDiff?: boolean; diff?: string }[];
+  /** How long the run took (or has taken so far), from its start; null before it started. */
+  durationMs: number | null;
   steps: { id: string; type: 'message_creation' | 'tool_calls'; status: string; toolCalls: ToolCallView[] }[];
 }
 
@@ -110,7 +115,9 @@ export type ThreadViewIntent =
   | { type: 'openFile'; path: string }
   | { type: 'openLink'; href: string }
   | { type: 'copyText'; text: string }
-  | { type: 'insertCode'; code: string };
+  | { type: 'insertCode'; code: string }
+  /** Apply to File on a code block: `info` is the fence's info string ("ts src/greet.ts"), which may name the file. */
+  | { type: 'applyCode'; code: string; info: string };
 
 /** Everything the thread webview sends to the host. */
 export type ThreadViewToHost = ThreadViewIntent | RequestMessage<ThreadViewRequests>;
@@ -172,6 +179,7 @@ export const isThreadViewMessage = messageGuard<ThreadViewToHost>(
     openLink: { href: 'string' },
     copyText: { text: 'string' },
     insertCode: { code: 'string' },
+    applyCode: { code: 'string', info: 'string' },
   },
   THREAD_VIEW_REQUESTS,
 );

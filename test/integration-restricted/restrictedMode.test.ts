@@ -75,26 +75,26 @@ describe('Restricted Mode (untrusted workspace)', () => {
     assert.equal(await fs.readFile(workspaceFile('src/greet.ts'), 'utf8'), original, 'the file is untouched');
     await assert.rejects(fs.stat(marker), 'the command never ran');
 
-    // The run steps in the panel say what was refused and why, without opening anything else.
+    // The calls' cards in the answer say what was refused and why, without opening anything else.
     const steps = await ui.waitFor(panel, () => {
-      const calls = [...document.querySelectorAll('.run-steps .tool-call')];
+      const calls = [...document.querySelectorAll<HTMLElement>('#messages .tool-call')];
       const refused = calls.filter((call) => call.textContent?.includes('Restricted Mode'));
       return refused.length === 2
-        ? calls.map((call) => `${call.getAttribute('title')}: ${call.querySelector('.tool-output')?.textContent ?? ''}`)
+        ? calls.map((call) => `${call.dataset.callName} ${call.dataset.status}: ${call.querySelector('.tool-output')?.textContent ?? ''}`)
         : undefined;
     });
     assert.ok(
-      steps.some((step) => /^edit_file — failed/.test(step)),
+      steps.some((step) => /^edit_file failed/.test(step)),
       JSON.stringify(steps),
     );
     assert.ok(
-      steps.some((step) => /^run_command — failed/.test(step)),
+      steps.some((step) => /^run_command failed/.test(step)),
       JSON.stringify(steps),
     );
     assert.equal(await ui.evaluate(panel, () => document.querySelectorAll('.approval').length), 0, 'no approval was asked');
     await ui.evaluate(panel, () => {
-      const steps = document.querySelector('.run-steps') as HTMLElement & { open?: boolean };
-      steps.open = true;
+      for (const call of document.querySelectorAll<HTMLElement>('#messages .tool-call[data-status="failed"] .tool-call-header'))
+        call.click();
       return true;
     });
     await ui.screenshot('restricted-mode-refused');

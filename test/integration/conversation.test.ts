@@ -150,7 +150,7 @@ describe('a conversation in the real UI', () => {
     await sendFromComposer(panel, 'Please echo something');
     await runBadge(panel, 'Needs approval');
     const card = await ui.waitFor(panel, () => document.querySelector('.approval')?.textContent);
-    assert.match(card, /echo/);
+    assert.match(card, /echo/i);
     assert.match(card, /ping from the tool/);
     await ui.screenshot('approval-pending');
 

@@ -210,8 +210,12 @@ describe('workspace tools in the real UI', () => {
       outputs.some((output) => /the user denied the call to 'edit_file'/.test(output)),
       `tool outputs sent to the model: ${JSON.stringify(outputs)}`,
     );
-    const step = await ui.waitFor(panel, () => document.querySelector('.run-steps .tool-call')?.getAttribute('title'));
-    assert.match(step, /^edit_file — denied/);
+    // The call's card in the answer says so.
+    const card = await ui.waitFor(panel, () => {
+      const cards = [...document.querySelectorAll('#messages .tool-call[data-call-name="edit_file"]')];
+      return cards.pop()?.querySelector('.tool-call-header')?.textContent;
+    });
+    assert.match(card, /^Edit file src\/greet\.tsDenied/);
   });
 
   it('runs a command only after approval, returns its output and exit code, and Cancel kills a long one', async () => {
@@ -240,11 +244,12 @@ describe('workspace tools in the real UI', () => {
     const output = (await toolOutputsSent()).find((text) => text.includes('hello-from-tool')) ?? '';
     assert.match(output, /exit code 3/, `the exit code reaches the model: ${output}`);
     assert.match(output, /\nhello-from-tool/, `the output reaches the model: ${output}`);
-    // The step entry shows the tool, its status and, once the step is finished, how long it took.
-    const step = await ui.waitFor(panel, () =>
-      [...document.querySelectorAll('.run-steps .tool-call')].map((c) => c.getAttribute('title')).find((t) => t?.includes(' s')),
-    );
-    assert.match(step, /^run_command — completed · (under 1 s|\d+ s)$/);
+    // The call's card shows the tool, the command, its status and, once the step is finished, how long it took.
+    const shown = await ui.waitFor(panel, () => {
+      const header = [...document.querySelectorAll('#messages .tool-call[data-call-name="run_command"] .tool-call-header')].pop();
+      return header?.querySelector('.tool-call-duration') ? header.textContent : undefined;
+    });
+    assert.match(shown, /^Run command sh -c 'echo hello-from-tool.*Done(under 1 s|\d+(\.\d)? s)$/);
 
     // A long command, killed by Cancel: it writes the PID of the process that becomes `sleep`, so we can look for it.
     const pidFile = path.join(scratch, 'pid');

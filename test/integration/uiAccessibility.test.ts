@@ -78,7 +78,7 @@ describe('accessibility and themes of the thread webviews', () => {
       const controls = [
         ...document.querySelectorAll('button, vscode-button, vscode-textarea, vscode-single-select, vscode-checkbox, a[href]'),
       ].filter(visible);
-      const headers = [...document.querySelectorAll('vscode-collapsible')].map((c) => c.shadowRoot?.querySelector('.collapsible-header'));
+      const headers = [...document.querySelectorAll('.tool-call-header, .run-footer-summary')];
       return {
         log: [attr('#messages', 'role'), attr('#messages', 'aria-label'), attr('#messages', 'aria-live')],
         announcer: [attr('#announcer', 'role'), attr('#announcer', 'aria-live'), attr('#announcer', 'aria-atomic')],
@@ -93,33 +93,34 @@ describe('accessibility and themes of the thread webviews', () => {
         input: attr('#input', 'label'),
         articles: [...document.querySelectorAll('article.message')].map((a) => a.getAttribute('aria-label')),
         unnamed: controls.filter((e) => !nameOf(e)).map((e) => e.outerHTML.slice(0, 120)),
-        collapsibleHeaders: headers.map((h) => `${h?.getAttribute('role')}:${h?.getAttribute('aria-expanded')}`),
+        collapsibleHeaders: headers.map((h) => `${h.tagName.toLowerCase()}:${h.getAttribute('aria-expanded')}`),
       };
     });
     assert.deepEqual(audit.log, ['log', 'Conversation', 'off'], 'the conversation is a log that streaming does not make chatty');
     assert.deepEqual(audit.announcer, ['status', 'polite', 'true']);
     assert.equal(audit.badge, 'status');
-    assert.deepEqual(audit.card, ['group', 'The agent wants to run echo']);
-    assert.deepEqual(audit.buttons, ['Approve echo', 'Deny echo', 'Cancel the running answer', 'Attach workspace files or images']);
+    assert.deepEqual(audit.card, ['group', 'Echo ping']);
+    assert.deepEqual(audit.buttons, ['Approve Echo', 'Deny Echo', 'Cancel the running answer', 'Attach workspace files or images']);
     assert.match(audit.input ?? '', /Message to the agent/);
     assert.deepEqual(audit.articles.slice(0, 2), ['You', 'Accessible'], 'answers are labelled with the agent that wrote them');
     assert.deepEqual(audit.unnamed, [], 'every visible control has an accessible name');
     assert.ok(
-      audit.collapsibleHeaders.length > 0 && audit.collapsibleHeaders.every((h) => /^button:(true|false)$/.test(h)),
+      audit.collapsibleHeaders.length > 1 && audit.collapsibleHeaders.every((h) => /^button:(true|false)$/.test(h)),
       JSON.stringify(audit.collapsibleHeaders),
     );
 
-    // The keyboard reaches everything in reading order: header, approval, run steps, message actions, composer.
+    // The keyboard reaches everything in reading order: header, messages with the first run's footer, the card
+    // waiting for approval, composer.
     await ui.click(panel, '.thread-title');
     const order = await tabOrder(panel, '#cancel');
     assertInOrder(order, [
       '#new-thread',
+      '.message-action',
+      '.run-footer-summary',
+      '.tool-call-header',
       '.approve',
       '.deny',
       '.approval-always',
-      '.run-steps',
-      '.link-button',
-      '.message-action',
       '#input',
       '#agent',
       '#attach',
@@ -140,9 +141,10 @@ describe('accessibility and themes of the thread webviews', () => {
     assert.equal(announced, 'Accessible answered: The echo said ping.', 'the rendered answer is announced, without Markdown syntax');
     await waitUntilShows(panel, () => document.getElementById('messages')?.getAttribute('aria-busy'), 'false');
 
-    // "Details" under the run opens its page beside the panel, so the conversation stays in view.
+    // "Run Details" in the answer's footer opens its page beside the panel, so the conversation stays in view.
     const groupsBefore = vscode.window.tabGroups.all.length;
-    await ui.click(panel, '.run-details-link');
+    await ui.click(panel, '#messages article:last-of-type .run-footer-summary');
+    await ui.click(panel, '#messages article:last-of-type .run-details-link');
     const details = await ui.waitFor({ webview: 'runDetails' }, () => {
       for (const fold of document.querySelectorAll('details')) fold.open = true;
       return document.querySelector('.ids') && document.body.innerText;

@@ -7,7 +7,7 @@ import '@vscode-elements/elements/dist/vscode-option/index.js';
 import '@vscode-elements/elements/dist/vscode-progress-ring/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-textarea/index.js';
-import { UNTITLED_THREAD_TITLE, type MessageView, type ThreadViewEvent } from '../../src/protocol/threadView';
+import { UNTITLED_THREAD_TITLE, type MessageView, type RunView, type ThreadViewEvent } from '../../src/protocol/threadView';
 import { uiState } from '../shared/host';
 import { host, postToHost } from './host';
 import { Composer } from './composer';
@@ -16,6 +16,8 @@ import { component, el } from './dom';
 import { MessageList } from './messageList';
 import { RunPanel } from './runPanel';
 import { runMessageAction } from './messageActions';
+import { RunFooters } from './runFooter';
+import { applyRunToCards, setToolCardFocusFallback } from './toolCards';
 import { t } from '../shared/l10n';
 
 // One app renders a thread both in the sidebar chat and in editor panels; the body says which.
@@ -122,6 +124,23 @@ const runPanel = new RunPanel(
 );
 const batcher = new DeltaBatcher((messageId, text) => list.appendText(messageId, text));
 runPanel.show(null);
+const footers = new RunFooters(scroller);
+setToolCardFocusFallback(() => composer.focus());
+/** The run the host described last: tool cards that appear later (a page, a new message) take their status from it. */
+let currentRun: RunView | null = null;
+
+/** Shows a run: its cards in the answers, approvals no card shows in the panel, its footer once it is finished. */
+function showRun(run: RunView | null): void {
+  currentRun = run;
+  runPanel.show(run, applyRunToCards(run, scroller));
+  footers.update(run);
+}
+
+/** Messages came or went: cards find their run's news, the panel drops approvals a card now shows, footers move. */
+function syncRunWithMessages(): void {
+  runPanel.showOrphans(applyRunToCards(currentRun, scroller));
+  footers.place();
+}
 
 function showNotice(level: 'info' | 'error', text: string, command?: { title: string; id: string }): void {
   notice.hidden = false;
@@ -149,7 +168,7 @@ function handle(message: ThreadViewEvent): void {
       agentNames.clear();
       for (const agent of message.agents) agentNames.set(agent.id, agent.name);
       list.refreshAuthors();
-      runPanel.show(message.run);
+      showRun(message.run);
       restricted.hidden = !message.restrictedMode;
       if (message.notice) showNotice('info', message.notice);
       else notice.hidden = true;
@@ -158,13 +177,16 @@ function handle(message: ThreadViewEvent): void {
       batcher.drain();
       list.showPage(message.messages, message.hasOlder, message.hasNewer, message.position);
       if (message.position === 'around') list.reveal(message.reveal);
+      syncRunWithMessages();
       break;
     case 'messageAdded':
       list.add(message.message);
+      syncRunWithMessages();
       break;
     case 'messageUpdated':
       batcher.drain();
       list.update(message.message);
+      syncRunWithMessages();
       break;
     case 'messageDelta':
       batcher.add(message.messageId, message.text);
@@ -173,7 +195,7 @@ function handle(message: ThreadViewEvent): void {
       list.appendReasoning(message.messageId, message.summaryIndex, message.text);
       break;
     case 'run':
-      runPanel.show(message.run);
+      showRun(message.run);
       break;
     case 'prefill':
       composer.prefill(message.text);
@@ -194,8 +216,10 @@ document.addEventListener('click', (event) => {
   if (runMessageAction(target, { textOf: (id) => list.textOf(id), editInComposer: (id, text) => composer.editMessage(id, text) })) return;
   const action = target.closest<HTMLElement>('[data-action]');
   if (action) {
-    const code = action.closest('.code-block')?.querySelector('code')?.textContent ?? '';
-    postToHost(action.dataset.action === 'insert' ? { type: 'insertCode', code } : { type: 'copyText', text: code });
+    const block = action.closest<HTMLElement>('.code-block');
+    const code = block?.querySelector('code')?.textContent ?? '';
+    if (action.dataset.action === 'apply') postToHost({ type: 'applyCode', code, info: block?.dataset.info ?? '' });
+    else postToHost(action.dataset.action === 'insert' ? { type: 'insertCode', code } : { type: 'copyText', text: code });
     return;
   }
   const file = target.closest<HTMLElement>('[data-file]');

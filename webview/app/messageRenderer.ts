@@ -1,6 +1,7 @@
-import type { MessageView, ToolCallView } from '../../src/protocol/threadView';
+import type { MessageView } from '../../src/protocol/threadView';
 import { renderMarkdown } from '../shared/markdown';
-import { accessibleCollapsible, component, el } from './dom';
+import { component, el } from './dom';
+import { createToolCard } from './toolCards';
 import { t } from '../shared/l10n';
 import { createReasoningPart } from './reasoningPart';
 import { messageActions } from './messageActions';
@@ -10,6 +11,7 @@ import { imageOpener } from './imageViewer';
 export function createMessageElement(message: MessageView, author: string): HTMLElement {
   const article = el('article', `message ${message.role}`);
   article.dataset.messageId = message.id;
+  if (message.runId) article.dataset.runId = message.runId;
   updateMessageElement(article, message, author);
   return article;
 }
@@ -18,6 +20,7 @@ export function createMessageElement(message: MessageView, author: string): HTML
 export function updateMessageElement(article: HTMLElement, message: MessageView, author: string): void {
   article.replaceChildren();
   article.dataset.status = message.status;
+  article.classList.toggle('tool-only', !message.text && message.toolCalls.length > 0 && message.images.length === 0);
   article.setAttribute('aria-label', `${author}${message.status === 'in_progress' ? ', writing' : ''}`);
   const header = el('div', 'message-role');
   const authorLabel = el('span', 'message-author', author);
@@ -51,31 +54,16 @@ export function updateMessageElement(article: HTMLElement, message: MessageView,
     }
     article.append(files);
   }
-  for (const call of message.toolCalls) article.append(createToolCallElement(call));
+  if (message.toolCalls.length > 0) {
+    const calls = el('div', 'tool-calls');
+    calls.append(...message.toolCalls.map(createToolCard));
+    article.append(calls);
+  }
 }
 
 /** The author's hover text: which version of the agent wrote an answer (every save of an agent is a version). */
 export function authorTitle(message: MessageView, author: string): string {
   return message.agentVersion === null ? author : `${author}, version ${message.agentVersion}`;
-}
-
-/** A collapsible entry for one tool call: name and status in the title, arguments and output inside. */
-export function createToolCallElement(call: ToolCallView): HTMLElement {
-  const duration =
-    call.durationMs === undefined ? '' : call.durationMs < 1000 ? ' · under 1 s' : ` · ${Math.round(call.durationMs / 1000)} s`;
-  const collapsible = accessibleCollapsible({ class: 'tool-call', title: `${call.name} — ${call.status.replace('_', ' ')}${duration}` });
-  collapsible.dataset.toolCallId = call.id;
-  collapsible.append(el('div', 'tool-label', t('Arguments')), el('pre', 'tool-arguments', prettyJson(call.arguments)));
-  if (call.output !== null) collapsible.append(el('div', 'tool-label', t('Output')), el('pre', 'tool-output', call.output));
-  return collapsible;
-}
-
-function prettyJson(text: string): string {
-  try {
-    return JSON.stringify(JSON.parse(text), null, 2);
-  } catch {
-    return text;
-  }
 }
 
 // Made once: toLocaleString with options builds a new formatter on every call, a cost paid per message when a page

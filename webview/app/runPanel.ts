@@ -1,7 +1,7 @@
 import type { RunView } from '../../src/protocol/threadView';
 import { postToHost } from './host';
-import { accessibleCollapsible, component, el } from './dom';
-import { createToolCallElement } from './messageRenderer';
+import { component, el } from './dom';
+import { createApprovalCard } from './toolCards';
 import { t } from '../shared/l10n';
 
 const ACTIVE = new Set(['queued', 'in_progress', 'requires_action', 'cancelling']);
@@ -19,12 +19,16 @@ const STATUS_LABEL: Record<RunView['status'], string> = {
   expired: 'Expired',
 };
 
+type PendingApproval = RunView['pendingApprovals'][number];
+
 /**
- * The live status of the current run: a badge and progress ring in the header, approvals for pending tool calls,
- * the error in plain words with a retry action, token usage, and the run's steps.
+ * The live status of the current run: a badge and progress ring in the header, and the error in plain words with a
+ * retry action. Tool calls and their approvals show as cards in the answer (toolCards.ts) and the steps and usage in
+ * the answer's footer (runFooter.ts); only an approval whose call is in no message on screen is shown here.
  */
 export class RunPanel {
   private run: RunView | null = null;
+  private orphans: PendingApproval[] = [];
 
   constructor(
     private readonly badge: HTMLElement,
@@ -39,8 +43,10 @@ export class RunPanel {
     return this.run !== null && ACTIVE.has(this.run.status);
   }
 
-  show(run: RunView | null): void {
+  /** `orphans`: the run's approvals that no card in the conversation shows. */
+  show(run: RunView | null, orphans: PendingApproval[] = []): void {
     this.run = run;
+    this.orphans = orphans;
     this.badge.hidden = run === null;
     this.badge.textContent = run ? STATUS_LABEL[run.status] : '';
     this.badge.dataset.status = run?.status ?? '';
@@ -48,6 +54,14 @@ export class RunPanel {
     this.progress.hidden = !this.isActive;
     this.renderDetails();
     this.onActiveChange(this.isActive);
+  }
+
+  /** The messages on screen changed: show here the approvals no card shows any more, or no longer. */
+  showOrphans(orphans: PendingApproval[]): void {
+    const ids = (list: PendingApproval[]) => list.map((call) => call.id).join(',');
+    if (ids(orphans) === ids(this.orphans)) return;
+    this.orphans = orphans;
+    this.renderDetails();
   }
 
   private renderDetails(): void {
@@ -80,7 +94,7 @@ export class RunPanel {
     const run = this.run;
     this.details.replaceChildren();
     if (!run) return;
-    if (run.status === 'requires_action') this.details.append(...run.pendingApprovals.map((call) => this.approvalCard(run.id, call)));
+    if (run.status === 'requires_action') this.details.append(...this.orphans.map(createApprovalCard));
     if (run.lastError && (run.status === 'failed' || run.status === 'expired' || run.status === 'incomplete')) {
       const error = el('div', 'run-error');
       error.setAttribute('role', 'alert');
@@ -93,67 +107,5 @@ export class RunPanel {
       error.append(retry);
       this.details.append(error);
     }
-    const toolSteps = run.steps.filter((step) => step.type === 'tool_calls' && step.toolCalls.length > 0);
-    if (toolSteps.length > 0) {
-      const steps = accessibleCollapsible({ class: 'run-steps', title: t('Run steps ({0})', toolSteps.length) });
-      for (const step of toolSteps) for (const call of step.toolCalls) steps.append(createToolCallElement(call));
-      this.details.append(steps);
-    }
-    const summary = el(
-      'div',
-      'run-usage',
-      run.usage
-        ? t(
-            '{0} · {1} prompt + {2} completion = {3} tokens',
-            run.model,
-            run.usage.prompt_tokens,
-            run.usage.completion_tokens,
-            run.usage.total_tokens,
-          )
-        : run.model,
-    );
-    const details = el('button', 'link-button run-details-link', t('Details'));
-    details.type = 'button';
-    details.setAttribute('aria-label', t('Show the details of this run (steps, tool output, usage, error) in an editor'));
-    details.addEventListener('click', () => postToHost({ type: 'showRunDetails', runId: run.id }));
-    summary.append(' · ', details);
-    this.details.append(summary);
-  }
-
-  private approvalCard(runId: string, call: RunView['pendingApprovals'][number]): HTMLElement {
-    const card = el('div', 'approval');
-    card.dataset.toolCallId = call.id;
-    // A labelled group, so "Approve" is heard together with what it approves.
-    const titleId = `approval-title-${call.id}`;
-    card.setAttribute('role', 'group');
-    card.setAttribute('aria-labelledby', titleId);
-    const title = el('div', 'approval-title', t('The agent wants to run {0}', call.name));
-    title.id = titleId;
-    card.append(title);
-    card.append(el('pre', 'approval-arguments', call.preview ?? call.arguments));
-    const always = component('vscode-checkbox', { class: 'approval-always', label: t('Always allow this tool in this thread') });
-    const approve = component('vscode-button', { class: 'approve', 'aria-label': t('Approve {0}', call.name) }, t('Approve'));
-    const deny = component('vscode-button', { class: 'deny', secondary: '', 'aria-label': t('Deny {0}', call.name) }, t('Deny'));
-    const decide = (approveIt: boolean) => {
-      const alwaysForThread = (always as HTMLElement & { checked?: boolean }).checked === true;
-      postToHost({ type: 'decideToolCall', runId, toolCallId: call.id, approve: approveIt, alwaysForThread });
-      card.classList.add('decided');
-    };
-    approve.addEventListener('click', () => decide(true));
-    deny.addEventListener('click', () => decide(false));
-    const actions = el('div', 'approval-actions');
-    actions.append(approve, deny);
-    if (call.canShowDiff) {
-      const diff = component(
-        'vscode-button',
-        { class: 'show-diff', secondary: '', 'aria-label': t('Show the diff of the {0} call', call.name) },
-        t('Show diff'),
-      );
-      diff.addEventListener('click', () => postToHost({ type: 'showToolDiff', runId, toolCallId: call.id }));
-      actions.append(diff);
-    }
-    actions.append(always);
-    card.append(actions);
-    return card;
   }
 }

@@ -1,12 +1,13 @@
 import DOMPurify from 'dompurify';
 import MarkdownIt from 'markdown-it';
 import { highlightCode } from './highlight';
+import { t } from './l10n';
 
 /**
  * Renders untrusted Markdown (model output, user text, tool output) to sanitized HTML: markdown-it with raw HTML
  * off, then DOMPurify with a small allow-list. Links only to http(s) and mailto (the host opens them after its
- * own check); images only as data: URLs (the CSP blocks remote images anyway). Code blocks get copy and
- * insert-at-cursor buttons that the caller wires through `data-action`; the code is the block's textContent.
+ * own check); images only as data: URLs (the CSP blocks remote images anyway). Code blocks get copy,
+ * insert-at-cursor and apply-to-file buttons that the caller wires through `data-action`; the code is the block's textContent.
  */
 const markdown = new MarkdownIt({
   html: false,
@@ -55,12 +56,20 @@ markdown.renderer.rules.link_close = (tokens, index, options, env, self) => {
 
 const defaultFence = markdown.renderer.rules.fence!;
 markdown.renderer.rules.fence = (tokens, index, options, env, self) => {
-  const language = tokens[index].info.trim().split(/\s+/)[0] ?? '';
+  const info = tokens[index].info.trim();
+  const language = info.split(/\s+/)[0] ?? '';
   const block = defaultFence(tokens, index, options, env, self);
-  return `<div class="code-block" data-language="${markdown.utils.escapeHtml(language)}">
-<div class="code-actions"><button type="button" class="code-action" data-action="copy" title="Copy"><span class="codicon codicon-copy"></span></button><button type="button" class="code-action" data-action="insert" title="Insert at cursor"><span class="codicon codicon-insert"></span></button></div>
+  const escape = markdown.utils.escapeHtml;
+  // The whole info string travels with the block: it may name the file Apply to File writes to ("ts src/a.ts").
+  return `<div class="code-block" data-language="${escape(language)}" data-info="${escape(info)}">
+<div class="code-actions">${codeAction('copy', 'copy', t('Copy'))}${codeAction('insert', 'insert', t('Insert at cursor'))}${codeAction('apply', 'git-pull-request-go-to-changes', t('Apply to File'))}</div>
 ${block}</div>`;
 };
+
+function codeAction(action: string, icon: string, title: string): string {
+  const label = markdown.utils.escapeHtml(title);
+  return `<button type="button" class="code-action" data-action="${action}" title="${label}" aria-label="${label}"><span class="codicon codicon-${icon}"></span></button>`;
+}
 
 const purifyConfig = {
   ALLOWED_TAGS: [
@@ -97,12 +106,25 @@ const purifyConfig = {
     'tr',
     'ul',
   ],
-  ALLOWED_ATTR: ['href', 'title', 'src', 'alt', 'class', 'type', 'data-action', 'data-language', 'start', 'align'],
+  ALLOWED_ATTR: [
+    'href',
+    'title',
+    'src',
+    'alt',
+    'class',
+    'type',
+    'data-action',
+    'data-language',
+    'data-info',
+    'aria-label',
+    'start',
+    'align',
+  ],
   ALLOW_DATA_ATTR: false,
   ALLOWED_URI_REGEXP: /^(?:https?:|mailto:|#|data:image\/(?:png|jpe?g|gif|webp);base64,)/i,
   // Attributes whose values are not URLs: without this DOMPurify checks them against ALLOWED_URI_REGEXP too and
   // drops them (a list's start="3", the code buttons' data-action="copy").
-  ADD_URI_SAFE_ATTR: ['start', 'type', 'align', 'data-action', 'data-language'],
+  ADD_URI_SAFE_ATTR: ['start', 'type', 'align', 'data-action', 'data-language', 'data-info'],
 };
 
 // Our own sanitizer, its configuration parsed once: parsed on every call (DOMPurify's default) it cost more than

@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ToolRegistry } from '../../core/tools/toolRegistry';
 import { parseToolArguments } from '../../core/tools/toolRegistry';
+import { compactDiff } from '../../core/util/compactDiff';
 
 /** Scheme of the virtual documents holding proposed file contents. */
 export const PROPOSED_SCHEME = 'agent-threads-proposed';
@@ -18,6 +19,8 @@ export interface ToolCallPreviews {
   hasDiff(name: string): boolean;
   /** Opens VS Code's diff editor on the change the call would make. */
   showDiff(name: string, rawArguments: string): Promise<void>;
+  /** A short unified diff of the change, for the inline card; undefined when the call changes no file's text. */
+  compactDiff(name: string, rawArguments: string): Promise<string | undefined>;
 }
 
 /** Serves proposed contents and opens diffs; register it once as a TextDocumentContentProvider. */
@@ -35,6 +38,12 @@ export class ToolDiffPreview implements ToolCallPreviews, vscode.TextDocumentCon
 
   hasDiff(name: string): boolean {
     return this.tools.get(name)?.proposeChange !== undefined;
+  }
+
+  async compactDiff(name: string, rawArguments: string): Promise<string | undefined> {
+    if (!this.hasDiff(name) || !parseToolArguments(rawArguments).ok) return undefined;
+    const change = await this.tools.proposedChange(name, rawArguments);
+    return change ? compactDiff(change.before ?? '', change.after) : undefined;
   }
 
   async showDiff(name: string, rawArguments: string): Promise<void> {

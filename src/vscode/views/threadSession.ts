@@ -10,6 +10,8 @@ import { userMessageContent } from './messageInput';
 import { toAgentOption, toMessageView, toRunView, toThreadView } from './viewModels';
 import type { ToolCallPreviews } from '../tools/toolDiffPreview';
 import { replier } from './webviewReplies';
+import { PendingDiffs } from './pendingDiffs';
+import { applyCodeBlock } from './applyToFile';
 import { attachableUris, handleWorkspaceIntent, pickAttachments } from './workspaceIntents';
 import { CommandId } from '../shared/commandIds';
 import { DisposableStore } from '../../core/util/disposableStore';
@@ -54,6 +56,8 @@ export class ThreadSession implements vscode.Disposable {
   private agentChosenFor: string | null | undefined;
   /** A message to show when the webview (still loading) asks for its first page. */
   private pendingReveal: MessageReveal | undefined;
+  /** Short diffs of pending file changes, for the inline approval cards. */
+  private readonly pendingDiffs: PendingDiffs;
 
   constructor(
     private readonly webview: vscode.Webview,
@@ -64,6 +68,13 @@ export class ThreadSession implements vscode.Disposable {
     private readonly onThreadChanged: (threadId: string | null) => void = () => undefined,
   ) {
     const { threads, agents, runs } = services;
+    this.pendingDiffs = new PendingDiffs(
+      services.toolPreviews,
+      (runId) => {
+        if (this.run?.id === runId) this.postRun();
+      },
+      (message) => services.log.warn(message),
+    );
     this.subscriptions.add(
       webview.onDidReceiveMessage((message: unknown) => {
         // handle() logs and shows its own errors.
@@ -227,6 +238,8 @@ export class ThreadSession implements vscode.Disposable {
               (await editAndResend(this.services.threads, this.threadId, message.messageId, message.text)).thread,
             );
           return;
+        case 'applyCode':
+          return await applyCodeBlock(message.code, message.info);
         case 'pickThread':
           return void (await vscode.commands.executeCommand(CommandId.openThreadInChat));
         default:
@@ -343,7 +356,8 @@ export class ThreadSession implements vscode.Disposable {
   private postRun(): void {
     if (!this.run) return;
     const steps = [...this.steps.values()].filter((step) => step.run_id === this.run!.id);
-    this.post({ type: 'run', run: toRunView(this.run, steps, this.services.toolPreviews) });
+    this.post({ type: 'run', run: toRunView(this.run, steps, this.services.toolPreviews, this.pendingDiffs.known) });
+    this.pendingDiffs.request(this.run);
   }
 
   private async sendInit(): Promise<void> {
@@ -359,10 +373,11 @@ export class ThreadSession implements vscode.Disposable {
       thread: thread ? toThreadView(thread) : null,
       agents: agentList.map(toAgentOption),
       selectedAgentId: selected,
-      run: this.run ? toRunView(this.run, [...this.steps.values()], this.services.toolPreviews) : null,
+      run: this.run ? toRunView(this.run, [...this.steps.values()], this.services.toolPreviews, this.pendingDiffs.known) : null,
       notice: this.services.storageNotice,
       restrictedMode: !vscode.workspace.isTrusted,
     });
+    if (this.run) this.pendingDiffs.request(this.run);
   }
 
   private async sendNewestPage(): Promise<void> {

@@ -1,6 +1,6 @@
 import type { Message, Run, RunStep, Thread, Agent } from '../../core/domain';
 import { visibleBidiControls } from '../../core/domain/displayText';
-import { messageText } from '../../core/domain';
+import { messageText, TERMINAL_RUN_STATUSES } from '../../core/domain';
 import { deniedByUserOutput } from '../../core/runs/toolRound';
 import type { AgentOption, MessageView, RunView, ThreadView, ToolCallView } from '../../protocol/threadView';
 
@@ -54,8 +54,14 @@ export interface ApprovalPreviewer {
   hasDiff(name: string): boolean;
 }
 
-/** The run with its steps as the webview renders it. */
-export function toRunView(run: Run, steps: RunStep[], previews?: ApprovalPreviewer): RunView {
+/** The run with its steps as the webview renders it; `diffs` are the compact diffs of pending calls, by call id. */
+export function toRunView(
+  run: Run,
+  steps: RunStep[],
+  previews?: ApprovalPreviewer,
+  diffs: ReadonlyMap<string, string> = new Map(),
+  now: () => number = () => Date.now(),
+): RunView {
   return {
     id: run.id,
     status: run.status,
@@ -70,8 +76,10 @@ export function toRunView(run: Run, steps: RunStep[], previews?: ApprovalPreview
             arguments: call.function.arguments,
             preview: previews?.describe(call.function.name, call.function.arguments),
             canShowDiff: previews?.hasDiff(call.function.name) ?? false,
+            diff: diffs.get(call.id),
           }))
         : [],
+    durationMs: runDurationMs(run, now),
     steps: steps.map((step) => ({
       id: step.id,
       type: step.type,
@@ -89,6 +97,15 @@ export function toRunView(run: Run, steps: RunStep[], previews?: ApprovalPreview
           : [],
     })),
   };
+}
+
+/** From the run's start to its end, or to now while it runs; whole seconds, as the Assistants model stores them. */
+function runDurationMs(run: Run, now: () => number): number | null {
+  if (run.started_at === null) return null;
+  const end = run.completed_at ?? run.failed_at ?? run.cancelled_at;
+  // An expired or incomplete run records no end time: its length is unknown rather than growing forever.
+  if (end === null && TERMINAL_RUN_STATUSES.includes(run.status)) return null;
+  return Math.max(0, (end ?? now() / 1000) - run.started_at) * 1000;
 }
 
 /** How long a finished step took (its calls run in parallel, so this is the time of the slowest); whole seconds, as stored. */

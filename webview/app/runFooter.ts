@@ -1,0 +1,124 @@
+import type { RunView } from '../../src/protocol/threadView';
+import { postToHost } from './host';
+import { el } from './dom';
+import { formatDuration, toolLabel, toolTarget } from './toolCards';
+import { t } from '../shared/l10n';
+
+/** Runs the footers remember (the newest ones): the webview hears of a run through its events only. */
+const MAX_RUNS = 50;
+const FINISHED = new Set<RunView['status']>(['completed', 'failed', 'cancelled', 'incomplete', 'expired']);
+const STATUS_WORD: Partial<Record<RunView['status'], () => string>> = {
+  failed: () => t('Failed'),
+  cancelled: () => t('Cancelled'),
+  incomplete: () => t('Incomplete'),
+  expired: () => t('Expired'),
+};
+
+/** "1 step" or "3 steps", with the count in the reader's locale. */
+function stepCount(count: number): string {
+  return count === 1 ? t('1 step') : t('{0} steps', count.toLocaleString());
+}
+
+/** The footer's one line: "2 steps · 3.1 s · 1,204 tokens" (what is known of it), with the outcome when not a success. */
+export function runSummary(run: RunView): string {
+  const parts: string[] = [];
+  const word = STATUS_WORD[run.status];
+  if (word) parts.push(word());
+  if (run.steps.length > 0) parts.push(stepCount(run.steps.length));
+  if (run.durationMs !== null) parts.push(formatDuration(run.durationMs));
+  if (run.usage) parts.push(t('{0} tokens', run.usage.total_tokens.toLocaleString()));
+  return parts.join(' · ');
+}
+
+/**
+ * A one-line summary under the last answer of each finished run, which opens to the run's steps, its model and
+ * token usage, and a link to Run Details. Messages are re-rendered as they change, so `place` (called after every
+ * event) puts each footer back under its answer.
+ */
+export class RunFooters {
+  private readonly runs = new Map<string, RunView>();
+  private readonly footers = new Map<string, HTMLElement>();
+  private readonly open = new Set<string>();
+
+  constructor(private readonly scroller: HTMLElement) {}
+
+  update(run: RunView | null): void {
+    if (!run) return;
+    this.runs.delete(run.id);
+    this.runs.set(run.id, run);
+    for (const old of [...this.runs.keys()].slice(0, -MAX_RUNS)) {
+      this.runs.delete(old);
+      this.footers.get(old)?.remove();
+      this.footers.delete(old);
+    }
+    this.footers.get(run.id)?.remove();
+    this.footers.delete(run.id);
+    this.place();
+  }
+
+  place(): void {
+    for (const [runId, run] of this.runs) {
+      if (!FINISHED.has(run.status)) continue;
+      const answers = this.scroller.querySelectorAll<HTMLElement>(`article.message.assistant[data-run-id="${CSS.escape(runId)}"]`);
+      const last = answers[answers.length - 1];
+      if (!last) continue;
+      let footer = this.footers.get(runId);
+      if (!footer) {
+        footer = this.render(run);
+        this.footers.set(runId, footer);
+      }
+      if (footer.parentElement !== last || last.lastElementChild !== footer) last.append(footer);
+    }
+  }
+
+  private render(run: RunView): HTMLElement {
+    const footer = el('div', 'run-footer');
+    footer.dataset.runId = run.id;
+    footer.dataset.status = run.status;
+    const open = this.open.has(run.id);
+    const toggle = el('button', 'run-footer-summary');
+    toggle.type = 'button';
+    toggle.setAttribute('aria-expanded', String(open));
+    toggle.setAttribute('aria-controls', `run-footer-${run.id}`);
+    toggle.append(el('span', 'run-footer-text', runSummary(run)), el('span', `codicon codicon-chevron-${open ? 'up' : 'down'}`));
+    toggle.title = t('Show the steps of this run');
+    toggle.addEventListener('click', () => {
+      if (this.open.has(run.id)) this.open.delete(run.id);
+      else this.open.add(run.id);
+      const next = this.render(run);
+      this.footers.set(run.id, next);
+      footer.replaceWith(next);
+      next.querySelector<HTMLElement>('.run-footer-summary')?.focus();
+    });
+    const details = el('div', 'run-footer-details');
+    details.id = `run-footer-${run.id}`;
+    details.hidden = !open;
+    const steps = el('ol', 'run-footer-steps');
+    for (const step of run.steps) {
+      if (step.type === 'message_creation') steps.append(el('li', 'run-footer-step', t('Wrote the answer')));
+      for (const call of step.toolCalls) {
+        const target = toolTarget(call.arguments);
+        const item = el('li', 'run-footer-step', `${toolLabel(call.name)}${target ? ` ${target}` : ''} — ${call.status.replace('_', ' ')}`);
+        item.title = item.textContent ?? '';
+        steps.append(item);
+      }
+    }
+    const usage = run.usage
+      ? t(
+          '{0} · {1} prompt + {2} completion tokens',
+          run.model,
+          run.usage.prompt_tokens.toLocaleString(),
+          run.usage.completion_tokens.toLocaleString(),
+        )
+      : run.model;
+    const more = el('div', 'run-usage', usage);
+    const link = el('button', 'link-button run-details-link', t('Run Details'));
+    link.type = 'button';
+    link.setAttribute('aria-label', t('Show the details of this run (steps, tool output, usage, error) in an editor'));
+    link.addEventListener('click', () => postToHost({ type: 'showRunDetails', runId: run.id }));
+    more.append(' · ', link);
+    details.append(steps, more);
+    footer.append(toggle, details);
+    return footer;
+  }
+}
