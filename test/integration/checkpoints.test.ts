@@ -119,16 +119,13 @@ describe('checkpoints: review and undo what a run changed', () => {
     const report = (await vscode.commands.executeCommand('agentThreads.undoRunChanges', threadId, runId)) as {
       files: { relative: string; outcome: string }[];
     };
-    assert.deepEqual(
-      report.files.map((file) => [file.relative, file.outcome]),
-      [
-        [`${FOLDER}/a.ts`, 'restored'],
-        [`${FOLDER}/b.ts`, 'conflict'],
-        [`${FOLDER}/c.md`, 'restored'],
-        [`${FOLDER}/new/created.ts`, 'restored'],
-        [`${FOLDER}/gone.txt`, 'restored'],
-      ],
-    );
+    assert.deepEqual(report.files.map((file) => [file.relative, file.outcome]).sort(), [
+      [`${FOLDER}/a.ts`, 'restored'],
+      [`${FOLDER}/b.ts`, 'conflict'],
+      [`${FOLDER}/c.md`, 'restored'],
+      [`${FOLDER}/gone.txt`, 'restored'],
+      [`${FOLDER}/new/created.ts`, 'restored'],
+    ]);
     assert.equal(document.getText(), '// mine\nexport const b = 20;\n', 'the unsaved edit is untouched');
     assert.equal((await fs.readFile(workspaceFile('b.ts'))).toString(), 'export const b = 20;\n', 'the file on disk is untouched');
     await assertOriginals(['b.ts']);

@@ -34,7 +34,8 @@ export interface ChangeRecord {
 
 export type JournalRecord =
   | ChangeRecord
-  | { t: 'done'; at: number; id: string }
+  /** `after`: what the file really holds after the write, when that differs from what was recorded (the editor added a BOM, normalised line ends). */
+  | { t: 'done'; at: number; id: string; after?: FileState }
   | { t: 'failed'; at: number; id: string; error: string }
   | { t: 'interrupted'; at: number; id: string; applied: InterruptedOutcome };
 

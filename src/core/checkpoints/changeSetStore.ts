@@ -31,7 +31,8 @@ export interface ChangeScope {
 /** A recorded change waiting for its write; say how the write went. */
 export interface PendingChange {
   readonly record: ChangeRecord;
-  done(): Promise<void>;
+  /** The write happened; `actual` is the file's content read back, kept when it differs from the recorded "after". */
+  done(actual?: RecordedContent): Promise<void>;
   failed(error: unknown): Promise<void>;
 }
 
@@ -119,7 +120,13 @@ export class ChangeSetStore {
     await this.append(journal, [record]);
     return {
       record,
-      done: () => this.append(journal, [{ t: 'done', at: nowSeconds(), id: record.id }]),
+      done: async (actual) => {
+        const real = actual === undefined ? undefined : stateOf(actual);
+        const differs = real !== undefined && !sameState(real, afterState);
+        if (differs && !unrestorable && actual instanceof Uint8Array && !this.unrestorable(actual))
+          await this.contents.put(actual, beforeState?.hash);
+        await this.append(journal, [{ t: 'done', at: nowSeconds(), id: record.id, ...(differs ? { after: real } : {}) }]);
+      },
       failed: (error) =>
         this.append(journal, [
           { t: 'failed', at: nowSeconds(), id: record.id, error: error instanceof Error ? error.message : String(error) },
@@ -134,6 +141,7 @@ export class ChangeSetStore {
     before: RecordedContent,
     after: RecordedContent,
     write: () => Promise<T>,
+    readBack?: () => Promise<RecordedContent>,
   ): Promise<T> {
     const pending = await this.begin(scope, file, before, after);
     let result: T;
@@ -143,7 +151,7 @@ export class ChangeSetStore {
       await pending.failed(error).catch(() => undefined); // the write's own error is the one to report
       throw error;
     }
-    await pending.done();
+    await pending.done(readBack ? await readBack().catch(() => undefined) : undefined);
     return result;
   }
 
@@ -153,7 +161,8 @@ export class ChangeSetStore {
     const outcome = outcomes(records);
     const sets = new Map<string, { set: ChangeSet; byPath: Map<string, FileChange> }>();
     for (const record of records) {
-      if (record.t !== 'change' || !happened(outcome.get(record.id))) continue;
+      const settled = outcome.get(record.id);
+      if (record.t !== 'change' || !happened(settled)) continue;
       let entry = sets.get(record.runId);
       if (!entry) {
         const set: ChangeSet = {
@@ -166,7 +175,11 @@ export class ChangeSetStore {
         entry = { set, byPath: new Map() };
         sets.set(record.runId, entry);
       }
-      mergeChange(entry.byPath, entry.set.files, record);
+      mergeChange(
+        entry.byPath,
+        entry.set.files,
+        settled?.t === 'done' && settled.after !== undefined ? { ...record, after: settled.after } : record,
+      );
     }
     // A file created and deleted again by the same run has no net change.
     for (const { set } of sets.values()) set.files = set.files.filter((file) => !sameState(file.before, file.after));

@@ -3,6 +3,7 @@
 // the change-set store; without one the write simply happens.
 
 import { promises as fs } from 'node:fs';
+import * as vscode from 'vscode';
 import type { ChangeScope, RecordedContent } from '../../core/checkpoints';
 import type { ToolInvocationContext } from '../../core/tools/toolRegistry';
 import { errnoCode } from '../../core/util/errors';
@@ -16,6 +17,7 @@ export interface FileChangeRecorder {
     before: RecordedContent,
     after: RecordedContent,
     write: () => Promise<T>,
+    readBack?: () => Promise<RecordedContent>,
   ): Promise<T>;
 }
 
@@ -37,6 +39,21 @@ export async function bytesOnDisk(absolute: string): Promise<RecordedContent> {
   try {
     const stat = await fs.stat(absolute);
     return stat.size > MAX_READ_BYTES ? { tooLarge: stat.size } : await fs.readFile(absolute);
+  } catch (error) {
+    if (errnoCode(error) === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
+/**
+ * A file's content as a restore must compare it: an open document's unsaved text (what the user would lose), else
+ * the bytes on disk (the editor may have added a BOM or normalised line ends when it saved).
+ */
+export async function currentBytes(absolute: string): Promise<Uint8Array | undefined> {
+  const open = vscode.workspace.textDocuments.find((doc) => doc.uri.scheme === 'file' && doc.uri.fsPath === absolute);
+  if (open?.isDirty) return Buffer.from(open.getText(), 'utf8');
+  try {
+    return await fs.readFile(absolute);
   } catch (error) {
     if (errnoCode(error) === 'ENOENT') return undefined;
     throw error;

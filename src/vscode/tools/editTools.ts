@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import { defineTool, type FromSchema } from '../../core/tools/defineTool';
 import { WorkspaceToolName } from '../../core/tools/toolNames';
 import type { ProposedFileChange, ToolDefinition } from '../../core/tools/toolRegistry';
-import { bytesOf, bytesOnDisk, type FileChangeRecorder, notRecorded, scopeOf } from './changeRecording';
+import { bytesOf, bytesOnDisk, currentBytes, type FileChangeRecorder, notRecorded, scopeOf } from './changeRecording';
 import { shown, type WorkspaceAccess } from './workspaceAccess';
 
 export interface EditBlock {
@@ -96,8 +96,13 @@ export function editFileTool(access: WorkspaceAccess, changes: FileChangeRecorde
     invoke: async (args, context) => {
       const change = await proposedEdit(access, args);
       const file = { absolute: change.absolute, relative: (await access.confine(args.path)).relative };
-      await changes.recorded(scopeOf(context, WorkspaceToolName.editFile), file, bytesOf(change.before), bytesOf(change.after), () =>
-        replaceWholeText(change.absolute, change.after),
+      await changes.recorded(
+        scopeOf(context, WorkspaceToolName.editFile),
+        file,
+        await currentBytes(change.absolute),
+        bytesOf(change.after),
+        () => replaceWholeText(change.absolute, change.after),
+        () => currentBytes(change.absolute),
       );
       const { edits } = args;
       return `Edited ${(await access.confine(args.path)).relative}${edits ? ` (${edits.length} replacement${edits.length === 1 ? '' : 's'})` : ''}.`;
@@ -123,12 +128,16 @@ export function createFileTool(access: WorkspaceAccess, changes: FileChangeRecor
       const exists = current !== undefined;
       if (exists && !overwrite)
         throw new Error(`${shown(file)} already exists. Use edit_file to change it, or set overwrite: true to replace it.`);
-      await changes.recorded(scopeOf(context, WorkspaceToolName.createFile), file, bytesOf(current), bytesOf(content), async () => {
+      const write = async () => {
         if (exists) return replaceWholeText(file.absolute, content);
         const edit = new vscode.WorkspaceEdit();
         edit.createFile(vscode.Uri.file(file.absolute), { contents: new TextEncoder().encode(content) });
         if (!(await vscode.workspace.applyEdit(edit))) throw new Error(`VS Code refused to create ${shown(file)}.`);
-      });
+      };
+      const before = exists ? await currentBytes(file.absolute) : undefined;
+      await changes.recorded(scopeOf(context, WorkspaceToolName.createFile), file, before, bytesOf(content), write, () =>
+        currentBytes(file.absolute),
+      );
       return `Created ${shown(file)} (${content.length} characters).`;
     },
   });

@@ -167,6 +167,24 @@ describe('checkpoints: change sets and restore', () => {
     await assert.rejects(read('b.txt'), { code: 'ENOENT' });
   });
 
+  it('keeps what the file really holds after the write when the editor saved it differently (a BOM, normalised line ends)', async () => {
+    await fs.writeFile(file('a.txt'), 'a0\r\n');
+    const saved = Buffer.from('\uFEFFa1\r\n');
+    await store.recorded(
+      { threadId: THREAD, runId: 'run_1', source: 'edit_file' },
+      { absolute: file('a.txt'), relative: 'a.txt' },
+      await read('a.txt'),
+      Buffer.from('a1\n'),
+      () => fs.writeFile(file('a.txt'), saved),
+      () => nodeFileAccess.read(file('a.txt')),
+    );
+    const set = await store.changeSet(THREAD, 'run_1');
+    assert.equal(set?.files[0].after?.hash, hashOf(saved));
+    const report = await restoreChanges(store, nodeFileAccess, roots, { threadId: THREAD, files: set!.files, restoreOf: 'run_1' });
+    assert.equal(report.files[0].outcome, 'restored');
+    assert.equal((await read('a.txt')).toString(), 'a0\r\n');
+  });
+
   it('stores identical content once, and keeps every version of a file readable across delta chains', async () => {
     await fs.writeFile(file('big.txt'), 'x'.repeat(10_000));
     const versions: Buffer[] = [await read('big.txt')];
