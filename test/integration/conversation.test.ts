@@ -108,6 +108,8 @@ describe('a conversation in the real UI', () => {
       '<img src=x onerror="window.pwned=1"> <script>window.pwned=2</script>',
       '![remote](https://example.invalid/track.png) <a href="#" onclick="window.pwned=3">x</a>',
       '```html\n<script>window.pwned=4</script>\n```',
+      // Entities decode as Markdown says (the webview decodes them with the browser's table), markup in one stays text.
+      'Entities: &copy; &hellip; &nosuch; &lt;img src=x onerror="window.pwned=5"&gt;',
     ].join('\n\n');
     await fakeModel.script({ kind: 'text', text: hostile });
     await sendFromComposer(chat, 'Show me something nasty');
@@ -123,12 +125,14 @@ describe('a conversation in the real UI', () => {
         badLinks: [...body.querySelectorAll('a[href]')].filter((a) => !/^(https?:|mailto:|#)/.test(a.getAttribute('href') ?? '')).length,
         remoteImages: [...body.querySelectorAll('img')].filter((i) => /^https?:/.test(i.getAttribute('src') ?? '')).length,
         codeShown: body.querySelector('pre code')?.textContent ?? '',
+        entities: [...body.querySelectorAll('p')].find((p) => p.textContent?.startsWith('Entities:'))?.textContent ?? '',
       };
     });
     assert.deepEqual(
-      { ...report, codeShown: undefined },
-      { pwned: 0, scripts: 0, handlers: 0, badLinks: 0, remoteImages: 0, codeShown: undefined },
+      { ...report, codeShown: undefined, entities: undefined },
+      { pwned: 0, scripts: 0, handlers: 0, badLinks: 0, remoteImages: 0, codeShown: undefined, entities: undefined },
     );
+    assert.equal(report.entities, 'Entities: © … &nosuch; <img src=x onerror="window.pwned=5">');
     assert.match(report.codeShown, /<script>window.pwned=4<\/script>/, 'code blocks show the code as text');
   });
 

@@ -1,3 +1,5 @@
+// First: VS Code's strings for the display language are in place before any module makes text.
+import '../shared/l10n';
 import '../shared/litNonce';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
@@ -19,7 +21,7 @@ import { component, el } from '../app/dom';
 import { hostChannel } from '../shared/host';
 import { choose, readTools, showTools, toolList } from './toolList';
 import { validateForm, type FieldErrors } from './validation';
-import { t } from '../shared/l10n';
+import * as l10n from '@vscode/l10n';
 
 /** The agent editor's channel to the host (src/protocol/agentEditor.ts). */
 const host = hostChannel<{ type: 'ready' } | { type: 'edit'; field: string; form: AgentForm }, AgentEditorEvent, AgentEditorRequests>();
@@ -66,9 +68,9 @@ function numberField(placeholder: string): Field {
 }
 
 function reasoningEffortField(): Field {
-  const select = component('vscode-single-select', { 'aria-label': t('Reasoning effort') }) as Field;
+  const select = component('vscode-single-select', { 'aria-label': l10n.t('Reasoning effort') }) as Field;
   select.append(
-    component('vscode-option', { value: '' }, t('Model default')),
+    component('vscode-option', { value: '' }, l10n.t('Model default')),
     ...REASONING_EFFORT_VIEWS.map((effort) => component('vscode-option', { value: effort }, effort)),
   );
   return select;
@@ -82,13 +84,13 @@ function render(form: AgentForm, formOptions: AgentFormOptions): void {
   options = formOptions;
   fields.clear();
   errors.clear();
-  const model = component('vscode-single-select', { 'aria-label': t('Model profile') }) as Field;
+  const model = component('vscode-single-select', { 'aria-label': l10n.t('Model profile') }) as Field;
   model.append(...formOptions.models.map((m) => component('vscode-option', { value: m.profile }, m.label)));
   tools = toolList(formOptions.tools, edited);
   const name = component('vscode-textfield', {}) as Field;
   const modelName = component('vscode-textfield', {}) as Field;
   const instructions = component('vscode-textarea', { rows: '12', resize: 'vertical' }) as Field;
-  const save = component('vscode-button', { id: 'save' }, t('Save'));
+  const save = component('vscode-button', { id: 'save' }, l10n.t('Save'));
   save.addEventListener('click', () => void submit());
   // Before the row's own listener, so the edit it reports carries the profile's model name too.
   model.addEventListener('change', () => {
@@ -102,9 +104,9 @@ function render(form: AgentForm, formOptions: AgentFormOptions): void {
     row('modelProfile', 'Model profile', model),
     row('modelName', 'Model or deployment name', modelName),
     row('instructions', 'Instructions', instructions, 'What the agent should do and how; sent first in every run.'),
-    el('h2', 'form-section', t('Tools and approvals')),
+    el('h2', 'form-section', l10n.t('Tools and approvals')),
     tools,
-    el('h2', 'form-section', t('Parameters')),
+    el('h2', 'form-section', l10n.t('Parameters')),
     row('temperature', 'Temperature (0 to 2)', numberField('model default')),
     row('top_p', 'Top P (0 to 1)', numberField('model default')),
     row(
@@ -185,7 +187,7 @@ function showErrors(found: FieldErrors): void {
 
 function showSaveResult(result: SaveAgentResult, name: string): void {
   if (result.saved) {
-    status.textContent = t('Saved as version {0}.', result.version);
+    status.textContent = l10n.t('Saved as version {0}.', result.version);
     status.className = 'form-status saved';
     document.querySelector('.form-title')!.textContent = title(name, result.version);
   } else {
@@ -200,11 +202,11 @@ async function submit(): Promise<void> {
   const found = validateForm(form);
   showErrors(found);
   if (Object.keys(found).length > 0) {
-    status.textContent = t('Fix the fields marked above, then save.');
+    status.textContent = l10n.t('Fix the fields marked above, then save.');
     status.className = 'form-status error';
     return;
   }
-  status.textContent = t('Saving…');
+  status.textContent = l10n.t('Saving…');
   status.className = 'form-status';
   const result = await host.request('saveAgent', { form }).catch((error: Error) => ({ saved: false as const, message: error.message }));
   showSaveResult(result, form.name);

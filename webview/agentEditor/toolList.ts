@@ -3,7 +3,7 @@
 
 import type { AgentForm, AgentToolOption, ApprovalPolicyView } from '../../src/protocol/agentEditor';
 import { component, el } from '../app/dom';
-import { t } from '../shared/l10n';
+import * as l10n from '@vscode/l10n';
 
 type Checkbox = HTMLElement & { checked: boolean };
 type Select = HTMLElement & { value: string };
@@ -19,7 +19,7 @@ function defaultApproval(tool: AgentToolOption): ApprovalPolicyView {
 export function toolList(tools: readonly AgentToolOption[], onChange: (field: string) => void): HTMLElement {
   const list = el('div', 'tool-list');
   list.setAttribute('role', 'group');
-  list.setAttribute('aria-label', t('Tools'));
+  list.setAttribute('aria-label', l10n.t('Tools'));
   for (const tool of tools) {
     const enabled = component('vscode-checkbox', { 'aria-label': tool.name }) as Checkbox;
     enabled.dataset.tool = tool.name;
@@ -46,7 +46,7 @@ export function toolList(tools: readonly AgentToolOption[], onChange: (field: st
     });
     const text = el('div', 'tool-text');
     text.append(name, description);
-    const approval = component('vscode-single-select', { 'aria-label': t('Approval for {0}', tool.name) }) as Select;
+    const approval = component('vscode-single-select', { 'aria-label': l10n.t('Approval for {0}', tool.name) }) as Select;
     approval.classList.add('tool-approval');
     approval.dataset.policyFor = tool.name;
     for (const value of ['ask', 'auto', 'deny'] as const) approval.append(component('vscode-option', { value }, APPROVAL_LABELS[value]));

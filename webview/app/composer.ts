@@ -2,7 +2,7 @@ import type { AgentOption } from '../../src/protocol/threadView';
 import { uiState } from '../shared/host';
 import { host, postToHost } from './host';
 import { component, el } from './dom';
-import { t } from '../shared/l10n';
+import * as l10n from '@vscode/l10n';
 import { InputHistory } from './inputHistory';
 import { FileMentions } from './mentions';
 import { droppedUris } from './droppedUris';
@@ -31,27 +31,27 @@ export class Composer {
     id: 'input',
     rows: '3',
     resize: 'vertical',
-    label: t('Message to the agent. Enter sends, Shift+Enter starts a new line, Escape cancels a running answer.'),
+    label: l10n.t('Message to the agent. Enter sends, Shift+Enter starts a new line, Escape cancels a running answer.'),
     placeholder: MESSAGE_PLACEHOLDER,
   }) as ValueElement;
-  private readonly send = component('vscode-button', { id: 'send', icon: 'send', 'aria-label': t('Send message') }, t('Send'));
+  private readonly send = component('vscode-button', { id: 'send', icon: 'send', 'aria-label': l10n.t('Send message') }, l10n.t('Send'));
   private readonly cancel = component(
     'vscode-button',
-    { id: 'cancel', icon: 'debug-stop', secondary: '', 'aria-label': t('Cancel the running answer') },
-    t('Cancel'),
+    { id: 'cancel', icon: 'debug-stop', secondary: '', 'aria-label': l10n.t('Cancel the running answer') },
+    l10n.t('Cancel'),
   );
   // An icon button, as in VS Code's own toolbars: the narrow sidebar keeps its width for the agent's name and Send.
   private readonly attach = component('vscode-button', {
     id: 'attach',
     icon: 'attach',
     secondary: '',
-    title: t('Attach workspace files or images'),
-    'aria-label': t('Attach workspace files or images'),
+    title: l10n.t('Attach workspace files or images'),
+    'aria-label': l10n.t('Attach workspace files or images'),
   });
   // The composer sits at the bottom of the view: the list opens upward, where there is room for it.
   private readonly agentSelect = component('vscode-single-select', {
     id: 'agent',
-    'aria-label': t('Agent'),
+    'aria-label': l10n.t('Agent'),
     position: 'above',
   }) as ValueElement;
   private agents: AgentOption[] = [];
@@ -72,7 +72,7 @@ export class Composer {
     private readonly onSend: () => void = () => undefined,
     lastSent: () => string | undefined = () => undefined,
   ) {
-    this.root.setAttribute('aria-label', t('Write a message'));
+    this.root.setAttribute('aria-label', l10n.t('Write a message'));
     this.input.value = uiState.get().draft ?? '';
     this.cancel.hidden = true;
     this.history = new InputHistory(uiState.get().sent ?? [], (sent) => uiState.patch({ sent }), lastSent);
@@ -151,7 +151,7 @@ export class Composer {
     const next = this.agents.find((agent) => agent.id === agentId);
     this.input.setAttribute(
       'placeholder',
-      next ? t('Message {0}… (Enter to send, Shift+Enter for a new line)', next.name) : MESSAGE_PLACEHOLDER,
+      next ? l10n.t('Message {0}… (Enter to send, Shift+Enter for a new line)', next.name) : MESSAGE_PLACEHOLDER,
     );
   }
 
@@ -182,12 +182,12 @@ export class Composer {
     this.input.value = text;
     const cancel = el('button', 'composer-editing-cancel codicon codicon-close');
     cancel.type = 'button';
-    cancel.title = t('Cancel editing (Escape)');
-    cancel.setAttribute('aria-label', t('Cancel editing'));
+    cancel.title = l10n.t('Cancel editing (Escape)');
+    cancel.setAttribute('aria-label', l10n.t('Cancel editing'));
     cancel.addEventListener('click', () => this.cancelEdit());
     this.editBanner.replaceChildren(
       el('span', 'codicon codicon-edit'),
-      el('span', 'composer-editing-text', t('Editing: sends to a new thread; this one is kept.')),
+      el('span', 'composer-editing-text', l10n.t('Editing: sends to a new thread; this one is kept.')),
       cancel,
     );
     this.editBanner.hidden = false;
@@ -240,7 +240,7 @@ export class Composer {
     for (const control of [this.input, this.send, this.attach, this.agentSelect] as ValueElement[]) control.disabled = !enabled;
     this.agentSelect.hidden = !enabled;
     if (enabled) this.nameNextAgent(this.agentSelect.value);
-    else this.input.setAttribute('placeholder', t('Create an agent above to start chatting.'));
+    else this.input.setAttribute('placeholder', l10n.t('Create an agent above to start chatting.'));
   }
 
   private submit(): void {
@@ -267,14 +267,14 @@ export class Composer {
       ...this.attachments.map((path) => {
         const pasted = path.startsWith('data:');
         const chip = el('span', 'attachment');
-        chip.title = pasted ? t('Pasted image') : path;
+        chip.title = pasted ? l10n.t('Pasted image') : path;
         chip.append(
           el('span', `codicon codicon-${pasted || /\.(png|jpe?g|gif|webp)$/i.test(path) ? 'file-media' : 'file'}`),
-          el('span', 'attachment-name', pasted ? t('Pasted image') : path.slice(path.lastIndexOf('/') + 1)),
+          el('span', 'attachment-name', pasted ? l10n.t('Pasted image') : path.slice(path.lastIndexOf('/') + 1)),
         );
         const remove = el('button', 'attachment-remove codicon codicon-close');
         remove.type = 'button';
-        remove.title = t('Remove {0}', path.startsWith('data:') ? t('pasted image') : path);
+        remove.title = l10n.t('Remove {0}', path.startsWith('data:') ? l10n.t('pasted image') : path);
         remove.setAttribute('aria-label', remove.title);
         remove.addEventListener('click', () => {
           this.attachments = this.attachments.filter((p) => p !== path);

@@ -1,5 +1,5 @@
 import { el } from './dom';
-import { t } from '../shared/l10n';
+import * as l10n from '@vscode/l10n';
 
 /**
  * An image in a message as a button: a click, Enter or Space opens it full size. Message images are data: URLs
@@ -9,8 +9,8 @@ import { t } from '../shared/l10n';
 export function imageOpener(src: string, alt: string): HTMLButtonElement {
   const button = el('button', 'image-open');
   button.type = 'button';
-  button.title = t('Open image full size');
-  button.setAttribute('aria-label', alt ? t('Open image full size: {0}', alt) : t('Open image full size'));
+  button.title = l10n.t('Open image full size');
+  button.setAttribute('aria-label', alt ? l10n.t('Open image full size: {0}', alt) : l10n.t('Open image full size'));
   const img = el('img');
   img.src = src;
   img.alt = alt;
@@ -22,11 +22,11 @@ export function imageOpener(src: string, alt: string): HTMLButtonElement {
 /** Shows one image full size in a modal dialog; the focus goes back to what opened it when it closes. */
 export function openImage(src: string, alt: string): HTMLDialogElement {
   const dialog = el('dialog', 'image-viewer');
-  dialog.setAttribute('aria-label', alt || t('Image'));
+  dialog.setAttribute('aria-label', alt || l10n.t('Image'));
   const close = el('button', 'image-viewer-close codicon codicon-close');
   close.type = 'button';
-  close.title = t('Close (Escape)');
-  close.setAttribute('aria-label', t('Close image'));
+  close.title = l10n.t('Close (Escape)');
+  close.setAttribute('aria-label', l10n.t('Close image'));
   close.addEventListener('click', () => dialog.close());
   const img = el('img', 'image-viewer-image');
   img.src = src;

@@ -1,3 +1,5 @@
+// First: VS Code's strings for the display language are in place before any module makes text.
+import '../shared/l10n';
 import '../shared/litNonce';
 import '@vscode-elements/elements/dist/vscode-badge/index.js';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
@@ -18,7 +20,7 @@ import { RunPanel } from './runPanel';
 import { runMessageAction } from './messageActions';
 import { RunFooters } from './runFooter';
 import { applyRunToCards, setToolCardFocusFallback } from './toolCards';
-import { t } from '../shared/l10n';
+import * as l10n from '@vscode/l10n';
 
 // One app renders a thread both in the sidebar chat and in editor panels; the body says which.
 const view = document.body.dataset.agentThreadsView === 'chat' ? 'chat' : 'thread';
@@ -27,24 +29,24 @@ const app = document.getElementById('app')!;
 if (document.body.dataset.threadId) uiState.patch({ threadId: document.body.dataset.threadId });
 
 // The sidebar's own view title already says "Chat": the header names the thread, and nothing before there is one.
-const title = el('span', 'thread-title', view === 'chat' ? '' : t('Thread'));
-const connection = component('vscode-badge', { id: 'connection', variant: 'counter' }, t('connecting…'));
+const title = el('span', 'thread-title', view === 'chat' ? '' : l10n.t('Thread'));
+const connection = component('vscode-badge', { id: 'connection', variant: 'counter' }, l10n.t('connecting…'));
 // A status role, so "Needs approval" or "Failed" is announced when it changes without moving the focus.
 const runBadge = component('vscode-badge', { id: 'run-status', role: 'status', 'aria-live': 'polite' });
-const progress = component('vscode-progress-ring', { id: 'run-progress', 'aria-label': t('Run in progress') });
+const progress = component('vscode-progress-ring', { id: 'run-progress', 'aria-label': l10n.t('Run in progress') });
 // An icon button, as in VS Code's view toolbars: the thread's title gets the header's width.
 const newThread = component('vscode-button', {
   id: 'new-thread',
   icon: 'add',
   secondary: '',
-  title: t('New thread'),
-  'aria-label': t('New thread'),
+  title: l10n.t('New thread'),
+  'aria-label': l10n.t('New thread'),
 });
 newThread.addEventListener('click', () => postToHost({ type: 'newThread' }));
 // The sidebar chat has New and Show Thread in its view title bar, as VS Code's own chat does: its header is the title's.
 newThread.hidden = view === 'chat';
 const header = el('header', 'thread-header');
-header.setAttribute('aria-label', view === 'chat' ? t('Chat') : t('Thread'));
+header.setAttribute('aria-label', view === 'chat' ? l10n.t('Chat') : l10n.t('Thread'));
 header.append(title, el('span', 'spacer'), progress, runBadge, connection, newThread);
 
 const notice = el('div', 'notice');
@@ -54,14 +56,14 @@ const restricted = el('div', 'notice restricted-mode');
 restricted.id = 'restricted-mode';
 restricted.setAttribute('role', 'status');
 restricted.hidden = true;
-const manageTrust = component('vscode-button', { class: 'notice-action', secondary: '' }, t('Manage Workspace Trust'));
+const manageTrust = component('vscode-button', { class: 'notice-action', secondary: '' }, l10n.t('Manage Workspace Trust'));
 manageTrust.addEventListener('click', () => postToHost({ type: 'openLink', href: 'command:workbench.trust.manage' }));
 restricted.append(
   el('span', 'codicon codicon-shield'),
   el(
     'span',
     'notice-text',
-    t('Restricted Mode: agents can only read and search this folder. Trust it to let them edit files or run commands.'),
+    l10n.t('Restricted Mode: agents can only read and search this folder. Trust it to let them edit files or run commands.'),
   ),
   manageTrust,
 );
@@ -71,7 +73,7 @@ scroller.id = 'messages';
 // The conversation is a log a screen reader can browse; it is not itself live, or every streamed chunk (each one
 // re-renders the message) would be read out again. Finished answers are announced once, through the announcer.
 scroller.setAttribute('role', 'log');
-scroller.setAttribute('aria-label', t('Conversation'));
+scroller.setAttribute('aria-label', l10n.t('Conversation'));
 scroller.setAttribute('aria-live', 'off');
 const announcer = el('div', 'visually-hidden');
 announcer.id = 'announcer';
@@ -82,21 +84,21 @@ const empty = el('div', 'empty');
 // What a first-time user sees: what an agent is and the one step to take, not a composer that cannot send.
 const welcome = el('div', 'welcome');
 welcome.id = 'welcome';
-const createAgent = component('vscode-button', { id: 'create-agent', icon: 'add' }, t('Create Agent'));
+const createAgent = component('vscode-button', { id: 'create-agent', icon: 'add' }, l10n.t('Create Agent'));
 createAgent.addEventListener('click', () => postToHost({ type: 'openLink', href: 'command:agentThreads.createAgent' }));
-const configureModel = el('button', 'link-button', t('Configure a model'));
+const configureModel = el('button', 'link-button', l10n.t('Configure a model'));
 configureModel.id = 'configure-model';
 configureModel.type = 'button';
 configureModel.addEventListener('click', () => postToHost({ type: 'openLink', href: 'command:agentThreads.configureModel' }));
-const modelHint = el('p', 'welcome-secondary', t('Agents use a VS Code language model without setup, or '));
+const modelHint = el('p', 'welcome-secondary', l10n.t('Agents use a VS Code language model without setup, or '));
 modelHint.append(configureModel, document.createTextNode(' (OpenAI, Azure OpenAI, Ollama…).'));
 welcome.append(
-  el('h2', 'welcome-title', t('Chat with your own agents')),
-  el('p', 'welcome-text', t('An agent is a model with instructions and tools. Create one to start a conversation.')),
+  el('h2', 'welcome-title', l10n.t('Chat with your own agents')),
+  el('p', 'welcome-text', l10n.t('An agent is a model with instructions and tools. Create one to start a conversation.')),
   createAgent,
   modelHint,
 );
-const startHint = el('p', 'start-hint', t('Send a message to start the conversation.'));
+const startHint = el('p', 'start-hint', l10n.t('Send a message to start the conversation.'));
 welcome.hidden = true;
 startHint.hidden = true;
 empty.append(welcome, startHint);
@@ -109,11 +111,11 @@ app.append(header, restricted, notice, runDetails, empty, scroller, composer.roo
 /** Agent names by id, from the host's latest init: answers are labelled with the agent that wrote them. */
 const agentNames = new Map<string, string>();
 const authorOf = (message: MessageView): string =>
-  message.role === 'user' ? t('You') : ((message.agentId && agentNames.get(message.agentId)) ?? t('Agent'));
+  message.role === 'user' ? l10n.t('You') : ((message.agentId && agentNames.get(message.agentId)) ?? l10n.t('Agent'));
 const list = new MessageList(scroller, empty, authorOf, (message, element) => {
   // Once per answer, when it is complete: the rendered text (no Markdown syntax), as a person reading along sees it.
   const text = element.querySelector('.message-body')?.textContent?.trim() ?? '';
-  if (message.role === 'assistant' && text) announcer.textContent = t('{0} answered: {1}', authorOf(message), text.slice(0, 2_000));
+  if (message.role === 'assistant' && text) announcer.textContent = l10n.t('{0} answered: {1}', authorOf(message), text.slice(0, 2_000));
 });
 const runPanel = new RunPanel(
   runBadge,
@@ -238,9 +240,9 @@ document.addEventListener('click', (event) => {
 postToHost({ type: 'ready' });
 // The load handshake: the host's answer proves the typed channel works both ways.
 void host.request('ping', {}).then(({ extensionVersion }) => {
-  connection.textContent = t('connected');
+  connection.textContent = l10n.t('connected');
   connection.dataset.state = 'connected';
-  connection.title = t('Agent Threads {0}', extensionVersion);
+  connection.title = l10n.t('Agent Threads {0}', extensionVersion);
   // Only trouble is worth the space: once connected, the badge hides (the state stays for tests and tools).
   connection.hidden = true;
 });

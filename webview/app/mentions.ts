@@ -1,5 +1,5 @@
 import { el } from './dom';
-import { t } from '../shared/l10n';
+import * as l10n from '@vscode/l10n';
 
 type TextInput = HTMLElement & { value: string; wrappedElement?: HTMLTextAreaElement };
 
@@ -28,7 +28,7 @@ export class FileMentions {
   ) {
     this.popup.id = 'mention-list';
     this.popup.setAttribute('role', 'listbox');
-    this.popup.setAttribute('aria-label', t('Workspace files'));
+    this.popup.setAttribute('aria-label', l10n.t('Workspace files'));
     this.popup.hidden = true;
     // Before the click: the input keeps the focus, so typing goes on after a pick.
     this.popup.addEventListener('mousedown', (event) => event.preventDefault());

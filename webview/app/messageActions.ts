@@ -1,7 +1,7 @@
 import type { MessageView } from '../../src/protocol/threadView';
 import { postToHost } from './host';
 import { el } from './dom';
-import { t } from '../shared/l10n';
+import * as l10n from '@vscode/l10n';
 
 type MessageAction = 'copy' | 'retry' | 'edit' | 'fork';
 
@@ -13,16 +13,28 @@ type MessageAction = 'copy' | 'retry' | 'edit' | 'fork';
 export function messageActions(message: MessageView): HTMLElement {
   const actions = el('span', 'message-actions');
   actions.setAttribute('role', 'group');
-  actions.setAttribute('aria-label', t('Message actions'));
-  actions.append(actionButton('copy', 'copy', t('Copy'), t('Copy the message as Markdown')));
+  actions.setAttribute('aria-label', l10n.t('Message actions'));
+  actions.append(actionButton('copy', 'copy', l10n.t('Copy'), l10n.t('Copy the message as Markdown')));
   if (message.role === 'assistant')
-    actions.append(actionButton('refresh', 'retry', t('Retry'), t('Retry: answer again in a new thread; this one keeps this answer')));
+    actions.append(
+      actionButton('refresh', 'retry', l10n.t('Retry'), l10n.t('Retry: answer again in a new thread; this one keeps this answer')),
+    );
   else
     actions.append(
-      actionButton('edit', 'edit', t('Edit and Resend'), t('Edit and Resend: edit in the composer, then send to a new thread from here')),
+      actionButton(
+        'edit',
+        'edit',
+        l10n.t('Edit and Resend'),
+        l10n.t('Edit and Resend: edit in the composer, then send to a new thread from here'),
+      ),
     );
   actions.append(
-    actionButton('repo-forked', 'fork', t('Fork from here'), t('Fork from here: a new thread with the history up to this message')),
+    actionButton(
+      'repo-forked',
+      'fork',
+      l10n.t('Fork from here'),
+      l10n.t('Fork from here: a new thread with the history up to this message'),
+    ),
   );
   return actions;
 }

@@ -2,7 +2,7 @@ import type { MessageView } from '../../src/protocol/threadView';
 import { renderMarkdown } from '../shared/markdown';
 import { component, el } from './dom';
 import { createToolCard } from './toolCards';
-import { t } from '../shared/l10n';
+import * as l10n from '@vscode/l10n';
 import { createReasoningPart } from './reasoningPart';
 import { messageActions } from './messageActions';
 import { imageOpener } from './imageViewer';
@@ -28,8 +28,8 @@ export function updateMessageElement(article: HTMLElement, message: MessageView,
   header.append(authorLabel, messageTime(message.createdAt));
   if (message.status !== 'in_progress') header.append(messageActions(message));
   if (message.status === 'in_progress')
-    header.append(component('vscode-progress-ring', { class: 'inline-progress', 'aria-label': t('Writing') }));
-  if (message.status === 'incomplete') header.append(el('span', 'message-incomplete', t(' · incomplete')));
+    header.append(component('vscode-progress-ring', { class: 'inline-progress', 'aria-label': l10n.t('Writing') }));
+  if (message.status === 'incomplete') header.append(el('span', 'message-incomplete', l10n.t(' · incomplete')));
   article.append(header);
   if (message.reasoning?.length) article.append(createReasoningPart(message));
 

@@ -4,7 +4,7 @@
 
 import type { MessageView } from '../../src/protocol/threadView';
 import { renderMarkdown } from '../shared/markdown';
-import { t } from '../shared/l10n';
+import * as l10n from '@vscode/l10n';
 import { el } from './dom';
 
 /** The reader's own choice per message (open or closed), which wins over the automatic one. */
@@ -17,7 +17,7 @@ export function createReasoningPart(message: MessageView): HTMLElement {
   const details = el('details', 'reasoning');
   details.open = chosen.get(message.id) ?? thinking;
   const summary = el('summary', 'reasoning-summary');
-  const label = el('span', 'reasoning-label', thinking ? t('Thinking…') : t('Thinking'));
+  const label = el('span', 'reasoning-label', thinking ? l10n.t('Thinking…') : l10n.t('Thinking'));
   const gist = headline(paragraphs);
   summary.append(label);
   if (gist) summary.append(el('span', 'reasoning-gist', gist));

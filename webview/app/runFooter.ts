@@ -2,21 +2,21 @@ import type { RunView } from '../../src/protocol/threadView';
 import { postToHost } from './host';
 import { el } from './dom';
 import { formatDuration, toolLabel, toolTarget } from './toolCards';
-import { t } from '../shared/l10n';
+import * as l10n from '@vscode/l10n';
 
 /** Runs the footers remember (the newest ones): the webview hears of a run through its events only. */
 const MAX_RUNS = 50;
 const FINISHED = new Set<RunView['status']>(['completed', 'failed', 'cancelled', 'incomplete', 'expired']);
 const STATUS_WORD: Partial<Record<RunView['status'], () => string>> = {
-  failed: () => t('Failed'),
-  cancelled: () => t('Cancelled'),
-  incomplete: () => t('Incomplete'),
-  expired: () => t('Expired'),
+  failed: () => l10n.t('Failed'),
+  cancelled: () => l10n.t('Cancelled'),
+  incomplete: () => l10n.t('Incomplete'),
+  expired: () => l10n.t('Expired'),
 };
 
 /** "1 step" or "3 steps", with the count in the reader's locale. */
 function stepCount(count: number): string {
-  return count === 1 ? t('1 step') : t('{0} steps', count.toLocaleString());
+  return count === 1 ? l10n.t('1 step') : l10n.t('{0} steps', count.toLocaleString());
 }
 
 /** The footer's one line: "2 steps · 3.1 s · 1,204 tokens" (what is known of it), with the outcome when not a success. */
@@ -26,7 +26,7 @@ export function runSummary(run: RunView): string {
   if (word) parts.push(word());
   if (run.steps.length > 0) parts.push(stepCount(run.steps.length));
   if (run.durationMs !== null) parts.push(formatDuration(run.durationMs));
-  if (run.usage) parts.push(t('{0} tokens', run.usage.total_tokens.toLocaleString()));
+  if (run.usage) parts.push(l10n.t('{0} tokens', run.usage.total_tokens.toLocaleString()));
   return parts.join(' · ');
 }
 
@@ -81,7 +81,7 @@ export class RunFooters {
     toggle.setAttribute('aria-expanded', String(open));
     toggle.setAttribute('aria-controls', `run-footer-${run.id}`);
     toggle.append(el('span', 'run-footer-text', runSummary(run)), el('span', `codicon codicon-chevron-${open ? 'up' : 'down'}`));
-    toggle.title = t('Show the steps of this run');
+    toggle.title = l10n.t('Show the steps of this run');
     toggle.addEventListener('click', () => {
       if (this.open.has(run.id)) this.open.delete(run.id);
       else this.open.add(run.id);
@@ -95,7 +95,7 @@ export class RunFooters {
     details.hidden = !open;
     const steps = el('ol', 'run-footer-steps');
     for (const step of run.steps) {
-      if (step.type === 'message_creation') steps.append(el('li', 'run-footer-step', t('Wrote the answer')));
+      if (step.type === 'message_creation') steps.append(el('li', 'run-footer-step', l10n.t('Wrote the answer')));
       for (const call of step.toolCalls) {
         const target = toolTarget(call.arguments);
         const item = el('li', 'run-footer-step', `${toolLabel(call.name)}${target ? ` ${target}` : ''} — ${call.status.replace('_', ' ')}`);
@@ -104,7 +104,7 @@ export class RunFooters {
       }
     }
     const usage = run.usage
-      ? t(
+      ? l10n.t(
           '{0} · {1} prompt + {2} completion tokens',
           run.model,
           run.usage.prompt_tokens.toLocaleString(),
@@ -112,9 +112,9 @@ export class RunFooters {
         )
       : run.model;
     const more = el('div', 'run-usage', usage);
-    const link = el('button', 'link-button run-details-link', t('Run Details'));
+    const link = el('button', 'link-button run-details-link', l10n.t('Run Details'));
     link.type = 'button';
-    link.setAttribute('aria-label', t('Show the details of this run (steps, tool output, usage, error) in an editor'));
+    link.setAttribute('aria-label', l10n.t('Show the details of this run (steps, tool output, usage, error) in an editor'));
     link.addEventListener('click', () => postToHost({ type: 'showRunDetails', runId: run.id }));
     more.append(' · ', link);
     details.append(steps, more);

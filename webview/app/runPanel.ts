@@ -2,7 +2,7 @@ import type { RunView } from '../../src/protocol/threadView';
 import { postToHost } from './host';
 import { component, el } from './dom';
 import { createApprovalCard } from './toolCards';
-import { t } from '../shared/l10n';
+import * as l10n from '@vscode/l10n';
 
 const ACTIVE = new Set(['queued', 'in_progress', 'requires_action', 'cancelling']);
 
@@ -102,7 +102,11 @@ export class RunPanel {
       const text = el('span', 'run-error-text', ` ${run.lastError.message}`);
       text.title = run.lastError.message;
       error.append(el('span', 'codicon codicon-error'), text);
-      const retry = component('vscode-button', { class: 'retry-run', secondary: '', 'aria-label': t('Retry the run') }, t('Retry'));
+      const retry = component(
+        'vscode-button',
+        { class: 'retry-run', secondary: '', 'aria-label': l10n.t('Retry the run') },
+        l10n.t('Retry'),
+      );
       retry.addEventListener('click', () => postToHost({ type: 'retryRun' }));
       error.append(retry);
       this.details.append(error);

@@ -1,7 +1,7 @@
 import type { RunView, ToolCallView } from '../../src/protocol/threadView';
 import { postToHost } from './host';
 import { component, el } from './dom';
-import { t } from '../shared/l10n';
+import * as l10n from '@vscode/l10n';
 
 /**
  * Tool calls as compact cards inside the answer that made them: icon, friendly name, target, status and duration on
@@ -15,28 +15,28 @@ type PendingApproval = RunView['pendingApprovals'][number];
 
 /** Codicon and friendly name of the extension's own tools; other tools (VS Code's) show their own name. */
 const TOOL_LOOK: Record<string, { icon: string; label: () => string }> = {
-  read_file: { icon: 'file', label: () => t('Read file') },
-  list_directory: { icon: 'folder-opened', label: () => t('List folder') },
-  find_files: { icon: 'search', label: () => t('Find files') },
-  search_text: { icon: 'search', label: () => t('Search text') },
-  get_diagnostics: { icon: 'warning', label: () => t('Read problems') },
-  get_selection: { icon: 'selection', label: () => t('Read selection') },
-  list_open_editors: { icon: 'files', label: () => t('List open editors') },
-  create_file: { icon: 'new-file', label: () => t('Create file') },
-  edit_file: { icon: 'edit', label: () => t('Edit file') },
-  delete_file: { icon: 'trash', label: () => t('Delete file') },
-  run_command: { icon: 'terminal', label: () => t('Run command') },
-  get_time: { icon: 'clock', label: () => t('Get time') },
-  echo: { icon: 'megaphone', label: () => t('Echo') },
+  read_file: { icon: 'file', label: () => l10n.t('Read file') },
+  list_directory: { icon: 'folder-opened', label: () => l10n.t('List folder') },
+  find_files: { icon: 'search', label: () => l10n.t('Find files') },
+  search_text: { icon: 'search', label: () => l10n.t('Search text') },
+  get_diagnostics: { icon: 'warning', label: () => l10n.t('Read problems') },
+  get_selection: { icon: 'selection', label: () => l10n.t('Read selection') },
+  list_open_editors: { icon: 'files', label: () => l10n.t('List open editors') },
+  create_file: { icon: 'new-file', label: () => l10n.t('Create file') },
+  edit_file: { icon: 'edit', label: () => l10n.t('Edit file') },
+  delete_file: { icon: 'trash', label: () => l10n.t('Delete file') },
+  run_command: { icon: 'terminal', label: () => l10n.t('Run command') },
+  get_time: { icon: 'clock', label: () => l10n.t('Get time') },
+  echo: { icon: 'megaphone', label: () => l10n.t('Echo') },
 };
 
 const STATUS_LOOK: Record<Status, { icon: string; label: () => string }> = {
-  pending_approval: { icon: 'shield', label: () => t('Needs approval') },
-  approved: { icon: 'loading', label: () => t('Running') },
-  in_progress: { icon: 'loading', label: () => t('Running') },
-  completed: { icon: 'check', label: () => t('Done') },
-  failed: { icon: 'error', label: () => t('Failed') },
-  denied: { icon: 'circle-slash', label: () => t('Denied') },
+  pending_approval: { icon: 'shield', label: () => l10n.t('Needs approval') },
+  approved: { icon: 'loading', label: () => l10n.t('Running') },
+  in_progress: { icon: 'loading', label: () => l10n.t('Running') },
+  completed: { icon: 'check', label: () => l10n.t('Done') },
+  failed: { icon: 'error', label: () => l10n.t('Failed') },
+  denied: { icon: 'circle-slash', label: () => l10n.t('Denied') },
 };
 
 /** Output longer than this is cut, with "Show more" for the rest. */
@@ -67,10 +67,10 @@ export function toolTarget(rawArguments: string): string {
 
 /** "under 1 s", "3 s", "2 min 5 s", with the number in the reader's locale. */
 export function formatDuration(ms: number): string {
-  if (ms < 1_000) return t('under 1 s');
+  if (ms < 1_000) return l10n.t('under 1 s');
   const seconds = ms / 1_000;
-  if (seconds < 60) return t('{0} s', seconds.toLocaleString(undefined, { maximumFractionDigits: seconds < 10 ? 1 : 0 }));
-  return t('{0} min {1} s', Math.floor(seconds / 60).toLocaleString(), Math.round(seconds % 60).toLocaleString());
+  if (seconds < 60) return l10n.t('{0} s', seconds.toLocaleString(undefined, { maximumFractionDigits: seconds < 10 ? 1 : 0 }));
+  return l10n.t('{0} min {1} s', Math.floor(seconds / 60).toLocaleString(), Math.round(seconds % 60).toLocaleString());
 }
 
 /**
@@ -254,8 +254,8 @@ function fillCard(card: HTMLElement, call: ToolCallView): void {
   const details = el('div', 'tool-details');
   details.id = `tool-details-${card.dataset.uid}`;
   details.hidden = !open;
-  details.append(el('div', 'tool-label', t('Arguments')), el('pre', 'tool-arguments', prettyJson(call.arguments)));
-  if (call.output !== null) details.append(el('div', 'tool-label', t('Output')), ...outputPart(card, key, call.output));
+  details.append(el('div', 'tool-label', l10n.t('Arguments')), el('pre', 'tool-arguments', prettyJson(call.arguments)));
+  if (call.output !== null) details.append(el('div', 'tool-label', l10n.t('Output')), ...outputPart(card, key, call.output));
   card.append(details);
 }
 
@@ -266,7 +266,7 @@ function outputPart(card: HTMLElement, callId: string, text: string): HTMLElemen
   const shown = !long || full ? text : lines.slice(0, OUTPUT_PREVIEW_LINES).join('\n').slice(0, OUTPUT_PREVIEW_CHARS) + '…';
   const output = el('pre', 'tool-output', shown);
   if (!long) return [output];
-  const more = el('button', 'link-button tool-show-more', full ? t('Show less') : t('Show more'));
+  const more = el('button', 'link-button tool-show-more', full ? l10n.t('Show less') : l10n.t('Show more'));
   more.type = 'button';
   more.addEventListener('click', () => {
     if (full) fullOutputs.delete(callId);
@@ -283,9 +283,9 @@ function approvalPart(card: HTMLElement, call: PendingApproval, label: string): 
   if (call.diff) part.append(diffView(call.diff));
   else if (!call.preview) part.append(el('pre', 'approval-arguments', prettyJson(call.arguments)));
   const runId = live.currentRunId ?? '';
-  const always = component('vscode-checkbox', { class: 'approval-always', label: t('Always allow {0} in this thread', label) });
-  const approve = component('vscode-button', { class: 'approve', 'aria-label': t('Approve {0}', label) }, t('Approve'));
-  const deny = component('vscode-button', { class: 'deny', secondary: '', 'aria-label': t('Deny {0}', label) }, t('Deny'));
+  const always = component('vscode-checkbox', { class: 'approval-always', label: l10n.t('Always allow {0} in this thread', label) });
+  const approve = component('vscode-button', { class: 'approve', 'aria-label': l10n.t('Approve {0}', label) }, l10n.t('Approve'));
+  const deny = component('vscode-button', { class: 'deny', secondary: '', 'aria-label': l10n.t('Deny {0}', label) }, l10n.t('Deny'));
   const decide = (approveIt: boolean) => {
     const alwaysForThread = (always as HTMLElement & { checked?: boolean }).checked === true;
     postToHost({ type: 'decideToolCall', runId, toolCallId: call.id, approve: approveIt, alwaysForThread });
@@ -299,8 +299,8 @@ function approvalPart(card: HTMLElement, call: PendingApproval, label: string): 
   if (call.canShowDiff) {
     const diff = component(
       'vscode-button',
-      { class: 'show-diff', secondary: '', 'aria-label': t('Open the change of {0} in the diff editor', label) },
-      t('Open diff'),
+      { class: 'show-diff', secondary: '', 'aria-label': l10n.t('Open the change of {0} in the diff editor', label) },
+      l10n.t('Open diff'),
     );
     diff.addEventListener('click', () => postToHost({ type: 'showToolDiff', runId, toolCallId: call.id }));
     actions.append(diff);
@@ -312,7 +312,7 @@ function approvalPart(card: HTMLElement, call: PendingApproval, label: string): 
 /** A unified diff as lines coloured by kind; text only, never HTML. */
 function diffView(diff: string): HTMLElement {
   const pre = el('pre', 'tool-diff');
-  pre.setAttribute('aria-label', t('Proposed change'));
+  pre.setAttribute('aria-label', l10n.t('Proposed change'));
   for (const line of diff.split('\n')) {
     const kind = line.startsWith('@@') ? 'hunk' : line.startsWith('+') ? 'added' : line.startsWith('-') ? 'removed' : 'context';
     // Block rows, no newline characters between them: a row is a line, and its colour spans the width.

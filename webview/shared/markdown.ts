@@ -1,7 +1,7 @@
 import DOMPurify from 'dompurify';
 import MarkdownIt from 'markdown-it';
 import { highlightCode } from './highlight';
-import { t } from './l10n';
+import * as l10n from '@vscode/l10n';
 
 /**
  * Renders untrusted Markdown (model output, user text, tool output) to sanitized HTML: markdown-it with raw HTML
@@ -62,7 +62,7 @@ markdown.renderer.rules.fence = (tokens, index, options, env, self) => {
   const escape = markdown.utils.escapeHtml;
   // The whole info string travels with the block: it may name the file Apply to File writes to ("ts src/a.ts").
   return `<div class="code-block" data-language="${escape(language)}" data-info="${escape(info)}">
-<div class="code-actions">${codeAction('copy', 'copy', t('Copy'))}${codeAction('insert', 'insert', t('Insert at cursor'))}${codeAction('apply', 'git-pull-request-go-to-changes', t('Apply to File'))}</div>
+<div class="code-actions">${codeAction('copy', 'copy', l10n.t('Copy'))}${codeAction('insert', 'insert', l10n.t('Insert at cursor'))}${codeAction('apply', 'git-pull-request-go-to-changes', l10n.t('Apply to File'))}</div>
 ${block}</div>`;
 };
 

@@ -1,6 +1,6 @@
 /**
- * Every string a person reads goes through l10n: `vscode.l10n.t` in the extension host, `t` from
- * webview/shared/l10n.ts in the webviews, and package.nls.json for the manifest (contributions.test.ts). This test
+ * Every string a person reads goes through l10n: `vscode.l10n.t` in the extension host, `l10n.t` from
+ * `@vscode/l10n` in the webviews (configured by webview/shared/l10n.ts), and package.nls.json for the manifest (contributions.test.ts). This test
  * finds literal text handed straight to the places people read it, and checks that l10n/bundle.l10n.json (what
  * translators get) is the one `npm run l10n` makes from the sources today.
  */
@@ -142,9 +142,32 @@ describe('l10n', () => {
     assert.equal(report(findings), '', 'wrap these in vscode.l10n.t(...), then run npm run l10n');
   });
 
-  it('the webviews show no literal text: it goes through t from webview/shared/l10n.ts', () => {
+  it('the webviews show no literal text: it goes through l10n.t from @vscode/l10n', () => {
     const findings = sourceFiles('webview').flatMap((file) => findBypasses(file, webviewHit));
-    assert.equal(report(findings), '', 'wrap these in t(...), then run npm run l10n');
+    assert.equal(report(findings), '', 'wrap these in l10n.t(...), then run npm run l10n');
+  });
+
+  it('every string the webviews localise reaches the bundle (the extractor sees only l10n.t, never an alias)', () => {
+    const bundle = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'l10n', 'bundle.l10n.json'), 'utf8')) as Record<string, unknown>;
+    const missing: Finding[] = [];
+    const aliases: Finding[] = [];
+    for (const file of sourceFiles('webview')) {
+      const source = ts.createSourceFile(file, fs.readFileSync(path.join(REPO_ROOT, file), 'utf8'), ts.ScriptTarget.Latest, true);
+      const at = (node: ts.Node) => source.getLineAndCharacterOfPosition(node.getStart()).line + 1;
+      const visit = (node: ts.Node) => {
+        if (ts.isCallExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 't') {
+          aliases.push({ file, line: at(node), text: node.getText().slice(0, 80) });
+        }
+        const first = ts.isCallExpression(node) && node.getText().startsWith('l10n.t(') ? node.arguments[0] : undefined;
+        if (first && (ts.isStringLiteral(first) || ts.isNoSubstitutionTemplateLiteral(first)) && !(first.text in bundle)) {
+          missing.push({ file, line: at(first), text: first.text.slice(0, 80) });
+        }
+        ts.forEachChild(node, visit);
+      };
+      visit(source);
+    }
+    assert.equal(report(aliases), '', 'call l10n.t(...) from `import * as l10n from "@vscode/l10n"`: npm run l10n cannot see t(...)');
+    assert.equal(report(missing), '', 'not in l10n/bundle.l10n.json: run npm run l10n');
   });
 
   it('l10n/bundle.l10n.json holds exactly the strings the sources pass to l10n (npm run l10n makes it)', async function () {
