@@ -68,11 +68,14 @@ function thinkingWhen(condition: string): () => Thinking | undefined {
 
 describe('a reasoning model’s thinking in the chat', () => {
   let originalWidth: number;
+  let originalModels: unknown[];
+  let agentId: string;
 
   before(async () => {
     await useFakeModel();
     // A second profile on the same fake server that speaks the Responses API, as OpenAI profiles do by default.
     const models = vscode.workspace.getConfiguration('agentThreads').get<unknown[]>('models', []);
+    originalModels = models;
     await vscode.workspace.getConfiguration('agentThreads').update(
       'models',
       [
@@ -88,12 +91,12 @@ describe('a reasoning model’s thinking in the chat', () => {
       ],
       vscode.ConfigurationTarget.Global,
     );
-    await vscode.commands.executeCommand('agentThreads.createAgent', {
+    ({ id: agentId } = (await vscode.commands.executeCommand('agentThreads.createAgent', {
       name: AGENT_NAME,
       model: { profile: 'fake-responses', name: 'fake-model' },
       instructions: 'Think, then answer.',
       reasoning_effort: 'high',
-    });
+    })) as { id: string });
     await vscode.commands.executeCommand('agentThreads.newChatThread');
     originalWidth = await sidebarWidth();
   });
@@ -101,6 +104,9 @@ describe('a reasoning model’s thinking in the chat', () => {
   after(async () => {
     await vscode.workspace.getConfiguration('workbench').update('colorTheme', undefined, vscode.ConfigurationTarget.Global);
     await setSidebarWidth(originalWidth);
+    // Leave no reasoning agent or Responses profile behind: the chat would pick the agent for the next suite's send.
+    await vscode.commands.executeCommand('agentThreads.deleteAgent', agentId, true);
+    await vscode.workspace.getConfiguration('agentThreads').update('models', originalModels, vscode.ConfigurationTarget.Global);
     await vscode.commands.executeCommand('agentThreads.newChatThread');
   });
 

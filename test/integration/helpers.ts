@@ -71,6 +71,22 @@ export async function treeRow(...texts: string[]): Promise<string> {
 }
 
 /**
+ * Folds the Agents tree, as a person who wants the chat's full height would: tests that found tree rows leave it
+ * taller (treeRow drags it to 60% of the sidebar), and a test of the chat's layout must not inherit that.
+ */
+export async function giveTheChatTheRoom(): Promise<void> {
+  await ui.waitFor('workbench', () => {
+    const header = [...document.querySelectorAll<HTMLElement>('.part.sidebar .pane .pane-header')].find((h) =>
+      h.textContent?.includes('Agents'),
+    );
+    if (!header) return false;
+    if (header.getAttribute('aria-expanded') === 'false') return true;
+    header.click();
+    return false;
+  });
+}
+
+/**
  * The chat has most of the sidebar and the Agents tree a few rows: drag the sash between them down, as a person
  * would, so the tree shows enough rows to find one by scrolling (a wheel turn then moves a useful distance).
  */

@@ -12,6 +12,7 @@ import { ui } from './driver';
 import type { DriverTarget } from './driverProtocol';
 import { fakeModel } from './fakeModel';
 import {
+  giveTheChatTheRoom,
   pickAgentInComposer,
   sendFromComposer as send,
   setSidebarWidth,
@@ -89,6 +90,12 @@ describe('message actions, the composer and images', () => {
   beforeEach(() => fakeModel.reset());
 
   after(async () => {
+    // The last test leaves the composer editing a message and holding a chip: put it back as a person would, or the
+    // next suite's first send would go to a new thread with the chip attached.
+    await ui.evaluate(chat, () => {
+      document.querySelector<HTMLElement>('.composer-editing-cancel')?.click();
+      for (const remove of document.querySelectorAll<HTMLElement>('.attachment button')) remove.click();
+    });
     await vscode.workspace.getConfiguration('workbench').update('colorTheme', undefined, vscode.ConfigurationTarget.Global);
     await setSidebarWidth(originalWidth);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
@@ -353,6 +360,7 @@ describe('message actions, the composer and images', () => {
   });
 
   it('in three themes at 240 and 600 px, the actions, the edit banner, chips and the # list are not clipped and do not cover text', async () => {
+    await giveTheChatTheRoom();
     await vscode.commands.executeCommand('agentThreads.newChatThread');
     await pickAgentInComposer(chat, 'Action Agent');
     await fakeModel.script({ kind: 'text', text: 'An answer long enough to wrap in the narrow sidebar, under its actions.' });

@@ -13,7 +13,15 @@ let listing: { at: number; paths: Promise<string[]> } | undefined;
  * keystrokes (each one asks again), without dependency and VCS folders, which nobody mentions and which can be huge.
  */
 export async function findWorkspaceFiles(query: string): Promise<string[]> {
-  if (!listing || Date.now() - listing.at > LISTING_TTL_MS) {
+  const fresh = !listing || Date.now() - listing.at > LISTING_TTL_MS;
+  const found = rankPaths(await listFiles(fresh), query.trim(), RESULTS);
+  // Nothing matched in a listing made earlier: the file may have been created since (a person who just saved it
+  // mentions it next), so look once more before saying there is none.
+  return found.length > 0 || fresh ? found : rankPaths(await listFiles(true), query.trim(), RESULTS);
+}
+
+function listFiles(anew: boolean): Promise<string[]> {
+  if (anew || !listing) {
     const paths = vscode.workspace
       .findFiles('**/*', '**/{node_modules,.git}/**', MAX_FILES)
       .then((uris) => uris.map((uri) => vscode.workspace.asRelativePath(uri, false)));
@@ -21,5 +29,5 @@ export async function findWorkspaceFiles(query: string): Promise<string[]> {
     // A failed listing is not kept: the next keystroke tries again.
     paths.then(undefined, () => (listing = undefined));
   }
-  return rankPaths(await listing.paths, query.trim(), RESULTS);
+  return listing.paths;
 }
