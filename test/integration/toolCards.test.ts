@@ -114,6 +114,8 @@ describe('tool cards, inline approvals, run footers and Apply to File', () => {
   let originalWidth: number;
   let original: string;
 
+  let cardEditorId: string | undefined;
+
   before(async () => {
     await useFakeModel();
     // Replies an earlier suite scripted but never used would answer this suite's first message instead.
@@ -127,18 +129,22 @@ describe('tool cards, inline approvals, run footers and Apply to File', () => {
     await vscode.workspace.getConfiguration('workbench').update('colorTheme', undefined, vscode.ConfigurationTarget.Global);
     await setSidebarWidth(originalWidth);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    // The chat would otherwise pick this suite's agent for the next suite's first message.
+    if (cardEditorId) await vscode.commands.executeCommand('agentThreads.deleteAgent', cardEditorId, true);
     await vscode.commands.executeCommand('agentThreads.newChatThread');
   });
 
   it('shows tool calls as cards in the answer, asks inline with the diff, resumes on Approve, and sums the run up', async function () {
     this.timeout(180_000); // two sets of three themes at two widths, each laid out and audited
-    await vscode.commands.executeCommand('agentThreads.createAgent', {
-      name: 'Card Editor',
-      model: { profile: 'fake', name: 'fake-model' },
-      instructions: 'Use the workspace tools.',
-      tools: [{ name: 'read_file' }, { name: 'edit_file' }],
-      approval_policy: { read_file: 'auto', edit_file: 'ask' },
-    });
+    cardEditorId = (
+      (await vscode.commands.executeCommand('agentThreads.createAgent', {
+        name: 'Card Editor',
+        model: { profile: 'fake', name: 'fake-model' },
+        instructions: 'Use the workspace tools.',
+        tools: [{ name: 'read_file' }, { name: 'edit_file' }],
+        approval_policy: { read_file: 'auto', edit_file: 'ask' },
+      })) as { id: string }
+    ).id;
     await vscode.commands.executeCommand('agentThreads.openChat');
     await vscode.commands.executeCommand('agentThreads.newChatThread');
     await pickAgentInComposer(chat, 'Card Editor');
