@@ -2,7 +2,7 @@
 // previous response, or a new one), the agent (a workspace agent by name, or one made up for a bare model), the
 // input (messages to append, answers to calls the previous response left open) and the run's options.
 
-import type { Agent } from '../domain/agent';
+import { agentDefaults, type Agent } from '../domain/agent';
 import { nowSeconds } from '../domain/common';
 import { newId } from '../domain/ids';
 import type { MessageInput } from '../domain/message';
@@ -119,19 +119,8 @@ async function agentOf(body: Body, services: ApiServices): Promise<{ agent: Agen
     object: 'assistant',
     version: 1,
     name: model,
-    description: null,
+    ...agentDefaults(),
     model: resolveModel(model, services),
-    instructions: '',
-    tools: [],
-    tool_settings: {},
-    approval_policy: {},
-    temperature: null,
-    top_p: null,
-    response_format: 'auto',
-    max_prompt_tokens: null,
-    max_completion_tokens: null,
-    truncation_strategy: { type: 'auto' },
-    metadata: {},
     created_at: now,
     updated_at: now,
   };

@@ -64,3 +64,35 @@ export type AgentInput = Pick<Agent, 'name' | 'model'> &
 
 /** The fields an update may change. */
 export type AgentUpdate = Partial<Omit<Agent, 'id' | 'object' | 'version' | 'created_at' | 'updated_at'>>;
+
+/** What an agent has when its definition leaves a field out: no tools, no instructions, the model's own sampling. */
+export function agentDefaults(): Pick<
+  Agent,
+  | 'description'
+  | 'instructions'
+  | 'tools'
+  | 'tool_settings'
+  | 'approval_policy'
+  | 'temperature'
+  | 'top_p'
+  | 'response_format'
+  | 'max_prompt_tokens'
+  | 'max_completion_tokens'
+  | 'truncation_strategy'
+  | 'metadata'
+> {
+  return {
+    description: null,
+    instructions: '',
+    tools: [],
+    tool_settings: {},
+    approval_policy: {},
+    temperature: null,
+    top_p: null,
+    response_format: 'auto',
+    max_prompt_tokens: null,
+    max_completion_tokens: null,
+    truncation_strategy: { type: 'auto' },
+    metadata: {},
+  };
+}

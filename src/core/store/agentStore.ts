@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
-import type { Agent, AgentInput, AgentUpdate } from '../domain/agent';
+import { agentDefaults, type Agent, type AgentInput, type AgentUpdate } from '../domain/agent';
 import { nowSeconds } from '../domain/common';
 import { StoreError } from '../domain/errors';
 import { assertValidId, isValidId, newId } from '../domain/ids';
@@ -41,18 +41,7 @@ export class AgentStore {
   async create(input: AgentInput): Promise<Agent> {
     const at = nowSeconds();
     const agent: Agent = {
-      description: null,
-      instructions: '',
-      tools: [],
-      tool_settings: {},
-      approval_policy: {},
-      temperature: null,
-      top_p: null,
-      response_format: 'auto',
-      max_prompt_tokens: null,
-      max_completion_tokens: null,
-      truncation_strategy: { type: 'auto' },
-      metadata: {},
+      ...agentDefaults(),
       ...input,
       id: newId('asst'),
       object: 'assistant',
