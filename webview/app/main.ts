@@ -20,6 +20,7 @@ import { RunPanel } from './runPanel';
 import { runMessageAction } from './messageActions';
 import { RunFooters } from './runFooter';
 import { applyRunToCards, setToolCardFocusFallback } from './toolCards';
+import { setVersions } from './messageVersions';
 import * as l10n from '@vscode/l10n';
 
 // One app renders a thread both in the sidebar chat and in editor panels; the body says which.
@@ -198,6 +199,9 @@ function handle(message: ThreadViewEvent): void {
       break;
     case 'run':
       showRun(message.run);
+      break;
+    case 'versions':
+      setVersions(message.versions, document.getElementById('messages')!);
       break;
     case 'prefill':
       composer.prefill(message.text);

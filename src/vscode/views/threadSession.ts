@@ -7,7 +7,7 @@ import { isThreadViewMessage, type HostToThreadView, type ThreadViewRequests, ty
 import { adjacentPage, type MessageReveal, newestPage, pageAround } from './messagePages';
 import { errorMessage, userFacingError } from '../shared/errors';
 import { userMessageContent } from './messageInput';
-import { toAgentOption, toMessageView, toRunView, toThreadView } from './viewModels';
+import { toAgentOption, toMessageView, toMessageVersionsView, toRunView, toThreadView } from './viewModels';
 import type { ToolCallPreviews } from '../tools/toolDiffPreview';
 import { replier } from './webviewReplies';
 import { PendingDiffs } from './pendingDiffs';
@@ -15,7 +15,7 @@ import { applyCodeBlock } from './applyToFile';
 import { attachableUris, handleWorkspaceIntent, pickAttachments } from './workspaceIntents';
 import { CommandId } from '../shared/commandIds';
 import { DisposableStore } from '../../core/util/disposableStore';
-import { editAndResend, retryFromAnswer } from '../../core/fork';
+import { FORK_KIND_KEY, editAndResend, messageVersions, retryFromAnswer } from '../../core/fork';
 import { findWorkspaceFiles } from './workspaceFileSearch';
 
 let tokenizerWarmedUp = false;
@@ -56,6 +56,8 @@ export class ThreadSession implements vscode.Disposable {
   private agentChosenFor: string | null | undefined;
   /** A message to show when the webview (still loading) asks for its first page. */
   private pendingReveal: MessageReveal | undefined;
+  /** This thread is a retry or an edit whose new version is not written yet: its first new message brings the arrows. */
+  private awaitingVersion = false;
   /** Short diffs of pending file changes, for the inline approval cards. */
   private readonly pendingDiffs: PendingDiffs;
 
@@ -86,6 +88,7 @@ export class ThreadSession implements vscode.Disposable {
       threads.onDidAppendMessage(({ threadId, messages }) => {
         if (threadId !== this.threadId) return;
         for (const message of messages) this.post({ type: 'messageAdded', message: toMessageView(message) });
+        if (this.awaitingVersion) this.refresh(this.sendVersions());
       }),
     );
     this.subscriptions.add(
@@ -122,6 +125,32 @@ export class ThreadSession implements vscode.Disposable {
     this.pendingReveal = undefined;
     if (reveal) await this.sendPageAround(reveal);
     else await this.sendNewestPage();
+    // After the page, not before it: finding the versions reads the thread list, which the first paint need not wait for.
+    this.refresh(this.sendVersions());
+  }
+
+  /** Tells the view which of this thread's messages have other versions (Retry, Edit and Resend), with their neighbours. */
+  private async sendVersions(): Promise<void> {
+    const threadId = this.threadId;
+    this.awaitingVersion = false;
+    if (!threadId) return this.post({ type: 'versions', versions: [] });
+    const [thread, versions] = await Promise.all([this.services.threads.get(threadId), messageVersions(this.services.threads, threadId)]);
+    if (threadId !== this.threadId) return; // the view moved on meanwhile
+    this.awaitingVersion =
+      thread.metadata?.[FORK_KIND_KEY] !== undefined && !versions.some((v) => v.index > 0 && v.versions[v.index].threadId === threadId);
+    this.post({ type: 'versions', versions: versions.map(toMessageVersionsView) });
+  }
+
+  /** Shows another version of a message: in this view for the chat, in its own panel for a thread panel. */
+  private async openVersion(threadId: string, messageId: string): Promise<void> {
+    const reveal = messageId ? { messageId, query: '' } : undefined;
+    if (threadId === this.threadId) {
+      if (reveal) await this.sendPageAround(reveal);
+      return;
+    }
+    if (this.kind !== 'chat') return void (await vscode.commands.executeCommand(CommandId.openThread, threadId, reveal));
+    this.pendingReveal = reveal;
+    await this.showThread(threadId);
   }
 
   /**
@@ -240,6 +269,8 @@ export class ThreadSession implements vscode.Disposable {
           return;
         case 'applyCode':
           return await applyCodeBlock(message.code, message.info);
+        case 'openVersion':
+          return await this.openVersion(message.threadId, message.messageId);
         case 'pickThread':
           return void (await vscode.commands.executeCommand(CommandId.openThreadInChat));
         default:
