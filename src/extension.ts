@@ -113,7 +113,15 @@ export function activate(context: vscode.ExtensionContext): AgentThreadsApi {
   const backends = new BackendSelection(new LocalBackend(agents, agentCatalog, threads, engine), tools, apiKeys, log);
   const { backend } = backends;
   void backends.apply(); // a setting it cannot use is logged and shown inside; local storage stays
-  const sessionServices = { agents: backend.agents, threads: backend.threads, runs: backend.runs, log, storageNotice, toolPreviews };
+  const sessionServices = {
+    agents: backend.agents,
+    threads: backend.threads,
+    runs: backend.runs,
+    log,
+    storageNotice,
+    toolPreviews,
+    changeSets,
+  };
   const tree = new AgentsTreeProvider(
     backend.agents,
     backend.threads,

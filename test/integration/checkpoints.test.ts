@@ -4,9 +4,39 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { ui } from './driver';
 import { fakeModel } from './fakeModel';
-import { sendFromComposer, settingForSuite, useFakeModel, waitForRunStatus } from './helpers';
+import { sendFromComposer, setSidebarWidth, settingForSuite, sidebarWidth, useFakeModel, waitForRunStatus } from './helpers';
+import { visualAudit } from './visualAudit';
 
 const panel = { webview: 'thread' as const };
+const chat = { webview: 'chat' as const };
+
+const THEMES = [
+  ['Default Dark Modern', 'vscode-dark', 'dark'],
+  ['Default Light Modern', 'vscode-light', 'light'],
+  ['Default High Contrast', 'vscode-high-contrast', 'hc'],
+] as const;
+
+async function useTheme(theme: string, bodyClass: string): Promise<void> {
+  await vscode.workspace.getConfiguration('workbench').update('colorTheme', theme, vscode.ConfigurationTarget.Global);
+  await ui.waitFor(chat, new Function(`return document.body.classList.contains(${JSON.stringify(bodyClass)})`) as () => boolean);
+}
+
+/** The "N files changed" link under the answer of `runId` as a person sees it: its text, and whether all of it is on screen. */
+function changesLink(runId: string): Promise<{ text: string; inside: boolean } | undefined> {
+  return ui.evaluate(
+    chat,
+    new Function(`
+      const link = document.querySelector('.run-footer[data-run-id=${JSON.stringify(runId)}] .run-footer-changes');
+      if (!link || link.getBoundingClientRect().width === 0) return undefined;
+      const box = link.getBoundingClientRect();
+      const list = document.getElementById('messages').getBoundingClientRect();
+      return {
+        text: link.textContent,
+        inside: box.left >= 0 && box.right <= document.documentElement.clientWidth + 1 && box.top >= list.top && box.bottom <= list.bottom + 1,
+      };
+    `) as () => { text: string; inside: boolean } | undefined,
+  );
+}
 const FOLDER = 'checkpoints-demo';
 
 function workspaceFile(relative: string): string {
@@ -50,7 +80,10 @@ describe('checkpoints: review and undo what a run changed', () => {
   before(() => useFakeModel());
   settingForSuite('agentThreads.run', 'maxRetries', 0);
   let threadId: string;
+  let agentId: string;
+  let originalWidth: number;
   before(async () => {
+    originalWidth = await sidebarWidth();
     await fs.mkdir(workspaceFile(''), { recursive: true });
     for (const [name, content] of Object.entries(ORIGINAL)) await fs.writeFile(workspaceFile(name), content);
     const agent = (await vscode.commands.executeCommand('agentThreads.createAgent', {
@@ -60,6 +93,7 @@ describe('checkpoints: review and undo what a run changed', () => {
       tools: [{ name: 'edit_file' }, { name: 'create_file' }, { name: 'delete_file' }],
       approval_policy: { edit_file: 'auto', create_file: 'auto', delete_file: 'auto' },
     })) as { id: string };
+    agentId = agent.id;
     threadId = ((await vscode.commands.executeCommand('agentThreads.newThread', agent.id)) as { id: string }).id;
     await ui.waitFor(panel, () => document.getElementById('connection')?.dataset.state === 'connected');
   });
@@ -67,10 +101,28 @@ describe('checkpoints: review and undo what a run changed', () => {
   beforeEach(async () => {
     await fakeModel.reset();
     await fs.rm(workspaceFile('new'), { recursive: true, force: true });
-    for (const [name, content] of Object.entries(ORIGINAL)) await fs.writeFile(workspaceFile(name), content);
+    // Through VS Code's file service, so a document still open from the test before reloads now, not when a
+    // watcher notices: the run's tools read open documents.
+    for (const [name, content] of Object.entries(ORIGINAL))
+      await vscode.workspace.fs.writeFile(vscode.Uri.file(workspaceFile(name)), content);
+  });
+  // A test's editors (the user's unsaved edit) would otherwise be the next run's files: reverted and closed.
+  afterEach(async () => {
+    for (const document of vscode.workspace.textDocuments.filter((doc) => doc.isDirty && doc.uri.fsPath.startsWith(workspaceFile('')))) {
+      await vscode.window.showTextDocument(document);
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    }
+    const mine = vscode.window.tabGroups.all
+      .flatMap((group) => group.tabs)
+      .filter((tab) => tab.input instanceof vscode.TabInputText && tab.input.uri.fsPath.startsWith(workspaceFile('')));
+    await vscode.window.tabGroups.close(mine);
   });
   after(async () => {
-    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    await vscode.workspace.getConfiguration('workbench').update('colorTheme', undefined, vscode.ConfigurationTarget.Global);
+    await setSidebarWidth(originalWidth);
+    // The chat would otherwise pick this suite's agent for the next suite's first message.
+    await vscode.commands.executeCommand('agentThreads.deleteAgent', agentId, true);
+    await vscode.commands.executeCommand('agentThreads.newChatThread');
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     await fs.rm(workspaceFile(''), { recursive: true, force: true });
   });
@@ -105,6 +157,54 @@ describe('checkpoints: review and undo what a run changed', () => {
     await assertOriginals();
   });
 
+  it('says under the answer how many files the run changed, on screen at 240 and 600 px in three themes, and opens their review', async function () {
+    this.timeout(180_000);
+    await vscode.commands.executeCommand('agentThreads.openThreadInChat', threadId);
+    await scriptFiveChanges();
+    const previous = await sendFromComposer(chat, 'Change five files in the chat');
+    const runId = await waitForRunStatus(chat, 'Completed', previous, 90_000);
+    // The count comes once the run has finished and its change set is read.
+    await ui.waitFor(
+      chat,
+      new Function(
+        `return !!document.querySelector('.run-footer[data-run-id=${JSON.stringify(runId)}] .run-footer-changes');`,
+      ) as () => boolean,
+    );
+    const found: string[] = [];
+    for (const [theme, bodyClass, short] of THEMES) {
+      await useTheme(theme, bodyClass);
+      for (const width of [240, 600]) {
+        await setSidebarWidth(width);
+        await ui.evaluate(chat, () => document.getElementById('messages')!.scrollTo({ top: 1e9 }));
+        const shown = await changesLink(runId);
+        assert.deepEqual(
+          shown && { text: shown.text, inside: shown.inside },
+          { text: '5 files changed', inside: true },
+          `${theme} ${width}`,
+        );
+        await ui.screenshot(`checkpoints-footer-${short}-${width}`);
+        found.push(...(await ui.evaluate(chat, visualAudit)).map((f) => `${theme} ${width}: ${f.kind}: ${f.what}: ${f.detail}`));
+      }
+    }
+    assert.equal(found.join('\n'), '');
+    await useTheme('Default Dark Modern', 'vscode-dark');
+
+    await ui.click(chat, `.run-footer[data-run-id="${runId}"] .run-footer-changes`);
+    await ui.waitFor('workbench', () =>
+      [...document.querySelectorAll('.tabs-container .tab')].some((tab) => tab.textContent?.includes('Run Changes (5 files)')),
+    );
+    assert.equal(vscode.window.tabGroups.activeTabGroup.activeTab?.label, 'Run Changes (5 files)');
+    await ui.screenshot('checkpoints-review-from-footer');
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    const report = (await vscode.commands.executeCommand('agentThreads.undoRunChanges', threadId, runId)) as {
+      files: { outcome: string }[];
+    };
+    assert.ok(report.files.every((file) => file.outcome === 'restored'));
+    await assertOriginals();
+  });
+
+  // Last: the user's edit leaves b.ts's document behind, which VS Code reconciles with the disk only when its watcher
+  // notices the next test's reset, too late for a run that edits b.ts at once.
   it('leaves a file the user changed after the run (unsaved, in an editor) untouched as a conflict and restores the others', async () => {
     await vscode.commands.executeCommand('agentThreads.openThread', threadId);
     await scriptFiveChanges();
