@@ -101,7 +101,8 @@ export class ChangeSetStore {
     const afterState = stateOf(after);
     if (!unrestorable) {
       if (before instanceof Uint8Array) await this.contents.put(before);
-      if (after instanceof Uint8Array) await this.contents.put(after, beforeState?.hash);
+      // The "before" in hand is the delta's base: no need to rebuild it from the store.
+      if (after instanceof Uint8Array) await this.contents.put(after, beforeState?.hash, before instanceof Uint8Array ? before : undefined);
     }
     const record: ChangeRecord = {
       t: 'change',
@@ -124,7 +125,7 @@ export class ChangeSetStore {
         const real = actual === undefined ? undefined : stateOf(actual);
         const differs = real !== undefined && !sameState(real, afterState);
         if (differs && !unrestorable && actual instanceof Uint8Array && !this.unrestorable(actual))
-          await this.contents.put(actual, beforeState?.hash);
+          await this.contents.put(actual, beforeState?.hash, before instanceof Uint8Array ? before : undefined);
         await this.append(journal, [{ t: 'done', at: nowSeconds(), id: record.id, ...(differs ? { after: real } : {}) }]);
       },
       failed: (error) =>

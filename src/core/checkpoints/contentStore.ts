@@ -47,15 +47,20 @@ export class ContentUnavailableError extends Error {
 export class ContentStore {
   constructor(readonly folder: string) {}
 
-  /** Stores `content` (as a delta against `base` when that is stored and the chain is short); returns its address. */
-  async put(content: Uint8Array, base?: ContentHash): Promise<ContentHash> {
+  /**
+   * Stores `content` (as a delta against `base` when that is stored and the chain is short); returns its address.
+   * `baseContent`, the bytes of `base` when the caller holds them, spares rebuilding them from the delta chain.
+   */
+  async put(content: Uint8Array, base?: ContentHash, baseContent?: Uint8Array): Promise<ContentHash> {
     const hash = hashOf(content);
     const path = this.pathOf(hash);
     if (await exists(path)) return hash;
-    const encoded = (base && base !== hash && (await this.encodeDelta(content, base))) || encodeFull(content);
+    const encoded = (base && base !== hash && (await this.encodeDelta(content, base, baseContent))) || encodeFull(content);
     await fs.mkdir(join(this.folder, hash.slice(0, 2)), { recursive: true });
     try {
-      await atomicWrite(path, encoded, { exclusive: true });
+      // No fsync: it cost an edit more than the edit itself, the journal that points here is not synced either, and
+      // a content lost to a power cut is reported by a restore ("is missing"), never written over anything.
+      await atomicWrite(path, encoded, { exclusive: true, sync: false });
     } catch (error) {
       if (errnoCode(error) !== 'EEXIST') throw error; // another writer stored the same content first: same bytes
     }
@@ -107,14 +112,17 @@ export class ContentStore {
     throw new ContentUnavailableError(hash, 'is damaged');
   }
 
-  private async encodeDelta(content: Uint8Array, base: ContentHash): Promise<Buffer | undefined> {
+  private async encodeDelta(content: Uint8Array, base: ContentHash, held?: Uint8Array): Promise<Buffer | undefined> {
     const depth = await this.depthOf(base);
     if (depth === undefined || depth >= MAX_CHAIN) return undefined;
-    const baseContent = await this.get(base).catch(() => undefined);
+    // Bytes handed in are trusted only when they are the base's.
+    const baseContent = held && hashOf(held) === base ? held : await this.get(base).catch(() => undefined);
     if (!baseContent) return undefined;
-    const delta = gzipSync(makeDelta(baseContent, content));
-    const full = gzipSync(content);
-    if (delta.length >= full.length) return undefined; // a rewrite: nothing to gain from the base
+    const raw = makeDelta(baseContent, content);
+    const delta = gzipSync(raw);
+    // A small edit's delta is a sliver of the file: compressing the whole file only to compare would cost more than
+    // the rest of the recording. Only a large delta (a rewrite) is weighed against the file compressed.
+    if (raw.length > content.length / 4 && delta.length >= gzipSync(content).length) return undefined;
     return Buffer.concat([Buffer.from([DELTA]), Buffer.from(base, 'ascii'), Buffer.from([depth + 1]), delta]);
   }
 
