@@ -55,6 +55,8 @@ export interface RunView {
   /** How long the run took (or has taken so far), from its start; null before it started. */
   durationMs: number | null;
   steps: { id: string; type: 'message_creation' | 'tool_calls'; status: string; toolCalls: ToolCallView[] }[];
+  /** How many files the finished run changed through the agent tools (its change set); absent until known, or none. */
+  changedFiles?: number;
 }
 
 export interface ThreadView {
@@ -120,6 +122,8 @@ export type ThreadViewIntent =
   | { type: 'decideToolCall'; runId: string; toolCallId: string; approve: boolean; alwaysForThread: boolean }
   | { type: 'showToolDiff'; runId: string; toolCallId: string }
   | { type: 'showRunDetails'; runId: string }
+  /** "N files changed" under a run's answer: the run's changes in the multi-file diff editor. */
+  | { type: 'reviewRunChanges'; runId: string }
   | { type: 'selectAgent'; agentId: string }
   | { type: 'newThread' }
   | { type: 'pickThread' }
@@ -186,6 +190,7 @@ export const isThreadViewMessage = messageGuard<ThreadViewToHost>(
     decideToolCall: { runId: 'string', toolCallId: 'string', approve: 'boolean', alwaysForThread: 'boolean' },
     showToolDiff: { runId: 'string', toolCallId: 'string' },
     showRunDetails: { runId: 'string' },
+    reviewRunChanges: { runId: 'string' },
     selectAgent: { agentId: 'string' },
     newThread: {},
     pickThread: {},

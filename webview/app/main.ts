@@ -172,6 +172,8 @@ function handle(message: ThreadViewEvent): void {
       for (const agent of message.agents) agentNames.set(agent.id, agent.name);
       list.refreshAuthors();
       showRun(message.run);
+      // Which thread the view shows, once it knows: until then (a view just reloaded) its run badge is still empty.
+      document.body.dataset.threadId = message.thread?.id ?? '';
       restricted.hidden = !message.restrictedMode;
       if (message.notice) showNotice('info', message.notice);
       else notice.hidden = true;

@@ -3,7 +3,13 @@ import { isMessageDeltaEvent, isMessageEvent, isRunStepEvent, type Run, type Run
 import { warmUpTokenizer } from '../../core/model';
 import type { AgentRepository, RunService, ThreadRepository } from '../../core/backend';
 import type { WebviewKind } from '../../protocol/ipc';
-import { isThreadViewMessage, type HostToThreadView, type ThreadViewRequests, type ThreadViewToHost } from '../../protocol/threadView';
+import {
+  isThreadViewMessage,
+  type HostToThreadView,
+  type RunView,
+  type ThreadViewRequests,
+  type ThreadViewToHost,
+} from '../../protocol/threadView';
 import { adjacentPage, type MessageReveal, newestPage, pageAround } from './messagePages';
 import { errorMessage, userFacingError } from '../shared/errors';
 import { userMessageContent } from './messageInput';
@@ -11,6 +17,7 @@ import { toAgentOption, toMessageView, toMessageVersionsView, toRunView, toThrea
 import type { ToolCallPreviews } from '../tools/toolDiffPreview';
 import { replier } from './webviewReplies';
 import { PendingDiffs } from './pendingDiffs';
+import { type RunChangeSource, RunChangeCounts } from './runChangeCounts';
 import { applyCodeBlock } from './applyToFile';
 import { attachableUris, handleWorkspaceIntent, pickAttachments } from './workspaceIntents';
 import { CommandId } from '../shared/commandIds';
@@ -39,6 +46,8 @@ export interface SessionServices {
   storageNotice: string | null;
   /** Previews (one-line account, diff) of tool calls waiting for approval. */
   toolPreviews?: ToolCallPreviews;
+  /** What each run changed in the workspace's files (the change sets), for "N files changed" under its answer. */
+  changeSets?: RunChangeSource;
 }
 
 /**
@@ -60,6 +69,7 @@ export class ThreadSession implements vscode.Disposable {
   private awaitingVersion = false;
   /** Short diffs of pending file changes, for the inline approval cards. */
   private readonly pendingDiffs: PendingDiffs;
+  private readonly changeCounts: RunChangeCounts;
 
   constructor(
     private readonly webview: vscode.Webview,
@@ -70,6 +80,13 @@ export class ThreadSession implements vscode.Disposable {
     private readonly onThreadChanged: (threadId: string | null) => void = () => undefined,
   ) {
     const { threads, agents, runs } = services;
+    this.changeCounts = new RunChangeCounts(
+      services.changeSets,
+      (runId) => {
+        if (this.run?.id === runId) this.postRun();
+      },
+      (message) => services.log.warn(message),
+    );
     this.pendingDiffs = new PendingDiffs(
       services.toolPreviews,
       (runId) => {
@@ -239,6 +256,9 @@ export class ThreadSession implements vscode.Disposable {
             );
           }
           return;
+        case 'reviewRunChanges':
+          if (this.threadId) await vscode.commands.executeCommand(CommandId.reviewRunChanges, this.threadId, message.runId);
+          return;
         case 'showToolDiff': {
           const call =
             this.run?.id === message.runId
@@ -387,8 +407,17 @@ export class ThreadSession implements vscode.Disposable {
   private postRun(): void {
     if (!this.run) return;
     const steps = [...this.steps.values()].filter((step) => step.run_id === this.run!.id);
-    this.post({ type: 'run', run: toRunView(this.run, steps, this.services.toolPreviews, this.pendingDiffs.known) });
+    this.post({ type: 'run', run: this.runView(this.run, steps) });
     this.pendingDiffs.request(this.run);
+  }
+
+  /** The run as the webview shows it, with what it changed once that is known (counted once it finished). */
+  private runView(run: Run, steps: RunStep[]): RunView {
+    const view = toRunView(run, steps, this.services.toolPreviews, this.pendingDiffs.known);
+    const changed = this.changeCounts.of(run.id);
+    if (changed) view.changedFiles = changed;
+    else this.changeCounts.request(this.threadId, run);
+    return view;
   }
 
   private async sendInit(): Promise<void> {
@@ -404,7 +433,7 @@ export class ThreadSession implements vscode.Disposable {
       thread: thread ? toThreadView(thread) : null,
       agents: agentList.map(toAgentOption),
       selectedAgentId: selected,
-      run: this.run ? toRunView(this.run, [...this.steps.values()], this.services.toolPreviews, this.pendingDiffs.known) : null,
+      run: this.run ? this.runView(this.run, [...this.steps.values()]) : null,
       notice: this.services.storageNotice,
       restrictedMode: !vscode.workspace.isTrusted,
     });
