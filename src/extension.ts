@@ -115,11 +115,12 @@ export function activate(context: vscode.ExtensionContext): AgentThreadsApi {
     fileAgents,
     workspaceFolder?.uri,
     () => backend.kind === 'local',
+    (profile) => models.pricesOf(profile),
   );
   const chat = new ChatViewProvider(context.extensionUri, version, sessionServices, context.workspaceState);
   const panels = new ThreadPanels(context.extensionUri, version, sessionServices);
   const agentEditors = new AgentEditorProvider(context.extensionUri, backend.agents, models, tools, log);
-  const runDetails = new RunDetailsPanels(backend.threads, backend.agents, knownSecrets);
+  const runDetails = new RunDetailsPanels(backend.threads, backend.agents, knownSecrets, (profile) => models.pricesOf(profile));
   const treeView = vscode.window.createTreeView(AgentsTreeProvider.viewId, { treeDataProvider: tree, showCollapseAll: true });
   const showBackend = (): void => {
     treeView.description = backend.kind === 'local' ? undefined : backend.label;
