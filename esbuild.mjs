@@ -61,6 +61,14 @@ const openaiAsSeparateBundle = {
   },
 };
 
+/** OpenTelemetry and the OTLP exporter are dist/tracing.js, required when a user turns tracing on (tracingController.ts). */
+const tracingAsSeparateBundle = {
+  name: 'tracing-as-separate-bundle',
+  setup(build) {
+    build.onResolve({ filter: /\/tracing\/otelTracer$/ }, () => ({ path: './tracing.js', external: true }));
+  },
+};
+
 const node = { ...common, platform: 'node', target: 'node20', format: 'cjs' };
 
 const extension = {
@@ -68,13 +76,19 @@ const extension = {
   entryPoints: ['src/extension.ts'],
   outfile: 'dist/extension.js',
   external: ['vscode'],
-  plugins: [...common.plugins, tokenizerAsSeparateBundle, foundryAsSeparateBundle, openaiAsSeparateBundle],
+  plugins: [...common.plugins, tokenizerAsSeparateBundle, foundryAsSeparateBundle, openaiAsSeparateBundle, tracingAsSeparateBundle],
 };
 
 const foundry = {
   ...node,
   entryPoints: ['src/core/backend/foundry/index.ts'],
   outfile: 'dist/foundry.js',
+};
+
+const tracing = {
+  ...node,
+  entryPoints: ['src/vscode/backend/tracing/otelTracer.ts'],
+  outfile: 'dist/tracing.js',
 };
 
 const tokenizer = {
@@ -109,6 +123,7 @@ if (watch) {
     esbuild.context(tokenizer),
     esbuild.context(foundry),
     esbuild.context(openai),
+    esbuild.context(tracing),
     esbuild.context(webviews),
   ]);
   await Promise.all(contexts.map((context) => context.watch()));
@@ -119,6 +134,7 @@ if (watch) {
     esbuild.build(tokenizer),
     esbuild.build(foundry),
     esbuild.build(openai),
+    esbuild.build(tracing),
     esbuild.build(webviews),
   ]);
 }

@@ -26,6 +26,7 @@ import { type ChatParticipantState, chatRequestHandler, registerChatParticipant 
 import { ChatViewProvider } from './vscode/views/chatViewProvider';
 import { registerCommands } from './vscode/commands/registerCommands';
 import { LocalApiController } from './vscode/backend/localApiController';
+import { TracingController } from './vscode/backend/tracingController';
 import { ModelRegistry } from './vscode/models/modelRegistry';
 import { readModelProfiles } from './vscode/models/modelSettings';
 import { RunDetailsPanels } from './vscode/views/runDetails';
@@ -93,12 +94,15 @@ export function activate(context: vscode.ExtensionContext): AgentThreadsApi {
   // Opens on the first search or filter (see searchIndex.ts), so activation never reads the postings.
   const search = new SearchIndex({ root: storage.fsPath, store: threads, logger: log });
   const models = new ModelRegistry(apiKeys, log);
+  // Opt-in (agentThreads.tracing.endpoint, a user setting): spans of runs over OTLP/HTTP; OpenTelemetry loads only then.
+  const tracing = new TracingController(log, version);
   const engine = new RunEngine({
     threads,
     agents: agentCatalog,
     tools,
     resolveModel: (model) => models.resolve(model),
     logger: log,
+    tracer: tracing.tracer,
     maxToolRounds: vscode.workspace.getConfiguration('agentThreads.run').get<number>('maxToolRounds', 10),
     approvalTimeoutMs: vscode.workspace.getConfiguration('agentThreads.run').get<number>('approvalTimeoutMinutes', 10) * 60_000,
   });
@@ -129,11 +133,12 @@ export function activate(context: vscode.ExtensionContext): AgentThreadsApi {
     fileAgents,
     workspaceFolder?.uri,
     () => backend.kind === 'local',
+    (profile) => models.pricesOf(profile),
   );
   const chat = new ChatViewProvider(context.extensionUri, version, sessionServices, context.workspaceState);
   const panels = new ThreadPanels(context.extensionUri, version, sessionServices);
   const agentEditors = new AgentEditorProvider(context.extensionUri, backend.agents, models, tools, log);
-  const runDetails = new RunDetailsPanels(backend.threads, backend.agents, knownSecrets);
+  const runDetails = new RunDetailsPanels(backend.threads, backend.agents, knownSecrets, (profile) => models.pricesOf(profile));
   const treeView = vscode.window.createTreeView(AgentsTreeProvider.viewId, { treeDataProvider: tree, showCollapseAll: true });
   const showBackend = (): void => {
     treeView.description = backend.kind === 'local' ? undefined : backend.label;
@@ -184,6 +189,7 @@ export function activate(context: vscode.ExtensionContext): AgentThreadsApi {
       log.info('The workspace is trusted now: agents may use changing tools (with approval).'),
     ),
     { dispose: () => engine.dispose() },
+    tracing,
     { dispose: () => threads.dispose() },
     { dispose: () => agents.dispose() },
     { dispose: () => fileAgents.dispose() },

@@ -8,9 +8,10 @@ import { runsBench } from './runs.bench';
 import { scalingBench } from './scaling.bench';
 import { searchBench } from './search.bench';
 import { storeBench } from './store.bench';
+import { tracingBench } from './tracing.bench';
 import { vscodeBench } from './vscode.bench';
 
-const benches: Bench[] = [storeBench, checkpointsBench, scalingBench, searchBench, modelBench, runsBench, vscodeBench];
+const benches: Bench[] = [storeBench, checkpointsBench, scalingBench, searchBench, modelBench, runsBench, tracingBench, vscodeBench];
 
 async function main(): Promise<void> {
   const only = process.argv.slice(2);

@@ -93,7 +93,8 @@ describe('run details, export and model setup', () => {
     await ui.screenshot('run-details-pick-by-message');
     await ui.press('ArrowDown');
     await ui.press('Enter');
-    assert.ok(await shown);
+    const shownRun = await shown;
+    assert.ok(shownRun);
 
     const page = await ui.waitFor(details, () => {
       const headline = document.getElementById('headline');
@@ -132,6 +133,17 @@ describe('run details, export and model setup', () => {
     assert.equal(vscode.window.tabGroups.all.length, groupsBefore);
     assert.match(vscode.window.tabGroups.activeTabGroup.activeTab?.label ?? '', /^Run: Details Helper/);
     await ui.screenshot('run-details-page');
+
+    // Costs: none without prices, with the reason; with the profile's prices, the run's and the thread's.
+    assert.match(page.text, /Cost\s+— \(no prices set for the model profile fake\)/);
+    const models = vscode.workspace.getConfiguration('agentThreads');
+    const [fake] = models.get<Record<string, unknown>[]>('models', []);
+    await models.update('models', [{ ...fake, prices: { input: 1_000, output: 1_000 } }], vscode.ConfigurationTarget.Global);
+    await vscode.commands.executeCommand('agentThreads.showRunDetails', threadId, shownRun);
+    const costRow = await ui.waitFor(details, () => /Cost\s+\$[\d.,]+ \(thread so far: \$[\d.,]+\)/.exec(document.body.innerText)?.[0]);
+    const [runCost, threadCost] = [...costRow.matchAll(/\$([\d.,]+)/g)].map((match) => Number(match[1].replace(/,/g, '')));
+    assert.ok(runCost > 0 && threadCost > runCost, `two runs cost more than one: ${costRow}`);
+    await useFakeModel(); // the profile without prices again
 
     // Readable in every theme: the status badge's words against its background pass WCAG AA (4.5:1).
     const workbench = () => vscode.workspace.getConfiguration('workbench');

@@ -4,6 +4,7 @@
 import type { ModelErrorCode } from '../domain/errors';
 import type { ReasoningEffort } from '../domain/agent';
 import type { MessageReasoning } from '../domain/message';
+import type { ModelPrices } from './prices';
 
 export { REASONING_EFFORTS, type ReasoningEffort } from '../domain/agent';
 
@@ -100,6 +101,8 @@ export interface ModelProfile {
   model: string;
   contextWindow: number;
   maxOutputTokens?: number;
+  /** US dollars per million tokens, as the user entered them; none by default (then runs have no cost). */
+  prices?: ModelPrices;
   /** Default: 'responses' for openai and azure-openai, 'chat-completions' for openai-compatible (see modelApiOf). */
   api?: ModelApi;
 }

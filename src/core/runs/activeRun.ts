@@ -9,6 +9,7 @@ import type { ModelClient, ModelProfile } from '../model/types';
 import type { ThreadStore } from '../store/threadStore';
 import type { ToolRegistry } from '../tools/toolRegistry';
 import type { Logger } from '../util/logger';
+import { noopTracer, type TraceSpan, type Tracer } from '../util/tracing';
 import type { ContentReaders } from './contextBuilder';
 import type { RunRecorder } from './runRecorder';
 import type { ResumeAnswers } from './runState';
@@ -31,6 +32,8 @@ export interface RunServices {
   approvalTimeoutMs: number;
   /** How often the text of a message being streamed is saved, so a crash keeps what was already shown. */
   checkpointMs: number;
+  /** Where the run's spans go (a do-nothing tracer while tracing is off). */
+  tracer: Tracer;
   /** Adds tools to the thread's "always allow" list. */
   allowForThread(threadId: string, toolNames: string[]): Promise<void>;
 }
@@ -77,6 +80,8 @@ export class ActiveRun {
   usage: Usage | null = null;
   /** Answers to calls an earlier response left open, applied before the first model call. */
   resume: ResumeAnswers | undefined;
+  /** The run's `invoke_agent` span, parent of its model and tool calls' spans. */
+  span: TraceSpan = noopTracer.startSpan('');
   /** Settles when the run loop has finished (the run is terminal, or the engine was disposed). */
   done: Promise<void> = Promise.resolve();
 

@@ -9,22 +9,43 @@
 
 import type { Usage } from '../domain/common';
 import { newId } from '../domain/ids';
-import type { Message, MessageReasoning, MessageToolCall } from '../domain/message';
+import { messageText, type Message, type MessageReasoning, type MessageToolCall } from '../domain/message';
 import type { ChatRequest, ChatToolCall, FinishReason } from '../model/types';
 import type { ActiveRun, RunServices } from './activeRun';
 import { errorMessage } from '../util/errors';
+import { endChatSpan, failSpan, startChatSpan } from './runTracing';
 
 /** What one model call produced. */
 export interface TurnResult {
   message: Message;
   toolCalls: ChatToolCall[];
   finishReason: FinishReason | undefined;
+  /** What the model call used, as the provider reported it. */
+  usage: Usage | null;
   /** The usage of a turn that had no message_creation step to record it (only tool calls): its tool_calls step takes it. */
   unrecordedUsage?: Usage | null;
 }
 
-/** Streams one completion into a new assistant message, announcing deltas as they arrive. */
+/** Streams one completion into a new assistant message, announcing deltas as they arrive; the call gets a `chat` span. */
 export async function streamTurn(active: ActiveRun, services: RunServices, request: ChatRequest): Promise<TurnResult> {
+  const span = startChatSpan(services.tracer, active.span, active.profile, request);
+  let result: TurnResult;
+  try {
+    result = await streamTurnUntraced(active, services, request);
+  } catch (error) {
+    failSpan(span, error);
+    throw error;
+  }
+  endChatSpan(services.tracer, span, {
+    text: services.tracer.captureContent ? messageText(result.message) : '',
+    toolCalls: result.toolCalls,
+    finishReason: result.finishReason,
+    usage: result.usage,
+  });
+  return result;
+}
+
+async function streamTurnUntraced(active: ActiveRun, services: RunServices, request: ChatRequest): Promise<TurnResult> {
   const recorder = active.recorder;
   let toolCalls: ChatToolCall[] = [];
   let reasoning: MessageReasoning | undefined;
@@ -88,11 +109,11 @@ export async function streamTurn(active: ActiveRun, services: RunServices, reque
   active.throwIfStopped();
   if (!active.openTurn && toolCalls.length) {
     const message = await closeToolOnlyTurn(active, services, toolCalls, usage, reasoning);
-    return { message, toolCalls, finishReason, unrecordedUsage: usage };
+    return { message, toolCalls, finishReason, usage, unrecordedUsage: usage };
   }
   const turn = active.openTurn ?? (await openTurn(active, services));
   const message = await closeTurn(active, services, turn.text, toolCalls, finishReason, usage, reasoning ?? streamedReasoning(turn));
-  return { message, toolCalls, finishReason };
+  return { message, toolCalls, finishReason, usage };
 }
 
 /**

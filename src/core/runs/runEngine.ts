@@ -21,6 +21,8 @@ import { RunRecorder, type RunEngineEvent } from './runRecorder';
 import { isTerminal, newRun, type RunOverrides } from './runState';
 import { titleFromFirstUserMessage } from './threadTitle';
 import { errorMessage } from '../util/errors';
+import { noopTracer, type Tracer } from '../util/tracing';
+import { endRunSpan, startRunSpan } from './runTracing';
 
 export interface RunEngineOptions {
   threads: ThreadStore;
@@ -40,6 +42,8 @@ export interface RunEngineOptions {
   checkpointMs?: number;
   /** Readers for image files and file references in messages. */
   readers?: ContentReaders;
+  /** Where runs, model calls and tool calls open spans. Default: none. */
+  tracer?: Tracer;
 }
 
 /** Runs agents on threads, streaming RunEvents to listeners. */
@@ -64,6 +68,7 @@ export class RunEngine {
       maxToolRounds: options.maxToolRounds ?? 10,
       approvalTimeoutMs: options.approvalTimeoutMs ?? 10 * 60_000,
       checkpointMs: options.checkpointMs ?? 2_000,
+      tracer: options.tracer ?? noopTracer,
       allowForThread: (threadId, names) => this.editMetadata(threadId, (metadata) => withAllowedTools(metadata, names)),
     };
   }
@@ -192,8 +197,10 @@ export class RunEngine {
     const threadId = active.run.thread_id;
     // The run does not wait for its title; setTitleIfDefault() logs a failure and stop() still waits for it.
     void this.track(this.setTitleIfDefault(threadId));
+    active.span = startRunSpan(this.services.tracer, active.run, active.agent, active.profile);
     await runLoop(active, this.services);
     await active.recorder.settled();
+    endRunSpan(active.span, active.run);
     if (this.active.get(threadId) === active) this.active.delete(threadId);
     if (active.stopReason !== 'disposed') await this.clearMarker(threadId, active.run.id);
   }

@@ -9,6 +9,7 @@ import type { ChatToolCall } from '../model/types';
 import { allowedToolsOf, applyForcedApproval, resolveApprovalPolicy } from '../tools/approvalPolicy';
 import { parseToolArguments, type ToolRegistry } from '../tools/toolRegistry';
 import type { Agent } from '../domain/agent';
+import { endToolSpan, startToolSpan } from './runTracing';
 import { type ActiveRun, PendingApprovals, RunStopped, type RunServices, type ToolDecision } from './activeRun';
 
 /** Output the model sees for a call the agent's policy refuses. */
@@ -150,12 +151,14 @@ export async function decideToolCall(
 
 async function execute(active: ActiveRun, services: RunServices, all: FunctionToolCall[], call: FunctionToolCall): Promise<void> {
   const run = active.run;
+  const span = startToolSpan(services.tracer, active.span, call);
   const result = await services.tools.invoke(call.function.name, call.function.arguments, {
     threadId: run.thread_id,
     runId: run.id,
     signal: active.signal,
   });
   finishCall(call, result.output, result.ok ? 'completed' : 'failed');
+  endToolSpan(services.tracer, span, call, result.ok);
   if (!active.signal.aborted) announceCall(active, all, call);
 }
 

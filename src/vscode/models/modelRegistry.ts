@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { AgentModel } from '../../core/domain';
-import { createOpenAIModelClient, type ModelClient, type ModelProfile } from '../../core/model';
+import { createOpenAIModelClient, type ModelClient, type ModelPrices, type ModelProfile } from '../../core/model';
 import type { ApiKeyStore } from './apiKeys';
 import { LanguageModelClient } from './languageModelClient';
 import { readModelProfiles } from './modelSettings';
@@ -80,6 +80,11 @@ export class ModelRegistry implements vscode.Disposable {
   /** The model a new agent gets when the user does not choose: a VS Code model if any, else the first profile. */
   defaultChoice(): ModelChoice | undefined {
     return this.choices()[0];
+  }
+
+  /** The prices of a profile (US dollars per million tokens), when the user set them. */
+  pricesOf(profileId: string): ModelPrices | undefined {
+    return this.findProfile(profileId)?.prices;
   }
 
   /** The client and profile for an agent's model, or undefined when it is not configured (any more). */

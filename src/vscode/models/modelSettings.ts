@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { ModelProfile, ModelProvider } from '../../core/model';
+import { pricesProblem, type ModelProfile, type ModelProvider } from '../../core/model';
 
 const PROVIDERS: readonly ModelProvider[] = ['openai', 'azure-openai', 'openai-compatible'];
 export const DEFAULT_CONTEXT_WINDOW = 128_000;
@@ -40,6 +40,8 @@ function profileProblem(entry: unknown): string | undefined {
     return `"${p.id}" has an "api" other than responses or chat-completions`;
   if (p.contextWindow !== undefined && (typeof p.contextWindow !== 'number' || p.contextWindow < 1024))
     return `"${p.id}" has a "contextWindow" below 1024 tokens`;
+  const prices = pricesProblem(p.prices);
+  if (prices) return `"${p.id}" ${prices}`;
   return undefined;
 }
 

@@ -8,6 +8,7 @@ import { relativeTime } from './relativeTime';
 import { CommandId } from '../shared/commandIds';
 import { DisposableStore } from '../../core/util/disposableStore';
 import { errorMessage } from '../shared/errors';
+import { costOf, formatCost, type ModelPrices } from '../../core/model/prices';
 
 /** A node of the Agents tree: an agent, or one of its threads. */
 export type AgentsTreeNode =
@@ -52,6 +53,8 @@ export class AgentsTreeProvider implements vscode.TreeDataProvider<AgentsTreeNod
     private readonly fileAgents?: FileAgentSource,
     private readonly workspaceFolder?: vscode.Uri,
     private readonly usesLocalBackend: () => boolean = () => true,
+    /** The prices of a model profile, when the user set them (a thread's tooltip then says what it cost). */
+    private readonly pricesOf: (profileId: string) => ModelPrices | undefined = () => undefined,
   ) {
     if (fileAgents) this.subscriptions.add(fileAgents.onDidChange(() => this.refresh()));
     this.subscriptions.add(agents.onDidChangeAgents(() => this.refresh()));
@@ -75,6 +78,22 @@ export class AgentsTreeProvider implements vscode.TreeDataProvider<AgentsTreeNod
   setThreadFilter(threadIds: ReadonlySet<string> | undefined): void {
     this.threadFilter = threadIds;
     this.refresh();
+  }
+
+  /** A thread's tooltip gets its cost when hovered: reading its runs is left until someone asks. */
+  async resolveTreeItem(item: vscode.TreeItem, node: AgentsTreeNode): Promise<vscode.TreeItem> {
+    if (node.kind !== 'thread' || typeof item.tooltip !== 'string') return item;
+    try {
+      const runs = await this.threads.listRuns(node.thread.id);
+      const costs = runs.map((run) => costOf(run.usage, this.pricesOf(run.model.profile))).filter((cost) => cost !== undefined);
+      if (costs.length) {
+        const total = costs.reduce((sum, cost) => sum + cost, 0);
+        item.tooltip = `${item.tooltip}\n${vscode.l10n.t('Cost so far: {0}', formatCost(total, vscode.env.language))}`;
+      }
+    } catch (error) {
+      this.log.warn(`Could not read the runs of thread ${node.thread.id} for its tooltip: ${errorMessage(error)}`);
+    }
+    return item;
   }
 
   getTreeItem(node: AgentsTreeNode): vscode.TreeItem {

@@ -7,6 +7,7 @@
 
 import * as vscode from 'vscode';
 import type { AgentRepository, ThreadRepository } from '../../core/backend';
+import { costOf, hasPrices, type ModelPrices } from '../../core/model/prices';
 import { promptsOfRuns } from '../../core/runs/runPrompts';
 import { renderRunDetailsHtml } from './runDetailsHtml';
 
@@ -20,6 +21,8 @@ export class RunDetailsPanels implements vscode.Disposable {
     private readonly threads: ThreadRepository,
     private readonly agents: AgentRepository,
     private readonly knownSecrets: () => Promise<readonly string[]>,
+    /** The prices of a model profile, when the user set them. */
+    private readonly pricesOf: (profileId: string) => ModelPrices | undefined = () => undefined,
   ) {
     this.subscription = threads.onDidSaveRun(({ threadId, run }) => {
       const panel = this.panels.get(key(threadId, run.id));
@@ -46,11 +49,12 @@ export class RunDetailsPanels implements vscode.Disposable {
   }
 
   private async render(panel: vscode.WebviewPanel, threadId: string, runId: string): Promise<void> {
-    const [thread, run, steps, knownSecrets] = await Promise.all([
+    const [thread, run, steps, knownSecrets, runs] = await Promise.all([
       this.threads.get(threadId),
       this.threads.getRun(threadId, runId),
       this.threads.listRunSteps(threadId, runId),
       this.knownSecrets(),
+      this.threads.listRuns(threadId),
     ]);
     const [agentName, prompts] = await Promise.all([
       this.agents.get(run.assistant_id).then(
@@ -67,6 +71,12 @@ export class RunDetailsPanels implements vscode.Disposable {
       knownSecrets,
       locale: vscode.env.language,
       cspSource: panel.webview.cspSource,
+      cost: hasPrices(this.pricesOf(run.model.profile))
+        ? {
+            run: costOf(run.usage, this.pricesOf(run.model.profile)),
+            thread: runs.reduce((sum, each) => sum + (costOf(each.usage, this.pricesOf(each.model.profile)) ?? 0), 0),
+          }
+        : undefined,
     });
   }
 

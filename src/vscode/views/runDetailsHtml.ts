@@ -7,6 +7,7 @@ import * as crypto from 'node:crypto';
 import * as vscode from 'vscode';
 import type { Run, RunStep } from '../../core/domain/run';
 import { UNTITLED_THREAD_TITLE, type Thread } from '../../core/domain/thread';
+import { formatCost } from '../../core/model/prices';
 import { redactSecrets } from '../../core/util/secretRedaction';
 
 /** What the page shows besides the run and its steps. */
@@ -20,6 +21,8 @@ export interface RunDetailsContext {
   /** BCP 47 locale for dates and numbers (VS Code's display language). */
   locale: string;
   cspSource: string;
+  /** In US dollars: the run's cost and its thread's so far; undefined when the run's model profile has no prices. */
+  cost: { run: number | undefined; thread: number } | undefined;
 }
 
 type Tone = 'ok' | 'bad' | 'busy' | 'neutral';
@@ -103,6 +106,18 @@ export function renderRunDetailsHtml(run: Run, steps: readonly RunStep[], contex
         : '—',
     ],
   ];
+  facts.push([
+    vscode.l10n.t('Cost'),
+    context.cost
+      ? escapeHtml(
+          vscode.l10n.t(
+            '{0} (thread so far: {1})',
+            context.cost.run === undefined ? '—' : formatCost(context.cost.run, locale),
+            formatCost(context.cost.thread, locale),
+          ),
+        )
+      : escapeHtml(vscode.l10n.t('— (no prices set for the model profile {0})', run.model.profile)),
+  ]);
   if (run.incomplete_details) facts.push([vscode.l10n.t('Stopped because'), text(incompleteReason(run.incomplete_details.reason))]);
   if (run.status === 'requires_action' && run.required_action) {
     facts.push([
