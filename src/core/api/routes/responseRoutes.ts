@@ -119,11 +119,12 @@ export function addResponseRoutes(router: Router, services: ApiServices): void {
 
   router.add('DELETE', '/responses/:id', async ({ params }) => {
     await responseRun(services, params.id);
-    // A response is a run of a thread, and threads keep their history (the tree, export and search show it).
+    // A response is a run of a thread, and its output items are the thread's messages: what it said is removed
+    // item by item from its conversation, and the run itself stays in the thread's history (run details show it).
     throw new ApiError(
       400,
       'invalid_request_error',
-      'Responses cannot be deleted one by one: a response is a run of an Agent Threads thread, which keeps its history. Delete its conversation instead.',
+      'A response cannot be deleted: it is a run of an Agent Threads thread, kept in its history. Delete its items from the conversation (DELETE /v1/conversations/{id}/items/{item_id}) or delete the conversation.',
       'unsupported_operation',
     );
   });
