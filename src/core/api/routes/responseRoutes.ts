@@ -4,6 +4,7 @@
 
 import type { Message } from '../../domain/message';
 import type { Run } from '../../domain/run';
+import { isTerminal } from '../../runs/runState';
 import { type ConversationItem, callItemId, messageToItems, parseResponseId } from '../../items';
 import { ApiError, notFound } from '../apiErrors';
 import type { ApiServices } from '../apiServices';
@@ -19,8 +20,15 @@ async function responseRun(services: ApiServices, id: string | undefined): Promi
   const missing = (): ApiError => notFound(`No response found with id ${JSON.stringify(String(id).slice(0, 80))}.`);
   if (!ids) throw missing();
   const active = services.engine.activeRun(ids.threadId);
-  const run = active?.id === ids.runId ? active : await services.threads.getRun(ids.threadId, ids.runId).catch(() => undefined);
+  let run = active?.id === ids.runId ? active : await services.threads.getRun(ids.threadId, ids.runId).catch(() => undefined);
   if (!run?.response) throw missing();
+  if (run !== active && !isTerminal(run.status)) {
+    // Unfinished, yet no run of this window: a window closed while it ran (a background response across a reload).
+    // Close it now rather than answer in_progress until the start-up pass gets to it; one that another live
+    // window runs is left alone.
+    await services.engine.recoverInterruptedRuns(run.thread_id);
+    run = await services.threads.getRun(ids.threadId, ids.runId);
+  }
   return run;
 }
 
