@@ -3,13 +3,14 @@ import * as path from 'node:path';
 import { BenchReport, formatNumber, type Bench, type BenchSeries } from './harness';
 import { modelBench } from './model.bench';
 import { writeReport } from './report';
+import { responsesBench } from './responses.bench';
 import { runsBench } from './runs.bench';
 import { scalingBench } from './scaling.bench';
 import { searchBench } from './search.bench';
 import { storeBench } from './store.bench';
 import { vscodeBench } from './vscode.bench';
 
-const benches: Bench[] = [storeBench, scalingBench, searchBench, modelBench, runsBench, vscodeBench];
+const benches: Bench[] = [storeBench, scalingBench, searchBench, modelBench, runsBench, responsesBench, vscodeBench];
 
 async function main(): Promise<void> {
   const only = process.argv.slice(2);
