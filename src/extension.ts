@@ -165,6 +165,7 @@ export function activate(context: vscode.ExtensionContext): AgentThreadsApi {
       tools,
       logger: log,
       resolveModelName: modelNameResolver(() => models.choices().map((choice) => choice.profile)),
+      otherBackend: () => (backend.kind === 'local' ? undefined : backend.label),
     }),
     log,
   );

@@ -4,6 +4,7 @@ import { BenchReport, formatNumber, type Bench, type BenchSeries } from './harne
 import { checkpointsBench } from './checkpoints.bench';
 import { modelBench } from './model.bench';
 import { writeReport } from './report';
+import { responsesBench } from './responses.bench';
 import { runsBench } from './runs.bench';
 import { scalingBench } from './scaling.bench';
 import { searchBench } from './search.bench';
@@ -11,7 +12,17 @@ import { storeBench } from './store.bench';
 import { tracingBench } from './tracing.bench';
 import { vscodeBench } from './vscode.bench';
 
-const benches: Bench[] = [storeBench, checkpointsBench, scalingBench, searchBench, modelBench, runsBench, tracingBench, vscodeBench];
+const benches: Bench[] = [
+  storeBench,
+  checkpointsBench,
+  scalingBench,
+  searchBench,
+  modelBench,
+  runsBench,
+  responsesBench,
+  tracingBench,
+  vscodeBench,
+];
 
 async function main(): Promise<void> {
   const only = process.argv.slice(2);

@@ -30,9 +30,11 @@ async function answer(prompt: string, text?: string): Promise<void> {
   await ui.waitFor(
     'workbench',
     new Function(`
+      // The widget is created the first time a quick input opens: until then there is nothing to read.
+      if (!(${quickInputShown.toString()})()) return false;
       const widget = document.querySelector('.quick-input-widget');
       const text = widget.textContent + ' ' + (widget.querySelector('.quick-input-box input')?.placeholder ?? '');
-      return (${quickInputShown.toString()})() && text.includes(${JSON.stringify(prompt)});
+      return text.includes(${JSON.stringify(prompt)});
     `) as () => boolean,
   );
   if (text !== undefined) await ui.fill('workbench', '.quick-input-widget .quick-input-box input', text);
@@ -244,5 +246,36 @@ describe('run details, export and model setup', () => {
     assert.ok(refused.message.includes(`Connection refused at ${closedUrl}`), refused.message);
     assert.ok(refused.buttons.includes('Reconfigure') && refused.buttons.includes('Open Settings'), refused.buttons.join(', '));
     await ui.screenshot('configure-model-refused');
+  });
+
+  it('Configure Model asks an Azure OpenAI profile which API it speaks, Responses first, and saves the choice', async () => {
+    await vscode.commands.executeCommand('notifications.clearAll');
+    await quickInputGone();
+    const done = vscode.commands.executeCommand('agentThreads.configureModel');
+    await answer('Where does the model run?', 'Azure OpenAI');
+    await answer('Endpoint of the Azure OpenAI resource', new URL(fakeModelUrl()).origin);
+    await answer('Deployment name', 'fake-model');
+    await answer('API version');
+    // The API question: both choices on screen, Responses first and marked recommended.
+    const shown = await ui.waitFor('workbench', () => {
+      const widget = document.querySelector('.quick-input-widget');
+      const input = widget?.querySelector<HTMLInputElement>('.quick-input-box input');
+      if (!input?.placeholder.includes('Which API should this profile use?')) return undefined;
+      const rows = [...widget!.querySelectorAll('.monaco-list-row')].map((row) => row.textContent ?? '');
+      return rows.length >= 2 ? rows : undefined;
+    });
+    assert.match(shown[0], /Responses API.*recommended/);
+    assert.match(shown[1], /Chat Completions API/);
+    await ui.screenshot('configure-model-api');
+    await answer('Which API should this profile use?', 'Chat Completions');
+    await answer('Model name');
+    await answer('Context window');
+    await answer('A name for this profile', 'azure-chat');
+    await answer('Stored in VS Code secret storage', 'azure-test-key');
+    await done;
+    const saved = vscode.workspace.getConfiguration('agentThreads').get<{ id: string; api?: string; provider: string }[]>('models', []);
+    const profile = saved.find((p) => p.id === 'azure-chat');
+    assert.deepEqual(profile && { provider: profile.provider, api: profile.api }, { provider: 'azure-openai', api: 'chat-completions' });
+    await notification('Model profile "azure-chat"'); // tried, whatever the answer: the test waits for it to settle
   });
 });

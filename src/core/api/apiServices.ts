@@ -18,6 +18,12 @@ export interface ApiServices {
   /** Maps the API's `model` string to a configured profile and model. */
   resolveModelName: ModelNameResolver;
   logger: Logger;
+  /**
+   * What the views show when it is not this workspace's local storage (e.g. "Foundry: myproject"), else undefined.
+   * The API serves local storage only; while another backend is active it refuses every request, saying why,
+   * rather than show a script threads the user does not see.
+   */
+  otherBackend?: () => string | undefined;
 }
 
 /** The tool lookup renderers use. */

@@ -2,8 +2,9 @@
 // Assistants v2 for older scripts), so scripts using the official `openai` package or the OpenAI Agents SDK drive
 // the same agents, threads and runs the UI shows.
 //
-// Every request passes, in order: the loopback Host / no-Origin check (403), the bearer token (401), the body
-// size limit (413), JSON parsing (400), then its route. Errors use the OpenAI shape and never carry stack traces.
+// Every request passes, in order: the loopback Host / no-Origin check (403), the bearer token (401), the active
+// backend check (409 backend_not_local while the views show another backend), the body size limit (413), JSON
+// parsing (400), then its route. Errors use the OpenAI shape and never carry stack traces.
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -87,11 +88,23 @@ export class LocalAgentApi {
     await closed;
   }
 
+  private assertLocalBackend(): void {
+    const other = this.services.otherBackend?.();
+    if (other === undefined) return;
+    throw new ApiError(
+      409,
+      'invalid_request_error',
+      `This workspace uses ${other}, and the local agent API serves only the workspace's local storage. Switch with "Agent Threads: Use Local Storage", or call the project's own endpoint.`,
+      BACKEND_NOT_LOCAL,
+    );
+  }
+
   private async handle(req: IncomingMessage, res: ServerResponse, token: string): Promise<void> {
     try {
       const port = this.address?.port ?? -1;
       assertLocalNonBrowserRequest(req.headers, port);
       assertAuthorized(req.headers, token);
+      this.assertLocalBackend();
       const url = new URL(req.url ?? '/', `http://${LOOPBACK_HOST}`);
       if (!url.pathname.startsWith(`${PREFIX}/`))
         throw new ApiError(404, 'not_found_error', `Unknown path ${url.pathname}; the API lives under ${PREFIX}/.`);
@@ -120,6 +133,9 @@ export class LocalAgentApi {
     }
   }
 }
+
+/** The error code of every request made while the workspace uses a backend other than local storage. */
+export const BACKEND_NOT_LOCAL = 'backend_not_local';
 
 function describe(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);

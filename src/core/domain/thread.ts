@@ -28,4 +28,9 @@ export interface CreateThreadOptions {
 
 export type ThreadUpdate = Partial<Pick<Thread, 'title' | 'agent_id' | 'metadata'>>;
 
-export type ThreadChange = { type: 'created' | 'updated' | 'deleted'; threadId: string };
+export type ThreadChange = {
+  type: 'created' | 'updated' | 'deleted';
+  threadId: string;
+  /** Messages just deleted from the thread (an update); views showing them redraw. */
+  removedMessageIds?: string[];
+};

@@ -4,9 +4,13 @@
 //   engine event                          stream events
 //   thread.run.created                    response.created
 //   thread.run.in_progress (first)        response.in_progress
-//   thread.message.created (assistant)    response.output_item.added (message), response.content_part.added
-//   thread.message.delta                  response.output_text.delta
-//   thread.message.completed/incomplete   response.output_text.done, response.content_part.done, response.output_item.done
+//   thread.message.delta (reasoning)      the first: response.output_item.added (reasoning); each paragraph:
+//                                         response.reasoning_summary_part.added, then .reasoning_summary_text.delta
+//   thread.message.delta (text)           the first: the reasoning's summary text and part .done and its
+//                                         output_item.done; then response.output_item.added (message),
+//                                         response.content_part.added; each: response.output_text.delta
+//   thread.message.completed/incomplete   (the reasoning closed and the message opened, if they were not yet)
+//                                         response.output_text.done, response.content_part.done, response.output_item.done
 //   thread.run.step.created (tool_calls)  per call: output_item.added, then for a function_call its arguments
 //                                         (.delta, .done) and output_item.done; for an mcp_call its arguments and
 //                                         response.mcp_call.in_progress; an mcp_approval_request is added and done
@@ -16,11 +20,19 @@
 // The builder is synchronous; whoever feeds it loads the messages a tool_calls step names first (callPosition).
 
 import type { RunEngineEvent } from '../domain/events';
-import type { Message } from '../domain/message';
+import type { Message, MessageDelta } from '../domain/message';
 import type { Run } from '../domain/run';
+import { reasoningItemId } from './itemIds';
 import { outputMessageItem } from './messageItems';
-import { callOutputItem, callPosition } from './responseObject';
-import type { OutputItem, OutputTextPart, ResponseObject, ResponseStreamEvent } from './wireTypes';
+import { callOutputItem, callPosition, hasText, responseReasoningItem } from './responseObject';
+import type { OutputItem, OutputTextPart, ReasoningItem, ResponseObject, ResponseStreamEvent } from './wireTypes';
+
+/** An answer being streamed: its reasoning item while the summary streams, then its message item. */
+interface OpenMessage {
+  message: Message;
+  reasoning?: { outputIndex: number; summary: string[]; closed: boolean };
+  item?: { outputIndex: number; text: string };
+}
 
 type Unsequenced<E> = E extends unknown ? Omit<E, 'sequence_number'> : never;
 
@@ -29,7 +41,7 @@ export class ResponseStreamBuilder {
   private sequence = 0;
   private nextOutputIndex = 0;
   private inProgressSent = false;
-  private readonly messageItems = new Map<string, { outputIndex: number; text: string }>();
+  private readonly messages = new Map<string, OpenMessage>();
   private readonly openCalls = new Map<string, { outputIndex: number; item: OutputItem }>();
 
   constructor(private run: Run) {}
@@ -55,7 +67,7 @@ export class ResponseStreamBuilder {
       case 'thread.message.created':
         return event.data.role === 'assistant' ? this.messageAdded(event.data) : [];
       case 'thread.message.delta':
-        return this.textDelta(event.data.id, event.data.delta.content ?? []);
+        return this.messageDelta(event.data.id, event.data.delta);
       case 'thread.message.completed':
       case 'thread.message.incomplete':
         return this.messageDone(event.data);
@@ -72,10 +84,60 @@ export class ResponseStreamBuilder {
   }
 
   private messageAdded(message: Message): ResponseStreamEvent[] {
-    if (this.messageItems.has(message.id)) return [];
-    const outputIndex = this.nextOutputIndex++;
-    this.messageItems.set(message.id, { outputIndex, text: '' });
+    // Its items open with what arrives first: the reasoning summary, or the text.
+    if (!this.messages.has(message.id)) this.messages.set(message.id, { message });
+    return [];
+  }
+
+  private reasoningDelta(messageId: string, summaryIndex: number, delta: string): ResponseStreamEvent[] {
+    const open = this.messages.get(messageId);
+    if (!open || open.item || open.reasoning?.closed) return [];
+    const events: ResponseStreamEvent[] = [];
+    const itemId = reasoningItemId(messageId);
+    if (!open.reasoning) {
+      open.reasoning = { outputIndex: this.nextOutputIndex++, summary: [], closed: false };
+      const item: ReasoningItem = { type: 'reasoning', id: itemId, summary: [] };
+      events.push(this.seq({ type: 'response.output_item.added', output_index: open.reasoning.outputIndex, item }));
+    }
+    const reasoning = open.reasoning;
+    const ids = { item_id: itemId, output_index: reasoning.outputIndex };
+    while (reasoning.summary.length <= summaryIndex) {
+      if (reasoning.summary.length) events.push(...this.summaryPartDone(ids, reasoning.summary.length - 1, reasoning.summary.at(-1)!));
+      const index = reasoning.summary.push('') - 1;
+      events.push(this.seq({ type: 'response.reasoning_summary_part.added', ...ids, summary_index: index, part: summaryPart('') }));
+    }
+    reasoning.summary[summaryIndex] += delta;
+    events.push(this.seq({ type: 'response.reasoning_summary_text.delta', ...ids, summary_index: summaryIndex, delta }));
+    return events;
+  }
+
+  private summaryPartDone(ids: { item_id: string; output_index: number }, index: number, text: string): ResponseStreamEvent[] {
     return [
+      this.seq({ type: 'response.reasoning_summary_text.done', ...ids, summary_index: index, text }),
+      this.seq({ type: 'response.reasoning_summary_part.done', ...ids, summary_index: index, part: summaryPart(text) }),
+    ];
+  }
+
+  /** Ends the reasoning item, if one is streaming. */
+  private closeReasoning(open: OpenMessage): ResponseStreamEvent[] {
+    const reasoning = open.reasoning;
+    if (!reasoning || reasoning.closed) return [];
+    reasoning.closed = true;
+    const ids = { item_id: reasoningItemId(open.message.id), output_index: reasoning.outputIndex };
+    const events = reasoning.summary.length ? this.summaryPartDone(ids, reasoning.summary.length - 1, reasoning.summary.at(-1)!) : [];
+    const item: ReasoningItem = { type: 'reasoning', id: ids.item_id, summary: reasoning.summary.map((text) => summaryPart(text)) };
+    events.push(this.seq({ type: 'response.output_item.done', output_index: reasoning.outputIndex, item }));
+    return events;
+  }
+
+  /** Ends the reasoning item, if one is streaming, and opens the message item. */
+  private openMessageItem(open: OpenMessage): ResponseStreamEvent[] {
+    if (open.item) return [];
+    const events = this.closeReasoning(open);
+    const outputIndex = this.nextOutputIndex++;
+    open.item = { outputIndex, text: '' };
+    const message = open.message;
+    events.push(
       this.seq({
         type: 'response.output_item.added',
         output_index: outputIndex,
@@ -88,39 +150,58 @@ export class ResponseStreamBuilder {
         content_index: 0,
         part: textPart(''),
       }),
-    ];
+    );
+    return events;
   }
 
-  private textDelta(messageId: string, parts: { type?: string; text?: unknown }[]): ResponseStreamEvent[] {
-    const open = this.messageItems.get(messageId);
+  private messageDelta(messageId: string, delta: MessageDelta['delta']): ResponseStreamEvent[] {
+    if (delta.reasoning) return this.reasoningDelta(messageId, delta.reasoning.summary_index, delta.reasoning.value);
+    const open = this.messages.get(messageId);
     if (!open) return [];
-    return parts.flatMap((part) => {
-      const delta = part.type === 'text' ? (part.text as { value?: string } | undefined)?.value : undefined;
-      if (!delta) return [];
-      open.text += delta;
-      return [
+    return (delta.content ?? []).flatMap((part) => {
+      const text = part.type === 'text' ? (part.text as { value?: string } | undefined)?.value : undefined;
+      if (!text) return [];
+      const events = this.openMessageItem(open);
+      open.item!.text += text;
+      events.push(
         this.seq({
           type: 'response.output_text.delta',
           item_id: messageId,
-          output_index: open.outputIndex,
+          output_index: open.item!.outputIndex,
           content_index: 0,
-          delta,
+          delta: text,
           logprobs: [],
         }),
-      ];
+      );
+      return events;
     });
   }
 
   private messageDone(message: Message): ResponseStreamEvent[] {
-    const open = this.messageItems.get(message.id);
+    const open = this.messages.get(message.id);
     if (!open) return [];
+    const events: ResponseStreamEvent[] = [];
+    // Reasoning that arrived whole, without a streamed summary, is still an item before the answer.
+    if (message.reasoning && !open.reasoning && !open.item) {
+      const outputIndex = this.nextOutputIndex++;
+      open.reasoning = { outputIndex, summary: [...message.reasoning.summary], closed: true };
+      const item = responseReasoningItem(message);
+      events.push(
+        this.seq({ type: 'response.output_item.added', output_index: outputIndex, item }),
+        this.seq({ type: 'response.output_item.done', output_index: outputIndex, item }),
+      );
+    }
+    if (!open.item && !hasText(message)) return [...events, ...this.closeReasoning(open)];
+    events.push(...this.openMessageItem(open));
+    const outputIndex = open.item!.outputIndex;
     const item = outputMessageItem(message);
     const text = item.content.map((part) => part.text).join('');
-    const ids = { item_id: message.id, output_index: open.outputIndex, content_index: 0 };
+    const ids = { item_id: message.id, output_index: outputIndex, content_index: 0 };
     return [
+      ...events,
       this.seq({ type: 'response.output_text.done', ...ids, text, logprobs: [] }),
       this.seq({ type: 'response.content_part.done', ...ids, part: textPart(text) }),
-      this.seq({ type: 'response.output_item.done', output_index: open.outputIndex, item }),
+      this.seq({ type: 'response.output_item.done', output_index: outputIndex, item }),
     ];
   }
 
@@ -182,6 +263,10 @@ export class ResponseStreamBuilder {
   private seq(event: Unsequenced<ResponseStreamEvent>): ResponseStreamEvent {
     return { ...event, sequence_number: this.sequence++ } as ResponseStreamEvent;
   }
+}
+
+function summaryPart(text: string): { type: 'summary_text'; text: string } {
+  return { type: 'summary_text', text };
 }
 
 function textPart(text: string): OutputTextPart {

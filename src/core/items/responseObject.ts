@@ -2,7 +2,7 @@
 // order, so a stream (built from the same steps as they happen) and a later retrieve agree:
 //
 //   run step                                   output item(s)
-//   message_creation                           reasoning (if the message has some), then the assistant message
+//   message_creation                           reasoning (its summary, if the message has some), then the message
 //   tool_calls, call to a client tool          function_call
 //   tool_calls, call pending approval          mcp_approval_request
 //   tool_calls, any other call                 mcp_call (its output, or its error when it failed or was denied)
@@ -17,7 +17,7 @@ import type { Message } from '../domain/message';
 import type { FunctionToolCall, Run, RunStatus, RunStep } from '../domain/run';
 import { responseId } from './itemIds';
 import { approvalRequestItem, functionCallItem, outputMessageItem, reasoningItem, workspaceCallItem } from './messageItems';
-import type { OutputItem, ResponseObject, ResponseStatus, WorkspaceToolCallItem } from './wireTypes';
+import type { OutputItem, ReasoningItem, ResponseObject, ResponseStatus, WorkspaceToolCallItem } from './wireTypes';
 
 const STATUS: Record<RunStatus, ResponseStatus> = {
   queued: 'queued',
@@ -80,6 +80,15 @@ export function callOutputItem(run: Run, call: FunctionToolCall, position: { mes
   return workspaceCallItem(position.messageId, position.index, call, status, approved);
 }
 
+/**
+ * A response's reasoning item: the summary only. The encrypted content is our model provider's, for our next call
+ * to it; a client of the local API can do nothing with it, so it stays in the extension.
+ */
+export function responseReasoningItem(message: Message): ReasoningItem {
+  const { encrypted_content: _kept, ...item } = reasoningItem(message);
+  return item;
+}
+
 /** The output items of a run, from its steps in order. */
 export function responseOutput(run: Run, steps: readonly RunStep[], messages: ReadonlyMap<string, Message>): OutputItem[] {
   const output: OutputItem[] = [];
@@ -87,13 +96,19 @@ export function responseOutput(run: Run, steps: readonly RunStep[], messages: Re
     if (step.type === 'message_creation') {
       const message = messages.get(step.step_details.message_creation.message_id);
       if (!message) continue;
-      if (message.reasoning) output.push(reasoningItem(message));
-      output.push(outputMessageItem(message));
+      if (message.reasoning) output.push(responseReasoningItem(message));
+      // A turn that only reasoned before its tool calls has no message to show.
+      if (hasText(message)) output.push(outputMessageItem(message));
     } else {
       step.step_details.tool_calls.forEach((call, index) => output.push(callOutputItem(run, call, callPosition(step, index, messages))));
     }
   }
   return output;
+}
+
+/** Whether a message has text (a message item to show). */
+export function hasText(message: Pick<Message, 'content'>): boolean {
+  return message.content.some((part) => part.type === 'text');
 }
 
 /** Everything a response object is made of. */

@@ -18,7 +18,10 @@ export function toStreamingParams(request: ChatRequest): ChatCompletionCreatePar
   };
   if (request.tools && request.tools.length > 0) {
     params.tools = request.tools.map(toToolParam);
-    params.parallel_tool_calls = true;
+    params.parallel_tool_calls = request.parallel_tool_calls ?? true;
+    const choice = request.tool_choice;
+    if (choice !== undefined)
+      params.tool_choice = typeof choice === 'string' ? choice : { type: 'function', function: { name: choice.name } };
   }
   if (request.temperature !== undefined) params.temperature = request.temperature;
   if (request.top_p !== undefined) params.top_p = request.top_p;

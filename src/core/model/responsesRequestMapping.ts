@@ -22,7 +22,8 @@ export function toResponsesParams(request: ChatRequest, model: string = request.
   };
   if (request.tools && request.tools.length > 0) {
     params.tools = request.tools.map(toFunctionTool);
-    params.parallel_tool_calls = true;
+    params.parallel_tool_calls = request.parallel_tool_calls ?? true;
+    if (request.tool_choice !== undefined) params.tool_choice = request.tool_choice;
   }
   if (request.temperature !== undefined) params.temperature = request.temperature;
   if (request.top_p !== undefined) params.top_p = request.top_p;

@@ -44,11 +44,18 @@ export type ChatResponseFormat =
   | { type: 'json_object' }
   | { type: 'json_schema'; json_schema: { name: string; schema?: Record<string, unknown>; strict?: boolean; description?: string } };
 
+/** Whether the model may, must, or must not call tools, or must call one named function. */
+export type ChatToolChoice = 'auto' | 'none' | 'required' | { type: 'function'; name: string };
+
 export interface ChatRequest {
   /** Model name (OpenAI) or deployment name (Azure, when the profile names no deployment). */
   model: string;
   messages: ChatMessage[];
   tools?: ChatTool[];
+  /** Sent only with tools; absent means the provider's default (auto). */
+  tool_choice?: ChatToolChoice;
+  /** Whether the model may ask for several calls at once; default true. */
+  parallel_tool_calls?: boolean;
   temperature?: number;
   top_p?: number;
   max_completion_tokens?: number;

@@ -160,15 +160,22 @@ export class RunEngine {
     return active.run;
   }
 
-  /** Closes runs a previous session left unfinished (VS Code closed mid-run) as failed with code `interrupted`. */
-  async recoverInterruptedRuns(): Promise<Run[]> {
-    return recoverInterruptedRuns(this.options.threads, {
-      isActive: (threadId) => this.active.has(threadId) || this.starting.has(threadId),
-      now: this.services.now,
-      clearMarker: (threadId, runId) => this.clearMarker(threadId, runId),
-      announce: (event) => this.events.fire(event),
-      logger: this.services.logger,
-    });
+  /**
+   * Closes runs a previous session left unfinished (VS Code closed mid-run) as failed with code `interrupted`: all of
+   * them, or those of one thread (a run looked up before the start-up pass reached it).
+   */
+  async recoverInterruptedRuns(threadId?: string): Promise<Run[]> {
+    return recoverInterruptedRuns(
+      this.options.threads,
+      {
+        isActive: (id) => this.active.has(id) || this.starting.has(id),
+        now: this.services.now,
+        clearMarker: (id, runId) => this.clearMarker(id, runId),
+        announce: (event) => this.events.fire(event),
+        logger: this.services.logger,
+      },
+      threadId,
+    );
   }
 
   /** Stops every run at once without further writes (recovery closes them on the next start). */

@@ -19,7 +19,7 @@ export async function runLoop(active: ActiveRun, services: RunServices): Promise
     if (active.resume) await resumeOpenCalls(active, services, active.resume);
     for (let round = 1; ; round++) {
       active.throwIfStopped();
-      const turn = await streamTurn(active, services, await requestFor(active, services));
+      const turn = await streamTurn(active, services, await requestFor(active, services, round));
       if (turn.toolCalls.length === 0) {
         const cut = turn.finishReason === 'length';
         await active.recorder.transition(
@@ -48,10 +48,9 @@ export async function runLoop(active: ActiveRun, services: RunServices): Promise
   }
 }
 
-async function requestFor(active: ActiveRun, services: RunServices): Promise<ChatRequest> {
+async function requestFor(active: ActiveRun, services: RunServices, round: number): Promise<ChatRequest> {
   const run = active.run;
-  const tools =
-    run.response?.tool_choice === 'none' ? [] : [...services.tools.chatTools(run.tools.map((tool) => tool.name)), ...clientChatTools(run)];
+  const tools = [...services.tools.chatTools(run.tools.map((tool) => tool.name)), ...clientChatTools(run)];
   const context = await buildContext(
     services.threads,
     {
@@ -66,13 +65,30 @@ async function requestFor(active: ActiveRun, services: RunServices): Promise<Cha
     services.readers,
   );
   const request: ChatRequest = { model: run.model.name, messages: context.messages };
-  if (tools.length) request.tools = tools;
+  if (tools.length) {
+    request.tools = tools;
+    const choice = toolChoiceFor(run, round);
+    if (choice !== undefined) request.tool_choice = choice;
+    if (run.response && !run.response.parallel_tool_calls) request.parallel_tool_calls = false;
+  }
   if (run.temperature !== null) request.temperature = run.temperature;
   if (run.top_p !== null) request.top_p = run.top_p;
   if (run.reasoning_effort) request.reasoning_effort = run.reasoning_effort;
   if (run.max_completion_tokens !== null) request.max_completion_tokens = run.max_completion_tokens;
   if (run.response_format !== 'auto') request.response_format = run.response_format as ChatRequest['response_format'];
   return request;
+}
+
+/**
+ * A response's tool_choice for model turn `round`. 'none' holds for every turn; 'required' and a named function hold
+ * for the first turn only: later turns of the same response follow the workspace tools' results, and forcing a
+ * call there would loop until max_tool_rounds (the Agents SDK resets tool_choice after a call for the same reason).
+ */
+function toolChoiceFor(run: ActiveRun['run'], round: number): ChatRequest['tool_choice'] {
+  const choice = run.response?.tool_choice;
+  if (choice === undefined || choice === 'auto') return undefined;
+  if (choice === 'none' || round === 1) return choice;
+  return 'auto';
 }
 
 /** The client function tools of a response, as the model client declares tools. */

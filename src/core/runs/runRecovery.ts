@@ -48,10 +48,13 @@ export interface RecoveryHooks {
   logger: Logger;
 }
 
-/** Marks every interrupted run failed with code `interrupted`, its open message incomplete and open steps failed. */
-export async function recoverInterruptedRuns(threads: ThreadStore, hooks: RecoveryHooks): Promise<Run[]> {
+/**
+ * Marks every interrupted run (of thread `onlyThreadId`, when given) failed with code `interrupted`, its open
+ * message incomplete and open steps failed.
+ */
+export async function recoverInterruptedRuns(threads: ThreadStore, hooks: RecoveryHooks, onlyThreadId?: string): Promise<Run[]> {
   const recovered: Run[] = [];
-  for (const thread of await threads.list()) {
+  for (const thread of onlyThreadId === undefined ? await threads.list() : [await threads.get(onlyThreadId)]) {
     const runId = thread.metadata[ACTIVE_RUN_KEY];
     if (!runId || hooks.isActive(thread.id) || ownedByAnotherLiveProcess(thread.metadata[ACTIVE_RUN_OWNER_KEY])) continue;
     try {

@@ -35,7 +35,7 @@ export class ThreadFiles {
   }
 
   /**
-   * Messages with ordinals in [from, to), oldest first, each in its latest version. A slot whose record is
+   * Messages with ordinals in [from, to), oldest first, each in its latest version; deleted ones are left out. A slot whose record is
    * unreadable or another message's means the log changed under the index (edited by hand while the app ran):
    * with `strict` that throws StaleIndexError so the caller can rebuild the index; otherwise it is skipped.
    */
@@ -44,6 +44,7 @@ export class ThreadFiles {
     const records = await readRecords(this.log, slots);
     const messages: Message[] = [];
     records.forEach((record, i) => {
+      if (isTombstoneOf(record, slots[i].id)) return;
       const message = messageOf(record);
       if (message?.id === slots[i].id) return void messages.push(message);
       if (strict) throw new StaleIndexError(this.log);
@@ -52,13 +53,14 @@ export class ThreadFiles {
     return messages;
   }
 
-  /** The messages the given slots point at, in the same order; undefined for a missing slot or an unreadable record. */
+  /** The messages the given slots point at, in the same order; undefined for a missing slot, a deleted message or an unreadable record. */
   async messagesAt(slots: readonly (MessageSlot | undefined)[], logger: Logger): Promise<(Message | undefined)[]> {
     const present = slots.filter((slot): slot is MessageSlot => slot !== undefined);
     const records = await readRecords(this.log, present);
     const byOffset = new Map(present.map((slot, i) => [slot.offset, messageOf(records[i])]));
+    const hidden = new Set(present.filter((slot, i) => isTombstoneOf(records[i], slot.id)).map((slot) => slot.offset));
     return slots.map((slot) => {
-      if (!slot) return undefined;
+      if (!slot || hidden.has(slot.offset)) return undefined;
       const message = byOffset.get(slot.offset);
       if (!message) logger.warn(`Skipped message ${slot.id}: its record in ${this.log} at byte ${slot.offset} is unreadable.`);
       return message;
@@ -76,4 +78,9 @@ export class StaleIndexError extends Error {
 /** The message a record carries, if it carries one. */
 export function messageOf(record: LogRecord | undefined): Message | undefined {
   return record?.t === 'message' || record?.t === 'message_update' ? record.message : undefined;
+}
+
+/** Whether a record is the tombstone of message `id` (see LogRecord). */
+function isTombstoneOf(record: LogRecord | undefined, id: string): boolean {
+  return record?.t === 'message_hidden' && record.id === id;
 }

@@ -11,7 +11,13 @@ export type LogRecord =
   | { t: 'message'; at: number; message: Message }
   | { t: 'message_update'; at: number; ord: number; message: Message }
   | { t: 'run'; at: number; run: Run }
-  | { t: 'step'; at: number; step: RunStep };
+  | { t: 'step'; at: number; step: RunStep }
+  /**
+   * A tombstone: message `id` (at ordinal `ord`) is deleted from the thread's history as readers see it. The log is
+   * append-only, so the message's own records stay; the index points the message's slot at this record instead.
+   * Older builds do not know the type and skip it (they go on showing the message).
+   */
+  | { t: 'message_hidden'; at: number; ord: number; id: string };
 
 /** A record as serialised on disk: JSON and a newline, written with one write call. */
 export function encodeRecord(record: LogRecord): Buffer {
@@ -22,7 +28,7 @@ function hasId(value: unknown): boolean {
   return typeof value === 'object' && value !== null && typeof (value as { id?: unknown }).id === 'string';
 }
 
-const KNOWN_TYPES: ReadonlySet<string> = new Set<LogRecord['t']>(['message', 'message_update', 'run', 'step']);
+const KNOWN_TYPES: ReadonlySet<string> = new Set<LogRecord['t']>(['message', 'message_update', 'message_hidden', 'run', 'step']);
 
 /** What one log line holds: a record this version reads, a record of a type it does not know, or damage. */
 export type DecodedLine = { kind: 'record'; record: LogRecord } | { kind: 'unknown'; type: string } | { kind: 'corrupt' };
@@ -57,6 +63,8 @@ function isWellFormed(record: Partial<Record<string, unknown>>): boolean {
       return hasId(record.message);
     case 'message_update':
       return hasId(record.message) && Number.isInteger(record.ord);
+    case 'message_hidden':
+      return typeof record.id === 'string' && Number.isInteger(record.ord);
     case 'run':
       return hasId(record.run);
     case 'step':

@@ -20,9 +20,11 @@ export function changesFor(
         newOrdinals.set(record.message.id, changes.newSlots.length);
         changes.newSlots.push({ offset, length, id: record.message.id });
         break;
-      case 'message_update': {
-        const slot: MessageSlot = { offset, length, id: record.message.id };
-        const fresh = newOrdinals.get(record.message.id);
+      case 'message_update':
+      case 'message_hidden': {
+        const id = record.t === 'message_hidden' ? record.id : record.message.id;
+        const slot: MessageSlot = { offset, length, id };
+        const fresh = newOrdinals.get(id);
         if (fresh !== undefined) changes.newSlots[fresh] = slot;
         else if (record.ord < base.messageCount) changes.updatedSlots.push({ ordinal: record.ord, slot });
         break;

@@ -234,9 +234,23 @@ export class ThreadStore {
       const header = await this.header(threadId, files);
       const ordinal = await this.ordinalOf(files, header, messageId, 'message_not_found');
       const [message] = await files.readMessages(ordinal, ordinal + 1, this.logger, strict);
-      if (!message) throw new StoreError('message_not_found', `Message ${messageId} in thread ${threadId} is unreadable.`);
+      if (!message) throw new StoreError('message_not_found', `Message ${messageId} in thread ${threadId} was deleted or is unreadable.`);
       return message;
     });
+  }
+
+  /**
+   * Deletes a message from the thread as every reader sees it (pages, context, search, the views) by appending a
+   * tombstone (see LogRecord): the log is never rewritten. The message's id stays usable as a page cursor.
+   */
+  async hideMessage(threadId: string, messageId: string): Promise<void> {
+    await this.locked(threadId, 'delete a message', async (files, header) => {
+      const ordinal = await this.ordinalOf(files, header, messageId, 'message_not_found');
+      const [current] = await files.readMessages(ordinal, ordinal + 1, this.logger);
+      if (!current) throw new StoreError('message_not_found', `No message ${messageId} in this thread.`);
+      await this.appendRecords(files, header, [{ t: 'message_hidden', at: nowSeconds(), ord: ordinal, id: messageId }]);
+    });
+    this.threadsChanged.fire({ type: 'updated', threadId, removedMessageIds: [messageId] });
   }
 
   /** A page of messages with the Assistants pagination contract (limit, order, after, before). */
@@ -250,12 +264,23 @@ export class ThreadStore {
     const header = await this.header(threadId, files);
     const after = normal.after === undefined ? undefined : await this.ordinalOf(files, header, normal.after, 'invalid_cursor');
     const before = normal.before === undefined ? undefined : await this.ordinalOf(files, header, normal.before, 'invalid_cursor');
-    const { ordinals, hasMore } = pageOrdinals(header.messageCount, normal, after, before);
+    // `before` alone pages towards the cursor: a page short of deleted messages grows away from it, else onwards.
+    const backwards = before !== undefined && after === undefined;
     let data: Message[] = [];
-    if (ordinals.length) {
+    let hasMore = false;
+    let [from, to] = [after, before];
+    while (data.length < normal.limit) {
+      const page = pageOrdinals(header.messageCount, { limit: normal.limit - data.length, order: normal.order }, from, to);
+      hasMore = page.hasMore;
+      if (!page.ordinals.length) break;
+      const { ordinals } = page;
       const low = Math.min(ordinals[0], ordinals[ordinals.length - 1]);
-      data = await files.readMessages(low, low + ordinals.length, this.logger, strict);
-      if (normal.order === 'desc') data.reverse();
+      const read = await files.readMessages(low, low + ordinals.length, this.logger, strict);
+      if (normal.order === 'desc') read.reverse();
+      data = backwards ? [...read, ...data] : [...data, ...read];
+      if (!hasMore) break;
+      if (backwards) to = ordinals[0];
+      else from = ordinals[ordinals.length - 1];
     }
     return { object: 'list', data, first_id: data[0]?.id ?? null, last_id: data[data.length - 1]?.id ?? null, has_more: hasMore };
   }
@@ -265,7 +290,14 @@ export class ThreadStore {
     return this.readingChecked(threadId, async (strict) => {
       const files = this.files(threadId);
       const header = await this.header(threadId, files);
-      return files.readMessages(Math.max(0, header.messageCount - count), header.messageCount, this.logger, strict);
+      const newest: Message[] = [];
+      // Deleted messages are left out: reach further back for as many as were asked for.
+      for (let to = header.messageCount; newest.length < count && to > 0;) {
+        const from = Math.max(0, to - (count - newest.length));
+        newest.unshift(...(await files.readMessages(from, to, this.logger, strict)));
+        to = from;
+      }
+      return newest;
     });
   }
 

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { ModelProfile, ModelProvider } from '../../core/model';
+import type { ModelApi, ModelProfile, ModelProvider } from '../../core/model';
 import { checkConnection, endpointOf, type ConnectionCheck } from '../../core/model/connectionCheck';
 import type { ApiKeyStore } from '../models/apiKeys';
 import type { ModelRegistry } from '../models/modelRegistry';
@@ -44,6 +44,33 @@ async function ask(
 const required = (what: string) => (text: string) => (text.trim() ? undefined : `Enter ${what}.`);
 const url = (text: string) => (/^https?:\/\/\S+$/.test(text.trim()) ? undefined : 'Enter a URL starting with http:// or https://.');
 
+interface ApiPick extends vscode.QuickPickItem {
+  api: ModelApi;
+}
+
+/** Which wire API an OpenAI or Azure OpenAI profile speaks; Responses first, as the default it is. */
+async function pickModelApi(): Promise<ModelApi | undefined> {
+  const picks: ApiPick[] = [
+    {
+      api: 'responses',
+      label: vscode.l10n.t('Responses API'),
+      description: vscode.l10n.t('recommended'),
+      detail: vscode.l10n.t("Reasoning models show their thinking; the provider's newest API"),
+    },
+    {
+      api: 'chat-completions',
+      label: vscode.l10n.t('Chat Completions API'),
+      detail: vscode.l10n.t('For deployments, API versions or gateways that offer only Chat Completions'),
+    },
+  ];
+  const chosen = await vscode.window.showQuickPick(picks, {
+    title: vscode.l10n.t('Agent Threads: Configure Model'),
+    placeHolder: vscode.l10n.t('Which API should this profile use?'),
+    ignoreFocusOut: true,
+  });
+  return chosen?.api;
+}
+
 /** Walks the user through adding a model profile to settings and storing its key in SecretStorage. */
 export async function configureModel(apiKeys: ApiKeyStore, registry: ModelRegistry): Promise<ModelProfile | undefined> {
   const languageModels = registry.choices().filter((c) => c.profile.provider === 'vscode-lm');
@@ -73,6 +100,11 @@ export async function configureModel(apiKeys: ApiKeyStore, registry: ModelRegist
     if (!profile.deployment) return undefined;
     profile.apiVersion = await ask('API version', '2024-10-21', required('an API version'));
     if (!profile.apiVersion) return undefined;
+  }
+  if (pick.provider === 'openai' || pick.provider === 'azure-openai') {
+    const api = await pickModelApi();
+    if (!api) return undefined;
+    profile.api = api;
   }
   profile.model = await ask(
     'Model name',

@@ -19,7 +19,7 @@ export class LanguageModelClient implements ModelClient {
       const response = await this.model.sendRequest(
         messages,
         {
-          tools: request.tools?.map((tool) => ({ name: tool.name, description: tool.description, inputSchema: tool.parameters })),
+          ...toolOptions(request),
           modelOptions: { temperature: request.temperature, top_p: request.top_p, max_tokens: request.max_completion_tokens },
         },
         cancellation.token,
@@ -112,4 +112,15 @@ function toModelError(error: unknown, modelName: string, signal: AbortSignal): M
     }
   }
   return new ModelError('server_error', `${modelName} failed: ${errorMessage(error)}`, true);
+}
+
+/** Tools and tool mode for vscode.lm, which knows auto and required: 'none' sends no tools, a named one only it. */
+function toolOptions(request: ChatRequest): Pick<vscode.LanguageModelChatRequestOptions, 'tools' | 'toolMode'> {
+  const choice = request.tool_choice;
+  const tools = (request.tools ?? [])
+    .filter((tool) => typeof choice !== 'object' || tool.name === choice.name)
+    .map((tool) => ({ name: tool.name, description: tool.description, inputSchema: tool.parameters }));
+  if (choice === 'none' || tools.length === 0) return {};
+  const required = choice === 'required' || typeof choice === 'object';
+  return { tools, ...(required ? { toolMode: vscode.LanguageModelChatToolMode.Required } : {}) };
 }

@@ -114,9 +114,11 @@ export class ThreadSession implements vscode.Disposable {
       }),
     );
     this.subscriptions.add(
-      threads.onDidChangeThreads(({ threadId, type }) => {
+      threads.onDidChangeThreads(({ threadId, type, removedMessageIds }) => {
         if (threadId !== this.threadId) return;
         if (type === 'deleted') this.refresh(this.showThread(null));
+        // A deleted message (through the local API) leaves the view: the newest page is drawn again without it.
+        else if (removedMessageIds?.length) this.refresh(this.sendInit().then(() => this.sendNewestPage()));
         else this.refresh(this.sendInit());
       }),
     );

@@ -2,7 +2,7 @@
 // OpenAIChatClient against the fake model server) behind a real LocalAgentApi, driven by the real openai package.
 
 import OpenAI from 'openai';
-import { LocalAgentApi, type LocalAgentApiAddress, modelNameResolver } from '../../../src/core/api';
+import { type ApiServices, LocalAgentApi, type LocalAgentApiAddress, modelNameResolver } from '../../../src/core/api';
 import { type Harness, type HarnessOptions, startHarness } from '../runs/helpers';
 
 export interface ApiHarness extends Harness {
@@ -15,7 +15,7 @@ export interface ApiHarness extends Harness {
 }
 
 /** Starts the run harness and a LocalAgentApi over it; `close` stops both. */
-export async function startApiHarness(options: HarnessOptions = {}): Promise<ApiHarness> {
+export async function startApiHarness(options: HarnessOptions & { api?: Pick<ApiServices, 'otherBackend'> } = {}): Promise<ApiHarness> {
   const h = await startHarness(options);
   const api = new LocalAgentApi({
     agents: h.agents,
@@ -24,6 +24,7 @@ export async function startApiHarness(options: HarnessOptions = {}): Promise<Api
     tools: h.tools,
     resolveModelName: modelNameResolver(() => [h.profile]),
     logger: { info: () => undefined, warn: () => undefined, error: () => undefined },
+    ...options.api,
   });
   const address = await api.start();
   const clientWith = (apiKey: string, headers: Record<string, string> = {}): OpenAI =>

@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
 import OpenAI from 'openai';
+import { sentMessages } from '../runs/helpers';
 import { type ApiHarness, startApiHarness } from './apiHarness';
 
 describe('local agent API: conversations', function () {
@@ -58,7 +59,7 @@ describe('local agent API: conversations', function () {
     await assert.rejects(h.client.conversations.items.list(conversation.id, { after: 'msg_00000000NotThere' }), OpenAI.BadRequestError);
   });
 
-  it('adds items, retrieves one by id, and refuses to delete one (threads keep their history)', async () => {
+  it('adds items and retrieves one by id', async () => {
     const conversation = await h.client.conversations.create();
     const image = 'data:image/png;base64,iVBORw0KGgo=';
     const added = await h.client.conversations.items.create(conversation.id, {
@@ -86,12 +87,98 @@ describe('local agent API: conversations', function () {
       OpenAI.NotFoundError,
     );
     await assert.rejects(
-      h.client.conversations.items.delete(added.data[0].id!, { conversation_id: conversation.id }),
-      (error: unknown) => error instanceof OpenAI.BadRequestError && error.code === 'unsupported_operation',
-    );
-    await assert.rejects(
       h.client.conversations.items.create(conversation.id, { items: [{ type: 'function_call_output', call_id: 'c', output: 'o' }] }),
       OpenAI.BadRequestError,
+    );
+  });
+
+  it('deletes an item: gone from the items, from the thread and from what the model is sent next', async () => {
+    const conversation = await h.client.conversations.create({
+      items: ['keep this', 'forget this', 'and this stays'].map((text) => ({
+        type: 'message' as const,
+        role: 'user' as const,
+        content: text,
+      })),
+    });
+    const [, secret] = (await h.client.conversations.items.list(conversation.id, { order: 'asc' })).data;
+    const answer = await h.client.conversations.items.delete(secret.id!, { conversation_id: conversation.id });
+    assert.deepEqual(answer, await h.client.conversations.retrieve(conversation.id));
+
+    assert.deepEqual(texts((await h.client.conversations.items.list(conversation.id, { order: 'asc' })).data), [
+      'keep this',
+      'and this stays',
+    ]);
+    await assert.rejects(h.client.conversations.items.retrieve(secret.id!, { conversation_id: conversation.id }), OpenAI.NotFoundError);
+    await assert.rejects(h.client.conversations.items.delete(secret.id!, { conversation_id: conversation.id }), OpenAI.NotFoundError);
+    const [thread] = await h.threads.list();
+    assert.deepEqual(
+      (await h.threads.listMessages(thread.id, { order: 'asc' })).data.map((m) =>
+        m.content.map((p) => (p.type === 'text' ? p.text.value : '')).join(''),
+      ),
+      ['keep this', 'and this stays'],
+    );
+
+    h.server.script({ kind: 'text', text: 'Noted.' });
+    await h.client.responses.create({ model: 'fake/fake-model', conversation: conversation.id, input: 'what did I say?' });
+    const sent = JSON.stringify(sentMessages(h.server, 0));
+    assert.ok(sent.includes('keep this') && sent.includes('what did I say?'), sent);
+    assert.ok(!sent.includes('forget this'), `the deleted item reached the model: ${sent}`);
+  });
+
+  it('deletes every item of a model turn together, so no call is left without its output', async () => {
+    const conversation = await h.client.conversations.create();
+    h.server.script({ kind: 'tool_calls', calls: [{ name: 'get_weather', arguments: '{"city":"Oslo"}' }] });
+    const tools: OpenAI.Responses.FunctionTool[] = [
+      { type: 'function', name: 'get_weather', parameters: { type: 'object', properties: {} }, strict: false },
+    ];
+    const first = await h.client.responses.create({ model: 'fake/fake-model', conversation: conversation.id, tools, input: 'Weather?' });
+    const call = first.output.find((item) => item.type === 'function_call')!;
+    assert.ok(call.type === 'function_call');
+    h.server.script({ kind: 'text', text: 'Sunny.' });
+    await h.client.responses.create({
+      model: 'fake/fake-model',
+      conversation: conversation.id,
+      tools,
+      input: [{ type: 'function_call_output', call_id: call.call_id, output: 'sunny' }],
+    });
+    const types = async () => (await h.client.conversations.items.list(conversation.id, { order: 'asc' })).data.map((item) => item.type);
+    assert.deepEqual(await types(), ['message', 'function_call', 'function_call_output', 'message']);
+
+    await h.client.conversations.items.delete(call.id!, { conversation_id: conversation.id });
+    assert.deepEqual(await types(), ['message', 'message']);
+    h.server.script({ kind: 'text', text: 'Again.' });
+    await h.client.responses.create({ model: 'fake/fake-model', conversation: conversation.id, input: 'More?' });
+    const sent = sentMessages(h.server, 2);
+    assert.deepEqual(
+      sent.filter((m) => m.role === 'tool' || m.tool_calls),
+      [],
+      'neither the call nor its output is sent',
+    );
+  });
+
+  it('refuses to delete an item while a response is in progress, and an Assistants message can be deleted too', async () => {
+    const conversation = await h.client.conversations.create({ items: [{ type: 'message', role: 'user', content: 'hello' }] });
+    const [item] = (await h.client.conversations.items.list(conversation.id)).data;
+    h.server.script({ kind: 'text', text: 'slow answer', chunkDelayMs: 200 });
+    const background = await h.client.responses.create({
+      model: 'fake/fake-model',
+      conversation: conversation.id,
+      input: 'go',
+      background: true,
+    });
+    await assert.rejects(
+      h.client.conversations.items.delete(item.id!, { conversation_id: conversation.id }),
+      (error: unknown) => error instanceof OpenAI.ConflictError && error.code === 'conversation_busy',
+    );
+    await h.client.responses.cancel(background.id);
+
+    const [thread] = await h.threads.list();
+    const deleted = await h.client.beta.threads.messages.delete(item.id!, { thread_id: thread.id });
+    assert.deepEqual(deleted, { id: item.id, object: 'thread.message.deleted', deleted: true });
+    const left = await h.client.beta.threads.messages.list(thread.id);
+    assert.equal(
+      left.data.some((message) => message.id === item.id),
+      false,
     );
   });
 

@@ -1,9 +1,9 @@
 // /v1/conversations: a conversation is a thread (the same data, shown in the tree), its items are its messages
 // seen through src/core/items. Create (with first items and metadata), read, update metadata, delete; list, add
-// and read items.
+// read and delete items.
 
 import type { Thread } from '../../domain/thread';
-import { type ConversationObject, conversationId, parseInputItems, messageToItems, threadIdOfConversation } from '../../items';
+import { type ConversationObject, conversationId, parseInputItems, parseItemId, messageToItems, threadIdOfConversation } from '../../items';
 import { ApiError, badRequest, notFound } from '../apiErrors';
 import type { ApiServices } from '../apiServices';
 import { findConversationItem, listConversationItems, withIncluded } from '../conversationItems';
@@ -106,18 +106,24 @@ export function addConversationRoutes(router: Router, services: ApiServices): vo
     return json(withIncluded([item], includeOf(query))[0]);
   });
 
+  // A message's items (its reasoning, text, tool calls and their outputs) are one stored message, so they go
+  // together: the model must never be sent a call without its output. The log is append-only, so the message is
+  // hidden by a tombstone record (see ThreadStore.hideMessage), and the tree, chat, search and context follow.
   router.add('DELETE', '/conversations/:id/items/:item_id', async ({ params }) => {
     const id = conversationThreadId(params.id);
     await threads.get(id);
     if (!(await findConversationItem(threads, id, params.item_id))) {
       throw notFound(`No item found with id ${JSON.stringify(params.item_id.slice(0, 80))} in this conversation.`);
     }
-    // Threads keep their history (the tree, export and search show it); a message is never taken out of one.
-    throw new ApiError(
-      400,
-      'invalid_request_error',
-      'Items cannot be deleted: a conversation is an Agent Threads thread, which keeps its history. Delete the conversation, or fork the thread in VS Code.',
-      'unsupported_operation',
-    );
+    if (services.engine.activeRun(id)) {
+      throw new ApiError(
+        409,
+        'conflict_error',
+        'A response is in progress in this conversation; delete items once it has finished.',
+        'conversation_busy',
+      );
+    }
+    await threads.hideMessage(id, parseItemId(params.item_id)!.messageId);
+    return json(renderConversation(await threads.get(id)));
   });
 }

@@ -1,5 +1,5 @@
 // /v1/threads/{thread_id}/messages: append, page through (the store's own Assistants pagination), read, and
-// update metadata. Messages cannot be deleted: threads are append-only logs.
+// update metadata, delete (a tombstone appended to the thread's log hides the message; see ThreadStore.hideMessage).
 
 import type { Message } from '../../domain/message';
 import { StoreError } from '../../domain/errors';
@@ -42,6 +42,17 @@ export function addMessageRoutes(router: Router, services: ApiServices): void {
     const shown = await visibleMessage(services, threadId, messageId);
     const message = metadata ? await services.threads.updateMessage(threadId, messageId, { metadata }) : shown;
     return json(renderMessage(message));
+  });
+
+  router.add('DELETE', '/threads/:thread_id/messages/:message_id', async ({ params }) => {
+    const threadId = pathId('thread', params.thread_id);
+    const messageId = pathId('msg', params.message_id);
+    await visibleMessage(services, threadId, messageId);
+    const active = services.engine.activeRun(threadId);
+    if (active)
+      throw new ApiError(409, 'conflict_error', `Can't delete messages of ${threadId} while run ${active.id} is active.`, 'thread_busy');
+    await services.threads.hideMessage(threadId, messageId);
+    return json({ id: messageId, object: 'thread.message.deleted', deleted: true });
   });
 }
 

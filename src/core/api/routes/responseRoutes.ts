@@ -4,6 +4,7 @@
 
 import type { Message } from '../../domain/message';
 import type { Run } from '../../domain/run';
+import { isTerminal } from '../../runs/runState';
 import { type ConversationItem, callItemId, messageToItems, parseResponseId } from '../../items';
 import { ApiError, notFound } from '../apiErrors';
 import type { ApiServices } from '../apiServices';
@@ -19,8 +20,15 @@ async function responseRun(services: ApiServices, id: string | undefined): Promi
   const missing = (): ApiError => notFound(`No response found with id ${JSON.stringify(String(id).slice(0, 80))}.`);
   if (!ids) throw missing();
   const active = services.engine.activeRun(ids.threadId);
-  const run = active?.id === ids.runId ? active : await services.threads.getRun(ids.threadId, ids.runId).catch(() => undefined);
+  let run = active?.id === ids.runId ? active : await services.threads.getRun(ids.threadId, ids.runId).catch(() => undefined);
   if (!run?.response) throw missing();
+  if (run !== active && !isTerminal(run.status)) {
+    // Unfinished, yet no run of this window: a window closed while it ran (a background response across a reload).
+    // Close it now rather than answer in_progress until the start-up pass gets to it; one that another live
+    // window runs is left alone.
+    await services.engine.recoverInterruptedRuns(run.thread_id);
+    run = await services.threads.getRun(ids.threadId, ids.runId);
+  }
   return run;
 }
 
@@ -119,11 +127,12 @@ export function addResponseRoutes(router: Router, services: ApiServices): void {
 
   router.add('DELETE', '/responses/:id', async ({ params }) => {
     await responseRun(services, params.id);
-    // A response is a run of a thread, and threads keep their history (the tree, export and search show it).
+    // A response is a run of a thread, and its output items are the thread's messages: what it said is removed
+    // item by item from its conversation, and the run itself stays in the thread's history (run details show it).
     throw new ApiError(
       400,
       'invalid_request_error',
-      'Responses cannot be deleted one by one: a response is a run of an Agent Threads thread, which keeps its history. Delete its conversation instead.',
+      'A response cannot be deleted: it is a run of an Agent Threads thread, kept in its history. Delete its items from the conversation (DELETE /v1/conversations/{id}/items/{item_id}) or delete the conversation.',
       'unsupported_operation',
     );
   });
