@@ -45,7 +45,10 @@ const tokenizerAsSeparateBundle = {
   },
 };
 
-/** The Foundry backend with the Azure SDK (~1 MB) is dist/foundry.js, required when a workspace connects to Foundry. */
+/**
+ * The Foundry backends with the Azure SDKs (@azure/ai-agents for classic agents, @azure/ai-projects for the new ones)
+ * are dist/foundry.js, required when a workspace connects to Foundry.
+ */
 const foundryAsSeparateBundle = {
   name: 'foundry-as-separate-bundle',
   setup(build) {
@@ -75,6 +78,8 @@ const foundry = {
   ...node,
   entryPoints: ['src/core/backend/foundry/index.ts'],
   outfile: 'dist/foundry.js',
+  // The project's OpenAI client is the same `openai` the model client loads: one copy, in dist/openai.js.
+  plugins: [...common.plugins, openaiAsSeparateBundle],
 };
 
 const tokenizer = {
