@@ -76,6 +76,16 @@ describe("Foundry's new agents: versions, kinds, items, faults", function () {
     assert.deepEqual(sent.at(-1)?.body?.agent, { type: 'agent_reference', name: 'helper', version: '2' });
   });
 
+  it('keys an agent by a Foundry name made from the one typed, shows the typed one, and renames keep the key', async () => {
+    const agent = await backend.agents.create({ name: 'Code Reviewer (v2)', model: { profile: 'foundry', name: 'gpt-4o' } });
+    assert.equal(agent.id, 'Code-Reviewer-v2');
+    assert.equal(agent.name, 'Code Reviewer (v2)');
+    const renamed = await backend.agents.update(agent.id, { name: 'Reviewer' });
+    assert.equal(renamed.id, 'Code-Reviewer-v2');
+    assert.equal(renamed.name, 'Reviewer');
+    assert.equal(renamed.version, 2);
+  });
+
   it('shows an item type it does not know as "Unsupported item", and the rest of the page as usual', async () => {
     const thread = await backend.threads.create({});
     await backend.threads.appendMessage(thread.id, userText('before'));

@@ -28,6 +28,8 @@ export const META = {
   messageCount: 'message_count',
   lastActivity: 'last_activity_at',
   approval: 'agent_threads_approval',
+  /** The name the user gave, where Foundry's (letters, digits, hyphens) differs. */
+  displayName: 'display_name',
   /** Our field for an agent's kind when it is not 'prompt' (the agent is then read-only here). */
   kind: 'kind',
 } as const;
@@ -40,6 +42,8 @@ export function versionToAgent(version: AgentVersion, createdAt?: Date): Agent {
   const metadata: Metadata = { ...(version.metadata ?? {}) };
   const approval = parseApproval(metadata[META.approval]);
   delete metadata[META.approval];
+  const displayName = metadata[META.displayName];
+  delete metadata[META.displayName];
   const definition = version.definition;
   const prompt = definition.kind === 'prompt' ? (definition as PromptAgentDefinition) : undefined;
   if (!prompt) metadata[META.kind] = definition.kind;
@@ -47,7 +51,7 @@ export function versionToAgent(version: AgentVersion, createdAt?: Date): Agent {
     id: version.name,
     object: 'assistant',
     version: Number(version.version) || 1,
-    name: version.name,
+    name: displayName || version.name,
     description: version.description || null,
     model: { profile: FOUNDRY_PROFILE, name: prompt?.model ?? definition.kind },
     instructions: prompt?.instructions ?? '',

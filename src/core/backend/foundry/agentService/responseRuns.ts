@@ -172,7 +172,7 @@ export class ResponseRuns implements RunService {
       input,
       stream: true as const,
       // Foundry's field; the project's openai client passes unknown body fields through unchanged.
-      agent: { type: 'agent_reference', name: turn.agent.name, version: String(turn.agent.version) },
+      agent: { type: 'agent_reference', name: turn.agent.id, version: String(turn.agent.version) },
     };
     return callFoundry('start a response', () =>
       this.openai.responses.create(body as OpenAI.Responses.ResponseCreateParamsStreaming, { signal: turn.controller.signal }),

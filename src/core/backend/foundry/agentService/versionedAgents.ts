@@ -7,8 +7,18 @@ import { callFoundry, FoundryError } from '../foundryErrors';
 import type { FoundryEvents } from '../foundryEvents';
 import { approvalMetadata, META, promptDefinition, versionToAgent } from './agentServiceMapping';
 
-/** Agent names Foundry accepts: letters, digits and hyphens, starting with a letter or digit, at most 63. */
-const AGENT_NAME = /^[A-Za-z0-9][A-Za-z0-9-]{0,62}$/;
+/**
+ * The name Foundry keys an agent by (letters, digits and hyphens, at most 63) made from the name the user typed; the
+ * typed name, when it differs, is kept in the version's metadata and shown.
+ */
+export function agentNameFor(displayName: string): string {
+  return displayName
+    .normalize('NFKD')
+    .replace(/[^A-Za-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 63)
+    .replace(/-+$/, '');
+}
 
 /**
  * The project's new agents, by name. Every save creates a version (nothing is overwritten), and the Agent we show is
@@ -55,13 +65,11 @@ export class VersionedAgents implements AgentRepository {
   }
 
   async create(input: AgentInput): Promise<Agent> {
-    const name = input.name.trim();
-    if (!AGENT_NAME.test(name))
-      throw new FoundryError(
-        'foundry_bad_request',
-        `'${input.name}' cannot name a Foundry agent: use letters, digits and hyphens (at most 63, starting with a letter or digit).`,
-      );
+    const display = input.name.trim();
+    const name = agentNameFor(display);
+    if (!name) throw new FoundryError('foundry_bad_request', `'${input.name}' cannot name a Foundry agent: use some letters or digits.`);
     const created = await this.saveVersion(name, {
+      name: display,
       model: input.model,
       instructions: input.instructions ?? '',
       tools: input.tools ?? [],
@@ -83,8 +91,6 @@ export class VersionedAgents implements AgentRepository {
         'foundry_bad_request',
         `'${agentId}' is a ${current.metadata[META.kind]} agent: Agent Threads shows it read-only. Edit it in the Foundry portal.`,
       );
-    if (update.name !== undefined && update.name !== current.name)
-      throw new FoundryError('foundry_bad_request', 'A Foundry agent keeps its name; create a new agent to use another one.');
     const merged = { ...current, ...update };
     const saved = await this.saveVersion(agentId, merged);
     this.events.agentsChanged.fire({ type: 'updated', agentId });
@@ -98,10 +104,16 @@ export class VersionedAgents implements AgentRepository {
 
   private async saveVersion(
     name: string,
-    agent: Pick<Agent, 'model' | 'instructions' | 'tools' | 'temperature' | 'top_p' | 'description' | 'metadata' | 'approval_policy'>,
+    agent: Pick<
+      Agent,
+      'name' | 'model' | 'instructions' | 'tools' | 'temperature' | 'top_p' | 'description' | 'metadata' | 'approval_policy'
+    >,
   ): Promise<Agent> {
     const metadata: Metadata = { ...agent.metadata, [META.approval]: approvalMetadata(agent.approval_policy) };
     delete metadata[META.kind];
+    delete metadata[META.displayName];
+    // The agent's id is its Foundry name; a name the user typed differently is shown instead (renames change only it).
+    if (agent.name !== name) metadata[META.displayName] = agent.name.slice(0, 512);
     const version: AgentVersion = await callFoundry('save the agent', () =>
       this.project.agents.createVersion(name, promptDefinition(agent, this.tools), {
         metadata,
