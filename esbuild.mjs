@@ -80,6 +80,10 @@ const foundry = {
   outfile: 'dist/foundry.js',
   // The project's OpenAI client is the same `openai` the model client loads: one copy, in dist/openai.js.
   plugins: [...common.plugins, openaiAsSeparateBundle],
+  // @azure/ai-projects pulls in @azure/storage-common's ES module build, which reads import.meta.url when it loads;
+  // in a CommonJS bundle that is empty and the require fails, so it is given this file's URL.
+  banner: { js: "const __foundry_bundle_url = require('node:url').pathToFileURL(__filename).href;" },
+  define: { ...common.define, 'import.meta.url': '__foundry_bundle_url' },
 };
 
 const tokenizer = {
