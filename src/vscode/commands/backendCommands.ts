@@ -128,9 +128,7 @@ function foundMessage(found: FoundryApis): string {
         : vscode.l10n.t('no agents yet');
   const using =
     found.recommended === 'classic'
-      ? vscode.l10n.t(
-          'Showing classic agents (Microsoft retires them on March 31, 2027; Upgrade them to new agents in the Foundry portal).',
-        )
+      ? vscode.l10n.t('Showing classic agents, which Microsoft retires on March 31, 2027.')
       : vscode.l10n.t('Showing new agents.');
   return vscode.l10n.t(
     'Foundry project: new agents: {0}; classic agents: {1}. {2}',
