@@ -303,3 +303,43 @@ export async function fromPalette(window: WindowUi, command: string): Promise<vo
   );
   await window.press('Enter');
 }
+
+/**
+ * The text and button labels of the newest notification whose message includes `text`. The notification centre is
+ * opened first: newer VS Code releases do not always pop a toast while the workbench is busy, and the centre lists
+ * every notification with the same buttons.
+ */
+export async function notification(text: string, timeoutMs = 15_000): Promise<{ message: string; buttons: string[] }> {
+  await vscode.commands.executeCommand('notifications.showList');
+  return ui.waitFor(
+    'workbench',
+    new Function(`
+      const items = [...document.querySelectorAll('.notification-list-item')].filter((t) => t.offsetParent !== null);
+      const found = items.reverse().find((t) => t.querySelector('.notification-list-item-message')?.textContent.includes(${JSON.stringify(text)}));
+      return found && {
+        message: found.querySelector('.notification-list-item-message').textContent,
+        buttons: [...found.querySelectorAll('.notification-list-item-buttons-container .monaco-button')].map((b) => b.textContent.trim()),
+      };
+    `) as () => { message: string; buttons: string[] },
+    timeoutMs,
+  );
+}
+
+/** Clicks `button` on the notification whose message includes `text`, in the notification centre (see notification). */
+export async function clickNotificationButton(text: string, button: string, timeoutMs = 45_000): Promise<void> {
+  await notification(text, timeoutMs);
+  await ui.click(
+    'workbench',
+    `.notifications-center .notification-list-item:has-text(${JSON.stringify(text)}) .monaco-button:has-text(${JSON.stringify(button)})`,
+  );
+}
+
+/** Waits until no notification on screen, toast or in the centre, says `text` (a choice made closes it). */
+export function notificationGone(text: string): Promise<boolean> {
+  return ui.waitFor(
+    'workbench',
+    new Function(`
+      return ![...document.querySelectorAll('.notification-list-item')].some((t) => t.offsetParent !== null && t.textContent.includes(${JSON.stringify(text)}));
+    `) as () => boolean,
+  );
+}

@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { ui } from './driver';
 import { fakeModel, fakeModelUrl } from './fakeModel';
-import { sendFromComposer as send, useFakeModel, waitForRunStatus as runBadge } from './helpers';
+import { notification, sendFromComposer as send, useFakeModel, waitForRunStatus as runBadge } from './helpers';
 
 const panel = { webview: 'thread' as const };
 const details = { webview: 'runDetails' as const };
@@ -37,27 +37,6 @@ async function answer(prompt: string, text?: string): Promise<void> {
   );
   if (text !== undefined) await ui.fill('workbench', '.quick-input-widget .quick-input-box input', text);
   await ui.press('Enter');
-}
-
-/**
- * The text and button labels of the newest notification whose message includes `text`. The notification centre is
- * opened first: newer VS Code releases do not always pop a toast while the workbench is busy, and the centre lists
- * every notification with the same buttons.
- */
-async function notification(text: string, timeoutMs = 15_000): Promise<{ message: string; buttons: string[] }> {
-  await vscode.commands.executeCommand('notifications.showList');
-  return ui.waitFor(
-    'workbench',
-    new Function(`
-      const items = [...document.querySelectorAll('.notification-list-item')].filter((t) => t.offsetParent !== null);
-      const found = items.reverse().find((t) => t.querySelector('.notification-list-item-message')?.textContent.includes(${JSON.stringify(text)}));
-      return found && {
-        message: found.querySelector('.notification-list-item-message').textContent,
-        buttons: [...found.querySelectorAll('.notification-list-item-buttons-container .monaco-button')].map((b) => b.textContent.trim()),
-      };
-    `) as () => { message: string; buttons: string[] },
-    timeoutMs,
-  );
 }
 
 describe('run details, export and model setup', () => {

@@ -301,8 +301,8 @@ describe('workspace tools in the real UI', () => {
     // Two runs: a quick pick lists them, latest first; take the older, completed one.
     await ui.waitFor('workbench', () => document.querySelectorAll('.quick-input-widget .monaco-list-row').length >= 2);
     await ui.screenshot('run-details-pick');
-    await ui.press('ArrowDown');
-    await ui.press('Enter');
+    // Clicked, not chosen with the keyboard: on a busy machine keys pressed before the pick has focus go elsewhere.
+    await ui.click('workbench', '.quick-input-widget .monaco-list-row:has-text("completed")');
     const details = { webview: 'runDetails' as const };
     // Arguments are folded away at first: unfold them, as a person would, to read everything.
     const text = await ui.waitFor(details, () => {
