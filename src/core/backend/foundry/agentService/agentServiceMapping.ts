@@ -13,21 +13,20 @@
 // The items module (src/core/items) maps the other way, our threads as items, for the local API.
 
 import type { AgentVersion, FunctionTool, PromptAgentDefinition } from '@azure/ai-projects';
-import type { Agent, ApprovalPolicy } from '../../../domain/agent';
+import type { Agent } from '../../../domain/agent';
 import type { Metadata } from '../../../domain/common';
 import type { Message, MessageContent } from '../../../domain/message';
 import type { RunStatus } from '../../../domain/run';
 import { UNTITLED_THREAD_TITLE, type Thread } from '../../../domain/thread';
 import type { ToolRegistry } from '../../../tools/toolRegistry';
 import { FOUNDRY_PROFILE } from '../endpoint';
+import { META as CLASSIC_META, parseApproval } from '../foundryMapping';
 
-/** Metadata keys kept on agent versions and conversations (string values of at most 512 characters). */
+export { approvalMetadata } from '../foundryMapping';
+
+/** Metadata keys kept on agent versions and conversations: the classic ones, and two of the new agents' own. */
 export const META = {
-  title: 'title',
-  agentId: 'agent_id',
-  messageCount: 'message_count',
-  lastActivity: 'last_activity_at',
-  approval: 'agent_threads_approval',
+  ...CLASSIC_META,
   /** The name the user gave, where Foundry's (letters, digits, hyphens) differs. */
   displayName: 'display_name',
   /** Our field for an agent's kind when it is not 'prompt' (the agent is then read-only here). */
@@ -88,25 +87,6 @@ export function promptDefinition(
         : [];
     }),
   };
-}
-
-/** Approval policies travel in one metadata value, so a shared agent asks the same on every machine. */
-export function approvalMetadata(policy: Record<string, ApprovalPolicy>): string {
-  const text = JSON.stringify(policy);
-  if (text.length > 512) throw new Error('Too many per-tool approval settings for a Foundry agent (metadata values hold 512 characters).');
-  return text;
-}
-
-function parseApproval(value: string | undefined): Record<string, ApprovalPolicy> {
-  if (!value) return {};
-  try {
-    const parsed = JSON.parse(value) as Record<string, unknown>;
-    return Object.fromEntries(
-      Object.entries(parsed).filter((entry): entry is [string, ApprovalPolicy] => ['ask', 'auto', 'deny'].includes(String(entry[1]))),
-    );
-  } catch {
-    return {}; // edited by hand: each tool's default applies, which asks before changing anything
-  }
 }
 
 export interface ConversationLike {
