@@ -113,8 +113,10 @@ export class BackendSelection implements vscode.Disposable {
   /** A Foundry backend for `endpoint` with the chosen credentials and API (for the setting and for moving threads). */
   connect(endpoint: string, authKind: FoundryAuthKind, api: FoundryApiKind = 'agents'): Backend {
     const foundry = loadFoundry();
-    const Kind = api === 'classic' ? foundry.FoundryBackend : foundry.FoundryAgentsBackend;
-    return new Kind({ endpoint, auth: this.auth(endpoint, authKind) }, this.tools, this.log);
+    const connection = { endpoint, auth: this.auth(endpoint, authKind) };
+    if (api === 'classic') return new foundry.FoundryBackend(connection, this.tools, this.log);
+    const idleSeconds = vscode.workspace.getConfiguration().get<number>('agentThreads.run.streamIdleTimeoutSeconds') ?? 60;
+    return new foundry.FoundryAgentsBackend(connection, this.tools, this.log, { streamIdleTimeoutMs: idleSeconds * 1000 });
   }
 
   /** Which agents the project has (new, classic, both), asked of each API once. */

@@ -28,17 +28,20 @@ describe("Foundry's new agents: versions, kinds, items, faults", function () {
     const done = ended.find((run) => run.id === runId);
     return done ? Promise.resolve(done) : new Promise((resolve) => waiters.set(runId, resolve));
   };
-  const connect = (key = KEY): FoundryAgentsBackend => {
+  const connect = (key = KEY, streamIdleTimeoutMs?: number): FoundryAgentsBackend => {
     const tools = new ToolRegistry();
     for (const tool of builtinTools()) tools.register(tool);
-    return new FoundryAgentsBackend({ endpoint: service.endpoint, auth: { kind: 'apiKey', key: async () => key } }, tools, silentLogger);
+    return new FoundryAgentsBackend({ endpoint: service.endpoint, auth: { kind: 'apiKey', key: async () => key } }, tools, silentLogger, {
+      streamIdleTimeoutMs,
+    });
   };
   const newAgent = (instructions = 'Be brief.') =>
     backend.agents.create({ name: 'helper', model: { profile: 'foundry', name: 'gpt-4o' }, instructions, tools: [{ name: 'echo' }] });
 
-  beforeEach(async () => {
+  beforeEach(async function () {
     service = await startFakeFoundryServer({ apiKey: KEY });
-    backend = connect();
+    // One test waits for a quiet stream to be given up; the others never go quiet for this long.
+    backend = connect(KEY, /quiet/.test(this.currentTest?.title ?? '') ? 300 : undefined);
     ended = [];
     backend.runs.onEvent((event: RunEvent) => {
       const run = event.data as Run;
@@ -185,5 +188,28 @@ describe("Foundry's new agents: versions, kinds, items, faults", function () {
     const texts = (await backend.threads.listMessages(thread.id, { limit: 10, order: 'asc' })).data.map(messageText);
     assert.equal(texts[0], 'one two three four five six seven');
     assert.equal(texts.at(-1), 'Echo: again');
+  });
+
+  it('a response that goes quiet past the idle timeout ends the run failed, saying it may still finish; the thread stays usable', async () => {
+    const agent = await newAgent();
+    const thread = await backend.threads.create({ agent_id: agent.id });
+    await backend.threads.appendMessage(thread.id, userText('slow words'));
+    service.setWordDelay(2_000);
+    const run = await backend.runs.createRun(thread.id, agent.id);
+    const failed = await endOf(run.id);
+    assert.equal(failed.status, 'failed');
+    assert.equal(failed.last_error?.code, 'timeout');
+    assert.match(failed.last_error?.message ?? '', /may still finish/);
+    assert.equal(backend.runs.activeRun(thread.id), undefined);
+    service.setWordDelay(0);
+    await backend.threads.appendMessage(thread.id, userText('quick'));
+    assert.equal((await endOf((await backend.runs.createRun(thread.id, agent.id)).id)).status, 'completed');
+  });
+
+  it('an unreachable service is named as such, with the endpoint to check', async () => {
+    await service.close();
+    await assert.rejects(backend.threads.list(), (e: Coded) => e.code === 'foundry_network' && /endpoint/.test(e.message));
+    await assert.rejects(backend.agents.list(), (e: Coded) => e.code === 'foundry_network');
+    service = await startFakeFoundryServer({ apiKey: KEY }); // for afterEach
   });
 });

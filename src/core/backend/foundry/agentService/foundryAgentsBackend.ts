@@ -19,14 +19,14 @@ export class FoundryAgentsBackend implements Backend {
   readonly runs: ResponseRuns;
   private readonly events = new FoundryEvents();
 
-  constructor(connection: FoundryConnection, tools: ToolRegistry, logger: Logger) {
+  constructor(connection: FoundryConnection, tools: ToolRegistry, logger: Logger, options: { streamIdleTimeoutMs?: number } = {}) {
     const url = parseEndpoint(connection.endpoint);
     this.label = `Foundry: ${url.host}${url.pathname.replace(/^\/api\/projects\//, ' / ')}`;
     const { project, openai } = createProjectClients(connection);
     const ledger = new TurnLedger();
     this.agents = new VersionedAgents(project, this.events, tools);
     this.threads = new ConversationThreads(openai, this.events, ledger);
-    this.runs = new ResponseRuns(openai, this.events, this.threads, this.agents, tools, ledger, logger);
+    this.runs = new ResponseRuns(openai, this.events, this.threads, this.agents, tools, ledger, logger, 10, options.streamIdleTimeoutMs);
   }
 
   dispose(): void {

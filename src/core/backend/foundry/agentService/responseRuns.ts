@@ -59,6 +59,8 @@ interface Turn {
   /** The response the turn is on: its final status decides the run's. */
   response?: { id: string; status?: string; error?: { code?: string; message?: string } | null };
   rounds: number;
+  /** Set when the stream went quiet for longer than the idle timeout (the controller is then aborted). */
+  idle?: boolean;
 }
 
 export class ResponseRuns implements RunService {
@@ -77,6 +79,8 @@ export class ResponseRuns implements RunService {
     private readonly logger: Logger,
     /** Function call rounds in one turn before it ends failed (a model that never stops calling tools). */
     private readonly maxToolRounds = 10,
+    /** A response whose stream sends nothing for this long is given up (it may stay in_progress at the service). */
+    private readonly streamIdleTimeoutMs = 60_000,
   ) {}
 
   activeRun(threadId: string): Run | undefined {
@@ -180,12 +184,29 @@ export class ResponseRuns implements RunService {
   }
 
   private async consume(turn: Turn, stream: AsyncIterable<StreamEvent>): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const watch = (): void => {
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        turn.idle = true;
+        turn.controller.abort();
+      }, this.streamIdleTimeoutMs);
+    };
     try {
-      for await (const event of stream) this.handle(turn, event);
+      watch();
+      for await (const event of stream) {
+        watch();
+        this.handle(turn, event);
+      }
     } catch (error) {
+      if (turn.idle) return this.gaveUpWaiting(turn);
       if (turn.controller.signal.aborted) return;
       return this.lostStream(turn, error);
+    } finally {
+      clearTimeout(timer);
     }
+    // The openai stream may end quietly rather than throw when it is aborted.
+    if (turn.idle) return this.gaveUpWaiting(turn);
     if (turn.controller.signal.aborted || this.active.get(turn.run.thread_id) !== turn) return;
     const status = turn.response?.status;
     if (!status || status === 'in_progress' || status === 'queued')
@@ -386,6 +407,14 @@ export class ResponseRuns implements RunService {
     this.emit(turn, { event: done ? 'thread.run.step.completed' : 'thread.run.step.in_progress', data: updated });
   }
 
+  /** Nothing arrived for the idle timeout: the run ends failed, and says the response may still finish in Foundry. */
+  private gaveUpWaiting(turn: Turn): void {
+    this.finish(turn, 'failed', {
+      code: 'timeout',
+      message: `no event arrived for ${Math.round(this.streamIdleTimeoutMs / 1000)} s, so Agent Threads stopped waiting. The response may still finish in Foundry; Refresh shows what it wrote.`,
+    });
+  }
+
   /** The stream broke: take the service's word for the response, or end the run failed and say why. */
   private async lostStream(turn: Turn, error: unknown): Promise<void> {
     const responseId = turn.response?.id;
@@ -504,7 +533,14 @@ function hasCall(step: RunStep, callId: string): boolean {
 const nowSeconds = (): number => Math.floor(Date.now() / 1000);
 
 function lastErrorCode(code: string | null | undefined): NonNullable<Run['last_error']>['code'] {
-  if (code === 'rate_limit_exceeded' || code === 'invalid_prompt' || code === 'network_error' || code === 'tool_error') return code;
+  if (
+    code === 'rate_limit_exceeded' ||
+    code === 'invalid_prompt' ||
+    code === 'network_error' ||
+    code === 'tool_error' ||
+    code === 'timeout'
+  )
+    return code;
   return 'server_error';
 }
 
