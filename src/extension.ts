@@ -33,7 +33,10 @@ import { ContextKeys } from './vscode/views/contextKeys';
 import { RunStatusBar } from './vscode/views/runStatusBar';
 import { sharedWorkspaceStorage } from './vscode/backend/sharedStorage';
 import { ThreadPanels } from './vscode/views/threadPanels';
-import { PROPOSED_SCHEME, ToolDiffPreview, WorkspaceAccess, workspaceTools } from './vscode/tools';
+import { EditorFileAccess, PROPOSED_SCHEME, ToolDiffPreview, WorkspaceAccess, workspaceTools } from './vscode/tools';
+import { ChangeSetStore } from './core/checkpoints';
+import { CHECKPOINT_SCHEME, CheckpointContentProvider } from './vscode/views/checkpointContent';
+import { reportInterruptedChanges } from './vscode/views/interruptedChanges';
 
 /** What the extension exports: the `@agents` handler, so a host without a Chat view (or a test) can drive it. */
 export interface AgentThreadsApi {
@@ -62,7 +65,14 @@ export function activate(context: vscode.ExtensionContext): AgentThreadsApi {
   // Workspace tools are registered before the agent store learns the known tool names. The extension's own storage
   // is a protected path: an agent must not rewrite its own threads or agents unasked.
   const workspace = new WorkspaceAccess({ protectedFolders: [storage.fsPath, context.globalStorageUri.fsPath] });
-  for (const tool of workspaceTools(workspace)) {
+  // Checkpoints: every change the tools make is recorded beside the threads before it is made (core/checkpoints).
+  const changeSets = new ChangeSetStore({
+    root: storage.fsPath,
+    maxFileBytes: () => vscode.workspace.getConfiguration('agentThreads.checkpoints').get<number>('maxFileSizeKB', 2048) * 1024,
+  });
+  const editorFiles = new EditorFileAccess();
+  void reportInterruptedChanges(changeSets, editorFiles, log);
+  for (const tool of workspaceTools(workspace, changeSets)) {
     try {
       tools.register(tool);
     } catch (error) {
@@ -103,7 +113,15 @@ export function activate(context: vscode.ExtensionContext): AgentThreadsApi {
   const backends = new BackendSelection(new LocalBackend(agents, agentCatalog, threads, engine), tools, apiKeys, log);
   const { backend } = backends;
   void backends.apply(); // a setting it cannot use is logged and shown inside; local storage stays
-  const sessionServices = { agents: backend.agents, threads: backend.threads, runs: backend.runs, log, storageNotice, toolPreviews };
+  const sessionServices = {
+    agents: backend.agents,
+    threads: backend.threads,
+    runs: backend.runs,
+    log,
+    storageNotice,
+    toolPreviews,
+    changeSets,
+  };
   const tree = new AgentsTreeProvider(
     backend.agents,
     backend.threads,
@@ -160,6 +178,7 @@ export function activate(context: vscode.ExtensionContext): AgentThreadsApi {
     toolPreviews,
     vscode.workspace.registerTextDocumentContentProvider(PROPOSED_SCHEME, toolPreviews),
     vscode.workspace.registerTextDocumentContentProvider(APPLY_PREVIEW_SCHEME, applyPreviewProvider),
+    vscode.workspace.registerTextDocumentContentProvider(CHECKPOINT_SCHEME, new CheckpointContentProvider(changeSets.contents)),
     runDetails,
     vscode.workspace.onDidGrantWorkspaceTrust(() =>
       log.info('The workspace is trusted now: agents may use changing tools (with approval).'),
@@ -203,6 +222,9 @@ export function activate(context: vscode.ExtensionContext): AgentThreadsApi {
       reloadAgentFiles: () => agentFilesWatcher.reload(),
       backends,
       workspaceState: context.workspaceState,
+      changeSets,
+      editorFiles,
+      workspace,
     }),
   );
   log.info(`Agent Threads ${version} activated (storage: ${storage.fsPath})`);

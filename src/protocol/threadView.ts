@@ -55,6 +55,8 @@ export interface RunView {
   /** How long the run took (or has taken so far), from its start; null before it started. */
   durationMs: number | null;
   steps: { id: string; type: 'message_creation' | 'tool_calls'; status: string; toolCalls: ToolCallView[] }[];
+  /** How many files the finished run changed through the agent tools (its change set); absent until known, or none. */
+  changedFiles?: number;
 }
 
 export interface ThreadView {
@@ -69,6 +71,22 @@ export interface RevealView {
   messageId: string;
   words: string[];
   prefix: string;
+}
+
+/** Where a version of a message is: a thread, and the message in it (null while a retried answer is being written). */
+export interface VersionRefView {
+  threadId: string;
+  messageId: string | null;
+}
+
+/** A message with other versions (Retry, Edit and Resend): which one it is of how many, and its neighbours. */
+export interface MessageVersionsView {
+  messageId: string;
+  /** 0-based position of this version, oldest first. */
+  index: number;
+  total: number;
+  previous: VersionRefView | null;
+  next: VersionRefView | null;
 }
 
 export interface AgentOption {
@@ -104,6 +122,8 @@ export type ThreadViewIntent =
   | { type: 'decideToolCall'; runId: string; toolCallId: string; approve: boolean; alwaysForThread: boolean }
   | { type: 'showToolDiff'; runId: string; toolCallId: string }
   | { type: 'showRunDetails'; runId: string }
+  /** "N files changed" under a run's answer: the run's changes in the multi-file diff editor. */
+  | { type: 'reviewRunChanges'; runId: string }
   | { type: 'selectAgent'; agentId: string }
   | { type: 'newThread' }
   | { type: 'pickThread' }
@@ -117,7 +137,9 @@ export type ThreadViewIntent =
   | { type: 'copyText'; text: string }
   | { type: 'insertCode'; code: string }
   /** Apply to File on a code block: `info` is the fence's info string ("ts src/greet.ts"), which may name the file. */
-  | { type: 'applyCode'; code: string; info: string };
+  | { type: 'applyCode'; code: string; info: string }
+  /** Show another version of a message: its thread, scrolled to the message ('' while it is being written: the end). */
+  | { type: 'openVersion'; threadId: string; messageId: string };
 
 /** Everything the thread webview sends to the host. */
 export type ThreadViewToHost = ThreadViewIntent | RequestMessage<ThreadViewRequests>;
@@ -142,6 +164,8 @@ export type ThreadViewEvent =
   /** More of paragraph `summaryIndex` of an answer's reasoning summary, streamed before the answer. */
   | { type: 'reasoningDelta'; messageId: string; summaryIndex: number; text: string }
   | { type: 'run'; run: RunView }
+  /** The messages on this thread that have other versions (every one of them; replaces what was sent before). */
+  | { type: 'versions'; versions: MessageVersionsView[] }
   /** Text for the composer, e.g. a selection sent from the editor; the user edits and sends it. */
   | { type: 'prefill'; text: string }
   | { type: 'notice'; level: 'info' | 'error'; text: string; command?: { title: string; id: string } };
@@ -166,6 +190,7 @@ export const isThreadViewMessage = messageGuard<ThreadViewToHost>(
     decideToolCall: { runId: 'string', toolCallId: 'string', approve: 'boolean', alwaysForThread: 'boolean' },
     showToolDiff: { runId: 'string', toolCallId: 'string' },
     showRunDetails: { runId: 'string' },
+    reviewRunChanges: { runId: 'string' },
     selectAgent: { agentId: 'string' },
     newThread: {},
     pickThread: {},
@@ -180,6 +205,7 @@ export const isThreadViewMessage = messageGuard<ThreadViewToHost>(
     copyText: { text: 'string' },
     insertCode: { code: 'string' },
     applyCode: { code: 'string', info: 'string' },
+    openVersion: { threadId: 'string', messageId: 'string' },
   },
   THREAD_VIEW_REQUESTS,
 );

@@ -1,6 +1,7 @@
 /** `npm run bench`: runs every benchmark (or those named on the command line), prints a table, writes the report. */
 import * as path from 'node:path';
 import { BenchReport, formatNumber, type Bench, type BenchSeries } from './harness';
+import { checkpointsBench } from './checkpoints.bench';
 import { modelBench } from './model.bench';
 import { writeReport } from './report';
 import { runsBench } from './runs.bench';
@@ -9,7 +10,7 @@ import { searchBench } from './search.bench';
 import { storeBench } from './store.bench';
 import { vscodeBench } from './vscode.bench';
 
-const benches: Bench[] = [storeBench, scalingBench, searchBench, modelBench, runsBench, vscodeBench];
+const benches: Bench[] = [storeBench, checkpointsBench, scalingBench, searchBench, modelBench, runsBench, vscodeBench];
 
 async function main(): Promise<void> {
   const only = process.argv.slice(2);

@@ -21,7 +21,10 @@ export async function useFakeModel(): Promise<void> {
 }
 
 /** The id of the run the view's header shows now ('' when none). */
-export function shownRunId(target: ThreadView): Promise<string> {
+export async function shownRunId(target: ThreadView): Promise<string> {
+  // A view VS Code has just re-created (a panel hidden behind another editor is) shows no run until the host's init
+  // arrives; read then, the thread's last run would later look like the new one.
+  await ui.waitFor(target, () => document.body.dataset.threadId !== undefined);
   return ui.evaluate(target, () => document.getElementById('run-status')?.dataset.runId ?? '');
 }
 

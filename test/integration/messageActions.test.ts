@@ -18,6 +18,7 @@ import {
   setSidebarWidth,
   sidebarWidth,
   useFakeModel,
+  shownRunId as shownRunIdOf,
   waitForRunStatus as runBadge,
   waitUntilShows,
 } from './helpers';
@@ -167,6 +168,69 @@ describe('message actions, the composer and images', () => {
     );
     await vscode.commands.executeCommand('workbench.action.previousEditor');
     assert.deepEqual(await shownMessages(original), ['user: Which colour is the sky?', 'assistant: The first answer: green.']);
+  });
+
+  it('a retried answer shows ‹ 1 / 2 › and ‹ 2 / 2 ›, and the arrows move the chat between the versions', async () => {
+    await vscode.commands.executeCommand('agentThreads.newChatThread');
+    await giveTheChatTheRoom();
+    await setSidebarWidth(240);
+    await pickAgentInComposer(chat, 'Action Agent');
+    await fakeModel.script({ kind: 'text', text: 'Version one: seven.' }, { kind: 'text', text: 'Version two: three.' });
+    await runBadge(chat, 'Completed', await send(chat, 'Pick a number'));
+    const first = await shownRunIdOf(chat);
+    await ui.click(chat, '.message.assistant [data-message-action="retry"]');
+    await runBadge(chat, 'Completed', first);
+
+    /** The switcher of the answer that says `text`: its position, which arrows work, and whether it is whole on screen. */
+    const switcherOf = (text: string) =>
+      ui.waitFor(
+        chat,
+        new Function(`
+          const answer = [...document.querySelectorAll('.message.assistant')].find((m) => m.textContent.includes(${JSON.stringify(text)}));
+          const group = answer?.querySelector('.message-versions');
+          if (!group) return undefined;
+          const view = document.getElementById('messages').getBoundingClientRect();
+          const box = group.getBoundingClientRect();
+          const author = answer.querySelector('.message-author');
+          return {
+            position: group.querySelector('.message-versions-position').textContent,
+            label: group.getAttribute('aria-label'),
+            previous: !group.querySelector('[aria-label="Previous version"]').disabled,
+            next: !group.querySelector('[aria-label="Next version"]').disabled,
+            inside: box.left >= view.left && box.right <= view.right && box.width > 0,
+            // The header keeps the agent's name whole.
+            author: (author.scrollWidth <= author.clientWidth ? '' : 'cut: ') + author.textContent.replace(/[\u2066-\u2069]/g, ''),
+          };
+        `) as () => { position: string; label: string; previous: boolean; next: boolean; inside: boolean; author: string },
+      );
+    assert.deepEqual(await switcherOf('Version two'), {
+      position: '2 / 2',
+      label: 'Version 2 of 2',
+      previous: true,
+      next: false,
+      inside: true,
+      author: 'Action Agent',
+    });
+    await ui.screenshot('message-versions-240');
+
+    // Back: the chat shows the first thread, at the first answer, which says it is 1 of 2.
+    await ui.click(chat, '.message-versions [aria-label="Previous version"]');
+    assert.deepEqual(await switcherOf('Version one'), {
+      position: '1 / 2',
+      label: 'Version 1 of 2',
+      previous: false,
+      next: true,
+      inside: true,
+      author: 'Action Agent',
+    });
+    assert.deepEqual(await shownMessages(chat), ['user: Pick a number', 'assistant: Version one: seven.']);
+    const found = (await ui.evaluate(chat, visualAudit)).map((f) => `${f.kind}: ${f.what}: ${f.detail}`);
+    assert.equal(found.join('\n'), '');
+
+    // And forth again.
+    await ui.click(chat, '.message-versions [aria-label="Next version"]');
+    assert.equal((await switcherOf('Version two')).position, '2 / 2');
+    await setSidebarWidth(originalWidth);
   });
 
   it('Edit and Resend edits your message in the composer and continues in a new thread; Escape cancels; Up recalls', async () => {

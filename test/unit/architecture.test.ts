@@ -64,6 +64,7 @@ describe('architecture: imports only point down', () => {
         items: 1,
         tools: 2,
         runs: 3,
+        checkpoints: 3,
         agentFiles: 3,
         search: 3,
         backend: 4,

@@ -20,6 +20,7 @@ import { RunPanel } from './runPanel';
 import { runMessageAction } from './messageActions';
 import { RunFooters } from './runFooter';
 import { applyRunToCards, setToolCardFocusFallback } from './toolCards';
+import { setVersions } from './messageVersions';
 import * as l10n from '@vscode/l10n';
 
 // One app renders a thread both in the sidebar chat and in editor panels; the body says which.
@@ -171,6 +172,8 @@ function handle(message: ThreadViewEvent): void {
       for (const agent of message.agents) agentNames.set(agent.id, agent.name);
       list.refreshAuthors();
       showRun(message.run);
+      // Which thread the view shows, once it knows: until then (a view just reloaded) its run badge is still empty.
+      document.body.dataset.threadId = message.thread?.id ?? '';
       restricted.hidden = !message.restrictedMode;
       if (message.notice) showNotice('info', message.notice);
       else notice.hidden = true;
@@ -198,6 +201,9 @@ function handle(message: ThreadViewEvent): void {
       break;
     case 'run':
       showRun(message.run);
+      break;
+    case 'versions':
+      setVersions(message.versions, document.getElementById('messages')!);
       break;
     case 'prefill':
       composer.prefill(message.text);

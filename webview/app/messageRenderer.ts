@@ -5,6 +5,7 @@ import { createToolCard } from './toolCards';
 import * as l10n from '@vscode/l10n';
 import { createReasoningPart } from './reasoningPart';
 import { messageActions } from './messageActions';
+import { versionSwitcher } from './messageVersions';
 import { imageOpener } from './imageViewer';
 
 /** Builds the element of one message; `updateMessageElement` re-renders it in place when it changes. */
@@ -36,6 +37,8 @@ export function updateMessageElement(article: HTMLElement, message: MessageView,
   const body = el('div', 'message-body markdown');
   body.innerHTML = renderMarkdown(message.text);
   article.append(body);
+  const versions = versionSwitcher(message.id);
+  if (versions) article.append(versions);
 
   if (message.images.length > 0) {
     const images = el('div', 'message-images');
@@ -62,8 +65,10 @@ export function updateMessageElement(article: HTMLElement, message: MessageView,
 }
 
 /** The author's hover text: which version of the agent wrote an answer (every save of an agent is a version). */
+/** The author's tooltip: who, which version of the agent, and when (the time is hidden in a narrow sidebar). */
 export function authorTitle(message: MessageView, author: string): string {
-  return message.agentVersion === null ? author : `${author}, version ${message.agentVersion}`;
+  const who = message.agentVersion === null ? author : `${author}, version ${message.agentVersion}`;
+  return `${who} · ${fullDate.format(new Date(message.createdAt * 1000))}`;
 }
 
 // Made once: toLocaleString with options builds a new formatter on every call, a cost paid per message when a page

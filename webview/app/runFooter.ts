@@ -19,6 +19,11 @@ function stepCount(count: number): string {
   return count === 1 ? l10n.t('1 step') : l10n.t('{0} steps', count.toLocaleString());
 }
 
+/** "1 file changed" or "5 files changed", in the reader's locale. */
+export function filesChanged(count: number): string {
+  return count === 1 ? l10n.t('1 file changed') : l10n.t('{0} files changed', count.toLocaleString());
+}
+
 /** The footer's one line: "2 steps · 3.1 s · 1,204 tokens" (what is known of it), with the outcome when not a success. */
 export function runSummary(run: RunView): string {
   const parts: string[] = [];
@@ -90,6 +95,17 @@ export class RunFooters {
       footer.replaceWith(next);
       next.querySelector<HTMLElement>('.run-footer-summary')?.focus();
     });
+    const line = el('div', 'run-footer-line');
+    line.append(toggle);
+    if (run.changedFiles) {
+      // What the run did to the workspace, a click from its review (VS Code's multi-file diff, before ↔ after).
+      const changes = el('button', 'link-button run-footer-changes');
+      changes.type = 'button';
+      changes.append(el('span', 'codicon codicon-diff-multiple'), el('span', 'run-footer-changes-text', filesChanged(run.changedFiles)));
+      changes.title = l10n.t('Review the changes this run made to the workspace, before and after');
+      changes.addEventListener('click', () => postToHost({ type: 'reviewRunChanges', runId: run.id }));
+      line.append(changes);
+    }
     const details = el('div', 'run-footer-details');
     details.id = `run-footer-${run.id}`;
     details.hidden = !open;
@@ -118,7 +134,7 @@ export class RunFooters {
     link.addEventListener('click', () => postToHost({ type: 'showRunDetails', runId: run.id }));
     more.append(' · ', link);
     details.append(steps, more);
-    footer.append(toggle, details);
+    footer.append(line, details);
     return footer;
   }
 }

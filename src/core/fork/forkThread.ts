@@ -11,6 +11,14 @@ import type { ThreadRepository } from '../backend/backend';
 export const FORKED_FROM_KEY = 'forked_from';
 /** Message metadata key on an edited message naming the message it replaces, as `<threadId>/<messageId>`. */
 export const EDITED_FROM_KEY = 'edited_from';
+/**
+ * Thread metadata keys of a fork made by Retry or Edit and Resend, which holds another version of the message it was
+ * forked from: which of the two made it, and the id (in the fork) of the last message copied into it ('' when none),
+ * so the version it holds is the message after that one (see versions.ts).
+ */
+export const FORK_KIND_KEY = 'fork_kind';
+export const FORK_BASE_KEY = 'fork_base';
+export type VersionForkKind = 'retry' | 'edit';
 
 const PAGE_SIZE = 100;
 const DEFAULT_BATCH = 1_000;
@@ -56,7 +64,13 @@ export async function editAndResend(
   if (!newText.trim()) throw new StoreError('invalid_message', 'The edited message is empty: type the text to send.');
   const previous = await store.listMessages(threadId, { order: 'desc', after: userMessageId, limit: 1 });
   const upTo = previous.data[0]?.id;
-  const thread = await copyInto(store, source, { upTo, forkPoint: userMessageId, title: options.title, batchSize: options.batchSize });
+  const thread = await copyInto(store, source, {
+    upTo,
+    forkPoint: userMessageId,
+    title: options.title,
+    batchSize: options.batchSize,
+    kind: 'edit',
+  });
   const message = await store.appendMessage(thread.id, {
     role: 'user',
     content: editedContent(original.content, newText),
@@ -70,15 +84,19 @@ export async function editAndResend(
 async function copyInto(
   store: ThreadRepository,
   source: Thread,
-  plan: { upTo: string | undefined; forkPoint: string; title?: string; batchSize?: number },
+  plan: { upTo: string | undefined; forkPoint: string; title?: string; batchSize?: number; kind?: VersionForkKind },
 ): Promise<Thread> {
+  const metadata = { [FORKED_FROM_KEY]: `${source.id}/${plan.forkPoint}` };
   const fork = await store.create({
     title: plan.title?.trim() || `${source.title || UNTITLED_THREAD_TITLE} (fork)`,
     agent_id: source.agent_id,
-    metadata: { [FORKED_FROM_KEY]: `${source.id}/${plan.forkPoint}` },
+    metadata,
   });
   try {
-    if (plan.upTo !== undefined) await copyMessages(store, source.id, fork.id, plan.upTo, plan.batchSize ?? DEFAULT_BATCH);
+    const last =
+      plan.upTo === undefined ? undefined : await copyMessages(store, source.id, fork.id, plan.upTo, plan.batchSize ?? DEFAULT_BATCH);
+    // Recorded once the copy is whole: a fork without it is not offered as a version (see versions.ts).
+    if (plan.kind) await store.update(fork.id, { metadata: { ...metadata, [FORK_KIND_KEY]: plan.kind, [FORK_BASE_KEY]: last?.id ?? '' } });
   } catch (error) {
     await store.delete(fork.id).catch(() => undefined);
     throw error;
@@ -86,14 +104,15 @@ async function copyInto(
   return store.get(fork.id);
 }
 
-async function copyMessages(store: ThreadRepository, from: string, to: string, upTo: string, batchSize: number): Promise<void> {
+/** Copies the messages of `from` up to `upTo` into `to`; returns the last copy. */
+async function copyMessages(store: ThreadRepository, from: string, to: string, upTo: string, batchSize: number): Promise<Message> {
   let batch: MessageInput[] = [];
   let after: string | undefined;
   for (;;) {
     const page = await store.listMessages(from, { order: 'asc', limit: PAGE_SIZE, after });
     for (const message of page.data) {
       batch.push(copyOf(message));
-      if (message.id === upTo) return void (await store.appendMessages(to, batch));
+      if (message.id === upTo) return (await store.appendMessages(to, batch)).at(-1)!;
     }
     if (batch.length >= batchSize) {
       await store.appendMessages(to, batch);
@@ -154,7 +173,13 @@ export async function retryFromAnswer(
   const question = await previousUserMessage(store, threadId, answerId);
   if (!question) throw new StoreError('message_not_found', 'There is no message of yours before this answer to answer again.');
   const title = options.title ?? `${source.title || UNTITLED_THREAD_TITLE} (retry)`;
-  const thread = await copyInto(store, source, { upTo: question.id, forkPoint: answerId, title, batchSize: options.batchSize });
+  const thread = await copyInto(store, source, {
+    upTo: question.id,
+    forkPoint: answerId,
+    title,
+    batchSize: options.batchSize,
+    kind: 'retry',
+  });
   return { thread, question };
 }
 

@@ -1,1 +1,2 @@
 export * from './forkThread';
+export * from './versions';

@@ -6,15 +6,21 @@ import { errnoCode } from '../util/errors';
 /**
  * Writes `data` to `path` so that readers see either the old or the new content, never a mix, even after a crash:
  * write a temp file beside it, fsync, then rename (or link, when `exclusive`) into place and fsync the folder.
- * With `exclusive`, fails with EEXIST instead of replacing an existing file.
+ * With `exclusive`, fails with EEXIST instead of replacing an existing file. With `sync: false` the write is still
+ * atomic and survives the process being killed, but not a power cut (no fsync): for data whose loss is reported.
  */
-export async function atomicWrite(path: string, data: string | Buffer, options: { exclusive?: boolean } = {}): Promise<void> {
+export async function atomicWrite(
+  path: string,
+  data: string | Buffer,
+  options: { exclusive?: boolean; sync?: boolean } = {},
+): Promise<void> {
+  const sync = options.sync ?? true;
   const temp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   try {
     const handle = await fs.open(temp, 'wx');
     try {
       await handle.writeFile(data);
-      await handle.sync();
+      if (sync) await handle.sync();
     } finally {
       await handle.close();
     }
@@ -27,7 +33,7 @@ export async function atomicWrite(path: string, data: string | Buffer, options: 
   } finally {
     await fs.rm(temp, { force: true }).catch(() => undefined);
   }
-  await syncFolder(dirname(path));
+  if (sync) await syncFolder(dirname(path));
 }
 
 /** Flushes a folder's entries (a rename) to disk; a no-op where the platform cannot fsync folders (Windows). */

@@ -16,6 +16,7 @@ import { exportAgentToFile, importAgentFromFile, pickAgentFile } from './agentFi
 import { editAndResendMessage, forkFromMessage } from './forkCommands';
 import type { RunDetailsPanels } from '../views/runDetails';
 import { showRunDetails } from './runDetailsCommands';
+import { type CheckpointCommandServices, restoreCheckpoint, reviewRunChanges, undoRunChanges } from './checkpointCommands';
 import { clearThreadFilter, filterThreads, messageRevealArgument, searchThreads, type SearchCommandServices } from './searchCommands';
 import {
   cancelRun,
@@ -28,7 +29,7 @@ import {
   type ThreadCommandServices,
 } from './threadCommands';
 
-export interface CommandServices extends AgentCommandServices, ThreadCommandServices, BackendCommandServices {
+export interface CommandServices extends AgentCommandServices, ThreadCommandServices, BackendCommandServices, CheckpointCommandServices {
   log: vscode.LogOutputChannel;
   tree: AgentsTreeProvider;
   apiKeys: ApiKeyStore;
@@ -136,6 +137,9 @@ export function registerCommands(s: CommandServices): vscode.Disposable[] {
       connectFoundry(s, endpoint, auth, key, api),
     [CommandId.useLocalStorage]: () => useLocalStorage(s),
     [CommandId.moveThread]: (target: Target, confirmed?: boolean) => moveThread(s, target, confirmed),
+    [CommandId.reviewRunChanges]: (threadId?: unknown, runId?: unknown) => reviewRunChanges(s, threadId, runId),
+    [CommandId.undoRunChanges]: (threadId?: unknown, runId?: unknown) => undoRunChanges(s, threadId, runId),
+    [CommandId.restoreCheckpoint]: (threadId?: unknown, runId?: unknown, choice?: unknown) => restoreCheckpoint(s, threadId, runId, choice),
   };
   return Object.entries(commands).map(([id, run]) =>
     vscode.commands.registerCommand(id, async (...args: never[]) => {

@@ -36,6 +36,9 @@ export const CommandId = {
   connectFoundry: 'agentThreads.connectFoundry',
   useLocalStorage: 'agentThreads.useLocalStorage',
   moveThread: 'agentThreads.moveThread',
+  reviewRunChanges: 'agentThreads.reviewRunChanges',
+  undoRunChanges: 'agentThreads.undoRunChanges',
+  restoreCheckpoint: 'agentThreads.restoreCheckpoint',
 } as const;
 
 export type CommandId = (typeof CommandId)[keyof typeof CommandId];

@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { defineTool, type FromSchema } from '../../core/tools/defineTool';
 import { WorkspaceToolName } from '../../core/tools/toolNames';
 import type { ProposedFileChange, ToolDefinition } from '../../core/tools/toolRegistry';
+import { bytesOf, bytesOnDisk, currentBytes, type FileChangeRecorder, notRecorded, scopeOf } from './changeRecording';
 import { shown, type WorkspaceAccess } from './workspaceAccess';
 
 export interface EditBlock {
@@ -77,7 +78,7 @@ async function proposedCreate(access: WorkspaceAccess, args: CreateFileArgs): Pr
 }
 
 /** edit_file: exact search/replace blocks, or a whole new content. */
-export function editFileTool(access: WorkspaceAccess): ToolDefinition {
+export function editFileTool(access: WorkspaceAccess, changes: FileChangeRecorder = notRecorded): ToolDefinition {
   return defineTool({
     name: WorkspaceToolName.editFile,
     description:
@@ -92,9 +93,17 @@ export function editFileTool(access: WorkspaceAccess): ToolDefinition {
       return withProtectionNote(access, path, what);
     },
     proposeChange: (args) => proposedEdit(access, args),
-    invoke: async (args) => {
+    invoke: async (args, context) => {
       const change = await proposedEdit(access, args);
-      await replaceWholeText(change.absolute, change.after);
+      const file = { absolute: change.absolute, relative: (await access.confine(args.path)).relative };
+      await changes.recorded(
+        scopeOf(context, WorkspaceToolName.editFile),
+        file,
+        await currentBytes(change.absolute),
+        bytesOf(change.after),
+        () => replaceWholeText(change.absolute, change.after),
+        () => currentBytes(change.absolute),
+      );
       const { edits } = args;
       return `Edited ${(await access.confine(args.path)).relative}${edits ? ` (${edits.length} replacement${edits.length === 1 ? '' : 's'})` : ''}.`;
     },
@@ -102,7 +111,7 @@ export function editFileTool(access: WorkspaceAccess): ToolDefinition {
 }
 
 /** create_file: a new file (refuses to overwrite unless asked). */
-export function createFileTool(access: WorkspaceAccess): ToolDefinition {
+export function createFileTool(access: WorkspaceAccess, changes: FileChangeRecorder = notRecorded): ToolDefinition {
   return defineTool({
     name: WorkspaceToolName.createFile,
     description:
@@ -113,25 +122,29 @@ export function createFileTool(access: WorkspaceAccess): ToolDefinition {
     describeCall: ({ path, content, overwrite }) =>
       withProtectionNote(access, path, `${overwrite ? 'create or overwrite' : 'create'} ${path}: ${content.split('\n').length} lines`),
     proposeChange: (args) => proposedCreate(access, args),
-    invoke: async ({ path, content, overwrite = false }) => {
+    invoke: async ({ path, content, overwrite = false }, context) => {
       const file = await access.confine(path);
-      const exists = (await access.currentText(file.absolute).catch(() => '')) !== undefined;
+      const current = await access.currentText(file.absolute).catch(() => '');
+      const exists = current !== undefined;
       if (exists && !overwrite)
         throw new Error(`${shown(file)} already exists. Use edit_file to change it, or set overwrite: true to replace it.`);
-      if (exists) {
-        await replaceWholeText(file.absolute, content);
-      } else {
+      const write = async () => {
+        if (exists) return replaceWholeText(file.absolute, content);
         const edit = new vscode.WorkspaceEdit();
         edit.createFile(vscode.Uri.file(file.absolute), { contents: new TextEncoder().encode(content) });
         if (!(await vscode.workspace.applyEdit(edit))) throw new Error(`VS Code refused to create ${shown(file)}.`);
-      }
+      };
+      const before = exists ? await currentBytes(file.absolute) : undefined;
+      await changes.recorded(scopeOf(context, WorkspaceToolName.createFile), file, before, bytesOf(content), write, () =>
+        currentBytes(file.absolute),
+      );
       return `Created ${shown(file)} (${content.length} characters).`;
     },
   });
 }
 
 /** delete_file: one file (folders are refused, to keep a bad call small). */
-export function deleteFileTool(access: WorkspaceAccess): ToolDefinition {
+export function deleteFileTool(access: WorkspaceAccess, changes: FileChangeRecorder = notRecorded): ToolDefinition {
   return defineTool({
     name: WorkspaceToolName.deleteFile,
     description: "Deletes one file in the workspace (not folders). Needs the user's approval.",
@@ -139,7 +152,7 @@ export function deleteFileTool(access: WorkspaceAccess): ToolDefinition {
     readOnly: false,
     approvalFor: ({ path }) => access.forcedApproval(path),
     describeCall: ({ path }) => withProtectionNote(access, path, `delete ${path}`),
-    invoke: async ({ path }) => {
+    invoke: async ({ path }, context) => {
       const file = await access.confine(path);
       const uri = vscode.Uri.file(file.absolute);
       const stat = await vscode.workspace.fs.stat(uri).then(
@@ -150,7 +163,15 @@ export function deleteFileTool(access: WorkspaceAccess): ToolDefinition {
       if (stat.type & vscode.FileType.Directory) throw new Error(`${shown(file)} is a folder; delete_file deletes single files only.`);
       const edit = new vscode.WorkspaceEdit();
       edit.deleteFile(uri, { ignoreIfNotExists: false });
-      if (!(await vscode.workspace.applyEdit(edit))) throw new Error(`VS Code refused to delete ${shown(file)}.`);
+      await changes.recorded(
+        scopeOf(context, WorkspaceToolName.deleteFile),
+        file,
+        await bytesOnDisk(file.absolute),
+        undefined,
+        async () => {
+          if (!(await vscode.workspace.applyEdit(edit))) throw new Error(`VS Code refused to delete ${shown(file)}.`);
+        },
+      );
       return `Deleted ${shown(file)}.`;
     },
   });
@@ -161,7 +182,8 @@ function withProtectionNote(access: WorkspaceAccess, path: string, what: string)
   return note ? `${what}\n⚠ ${note} It always needs your approval.` : what;
 }
 
-async function replaceWholeText(absolute: string, text: string): Promise<void> {
+/** Replaces a file's whole text through the editor (open documents see it, Undo takes it back) and saves it. */
+export async function replaceWholeText(absolute: string, text: string): Promise<void> {
   const document = await vscode.workspace.openTextDocument(vscode.Uri.file(absolute));
   const edit = new vscode.WorkspaceEdit();
   edit.replace(document.uri, new vscode.Range(document.positionAt(0), document.positionAt(document.getText().length)), text);

@@ -10,13 +10,16 @@ import { languageModelTools } from './lmTools';
 import { findFilesTool, getDiagnosticsTool, getSelectionTool, listDirectoryTool, listOpenEditorsTool, readFileTool } from './readTools';
 import { runCommandTool } from './runCommand';
 import { searchTextTool } from './searchText';
+import { type FileChangeRecorder, notRecorded } from './changeRecording';
 import type { WorkspaceAccess } from './workspaceAccess';
 
 export { ToolDiffPreview, PROPOSED_SCHEME, type ToolCallPreviews } from './toolDiffPreview';
 export { WorkspaceAccess } from './workspaceAccess';
+export { EditorFileAccess } from './editorFileAccess';
+export type { FileChangeRecorder } from './changeRecording';
 
 /** How each workspace tool is built, keyed by its name so a tool left out fails to compile; in registration order. */
-const WORKSPACE_TOOLS: Record<WorkspaceToolName, (access: WorkspaceAccess) => ToolDefinition> = {
+const WORKSPACE_TOOLS: Record<WorkspaceToolName, (access: WorkspaceAccess, changes: FileChangeRecorder) => ToolDefinition> = {
   [WorkspaceToolName.readFile]: readFileTool,
   [WorkspaceToolName.listDirectory]: listDirectoryTool,
   [WorkspaceToolName.findFiles]: findFilesTool,
@@ -30,9 +33,9 @@ const WORKSPACE_TOOLS: Record<WorkspaceToolName, (access: WorkspaceAccess) => To
   [WorkspaceToolName.runCommand]: runCommandTool,
 };
 
-/** Every workspace tool, changing ones refusing to run in Restricted Mode. */
-export function workspaceTools(access: WorkspaceAccess): ToolDefinition[] {
-  return [...Object.values(WORKSPACE_TOOLS).map((build) => build(access)), ...languageModelTools()].map((tool) =>
+/** Every workspace tool, changing ones refusing to run in Restricted Mode and recording their changes in `changes`. */
+export function workspaceTools(access: WorkspaceAccess, changes?: FileChangeRecorder): ToolDefinition[] {
+  return [...Object.values(WORKSPACE_TOOLS).map((build) => build(access, changes ?? notRecorded)), ...languageModelTools()].map((tool) =>
     gatedByWorkspaceTrust(tool, () => vscode.workspace.isTrusted),
   );
 }

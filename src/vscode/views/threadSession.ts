@@ -3,19 +3,26 @@ import { isMessageDeltaEvent, isMessageEvent, isRunStepEvent, type Run, type Run
 import { warmUpTokenizer } from '../../core/model';
 import type { AgentRepository, RunService, ThreadRepository } from '../../core/backend';
 import type { WebviewKind } from '../../protocol/ipc';
-import { isThreadViewMessage, type HostToThreadView, type ThreadViewRequests, type ThreadViewToHost } from '../../protocol/threadView';
+import {
+  isThreadViewMessage,
+  type HostToThreadView,
+  type RunView,
+  type ThreadViewRequests,
+  type ThreadViewToHost,
+} from '../../protocol/threadView';
 import { adjacentPage, type MessageReveal, newestPage, pageAround } from './messagePages';
 import { errorMessage, userFacingError } from '../shared/errors';
 import { userMessageContent } from './messageInput';
-import { toAgentOption, toMessageView, toRunView, toThreadView } from './viewModels';
+import { toAgentOption, toMessageView, toMessageVersionsView, toRunView, toThreadView } from './viewModels';
 import type { ToolCallPreviews } from '../tools/toolDiffPreview';
 import { replier } from './webviewReplies';
 import { PendingDiffs } from './pendingDiffs';
+import { type RunChangeSource, RunChangeCounts } from './runChangeCounts';
 import { applyCodeBlock } from './applyToFile';
 import { attachableUris, handleWorkspaceIntent, pickAttachments } from './workspaceIntents';
 import { CommandId } from '../shared/commandIds';
 import { DisposableStore } from '../../core/util/disposableStore';
-import { editAndResend, retryFromAnswer } from '../../core/fork';
+import { FORK_KIND_KEY, editAndResend, messageVersions, retryFromAnswer } from '../../core/fork';
 import { findWorkspaceFiles } from './workspaceFileSearch';
 
 let tokenizerWarmedUp = false;
@@ -39,6 +46,8 @@ export interface SessionServices {
   storageNotice: string | null;
   /** Previews (one-line account, diff) of tool calls waiting for approval. */
   toolPreviews?: ToolCallPreviews;
+  /** What each run changed in the workspace's files (the change sets), for "N files changed" under its answer. */
+  changeSets?: RunChangeSource;
 }
 
 /**
@@ -56,8 +65,11 @@ export class ThreadSession implements vscode.Disposable {
   private agentChosenFor: string | null | undefined;
   /** A message to show when the webview (still loading) asks for its first page. */
   private pendingReveal: MessageReveal | undefined;
+  /** This thread is a retry or an edit whose new version is not written yet: its first new message brings the arrows. */
+  private awaitingVersion = false;
   /** Short diffs of pending file changes, for the inline approval cards. */
   private readonly pendingDiffs: PendingDiffs;
+  private readonly changeCounts: RunChangeCounts;
 
   constructor(
     private readonly webview: vscode.Webview,
@@ -68,6 +80,13 @@ export class ThreadSession implements vscode.Disposable {
     private readonly onThreadChanged: (threadId: string | null) => void = () => undefined,
   ) {
     const { threads, agents, runs } = services;
+    this.changeCounts = new RunChangeCounts(
+      services.changeSets,
+      (runId) => {
+        if (this.run?.id === runId) this.postRun();
+      },
+      (message) => services.log.warn(message),
+    );
     this.pendingDiffs = new PendingDiffs(
       services.toolPreviews,
       (runId) => {
@@ -86,6 +105,7 @@ export class ThreadSession implements vscode.Disposable {
       threads.onDidAppendMessage(({ threadId, messages }) => {
         if (threadId !== this.threadId) return;
         for (const message of messages) this.post({ type: 'messageAdded', message: toMessageView(message) });
+        if (this.awaitingVersion) this.refresh(this.sendVersions());
       }),
     );
     this.subscriptions.add(
@@ -122,6 +142,32 @@ export class ThreadSession implements vscode.Disposable {
     this.pendingReveal = undefined;
     if (reveal) await this.sendPageAround(reveal);
     else await this.sendNewestPage();
+    // After the page, not before it: finding the versions reads the thread list, which the first paint need not wait for.
+    this.refresh(this.sendVersions());
+  }
+
+  /** Tells the view which of this thread's messages have other versions (Retry, Edit and Resend), with their neighbours. */
+  private async sendVersions(): Promise<void> {
+    const threadId = this.threadId;
+    this.awaitingVersion = false;
+    if (!threadId) return this.post({ type: 'versions', versions: [] });
+    const [thread, versions] = await Promise.all([this.services.threads.get(threadId), messageVersions(this.services.threads, threadId)]);
+    if (threadId !== this.threadId) return; // the view moved on meanwhile
+    this.awaitingVersion =
+      thread.metadata?.[FORK_KIND_KEY] !== undefined && !versions.some((v) => v.index > 0 && v.versions[v.index].threadId === threadId);
+    this.post({ type: 'versions', versions: versions.map(toMessageVersionsView) });
+  }
+
+  /** Shows another version of a message: in this view for the chat, in its own panel for a thread panel. */
+  private async openVersion(threadId: string, messageId: string): Promise<void> {
+    const reveal = messageId ? { messageId, query: '' } : undefined;
+    if (threadId === this.threadId) {
+      if (reveal) await this.sendPageAround(reveal);
+      return;
+    }
+    if (this.kind !== 'chat') return void (await vscode.commands.executeCommand(CommandId.openThread, threadId, reveal));
+    this.pendingReveal = reveal;
+    await this.showThread(threadId);
   }
 
   /**
@@ -210,6 +256,9 @@ export class ThreadSession implements vscode.Disposable {
             );
           }
           return;
+        case 'reviewRunChanges':
+          if (this.threadId) await vscode.commands.executeCommand(CommandId.reviewRunChanges, this.threadId, message.runId);
+          return;
         case 'showToolDiff': {
           const call =
             this.run?.id === message.runId
@@ -240,6 +289,8 @@ export class ThreadSession implements vscode.Disposable {
           return;
         case 'applyCode':
           return await applyCodeBlock(message.code, message.info);
+        case 'openVersion':
+          return await this.openVersion(message.threadId, message.messageId);
         case 'pickThread':
           return void (await vscode.commands.executeCommand(CommandId.openThreadInChat));
         default:
@@ -356,8 +407,17 @@ export class ThreadSession implements vscode.Disposable {
   private postRun(): void {
     if (!this.run) return;
     const steps = [...this.steps.values()].filter((step) => step.run_id === this.run!.id);
-    this.post({ type: 'run', run: toRunView(this.run, steps, this.services.toolPreviews, this.pendingDiffs.known) });
+    this.post({ type: 'run', run: this.runView(this.run, steps) });
     this.pendingDiffs.request(this.run);
+  }
+
+  /** The run as the webview shows it, with what it changed once that is known (counted once it finished). */
+  private runView(run: Run, steps: RunStep[]): RunView {
+    const view = toRunView(run, steps, this.services.toolPreviews, this.pendingDiffs.known);
+    const changed = this.changeCounts.of(run.id);
+    if (changed) view.changedFiles = changed;
+    else this.changeCounts.request(this.threadId, run);
+    return view;
   }
 
   private async sendInit(): Promise<void> {
@@ -373,7 +433,7 @@ export class ThreadSession implements vscode.Disposable {
       thread: thread ? toThreadView(thread) : null,
       agents: agentList.map(toAgentOption),
       selectedAgentId: selected,
-      run: this.run ? toRunView(this.run, [...this.steps.values()], this.services.toolPreviews, this.pendingDiffs.known) : null,
+      run: this.run ? this.runView(this.run, [...this.steps.values()]) : null,
       notice: this.services.storageNotice,
       restrictedMode: !vscode.workspace.isTrusted,
     });

@@ -2,7 +2,8 @@ import type { Message, Run, RunStep, Thread, Agent } from '../../core/domain';
 import { visibleBidiControls } from '../../core/domain/displayText';
 import { messageText, TERMINAL_RUN_STATUSES } from '../../core/domain';
 import { deniedByUserOutput } from '../../core/runs/toolRound';
-import type { AgentOption, MessageView, RunView, ThreadView, ToolCallView } from '../../protocol/threadView';
+import type { AgentOption, MessageVersionsView, MessageView, RunView, ThreadView, ToolCallView } from '../../protocol/threadView';
+import type { MessageVersions } from '../../core/fork';
 
 /** The domain message as the webview renders it. */
 export function toMessageView(message: Message): MessageView {
@@ -120,4 +121,10 @@ export function toThreadView(thread: Thread): ThreadView {
 
 export function toAgentOption(agent: Agent): AgentOption {
   return { id: agent.id, name: visibleBidiControls(agent.name), model: agent.model.name };
+}
+
+/** A message's versions as the view shows them: "2 / 3" and where the arrows lead. */
+export function toMessageVersionsView(versions: MessageVersions): MessageVersionsView {
+  const { messageId, index, versions: all } = versions;
+  return { messageId, index, total: all.length, previous: all[index - 1] ?? null, next: all[index + 1] ?? null };
 }

@@ -1,0 +1,12 @@
+export {
+  ChangeSetStore,
+  type ChangeScope,
+  type ChangeSet,
+  type FileChange,
+  type InterruptedChange,
+  type RecordedContent,
+} from './changeSetStore';
+export { ContentStore, ContentUnavailableError, hashOf, type ContentHash } from './contentStore';
+export type { FileState, Unrestorable } from './changeJournal';
+export { restoreChanges, type RestoreOutcome, type RestoreReport, type RestoredFile, type WorkspaceFileAccess } from './restore';
+export { nodeFileAccess } from './nodeFileAccess';
