@@ -45,7 +45,10 @@ const tokenizerAsSeparateBundle = {
   },
 };
 
-/** The Foundry backend with the Azure SDK (~1 MB) is dist/foundry.js, required when a workspace connects to Foundry. */
+/**
+ * The Foundry backends with the Azure SDKs (@azure/ai-agents for classic agents, @azure/ai-projects for the new ones)
+ * are dist/foundry.js, required when a workspace connects to Foundry.
+ */
 const foundryAsSeparateBundle = {
   name: 'foundry-as-separate-bundle',
   setup(build) {
@@ -83,6 +86,12 @@ const foundry = {
   ...node,
   entryPoints: ['src/core/backend/foundry/index.ts'],
   outfile: 'dist/foundry.js',
+  // The project's OpenAI client is the same `openai` the model client loads: one copy, in dist/openai.js.
+  plugins: [...common.plugins, openaiAsSeparateBundle],
+  // @azure/ai-projects pulls in @azure/storage-common's ES module build, which reads import.meta.url when it loads;
+  // in a CommonJS bundle that is empty and the require fails, so it is given this file's URL.
+  banner: { js: "const __foundry_bundle_url = require('node:url').pathToFileURL(__filename).href;" },
+  define: { ...common.define, 'import.meta.url': '__foundry_bundle_url' },
 };
 
 const tracing = {

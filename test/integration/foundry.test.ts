@@ -7,7 +7,10 @@ import { sendFromComposer, treeRow, waitForRunStatus as runBadge } from './helpe
 const panel = { webview: 'thread' as const };
 const KEY = 'foundry-integration-key-4d1f';
 
-/** The Foundry backend in the real UI: the SDK talks HTTP to the fake Foundry Agent Service on 127.0.0.1. */
+/**
+ * The Foundry backend in the real UI, on the project's new agents (the default): @azure/ai-projects and the project's
+ * openai client talk HTTP to the fake Foundry Agent Service on 127.0.0.1, in the extension host's Node.
+ */
 describe('a workspace on the Foundry Agent Service backend', () => {
   let service: FakeFoundryServer;
 
@@ -37,6 +40,7 @@ describe('a workspace on the Foundry Agent Service backend', () => {
     const config = vscode.workspace.getConfiguration();
     assert.equal(config.get('agentThreads.backend'), service.endpoint);
     assert.equal(config.get('agentThreads.foundry.authentication'), 'apiKey');
+    assert.equal(config.get('agentThreads.foundry.api'), 'agents', 'new agents are the default');
     assert.doesNotMatch(JSON.stringify(config.inspect('agentThreads')), new RegExp(KEY), 'the key is in SecretStorage only');
     const header = await ui.waitFor('workbench', () =>
       [...document.querySelectorAll('.pane-header')].map((h) => h.textContent ?? '').find((t) => t.includes('Foundry:')),
@@ -58,8 +62,9 @@ describe('a workspace on the Foundry Agent Service backend', () => {
     await ui.press('Enter');
     await created;
     assert.match(await treeRow('Remote Helper'), /Remote Helper/);
-    const agents = service.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/assistants'));
-    assert.equal(agents.at(-1)?.body?.model, 'gpt-4o');
+    const versions = service.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/agents/Remote-Helper/versions'));
+    assert.equal((versions.at(-1)?.body?.definition as { model?: string } | undefined)?.model, 'gpt-4o');
+    assert.equal(versions.at(-1)?.query['api-version'], 'v1');
 
     service.setWordDelay(20);
     await vscode.commands.executeCommand('agentThreads.newThread');
@@ -73,10 +78,10 @@ describe('a workspace on the Foundry Agent Service backend', () => {
     await runBadge(panel, 'Completed', before);
     await ui.screenshot('foundry-thread-panel');
 
-    const run = service.requests.find((r) => r.method === 'POST' && /\/threads\/[^/]+\/runs$/.test(r.path));
-    assert.equal(run?.body?.stream, true, 'runs stream as server-sent events');
-    assert.equal(run?.query['api-version'], 'v1');
-    assert.equal(run?.headers['api-key'], KEY);
+    const response = service.requests.find((r) => r.method === 'POST' && r.path.endsWith('/openai/v1/responses'));
+    assert.equal(response?.body?.stream, true, 'responses stream as server-sent events');
+    assert.deepEqual(response?.body?.agent, { type: 'agent_reference', name: 'Remote-Helper', version: '1' });
+    assert.equal(response?.headers['api-key'], KEY);
     assert.match(await treeRow('Hello Foundry, are you there?'), /Hello Foundry/);
   });
 
@@ -107,9 +112,11 @@ describe('a workspace on the Foundry Agent Service backend', () => {
       return last?.dataset.status === 'completed' ? last.querySelector('.message-body')?.textContent : undefined;
     });
     assert.match(answer ?? '', /Tool read_file said:[\s\S]*greet/);
-    const submitted = service.requests.find((r) => r.path.endsWith('/submit_tool_outputs'));
+    const submitted = service.requests.find(
+      (r) => r.path.endsWith('/openai/v1/responses') && JSON.stringify(r.body?.input ?? []).includes('function_call_output'),
+    );
     assert.match(
-      String((submitted?.body?.tool_outputs as Array<{ output: string }>)[0].output),
+      String((submitted?.body?.input as Array<{ output: string }>)[0].output),
       /greet/,
       'the file went to the service as the tool output',
     );
@@ -118,14 +125,14 @@ describe('a workspace on the Foundry Agent Service backend', () => {
   it('moves a Foundry thread into local storage with its messages, and shows it there after switching back', async () => {
     // VS Code refuses modal dialogs under test, so the confirmation is given as the command's argument.
     const posted = service.requests.find(
-      (r) => r.method === 'POST' && r.path.endsWith('/messages') && JSON.stringify(r.body).includes('Hello Foundry, are you there?'),
+      (r) => r.method === 'POST' && r.path.endsWith('/items') && JSON.stringify(r.body).includes('Hello Foundry, are you there?'),
     );
-    const threadId = /\/threads\/([^/]+)\/messages$/.exec(posted?.path ?? '')?.[1];
+    const threadId = /\/conversations\/([^/]+)\/items$/.exec(posted?.path ?? '')?.[1];
     assert.ok(threadId, 'the fake service saw the message posted to its thread');
     const moved = await vscode.commands.executeCommand<string>('agentThreads.moveThread', threadId, true);
     assert.ok(moved, 'the thread was moved');
     assert.ok(
-      service.requests.some((r) => r.method === 'DELETE' && r.path.endsWith(`/threads/${threadId}`)),
+      service.requests.some((r) => r.method === 'DELETE' && r.path.endsWith(`/conversations/${threadId}`)),
       'the original is deleted once the copy was read back',
     );
     await vscode.commands.executeCommand('agentThreads.useLocalStorage');

@@ -42,6 +42,7 @@ export type FoundryErrorCode =
   | 'foundry_forbidden'
   | 'foundry_not_found'
   | 'foundry_rate_limited'
+  | 'foundry_conflict'
   | 'foundry_unavailable'
   | 'foundry_bad_request'
   | 'foundry_network';

@@ -132,7 +132,7 @@ export function workspaceCallItem(
     name: call.function.name,
     arguments: call.function.arguments,
     output: status === 'failed' ? null : call.function.output,
-    error: status === 'failed' ? call.function.output : null,
+    error: status === 'failed' ? { type: 'mcp_tool_execution_error', content: call.function.output ?? '' } : null,
     status,
     approval_request_id: approved ? callItemId('mcpr', messageId, index) : null,
   };

@@ -129,6 +129,7 @@ export function responseObject({ run, steps, messages, model }: ResponseSource):
   return {
     id: responseId(run.thread_id, run.id),
     object: 'response',
+    access_programs: null,
     created_at: run.created_at,
     status,
     output_text: output.flatMap((item) => (item.type === 'message' ? item.content.map((part) => part.text) : [])).join(''),

@@ -90,7 +90,8 @@ export interface WorkspaceToolCallItem {
   name: string;
   arguments: string;
   output: string | null;
-  error: string | null;
+  /** Why the call failed (or was denied), as the tool's own words. */
+  error: { type: 'mcp_tool_execution_error'; content: string } | null;
   status: 'in_progress' | 'completed' | 'failed';
   approval_request_id: string | null;
 }
@@ -164,6 +165,8 @@ export interface AgentReference {
 export interface ResponseObject {
   id: string;
   object: 'response';
+  /** openai 7 names it on every response; no access program applies to a local or Foundry agent. */
+  access_programs: null;
   created_at: number;
   status: ResponseStatus;
   /** Filled in by the openai package from `output`; sent so every client sees the same. */

@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import type { AccessToken, TokenCredential } from '@azure/core-auth';
 import { type Backend, SwitchableBackend } from '../../core/backend';
-import type { FoundryAuth, FoundryBackend } from '../../core/backend/foundry';
+import type { FoundryApis, FoundryAuth } from '../../core/backend/foundry';
 import { parseEndpoint } from '../../core/backend/foundry/endpoint';
 import type { ToolRegistry } from '../../core/tools/toolRegistry';
 import type { ApiKeyStore } from '../models/apiKeys';
@@ -14,10 +14,13 @@ import { DisposableStore } from '../../core/util/disposableStore';
 
 export const BACKEND_SETTING = 'agentThreads.backend';
 export const FOUNDRY_AUTH_SETTING = 'agentThreads.foundry.authentication';
+export const FOUNDRY_API_SETTING = 'agentThreads.foundry.api';
 /** The scope Foundry Agent Service tokens are issued for. */
 const FOUNDRY_SCOPE = 'https://ai.azure.com/.default';
 
 export type FoundryAuthKind = 'microsoft' | 'apiKey';
+/** The project's new agents (versioned agents, conversations, responses) or its classic ones (retired March 31, 2027). */
+export type FoundryApiKind = 'agents' | 'classic';
 
 /** The API key of a Foundry project is stored per endpoint, beside the model profiles' keys. */
 export function foundryKeyId(endpoint: string): string {
@@ -65,7 +68,12 @@ export class BackendSelection implements vscode.Disposable {
     this.subscriptions.add(
       vscode.workspace.onDidChangeConfiguration((event) => {
         // apply() logs and shows a setting it cannot use, and stays on local storage.
-        if (event.affectsConfiguration(BACKEND_SETTING) || event.affectsConfiguration(FOUNDRY_AUTH_SETTING)) void this.apply();
+        if (
+          event.affectsConfiguration(BACKEND_SETTING) ||
+          event.affectsConfiguration(FOUNDRY_AUTH_SETTING) ||
+          event.affectsConfiguration(FOUNDRY_API_SETTING)
+        )
+          void this.apply();
       }),
     );
   }
@@ -75,13 +83,14 @@ export class BackendSelection implements vscode.Disposable {
     const config = vscode.workspace.getConfiguration();
     const value = (config.get<string>(BACKEND_SETTING) ?? 'local').trim() || 'local';
     const authKind = config.get<FoundryAuthKind>(FOUNDRY_AUTH_SETTING) ?? 'microsoft';
-    const settings = value === 'local' ? 'local' : `${value} ${authKind}`;
+    const api = config.get<FoundryApiKind>(FOUNDRY_API_SETTING) ?? 'agents';
+    const settings = value === 'local' ? 'local' : `${value} ${authKind} ${api}`;
     if (settings === this.appliedSettings) return;
     this.appliedSettings = settings;
     let next: Backend = this.local;
     if (value !== 'local') {
       try {
-        next = this.connect(value, authKind);
+        next = this.connect(value, authKind, api);
       } catch (error) {
         this.log.error(`Could not use the Foundry project in '${BACKEND_SETTING}': ${errorMessage(error)}`);
         // A notice: the switch to local storage goes on without waiting for the user.
@@ -101,13 +110,24 @@ export class BackendSelection implements vscode.Disposable {
     }
   }
 
-  /** A Foundry backend for `endpoint` with the chosen credentials (used for the setting and for moving threads). */
-  connect(endpoint: string, authKind: FoundryAuthKind): FoundryBackend {
-    const auth: FoundryAuth =
-      authKind === 'apiKey'
-        ? { kind: 'apiKey', key: () => this.apiKeys.get(foundryKeyId(endpoint)) }
-        : { kind: 'entra', credential: microsoftAccountCredential() };
-    return new (loadFoundry().FoundryBackend)({ endpoint, auth }, this.tools, this.log);
+  /** A Foundry backend for `endpoint` with the chosen credentials and API (for the setting and for moving threads). */
+  connect(endpoint: string, authKind: FoundryAuthKind, api: FoundryApiKind = 'agents'): Backend {
+    const foundry = loadFoundry();
+    const connection = { endpoint, auth: this.auth(endpoint, authKind) };
+    if (api === 'classic') return new foundry.FoundryBackend(connection, this.tools, this.log);
+    const idleSeconds = vscode.workspace.getConfiguration().get<number>('agentThreads.run.streamIdleTimeoutSeconds') ?? 60;
+    return new foundry.FoundryAgentsBackend(connection, this.tools, this.log, { streamIdleTimeoutMs: idleSeconds * 1000 });
+  }
+
+  /** Which agents the project has (new, classic, both), asked of each API once. */
+  detect(endpoint: string, authKind: FoundryAuthKind): Promise<FoundryApis> {
+    return loadFoundry().detectFoundryApis({ endpoint, auth: this.auth(endpoint, authKind) });
+  }
+
+  private auth(endpoint: string, authKind: FoundryAuthKind): FoundryAuth {
+    return authKind === 'apiKey'
+      ? { kind: 'apiKey', key: () => this.apiKeys.get(foundryKeyId(endpoint)) }
+      : { kind: 'entra', credential: microsoftAccountCredential() };
   }
 
   dispose(): void {

@@ -2,6 +2,7 @@
 
 import * as vscode from 'vscode';
 import type { Backend } from '../../core/backend';
+import type { ApiProbe, FoundryApis } from '../../core/backend/foundry/detectApis';
 import { parseEndpoint } from '../../core/backend/foundry/endpoint';
 import { exportThreadJson, importThreadJson } from '../../core/backend/threadExport';
 import type { AgentsTreeNode } from '../views/agentsTreeProvider';
@@ -10,6 +11,8 @@ import type { ApiKeyStore } from '../models/apiKeys';
 import {
   BACKEND_SETTING,
   type BackendSelection,
+  FOUNDRY_API_SETTING,
+  type FoundryApiKind,
   FOUNDRY_AUTH_SETTING,
   type FoundryAuthKind,
   foundryKeyId,
@@ -37,6 +40,7 @@ export async function connectFoundry(
   endpointArg?: string,
   authArg?: FoundryAuthKind,
   keyArg?: string,
+  apiArg?: FoundryApiKind,
 ): Promise<boolean> {
   const endpoint =
     endpointArg ??
@@ -94,12 +98,44 @@ export async function connectFoundry(
     if (!key) return false;
     await s.apiKeys.set(foundryKeyId(clean), key.trim());
   }
+  const api = apiArg ?? (await detectApi(s, clean, auth));
   await s.workspaceState.update(LAST_FOUNDRY_ENDPOINT_KEY, clean);
   const config = vscode.workspace.getConfiguration();
+  await config.update(FOUNDRY_API_SETTING, api, settingsTarget());
   await config.update(FOUNDRY_AUTH_SETTING, auth, settingsTarget());
   await config.update(BACKEND_SETTING, clean, settingsTarget());
   await s.backends.apply(); // at once, rather than when the configuration event arrives
   return true;
+}
+
+/** Asks the project which agents it has, says what was found, and picks the new agents unless only classic ones exist. */
+async function detectApi(s: BackendCommandServices, endpoint: string, auth: FoundryAuthKind): Promise<FoundryApiKind> {
+  const found = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Looking for agents in {0}…', new URL(endpoint).host) },
+    () => s.backends.detect(endpoint, auth),
+  );
+  // A notice: the connection goes on without waiting for the user to read it.
+  void vscode.window.showInformationMessage(foundMessage(found));
+  return found.recommended;
+}
+
+function foundMessage(found: FoundryApis): string {
+  const describe = (probe: ApiProbe): string =>
+    !probe.reachable
+      ? vscode.l10n.t('not reachable ({0})', probe.reason)
+      : probe.hasAgents
+        ? vscode.l10n.t('has agents')
+        : vscode.l10n.t('no agents yet');
+  const using =
+    found.recommended === 'classic'
+      ? vscode.l10n.t('Showing classic agents, which Microsoft retires on March 31, 2027.')
+      : vscode.l10n.t('Showing new agents.');
+  return vscode.l10n.t(
+    'Foundry project: new agents: {0}; classic agents: {1}. {2}',
+    describe(found.agents),
+    describe(found.classic),
+    using,
+  );
 }
 
 /** Goes back to the workspace's own storage; Foundry keeps its agents and threads. */
@@ -166,8 +202,9 @@ async function remoteDestination(s: BackendCommandServices): Promise<Backend | u
     );
     return undefined;
   }
-  const auth = vscode.workspace.getConfiguration().get<FoundryAuthKind>(FOUNDRY_AUTH_SETTING) ?? 'microsoft';
-  return s.backends.connect(endpoint, auth);
+  const config = vscode.workspace.getConfiguration();
+  const auth = config.get<FoundryAuthKind>(FOUNDRY_AUTH_SETTING) ?? 'microsoft';
+  return s.backends.connect(endpoint, auth, config.get<FoundryApiKind>(FOUNDRY_API_SETTING) ?? 'agents');
 }
 
 async function matchingAgent(source: Backend, destination: Backend, agentId: string | null): Promise<string | null> {

@@ -6,7 +6,7 @@ import type { AgentsTreeNode, AgentsTreeProvider } from '../views/agentsTreeProv
 import { revealThread } from '../views/revealThread';
 import type { ApiKeyStore } from '../models/apiKeys';
 import { type BackendCommandServices, connectFoundry, moveThread, useLocalStorage } from './backendCommands';
-import type { FoundryAuthKind } from '../backend/backendSelection';
+import type { FoundryApiKind, FoundryAuthKind } from '../backend/backendSelection';
 import { CommandId } from '../shared/commandIds';
 import { errorMessage, userFacingError } from '../shared/errors';
 import { configureModel, setApiKey } from './modelCommands';
@@ -133,7 +133,8 @@ export function registerCommands(s: CommandServices): vscode.Disposable[] {
     [CommandId.filterThreads]: (text?: string) =>
       localOnly(s, 'Filtering') ?? filterThreads(s, typeof text === 'string' ? text : undefined),
     [CommandId.clearFilter]: () => clearThreadFilter(s),
-    [CommandId.connectFoundry]: (endpoint?: string, auth?: FoundryAuthKind, key?: string) => connectFoundry(s, endpoint, auth, key),
+    [CommandId.connectFoundry]: (endpoint?: string, auth?: FoundryAuthKind, key?: string, api?: FoundryApiKind) =>
+      connectFoundry(s, endpoint, auth, key, api),
     [CommandId.useLocalStorage]: () => useLocalStorage(s),
     [CommandId.moveThread]: (target: Target, confirmed?: boolean) => moveThread(s, target, confirmed),
     [CommandId.reviewRunChanges]: (threadId?: unknown, runId?: unknown) => reviewRunChanges(s, threadId, runId),

@@ -36,6 +36,7 @@ function fixFor(code: string): ErrorFix | undefined {
     case 'foundry_network':
       return { title: l10n.t('Connect Foundry Project'), id: CommandId.connectFoundry };
     case 'foundry_not_found':
+    case 'foundry_conflict':
       return { title: l10n.t('Refresh'), id: CommandId.refresh };
     default:
       return undefined;

@@ -19,7 +19,7 @@ const REQUIRED: { [T in ResponseStreamEvent['type']]?: (keyof EventOf<T>)[] } = 
   'response.output_text.delta': ['item_id', 'output_index', 'content_index', 'delta', 'logprobs', 'sequence_number'],
   'response.output_text.done': ['item_id', 'output_index', 'content_index', 'text', 'logprobs', 'sequence_number'],
   'response.function_call_arguments.delta': ['item_id', 'output_index', 'delta', 'sequence_number'],
-  'response.function_call_arguments.done': ['item_id', 'output_index', 'name', 'arguments', 'sequence_number'],
+  'response.function_call_arguments.done': ['item_id', 'output_index', 'arguments', 'sequence_number'],
   'response.mcp_call_arguments.delta': ['item_id', 'output_index', 'delta', 'sequence_number'],
   'response.mcp_call_arguments.done': ['item_id', 'output_index', 'arguments', 'sequence_number'],
   'response.mcp_call.in_progress': ['item_id', 'output_index', 'sequence_number'],

@@ -1,7 +1,7 @@
 import { startHarness } from '../runs/helpers';
 import { startFakeFoundryServer } from '../../fixtures/fakeFoundryServer';
 import { LocalBackend } from '../../../src/core/backend';
-import { FoundryBackend } from '../../../src/core/backend/foundry';
+import { FoundryAgentsBackend, FoundryBackend } from '../../../src/core/backend/foundry';
 import { CombinedAgentCatalog, FileAgentSource } from '../../../src/core/agentFiles';
 import { ToolRegistry } from '../../../src/core/tools/toolRegistry';
 import { builtinTools } from '../../../src/core/tools/builtinTools';
@@ -39,6 +39,29 @@ backendContract('Foundry Agent Service (SDK against the fake service)', async ()
     backend,
     agentInput: (extra = {}) => ({ name: 'Helper', model: { profile: 'foundry', name: 'gpt-4o' }, instructions: 'Be brief.', ...extra }),
     // The fake service's model asks for a tool when the user message says `call <tool> <json>`; the tests say so.
+    scriptToolCall: () => undefined,
+    slowNextAnswer: () => service.setWordDelay(150),
+    close: async () => {
+      backend.dispose();
+      await service.close();
+    },
+  };
+});
+
+backendContract("Foundry's new agents (ai-projects and openai clients against the fake service)", async () => {
+  const key = 'foundry-test-key-0123456789';
+  const service = await startFakeFoundryServer({ apiKey: key });
+  const tools = new ToolRegistry();
+  for (const tool of builtinTools()) tools.register(tool);
+  const backend = new FoundryAgentsBackend(
+    { endpoint: service.endpoint, auth: { kind: 'apiKey', key: async () => key } },
+    tools,
+    silentLogger,
+  );
+  return {
+    backend,
+    agentInput: (extra = {}) => ({ name: 'Helper', model: { profile: 'foundry', name: 'gpt-4o' }, instructions: 'Be brief.', ...extra }),
+    // As for classic: the fake's model returns a function_call when the user message says `call <tool> <json>`.
     scriptToolCall: () => undefined,
     slowNextAnswer: () => service.setWordDelay(150),
     close: async () => {

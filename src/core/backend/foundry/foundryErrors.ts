@@ -18,10 +18,13 @@ export class FoundryError extends Error {
   }
 }
 
-/** What a RestError (duck-typed: the SDK's pipeline package is not ours to import) or a network error means. */
+/**
+ * What a RestError of the Azure SDK (`statusCode`), an APIError of the openai package (`status`), both duck-typed, or
+ * a network error means.
+ */
 export function toFoundryError(error: unknown, doing: string): FoundryError {
   if (error instanceof FoundryError) return error;
-  const status = (error as { statusCode?: unknown } | null)?.statusCode;
+  const status = statusOf(error);
   const detail = serviceMessage(error);
   if (typeof status !== 'number') {
     const reason = errorMessage(error);
@@ -51,12 +54,20 @@ export function toFoundryError(error: unknown, doing: string): FoundryError {
       `Foundry could not find what was needed to ${doing} (404): it may have been deleted, or the project endpoint is wrong.${suffix}`,
       status,
     );
-  if (status === 429)
+  if (status === 409)
     return new FoundryError(
-      'foundry_rate_limited',
-      `Foundry is rate limiting this project (429) while trying to ${doing}. Wait a moment and retry.${suffix}`,
+      'foundry_conflict',
+      `Someone else changed this in Foundry at the same time (409) while trying to ${doing}. Refresh, then save again.${suffix}`,
       status,
     );
+  if (status === 429) {
+    const wait = retryAfterSeconds(error);
+    return new FoundryError(
+      'foundry_rate_limited',
+      `Foundry is rate limiting this project (429) while trying to ${doing}. ${wait ? `Retry in ${wait} s.` : 'Wait a moment and retry.'}${suffix}`,
+      status,
+    );
+  }
   if (status >= 500)
     return new FoundryError(
       'foundry_unavailable',
@@ -66,7 +77,32 @@ export function toFoundryError(error: unknown, doing: string): FoundryError {
   return new FoundryError('foundry_bad_request', `Foundry rejected the request to ${doing} (${status}).${suffix}`, status);
 }
 
+function statusOf(error: unknown): number | undefined {
+  const candidate = error as { statusCode?: unknown; status?: unknown; headers?: unknown } | null;
+  if (typeof candidate?.statusCode === 'number') return candidate.statusCode;
+  // openai's APIError carries the response headers beside its status; a bare `status` elsewhere is not HTTP's.
+  if (typeof candidate?.status === 'number' && candidate.headers !== undefined) return candidate.status;
+  return undefined;
+}
+
+/** The Retry-After the service sent with a 429, in seconds, when there was one. */
+function retryAfterSeconds(error: unknown): number | undefined {
+  const headers =
+    (error as { headers?: unknown; response?: { headers?: unknown } } | null)?.headers ??
+    (error as { response?: { headers?: unknown } } | null)?.response?.headers;
+  const value =
+    headers instanceof Headers
+      ? headers.get('retry-after')
+      : typeof (headers as { get?: unknown } | undefined)?.get === 'function'
+        ? (headers as { get(name: string): string | undefined }).get('retry-after')
+        : undefined;
+  const seconds = Number(value);
+  return value && Number.isFinite(seconds) && seconds > 0 ? Math.ceil(seconds) : undefined;
+}
+
 function serviceMessage(error: unknown): string {
+  const fromOpenAI = (error as { error?: { message?: unknown } } | null)?.error?.message;
+  if (typeof fromOpenAI === 'string') return fromOpenAI.slice(0, 300);
   const details = (error as { details?: { error?: { message?: unknown } } } | null)?.details;
   const fromDetails = details?.error?.message;
   if (typeof fromDetails === 'string') return fromDetails.slice(0, 300);

@@ -64,7 +64,8 @@ export function approvalMetadata(policy: Record<string, ApprovalPolicy>): string
   return text;
 }
 
-function parseApproval(value: string | undefined): Record<string, ApprovalPolicy> {
+/** The approval policies an agent's metadata value holds (none when it was edited by hand into something else). */
+export function parseApproval(value: string | undefined): Record<string, ApprovalPolicy> {
   if (!value) return {};
   try {
     const parsed = JSON.parse(value) as Record<string, unknown>;

@@ -1,5 +1,7 @@
-// The Foundry backend and the SDK it pulls in. The extension bundle loads this lazily (esbuild.mjs maps it to
-// dist/foundry.js); import what is needed without the SDK from './endpoint'.
+// The Foundry backends and the SDKs they pull in. The extension bundle loads this lazily (esbuild.mjs maps it to
+// dist/foundry.js); import what is needed without the SDKs from './endpoint'.
 export { FoundryBackend } from './foundryBackend';
+export { FoundryAgentsBackend } from './agentService/foundryAgentsBackend';
+export { detectFoundryApis, type FoundryApis } from './detectApis';
 export type { FoundryAuth, FoundryConnection } from './foundryClient';
 export { FoundryError, type FoundryErrorCode } from './foundryErrors';

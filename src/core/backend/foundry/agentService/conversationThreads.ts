@@ -1,0 +1,174 @@
+import type OpenAI from 'openai';
+import type { Metadata } from '../../../domain/common';
+import type { Message, MessageInput } from '../../../domain/message';
+import type { ListQuery, Page } from '../../../domain/pagination';
+import type { Run, RunStep } from '../../../domain/run';
+import { UNTITLED_THREAD_TITLE, type CreateThreadOptions, type Thread, type ThreadUpdate } from '../../../domain/thread';
+import type { ThreadRepository } from '../../backend';
+import { callFoundry, FoundryError } from '../foundryErrors';
+import type { FoundryEvents } from '../foundryEvents';
+import { conversationToThread, itemsToMessages, type ItemOrigin, messageToInputItem, META, type WireItem } from './agentServiceMapping';
+
+/** The tree lists this many of the newest conversations; older ones stay in the service. */
+export const CONVERSATION_LIST_LIMIT = 100;
+
+/** What this window knows of runs: the service keeps responses, not runs (a run is one turn's chain of responses). */
+export interface RunLedger {
+  runs(threadId: string): Run[];
+  run(threadId: string, runId: string): Run | undefined;
+  steps(threadId: string, runId: string): RunStep[] | undefined;
+  /** Which run wrote an item (responses do not say on conversation items). */
+  readonly origins: ReadonlyMap<string, ItemOrigin>;
+  /** Outputs of function calls, by call id, for a call whose output item is on another page. */
+  readonly outputs: ReadonlyMap<string, string>;
+}
+
+/** The project's conversations as threads, and their items as messages, read a page at a time with the service's cursors. */
+export class ConversationThreads implements ThreadRepository {
+  get onDidChangeThreads() {
+    return this.events.threadsChanged.event;
+  }
+  get onDidAppendMessage() {
+    return this.events.messagesAppended.event;
+  }
+  get onDidUpdateMessage() {
+    return this.events.messageUpdated.event;
+  }
+  get onDidSaveRun() {
+    return this.events.runSaved.event;
+  }
+
+  constructor(
+    private readonly openai: OpenAI,
+    private readonly events: FoundryEvents,
+    private readonly ledger: RunLedger,
+  ) {}
+
+  async create(options: CreateThreadOptions = {}): Promise<Thread> {
+    const metadata: Metadata = { ...(options.metadata ?? {}), [META.title]: (options.title ?? UNTITLED_THREAD_TITLE).slice(0, 512) };
+    if (options.agent_id) metadata[META.agentId] = options.agent_id;
+    const messages = options.messages ?? [];
+    if (messages.length) {
+      metadata[META.messageCount] = String(messages.length);
+      metadata[META.lastActivity] = String(Math.floor(Date.now() / 1000));
+    }
+    const created = await callFoundry('create a conversation', () =>
+      this.openai.conversations.create({
+        metadata,
+        items: messages.map((m) => messageToInputItem(m.role, m.content)) as unknown as OpenAI.Responses.ResponseInputItem[],
+      }),
+    );
+    this.events.threadsChanged.fire({ type: 'created', threadId: created.id });
+    return conversationToThread(created);
+  }
+
+  async get(threadId: string): Promise<Thread> {
+    return conversationToThread(await callFoundry('read the conversation', () => this.openai.conversations.retrieve(threadId)));
+  }
+
+  /** The newest conversations (Foundry lists a project's conversations; the openai package has no method for it). */
+  async list(): Promise<Thread[]> {
+    const page = await callFoundry('list conversations', () =>
+      this.openai.get<{ data: OpenAI.Conversations.Conversation[] }>('/conversations', {
+        query: { limit: CONVERSATION_LIST_LIMIT, order: 'desc' },
+      }),
+    );
+    return page.data.map(conversationToThread).sort((a, b) => b.last_activity_at - a.last_activity_at);
+  }
+
+  async update(threadId: string, update: ThreadUpdate): Promise<Thread> {
+    const current = await callFoundry('read the conversation', () => this.openai.conversations.retrieve(threadId));
+    const metadata: Metadata = { ...((current.metadata as Metadata | null) ?? {}), ...(update.metadata ?? {}) };
+    if (update.title !== undefined) metadata[META.title] = update.title.slice(0, 512);
+    if (update.agent_id !== undefined) metadata[META.agentId] = update.agent_id ?? '';
+    const updated = await callFoundry('update the conversation', () => this.openai.conversations.update(threadId, { metadata }));
+    this.events.threadsChanged.fire({ type: 'updated', threadId });
+    return conversationToThread(updated);
+  }
+
+  rename(threadId: string, title: string): Promise<Thread> {
+    if (!title.trim()) throw new Error('A thread title cannot be empty.');
+    return this.update(threadId, { title: title.trim() });
+  }
+
+  async delete(threadId: string): Promise<void> {
+    await callFoundry('delete the conversation', () => this.openai.conversations.delete(threadId));
+    this.events.threadsChanged.fire({ type: 'deleted', threadId });
+  }
+
+  async appendMessage(threadId: string, input: MessageInput): Promise<Message> {
+    return (await this.appendMessages(threadId, [input]))[0];
+  }
+
+  /** One request for all of them: the conversation takes a list of items. */
+  async appendMessages(threadId: string, inputs: MessageInput[]): Promise<Message[]> {
+    if (!inputs.length) return [];
+    const added = await callFoundry('add the message', () =>
+      this.openai.conversations.items.create(threadId, {
+        items: inputs.map((m) => messageToInputItem(m.role, m.content)) as unknown as OpenAI.Responses.ResponseInputItem[],
+      }),
+    );
+    const messages = itemsToMessages(threadId, added.data as unknown as WireItem[], this.ledger.outputs);
+    this.events.messagesAppended.fire({ threadId, messages });
+    await this.touch(threadId, messages.length);
+    return messages;
+  }
+
+  async getMessage(threadId: string, messageId: string): Promise<Message> {
+    const item = await callFoundry('read the message', () =>
+      this.openai.conversations.items.retrieve(messageId, { conversation_id: threadId }),
+    );
+    const [message] = itemsToMessages(threadId, [item as unknown as WireItem], this.ledger.outputs, this.ledger.origins);
+    if (!message) throw new FoundryError('foundry_not_found', `Item ${messageId} is a tool output, shown with its call.`);
+    return message;
+  }
+
+  /**
+   * One page of items as messages, with the service's cursor (item ids). A function call's output item folds into
+   * its call, so a page may hold fewer messages than `limit`; `before` reads the other way from that item.
+   */
+  async listMessages(threadId: string, query: ListQuery = {}): Promise<Page<Message>> {
+    const limit = Math.min(query.limit ?? 20, 100);
+    const order = query.order ?? 'desc';
+    const reversed = !!query.before && !query.after;
+    const page = await callFoundry('read messages', () =>
+      this.openai.conversations.items.list(threadId, {
+        limit,
+        order: reversed ? (order === 'asc' ? 'desc' : 'asc') : order,
+        ...(reversed ? { after: query.before } : query.after ? { after: query.after } : {}),
+      }),
+    );
+    const items = page.data as unknown as WireItem[];
+    const data = itemsToMessages(threadId, reversed ? [...items].reverse() : items, this.ledger.outputs, this.ledger.origins);
+    return { object: 'list', data, first_id: data[0]?.id ?? null, last_id: data.at(-1)?.id ?? null, has_more: page.has_more };
+  }
+
+  async getRun(threadId: string, runId: string): Promise<Run> {
+    const run = this.ledger.run(threadId, runId);
+    if (!run)
+      throw new FoundryError('foundry_not_found', `Run ${runId} was not made in this window; Foundry keeps its responses, not runs.`);
+    return run;
+  }
+
+  async listRuns(threadId: string): Promise<Run[]> {
+    return this.ledger.runs(threadId);
+  }
+
+  async listRunSteps(threadId: string, runId?: string): Promise<RunStep[]> {
+    return runId ? (this.ledger.steps(threadId, runId) ?? []) : [];
+  }
+
+  /** Keeps the tree's message count and activity time in the conversation's metadata; best effort. */
+  async touch(threadId: string, added: number): Promise<void> {
+    try {
+      const current = await this.openai.conversations.retrieve(threadId);
+      const metadata: Metadata = { ...((current.metadata as Metadata | null) ?? {}) };
+      metadata[META.messageCount] = String(Number(metadata[META.messageCount] ?? 0) + added);
+      metadata[META.lastActivity] = String(Math.floor(Date.now() / 1000));
+      await this.openai.conversations.update(threadId, { metadata });
+      this.events.threadsChanged.fire({ type: 'updated', threadId });
+    } catch {
+      // The count is a convenience for the tree; the message itself is safe in the service.
+    }
+  }
+}
