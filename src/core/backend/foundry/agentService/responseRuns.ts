@@ -24,7 +24,8 @@ import { TERMINAL_RUN_STATUSES } from '../../../domain/run';
 import { UNTITLED_THREAD_TITLE } from '../../../domain/thread';
 import { decideToolCall, deniedByUserOutput } from '../../../runs/toolRound';
 import { titleFromFirstUserMessage } from '../../../runs/threadTitle';
-import { allowedToolsOf, withAllowedTools } from '../../../tools/approvalPolicy';
+import { allowedToolsOf } from '../../../tools/approvalPolicy';
+import { rememberAlwaysAllowed } from '../alwaysAllowed';
 import type { ToolRegistry } from '../../../tools/toolRegistry';
 import { errorMessage } from '../../../util/errors';
 import type { Logger } from '../../../util/logger';
@@ -125,14 +126,7 @@ export class ResponseRuns implements RunService {
     const turn = this.active.get(threadId);
     const pending = turn?.pending;
     if (!turn || turn.run.id !== runId || !pending) throw new Error(`Run ${runId} is not waiting for approval.`);
-    const always = approvals
-      .filter((a) => a.approve && a.alwaysForThread)
-      .map((a) => pending.calls.find((c) => c.id === a.tool_call_id)?.function.name)
-      .filter((name): name is string => !!name);
-    if (always.length) {
-      const thread = await this.threads.get(threadId);
-      await this.threads.update(threadId, { metadata: withAllowedTools(thread.metadata, always) });
-    }
+    await rememberAlwaysAllowed(this.threads, threadId, approvals, pending.calls);
     await Promise.all(
       approvals.map(async (approval) => {
         const call = pending.calls.find((c) => c.id === approval.tool_call_id);
