@@ -4,22 +4,20 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { ui } from './driver';
 import { fakeModel } from './fakeModel';
-import { sendFromComposer, setSidebarWidth, settingForSuite, sidebarWidth, useFakeModel, waitForRunStatus } from './helpers';
+import {
+  sendFromComposer,
+  setSidebarWidth,
+  settingForSuite,
+  sidebarWidth,
+  useFakeModel,
+  waitForRunStatus,
+  THEMES,
+  useTheme,
+} from './helpers';
 import { visualAudit } from './visualAudit';
 
 const panel = { webview: 'thread' as const };
 const chat = { webview: 'chat' as const };
-
-const THEMES = [
-  ['Default Dark Modern', 'vscode-dark', 'dark'],
-  ['Default Light Modern', 'vscode-light', 'light'],
-  ['Default High Contrast', 'vscode-high-contrast', 'hc'],
-] as const;
-
-async function useTheme(theme: string, bodyClass: string): Promise<void> {
-  await vscode.workspace.getConfiguration('workbench').update('colorTheme', theme, vscode.ConfigurationTarget.Global);
-  await ui.waitFor(chat, new Function(`return document.body.classList.contains(${JSON.stringify(bodyClass)})`) as () => boolean);
-}
 
 /** The "N files changed" link under the answer of `runId` as a person sees it: its text, and whether all of it is on screen. */
 function changesLink(runId: string): Promise<{ text: string; inside: boolean } | undefined> {

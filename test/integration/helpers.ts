@@ -346,3 +346,18 @@ export function notificationGone(text: string): Promise<boolean> {
     `) as () => boolean,
   );
 }
+
+/** The three themes a screen is checked in: name, the class VS Code puts on a webview's body, a short tag for files. */
+export const THEMES = [
+  ['Default Dark Modern', 'vscode-dark', 'dark'],
+  ['Default Light Modern', 'vscode-light', 'light'],
+  ['Default High Contrast', 'vscode-high-contrast', 'hc'],
+] as const;
+
+/** Switches the colour theme and waits until each of `targets` (the chat by default) has taken it. */
+export async function useTheme(theme: string, bodyClass: string, targets: DriverTarget[] = [{ webview: 'chat' }]): Promise<void> {
+  await vscode.workspace.getConfiguration('workbench').update('colorTheme', theme, vscode.ConfigurationTarget.Global);
+  for (const target of targets) {
+    await ui.waitFor(target, new Function(`return document.body.classList.contains(${JSON.stringify(bodyClass)})`) as () => boolean);
+  }
+}

@@ -8,18 +8,12 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { ui } from './driver';
 import { fakeModel } from './fakeModel';
-import { sendFromComposer, setSidebarWidth, sidebarWidth, useFakeModel, waitForRunStatus } from './helpers';
-import type { DriverTarget } from './driverProtocol';
+import { sendFromComposer, setSidebarWidth, sidebarWidth, useFakeModel, waitForRunStatus, THEMES, useTheme } from './helpers';
 import { visualAudit, type AuditFinding } from './visualAudit';
 
 const chat = { webview: 'chat' as const };
 const panel = { webview: 'thread' as const };
 
-const THEMES = [
-  ['Default Dark Modern', 'vscode-dark', 'dark'],
-  ['Default Light Modern', 'vscode-light', 'light'],
-  ['Default High Contrast', 'vscode-high-contrast', 'hc'],
-] as const;
 const WIDTHS = [240, 300, 600];
 
 /** An answer with what a chat answer holds: prose, a list, a code block, a table and a link. */
@@ -40,13 +34,6 @@ const ANSWER = [
   '| install | 12 s |',
   '| test | 40 s |',
 ].join('\n');
-
-async function useTheme(theme: string, bodyClass: string, targets: DriverTarget[]): Promise<void> {
-  await vscode.workspace.getConfiguration('workbench').update('colorTheme', theme, vscode.ConfigurationTarget.Global);
-  for (const target of targets) {
-    await ui.waitFor(target, new Function(`return document.body.classList.contains(${JSON.stringify(bodyClass)})`) as () => boolean);
-  }
-}
 
 /** Every finding of every combination, so one run shows all that is wrong rather than the first. */
 function report(findings: AuditFinding[], where: string): string[] {

@@ -17,24 +17,15 @@ import {
   sidebarWidth,
   useFakeModel,
   waitForRunStatus,
+  THEMES,
+  useTheme,
 } from './helpers';
 import { visualAudit } from './visualAudit';
 
 const chat = { webview: 'chat' as const };
 
-const THEMES = [
-  ['Default Dark Modern', 'vscode-dark', 'dark'],
-  ['Default Light Modern', 'vscode-light', 'light'],
-  ['Default High Contrast', 'vscode-high-contrast', 'hc'],
-] as const;
-
 function workspaceFile(relative: string): string {
   return path.join(vscode.workspace.workspaceFolders![0].uri.fsPath, relative);
-}
-
-async function useTheme(theme: string, bodyClass: string): Promise<void> {
-  await vscode.workspace.getConfiguration('workbench').update('colorTheme', theme, vscode.ConfigurationTarget.Global);
-  await ui.waitFor(chat, new Function(`return document.body.classList.contains(${JSON.stringify(bodyClass)})`) as () => boolean);
 }
 
 /** What each tool card on screen shows: its line of text, status, and whether it lies inside the chat's width. */
