@@ -19,6 +19,8 @@ function send(text: string): Promise<string> {
 /** Model faults end to end through the UI: each ends in a state a person understands, the thread intact, retry possible. */
 describe('model faults, seen through the UI', () => {
   before(async () => {
+    // The suite before may leave its thread panel open: this suite's panel is then the only one (see restart.test.ts).
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     await useFakeModel();
     const run = vscode.workspace.getConfiguration('agentThreads.run');
     await run.update('maxRetries', 1, vscode.ConfigurationTarget.Global);

@@ -143,6 +143,29 @@ export class BrowserDriver {
     process.kill(pid, 'SIGKILL');
   }
 
+  /**
+   * What the page showed when a webview was not found, for the error: a screenshot, and each frame of that kind of
+   * webview with its size (a webview laid out at 0×0 and one never loaded read differently).
+   */
+  private async describeWebviews(page: Page, view: string): Promise<string> {
+    fs.mkdirSync(this.screenshotDir, { recursive: true });
+    const file = path.join(this.screenshotDir, `no-${view}-webview-${Date.now()}.png`);
+    await page.screenshot({ path: file }).catch(() => undefined);
+    const frames: string[] = [];
+    for (const frame of page.frames()) {
+      const kind = await frame.evaluate(() => document.body?.dataset.agentThreadsView ?? '').catch(() => '(unreadable)');
+      if (!kind) continue;
+      const box = await (await frame.frameElement().catch(() => undefined))?.boundingBox().catch(() => null);
+      frames.push(
+        `${kind} ${box ? `${Math.round(box.width)}×${Math.round(box.height)} at ${Math.round(box.x)},${Math.round(box.y)}` : 'no box'}`,
+      );
+    }
+    const tabs = await page
+      .evaluate(() => [...document.querySelectorAll('.tabs-container .tab')].map((tab) => tab.textContent?.trim() ?? '').join(' | '))
+      .catch(() => '(unreadable)');
+    return `Webviews on the page: ${frames.join('; ') || 'none'}. Editor tabs: ${tabs || 'none'}. Screenshot: ${file}`;
+  }
+
   /** Finds the workbench frame or the content document of one of our webviews (two frames below the page). */
   private async findFrame(page: Page, target: DriverTarget, deadline: number): Promise<Frame> {
     if (target === 'workbench') return page.mainFrame();
@@ -157,8 +180,10 @@ export class BrowserDriver {
         // Closed or hidden webviews can linger as frames: only a frame a person could see counts.
         if (matches && (await isVisible(frame))) return frame;
       }
-      if (Date.now() >= deadline)
-        throw new Error(`No ${target.webview} webview${target.title ? ` titled "${target.title}"` : ''} is open.`);
+      if (Date.now() >= deadline) {
+        const seen = await this.describeWebviews(page, target.webview);
+        throw new Error(`No ${target.webview} webview${target.title ? ` titled "${target.title}"` : ''} is open. ${seen}`);
+      }
       await page.waitForEvent('framenavigated', { timeout: Math.max(1, Math.min(1000, deadline - Date.now())) }).catch(() => undefined);
     }
   }

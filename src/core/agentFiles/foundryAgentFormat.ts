@@ -1,11 +1,12 @@
 // `*.agent.yaml`: the Azure AI Foundry agent definition shape (name, description, model, instructions,
 // tools: [{type: function, function: {name}}], temperature, top_p, metadata). Foundry has no model profiles, so a
 // model without a profile is read with the default profile, and one with another profile is written "profile/name".
-// Settings Foundry keeps per run (max tokens, truncation_strategy) and a tool's `approval` are accepted as extras.
+// Settings Foundry keeps per run (max tokens, truncation_strategy) and a tool's `approval` are accepted as extras;
+// `reasoning: {effort}` is a prompt agent's own.
 // Other keys a Foundry export carries (id, object, created_at, tool_resources, ...) are ignored.
 
 import { stringify as stringifyYaml } from 'yaml';
-import type { AgentTool, ApprovalPolicy, TruncationStrategy } from '../domain/agent';
+import { REASONING_EFFORTS, type AgentTool, type ApprovalPolicy, type ReasoningEffort, type TruncationStrategy } from '../domain/agent';
 import { type AgentDefinition, portableMetadata } from './agentDefinition';
 import { FieldReader, parseModel } from './agentFields';
 import { yamlMapping } from './markdownAgentFormat';
@@ -28,6 +29,7 @@ export function parseFoundryAgent(text: string, file: string, defaultProfile = D
     ...foundryTools(fields),
     temperature: fields.optionalNumber('temperature', 0, 2),
     top_p: fields.optionalNumber('top_p', 0, 1),
+    ...foundryReasoning(fields),
     max_prompt_tokens: fields.optionalTokens('max_prompt_tokens'),
     max_completion_tokens: fields.optionalTokens('max_completion_tokens'),
     truncation_strategy: truncation === undefined || truncation === null ? { type: 'auto' } : foundryTruncation(fields, truncation),
@@ -49,6 +51,7 @@ export function serializeFoundryAgent(agent: AgentDefinition, defaultProfile = D
   }
   if (agent.temperature !== null) doc.temperature = agent.temperature;
   if (agent.top_p !== null) doc.top_p = agent.top_p;
+  if (agent.reasoning_effort) doc.reasoning = { effort: agent.reasoning_effort };
   if (agent.max_prompt_tokens !== null) doc.max_prompt_tokens = agent.max_prompt_tokens;
   if (agent.max_completion_tokens !== null) doc.max_completion_tokens = agent.max_completion_tokens;
   if (agent.truncation_strategy.type === 'last_messages') doc.truncation_strategy = agent.truncation_strategy;
@@ -76,6 +79,17 @@ function foundryTools(fields: FieldReader): { tools: AgentTool[]; approval_polic
     approval_policy[name] = approval;
   });
   return { tools, approval_policy };
+}
+
+/** `reasoning: {effort: low}`, as a Foundry prompt agent carries it; absent when the file sets none. */
+function foundryReasoning(fields: FieldReader): { reasoning_effort?: ReasoningEffort } {
+  const value = fields.raw('reasoning');
+  if (value === undefined || value === null) return {};
+  const effort = (typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {}).effort;
+  if (effort === undefined || effort === null) return {};
+  if (!REASONING_EFFORTS.includes(effort as ReasoningEffort))
+    fields.fail(`"reasoning.effort" must be one of ${REASONING_EFFORTS.join(', ')} (got ${JSON.stringify(effort)})`);
+  return { reasoning_effort: effort as ReasoningEffort };
 }
 
 function foundryTruncation(fields: FieldReader, value: unknown): TruncationStrategy {

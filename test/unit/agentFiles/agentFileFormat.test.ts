@@ -20,6 +20,7 @@ const full: AgentDefinition = {
   approval_policy: { run_command: 'ask' },
   temperature: 0.2,
   top_p: 0.9,
+  reasoning_effort: 'medium',
   max_prompt_tokens: 8000,
   max_completion_tokens: 1000,
   truncation_strategy: { type: 'last_messages', last_messages: 12 },
@@ -156,12 +157,15 @@ describe('agent files: Foundry-style YAML', () => {
       '      name: read_file',
       'temperature: 1',
       'top_p: 0.5',
+      'reasoning:',
+      '  effort: low',
       'metadata:',
       '  owner: me',
       '',
     ].join('\n');
     const agent = parseFoundryAgent(text, 'h.agent.yaml');
     assert.deepEqual(agent.model, { profile: 'azure', name: 'gpt-4o' });
+    assert.equal(agent.reasoning_effort, 'low');
     assert.deepEqual(agent.tools, [{ name: 'read_file' }]);
     assert.equal(serializeFoundryAgent(agent), text);
     assert.deepEqual(parseFoundryAgent(`id: asst_abc\nobject: assistant\ncreated_at: 1\n${text}`, 'h.agent.yaml'), agent);
@@ -176,6 +180,11 @@ describe('agent files: Foundry-style YAML', () => {
       /only function tools/,
     );
     assertFileError(() => parseFoundryAgent('name: X\nmodel: m\ntop_p: 2', 'o.agent.yaml'), 'o.agent.yaml', /top_p/);
+    assertFileError(
+      () => parseFoundryAgent('name: X\nmodel: m\nreasoning: {effort: extreme}', 'r.agent.yaml'),
+      'r.agent.yaml',
+      /"reasoning.effort" must be one of none, minimal, low, medium, high \(got "extreme"\)/,
+    );
   });
 
   it('converts between the formats by file name, and names files after the agent', () => {

@@ -69,14 +69,20 @@ describe("Foundry's new agents: versions, kinds, items, faults", function () {
       ],
     );
     assert.equal((await backend.agents.version(first.id, 1)).instructions, 'Version one.');
+    // Reasoning effort is a prompt agent's `reasoning.effort`, saved with the version and read back.
+    const thinking = await backend.agents.update(first.id, { reasoning_effort: 'high' });
+    assert.equal(thinking.reasoning_effort, 'high');
+    const saved = service.requests.filter((r) => r.method === 'POST' && r.path.endsWith(`/agents/${first.id}/versions`)).at(-1);
+    assert.deepEqual((saved?.body as { definition?: { reasoning?: unknown } } | undefined)?.definition?.reasoning, { effort: 'high' });
+    assert.equal((await backend.agents.get(first.id)).reasoning_effort, 'high');
     const thread = await backend.threads.create({ agent_id: first.id });
     await backend.threads.appendMessage(thread.id, userText('which version?'));
     const run = await backend.runs.createRun(thread.id, first.id);
     const done = await endOf(run.id);
     assert.equal(done.status, 'completed');
-    assert.equal(done.assistant_version, 2);
+    assert.equal(done.assistant_version, 3);
     const sent = service.requests.filter((r) => r.path.endsWith('/openai/v1/responses'));
-    assert.deepEqual(sent.at(-1)?.body?.agent, { type: 'agent_reference', name: 'helper', version: '2' });
+    assert.deepEqual(sent.at(-1)?.body?.agent, { type: 'agent_reference', name: 'helper', version: '3' });
   });
 
   it('keys an agent by a Foundry name made from the one typed, shows the typed one, and renames keep the key', async () => {

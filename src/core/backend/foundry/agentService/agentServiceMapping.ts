@@ -13,7 +13,7 @@
 // The items module (src/core/items) maps the other way, our threads as items, for the local API.
 
 import type { AgentVersion, FunctionTool, PromptAgentDefinition } from '@azure/ai-projects';
-import type { Agent } from '../../../domain/agent';
+import { REASONING_EFFORTS, type Agent, type ReasoningEffort } from '../../../domain/agent';
 import type { Metadata } from '../../../domain/common';
 import type { Message, MessageContent } from '../../../domain/message';
 import type { RunStatus } from '../../../domain/run';
@@ -35,6 +35,11 @@ export const META = {
 
 const seconds = (date: Date | number | undefined | null): number =>
   date instanceof Date ? Math.floor(date.getTime() / 1000) : typeof date === 'number' ? date : 0;
+
+/** The effort a prompt agent's `reasoning` asks for, if it is one we offer (others are the service's own; left unset). */
+function reasoningEffortOf(effort: unknown): ReasoningEffort | null {
+  return REASONING_EFFORTS.includes(effort as ReasoningEffort) ? (effort as ReasoningEffort) : null;
+}
 
 /** An agent's latest version as our Agent. */
 export function versionToAgent(version: AgentVersion, createdAt?: Date): Agent {
@@ -59,6 +64,7 @@ export function versionToAgent(version: AgentVersion, createdAt?: Date): Agent {
     approval_policy: approval,
     temperature: prompt?.temperature ?? null,
     top_p: prompt?.top_p ?? null,
+    reasoning_effort: reasoningEffortOf(prompt?.reasoning?.effort),
     response_format: 'auto',
     max_prompt_tokens: null,
     max_completion_tokens: null,
@@ -71,7 +77,7 @@ export function versionToAgent(version: AgentVersion, createdAt?: Date): Agent {
 
 /** A prompt definition from our agent fields; tools are our workspace tools, declared as function tools. */
 export function promptDefinition(
-  agent: Pick<Agent, 'model' | 'instructions' | 'tools' | 'temperature' | 'top_p'>,
+  agent: Pick<Agent, 'model' | 'instructions' | 'tools' | 'temperature' | 'top_p' | 'reasoning_effort'>,
   tools: Pick<ToolRegistry, 'get'>,
 ): PromptAgentDefinition {
   return {
@@ -80,6 +86,7 @@ export function promptDefinition(
     instructions: agent.instructions,
     ...(agent.temperature !== null && agent.temperature !== undefined ? { temperature: agent.temperature } : {}),
     ...(agent.top_p !== null && agent.top_p !== undefined ? { top_p: agent.top_p } : {}),
+    ...(agent.reasoning_effort ? { reasoning: { effort: agent.reasoning_effort } } : {}),
     tools: agent.tools.flatMap(({ name }) => {
       const tool = tools.get(name);
       return tool

@@ -75,6 +75,7 @@ export class VersionedAgents implements AgentRepository {
       tools: input.tools ?? [],
       temperature: input.temperature ?? null,
       top_p: input.top_p ?? null,
+      reasoning_effort: input.reasoning_effort ?? null,
       description: input.description ?? null,
       metadata: input.metadata ?? {},
       approval_policy: input.approval_policy ?? {},
@@ -106,7 +107,16 @@ export class VersionedAgents implements AgentRepository {
     name: string,
     agent: Pick<
       Agent,
-      'name' | 'model' | 'instructions' | 'tools' | 'temperature' | 'top_p' | 'description' | 'metadata' | 'approval_policy'
+      | 'name'
+      | 'model'
+      | 'instructions'
+      | 'tools'
+      | 'temperature'
+      | 'top_p'
+      | 'reasoning_effort'
+      | 'description'
+      | 'metadata'
+      | 'approval_policy'
     >,
   ): Promise<Agent> {
     const metadata: Metadata = { ...agent.metadata, [META.approval]: approvalMetadata(agent.approval_policy) };
