@@ -14,7 +14,7 @@ import type {
 import type { Agent, ApprovalPolicy } from '../../domain/agent';
 import type { Message, MessageContent } from '../../domain/message';
 import type { FunctionToolCall, Run, RunLastError, RunStatus, RunStep } from '../../domain/run';
-import { UNTITLED_THREAD_TITLE, type Thread } from '../../domain/thread';
+import { UNTITLED_THREAD_TITLE, type Thread, type ThreadUpdate } from '../../domain/thread';
 import type { Metadata } from '../../domain/common';
 import { FOUNDRY_PROFILE } from './endpoint';
 
@@ -26,6 +26,17 @@ export const META = {
   lastActivity: 'last_activity_at',
   approval: 'agent_threads_approval',
 } as const;
+
+/**
+ * A thread's metadata after `update`, for both Foundry backends: the service keeps titles and agents in metadata (its
+ * threads and conversations have no such fields), so a rename or a new agent is a metadata change.
+ */
+export function updatedThreadMetadata(current: Metadata | null | undefined, update: ThreadUpdate): Metadata {
+  const metadata: Metadata = { ...(current ?? {}), ...(update.metadata ?? {}) };
+  if (update.title !== undefined) metadata[META.title] = update.title.slice(0, 512);
+  if (update.agent_id !== undefined) metadata[META.agentId] = update.agent_id ?? '';
+  return metadata;
+}
 
 const seconds = (date: Date | null | undefined): number | null => (date ? Math.floor(date.getTime() / 1000) : null);
 

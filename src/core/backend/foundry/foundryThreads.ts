@@ -8,7 +8,7 @@ import type { CreateThreadOptions, ThreadUpdate } from '../../store/threadStore'
 import type { ThreadRepository } from '../backend';
 import { callFoundry } from './foundryErrors';
 import { firstPage, type FoundryEvents } from './foundryEvents';
-import { META, toMessage, toRun, toRunStep, toThread } from './foundryMapping';
+import { META, toMessage, toRun, toRunStep, toThread, updatedThreadMetadata } from './foundryMapping';
 
 /** The tree lists this many of the newest threads; older ones stay in the service, reachable by id. */
 export const FOUNDRY_THREAD_LIST_LIMIT = 100;
@@ -59,9 +59,7 @@ export class FoundryThreads implements ThreadRepository {
 
   async update(threadId: string, update: ThreadUpdate): Promise<Thread> {
     const current = await callFoundry('read the thread', () => this.client.threads.get(threadId));
-    const metadata: Metadata = { ...(current.metadata ?? {}), ...(update.metadata ?? {}) };
-    if (update.title !== undefined) metadata[META.title] = update.title.slice(0, 512);
-    if (update.agent_id !== undefined) metadata[META.agentId] = update.agent_id ?? '';
+    const metadata = updatedThreadMetadata(current.metadata, update);
     const updated = await callFoundry('update the thread', () => this.client.threads.update(threadId, { metadata }));
     this.events.threadsChanged.fire({ type: 'updated', threadId });
     return toThread(updated);

@@ -8,6 +8,7 @@ import type { ThreadRepository } from '../../backend';
 import { callFoundry, FoundryError } from '../foundryErrors';
 import type { FoundryEvents } from '../foundryEvents';
 import { conversationToThread, itemsToMessages, type ItemOrigin, messageToInputItem, META, type WireItem } from './agentServiceMapping';
+import { updatedThreadMetadata } from '../foundryMapping';
 
 /** The tree lists this many of the newest conversations; older ones stay in the service. */
 export const CONVERSATION_LIST_LIMIT = 100;
@@ -78,9 +79,7 @@ export class ConversationThreads implements ThreadRepository {
 
   async update(threadId: string, update: ThreadUpdate): Promise<Thread> {
     const current = await callFoundry('read the conversation', () => this.openai.conversations.retrieve(threadId));
-    const metadata: Metadata = { ...((current.metadata as Metadata | null) ?? {}), ...(update.metadata ?? {}) };
-    if (update.title !== undefined) metadata[META.title] = update.title.slice(0, 512);
-    if (update.agent_id !== undefined) metadata[META.agentId] = update.agent_id ?? '';
+    const metadata = updatedThreadMetadata(current.metadata as Metadata | null, update);
     const updated = await callFoundry('update the conversation', () => this.openai.conversations.update(threadId, { metadata }));
     this.events.threadsChanged.fire({ type: 'updated', threadId });
     return conversationToThread(updated);
