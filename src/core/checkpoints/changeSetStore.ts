@@ -106,20 +106,7 @@ export class ChangeSetStore {
       // The "before" in hand is the delta's base: no need to rebuild it from the store.
       if (after instanceof Uint8Array) await this.contents.put(after, beforeState?.hash, before instanceof Uint8Array ? before : undefined);
     }
-    const record: ChangeRecord = {
-      t: 'change',
-      at: nowSeconds(),
-      id: `chg_${randomBytes(8).toString('hex')}`,
-      runId: scope.runId,
-      path: file.absolute,
-      relative: file.relative,
-      before: beforeState,
-      after: afterState,
-      ...(unrestorable ? { unrestorable } : {}),
-      source: scope.source,
-      ...(scope.restoreOf ? { restoreOf: scope.restoreOf } : {}),
-      pid: process.pid,
-    };
+    const record = changeRecord(scope, file, beforeState, afterState, unrestorable);
     await this.append(journal, [record]);
     return {
       record,
@@ -171,19 +158,7 @@ export class ChangeSetStore {
     if (before !== 'unknown') return (await this.begin(scope, file, before, after)).done();
     // Kept all the same: the review shows it, and an earlier change of the same set may know the file's "before".
     if (after instanceof Uint8Array && !this.unrestorable(after)) await this.contents.put(after);
-    const record: ChangeRecord = {
-      t: 'change',
-      at: nowSeconds(),
-      id: `chg_${randomBytes(8).toString('hex')}`,
-      runId: scope.runId,
-      path: file.absolute,
-      relative: file.relative,
-      before: { hash: '', size: 0 },
-      after: stateOf(after),
-      unrestorable: 'unknown_before',
-      source: scope.source,
-      pid: process.pid,
-    };
+    const record = changeRecord(scope, file, { hash: '', size: 0 }, stateOf(after), 'unknown_before');
     await this.append(this.journalOf(scope.threadId), [record, { t: 'done', at: record.at, id: record.id }]);
   }
 
@@ -294,6 +269,29 @@ export class ChangeSetStore {
     if (!THREAD_ID.test(threadId)) throw new Error(`Invalid thread id for a change journal: ${JSON.stringify(threadId)}`);
     return join(this.folder, `${threadId}.jsonl`);
   }
+}
+
+function changeRecord(
+  scope: ChangeScope,
+  file: { absolute: string; relative: string },
+  before: FileState,
+  after: FileState,
+  unrestorable: Unrestorable | undefined,
+): ChangeRecord {
+  return {
+    t: 'change',
+    at: nowSeconds(),
+    id: `chg_${randomBytes(8).toString('hex')}`,
+    runId: scope.runId,
+    path: file.absolute,
+    relative: file.relative,
+    before,
+    after,
+    ...(unrestorable ? { unrestorable } : {}),
+    source: scope.source,
+    ...(scope.restoreOf ? { restoreOf: scope.restoreOf } : {}),
+    pid: process.pid,
+  };
 }
 
 /** The state of a content: its hash and size, null when absent; a too-large content has no hash (''). */
