@@ -95,7 +95,10 @@ describe('mergeStore: threads of another store join this one', () => {
     assert.deepEqual(await texts(target.threads, copy), ['common', 'there']);
     assert.equal((await target.threads.get(copy)).title, 'Split (from my-project)');
     const copied = (await target.threads.listMessages(copy)).data;
-    assert.ok(copied.every((message) => message.thread_id === copy), 'the copy names itself in its records');
+    assert.ok(
+      copied.every((message) => message.thread_id === copy),
+      'the copy names itself in its records',
+    );
 
     // The source goes on: the copy is continued, not copied again.
     await source.threads.appendMessage(thread.id, text('more'));
@@ -151,7 +154,10 @@ describe('mergeStore: threads of another store join this one', () => {
     // A tail longer than one read chunk (1 MiB), so the crash lands between two writes of one append.
     const big = 'x'.repeat(8_000);
     for (let batch = 0; batch < 4; batch++)
-      await source.threads.appendMessages(long, Array.from({ length: 50 }, (_, i) => text(`${batch}-${i} ${big}`)));
+      await source.threads.appendMessages(
+        long,
+        Array.from({ length: 50 }, (_, i) => text(`${batch}-${i} ${big}`)),
+      );
     const fresh = (await source.threads.create({ title: 'New', messages: [text('new')] })).id;
     const before = await fs.stat(join(target.root, 'threads', long, 'messages.jsonl'));
 
@@ -182,7 +188,10 @@ describe('mergeStore: threads of another store join this one', () => {
     await cloneStore(source.root, target.root);
     const big = 'y'.repeat(8_000);
     for (let batch = 0; batch < 4; batch++)
-      await source.threads.appendMessages(thread, Array.from({ length: 50 }, (_, i) => text(`${batch}-${i} ${big}`)));
+      await source.threads.appendMessages(
+        thread,
+        Array.from({ length: 50 }, (_, i) => text(`${batch}-${i} ${big}`)),
+      );
     const original = await fs.readFile(join(target.root, 'threads', thread, 'messages.jsonl'));
 
     const child = spawn(process.execPath, [CRASHING_MERGE, source.root, target.root, 'appending', '1'], { stdio: 'pipe' });
