@@ -10,6 +10,13 @@ export {
 } from './mergeStore';
 export { copyId } from './copyIds';
 export { gitRemotesOf, gitRootCommitsOf, normaliseRemote, sameProject, type ProjectIdentity } from './projectIdentity';
-export { countThreads, scanWorkspaceStorage, threadIdsIn, type ScannedStore } from './storeScan';
+export {
+  countThreads,
+  listStoredThreads,
+  scanWorkspaceStorage,
+  threadIdsIn,
+  type ScannedStore,
+  type StoredThreadSummary,
+} from './storeScan';
 export { StoreRegistry, type RegisteredStore } from './storeRegistry';
 export { findStores, storesOfProject, threadsMissingFrom, type FindStoresOptions, type KnownStore } from './storeDiscovery';

@@ -5,6 +5,8 @@
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { isValidId } from '../domain/ids';
+import { readJsonFile } from '../store/atomicWrite';
+import { ThreadIndex } from '../store/threadIndex';
 import { mapWithConcurrency } from '../util/mapWithConcurrency';
 
 /** A thread store found in a workspace storage folder. */
@@ -68,4 +70,35 @@ export async function countThreads(storePath: string): Promise<number | undefine
 export async function threadIdsIn(storePath: string): Promise<string[]> {
   const names = await fs.readdir(join(storePath, 'threads')).catch(() => [] as string[]);
   return names.filter((name) => isValidId('thread', name));
+}
+
+/** A thread of a store as a list shows it, read without touching the store (no lock, no index repair). */
+export interface StoredThreadSummary {
+  id: string;
+  title: string;
+  /** From the thread's index; undefined when it has none yet. */
+  messageCount: number | undefined;
+  lastActivityAt: number;
+}
+
+/** The threads of a store folder, most recent first, read only (another window may be using that store). */
+export async function listStoredThreads(storePath: string): Promise<StoredThreadSummary[]> {
+  const ids = await threadIdsIn(storePath);
+  const threads = await mapWithConcurrency(ids, CONCURRENCY, async (id): Promise<StoredThreadSummary | undefined> => {
+    const folder = join(storePath, 'threads', id);
+    const meta = (await readJsonFile(join(folder, 'thread.json')).catch(() => undefined)) as
+      { title?: unknown; created_at?: unknown } | undefined;
+    if (!meta) return undefined;
+    const header = await new ThreadIndex(join(folder, 'messages.idx'), join(folder, 'runs.idx')).readHeader().catch(() => undefined);
+    const createdAt = typeof meta.created_at === 'number' ? meta.created_at : 0;
+    return {
+      id,
+      title: typeof meta.title === 'string' ? meta.title : '',
+      messageCount: header?.messageCount,
+      lastActivityAt: Math.max(createdAt, header?.lastActivityAt ?? 0),
+    };
+  });
+  return threads
+    .filter((thread): thread is StoredThreadSummary => thread !== undefined)
+    .sort((a, b) => b.lastActivityAt - a.lastActivityAt);
 }
