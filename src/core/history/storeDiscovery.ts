@@ -62,7 +62,7 @@ export async function threadsMissingFrom(currentPath: string, otherPath: string)
 
 function labelOf(store: ScannedStore): string {
   const uri = store.folder ?? store.workspace;
-  if (!uri) return basename(resolve(store.path, '..'));
+  if (!uri) return store.name ?? basename(resolve(store.path, '..'));
   const name = decodeURIComponent(uri.replace(/\/+$/, '').split('/').pop() ?? uri);
   return name.replace(/\.code-workspace$/, '');
 }

@@ -17,6 +17,8 @@ export interface ScannedStore {
   folder?: string;
   /** The workspace file's URI, from workspace.json (a multi-root workspace). */
   workspace?: string;
+  /** The name a VS Code server (remote, code-server) gives the workspace in meta.json, where there is no workspace.json. */
+  name?: string;
   threadCount: number;
 }
 
@@ -48,6 +50,13 @@ async function scanOne(workspace: string, extensionFolder: string): Promise<Scan
   );
   if (typeof named?.folder === 'string') store.folder = named.folder;
   if (typeof named?.workspace === 'string') store.workspace = named.workspace;
+  if (!named) {
+    const meta = await fs.readFile(join(workspace, 'meta.json'), 'utf8').then(
+      (text) => JSON.parse(text) as { name?: unknown },
+      () => undefined,
+    );
+    if (typeof meta?.name === 'string') store.name = meta.name;
+  }
   return store;
 }
 
