@@ -18,7 +18,7 @@ import { AGENT_SCHEME } from './vscode/views/agentDocument';
 import { AgentEditorProvider } from './vscode/views/agentEditorProvider';
 import { AgentFileSystem } from './vscode/views/agentFileSystem';
 import { AgentFilesWatcher } from './vscode/backend/agentFilesWatcher';
-import { AgentsTreeProvider } from './vscode/views/agentsTreeProvider';
+import { AgentsTreeProvider, foundThreadsText } from './vscode/views/agentsTreeProvider';
 import { APPLY_PREVIEW_SCHEME, applyPreviewProvider } from './vscode/views/applyToFile';
 import { ApiKeyStore } from './vscode/models/apiKeys';
 import { BackendSelection } from './vscode/backend/backendSelection';
@@ -170,10 +170,14 @@ export function activate(context: vscode.ExtensionContext): AgentThreadsApi {
       })
     : undefined;
   if (otherStores) {
+    let offerText: string | undefined;
     context.subscriptions.push(
       otherStores,
       otherStores.onDidChangeOffer((offer) => {
         tree.setFoundThreads(offer && { missing: offer.missing, label: offer.store.label, path: offer.store.path });
+        // The view's message wraps at any width; a search filter's message, when one shows, stays.
+        if (treeView.message === undefined || treeView.message === offerText)
+          treeView.message = offerText = offer ? `${foundThreadsText(offer.missing)}.` : undefined;
         void vscode.commands.executeCommand('setContext', 'agentThreads.foundThreads', offer !== undefined); // built-in
       }),
     );

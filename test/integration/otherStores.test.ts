@@ -96,14 +96,30 @@ describe('threads of this project from another workspace', () => {
     await vscode.commands.executeCommand('agentThreads.agents.focus');
     await vscode.commands.executeCommand('agentThreads.refresh'); // looks again, as a start does
     const offer = `Found ${count} threads of this project from another workspace`;
-    await treeRow(offer);
+    const agentsPaneSays = (text: string) =>
+      ui.waitFor(
+        'workbench',
+        new Function(`
+          const pane = [...document.querySelectorAll('.part.sidebar .pane')].find((p) => p.querySelector('.pane-header')?.textContent?.includes('Agents'));
+          return (pane?.textContent ?? '').includes(${JSON.stringify(text)}) === ${JSON.stringify(true)};
+        `) as () => boolean,
+      );
+    await agentsPaneSays(offer);
+    await treeRow(`${count} threads`);
     await treeRow('Merge them into this workspace');
     await ui.screenshot('found-threads-offer');
 
     await ui.click('workbench', '.part.sidebar .pane .monaco-list-row:has-text("Merge them into this workspace")');
     merged.threads = ids;
     merged.agents.push(elsewhere.id);
-    await treeRowGone(offer);
+    await treeRowGone('Merge them into this workspace');
+    await ui.waitFor(
+      'workbench',
+      new Function(`
+        const pane = [...document.querySelectorAll('.part.sidebar .pane')].find((p) => p.querySelector('.pane-header')?.textContent?.includes('Agents'));
+        return pane && !pane.textContent.includes(${JSON.stringify(offer)});
+      `) as () => boolean,
+    );
     for (const id of ids)
       for (const file of ['messages.jsonl', 'thread.json'])
         assert.deepEqual(

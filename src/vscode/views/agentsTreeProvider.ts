@@ -129,11 +129,12 @@ export class AgentsTreeProvider implements vscode.TreeDataProvider<AgentsTreeNod
         return item;
       }
       case 'foundThreads': {
-        const text = vscode.l10n.t('Found {0} threads of this project from another workspace', node.offer.missing);
-        const item = new vscode.TreeItem(text, vscode.TreeItemCollapsibleState.Expanded);
+        // The sentence itself is the view's message above the tree, which wraps at any width; this row names the store.
+        const item = new vscode.TreeItem(node.offer.label, vscode.TreeItemCollapsibleState.Expanded);
         item.id = 'foundThreads';
         item.iconPath = new vscode.ThemeIcon('history', new vscode.ThemeColor('notificationsInfoIcon.foreground'));
-        item.tooltip = vscode.l10n.t('{0}\nThey are in the storage of "{1}" ({2}).', text, node.offer.label, node.offer.path);
+        item.description = vscode.l10n.t('{0} threads', node.offer.missing);
+        item.tooltip = `${foundThreadsText(node.offer.missing)}\n${node.offer.path}`;
         return item;
       }
       case 'foundThreadsAction':
@@ -289,6 +290,11 @@ export class AgentsTreeProvider implements vscode.TreeDataProvider<AgentsTreeNod
   dispose(): void {
     this.subscriptions.dispose();
   }
+}
+
+/** "Found 37 threads of this project from another workspace". */
+export function foundThreadsText(missing: number): string {
+  return vscode.l10n.t('Found {0} threads of this project from another workspace', missing);
 }
 
 /** One of the things to do about found threads, as a row under the notice (a click runs it). */
