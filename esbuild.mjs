@@ -72,7 +72,15 @@ const tracingAsSeparateBundle = {
   },
 };
 
-const node = { ...common, platform: 'node', target: 'node20', format: 'cjs' };
+const node = {
+  ...common,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  // jsonc-parser's `main` is a UMD build that requires its parts by computed paths esbuild cannot follow; its ES
+  // module build bundles.
+  alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' },
+};
 
 const extension = {
   ...node,

@@ -18,7 +18,7 @@ import { AGENT_SCHEME } from './vscode/views/agentDocument';
 import { AgentEditorProvider } from './vscode/views/agentEditorProvider';
 import { AgentFileSystem } from './vscode/views/agentFileSystem';
 import { AgentFilesWatcher } from './vscode/backend/agentFilesWatcher';
-import { AgentsTreeProvider } from './vscode/views/agentsTreeProvider';
+import { AgentsTreeProvider, foundThreadsText } from './vscode/views/agentsTreeProvider';
 import { APPLY_PREVIEW_SCHEME, applyPreviewProvider } from './vscode/views/applyToFile';
 import { ApiKeyStore } from './vscode/models/apiKeys';
 import { BackendSelection } from './vscode/backend/backendSelection';
@@ -38,6 +38,7 @@ import { EditorFileAccess, PROPOSED_SCHEME, ToolDiffPreview, WorkspaceAccess, wo
 import { ChangeSetStore } from './core/checkpoints';
 import { CHECKPOINT_SCHEME, CheckpointContentProvider } from './vscode/views/checkpointContent';
 import { reportInterruptedChanges } from './vscode/views/interruptedChanges';
+import { OtherStores } from './vscode/backend/otherStores';
 
 /** What the extension exports: the `@agents` handler, so a host without a Chat view (or a test) can drive it. */
 export interface AgentThreadsApi {
@@ -156,6 +157,34 @@ export function activate(context: vscode.ExtensionContext): AgentThreadsApi {
     tree.refresh();
   });
 
+  // Threads of this project that VS Code put in another workspace's storage (a folder opened alone and in a
+  // multi-root workspace, a moved folder): recorded, looked for and offered after activation, never during it.
+  const otherStores = context.storageUri
+    ? new OtherStores({
+        storePath: storage.fsPath,
+        extensionStoragePath: context.storageUri.fsPath,
+        globalStoragePath: context.globalStorageUri.fsPath,
+        target: { threads, agents },
+        workspaceState: context.workspaceState,
+        log,
+      })
+    : undefined;
+  if (otherStores) {
+    let offerText: string | undefined;
+    context.subscriptions.push(
+      otherStores,
+      otherStores.onDidChangeOffer((offer) => {
+        tree.setFoundThreads(offer && { missing: offer.missing, label: offer.store.label, path: offer.store.path });
+        // The view's message wraps at any width; a search filter's message, when one shows, stays.
+        if (treeView.message === undefined || treeView.message === offerText)
+          treeView.message = offerText = offer ? `${foundThreadsText(offer.missing)}.` : undefined;
+        void vscode.commands.executeCommand('setContext', 'agentThreads.foundThreads', offer !== undefined); // built-in
+      }),
+    );
+    const startLater = setTimeout(() => void otherStores.start(), 0); // start() logs its own failures
+    context.subscriptions.push({ dispose: () => clearTimeout(startLater) });
+  }
+
   // Opt-in (agentThreads.localApi.enabled): the same agents, threads and engine over Assistants-style HTTP on 127.0.0.1.
   const localApi = new LocalApiController(
     new LocalAgentApi({
@@ -232,6 +261,7 @@ export function activate(context: vscode.ExtensionContext): AgentThreadsApi {
       changeSets,
       editorFiles,
       workspace,
+      otherStores,
     }),
   );
   log.info(`Agent Threads ${version} activated (storage: ${storage.fsPath})`);

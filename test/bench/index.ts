@@ -2,6 +2,7 @@
 import * as path from 'node:path';
 import { BenchReport, formatNumber, type Bench, type BenchSeries } from './harness';
 import { checkpointsBench } from './checkpoints.bench';
+import { historyBench } from './history.bench';
 import { modelBench } from './model.bench';
 import { writeReport } from './report';
 import { responsesBench } from './responses.bench';
@@ -15,6 +16,7 @@ import { vscodeBench } from './vscode.bench';
 const benches: Bench[] = [
   storeBench,
   checkpointsBench,
+  historyBench,
   scalingBench,
   searchBench,
   modelBench,

@@ -33,4 +33,6 @@ export type ThreadChange = {
   threadId: string;
   /** Messages just deleted from the thread (an update); views showing them redraw. */
   removedMessageIds?: string[];
+  /** The thread came in or grew by whole records from outside the store's own appends (a merge): readers catch up. */
+  grewOutside?: boolean;
 };

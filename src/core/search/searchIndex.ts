@@ -75,8 +75,11 @@ export class SearchIndex implements Disposable {
         void this.open(); // the queue below runs after the opening; a failed opening is logged by enqueue()
         void this.enqueue(() => this.indexUpdated(threadId, message));
       }),
-      store.onDidChangeThreads(({ threadId, type }) => {
-        if (type === 'deleted') void this.enqueue(() => this.forget(threadId)); // enqueue() logs a failure
+      store.onDidChangeThreads(({ threadId, type, grewOutside }) => {
+        if (type === 'deleted')
+          void this.enqueue(() => this.forget(threadId)); // enqueue() logs a failure
+        // A merged thread carries no messages in its event: read what came in (an index not open yet reads it on opening).
+        else if (grewOutside && this.ready) void this.enqueue(() => this.indexGrown(threadId));
       }),
     ];
   }
@@ -234,6 +237,17 @@ export class SearchIndex implements Disposable {
       postings.append(missing as Message[]);
     }
     postings.append(messages.slice(postings.count - firstOrdinal));
+    this.markDirty(threadId);
+  }
+
+  private async indexGrown(threadId: string): Promise<void> {
+    if (!isValidId('thread', threadId)) return;
+    let postings = this.threads.get(threadId);
+    if (!postings) {
+      postings = new ThreadPostings(threadId);
+      this.adopt(postings);
+    }
+    await this.catchUp(postings);
     this.markDirty(threadId);
   }
 

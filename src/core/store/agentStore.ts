@@ -144,6 +144,64 @@ export class AgentStore {
     this.changed.fire({ type: 'deleted', agentId });
   }
 
+  /** The storage folder; a merge stages copies inside it so that one rename moves an agent in. */
+  get storageRoot(): string {
+    return this.root;
+  }
+
+  /** The version numbers stored for an agent, oldest first (none when it does not exist). */
+  versions(agentId: string): Promise<number[]> {
+    return this.versionNumbers(agentId);
+  }
+
+  /** The bytes of one stored version, as written (a merge compares versions byte for byte). */
+  async versionBytes(agentId: string, version: number): Promise<Buffer | undefined> {
+    try {
+      return await fs.readFile(join(this.agentFolder(agentId), versionFile(version)));
+    } catch (err) {
+      if (errnoCode(err) === 'ENOENT') return undefined;
+      throw toStoreError(err, 'read the agent', this.root);
+    }
+  }
+
+  /**
+   * Moves an agent folder prepared on the same volume (a merge's staging copy of its version files) into the store with
+   * one rename. Fails with `invalid_id` when an agent of that id exists: nothing is ever replaced.
+   */
+  async adoptAgent(folder: string, agentId: string): Promise<void> {
+    const target = this.agentFolder(agentId);
+    try {
+      await fs.mkdir(this.folder, { recursive: true });
+      if (
+        await fs.stat(target).then(
+          () => true,
+          () => false,
+        )
+      )
+        throw new StoreError('invalid_id', `An agent with id ${agentId} already exists.`);
+      await fs.rename(folder, target);
+    } catch (err) {
+      if (errnoCode(err) === 'ENOTEMPTY') throw new StoreError('invalid_id', `An agent with id ${agentId} already exists.`);
+      throw toStoreError(err, 'add a merged agent', this.root);
+    }
+    this.changed.fire({ type: 'created', agentId });
+  }
+
+  /**
+   * Adds a version written elsewhere (a merge) exactly as given. Returns false, writing nothing, when the agent
+   * already has that version: versions are never replaced.
+   */
+  async addVersionBytes(agentId: string, version: number, data: Buffer): Promise<boolean> {
+    try {
+      await atomicWrite(join(this.agentFolder(agentId), versionFile(version)), data, { exclusive: true });
+    } catch (err) {
+      if (errnoCode(err) === 'EEXIST') return false;
+      throw toStoreError(err, 'save the agent', this.root);
+    }
+    this.changed.fire({ type: 'updated', agentId, version });
+    return true;
+  }
+
   /** Removes every event listener. */
   dispose(): void {
     this.changed.dispose();

@@ -407,6 +407,93 @@ export class ThreadStore {
     return records.flatMap((record) => (record?.t === 'step' ? [record.step] : []));
   }
 
+  /** The storage folder; a merge stages copies inside it so that one rename moves a thread in. */
+  get storageRoot(): string {
+    return this.root;
+  }
+
+  /** Whether a thread with this id exists (its thread.json is in place). */
+  has(threadId: string): Promise<boolean> {
+    return this.exists(this.files(threadId));
+  }
+
+  /**
+   * Moves a thread folder prepared on the same volume (a merge's staging copy: thread.json and messages.jsonl, the
+   * index optional) into the store with one rename, so readers see all of it or nothing. Fails with `invalid_id` when
+   * the store has a thread, or a folder, of that id: nothing is ever replaced.
+   */
+  async adoptThread(folder: string, threadId: string): Promise<void> {
+    const files = this.files(threadId);
+    await this.serialize(threadId, async () => {
+      try {
+        await fs.mkdir(this.threadsFolder, { recursive: true });
+        // rename() would replace an empty folder of the same name; a folder there at all is someone else's thread.
+        if (
+          await fs.stat(files.folder).then(
+            () => true,
+            () => false,
+          )
+        )
+          throw new StoreError('invalid_id', `A thread with id ${threadId} already exists.`);
+        await fs.rename(folder, files.folder);
+      } catch (err) {
+        if (errnoCode(err) === 'ENOTEMPTY') throw new StoreError('invalid_id', `A thread with id ${threadId} already exists.`);
+        throw toStoreError(err, 'add a merged thread', this.root);
+      }
+    });
+    this.threadsChanged.fire({ type: 'created', threadId, grewOutside: true });
+  }
+
+  /**
+   * Appends whole records from outside (a merge) under the thread's lock. `tail` is told where the log's complete
+   * records end and returns the bytes to write there (whole lines), or undefined to write nothing; they are written
+   * as they come (a long tail is never held in memory), then indexed and announced. A failure cuts the log back to
+   * where it was. Returns the bytes appended.
+   */
+  async appendExternalRecords(
+    threadId: string,
+    tail: (log: { path: string; size: number }) => Promise<AsyncIterable<Uint8Array> | undefined>,
+  ): Promise<number> {
+    const appended = await this.locked(threadId, 'append merged records', async (files, header) => {
+      const chunks = await tail({ path: files.log, size: header.covered });
+      if (!chunks) return 0;
+      const handle = await fs.open(files.log, 'a');
+      let written = 0;
+      try {
+        for await (const chunk of chunks) {
+          const { bytesWritten } = await handle.write(chunk);
+          if (bytesWritten !== chunk.length) throw Object.assign(new Error('short write'), { code: 'ENOSPC' });
+          written += bytesWritten;
+        }
+      } catch (err) {
+        await handle.truncate(header.covered).catch(() => undefined);
+        throw err;
+      } finally {
+        await handle.close();
+      }
+      if (written > 0) await repairIndex(files.log, files.index, header, this.logger, this.unknownTypes);
+      return written;
+    });
+    if (appended > 0) this.threadsChanged.fire({ type: 'updated', threadId, grewOutside: true });
+    return appended;
+  }
+
+  /**
+   * Undoes an append from outside that was cut short (a merge interrupted by a crash): when the log's complete records
+   * end after `from` and no later than `to`, every byte past `from` is the merge's, and the log is cut back to `from`.
+   * A log that grew past `to` has more than the merge wrote (the user went on) and is left as it is.
+   */
+  async rollBackExternalAppend(threadId: string, from: number, to: number): Promise<boolean> {
+    const cut = await this.locked(threadId, 'roll back a merge', async (files, header) => {
+      if (header.covered <= from || header.covered > to) return false;
+      await fs.truncate(files.log, from);
+      await repairIndex(files.log, files.index, undefined, this.logger, this.unknownTypes);
+      return true;
+    });
+    if (cut) this.threadsChanged.fire({ type: 'updated', threadId });
+    return cut;
+  }
+
   /** Removes every event listener. */
   dispose(): void {
     for (const emitter of [this.threadsChanged, this.messagesAppended, this.messageUpdated, this.runSaved, this.runStepSaved])

@@ -17,6 +17,13 @@ import { editAndResendMessage, forkFromMessage } from './forkCommands';
 import type { RunDetailsPanels } from '../views/runDetails';
 import { showRunDetails } from './runDetailsCommands';
 import { type CheckpointCommandServices, restoreCheckpoint, reviewRunChanges, undoRunChanges } from './checkpointCommands';
+import {
+  browseFoundThreads,
+  findThreadsInOtherWorkspaces,
+  ignoreFoundThreads,
+  mergeFoundThreads,
+  type OtherStoreCommandServices,
+} from './otherStoreCommands';
 import { clearThreadFilter, filterThreads, messageRevealArgument, searchThreads, type SearchCommandServices } from './searchCommands';
 import {
   cancelRun,
@@ -29,7 +36,8 @@ import {
   type ThreadCommandServices,
 } from './threadCommands';
 
-export interface CommandServices extends AgentCommandServices, ThreadCommandServices, BackendCommandServices, CheckpointCommandServices {
+export interface CommandServices
+  extends AgentCommandServices, ThreadCommandServices, BackendCommandServices, CheckpointCommandServices, OtherStoreCommandServices {
   log: vscode.LogOutputChannel;
   tree: AgentsTreeProvider;
   apiKeys: ApiKeyStore;
@@ -67,7 +75,10 @@ function localOnly(s: CommandServices, what: string): Promise<undefined> | undef
 export function registerCommands(s: CommandServices): vscode.Disposable[] {
   // Every contributed command but the local API's, which its controller registers (it lives as long as the API).
   const commands: Record<Exclude<CommandId, typeof CommandId.showLocalApiInfo>, (...args: never[]) => unknown> = {
-    [CommandId.refresh]: () => s.tree.refresh(),
+    [CommandId.refresh]: () => {
+      s.tree.refresh();
+      return s.otherStores?.check(); // and look again for this project's threads in other workspaces
+    },
     [CommandId.showLog]: () => s.log.show(true),
     [CommandId.openChat]: () => vscode.commands.executeCommand('agentThreads.chat.focus'),
     [CommandId.configureModel]: () => configureModel(s.apiKeys, s.models),
@@ -140,6 +151,10 @@ export function registerCommands(s: CommandServices): vscode.Disposable[] {
     [CommandId.reviewRunChanges]: (threadId?: unknown, runId?: unknown) => reviewRunChanges(s, threadId, runId),
     [CommandId.undoRunChanges]: (threadId?: unknown, runId?: unknown) => undoRunChanges(s, threadId, runId),
     [CommandId.restoreCheckpoint]: (threadId?: unknown, runId?: unknown, choice?: unknown) => restoreCheckpoint(s, threadId, runId, choice),
+    [CommandId.findThreadsInOtherWorkspaces]: () => findThreadsInOtherWorkspaces(s),
+    [CommandId.mergeFoundThreads]: () => mergeFoundThreads(s),
+    [CommandId.browseFoundThreads]: () => browseFoundThreads(s),
+    [CommandId.ignoreFoundThreads]: () => ignoreFoundThreads(s),
   };
   return Object.entries(commands).map(([id, run]) =>
     vscode.commands.registerCommand(id, async (...args: never[]) => {

@@ -39,6 +39,10 @@ export const CommandId = {
   reviewRunChanges: 'agentThreads.reviewRunChanges',
   undoRunChanges: 'agentThreads.undoRunChanges',
   restoreCheckpoint: 'agentThreads.restoreCheckpoint',
+  findThreadsInOtherWorkspaces: 'agentThreads.findThreadsInOtherWorkspaces',
+  mergeFoundThreads: 'agentThreads.mergeFoundThreads',
+  browseFoundThreads: 'agentThreads.browseFoundThreads',
+  ignoreFoundThreads: 'agentThreads.ignoreFoundThreads',
 } as const;
 
 export type CommandId = (typeof CommandId)[keyof typeof CommandId];

@@ -17,7 +17,18 @@ export type AgentsTreeNode =
   /** Threads whose agent was deleted: kept, and still openable. */
   | { kind: 'orphans'; threads: Thread[] }
   /** An agent file in .agents/ that could not be loaded, with the problem. */
-  | { kind: 'agentFileProblem'; problem: AgentFileError };
+  | { kind: 'agentFileProblem'; problem: AgentFileError }
+  /** "Found N threads of this project from another workspace", above everything, with what to do about it below. */
+  | { kind: 'foundThreads'; offer: FoundThreadsNotice }
+  | { kind: 'foundThreadsAction'; action: 'merge' | 'browse' | 'ignore' };
+
+/** What the tree says about threads of this project found in another workspace's store. */
+export interface FoundThreadsNotice {
+  missing: number;
+  /** The other workspace's name. */
+  label: string;
+  path: string;
+}
 
 /** What the tree shows about a thread's latest run, kept up to date from run events. */
 export interface RunSummary {
@@ -43,6 +54,7 @@ export class AgentsTreeProvider implements vscode.TreeDataProvider<AgentsTreeNod
   private readonly subscriptions = new DisposableStore();
   /** When set, only these threads (and the agents that have some) are shown. */
   private threadFilter: ReadonlySet<string> | undefined;
+  private foundThreads: FoundThreadsNotice | undefined;
 
   constructor(
     /** Every agent the current backend runs (for local storage, `.agents/` files included). */
@@ -72,6 +84,12 @@ export class AgentsTreeProvider implements vscode.TreeDataProvider<AgentsTreeNod
 
   refresh(): void {
     this.changed.fire(undefined);
+  }
+
+  /** Shows (or, with undefined, removes) the notice of threads of this project found in another workspace. */
+  setFoundThreads(notice: FoundThreadsNotice | undefined): void {
+    this.foundThreads = notice;
+    this.refresh();
   }
 
   /** Shows only the given threads (a search filter), or everything again with undefined. */
@@ -110,6 +128,17 @@ export class AgentsTreeProvider implements vscode.TreeDataProvider<AgentsTreeNod
         item.tooltip = vscode.l10n.t('Their agent was deleted. Open one and pick another agent in its composer to continue.');
         return item;
       }
+      case 'foundThreads': {
+        // The sentence itself is the view's message above the tree, which wraps at any width; this row names the store.
+        const item = new vscode.TreeItem(node.offer.label, vscode.TreeItemCollapsibleState.Expanded);
+        item.id = 'foundThreads';
+        item.iconPath = new vscode.ThemeIcon('history', new vscode.ThemeColor('notificationsInfoIcon.foreground'));
+        item.description = vscode.l10n.t('{0} threads', node.offer.missing);
+        item.tooltip = `${foundThreadsText(node.offer.missing)}\n${node.offer.path}`;
+        return item;
+      }
+      case 'foundThreadsAction':
+        return foundThreadsAction(node.action);
       case 'agentFileProblem': {
         const item = new vscode.TreeItem(node.problem.file, vscode.TreeItemCollapsibleState.None);
         item.id = `problem:${node.problem.file}`;
@@ -189,13 +218,23 @@ export class AgentsTreeProvider implements vscode.TreeDataProvider<AgentsTreeNod
         const roots = shown.sort((a, b) => a.name.localeCompare(b.name)).map((agent) => this.agentNode(agent));
         const fileProblems = this.usesLocalBackend() ? (this.fileAgents?.problems() ?? []) : [];
         const problems = fileProblems.map((problem) => this.known(`problem:${problem.file}`, { kind: 'agentFileProblem', problem }));
-        return [...roots, ...(orphans.length > 0 ? [this.known('orphans', { kind: 'orphans', threads: orphans })] : []), ...problems];
+        const found = this.foundThreads ? [this.known('foundThreads', { kind: 'foundThreads', offer: this.foundThreads })] : [];
+        return [
+          ...found,
+          ...roots,
+          ...(orphans.length > 0 ? [this.known('orphans', { kind: 'orphans', threads: orphans })] : []),
+          ...problems,
+        ];
       }
       if (node.kind === 'agent') {
         const threads = await this.visibleThreads();
         return threads.filter((t) => t.agent_id === node.agent.id).map((thread) => this.threadNodeOf(thread, node.agent));
       }
       if (node.kind === 'orphans') return node.threads.map((thread) => this.threadNodeOf(thread, undefined));
+      if (node.kind === 'foundThreads')
+        return (['merge', 'browse', 'ignore'] as const).map((action) =>
+          this.known(`foundThreads:${action}`, { kind: 'foundThreadsAction', action }),
+        );
       return [];
     } catch (error) {
       this.log.error(`Could not list agents and threads: ${errorMessage(error)}`);
@@ -207,6 +246,7 @@ export class AgentsTreeProvider implements vscode.TreeDataProvider<AgentsTreeNod
 
   /** The agent a thread sits under, so TreeView.reveal can expand the way to it. */
   async getParent(node: AgentsTreeNode): Promise<AgentsTreeNode | undefined> {
+    if (node.kind === 'foundThreadsAction') return this.nodes.get('foundThreads');
     if (node.kind !== 'thread') return undefined;
     if (node.agent) return this.agentNode(node.agent);
     return (await this.getChildren()).find((root) => root.kind === 'orphans');
@@ -250,6 +290,26 @@ export class AgentsTreeProvider implements vscode.TreeDataProvider<AgentsTreeNod
   dispose(): void {
     this.subscriptions.dispose();
   }
+}
+
+/** "Found 37 threads of this project from another workspace". */
+export function foundThreadsText(missing: number): string {
+  return vscode.l10n.t('Found {0} threads of this project from another workspace', missing);
+}
+
+/** One of the things to do about found threads, as a row under the notice (a click runs it). */
+function foundThreadsAction(action: 'merge' | 'browse' | 'ignore'): vscode.TreeItem {
+  const rows = {
+    merge: { label: vscode.l10n.t('Merge them into this workspace'), icon: 'merge', command: CommandId.mergeFoundThreads },
+    browse: { label: vscode.l10n.t('Open (browse them read-only)'), icon: 'eye', command: CommandId.browseFoundThreads },
+    ignore: { label: vscode.l10n.t('Ignore'), icon: 'close', command: CommandId.ignoreFoundThreads },
+  };
+  const row = rows[action];
+  const item = new vscode.TreeItem(row.label, vscode.TreeItemCollapsibleState.None);
+  item.id = `foundThreads:${action}`;
+  item.iconPath = new vscode.ThemeIcon(row.icon);
+  item.command = { command: row.command, title: row.label };
+  return item;
 }
 
 function isActive(status: RunStatus): boolean {
