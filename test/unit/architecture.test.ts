@@ -71,6 +71,7 @@ describe('architecture: imports only point down', () => {
         chat: 5,
         fork: 5,
         api: 5,
+        history: 5,
       },
     },
     { layer: 'src/vscode', ranks: { shared: 0, tools: 1, models: 1, backend: 2, views: 3, commands: 4 } },
