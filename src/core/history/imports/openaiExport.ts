@@ -35,8 +35,8 @@ const ITEM_TYPES = new Set([
 
 /** A list given either as an array or as a page `{data: [...]}`. */
 function listOf(value: unknown): unknown[] | undefined {
-  if (Array.isArray(value)) return value;
-  if (isRecord(value) && Array.isArray(value.data)) return value.data;
+  if (Array.isArray(value)) return value as unknown[];
+  if (isRecord(value) && Array.isArray(value.data)) return value.data as unknown[];
   return undefined;
 }
 
