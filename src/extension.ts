@@ -38,6 +38,7 @@ import { EditorFileAccess, PROPOSED_SCHEME, ToolDiffPreview, WorkspaceAccess, wo
 import { ChangeSetStore } from './core/checkpoints';
 import { CHECKPOINT_SCHEME, CheckpointContentProvider } from './vscode/views/checkpointContent';
 import { reportInterruptedChanges } from './vscode/views/interruptedChanges';
+import { defaultImportLocations } from './vscode/commands/importCommands';
 
 /** What the extension exports: the `@agents` handler, so a host without a Chat view (or a test) can drive it. */
 export interface AgentThreadsApi {
@@ -227,6 +228,7 @@ export function activate(context: vscode.ExtensionContext): AgentThreadsApi {
       runDetails,
       workspaceFolder: workspaceFolder?.uri,
       reloadAgentFiles: () => agentFilesWatcher.reload(),
+      importLocations: defaultImportLocations(context.storageUri, context.globalStorageUri),
       backends,
       workspaceState: context.workspaceState,
       changeSets,

@@ -126,11 +126,15 @@ export function argumentsText(value: unknown): string {
 
 /**
  * Messages in order with neighbours of the same role folded into one (a source may split an answer around tool
- * calls, or keep a tool result as its own turn); empty messages dropped.
+ * calls, or keep a tool result as its own turn); empty messages dropped; times made non-decreasing (a source that
+ * keeps times for some messages only must not show an answer before its question).
  */
 export function foldMessages(messages: ImportedMessage[]): ImportedMessage[] {
   const folded: ImportedMessage[] = [];
-  for (const message of messages) {
+  let latest = 0;
+  for (const original of messages) {
+    latest = Math.max(latest, original.createdAt);
+    const message = { ...original, createdAt: latest };
     const empty = !message.text.trim() && !message.toolCalls?.length && !message.reasoning?.length;
     if (empty) continue;
     const last = folded[folded.length - 1];
