@@ -138,8 +138,7 @@ export function foldMessages(messages: ImportedMessage[]): ImportedMessage[] {
     const empty = !message.text.trim() && !message.toolCalls?.length && !message.reasoning?.length;
     if (empty) continue;
     const last = folded[folded.length - 1];
-    // An answer that went on after its tool calls stays one message only while its calls come first in the fold:
-    // text after calls is a new message so the order the user saw is kept.
+    // Text after tool calls starts a new message, so words and calls keep the order the user saw them in.
     if (last && last.role === message.role && !(last.toolCalls?.length && message.text.trim())) {
       last.text = [last.text, message.text].filter((t) => t.trim()).join('\n\n');
       if (message.toolCalls?.length) last.toolCalls = [...(last.toolCalls ?? []), ...message.toolCalls];
