@@ -8,9 +8,10 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { ui } from './driver';
 import { treeRow, waitUntilShows } from './helpers';
+import { IMPORT_FIXTURE_TITLES, IMPORT_FIXTURES, IMPORT_FORMAT_FOLDERS } from '../fixtures/importFixtures';
 
-const FIXTURES = path.join(__dirname, '..', '..', '..', 'test', 'fixtures', 'imports');
-const FORMATS = ['vscode-chat', 'cline', 'continue', 'openai'];
+const FIXTURES = IMPORT_FIXTURES;
+const FORMATS = IMPORT_FORMAT_FOLDERS;
 const panel = { webview: 'thread' as const };
 
 interface Report {
@@ -52,15 +53,7 @@ describe('importing conversations from other assistants', () => {
         titles.push(thread.title);
       }
     }
-    assert.deepEqual(titles.sort(), [
-      'Add a health check endpoint (Cline fixture)',
-      'Explain the retry helper (Continue fixture)',
-      'Fix the flaky login test (VS Code fixture)',
-      'Plan the release (OpenAI thread fixture)',
-      'Rename the config loader (VS Code log fixture)',
-      'Summarise the changelog (OpenAI conversation fixture)',
-      'What does git rebase --onto do? (VS Code v1 fixture)',
-    ]);
+    assert.deepEqual(titles.sort(), IMPORT_FIXTURE_TITLES);
     for (const title of titles) await treeRow(title);
     await ui.screenshot('import-conversations-tree');
   });

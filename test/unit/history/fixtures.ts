@@ -1,8 +1,8 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { IMPORT_FIXTURES } from '../../fixtures/importFixtures';
 
-/** The import fixtures (test/fixtures/imports), written by hand in each format; no one's real data. */
-export const IMPORT_FIXTURES = path.resolve(__dirname, '..', '..', '..', '..', 'test', 'fixtures', 'imports');
+export { IMPORT_FIXTURES };
 
 /** A fixture file parsed as JSON. */
 export async function fixtureJson(...parts: string[]): Promise<unknown> {

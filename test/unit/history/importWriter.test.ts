@@ -11,9 +11,9 @@ import {
 import { ThreadStore } from '../../../src/core/store/threadStore';
 import { writeThreadExport } from '../../fixtures/threadExport';
 import { freshThreadStore, makeTempDir, removeTempDir } from '../store/helpers';
-import { IMPORT_FIXTURES } from './fixtures';
+import { IMPORT_FIXTURE_TITLES, IMPORT_FIXTURES, IMPORT_FORMAT_FOLDERS } from '../../fixtures/importFixtures';
 
-const GOOD = ['vscode-chat', 'cline', 'continue', 'openai'].map((folder) => path.join(IMPORT_FIXTURES, folder));
+const GOOD = IMPORT_FORMAT_FOLDERS.map((folder) => path.join(IMPORT_FIXTURES, folder));
 
 /** Imports everything found under `targets` the way the command does: results, and problems by file. */
 async function importAll(store: ThreadStore, targets: string[]): Promise<{ results: ImportResult[]; problems: string[] }> {
@@ -46,15 +46,7 @@ describe('import: writing conversations into threads', () => {
     assert.deepEqual(problems, []);
     assert.equal(results.filter((r) => r.kind === 'imported').length, 7);
     const threads = await fresh.store.list();
-    assert.deepEqual(threads.map((t) => t.title).sort(), [
-      'Add a health check endpoint (Cline fixture)',
-      'Explain the retry helper (Continue fixture)',
-      'Fix the flaky login test (VS Code fixture)',
-      'Plan the release (OpenAI thread fixture)',
-      'Rename the config loader (VS Code log fixture)',
-      'Summarise the changelog (OpenAI conversation fixture)',
-      'What does git rebase --onto do? (VS Code v1 fixture)',
-    ]);
+    assert.deepEqual(threads.map((t) => t.title).sort(), IMPORT_FIXTURE_TITLES);
     const cline = threads.find((t) => t.title.includes('Cline'))!;
     assert.equal(cline.metadata[IMPORT_METADATA.source], 'cline');
     assert.equal(cline.metadata[IMPORT_METADATA.pending], undefined);
