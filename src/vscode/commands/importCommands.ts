@@ -30,6 +30,8 @@ export interface ImportReport {
   imported: Thread[];
   alreadyThere: Thread[];
   problems: { file: string; reason: string }[];
+  /** JSON files in the folders searched that are no conversation (workspace.json, other extensions' files). */
+  passedOver: string[];
 }
 
 /**
@@ -102,12 +104,16 @@ async function importFrom(
   progress: vscode.Progress<{ message?: string }>,
   token: vscode.CancellationToken,
 ): Promise<ImportReport> {
-  const report: ImportReport = { imported: [], alreadyThere: [], problems: [] };
+  const report: ImportReport = { imported: [], alreadyThere: [], problems: [], passedOver: [] };
   const importer = new ConversationImporter(threads);
   for await (const found of findConversations(targets.map((uri) => uri.fsPath))) {
     if (token.isCancellationRequested) break;
     if ('error' in found) {
       report.problems.push({ file: found.error.file, reason: found.error.reason });
+      continue;
+    }
+    if ('passedOver' in found) {
+      report.passedOver.push(found.file);
       continue;
     }
     progress.report({ message: path.basename(found.file) });
@@ -128,6 +134,7 @@ async function importFrom(
 /** Says what the import did, in one notice; each problem goes to the log as well, where Show Problems leads. */
 function announce(report: ImportReport, log: vscode.LogOutputChannel): void {
   for (const problem of report.problems) log.warn(`Import: ${problem.file}: ${problem.reason}`);
+  for (const file of report.passedOver) log.info(`Import: passed over ${file}: not a conversation.`);
   const parts: string[] = [];
   const imported = report.imported.length;
   if (imported)

@@ -25,6 +25,7 @@ async function importAll(store: ThreadStore, targets: string[]): Promise<{ resul
       problems.push(found.error.message);
       continue;
     }
+    if ('passedOver' in found) continue;
     try {
       results.push(
         found.parsed.kind === 'conversation'
@@ -141,11 +142,38 @@ async function collect(targets: string[], maxFileBytes?: number): Promise<FoundC
 describe('import: files that are not conversations, and hostile ones', () => {
   it('names each bad file and says why', async () => {
     const found = await collect([path.join(IMPORT_FIXTURES, 'bad')]);
-    const reasons = Object.fromEntries(found.map((f) => [path.basename(f.file), 'error' in f ? f.error.reason : 'imported']));
+    const reasons = Object.fromEntries(found.map((f) => [path.basename(f.file), 'error' in f ? f.error.reason : 'parsedOrPassedOver']));
     assert.match(reasons['truncated.json'], /^is not valid JSON/);
     assert.match(reasons['vscode-v9.json'], /VS Code chat session of version 9/);
-    assert.match(reasons['unknown.json'], /not a conversation Agent Threads can import \(it is an object with "name", "items2"\)/);
     assert.match(reasons['polluting.jsonl'], /"__proto__"/);
+    // JSON of no known format is passed over in a folder, and named with the reason when picked itself.
+    assert.equal(reasons['unknown.json'], 'parsedOrPassedOver');
+    const [picked] = await collect([path.join(IMPORT_FIXTURES, 'bad', 'unknown.json')]);
+    assert.ok('error' in picked);
+    assert.match(picked.error.reason, /not a conversation Agent Threads can import \(it is an object with "name", "items2"\)/);
+  });
+
+  it('passes over JSON files of no known format in a searched folder (VS Code workspace storage), but names a picked one', async () => {
+    const storage = await makeTempDir();
+    try {
+      const workspace = path.join(storage, '0a1b2c3d');
+      await fs.mkdir(path.join(workspace, 'chatSessions'), { recursive: true });
+      await fs.writeFile(path.join(workspace, 'workspace.json'), JSON.stringify({ folder: 'file:///w' }));
+      const session = path.join('vscode-chat', 'chatSessions', '5b0c1d2e-0000-4000-8000-00000000a003.json');
+      await fs.copyFile(path.join(IMPORT_FIXTURES, session), path.join(workspace, 'chatSessions', 'a003.json'));
+      const found = await collect([storage]);
+      assert.deepEqual(
+        found.map((f) => [path.basename(f.file), 'parsed' in f ? 'parsed' : 'passedOver' in f ? 'passed over' : 'error']),
+        [
+          ['a003.json', 'parsed'],
+          ['workspace.json', 'passed over'],
+        ],
+      );
+      const [picked] = await collect([path.join(workspace, 'workspace.json')]);
+      assert.ok('error' in picked && /not a conversation/.test(picked.error.message));
+    } finally {
+      await removeTempDir(storage);
+    }
   });
 
   it('refuses a file over the size limit unread, and does not follow links', async () => {

@@ -41,5 +41,5 @@ export function detectConversation(data: unknown, file: string, options: DetectO
       'this looks like a file of a Cline task; pick the task folder (or the tasks folder) so its history and timestamps are read together.',
     );
   const known = Object.values(FORMAT_NAMES).join(', ');
-  throw new ImportError(file, `this is not a conversation Agent Threads can import (it is ${describe(data)}). It reads: ${known}.`);
+  throw new ImportError(file, `this is not a conversation Agent Threads can import (it is ${describe(data)}). It reads: ${known}.`, true);
 }

@@ -18,10 +18,15 @@ const INDEX_FILES = new Set(['sessions.json']);
 /** How far below a picked folder conversations are looked for: workspaceStorage/<id>/chatSessions/<file> is 2 below. */
 const MAX_DEPTH = 3;
 
-/** One conversation found, parsed (or why it could not be), with the file or folder it came from. */
-export type FoundConversation = { file: string; parsed: ParsedSource } | { file: string; error: ImportError };
+/**
+ * One conversation found, parsed (or why it could not be), with the file or folder it came from. A JSON file of no
+ * known format found while searching a folder (workspace.json, another extension's settings) is `passedOver`: only a
+ * file the user picked itself is an error for being in no known format.
+ */
+export type FoundConversation =
+  { file: string; parsed: ParsedSource } | { file: string; error: ImportError } | { file: string; passedOver: ImportError };
 
-type Source = { kind: 'file'; path: string } | { kind: 'clineTask'; folder: string };
+type Source = { kind: 'file'; path: string; picked: boolean } | { kind: 'clineTask'; folder: string };
 
 async function isFile(file: string): Promise<boolean> {
   return fs.lstat(file).then(
@@ -55,7 +60,7 @@ async function collect(target: string, depth: number, out: Source[], problems: I
     } else if ((/\.jsonl?$/i.test(name) && !INDEX_FILES.has(name)) || depth === 0) {
       if (!seen.has(target)) {
         seen.add(target);
-        out.push({ kind: 'file', path: target });
+        out.push({ kind: 'file', path: target, picked: depth === 0 });
       }
     }
     return;
@@ -180,10 +185,12 @@ export async function* findConversations(
     try {
       yield { file, parsed: await parseSource(source, continueCache, maxFileBytes) };
     } catch (error) {
-      yield {
-        file,
-        error: error instanceof ImportError ? error : new ImportError(file, `could not be imported: ${(error as Error).message}`),
-      };
+      if (error instanceof ImportError && error.unrecognized && source.kind === 'file' && !source.picked) yield { file, passedOver: error };
+      else
+        yield {
+          file,
+          error: error instanceof ImportError ? error : new ImportError(file, `could not be imported: ${(error as Error).message}`),
+        };
     }
   }
 }

@@ -51,6 +51,8 @@ export class ImportError extends Error {
   constructor(
     readonly file: string,
     readonly reason: string,
+    /** True when the file is JSON of no known format (found in a folder, such a file is passed over, not reported). */
+    readonly unrecognized = false,
   ) {
     super(`${file}: ${reason}`);
     this.name = 'ImportError';
