@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -88,8 +89,8 @@ describe('checkpoints: review and undo what a run changed', () => {
       name: 'Checkpointer',
       model: { profile: 'fake', name: 'fake-model' },
       instructions: 'Change files.',
-      tools: [{ name: 'edit_file' }, { name: 'create_file' }, { name: 'delete_file' }],
-      approval_policy: { edit_file: 'auto', create_file: 'auto', delete_file: 'auto' },
+      tools: [{ name: 'edit_file' }, { name: 'create_file' }, { name: 'delete_file' }, { name: 'run_command' }],
+      approval_policy: { edit_file: 'auto', create_file: 'auto', delete_file: 'auto', run_command: 'auto' },
     })) as { id: string };
     agentId = agent.id;
     threadId = ((await vscode.commands.executeCommand('agentThreads.newThread', agent.id)) as { id: string }).id;
@@ -199,6 +200,55 @@ describe('checkpoints: review and undo what a run changed', () => {
     };
     assert.ok(report.files.every((file) => file.outcome === 'restored'));
     await assertOriginals();
+  });
+
+  it('lists the files a shell command changed, says where each can be restored from, and Undo restores them', async function () {
+    this.timeout(180_000);
+    const demo = workspaceFile('');
+    const git = (...args: string[]) =>
+      execFileSync('git', ['-c', 'user.name=Test', '-c', 'user.email=test@example.com', ...args], { cwd: demo, stdio: 'pipe' });
+    git('init', '-q');
+    git('add', '-A');
+    git('commit', '-qm', 'base');
+    try {
+      // An uncommitted change before the command: its content is kept, since git's HEAD no longer has it.
+      await vscode.workspace.fs.writeFile(vscode.Uri.file(workspaceFile('b.ts')), Buffer.from('export const b = 3;\n'));
+      await vscode.commands.executeCommand('agentThreads.openThread', threadId);
+      const script = "echo 'export const a = 99;' > a.ts; printf x > b.ts; echo new > made.txt; rm gone.txt";
+      await fakeModel.script(
+        { kind: 'tool_calls', calls: [{ name: 'run_command', arguments: JSON.stringify({ command: script, cwd: FOLDER }) }] },
+        { kind: 'text', text: 'The script ran.' },
+      );
+      const previous = await sendFromComposer(panel, 'Run the script');
+      const runId = await waitForRunStatus(panel, 'Completed', previous, 90_000);
+      const chats = (await fakeModel.requests()).filter((r) => r.path.endsWith('/chat/completions'));
+      const output = chats
+        .flatMap((chat) => (chat.body?.messages ?? []).filter((m) => m.role === 'tool').map((m) => String(m.content)))
+        .join('\n');
+      assert.match(output, /Files changed while the command ran \(4\):/, output);
+      for (const line of [
+        `- ${FOLDER}/a.ts (changed; can be restored from git HEAD)`,
+        `- ${FOLDER}/b.ts (changed; can be restored from its content before the command)`,
+        `- ${FOLDER}/made.txt (created; Undo removes it)`,
+        `- ${FOLDER}/gone.txt (deleted; can be restored from git HEAD)`,
+      ])
+        assert.ok(output.includes(line), `${line}\nin:\n${output}`);
+
+      const report = (await vscode.commands.executeCommand('agentThreads.undoRunChanges', threadId, runId)) as {
+        files: { relative: string; outcome: string }[];
+      };
+      assert.deepEqual(report.files.map((file) => [file.relative, file.outcome]).sort(), [
+        [`${FOLDER}/a.ts`, 'restored'],
+        [`${FOLDER}/b.ts`, 'restored'],
+        [`${FOLDER}/gone.txt`, 'restored'],
+        [`${FOLDER}/made.txt`, 'restored'],
+      ]);
+      assert.equal((await fs.readFile(workspaceFile('b.ts'))).toString(), 'export const b = 3;\n');
+      await assert.rejects(fs.stat(workspaceFile('made.txt')), { code: 'ENOENT' });
+      await assertOriginals(['b.ts']);
+    } finally {
+      await fs.rm(path.join(demo, '.git'), { recursive: true, force: true });
+    }
   });
 
   // Last: the user's edit leaves b.ts's document behind, which VS Code reconciles with the disk only when its watcher

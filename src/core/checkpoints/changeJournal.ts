@@ -9,7 +9,8 @@ import type { ContentHash } from './contentStore';
 export type FileState = { hash: ContentHash; size: number } | null;
 
 /** Why a change is recorded but cannot be put back. */
-export type Unrestorable = 'binary' | 'too_large';
+/** `unknown_before`: a shell command changed the file and its content before is not known (no git, ignored). */
+export type Unrestorable = 'binary' | 'too_large' | 'unknown_before';
 
 /** A change to one file, recorded before it is made. */
 export interface ChangeRecord {

@@ -158,6 +158,35 @@ export class ChangeSetStore {
     return result;
   }
 
+  /**
+   * Records a change that already happened outside our tools (a shell command's): its content before, when known
+   * (`'unknown'` records it as changed, cannot restore), and what the file holds now.
+   */
+  async recordObserved(
+    scope: ChangeScope,
+    file: { absolute: string; relative: string },
+    before: RecordedContent | 'unknown',
+    after: RecordedContent,
+  ): Promise<void> {
+    if (before !== 'unknown') return (await this.begin(scope, file, before, after)).done();
+    // Kept all the same: the review shows it, and an earlier change of the same set may know the file's "before".
+    if (after instanceof Uint8Array && !this.unrestorable(after)) await this.contents.put(after);
+    const record: ChangeRecord = {
+      t: 'change',
+      at: nowSeconds(),
+      id: `chg_${randomBytes(8).toString('hex')}`,
+      runId: scope.runId,
+      path: file.absolute,
+      relative: file.relative,
+      before: { hash: '', size: 0 },
+      after: stateOf(after),
+      unrestorable: 'unknown_before',
+      source: scope.source,
+      pid: process.pid,
+    };
+    await this.append(this.journalOf(scope.threadId), [record, { t: 'done', at: record.at, id: record.id }]);
+  }
+
   /** Every change set of a thread, oldest first; changes that did not happen (failed, interrupted before the write) are left out. */
   async changeSets(threadId: string): Promise<ChangeSet[]> {
     const records = await readJournal(this.journalOf(threadId));
@@ -306,7 +335,10 @@ function mergeChange(byPath: Map<string, FileChange>, files: FileChange[], chang
     return;
   }
   known.after = change.after;
-  if (change.unrestorable) known.unrestorable ??= change.unrestorable;
+  // A command's change whose "before" was unknown is no loss when an earlier change of the set already knew it.
+  const beforeKnown = known.before === null || known.before.hash !== '';
+  if (change.unrestorable && !(change.unrestorable === 'unknown_before' && beforeKnown && !known.unrestorable))
+    known.unrestorable ??= change.unrestorable;
 }
 
 function isAlive(pid: number): boolean {

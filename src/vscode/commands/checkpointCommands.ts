@@ -3,7 +3,14 @@
 // (core/checkpoints/restore.ts decides per file).
 
 import * as vscode from 'vscode';
-import { type ChangeSet, type ChangeSetStore, type FileChange, restoreChanges, type RestoreReport } from '../../core/checkpoints';
+import {
+  type ChangeSet,
+  type ChangeSetStore,
+  type FileChange,
+  restoreChanges,
+  type RestoredFile,
+  type RestoreReport,
+} from '../../core/checkpoints';
 import type { Thread } from '../../core/domain';
 import { forkThread } from '../../core/fork';
 import type { EditorFileAccess, WorkspaceAccess } from '../tools';
@@ -165,6 +172,20 @@ async function promptMessageOf(s: CheckpointCommandServices, threadId: string, r
   return undefined;
 }
 
+/** Why a file was not put back, in words. */
+function whyNotRestored(file: RestoredFile): string {
+  switch (file.change.unrestorable && file.outcome === 'cannot_restore' ? file.change.unrestorable : undefined) {
+    case 'binary':
+      return vscode.l10n.t('a binary file');
+    case 'too_large':
+      return vscode.l10n.t('over the size limit for checkpoints');
+    case 'unknown_before':
+      return vscode.l10n.t('a command changed it, and its content before is not known');
+    default:
+      return file.detail ?? file.outcome;
+  }
+}
+
 /** Says what a restore did; conflicts first, since they need the user. */
 async function announce(report: RestoreReport): Promise<void> {
   const count = (outcome: string) => report.files.filter((file) => file.outcome === outcome);
@@ -176,7 +197,7 @@ async function announce(report: RestoreReport): Promise<void> {
     parts.push(vscode.l10n.t('Changed since the run, left untouched: {0}.', conflicts.map((file) => file.relative).join(', ')));
   if (notKept.length)
     parts.push(
-      vscode.l10n.t('Could not be restored: {0}.', notKept.map((file) => `${file.relative} (${file.detail ?? file.outcome})`).join(', ')),
+      vscode.l10n.t('Could not be restored: {0}.', notKept.map((file) => `${file.relative} (${whyNotRestored(file)})`).join(', ')),
     );
   const message = parts.join(' ');
   if (!conflicts.length && !notKept.length) return void (await vscode.window.showInformationMessage(message));

@@ -7,10 +7,11 @@ import * as vscode from 'vscode';
 import type { ChangeScope, RecordedContent } from '../../core/checkpoints';
 import type { ToolInvocationContext } from '../../core/tools/toolRegistry';
 import { errnoCode } from '../../core/util/errors';
+import type { ObservedChangeRecorder } from './commandFileChanges';
 import { MAX_READ_BYTES } from './workspaceAccess';
 
-/** Records a file's change around its write (ChangeSetStore.recorded). */
-export interface FileChangeRecorder {
+/** Records a file's change around its write (ChangeSetStore.recorded), and changes a shell command made (recordObserved). */
+export interface FileChangeRecorder extends Partial<ObservedChangeRecorder> {
   recorded<T>(
     scope: ChangeScope,
     file: { absolute: string; relative: string },

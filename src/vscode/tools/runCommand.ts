@@ -1,13 +1,16 @@
 // run_command: runs a shell command where the user can watch it, in a terminal with shell integration, reading its
 // output and exit code through the shell-integration API. Without shell integration (a shell that does not
 // support it, or it does not start in time) it falls back to a child process in the workspace folder and says so.
-// Either way the run's AbortSignal and a timeout stop the command.
+// Either way the run's AbortSignal and a timeout stop the command. The files it changed are listed after its output
+// and recorded in the run's change set (commandFileChanges.ts).
 
 import { spawn } from 'node:child_process';
 import * as vscode from 'vscode';
 import { defineTool } from '../../core/tools/defineTool';
 import { WorkspaceToolName } from '../../core/tools/toolNames';
 import type { ToolDefinition } from '../../core/tools/toolRegistry';
+import { type FileChangeRecorder, notRecorded, scopeOf } from './changeRecording';
+import { CommandFileChanges, type ObservedChangeRecorder } from './commandFileChanges';
 import { shown, type WorkspaceAccess } from './workspaceAccess';
 
 const SHELL_INTEGRATION_WAIT_MS = 4_000;
@@ -23,7 +26,7 @@ interface CommandOutcome {
 }
 
 /** run_command: a shell command in the workspace, with output and exit code. */
-export function runCommandTool(access: WorkspaceAccess): ToolDefinition {
+export function runCommandTool(access: WorkspaceAccess, changes: FileChangeRecorder = notRecorded): ToolDefinition {
   return defineTool({
     name: WorkspaceToolName.runCommand,
     description:
@@ -43,8 +46,17 @@ export function runCommandTool(access: WorkspaceAccess): ToolDefinition {
     invoke: async ({ command, cwd = '.', timeout_seconds = 60 }, context) => {
       const folder = await access.confine(cwd);
       const limits = { timeoutMs: timeout_seconds * 1000, signal: context.signal };
-      const outcome = (await inTerminal(command, folder.absolute, limits)) ?? (await inChildProcess(command, folder.absolute, limits));
-      return formatOutcome(command, shown(folder), outcome, timeout_seconds);
+      const recorder = changes.recordObserved ? (changes as ObservedChangeRecorder) : undefined;
+      const watch = recorder && (await CommandFileChanges.start(folder.absolute));
+      let outcome: CommandOutcome;
+      try {
+        outcome = (await inTerminal(command, folder.absolute, limits)) ?? (await inChildProcess(command, folder.absolute, limits));
+      } catch (error) {
+        watch?.dispose();
+        throw error;
+      }
+      const changed = watch ? await watch.finish(access, recorder!, scopeOf(context, WorkspaceToolName.runCommand)) : '';
+      return formatOutcome(command, shown(folder), outcome, timeout_seconds) + (changed ? `\n\n${changed}` : '');
     },
   });
 }
