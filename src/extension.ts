@@ -39,6 +39,7 @@ import { ChangeSetStore } from './core/checkpoints';
 import { CHECKPOINT_SCHEME, CheckpointContentProvider } from './vscode/views/checkpointContent';
 import { reportInterruptedChanges } from './vscode/views/interruptedChanges';
 import { OtherStores } from './vscode/backend/otherStores';
+import { defaultImportLocations } from './vscode/commands/importCommands';
 
 /** What the extension exports: the `@agents` handler, so a host without a Chat view (or a test) can drive it. */
 export interface AgentThreadsApi {
@@ -256,6 +257,7 @@ export function activate(context: vscode.ExtensionContext): AgentThreadsApi {
       runDetails,
       workspaceFolder: workspaceFolder?.uri,
       reloadAgentFiles: () => agentFilesWatcher.reload(),
+      importLocations: defaultImportLocations(context.storageUri, context.globalStorageUri),
       backends,
       workspaceState: context.workspaceState,
       changeSets,

@@ -10,6 +10,7 @@ import type { FoundryApiKind, FoundryAuthKind } from '../backend/backendSelectio
 import { CommandId } from '../shared/commandIds';
 import { errorMessage, userFacingError } from '../shared/errors';
 import { configureModel, setApiKey } from './modelCommands';
+import { importConversations, type ImportLocation } from './importCommands';
 import { askAboutSelection, sendSelectionToChat } from './selectionCommands';
 import type { ModelRegistry } from '../models/modelRegistry';
 import { exportAgentToFile, importAgentFromFile, pickAgentFile } from './agentFileCommands';
@@ -51,6 +52,8 @@ export interface CommandServices
   runDetails: RunDetailsPanels;
   /** Reads `.agents/` again (after an export, without waiting for the file watcher). */
   reloadAgentFiles: () => Promise<{ agents: string[]; problems: string[] }>;
+  /** Where other assistants keep conversations by default (Import Conversations offers those that exist). */
+  importLocations: readonly ImportLocation[];
 }
 
 type Target = AgentsTreeNode | string | undefined;
@@ -116,6 +119,7 @@ export function registerCommands(s: CommandServices): vscode.Disposable[] {
     [CommandId.deleteThread]: (target: Target, confirmed?: boolean) => deleteThread(s, target, confirmed),
     [CommandId.exportThread]: (target: Target, destination?: vscode.Uri) => exportThread(s, target, destination),
     [CommandId.importThread]: (source?: vscode.Uri) => importThread(s, source),
+    [CommandId.importConversations]: (source?: vscode.Uri | vscode.Uri[]) => importConversations(s, source),
     [CommandId.cancelRun]: (target: Target) => cancelRun(s, target),
     [CommandId.showRunDetails]: (target: Target, runId?: string, placement?: unknown) =>
       showRunDetails(s, s.runDetails, target, typeof runId === 'string' ? runId : undefined, placement === 'beside' ? 'beside' : 'active'),

@@ -14,6 +14,7 @@ export const CommandId = {
   deleteThread: 'agentThreads.deleteThread',
   exportThread: 'agentThreads.exportThread',
   importThread: 'agentThreads.importThread',
+  importConversations: 'agentThreads.importConversations',
   cancelRun: 'agentThreads.cancelRun',
   showRunDetails: 'agentThreads.showRunDetails',
   configureModel: 'agentThreads.configureModel',
