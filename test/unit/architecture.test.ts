@@ -68,6 +68,7 @@ describe('architecture: imports only point down', () => {
         agentFiles: 3,
         search: 3,
         backend: 4,
+        history: 4,
         chat: 5,
         fork: 5,
         api: 5,
