@@ -16,6 +16,7 @@ import { exportAgentToFile, importAgentFromFile, pickAgentFile } from './agentFi
 import { editAndResendMessage, forkFromMessage } from './forkCommands';
 import type { RunDetailsPanels } from '../views/runDetails';
 import { showRunDetails } from './runDetailsCommands';
+import { backUpAllThreads, type BackupCommandServices, restoreFromBackup } from './backupCommands';
 import { type CheckpointCommandServices, restoreCheckpoint, reviewRunChanges, undoRunChanges } from './checkpointCommands';
 import { clearThreadFilter, filterThreads, messageRevealArgument, searchThreads, type SearchCommandServices } from './searchCommands';
 import {
@@ -29,7 +30,8 @@ import {
   type ThreadCommandServices,
 } from './threadCommands';
 
-export interface CommandServices extends AgentCommandServices, ThreadCommandServices, BackendCommandServices, CheckpointCommandServices {
+export interface CommandServices
+  extends AgentCommandServices, ThreadCommandServices, BackendCommandServices, CheckpointCommandServices, BackupCommandServices {
   log: vscode.LogOutputChannel;
   tree: AgentsTreeProvider;
   apiKeys: ApiKeyStore;
@@ -105,6 +107,9 @@ export function registerCommands(s: CommandServices): vscode.Disposable[] {
     [CommandId.deleteThread]: (target: Target, confirmed?: boolean) => deleteThread(s, target, confirmed),
     [CommandId.exportThread]: (target: Target, destination?: vscode.Uri) => exportThread(s, target, destination),
     [CommandId.importThread]: (source?: vscode.Uri) => importThread(s, source),
+    [CommandId.backUpAllThreads]: (destination?: vscode.Uri) =>
+      backUpAllThreads(s, destination instanceof vscode.Uri ? destination : undefined),
+    [CommandId.restoreFromBackup]: (source?: vscode.Uri) => restoreFromBackup(s, source instanceof vscode.Uri ? source : undefined),
     [CommandId.cancelRun]: (target: Target) => cancelRun(s, target),
     [CommandId.showRunDetails]: (target: Target, runId?: string, placement?: unknown) =>
       showRunDetails(s, s.runDetails, target, typeof runId === 'string' ? runId : undefined, placement === 'beside' ? 'beside' : 'active'),

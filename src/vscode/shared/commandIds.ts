@@ -14,6 +14,8 @@ export const CommandId = {
   deleteThread: 'agentThreads.deleteThread',
   exportThread: 'agentThreads.exportThread',
   importThread: 'agentThreads.importThread',
+  backUpAllThreads: 'agentThreads.backUpAllThreads',
+  restoreFromBackup: 'agentThreads.restoreFromBackup',
   cancelRun: 'agentThreads.cancelRun',
   showRunDetails: 'agentThreads.showRunDetails',
   configureModel: 'agentThreads.configureModel',
