@@ -1,6 +1,7 @@
 /** `npm run bench`: runs every benchmark (or those named on the command line), prints a table, writes the report. */
 import * as path from 'node:path';
 import { BenchReport, formatNumber, type Bench, type BenchSeries } from './harness';
+import { backupBench } from './backup.bench';
 import { checkpointsBench } from './checkpoints.bench';
 import { modelBench } from './model.bench';
 import { writeReport } from './report';
@@ -15,6 +16,7 @@ import { vscodeBench } from './vscode.bench';
 const benches: Bench[] = [
   storeBench,
   checkpointsBench,
+  backupBench,
   scalingBench,
   searchBench,
   modelBench,

@@ -40,7 +40,7 @@ export async function backUpAllThreads(s: BackupCommandServices, destination?: v
   s.log.info(`Backed up ${summary.threads} threads, ${summary.agents} agents (${summary.files} files, ${summary.bytes} bytes) to ${file}`);
   // A notice: the command is done whether or not the user reads it.
   void vscode.window.showInformationMessage(
-    vscode.l10n.t('Backed up {0} threads and {1} agents to {2}.', summary.threads, summary.agents, file),
+    vscode.l10n.t('Backed up to {0} (threads: {1}, agents: {2}).', file, summary.threads, summary.agents),
   );
   return destination;
 }
@@ -65,13 +65,22 @@ export async function restoreFromBackup(s: BackupCommandServices, source?: vscod
   );
   s.tree.refresh();
   s.log.info(`Restored ${archive}: ${JSON.stringify({ ...result, threadsPresent: result.threadsPresent.length })}`);
-  const parts = [vscode.l10n.t('{0} threads added', result.threadsAdded.length)];
-  if (result.threadCopies.length)
-    parts.push(
-      vscode.l10n.t('{0} kept beside a different thread with the same id (titled "restored from backup")', result.threadCopies.length),
-    );
-  parts.push(vscode.l10n.t('{0} already here', result.threadsPresent.length));
-  void vscode.window.showInformationMessage(vscode.l10n.t('Restored from {0}: {1}.', archive, parts.join(', ')));
+  void vscode.window.showInformationMessage(
+    result.threadCopies.length
+      ? vscode.l10n.t(
+          'Restored from {0}. Threads added: {1}; kept beside a different thread with the same id (titled "restored from backup"): {2}; already here: {3}.',
+          archive,
+          result.threadsAdded.length,
+          result.threadCopies.length,
+          result.threadsPresent.length,
+        )
+      : vscode.l10n.t(
+          'Restored from {0}. Threads added: {1}; already here: {2}.',
+          archive,
+          result.threadsAdded.length,
+          result.threadsPresent.length,
+        ),
+  );
   return result;
 }
 
