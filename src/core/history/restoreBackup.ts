@@ -105,6 +105,7 @@ async function removeStaging(root: string, staging: string): Promise<void> {
 /** Makes each move that is not made yet: a staged path that is gone was moved before an interruption. */
 async function applyMoves(root: string, data: string, moves: Move[], onMoved?: (done: number, total: number) => void): Promise<void> {
   let done = 0;
+  const touched = new Set<string>();
   for (const move of moves) {
     const from = stagedPath(data, move.from);
     const to = stagedPath(root, move.to);
@@ -113,10 +114,12 @@ async function applyMoves(root: string, data: string, moves: Move[], onMoved?: (
       await fs.mkdir(dirname(to), { recursive: true });
       if (stat.isDirectory()) await renameFolder(from, to);
       else await moveFileUnlessPresent(from, to);
-      await syncFolder(dirname(to));
+      touched.add(dirname(to));
     }
     onMoved?.(++done, moves.length);
   }
+  // Once per folder, before the plan is removed: until then a power cut is recovered from the plan.
+  for (const folder of touched) await syncFolder(folder);
 }
 
 /** Renames a folder into place; one already there (another window restored the same) is left as it is. */

@@ -103,7 +103,7 @@ export interface ArchiveEntry {
  * next one is parsed. Rejects with the first error, from the archive (a damaged header) or from `onEntry`.
  */
 export async function readArchive(archive: string, onEntry: (entry: ArchiveEntry) => Promise<void>): Promise<void> {
-  const source = createReadStream(archive);
+  const source = createReadStream(archive, { highWaterMark: CHUNK });
   await new Promise<void>((resolve, reject) => {
     let failed = false;
     let chain = Promise.resolve();
