@@ -66,6 +66,40 @@ function tabWhere(match: (tab: vscode.Tab) => boolean, timeoutMs = 15_000): Prom
 }
 
 /** Resolves once `document` holds `expected`, listening to its changes; fails with what it holds instead. */
+/**
+ * Resolves once `document` has been saved holding `expected`. Only the save event tells: a content change arrives in
+ * the extension host before the document's dirty flag does, so "not dirty and the new text" can be read before the
+ * edit is even marked unsaved.
+ */
+async function savedWith(document: vscode.TextDocument, expected: string, timeoutMs = 30_000): Promise<void> {
+  let listener: vscode.Disposable | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  const saved = new Promise<void>((resolve, reject) => {
+    listener = vscode.workspace.onDidSaveTextDocument((doc) => {
+      if (doc === document && doc.getText() === expected) resolve();
+    });
+    timer = setTimeout(
+      () =>
+        reject(
+          new assert.AssertionError({
+            message: 'the document was never saved with the expected text',
+            actual: document.getText(),
+            expected,
+          }),
+        ),
+      timeoutMs,
+    );
+  });
+  try {
+    // Saved already, before the listener was there.
+    if ((await fs.readFile(document.uri.fsPath, 'utf8')) === expected) return;
+    await saved;
+  } finally {
+    listener?.dispose();
+    clearTimeout(timer);
+  }
+}
+
 function textBecomes(document: vscode.TextDocument, expected: string, timeoutMs = 30_000): Promise<void> {
   if (document.getText() === expected) return Promise.resolve();
   return new Promise((resolve, reject) => {
@@ -270,7 +304,7 @@ describe('tool cards, inline approvals, run footers and Apply to File', () => {
     await ui.waitFor({ webview: 'runDetails' }, () => document.body.innerText.includes('Run '));
   });
 
-  it('Apply to File previews the change in a diff and writes only when applied', async function () {
+  it('Apply to File previews the change in a diff, writes only when applied, and Undo Run Changes takes it back', async function () {
     this.timeout(120_000);
     // Its own agent and thread: it must not depend on what the card test left on screen.
     applyWriterId = (
@@ -312,11 +346,20 @@ describe('tool cards, inline approvals, run footers and Apply to File', () => {
     await clickNotificationButton('Apply the code block to src/greet.ts', 'Apply');
     const greet = await vscode.workspace.openTextDocument(vscode.Uri.file(workspaceFile('src/greet.ts')));
     await notificationGone('Apply the code block');
-    // The choice closes the toast; the edit follows it.
-    await textBecomes(greet, block);
-    await vscode.window.showTextDocument(greet);
-    await vscode.commands.executeCommand('undo');
-    await textBecomes(greet, original); // Undo takes the change back
-    await greet.save();
+    // The choice closes the toast; the edit follows it, saved.
+    await savedWith(greet, block);
+    assert.equal(await fs.readFile(workspaceFile('src/greet.ts'), 'utf8'), block, 'Apply saves the file');
+
+    // Recorded as a change set of the chat's thread, as an agent's edit is: Undo Run Changes takes it back.
+    const threadId = await ui.evaluate(chat, () => document.body.dataset.threadId ?? '');
+    const report = (await vscode.commands.executeCommand('agentThreads.undoRunChanges', threadId)) as {
+      files: { relative: string; outcome: string }[];
+    };
+    assert.deepEqual(
+      report.files.map((file) => [file.relative, file.outcome]),
+      [['src/greet.ts', 'restored']],
+    );
+    assert.equal(await fs.readFile(workspaceFile('src/greet.ts'), 'utf8'), original, 'restored byte for byte');
+    await textBecomes(greet, original);
   });
 });

@@ -27,7 +27,8 @@ import * as l10n from '@vscode/l10n';
 const view = document.body.dataset.agentThreadsView === 'chat' ? 'chat' : 'thread';
 const app = document.getElementById('app')!;
 // A panel's saved state names its thread, so VS Code can restore the panel after a reload.
-if (document.body.dataset.threadId) uiState.patch({ threadId: document.body.dataset.threadId });
+// (data-thread-id, by contrast, is set only once the host's init has arrived: tests read it to know the view is live.)
+if (document.body.dataset.initialThreadId) uiState.patch({ threadId: document.body.dataset.initialThreadId });
 
 // The sidebar's own view title already says "Chat": the header names the thread, and nothing before there is one.
 const title = el('span', 'thread-title', view === 'chat' ? '' : l10n.t('Thread'));

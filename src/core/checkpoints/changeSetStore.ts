@@ -50,6 +50,8 @@ export interface ChangeSet {
   threadId: string;
   runId: string;
   restoreOf?: string;
+  /** What made its first change: a tool's name, `restore`, or `apply_to_file` (a code block the user applied). */
+  source: string;
   /** When its first change was recorded (Unix seconds). */
   at: number;
   files: FileChange[];
@@ -169,6 +171,7 @@ export class ChangeSetStore {
         const set: ChangeSet = {
           threadId,
           runId: record.runId,
+          source: record.source,
           at: record.at,
           files: [],
           ...(record.restoreOf ? { restoreOf: record.restoreOf } : {}),

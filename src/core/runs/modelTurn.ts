@@ -184,22 +184,21 @@ async function openTurn(active: ActiveRun, services: RunServices): Promise<NonNu
   const turn = { messageId, step, text: '', reasoningSummary: [], savedAt: Date.now() };
   active.openTurn = turn;
   const run = active.run;
-  await Promise.all([
-    active.recorder.step(step, ['thread.run.step.created', 'thread.run.step.in_progress']),
-    active.recorder.appendMessage(
-      {
-        id: messageId,
-        role: 'assistant',
-        content: [],
-        status: 'in_progress',
-        assistant_id: run.assistant_id,
-        assistant_version: run.assistant_version,
-        run_id: run.id,
-        created_at: services.now(),
-      },
-      ['thread.message.created', 'thread.message.in_progress'],
-    ),
-  ]);
+  await active.recorder.stepWithMessage(
+    step,
+    ['thread.run.step.created', 'thread.run.step.in_progress'],
+    {
+      id: messageId,
+      role: 'assistant',
+      content: [],
+      status: 'in_progress',
+      assistant_id: run.assistant_id,
+      assistant_version: run.assistant_version,
+      run_id: run.id,
+      created_at: services.now(),
+    },
+    ['thread.message.created', 'thread.message.in_progress'],
+  );
   return turn;
 }
 

@@ -10,7 +10,7 @@ import { lifecycleEvent, transition, type TransitionDetails } from './runState';
 
 export type { RunEngineEvent } from '../domain/events';
 
-type RunStore = Pick<ThreadStore, 'saveRun' | 'saveRunStep' | 'appendMessage' | 'updateMessage'>;
+type RunStore = Pick<ThreadStore, 'saveRun' | 'saveRunStep' | 'saveRunStepWithMessage' | 'appendMessage' | 'updateMessage'>;
 
 /** The ordered writer and announcer for one run. */
 export class RunRecorder {
@@ -67,6 +67,27 @@ export class RunRecorder {
     await this.enqueue(
       async () => (message = await this.store.appendMessage(this.current.thread_id, input)),
       () => (message ? events.map((event): RunEvent => ({ event, data: message! })) : []),
+    );
+    return message!;
+  }
+
+  /**
+   * Saves a step and appends a message in one write, then announces the step's events and the message's: a turn's
+   * opening, which stands between the model's first token and the screen.
+   */
+  async stepWithMessage(
+    step: RunStep,
+    stepEvents: RunStepEventName[],
+    input: MessageInput,
+    messageEvents: MessageEventName[],
+  ): Promise<Message> {
+    let message: Message | undefined;
+    await this.enqueue(
+      async () => (message = await this.store.saveRunStepWithMessage(step, input)),
+      () => [
+        ...stepEvents.map((event): RunEvent => ({ event, data: step })),
+        ...(message ? messageEvents.map((event): RunEvent => ({ event, data: message! })) : []),
+      ],
     );
     return message!;
   }

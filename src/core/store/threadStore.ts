@@ -188,6 +188,22 @@ export class ThreadStore {
 
   /** Appends messages in one write under one lock (the fast path for import and bulk loads); all or none. */
   async appendMessages(threadId: string, inputs: MessageInput[]): Promise<Message[]> {
+    return this.appendMessagesAfter(threadId, inputs, []);
+  }
+
+  /**
+   * Saves a run step and appends a message in one write under one lock: a model turn's message_creation step and
+   * its empty in-progress message, which would otherwise cost two locked appends before the first token shows.
+   */
+  async saveRunStepWithMessage(step: RunStep, input: MessageInput): Promise<Message> {
+    assertValidId('step', step.id);
+    assertValidId('run', step.run_id);
+    const [message] = await this.appendMessagesAfter(step.thread_id, [input], [{ t: 'step', at: nowSeconds(), step }]);
+    return message;
+  }
+
+  /** Appends `before` then the messages, in one write under one lock; all or none. */
+  private async appendMessagesAfter(threadId: string, inputs: MessageInput[], before: LogRecord[]): Promise<Message[]> {
     inputs.forEach(validateMessageInput);
     let firstOrdinal = 0;
     const messages = await this.locked(threadId, 'append a message', async (files, header) => {
@@ -200,13 +216,10 @@ export class ThreadStore {
       const at = nowSeconds();
       const built = inputs.map((input) => buildMessage(threadId, input, at));
       firstOrdinal = header.messageCount;
-      await this.appendRecords(
-        files,
-        header,
-        built.map((message) => ({ t: 'message', at, message })),
-      );
+      await this.appendRecords(files, header, [...before, ...built.map((message): LogRecord => ({ t: 'message', at, message }))]);
       return built;
     });
+    for (const record of before) if (record.t === 'step') this.runStepSaved.fire({ threadId, step: record.step });
     this.messagesAppended.fire({ threadId, messages, firstOrdinal });
     this.threadsChanged.fire({ type: 'updated', threadId });
     return messages;

@@ -7,6 +7,7 @@ import { type ChangeSet, type ChangeSetStore, type FileChange, restoreChanges, t
 import type { Thread } from '../../core/domain';
 import { forkThread } from '../../core/fork';
 import type { EditorFileAccess, WorkspaceAccess } from '../tools';
+import { APPLY_TO_FILE_SOURCE } from '../views/applyToFile';
 import { checkpointUri } from '../views/checkpointContent';
 import { relativeTime } from '../views/relativeTime';
 import type { ForkCommandServices } from './forkCommands';
@@ -35,7 +36,11 @@ async function changeSetOf(s: CheckpointCommandServices, threadId: unknown, runI
   if (sets.length === 1) return sets[0];
   const picked = await vscode.window.showQuickPick(
     sets.map((set) => ({
-      label: set.restoreOf ? vscode.l10n.t('$(discard) Restore') : vscode.l10n.t('$(edit) Run'),
+      label: set.restoreOf
+        ? vscode.l10n.t('$(discard) Restore')
+        : set.source === APPLY_TO_FILE_SOURCE
+          ? vscode.l10n.t('$(insert) Apply to File')
+          : vscode.l10n.t('$(edit) Run'),
       description: filesChanged(set.files.length),
       detail: `${relativeTime(set.at)} · ${set.files.map((file) => file.relative).join(', ')}`,
       set,

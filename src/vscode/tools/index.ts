@@ -16,7 +16,8 @@ import type { WorkspaceAccess } from './workspaceAccess';
 export { ToolDiffPreview, PROPOSED_SCHEME, type ToolCallPreviews } from './toolDiffPreview';
 export { WorkspaceAccess } from './workspaceAccess';
 export { EditorFileAccess } from './editorFileAccess';
-export type { FileChangeRecorder } from './changeRecording';
+export { bytesOf, currentBytes, type FileChangeRecorder } from './changeRecording';
+export { replaceWholeText } from './editTools';
 
 /** How each workspace tool is built, keyed by its name so a tool left out fails to compile; in registration order. */
 const WORKSPACE_TOOLS: Record<WorkspaceToolName, (access: WorkspaceAccess, changes: FileChangeRecorder) => ToolDefinition> = {

@@ -1,11 +1,16 @@
 // Apply to File on a code block in an answer: the target is the file the block names, else the active editor (its
 // selection, or the whole file), else a file the user picks. VS Code's diff editor shows the file as it is against
 // the file with the block applied, and nothing is written until the user chooses Apply; the edit is a workspace
-// edit, so Undo takes it back. The proposed text lives in a read-only virtual document.
+// edit, so Undo takes it back. The proposed text lives in a read-only virtual document. An applied block is saved
+// and recorded as a change set of the thread (core/checkpoints), so it shows in Review/Undo Run Changes and a
+// Restore Checkpoint takes it back like an agent's edit; a file with unsaved changes of the user's is only edited
+// in its editor (saving it would save their text too), and not recorded.
 
+import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { fileNamedByCodeBlock } from '../../core/util/codeBlockTarget';
+import { bytesOf, currentBytes, type FileChangeRecorder, replaceWholeText } from '../tools';
 import { resolveWorkspaceFile } from './workspaceIntents';
 
 /** Scheme of the virtual documents holding a code block applied to its file. */
@@ -27,8 +32,17 @@ interface Target {
   code: string;
 }
 
+/** Where an applied block is recorded: the thread it came from, and the change-set store. */
+export interface ApplyRecording {
+  threadId: string;
+  recorder: FileChangeRecorder;
+}
+
+/** The change-set source of a code block applied to a file (a run's sets have the run's tools). */
+export const APPLY_TO_FILE_SOURCE = 'apply_to_file';
+
 /** Previews a code block applied to its target file, and applies it if the user says so. */
-export async function applyCodeBlock(code: string, info: string): Promise<void> {
+export async function applyCodeBlock(code: string, info: string, recording?: ApplyRecording): Promise<void> {
   const target = await pickTarget(code, info);
   if (!target) return;
   const exists = await fileExists(target.uri);
@@ -64,7 +78,7 @@ export async function applyCodeBlock(code: string, info: string): Promise<void> 
       );
       return;
     }
-    await writeChange(target.uri, document, after);
+    await writeChange(target.uri, document, after, recording);
     await vscode.window.showTextDocument(target.uri, { preview: false });
   } finally {
     await closeDiff(proposed);
@@ -100,7 +114,34 @@ function spliced(document: vscode.TextDocument, range: vscode.Range, code: strin
   return text.slice(0, document.offsetAt(range.start)) + code + text.slice(document.offsetAt(range.end));
 }
 
-async function writeChange(uri: vscode.Uri, document: vscode.TextDocument | undefined, after: string): Promise<void> {
+async function writeChange(
+  uri: vscode.Uri,
+  document: vscode.TextDocument | undefined,
+  after: string,
+  recording: ApplyRecording | undefined,
+): Promise<void> {
+  if (!recording || document?.isDirty) return editInEditor(uri, document, after);
+  const absolute = uri.fsPath;
+  const scope = { threadId: recording.threadId, runId: `apply_${randomBytes(8).toString('hex')}`, source: APPLY_TO_FILE_SOURCE };
+  const file = { absolute, relative: vscode.workspace.asRelativePath(uri, false) };
+  await recording.recorder.recorded(
+    scope,
+    file,
+    document ? await currentBytes(absolute) : undefined,
+    bytesOf(after),
+    async () => {
+      if (document) return replaceWholeText(absolute, after);
+      const edit = new vscode.WorkspaceEdit();
+      edit.createFile(uri, { contents: new TextEncoder().encode(after) });
+      if (!(await vscode.workspace.applyEdit(edit)))
+        throw new Error(vscode.l10n.t('VS Code did not apply the change to {0}.', file.relative));
+    },
+    () => currentBytes(absolute),
+  );
+}
+
+/** The edit in the editor only, unsaved: the file has unsaved text of the user's, or nothing records changes. */
+async function editInEditor(uri: vscode.Uri, document: vscode.TextDocument | undefined, after: string): Promise<void> {
   const edit = new vscode.WorkspaceEdit();
   if (document) edit.replace(uri, new vscode.Range(document.positionAt(0), document.positionAt(document.getText().length)), after);
   else {

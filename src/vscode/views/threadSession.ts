@@ -15,6 +15,7 @@ import { errorMessage, userFacingError } from '../shared/errors';
 import { userMessageContent } from './messageInput';
 import { toAgentOption, toMessageView, toMessageVersionsView, toRunView, toThreadView } from './viewModels';
 import type { ToolCallPreviews } from '../tools/toolDiffPreview';
+import type { FileChangeRecorder } from '../tools';
 import { replier } from './webviewReplies';
 import { PendingDiffs } from './pendingDiffs';
 import { type RunChangeSource, RunChangeCounts } from './runChangeCounts';
@@ -47,7 +48,7 @@ export interface SessionServices {
   /** Previews (one-line account, diff) of tool calls waiting for approval. */
   toolPreviews?: ToolCallPreviews;
   /** What each run changed in the workspace's files (the change sets), for "N files changed" under its answer. */
-  changeSets?: RunChangeSource;
+  changeSets?: RunChangeSource & FileChangeRecorder;
 }
 
 /**
@@ -290,7 +291,11 @@ export class ThreadSession implements vscode.Disposable {
             );
           return;
         case 'applyCode':
-          return await applyCodeBlock(message.code, message.info);
+          return await applyCodeBlock(
+            message.code,
+            message.info,
+            this.threadId && this.services.changeSets ? { threadId: this.threadId, recorder: this.services.changeSets } : undefined,
+          );
         case 'openVersion':
           return await this.openVersion(message.threadId, message.messageId);
         case 'pickThread':

@@ -41,7 +41,7 @@ export function renderWebviewHtml(
   <title>${escapeHtml(title)}</title>
   ${l10nBundleScript()}
 </head>
-<body data-agent-threads-view="${kind}"${data.threadId ? ` data-thread-id="${escapeHtml(data.threadId)}"` : ''}>
+<body data-agent-threads-view="${kind}"${data.threadId ? ` data-initial-thread-id="${escapeHtml(data.threadId)}"` : ''}>
   <main id="app"></main>
   <script nonce="${nonce}" src="${asset('dist', 'webview', kind === 'agent' ? 'agentEditor.js' : 'app.js')}"></script>
 </body>

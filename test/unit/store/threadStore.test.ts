@@ -149,6 +149,35 @@ describe('ThreadStore', () => {
     await assert.rejects(reopened.getRun(thread.id, newId('run')), { code: 'run_not_found' });
   });
 
+  it('saves a step and its message in one write, announces both, and writes neither past the message limit', async () => {
+    const small = new ThreadStore({ root, maxMessagesPerThread: 2 });
+    const thread = await small.create({ messages: [text('1')] });
+    const runId = newId('run');
+    const logPath = join(root, 'threads', thread.id, 'messages.jsonl');
+    const heard: string[] = [];
+    small.onDidSaveRunStep(({ step }) => heard.push(`step ${step.id}`));
+    small.onDidAppendMessage(({ messages }) => heard.push(`message ${messageText(messages[0])}`));
+    const step = sampleStep(thread.id, runId, newId('step'));
+    const message = await small.saveRunStepWithMessage(step, text('2', 'assistant'));
+    assert.deepEqual(heard, [`step ${step.id}`, 'message 2']);
+    const reopened = new ThreadStore({ root });
+    assert.deepEqual(
+      (await reopened.listRunSteps(thread.id, runId)).map((s) => s.id),
+      [step.id],
+    );
+    assert.equal((await reopened.getMessage(thread.id, message.id)).role, 'assistant');
+
+    const sizeBefore = (await fs.stat(logPath)).size;
+    const refused = sampleStep(thread.id, runId, newId('step'));
+    await assert.rejects(small.saveRunStepWithMessage(refused, text('3', 'assistant')), { code: 'thread_message_limit' });
+    assert.equal((await fs.stat(logPath)).size, sizeBefore, 'nothing written, not even the step');
+    assert.deepEqual(
+      (await small.listRunSteps(thread.id, runId)).map((s) => s.id),
+      [step.id],
+    );
+    small.dispose();
+  });
+
   it('refuses the message past the limit and changes nothing', async () => {
     const small = new ThreadStore({ root, maxMessagesPerThread: 5 });
     const thread = await small.create({ messages: [text('1'), text('2'), text('3'), text('4')] });
