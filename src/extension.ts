@@ -248,6 +248,7 @@ export function activate(context: vscode.ExtensionContext): AgentThreadsApi {
       storageRoot: storage.fsPath,
       defaultBackupFolder,
       extensionVersion: version,
+      localThreads: threads,
     }),
   );
   log.info(`Agent Threads ${version} activated (storage: ${storage.fsPath})`);

@@ -77,6 +77,8 @@ export class SearchIndex implements Disposable {
       }),
       store.onDidChangeThreads(({ threadId, type }) => {
         if (type === 'deleted') void this.enqueue(() => this.forget(threadId)); // enqueue() logs a failure
+        // A thread that arrives with its messages (a restore) is read in; a closed index does so when it opens.
+        if (type === 'created' && this.ready) void this.enqueue(() => this.indexArrived(threadId)); // enqueue() logs a failure
       }),
     ];
   }
@@ -194,6 +196,14 @@ export class SearchIndex implements Disposable {
     const target = found ? postings : this.rebuildFrom(postings);
     target.append(missing.reverse());
     this.dirty.add(target.threadId);
+  }
+
+  private async indexArrived(threadId: string): Promise<void> {
+    if (this.threads.has(threadId) || !isValidId('thread', threadId)) return;
+    const postings = new ThreadPostings(threadId);
+    this.adopt(postings);
+    await this.catchUp(postings);
+    this.markDirty(threadId);
   }
 
   private async rebuild(threadId: string): Promise<void> {

@@ -15,6 +15,8 @@ export interface BackupCommandServices {
   /** Where scheduled backups go unless the setting says otherwise (the global storage's backups folder). */
   defaultBackupFolder: string;
   extensionVersion: string;
+  /** The local store, told of the threads a restore adds (so the views and search learn of them). */
+  localThreads: { noticeAddedThreads(threadIds: readonly string[]): void };
 }
 
 const FILTERS = () => ({ [vscode.l10n.t('Agent Threads backup')]: ['tar'] });
@@ -63,6 +65,7 @@ export async function restoreFromBackup(s: BackupCommandServices, source?: vscod
     { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Restoring from backup…') },
     () => restoreBackup({ root: s.storageRoot, archive, logger: s.log }),
   );
+  s.localThreads.noticeAddedThreads([...result.threadsAdded, ...result.threadCopies.map((copy) => copy.id)]);
   s.tree.refresh();
   s.log.info(`Restored ${archive}: ${JSON.stringify({ ...result, threadsPresent: result.threadsPresent.length })}`);
   void vscode.window.showInformationMessage(

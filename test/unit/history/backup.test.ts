@@ -5,6 +5,7 @@ import { ChangeSetStore } from '../../../src/core/checkpoints';
 import { messageText } from '../../../src/core/domain/message';
 import { BackupError, finishInterruptedRestores, restoreBackup, writeBackup } from '../../../src/core/history';
 import { listStoreFiles } from '../../../src/core/history/storeFiles';
+import { SearchIndex } from '../../../src/core/search';
 import { AgentStore } from '../../../src/core/store/agentStore';
 import { ThreadStore } from '../../../src/core/store/threadStore';
 import { makeTempDir, removeTempDir, sampleRun, sampleStep, text } from '../store/helpers';
@@ -174,6 +175,44 @@ describe('backup and restore', () => {
     assert.equal(second.agentsAdded + second.agentCopies + second.changeFilesAdded, 0);
     assert.deepEqual((await other.list()).map((thread) => thread.id).sort(), listed, 'no duplicates');
     other.dispose();
+  });
+
+  it('an agent whose versions differ from the store’s is restored beside it under a new id, once', async () => {
+    await writeBackup({ root: source, destination: archive, extensionVersion: '1', now: () => new Date('2026-03-04T00:00:00Z') });
+    const agents = new AgentStore(source, new Set());
+    const [agent] = await agents.list();
+    // The store's version 2 is not the backed-up one: another history of the same agent.
+    await fs.writeFile(join(source, 'agents', agent.id, 'v000002.json'), JSON.stringify({ ...agent, instructions: 'Something else.' }));
+    const first = await restoreBackup({ root: source, archive });
+    assert.equal(first.agentCopies, 1);
+    const listed = await agents.list();
+    const copy = listed.find((a) => a.id !== agent.id)!;
+    assert.equal(copy.name, 'Writer (restored from backup 2026-03-04)');
+    assert.equal(copy.instructions, 'Write well.');
+    assert.equal((await agents.get(agent.id)).instructions, 'Something else.', 'the store’s agent is untouched');
+    const second = await restoreBackup({ root: source, archive });
+    assert.equal(second.agentCopies, 0);
+    assert.equal((await agents.list()).length, 2);
+  });
+
+  it('threads a restore adds are found by an open search index once the store announces them', async () => {
+    await writeBackup({ root: source, destination: archive, extensionVersion: '1' });
+    const target = join(dir, 'target');
+    const store = new ThreadStore({ root: target });
+    const index = new SearchIndex({ root: target, store, saveDelayMs: 0 });
+    await index.open();
+    assert.deepEqual(await index.search('there'), []);
+    const result = await restoreBackup({ root: target, archive });
+    store.noticeAddedThreads(result.threadsAdded);
+    const hits = await index.search('there');
+    assert.deepEqual(
+      hits.map((hit) => hit.threadId),
+      [threadId],
+    );
+    assert.equal((await store.list()).length, 2);
+    index.dispose();
+    await index.flush();
+    store.dispose();
   });
 
   it('a thread that went on after the backup is left as it is (its log starts with the backed-up one)', async () => {
