@@ -64,6 +64,14 @@ const openaiAsSeparateBundle = {
   },
 };
 
+/** The `tar` package is dist/tar.js, required on the first backup or restore (src/core/history/tarPackage.ts). */
+const tarAsSeparateBundle = {
+  name: 'tar-as-separate-bundle',
+  setup(build) {
+    build.onResolve({ filter: /^tar$/ }, () => ({ path: './tar.js', external: true }));
+  },
+};
+
 /** OpenTelemetry and the OTLP exporter are dist/tracing.js, required when a user turns tracing on (tracingController.ts). */
 const tracingAsSeparateBundle = {
   name: 'tracing-as-separate-bundle',
@@ -87,7 +95,14 @@ const extension = {
   entryPoints: ['src/extension.ts'],
   outfile: 'dist/extension.js',
   external: ['vscode'],
-  plugins: [...common.plugins, tokenizerAsSeparateBundle, foundryAsSeparateBundle, openaiAsSeparateBundle, tracingAsSeparateBundle],
+  plugins: [
+    ...common.plugins,
+    tokenizerAsSeparateBundle,
+    foundryAsSeparateBundle,
+    openaiAsSeparateBundle,
+    tracingAsSeparateBundle,
+    tarAsSeparateBundle,
+  ],
 };
 
 const foundry = {
@@ -120,6 +135,12 @@ const openai = {
   outfile: 'dist/openai.js',
 };
 
+const tar = {
+  ...node,
+  stdin: { contents: "module.exports = require('tar');", resolveDir: '.', loader: 'js' },
+  outfile: 'dist/tar.js',
+};
+
 const webviews = {
   ...common,
   entryPoints: { app: 'webview/app/main.ts', agentEditor: 'webview/agentEditor/main.ts' },
@@ -141,6 +162,7 @@ if (watch) {
     esbuild.context(foundry),
     esbuild.context(openai),
     esbuild.context(tracing),
+    esbuild.context(tar),
     esbuild.context(webviews),
   ]);
   await Promise.all(contexts.map((context) => context.watch()));
@@ -152,6 +174,7 @@ if (watch) {
     esbuild.build(foundry),
     esbuild.build(openai),
     esbuild.build(tracing),
+    esbuild.build(tar),
     esbuild.build(webviews),
   ]);
 }

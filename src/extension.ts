@@ -40,6 +40,8 @@ import { CHECKPOINT_SCHEME, CheckpointContentProvider } from './vscode/views/che
 import { reportInterruptedChanges } from './vscode/views/interruptedChanges';
 import { OtherStores } from './vscode/backend/otherStores';
 import { defaultImportLocations } from './vscode/commands/importCommands';
+import { finishInterruptedRestores } from './core/history';
+import { ScheduledBackups } from './vscode/backend/scheduledBackups';
 
 /** What the extension exports: the `@agents` handler, so a host without a Chat view (or a test) can drive it. */
 export interface AgentThreadsApi {
@@ -85,6 +87,16 @@ export function activate(context: vscode.ExtensionContext): AgentThreadsApi {
   const toolPreviews = new ToolDiffPreview(tools);
   const agents = new AgentStore(storage.fsPath, new Set(tools.names()));
   const threads = new ThreadStore({ root: storage.fsPath, logger: log });
+  // A restore a crash interrupted is finished (or its staging folder removed) in the background; it logs what it did.
+  void finishInterruptedRestores(storage.fsPath, log);
+  // Off by default (agentThreads.backup.schedule); the first check is a minute after start.
+  const defaultBackupFolder = vscode.Uri.joinPath(context.globalStorageUri, 'backups').fsPath;
+  const scheduledBackups = new ScheduledBackups({
+    storageRoot: storage.fsPath,
+    defaultFolder: defaultBackupFolder,
+    extensionVersion: version,
+    log,
+  });
   // Agents defined by `.agents/*.agent.md|yaml` files in the first workspace folder: read-only, runnable.
   const workspaceFolder = vscode.workspace.workspaceFolders?.[0];
   const fileAgents = new FileAgentSource({
@@ -239,6 +251,7 @@ export function activate(context: vscode.ExtensionContext): AgentThreadsApi {
     vscode.window.registerWebviewViewProvider(ChatViewProvider.viewId, chat),
     vscode.window.registerWebviewPanelSerializer(ThreadPanels.viewType, panels),
     backends,
+    scheduledBackups,
     ...registerCommands({
       log,
       tree,
@@ -264,6 +277,10 @@ export function activate(context: vscode.ExtensionContext): AgentThreadsApi {
       editorFiles,
       workspace,
       otherStores,
+      storageRoot: storage.fsPath,
+      defaultBackupFolder,
+      extensionVersion: version,
+      localThreads: threads,
     }),
   );
   log.info(`Agent Threads ${version} activated (storage: ${storage.fsPath})`);

@@ -1,6 +1,7 @@
 /** `npm run bench`: runs every benchmark (or those named on the command line), prints a table, writes the report. */
 import * as path from 'node:path';
 import { BenchReport, formatNumber, type Bench, type BenchSeries } from './harness';
+import { backupBench } from './backup.bench';
 import { checkpointsBench } from './checkpoints.bench';
 import { historyBench } from './history.bench';
 import { modelBench } from './model.bench';
@@ -17,6 +18,7 @@ const benches: Bench[] = [
   storeBench,
   checkpointsBench,
   historyBench,
+  backupBench,
   scalingBench,
   searchBench,
   modelBench,

@@ -20,3 +20,7 @@ export {
 } from './storeScan';
 export { StoreRegistry, type RegisteredStore } from './storeRegistry';
 export { findStores, storesOfProject, threadsMissingFrom, type FindStoresOptions, type KnownStore } from './storeDiscovery';
+export { type BackupSummary, writeBackup } from './backupArchive';
+export { BackupError } from './backupErrors';
+export { archivePrefix, type BackupSchedule, runScheduledBackup } from './backupSchedule';
+export { finishInterruptedRestores, restoreBackup, type RestoreResult } from './restoreBackup';

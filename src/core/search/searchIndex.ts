@@ -80,6 +80,8 @@ export class SearchIndex implements Disposable {
           void this.enqueue(() => this.forget(threadId)); // enqueue() logs a failure
         // A merged thread carries no messages in its event: read what came in (an index not open yet reads it on opening).
         else if (grewOutside && this.ready) void this.enqueue(() => this.indexGrown(threadId));
+        // A thread that arrives with its messages (a restore) is read in; a closed index does so when it opens.
+        else if (type === 'created' && this.ready) void this.enqueue(() => this.indexArrived(threadId));
       }),
     ];
   }
@@ -197,6 +199,14 @@ export class SearchIndex implements Disposable {
     const target = found ? postings : this.rebuildFrom(postings);
     target.append(missing.reverse());
     this.dirty.add(target.threadId);
+  }
+
+  private async indexArrived(threadId: string): Promise<void> {
+    if (this.threads.has(threadId) || !isValidId('thread', threadId)) return;
+    const postings = new ThreadPostings(threadId);
+    this.adopt(postings);
+    await this.catchUp(postings);
+    this.markDirty(threadId);
   }
 
   private async rebuild(threadId: string): Promise<void> {

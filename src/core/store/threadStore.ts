@@ -494,6 +494,14 @@ export class ThreadStore {
     return cut;
   }
 
+  /**
+   * Announces threads whose folders were moved into the storage folder from outside the store (a restore from a
+   * backup) as created, so the views, context keys and the search index learn of them as of any new thread.
+   */
+  noticeAddedThreads(threadIds: readonly string[]): void {
+    for (const threadId of threadIds) if (isValidId('thread', threadId)) this.threadsChanged.fire({ type: 'created', threadId });
+  }
+
   /** Removes every event listener. */
   dispose(): void {
     for (const emitter of [this.threadsChanged, this.messagesAppended, this.messageUpdated, this.runSaved, this.runStepSaved])

@@ -17,6 +17,7 @@ import { exportAgentToFile, importAgentFromFile, pickAgentFile } from './agentFi
 import { editAndResendMessage, forkFromMessage } from './forkCommands';
 import type { RunDetailsPanels } from '../views/runDetails';
 import { showRunDetails } from './runDetailsCommands';
+import { backUpAllThreads, type BackupCommandServices, restoreFromBackup } from './backupCommands';
 import { type CheckpointCommandServices, restoreCheckpoint, reviewRunChanges, undoRunChanges } from './checkpointCommands';
 import {
   browseFoundThreads,
@@ -38,7 +39,13 @@ import {
 } from './threadCommands';
 
 export interface CommandServices
-  extends AgentCommandServices, ThreadCommandServices, BackendCommandServices, CheckpointCommandServices, OtherStoreCommandServices {
+  extends
+    AgentCommandServices,
+    ThreadCommandServices,
+    BackendCommandServices,
+    CheckpointCommandServices,
+    OtherStoreCommandServices,
+    BackupCommandServices {
   log: vscode.LogOutputChannel;
   tree: AgentsTreeProvider;
   apiKeys: ApiKeyStore;
@@ -120,6 +127,9 @@ export function registerCommands(s: CommandServices): vscode.Disposable[] {
     [CommandId.exportThread]: (target: Target, destination?: vscode.Uri) => exportThread(s, target, destination),
     [CommandId.importThread]: (source?: vscode.Uri) => importThread(s, source),
     [CommandId.importConversations]: (source?: vscode.Uri | vscode.Uri[]) => importConversations(s, source),
+    [CommandId.backUpAllThreads]: (destination?: vscode.Uri) =>
+      backUpAllThreads(s, destination instanceof vscode.Uri ? destination : undefined),
+    [CommandId.restoreFromBackup]: (source?: vscode.Uri) => restoreFromBackup(s, source instanceof vscode.Uri ? source : undefined),
     [CommandId.cancelRun]: (target: Target) => cancelRun(s, target),
     [CommandId.showRunDetails]: (target: Target, runId?: string, placement?: unknown) =>
       showRunDetails(s, s.runDetails, target, typeof runId === 'string' ? runId : undefined, placement === 'beside' ? 'beside' : 'active'),

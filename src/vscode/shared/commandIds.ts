@@ -15,6 +15,8 @@ export const CommandId = {
   exportThread: 'agentThreads.exportThread',
   importThread: 'agentThreads.importThread',
   importConversations: 'agentThreads.importConversations',
+  backUpAllThreads: 'agentThreads.backUpAllThreads',
+  restoreFromBackup: 'agentThreads.restoreFromBackup',
   cancelRun: 'agentThreads.cancelRun',
   showRunDetails: 'agentThreads.showRunDetails',
   configureModel: 'agentThreads.configureModel',
