@@ -141,7 +141,11 @@ describe('checkpoints: review and undo what a run changed', () => {
       `${FOLDER}/gone.txt`,
       `${FOLDER}/new/created.ts`,
     ]);
-    const tab = vscode.window.tabGroups.activeTabGroup.activeTab;
+    // The multi-file diff editor comes up after the command has answered: wait for its tab, as a person would look.
+    await ui.waitFor('workbench', () =>
+      [...document.querySelectorAll('.tabs-container .tab.active')].some((tab) => tab.textContent?.includes('Run Changes (5 files)')),
+    );
+    const tab = vscode.window.tabGroups.all.flatMap((group) => group.tabs).find((t) => t.label.startsWith('Run Changes'));
     assert.equal(tab?.label, 'Run Changes (5 files)', 'the multi-file diff editor holds five files');
     await ui.screenshot('checkpoints-review');
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
