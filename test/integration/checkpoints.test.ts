@@ -121,6 +121,8 @@ describe('checkpoints: review and undo what a run changed', () => {
     await setSidebarWidth(originalWidth);
     // The chat would otherwise pick this suite's agent for the next suite's first message.
     await vscode.commands.executeCommand('agentThreads.deleteAgent', agentId, true);
+    // Its thread too: later suites read the tree, and its "Threads without an agent" group would hold it.
+    await vscode.commands.executeCommand('agentThreads.deleteThread', threadId, true);
     await vscode.commands.executeCommand('agentThreads.newChatThread');
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     await fs.rm(workspaceFile(''), { recursive: true, force: true });
@@ -206,7 +208,7 @@ describe('checkpoints: review and undo what a run changed', () => {
     await assertOriginals();
   });
 
-  it('lists the files a shell command changed, says where each can be restored from, and Undo restores them', async function () {
+  it('lists the files a shell command changed, says where each can be restored from, reviews them since the run, and Undo restores them', async function () {
     this.timeout(180_000);
     const demo = workspaceFile('');
     const git = (...args: string[]) =>
@@ -238,6 +240,16 @@ describe('checkpoints: review and undo what a run changed', () => {
       ])
         assert.ok(output.includes(line), `${line}\nin:\n${output}`);
 
+      // The thread's changes since that run: the four files, in the multi-file diff.
+      const since = (await vscode.commands.executeCommand('agentThreads.reviewChangesSince', threadId, runId)) as string[];
+      assert.deepEqual([...since].sort(), [`${FOLDER}/a.ts`, `${FOLDER}/b.ts`, `${FOLDER}/gone.txt`, `${FOLDER}/made.txt`]);
+      await ui.waitFor('workbench', () =>
+        [...document.querySelectorAll('.tabs-container .tab.active')].some((tab) =>
+          tab.textContent?.includes('Changes Since the Run (4 files)'),
+        ),
+      );
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+
       const report = (await vscode.commands.executeCommand('agentThreads.undoRunChanges', threadId, runId)) as {
         files: { relative: string; outcome: string }[];
       };
@@ -247,6 +259,8 @@ describe('checkpoints: review and undo what a run changed', () => {
         [`${FOLDER}/gone.txt`, 'restored'],
         [`${FOLDER}/made.txt`, 'restored'],
       ]);
+      // Undone: since that run, the thread has left every file as it was.
+      assert.deepEqual(await vscode.commands.executeCommand('agentThreads.reviewChangesSince', threadId, runId), []);
       assert.equal((await fs.readFile(workspaceFile('b.ts'))).toString(), 'export const b = 3;\n');
       await assert.rejects(fs.stat(workspaceFile('made.txt')), { code: 'ENOENT' });
       await assertOriginals(['b.ts']);

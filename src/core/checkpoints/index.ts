@@ -5,6 +5,7 @@ export {
   type FileChange,
   type InterruptedChange,
   type RecordedContent,
+  sameState,
 } from './changeSetStore';
 export { ContentStore, ContentUnavailableError, hashOf, type ContentHash } from './contentStore';
 export type { FileState, Unrestorable } from './changeJournal';

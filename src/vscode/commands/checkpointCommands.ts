@@ -10,6 +10,7 @@ import {
   restoreChanges,
   type RestoredFile,
   type RestoreReport,
+  sameState,
 } from '../../core/checkpoints';
 import type { Thread } from '../../core/domain';
 import { forkThread } from '../../core/fork';
@@ -69,6 +70,23 @@ export async function reviewRunChanges(s: CheckpointCommandServices, threadId?: 
   // VS Code adds the file count to the title ("Run Changes (5 files)").
   await showChanges(set.restoreOf ? vscode.l10n.t('Restore Changes') : vscode.l10n.t('Run Changes'), set.files);
   return set.files.map((file) => file.relative);
+}
+
+/**
+ * Opens the multi-file diff editor with what the thread changed from a run on (that run, every later one, restores
+ * and applied code blocks), each file before the run ↔ as the thread left it; files that ended as they began are
+ * left out. Returns the files shown.
+ */
+export async function reviewChangesSince(s: CheckpointCommandServices, threadId?: unknown, runId?: unknown): Promise<string[] | undefined> {
+  const set = await changeSetOf(s, threadId, runId, vscode.l10n.t('Review the changes since which run?'));
+  if (!set) return undefined;
+  const files = (await s.changeSets.changesSince(set.threadId, set.runId)).filter((file) => !sameState(file.before, file.after));
+  if (files.length === 0) {
+    void vscode.window.showInformationMessage(vscode.l10n.t('The files are as they were before that run: nothing changed since.'));
+    return [];
+  }
+  await showChanges(vscode.l10n.t('Changes Since the Run'), files);
+  return files.map((file) => file.relative);
 }
 
 async function showChanges(title: string, files: readonly FileChange[]): Promise<void> {

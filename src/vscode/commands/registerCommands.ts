@@ -18,7 +18,13 @@ import { editAndResendMessage, forkFromMessage } from './forkCommands';
 import type { RunDetailsPanels } from '../views/runDetails';
 import { showRunDetails } from './runDetailsCommands';
 import { backUpAllThreads, type BackupCommandServices, restoreFromBackup } from './backupCommands';
-import { type CheckpointCommandServices, restoreCheckpoint, reviewRunChanges, undoRunChanges } from './checkpointCommands';
+import {
+  type CheckpointCommandServices,
+  restoreCheckpoint,
+  reviewChangesSince,
+  reviewRunChanges,
+  undoRunChanges,
+} from './checkpointCommands';
 import {
   browseFoundThreads,
   findThreadsInOtherWorkspaces,
@@ -163,6 +169,7 @@ export function registerCommands(s: CommandServices): vscode.Disposable[] {
     [CommandId.useLocalStorage]: () => useLocalStorage(s),
     [CommandId.moveThread]: (target: Target, confirmed?: boolean) => moveThread(s, target, confirmed),
     [CommandId.reviewRunChanges]: (threadId?: unknown, runId?: unknown) => reviewRunChanges(s, threadId, runId),
+    [CommandId.reviewChangesSince]: (threadId?: unknown, runId?: unknown) => reviewChangesSince(s, threadId, runId),
     [CommandId.undoRunChanges]: (threadId?: unknown, runId?: unknown) => undoRunChanges(s, threadId, runId),
     [CommandId.restoreCheckpoint]: (threadId?: unknown, runId?: unknown, choice?: unknown) => restoreCheckpoint(s, threadId, runId, choice),
     [CommandId.findThreadsInOtherWorkspaces]: () => findThreadsInOtherWorkspaces(s),

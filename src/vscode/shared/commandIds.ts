@@ -40,6 +40,7 @@ export const CommandId = {
   useLocalStorage: 'agentThreads.useLocalStorage',
   moveThread: 'agentThreads.moveThread',
   reviewRunChanges: 'agentThreads.reviewRunChanges',
+  reviewChangesSince: 'agentThreads.reviewChangesSince',
   undoRunChanges: 'agentThreads.undoRunChanges',
   restoreCheckpoint: 'agentThreads.restoreCheckpoint',
   findThreadsInOtherWorkspaces: 'agentThreads.findThreadsInOtherWorkspaces',
