@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { ui } from './driver';
 import { fakeModel } from './fakeModel';
 import {
+  clickNotificationButton,
   sendFromComposer,
   setSidebarWidth,
   settingForSuite,
@@ -300,5 +301,30 @@ describe('checkpoints: review and undo what a run changed', () => {
       'the file was not restored over the user',
     );
     await assertOriginals(['b.ts']);
+
+    // Review Conflicts: the merge editor, the run's result as base, "Before the run" and "Now" as its two sides.
+    await clickNotificationButton('Changed since the run, left untouched', 'Review Conflicts');
+    const merge = await ui.waitFor('workbench', () => {
+      // window.document: this test's `document` is b.ts's.
+      const active = window.document.querySelector('.tabs-container .tab.active')?.textContent ?? '';
+      const editor = window.document.querySelector('.part.editor .merge-editor');
+      const text = editor?.textContent ?? '';
+      return active.includes('b.ts') && text.includes('Before the run') ? { tab: active, text } : undefined;
+    });
+    assert.match(merge.text, /Before the run/);
+    assert.match(merge.text, /Now/);
+    await ui.screenshot('checkpoints-conflict-merge-editor');
+    // Taking back the run's line and keeping the user's is one click: the combination of both sides.
+    const combined = '// mine\nexport const b = 2;\n';
+    const merged = new Promise<void>((resolve) => {
+      const listening = vscode.workspace.onDidChangeTextDocument(({ document: changed }) => {
+        if (changed !== document || changed.getText() !== combined) return;
+        listening.dispose();
+        resolve();
+      });
+    });
+    await ui.click('workbench', '.merge-editor a:has-text("Accept Combination")');
+    await merged;
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   });
 });

@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { confinePath, type WorkspaceRoots } from '../tools/pathConfinement';
 import { errorMessage } from '../util/errors';
+import type { FileState } from './changeJournal';
 import { type ChangeSetStore, type FileChange, sameState, stateOf } from './changeSetStore';
 
 /** The workspace's files as a restore sees them; the editor layer answers with open documents' unsaved text. */
@@ -39,8 +40,10 @@ export interface RestoredFile {
   path: string;
   outcome: RestoreOutcome;
   detail?: string;
-  /** The three contents a conflict view shows: before the run, the run's after, and what is there now (hash, or null when absent). */
+  /** The change being taken back: its `before` and `after`, two of the three contents a conflict view shows. */
   change: FileChange;
+  /** A conflict's third content: what is there now (kept in the content store; null when the file is gone). */
+  now?: FileState;
 }
 
 export interface RestoreReport {
@@ -96,8 +99,18 @@ export async function restoreChanges(
     }
     const now = stateOf(current);
     if (sameState(now, change.before)) file.outcome = 'unchanged';
-    else if (!sameState(now, change.after)) file.outcome = 'conflict';
-    else planned.push({ file, current });
+    else if (!sameState(now, change.after)) {
+      file.outcome = 'conflict';
+      // Kept so the conflict can be shown three ways, even after the user edits the file further. Not keeping it
+      // only costs the three-way view (the two-way one needs nothing kept), so a failure here is no failure.
+      file.now =
+        current === undefined
+          ? null
+          : await store.contents.put(current, change.after?.hash).then(
+              (hash) => ({ hash, size: current.length }),
+              () => undefined,
+            );
+    } else planned.push({ file, current });
   }
   let wrote = false;
   for (const { file, current } of planned) {

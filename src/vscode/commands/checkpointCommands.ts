@@ -19,6 +19,7 @@ import { APPLY_TO_FILE_SOURCE } from '../views/applyToFile';
 import { checkpointUri } from '../views/checkpointContent';
 import { relativeTime } from '../views/relativeTime';
 import type { ForkCommandServices } from './forkCommands';
+import { reviewConflicts } from './restoreConflicts';
 import { openOrPickThread, type ThreadCommandServices } from './threadCommands';
 
 export interface CheckpointCommandServices extends ThreadCommandServices, ForkCommandServices {
@@ -221,13 +222,5 @@ async function announce(report: RestoreReport): Promise<void> {
   if (!conflicts.length && !notKept.length) return void (await vscode.window.showInformationMessage(message));
   const review = vscode.l10n.t('Review Conflicts');
   const picked = await vscode.window.showWarningMessage(message, ...(conflicts.length ? [review] : []));
-  // The conflict view: what the run left ↔ what is there now (the live file), so the user sees whose change is whose.
-  if (picked === review) {
-    const resources = conflicts.map((file) => [
-      vscode.Uri.file(file.path),
-      checkpointUri(file.relative, file.change.after, 'after'),
-      vscode.Uri.file(file.path),
-    ]);
-    await vscode.commands.executeCommand('vscode.changes', vscode.l10n.t("Conflicts: the run's result ↔ now"), resources);
-  }
+  if (picked === review) await reviewConflicts(conflicts);
 }

@@ -7,8 +7,8 @@ import type { ContentStore, FileState } from '../../core/checkpoints';
 export const CHECKPOINT_SCHEME = 'agent-threads-checkpoint';
 
 /** The document showing `state` of the file at `relative` (empty for an absent file or content that was not kept). */
-export function checkpointUri(relative: string, state: FileState, side: 'before' | 'after'): vscode.Uri {
-  // The side is part of the path so that "before" and "after" of an absent file are two documents, not one.
+export function checkpointUri(relative: string, state: FileState, side: 'before' | 'after' | 'now'): vscode.Uri {
+  // The side is part of the path so that the sides of an absent file are separate documents, not one.
   return vscode.Uri.from({ scheme: CHECKPOINT_SCHEME, path: `/${side}/${relative}`, query: state?.hash ?? '' });
 }
 

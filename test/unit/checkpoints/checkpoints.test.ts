@@ -112,6 +112,11 @@ describe('checkpoints: change sets and restore', () => {
     assert.equal((await read('a.txt')).toString(), 'a1 and the user typed here');
     assert.equal((await read('created.txt')).toString(), 'c1 kept by the user');
     assert.equal((await read('b.txt')).toString(), 'b0');
+    // A conflict keeps what was there, for the three-way view: before the run, the run's result, now.
+    const [a, , created] = report.files;
+    assert.equal((await store.contents.get(a.now!.hash)).toString(), 'a1 and the user typed here');
+    assert.equal((await store.contents.get(created.now!.hash)).toString(), 'c1 kept by the user');
+    assert.equal(report.files[1].now, undefined, 'a restored file has no "now" to show');
   });
 
   it('counts what the editor holds (unsaved text) as the current content', async () => {
