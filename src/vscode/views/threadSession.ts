@@ -1,5 +1,14 @@
 import * as vscode from 'vscode';
-import { isMessageDeltaEvent, isMessageEvent, isRunStepEvent, type Run, type RunEvent, type RunStep, type Thread } from '../../core/domain';
+import {
+  isMessageDeltaEvent,
+  isMessageEvent,
+  isRunStepEvent,
+  waitingToolCalls,
+  type Run,
+  type RunEvent,
+  type RunStep,
+  type Thread,
+} from '../../core/domain';
 import { warmUpTokenizer } from '../../core/model';
 import type { AgentRepository, RunService, ThreadRepository } from '../../core/backend';
 import type { WebviewKind } from '../../protocol/ipc';
@@ -265,7 +274,7 @@ export class ThreadSession implements vscode.Disposable {
         case 'showToolDiff': {
           const call =
             this.run?.id === message.runId
-              ? this.run.required_action?.submit_tool_outputs.tool_calls.find((c) => c.id === message.toolCallId)
+              ? waitingToolCalls(this.run.required_action).find((c) => c.id === message.toolCallId)
               : undefined;
           if (call) await this.services.toolPreviews?.showDiff(call.function.name, call.function.arguments);
           return;

@@ -1,6 +1,6 @@
 import type { Message, Run, RunStep, Thread, Agent } from '../../core/domain';
 import { visibleBidiControls } from '../../core/domain/displayText';
-import { messageText, TERMINAL_RUN_STATUSES } from '../../core/domain';
+import { messageText, TERMINAL_RUN_STATUSES, waitingToolCalls } from '../../core/domain';
 import { deniedByUserOutput } from '../../core/runs/toolRound';
 import type { AgentOption, MessageVersionsView, MessageView, RunView, ThreadView, ToolCallView } from '../../protocol/threadView';
 import type { MessageVersions } from '../../core/fork';
@@ -70,8 +70,8 @@ export function toRunView(
     usage: run.usage,
     lastError: run.last_error ? { code: run.last_error.code, message: run.last_error.message } : null,
     pendingApprovals:
-      run.status === 'requires_action' && run.required_action
-        ? run.required_action.submit_tool_outputs.tool_calls.map((call) => ({
+      run.status === 'requires_action'
+        ? waitingToolCalls(run.required_action).map((call) => ({
             id: call.id,
             name: call.function.name,
             arguments: call.function.arguments,
