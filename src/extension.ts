@@ -123,6 +123,7 @@ export function activate(context: vscode.ExtensionContext): AgentThreadsApi {
     }
   };
   refuseUnenforceableBudgets();
+  void usageLedger.load(); // in the background: tooltips and the first budget check read it
   context.subscriptions.push(
     { dispose: () => usageLedger.dispose() },
     vscode.workspace.onDidChangeConfiguration((event) => {
@@ -169,6 +170,7 @@ export function activate(context: vscode.ExtensionContext): AgentThreadsApi {
     workspaceFolder?.uri,
     () => backend.kind === 'local',
     (profile) => models.pricesOf(profile),
+    usageLedger,
   );
   const chat = new ChatViewProvider(context.extensionUri, version, sessionServices, context.workspaceState);
   const panels = new ThreadPanels(context.extensionUri, version, sessionServices);

@@ -37,6 +37,11 @@ export interface RunServices {
   tracer: Tracer;
   /** Budgets checked before each model call, and the ledger of what calls used; none: no budgets, no ledger. */
   budgets?: RunBudgets;
+  /**
+   * Marks a run waiting at a budget as owned by no process, so the next session adopts it even while this process
+   * lingers (a remote extension host outlives a window reload for a while).
+   */
+  releaseRun?(threadId: string, runId: string): Promise<void>;
   /** Adds tools to the thread's "always allow" list. */
   allowForThread(threadId: string, toolNames: string[]): Promise<void>;
 }

@@ -39,8 +39,10 @@ export async function holdForBudget(active: ActiveRun, services: RunServices, pr
     const decided = active.budgetContinue();
     // Awaited below; this only keeps a stop before that await from being reported as unhandled.
     decided.catch(() => undefined);
-    if (!waiting)
+    if (!waiting) {
       await active.recorder.transition('requires_action', { required_action: { type: 'budget_exceeded', budget_exceeded: pause } });
+      await services.releaseRun?.(active.run.thread_id, active.run.id);
+    }
     await decided;
     await budgets.grant(budgetedCall(active), pause, services.now());
     await active.recorder.transition('in_progress');

@@ -119,6 +119,9 @@ export function renderRunDetailsHtml(run: Run, steps: readonly RunStep[], contex
       : escapeHtml(vscode.l10n.t('— (no prices set for the model profile {0})', run.model.profile)),
   ]);
   if (run.incomplete_details) facts.push([vscode.l10n.t('Stopped because'), text(incompleteReason(run.incomplete_details.reason))]);
+  if (run.status === 'requires_action' && run.required_action?.type === 'budget_exceeded') {
+    facts.push([vscode.l10n.t('Paused at'), text(vscode.l10n.t('a budget, before the next model call'))]);
+  }
   if (run.status === 'requires_action' && run.required_action?.type === 'submit_tool_outputs') {
     facts.push([
       vscode.l10n.t('Waiting for approval of'),

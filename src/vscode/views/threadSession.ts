@@ -257,6 +257,10 @@ export class ThreadSession implements vscode.Disposable {
             { tool_call_id: message.toolCallId, approve: message.approve, alwaysForThread: message.alwaysForThread },
           ]);
           return;
+        case 'decideBudget':
+          if (!this.threadId || (message.decision !== 'continue' && message.decision !== 'stop')) return;
+          await this.services.runs.decideBudget?.(this.threadId, message.runId, message.decision);
+          return;
         case 'showRunDetails':
           if (this.threadId) {
             // A thread panel keeps its conversation in view with the details beside it; the sidebar chat has the editor area free.

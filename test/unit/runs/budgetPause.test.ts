@@ -32,6 +32,16 @@ describe('RunEngine budgets', () => {
     return { threadId, agentId: agent.id };
   }
 
+  async function waitForOwnerRelease(threadId: string): Promise<void> {
+    for (;;) {
+      const metadata = (await h.threads.get(threadId)).metadata;
+      if (metadata.active_run && !('active_run_owner' in metadata)) return;
+      let listener: { dispose(): void } | undefined;
+      await new Promise((resolve) => (listener = h.threads.onDidChangeThreads(resolve)));
+      listener?.dispose();
+    }
+  }
+
   async function pausedRun(threadId: string, agentId: string, on = engine, events = log): Promise<Run> {
     const run = await on.createRun(threadId, agentId);
     return (await events.waitForEvent(run.id, 'thread.run.requires_action')).data as Run;
@@ -76,6 +86,8 @@ describe('RunEngine budgets', () => {
   it('keeps the pause across a restart: the next session waits at the same budget and Continue resumes the run', async () => {
     const { threadId, agentId } = await threadNearItsBudget();
     const paused = await pausedRun(threadId, agentId);
+    // Owned by no process while it waits, so a new session adopts it even while the old one lingers.
+    await waitForOwnerRelease(threadId);
     await engine.stop();
 
     const restarted = h.newEngine({ budgets: budgetsFor() });
