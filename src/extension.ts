@@ -31,6 +31,7 @@ import { TracingController } from './vscode/backend/tracingController';
 import { ModelRegistry } from './vscode/models/modelRegistry';
 import { readModelProfiles } from './vscode/models/modelSettings';
 import { budgetRefusals, readBudgets } from './vscode/models/budgetSettings';
+import { UsageTreeProvider } from './vscode/views/usageTreeProvider';
 import { RunBudgets, UsageLedger } from './core/budgets';
 import { RunDetailsPanels } from './vscode/views/runDetails';
 import { ContextKeys } from './vscode/views/contextKeys';
@@ -176,6 +177,9 @@ export function activate(context: vscode.ExtensionContext): AgentThreadsApi {
   const panels = new ThreadPanels(context.extensionUri, version, sessionServices);
   const agentEditors = new AgentEditorProvider(context.extensionUri, backend.agents, models, tools, log);
   const runDetails = new RunDetailsPanels(backend.threads, backend.agents, knownSecrets, (profile) => models.pricesOf(profile));
+  // The Usage view: tokens and cost per day and per agent, from the usage ledger.
+  const usageTree = new UsageTreeProvider(usageLedger);
+  context.subscriptions.push(usageTree, vscode.window.createTreeView(UsageTreeProvider.viewId, { treeDataProvider: usageTree }));
   const treeView = vscode.window.createTreeView(AgentsTreeProvider.viewId, { treeDataProvider: tree, showCollapseAll: true });
   const showBackend = (): void => {
     treeView.description = backend.kind === 'local' ? undefined : backend.label;

@@ -104,7 +104,7 @@ export class RunEngine {
       if (overrides.additional_messages?.length) await this.options.threads.appendMessages(threadId, overrides.additional_messages);
       const run = newRun(threadId, agent, overrides, this.services.now());
       // Marks the thread so recovery after a crash can find this run without reading every thread's runs.
-      // The marker stays without an owner while the run waits (see releaseRun), so a later session can adopt it too.
+      await this.editMetadata(threadId, (metadata) => ({ ...metadata, [ACTIVE_RUN_KEY]: run.id, [ACTIVE_RUN_OWNER_KEY]: runOwner() }));
       const recorder = new RunRecorder(run, this.options.threads, (event) => this.announce(event), this.services.now);
       const active = new ActiveRun(recorder, agent, resolved.client, resolved.profile, this.services.now);
       active.resume = overrides.resume;
@@ -228,7 +228,7 @@ export class RunEngine {
     if (!agent || !resolved) return false;
     this.starting.add(threadId);
     try {
-      await this.editMetadata(threadId, (metadata) => ({ ...metadata, [ACTIVE_RUN_KEY]: run.id, [ACTIVE_RUN_OWNER_KEY]: runOwner() }));
+      // The marker stays without an owner while the run waits (see releaseRun), so a later session can adopt it too.
       const recorder = new RunRecorder(run, this.options.threads, (event) => this.announce(event), this.services.now);
       const active = new ActiveRun(recorder, agent, resolved.client, resolved.profile, this.services.now);
       active.usage = run.usage;
