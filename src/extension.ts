@@ -2,6 +2,7 @@
  * The composition root: activate() builds every service once and wires them together. Nothing else constructs
  * services, so what depends on what is visible in this one file.
  */
+import { join } from 'node:path';
 import * as l10n from '@vscode/l10n';
 import * as vscode from 'vscode';
 import { LocalAgentApi, modelNameResolver } from './core/api';
@@ -29,6 +30,9 @@ import { LocalApiController } from './vscode/backend/localApiController';
 import { TracingController } from './vscode/backend/tracingController';
 import { ModelRegistry } from './vscode/models/modelRegistry';
 import { readModelProfiles } from './vscode/models/modelSettings';
+import { budgetRefusals, readBudgets } from './vscode/models/budgetSettings';
+import { UsageTreeProvider } from './vscode/views/usageTreeProvider';
+import { RunBudgets, UsageLedger } from './core/budgets';
 import { RunDetailsPanels } from './vscode/views/runDetails';
 import { ContextKeys } from './vscode/views/contextKeys';
 import { RunStatusBar } from './vscode/views/runStatusBar';
@@ -110,7 +114,26 @@ export function activate(context: vscode.ExtensionContext): AgentThreadsApi {
   const models = new ModelRegistry(apiKeys, log);
   // Opt-in (agentThreads.tracing.endpoint, a user setting): spans of runs over OTLP/HTTP; OpenTelemetry loads only then.
   const tracing = new TracingController(log, version);
+  // Every model call's usage, and the budgets (agentThreads.budgets.*) checked before each call.
+  const usageLedger = new UsageLedger({ file: join(storage.fsPath, 'usage.jsonl'), logger: log });
+  const budgets = new RunBudgets({ ledger: usageLedger, limits: readBudgets });
+  const refuseUnenforceableBudgets = (): void => {
+    for (const reason of budgetRefusals(readBudgets(), readModelProfiles().profiles)) {
+      log.warn(reason);
+      void vscode.window.showWarningMessage(reason);
+    }
+  };
+  refuseUnenforceableBudgets();
+  void usageLedger.load(); // in the background: tooltips and the first budget check read it
+  context.subscriptions.push(
+    { dispose: () => usageLedger.dispose() },
+    vscode.workspace.onDidChangeConfiguration((event) => {
+      if (event.affectsConfiguration('agentThreads.budgets') || event.affectsConfiguration('agentThreads.models'))
+        refuseUnenforceableBudgets();
+    }),
+  );
   const engine = new RunEngine({
+    budgets,
     threads,
     agents: agentCatalog,
     tools,
@@ -148,11 +171,15 @@ export function activate(context: vscode.ExtensionContext): AgentThreadsApi {
     workspaceFolder?.uri,
     () => backend.kind === 'local',
     (profile) => models.pricesOf(profile),
+    usageLedger,
   );
   const chat = new ChatViewProvider(context.extensionUri, version, sessionServices, context.workspaceState);
   const panels = new ThreadPanels(context.extensionUri, version, sessionServices);
   const agentEditors = new AgentEditorProvider(context.extensionUri, backend.agents, models, tools, log);
   const runDetails = new RunDetailsPanels(backend.threads, backend.agents, knownSecrets, (profile) => models.pricesOf(profile));
+  // The Usage view: tokens and cost per day and per agent, from the usage ledger.
+  const usageTree = new UsageTreeProvider(usageLedger);
+  context.subscriptions.push(usageTree, vscode.window.createTreeView(UsageTreeProvider.viewId, { treeDataProvider: usageTree }));
   const treeView = vscode.window.createTreeView(AgentsTreeProvider.viewId, { treeDataProvider: tree, showCollapseAll: true });
   const showBackend = (): void => {
     treeView.description = backend.kind === 'local' ? undefined : backend.label;

@@ -52,6 +52,15 @@ export interface RunView {
    * of the file change the call proposes (it arrives in a later run event, once the host has computed it).
    */
   pendingApprovals: { id: string; name: string; arguments: string; preview?: string; canShowDiff?: boolean; diff?: string }[];
+  /** The budget the run waits at before its next model call (requires_action), with what Continue adds. */
+  budgetPause?: {
+    scope: 'run' | 'thread' | 'agent_day';
+    unit: 'tokens' | 'dollars';
+    limit: number;
+    used: number;
+    step: number;
+    estimated: boolean;
+  };
   /** How long the run took (or has taken so far), from its start; null before it started. */
   durationMs: number | null;
   steps: { id: string; type: 'message_creation' | 'tool_calls'; status: string; toolCalls: ToolCallView[] }[];
@@ -120,6 +129,7 @@ export type ThreadViewIntent =
   /** Back to the newest page, e.g. when the user sends while reading far back. */
   | { type: 'loadNewest' }
   | { type: 'decideToolCall'; runId: string; toolCallId: string; approve: boolean; alwaysForThread: boolean }
+  | { type: 'decideBudget'; runId: string; decision: 'continue' | 'stop' }
   | { type: 'showToolDiff'; runId: string; toolCallId: string }
   | { type: 'showRunDetails'; runId: string }
   /** "N files changed" under a run's answer: the run's changes in the multi-file diff editor. */
@@ -188,6 +198,7 @@ export const isThreadViewMessage = messageGuard<ThreadViewToHost>(
     loadNewer: { afterId: 'string' },
     loadNewest: {},
     decideToolCall: { runId: 'string', toolCallId: 'string', approve: 'boolean', alwaysForThread: 'boolean' },
+    decideBudget: { runId: 'string', decision: 'string' },
     showToolDiff: { runId: 'string', toolCallId: 'string' },
     showRunDetails: { runId: 'string' },
     reviewRunChanges: { runId: 'string' },

@@ -63,6 +63,7 @@ describe('architecture: imports only point down', () => {
         store: 1,
         items: 1,
         tools: 2,
+        budgets: 2,
         runs: 3,
         checkpoints: 3,
         agentFiles: 3,

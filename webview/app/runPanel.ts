@@ -2,6 +2,7 @@ import type { RunView } from '../../src/protocol/threadView';
 import { postToHost } from './host';
 import { component, el } from './dom';
 import { createApprovalCard } from './toolCards';
+import { createBudgetCard } from './budgetCard';
 import * as l10n from '@vscode/l10n';
 
 const ACTIVE = new Set(['queued', 'in_progress', 'requires_action', 'cancelling']);
@@ -48,7 +49,7 @@ export class RunPanel {
     this.run = run;
     this.orphans = orphans;
     this.badge.hidden = run === null;
-    this.badge.textContent = run ? STATUS_LABEL[run.status] : '';
+    this.badge.textContent = run?.budgetPause ? l10n.t('Paused at budget') : run ? STATUS_LABEL[run.status] : '';
     this.badge.dataset.status = run?.status ?? '';
     this.badge.dataset.runId = run?.id ?? '';
     this.progress.hidden = !this.isActive;
@@ -74,6 +75,7 @@ export class RunPanel {
   private focusedControl(): string | undefined {
     const active = document.activeElement;
     if (!(active instanceof HTMLElement) || !this.details.contains(active)) return undefined;
+    if (active.closest('.budget-card')) return `.budget-card .${active.classList[0] ?? 'none'}`;
     const card = active.closest<HTMLElement>('.approval');
     const control = `.${active.classList[0] ?? 'none'}`;
     return card ? `.approval[data-tool-call-id="${CSS.escape(card.dataset.toolCallId ?? '')}"]:not(.decided) ${control}` : control;
@@ -95,7 +97,10 @@ export class RunPanel {
     this.details.replaceChildren();
     if (!run) return;
     if (run.status === 'requires_action') this.details.append(...this.orphans.map(createApprovalCard));
-    if (run.lastError && (run.status === 'failed' || run.status === 'expired' || run.status === 'incomplete')) {
+    if (run.status === 'requires_action' && run.budgetPause) this.details.append(createBudgetCard(run, run.budgetPause));
+    // A run stopped at a budget ends cancelled; its reason stays on screen like an error's, with Retry to run again.
+    const stoppedAtBudget = run.status === 'cancelled' && run.lastError?.code === 'budget_exceeded';
+    if (run.lastError && (run.status === 'failed' || run.status === 'expired' || run.status === 'incomplete' || stoppedAtBudget)) {
       const error = el('div', 'run-error');
       error.setAttribute('role', 'alert');
       error.dataset.code = run.lastError.code;

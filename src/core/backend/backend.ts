@@ -47,6 +47,8 @@ export interface RunService {
   createRun(threadId: string, agentId: string): Promise<Run>;
   cancelRun(threadId: string, runId: string): Promise<unknown>;
   submitToolApprovals(threadId: string, runId: string, approvals: ToolApproval[]): Promise<unknown>;
+  /** Continue or Stop on a budget card; only backends that enforce budgets (the local engine) have it. */
+  decideBudget?(threadId: string, runId: string, decision: 'continue' | 'stop'): Promise<unknown>;
   activeRun(threadId: string): Run | undefined;
 }
 

@@ -53,6 +53,11 @@ export class SwitchableBackend implements Backend {
     createRun: (threadId, agentId) => this.current.runs.createRun(threadId, agentId),
     cancelRun: (threadId, runId) => this.current.runs.cancelRun(threadId, runId),
     submitToolApprovals: (threadId, runId, approvals) => this.current.runs.submitToolApprovals(threadId, runId, approvals),
+    decideBudget: async (threadId, runId, decision) => {
+      const runs = this.current.runs;
+      if (!runs.decideBudget) throw new Error(`The ${this.current.label} backend has no budgets to decide on.`);
+      return runs.decideBudget(threadId, runId, decision);
+    },
     activeRun: (threadId) => this.current.runs.activeRun(threadId),
   };
 

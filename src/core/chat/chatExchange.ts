@@ -4,7 +4,7 @@
 
 import type { Agent } from '../domain/agent';
 import { isMessageDeltaEvent, isRunLifecycleEvent, isRunStepEvent, type RunLifecycleEventName } from '../domain/events';
-import type { Run } from '../domain/run';
+import { type Run, waitingToolCalls } from '../domain/run';
 import type { RunService, ThreadRepository } from '../backend/backend';
 import type { RunEngineEvent } from '../runs/runRecorder';
 import { type ChatIntent, type ChatSessionChoice, findAgentByName } from './chatRequests';
@@ -161,7 +161,13 @@ class RunFollower {
         this.sink.progress(`Calling tool ${call.function.name}…`);
       }
     } else if (event.event === 'thread.run.requires_action') {
-      const names = event.data.required_action?.submit_tool_outputs.tool_calls.map((call) => call.function.name) ?? [];
+      const action = event.data.required_action;
+      if (action?.type === 'budget_exceeded') {
+        this.sink.progress(`Paused at a budget: continue or stop it in the thread.`);
+        this.sink.openThread(this.threadId, 'Open the thread');
+        return;
+      }
+      const names = waitingToolCalls(action).map((call) => call.function.name);
       this.sink.progress(`Waiting for your approval of ${names.join(', ')}: approve it in the thread.`);
       this.sink.openThread(this.threadId, 'Open the thread to approve');
     } else if (isRunLifecycleEvent(event) && TERMINAL_EVENTS.has(event.event)) {

@@ -14,9 +14,43 @@ export interface RequiredActionToolCall {
   function: { name: string; arguments: string };
 }
 
-export interface RequiredAction {
+export interface ToolOutputsRequiredAction {
   type: 'submit_tool_outputs';
   submit_tool_outputs: { tool_calls: RequiredActionToolCall[] };
+}
+
+/** What a budget caps: one run, one thread (all its runs), or one agent's runs on one (local) day. */
+export type BudgetScope = 'run' | 'thread' | 'agent_day';
+/** What a budget counts: tokens (prompt + completion) or US dollars at the model profile's prices. */
+export type BudgetUnit = 'tokens' | 'dollars';
+
+/** The budget a run has reached before its next model call (shown on the budget card, returned by the local API). */
+export interface BudgetPause {
+  scope: BudgetScope;
+  unit: BudgetUnit;
+  /** The limit in force: the configured one plus what Continue granted so far. */
+  limit: number;
+  /** Spent so far in the scope. */
+  used: number;
+  /** What the next model call would add at least (its prompt, counted with the tokenizer). */
+  next: number;
+  /** What Continue adds to the limit. */
+  step: number;
+  /** Whether some of `used` was counted with the tokenizer because the provider reported no usage. */
+  estimated: boolean;
+}
+
+/** Our extension of required_action: the run waits before a model call until the user continues or stops it. */
+export interface BudgetRequiredAction {
+  type: 'budget_exceeded';
+  budget_exceeded: BudgetPause;
+}
+
+export type RequiredAction = ToolOutputsRequiredAction | BudgetRequiredAction;
+
+/** The tool calls a run waits for, or none when it waits for something else (a budget). */
+export function waitingToolCalls(action: RequiredAction | null | undefined): RequiredActionToolCall[] {
+  return action?.type === 'submit_tool_outputs' ? action.submit_tool_outputs.tool_calls : [];
 }
 
 export interface RunLastError {
@@ -34,12 +68,13 @@ export interface RunLastError {
     | 'timeout'
     | 'interrupted'
     | 'no_model'
-    | 'storage_error';
+    | 'storage_error'
+    | 'budget_exceeded';
   message: string;
 }
 
 export interface RunIncompleteDetails {
-  reason: 'max_completion_tokens' | 'max_prompt_tokens' | 'max_tool_rounds';
+  reason: 'max_completion_tokens' | 'max_prompt_tokens' | 'max_tool_rounds' | 'budget_exceeded';
 }
 
 /** The agent settings a run copies at its start, so later edits of the agent do not change what it ran with. */

@@ -134,7 +134,9 @@ export function responseObject({ run, steps, messages, model }: ResponseSource):
     status,
     output_text: output.flatMap((item) => (item.type === 'message' ? item.content.map((part) => part.text) : [])).join(''),
     error: responseError(run),
-    incomplete_details: run.status === 'incomplete' ? { reason: 'max_output_tokens' } : null,
+    // A response stopped at a budget has no reason of the Responses API's own: its output message says which budget.
+    incomplete_details:
+      run.status === 'incomplete' && run.incomplete_details?.reason !== 'budget_exceeded' ? { reason: 'max_output_tokens' } : null,
     instructions: run.instructions || null,
     metadata: run.metadata ?? {},
     model,

@@ -10,12 +10,13 @@ import type { ThreadStore } from '../store/threadStore';
 import type { ToolRegistry } from '../tools/toolRegistry';
 import type { Logger } from '../util/logger';
 import { noopTracer, type TraceSpan, type Tracer } from '../util/tracing';
+import type { RunBudgets } from '../budgets/runBudgets';
 import type { ContentReaders } from './contextBuilder';
 import type { RunRecorder } from './runRecorder';
 import type { ResumeAnswers } from './runState';
 
 /** Why a run was stopped from outside its loop. */
-export type StopReason = 'cancelled' | 'expired' | 'disposed';
+export type StopReason = 'cancelled' | 'expired' | 'disposed' | 'budget';
 
 /** What the user (or the caller running a tool elsewhere) decided for a call waiting in requires_action. */
 export type ToolDecision = { kind: 'approve' } | { kind: 'deny' } | { kind: 'output'; output: string };
@@ -34,6 +35,13 @@ export interface RunServices {
   checkpointMs: number;
   /** Where the run's spans go (a do-nothing tracer while tracing is off). */
   tracer: Tracer;
+  /** Budgets checked before each model call, and the ledger of what calls used; none: no budgets, no ledger. */
+  budgets?: RunBudgets;
+  /**
+   * Marks a run waiting at a budget as owned by no process, so the next session adopts it even while this process
+   * lingers (a remote extension host outlives a window reload for a while).
+   */
+  releaseRun?(threadId: string, runId: string): Promise<void>;
   /** Adds tools to the thread's "always allow" list. */
   allowForThread(threadId: string, toolNames: string[]): Promise<void>;
 }
@@ -78,6 +86,8 @@ export class ActiveRun {
   openToolRound: OpenToolRound | undefined;
   pending: PendingApprovals | undefined;
   usage: Usage | null = null;
+  /** Why a Stop on the budget card ended the run (its cancelled run's last_error). */
+  budgetStopMessage: string | undefined;
   /** Answers to calls an earlier response left open, applied before the first model call. */
   resume: ResumeAnswers | undefined;
   /** The run's `invoke_agent` span, parent of its model and tool calls' spans. */
@@ -92,6 +102,9 @@ export class ActiveRun {
     readonly profile: ModelProfile,
     private readonly now: () => number,
   ) {}
+
+  private budgetGo: (() => void) | undefined;
+  private budgetContinued = false;
 
   get run(): Run {
     return this.recorder.run;
@@ -110,6 +123,35 @@ export class ActiveRun {
   /** Throws when the run was stopped, so the loop unwinds to its single place that finishes runs. */
   throwIfStopped(): void {
     if (this.signal.aborted) throw new RunStopped(this.stopReason ?? 'cancelled');
+  }
+
+  /** Continue on a budget card: lets the run past the budget it waits at, now or as soon as it starts waiting. */
+  continueBudget(): void {
+    const go = this.budgetGo;
+    this.budgetGo = undefined;
+    if (go) go();
+    else this.budgetContinued = true;
+  }
+
+  /** Resolves on continueBudget (or at once when it came first); rejects with RunStopped when the run is stopped. */
+  budgetContinue(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const signal = this.signal;
+      if (signal.aborted) return reject(new RunStopped(this.stopReason ?? 'cancelled'));
+      if (this.budgetContinued) {
+        this.budgetContinued = false;
+        return resolve();
+      }
+      const onAbort = (): void => {
+        this.budgetGo = undefined;
+        reject(new RunStopped(this.stopReason ?? 'cancelled'));
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      this.budgetGo = () => {
+        signal.removeEventListener('abort', onAbort);
+        resolve();
+      };
+    });
   }
 
   /** Adds a model call's usage to the run's total. */

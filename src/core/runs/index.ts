@@ -5,3 +5,4 @@ export type { RunEngineEvent } from './runRecorder';
 export { RunError, type RunErrorCode } from './runErrors';
 export type { RunOverrides } from './runState';
 export { buildContext, promptBudget, type BuiltContext, type ContentReaders, type ContextRequest } from './contextBuilder';
+export { budgetStopMessage, type BudgetDecision } from './budgetHold';

@@ -15,6 +15,8 @@ import { type Logger, silentLogger } from '../util/logger';
 import { ActiveRun, type RunServices, type ToolDecision } from './activeRun';
 import type { ContentReaders } from './contextBuilder';
 import { runLoop } from './runLoop';
+import type { RunBudgets } from '../budgets/runBudgets';
+import { type BudgetDecision, budgetStopMessage } from './budgetHold';
 import { ACTIVE_RUN_KEY, ACTIVE_RUN_OWNER_KEY, recoverInterruptedRuns, runOwner } from './runRecovery';
 import { RunError } from './runErrors';
 import { RunRecorder, type RunEngineEvent } from './runRecorder';
@@ -44,6 +46,8 @@ export interface RunEngineOptions {
   readers?: ContentReaders;
   /** Where runs, model calls and tool calls open spans. Default: none. */
   tracer?: Tracer;
+  /** Budgets checked before each model call and the ledger of usage. Default: none. */
+  budgets?: RunBudgets;
 }
 
 /** Runs agents on threads, streaming RunEvents to listeners. */
@@ -69,6 +73,13 @@ export class RunEngine {
       approvalTimeoutMs: options.approvalTimeoutMs ?? 10 * 60_000,
       checkpointMs: options.checkpointMs ?? 2_000,
       tracer: options.tracer ?? noopTracer,
+      ...(options.budgets ? { budgets: options.budgets } : {}),
+      releaseRun: (threadId, runId) =>
+        this.editMetadata(threadId, (metadata) => {
+          if (metadata[ACTIVE_RUN_KEY] !== runId || !(ACTIVE_RUN_OWNER_KEY in metadata)) return metadata;
+          const { [ACTIVE_RUN_OWNER_KEY]: _owner, ...rest } = metadata;
+          return rest;
+        }),
       allowForThread: (threadId, names) => this.editMetadata(threadId, (metadata) => withAllowedTools(metadata, names)),
     };
   }
@@ -147,6 +158,32 @@ export class RunEngine {
     );
   }
 
+  /**
+   * Continue or Stop on a budget card: Continue raises that budget by its step and the run goes on to its model
+   * call; Stop ends it cancelled with the budget as its reason (last_error code budget_exceeded).
+   */
+  async decideBudget(threadId: string, runId: string, decision: BudgetDecision): Promise<Run> {
+    // The start-up pass may not have reached this thread yet: a pause from the last session is adopted now.
+    if (!this.active.has(threadId)) await this.recoverInterruptedRuns(threadId);
+    const active = this.active.get(threadId);
+    if (!active || active.run.id !== runId)
+      throw new RunError('run_not_found', `Run ${runId} is not running in thread ${threadId}; it may have finished or expired.`);
+    const action = active.run.required_action;
+    if (active.run.status !== 'requires_action' || action?.type !== 'budget_exceeded') {
+      throw new RunError('run_not_waiting', `Run ${runId} is not waiting at a budget (it is ${active.run.status}).`);
+    }
+    if (decision === 'continue') {
+      active.continueBudget();
+      return active.run;
+    }
+    active.budgetStopMessage = budgetStopMessage(action.budget_exceeded);
+    const cancelling = active.recorder.transition('cancelling');
+    active.stop('budget');
+    await cancelling;
+    await active.done;
+    return active.run;
+  }
+
   /** Cancels a run (mid-stream too) and resolves with it once it is cancelled; a finished run is returned as is. */
   async cancelRun(threadId: string, runId: string): Promise<Run> {
     const active = this.active.get(threadId);
@@ -173,9 +210,34 @@ export class RunEngine {
         clearMarker: (id, runId) => this.clearMarker(id, runId),
         announce: (event) => this.events.fire(event),
         logger: this.services.logger,
+        adoptPaused: (run) => this.adoptPausedRun(run),
       },
       threadId,
     );
+  }
+
+  /**
+   * Takes over a run a previous session left waiting at a budget: it waits here again for Continue or Stop. False
+   * (then it is closed as interrupted) without budgets, or when its agent or model is gone.
+   */
+  private async adoptPausedRun(run: Run): Promise<boolean> {
+    const threadId = run.thread_id;
+    if (!this.services.budgets || this.active.has(threadId) || this.starting.has(threadId)) return false;
+    const agent = await this.options.agents.get(run.assistant_id).catch(() => undefined);
+    const resolved = agent && this.options.resolveModel(run.model);
+    if (!agent || !resolved) return false;
+    this.starting.add(threadId);
+    try {
+      // The marker stays without an owner while the run waits (see releaseRun), so a later session can adopt it too.
+      const recorder = new RunRecorder(run, this.options.threads, (event) => this.announce(event), this.services.now);
+      const active = new ActiveRun(recorder, agent, resolved.client, resolved.profile, this.services.now);
+      active.usage = run.usage;
+      this.active.set(threadId, active);
+      active.done = this.track(this.drive(active));
+      return true;
+    } finally {
+      this.starting.delete(threadId);
+    }
   }
 
   /** Stops every run at once without further writes (recovery closes them on the next start). */

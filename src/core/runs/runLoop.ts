@@ -6,7 +6,9 @@ import type { RunLastError, RunStatus, RunStep } from '../domain/run';
 import type { ChatRequest, ChatTool } from '../model/types';
 import { type ActiveRun, RunStopped, type RunServices } from './activeRun';
 import { buildContext } from './contextBuilder';
+import { holdForBudget, recordCallUsage } from './budgetHold';
 import { streamedReasoning, streamTurn } from './modelTurn';
+import { messageText } from '../domain/message';
 import { toRunLastError } from './runErrors';
 import { resumeOpenCalls } from './resumeCalls';
 import { closeUnansweredCalls, runToolRound } from './toolRound';
@@ -15,11 +17,15 @@ import { errorMessage } from '../util/errors';
 /** Drives a queued run to a terminal status; never throws. */
 export async function runLoop(active: ActiveRun, services: RunServices): Promise<void> {
   try {
-    await active.recorder.transition('in_progress');
+    // A run adopted after a restart is already past queued, waiting at a budget (see holdForBudget).
+    if (active.run.status === 'queued') await active.recorder.transition('in_progress');
     if (active.resume) await resumeOpenCalls(active, services, active.resume);
     for (let round = 1; ; round++) {
       active.throwIfStopped();
-      const turn = await streamTurn(active, services, await requestFor(active, services, round));
+      const { request, promptTokens } = await requestFor(active, services, round);
+      if ((await holdForBudget(active, services, promptTokens)) === 'ended') return;
+      const turn = await streamTurn(active, services, request);
+      await recordCallUsage(active, services, turn.usage, promptTokens, { text: messageText(turn.message), toolCalls: turn.toolCalls });
       if (turn.toolCalls.length === 0) {
         const cut = turn.finishReason === 'length';
         await active.recorder.transition(
@@ -48,7 +54,11 @@ export async function runLoop(active: ActiveRun, services: RunServices): Promise
   }
 }
 
-async function requestFor(active: ActiveRun, services: RunServices, round: number): Promise<ChatRequest> {
+async function requestFor(
+  active: ActiveRun,
+  services: RunServices,
+  round: number,
+): Promise<{ request: ChatRequest; promptTokens: number }> {
   const run = active.run;
   const tools = [...services.tools.chatTools(run.tools.map((tool) => tool.name)), ...clientChatTools(run)];
   const context = await buildContext(
@@ -76,7 +86,7 @@ async function requestFor(active: ActiveRun, services: RunServices, round: numbe
   if (run.reasoning_effort) request.reasoning_effort = run.reasoning_effort;
   if (run.max_completion_tokens !== null) request.max_completion_tokens = run.max_completion_tokens;
   if (run.response_format !== 'auto') request.response_format = run.response_format as ChatRequest['response_format'];
-  return request;
+  return { request, promptTokens: context.promptTokens };
 }
 
 /**
@@ -113,6 +123,15 @@ function endingFor(active: ActiveRun, error: unknown): Ending | undefined {
   if (stopped === 'disposed') return undefined;
   if (stopped === 'cancelled')
     return { status: 'cancelled', messageReason: 'run_cancelled', stepStatus: 'cancelled', callNote: 'Not run: the run was cancelled.' };
+  if (stopped === 'budget') {
+    return {
+      status: 'cancelled',
+      lastError: { code: 'budget_exceeded', message: active.budgetStopMessage ?? 'Stopped at a budget.' },
+      messageReason: 'run_cancelled',
+      stepStatus: 'cancelled',
+      callNote: 'Not run: the run was stopped at a budget.',
+    };
+  }
   if (stopped === 'expired') {
     return {
       status: 'expired',
@@ -169,7 +188,14 @@ async function finish(active: ActiveRun, services: RunServices, error: unknown):
   const status = active.run.status;
   // A failure while cancelling still ends as cancelled: the user asked for it, and the error is a consequence.
   const target = status === 'cancelling' ? 'cancelled' : ending.status === 'cancelled' ? 'failed' : ending.status;
-  await active.recorder.transition(target, target === 'failed' ? { last_error: ending.lastError ?? toRunLastError(error) } : {});
+  // A run stopped at a budget ends cancelled and says which budget (last_error code budget_exceeded).
+  const details =
+    target === 'failed'
+      ? { last_error: ending.lastError ?? toRunLastError(error) }
+      : target === ending.status && ending.lastError
+        ? { last_error: ending.lastError }
+        : {};
+  await active.recorder.transition(target, details);
 }
 
 async function bestEffort(services: RunServices, what: string, work: () => Promise<unknown>): Promise<void> {

@@ -46,6 +46,8 @@ export interface RecoveryHooks {
   clearMarker(threadId: string, runId: string): Promise<void>;
   announce(event: RunEngineEvent): void;
   logger: Logger;
+  /** Takes over a run that waits at a budget (such a pause survives restarts); false when it cannot. */
+  adoptPaused?(run: Run): Promise<boolean>;
 }
 
 /**
@@ -59,6 +61,7 @@ export async function recoverInterruptedRuns(threads: ThreadStore, hooks: Recove
     if (!runId || hooks.isActive(thread.id) || ownedByAnotherLiveProcess(thread.metadata[ACTIVE_RUN_OWNER_KEY])) continue;
     try {
       const run = await threads.getRun(thread.id, runId).catch(() => undefined);
+      if (run && waitsAtBudget(run) && (await hooks.adoptPaused?.(run))) continue;
       if (run && !isTerminal(run.status)) recovered.push(await closeInterrupted(threads, run, hooks));
       await hooks.clearMarker(thread.id, runId);
     } catch (error) {
@@ -67,6 +70,11 @@ export async function recoverInterruptedRuns(threads: ThreadStore, hooks: Recove
   }
   if (recovered.length) hooks.logger.info(`Closed ${recovered.length} run(s) interrupted when the extension last stopped.`);
   return recovered;
+}
+
+/** A run that paused before a model call at a budget: nothing was in flight, so it can wait on after a restart. */
+function waitsAtBudget(run: Run): boolean {
+  return run.status === 'requires_action' && run.required_action?.type === 'budget_exceeded';
 }
 
 async function closeInterrupted(threads: ThreadStore, run: Run, hooks: RecoveryHooks): Promise<Run> {

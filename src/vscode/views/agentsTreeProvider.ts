@@ -9,6 +9,7 @@ import { CommandId } from '../shared/commandIds';
 import { DisposableStore } from '../../core/util/disposableStore';
 import { errorMessage } from '../shared/errors';
 import { costOf, formatCost, type ModelPrices } from '../../core/model/prices';
+import type { UsageLedger, UsageTotals } from '../../core/budgets';
 
 /** A node of the Agents tree: an agent, or one of its threads. */
 export type AgentsTreeNode =
@@ -71,7 +72,10 @@ export class AgentsTreeProvider implements vscode.TreeDataProvider<AgentsTreeNod
     private readonly usesLocalBackend: () => boolean = () => true,
     /** The prices of a model profile, when the user set them (a thread's tooltip then says what it cost). */
     private readonly pricesOf: (profileId: string) => ModelPrices | undefined = () => undefined,
+    /** What each agent's model calls used (the usage ledger); its tooltip then says so. */
+    private readonly usage?: Pick<UsageLedger, 'agentTotals' | 'onDidChange'>,
   ) {
+    if (usage) this.subscriptions.add(usage.onDidChange(() => this.refreshSoon()));
     if (fileAgents) this.subscriptions.add(fileAgents.onDidChange(() => this.refreshSoon()));
     this.subscriptions.add(agents.onDidChangeAgents(() => this.refreshSoon()));
     this.subscriptions.add(threads.onDidChangeThreads(() => this.refreshSoon()));
@@ -202,6 +206,8 @@ export class AgentsTreeProvider implements vscode.TreeDataProvider<AgentsTreeNod
         agent.tools.map((t) => t.name).join(', ') || vscode.l10n.t('none'),
       ),
     );
+    const used = this.usage?.agentTotals(agent.id);
+    if (used?.calls) item.tooltip.appendText(`\n${usedText(used)}`);
     return item;
   }
 
@@ -347,4 +353,12 @@ function statusIcon(status: RunStatus | undefined): vscode.ThemeIcon {
     default:
       return new vscode.ThemeIcon('comment-discussion');
   }
+}
+
+/** "Used: 12,345 tokens · $1.27" with what is estimated or unpriced said so. */
+function usedText(used: UsageTotals): string {
+  const tokens = new Intl.NumberFormat(vscode.env.language).format(used.tokens);
+  const parts = [used.estimated ? vscode.l10n.t('Used: about {0} tokens (estimated)', tokens) : vscode.l10n.t('Used: {0} tokens', tokens)];
+  if (used.calls > used.unpriced) parts.push(formatCost(used.dollars, vscode.env.language));
+  return parts.join(' · ');
 }

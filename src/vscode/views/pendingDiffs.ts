@@ -1,7 +1,7 @@
 // The short diffs the inline approval cards show for calls that would change a file. Computing one reads the file
 // (asynchronously), so the run is posted first and again once its diffs are known; each is computed once per call.
 
-import type { Run } from '../../core/domain';
+import { type Run, waitingToolCalls } from '../../core/domain';
 import type { ToolCallPreviews } from '../tools/toolDiffPreview';
 
 export class PendingDiffs {
@@ -24,7 +24,7 @@ export class PendingDiffs {
   request(run: Run): void {
     const previews = this.previews;
     if (!previews || run.status !== 'requires_action' || !run.required_action) return;
-    for (const call of run.required_action.submit_tool_outputs.tool_calls) {
+    for (const call of waitingToolCalls(run.required_action)) {
       const { name, arguments: args } = call.function;
       if (this.diffs.has(call.id) || this.computing.has(call.id) || !previews.hasDiff(name)) continue;
       this.computing.add(call.id);

@@ -119,7 +119,10 @@ export function renderRunDetailsHtml(run: Run, steps: readonly RunStep[], contex
       : escapeHtml(vscode.l10n.t('— (no prices set for the model profile {0})', run.model.profile)),
   ]);
   if (run.incomplete_details) facts.push([vscode.l10n.t('Stopped because'), text(incompleteReason(run.incomplete_details.reason))]);
-  if (run.status === 'requires_action' && run.required_action) {
+  if (run.status === 'requires_action' && run.required_action?.type === 'budget_exceeded') {
+    facts.push([vscode.l10n.t('Paused at'), text(vscode.l10n.t('a budget, before the next model call'))]);
+  }
+  if (run.status === 'requires_action' && run.required_action?.type === 'submit_tool_outputs') {
     facts.push([
       vscode.l10n.t('Waiting for approval of'),
       run.required_action.submit_tool_outputs.tool_calls.map((call) => `<code>${text(call.function.name)}</code>`).join(', '),
@@ -183,6 +186,8 @@ function incompleteReason(reason: NonNullable<Run['incomplete_details']>['reason
       return vscode.l10n.t('the conversation reached the prompt token limit');
     case 'max_tool_rounds':
       return vscode.l10n.t('it reached the most tool rounds allowed');
+    case 'budget_exceeded':
+      return vscode.l10n.t('it reached a budget');
   }
 }
 

@@ -37,7 +37,7 @@ export class RunStatusBar implements vscode.Disposable {
     const title = (await this.threads.get(focus.thread_id).catch(() => undefined))?.title ?? vscode.l10n.t('thread');
     if (render !== this.renders) return; // a newer event rendered (or hid the item) meanwhile
     this.item.text = waiting
-      ? `$(warning) ${vscode.l10n.t('Agent needs approval')}`
+      ? `$(warning) ${waiting.required_action?.type === 'budget_exceeded' ? vscode.l10n.t('Agent paused at a budget') : vscode.l10n.t('Agent needs approval')}`
       : `$(loading~spin) ${runs.length === 1 ? vscode.l10n.t('Agent running') : vscode.l10n.t('{0} agents running', runs.length)}`;
     this.item.tooltip = `${title}: ${focus.status.replace('_', ' ')}`;
     this.item.command = { command: CommandId.openThread, title: vscode.l10n.t('Open Thread'), arguments: [focus.thread_id] };

@@ -1,5 +1,14 @@
 import * as vscode from 'vscode';
-import { isMessageDeltaEvent, isMessageEvent, isRunStepEvent, type Run, type RunEvent, type RunStep, type Thread } from '../../core/domain';
+import {
+  isMessageDeltaEvent,
+  isMessageEvent,
+  isRunStepEvent,
+  waitingToolCalls,
+  type Run,
+  type RunEvent,
+  type RunStep,
+  type Thread,
+} from '../../core/domain';
 import { warmUpTokenizer } from '../../core/model';
 import type { AgentRepository, RunService, ThreadRepository } from '../../core/backend';
 import type { WebviewKind } from '../../protocol/ipc';
@@ -250,6 +259,10 @@ export class ThreadSession implements vscode.Disposable {
             { tool_call_id: message.toolCallId, approve: message.approve, alwaysForThread: message.alwaysForThread },
           ]);
           return;
+        case 'decideBudget':
+          if (!this.threadId || (message.decision !== 'continue' && message.decision !== 'stop')) return;
+          await this.services.runs.decideBudget?.(this.threadId, message.runId, message.decision);
+          return;
         case 'showRunDetails':
           if (this.threadId) {
             // A thread panel keeps its conversation in view with the details beside it; the sidebar chat has the editor area free.
@@ -267,7 +280,7 @@ export class ThreadSession implements vscode.Disposable {
         case 'showToolDiff': {
           const call =
             this.run?.id === message.runId
-              ? this.run.required_action?.submit_tool_outputs.tool_calls.find((c) => c.id === message.toolCallId)
+              ? waitingToolCalls(this.run.required_action).find((c) => c.id === message.toolCallId)
               : undefined;
           if (call) await this.services.toolPreviews?.showDiff(call.function.name, call.function.arguments);
           return;

@@ -1,6 +1,6 @@
 import type { Message, Run, RunStep, Thread, Agent } from '../../core/domain';
 import { visibleBidiControls } from '../../core/domain/displayText';
-import { messageText, TERMINAL_RUN_STATUSES } from '../../core/domain';
+import { type BudgetPause, messageText, TERMINAL_RUN_STATUSES, waitingToolCalls } from '../../core/domain';
 import { deniedByUserOutput } from '../../core/runs/toolRound';
 import type { AgentOption, MessageVersionsView, MessageView, RunView, ThreadView, ToolCallView } from '../../protocol/threadView';
 import type { MessageVersions } from '../../core/fork';
@@ -70,8 +70,8 @@ export function toRunView(
     usage: run.usage,
     lastError: run.last_error ? { code: run.last_error.code, message: run.last_error.message } : null,
     pendingApprovals:
-      run.status === 'requires_action' && run.required_action
-        ? run.required_action.submit_tool_outputs.tool_calls.map((call) => ({
+      run.status === 'requires_action'
+        ? waitingToolCalls(run.required_action).map((call) => ({
             id: call.id,
             name: call.function.name,
             arguments: call.function.arguments,
@@ -80,6 +80,9 @@ export function toRunView(
             diff: diffs.get(call.id),
           }))
         : [],
+    ...(run.status === 'requires_action' && run.required_action?.type === 'budget_exceeded'
+      ? { budgetPause: budgetPauseView(run.required_action.budget_exceeded) }
+      : {}),
     durationMs: runDurationMs(run, now),
     steps: steps.map((step) => ({
       id: step.id,
@@ -127,4 +130,9 @@ export function toAgentOption(agent: Agent): AgentOption {
 export function toMessageVersionsView(versions: MessageVersions): MessageVersionsView {
   const { messageId, index, versions: all } = versions;
   return { messageId, index, total: all.length, previous: all[index - 1] ?? null, next: all[index + 1] ?? null };
+}
+
+function budgetPauseView(pause: BudgetPause): NonNullable<RunView['budgetPause']> {
+  const { scope, unit, limit, used, step, estimated } = pause;
+  return { scope, unit, limit, used, step, estimated };
 }

@@ -5,6 +5,7 @@ import type { Run as ApiRun } from 'openai/resources/beta/threads/runs/runs';
 import type { RunEventName } from '../../../src/core/domain/events';
 import { sentMessages } from '../runs/helpers';
 import { type ApiHarness, startApiHarness } from './apiHarness';
+import { waitingToolCalls } from '../../../src/core/domain/run';
 
 describe('local agent API: runs', function () {
   // As in test/unit/.mocharc.json: runs load the tokenizer and talk HTTP twice, which can take seconds on a busy machine.
@@ -182,7 +183,7 @@ describe('local agent API: runs', function () {
       const thread = await h.client.beta.threads.create({ messages: [{ role: 'user', content: 'echo hi' }] });
       const waiting: ApiRun = await h.client.beta.threads.runs.createAndPoll(thread.id, { assistant_id: toolAssistant });
       assert.equal(waiting.status, 'requires_action');
-      const calls = waiting.required_action!.submit_tool_outputs.tool_calls;
+      const calls = waitingToolCalls(waiting.required_action);
       assert.deepEqual(
         calls.map((c) => [c.id, c.function.name, c.function.arguments]),
         [['call_echo1', 'echo', '{"text":"hi"}']],

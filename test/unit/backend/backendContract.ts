@@ -9,6 +9,7 @@ import { messageText } from '../../../src/core/domain/message';
 import type { Run } from '../../../src/core/domain/run';
 import { TERMINAL_RUN_STATUSES } from '../../../src/core/domain/run';
 import { UNTITLED_THREAD_TITLE } from '../../../src/core/domain/thread';
+import { waitingToolCalls } from '../../../src/core/domain/run';
 
 export interface BackendFixture {
   backend: Backend;
@@ -181,7 +182,7 @@ export function backendContract(name: string, start: () => Promise<BackendFixtur
       fixture.scriptToolCall('echo', { text: 'approved-7' });
       const run = await backend.runs.createRun(thread.id, agent.id);
       const waiting = (await events.status(run.id, 'requires_action')).data as Run;
-      const call = waiting.required_action!.submit_tool_outputs.tool_calls[0];
+      const call = waitingToolCalls(waiting.required_action)[0];
       assert.equal(call.function.name, 'echo');
       assert.equal(backend.runs.activeRun(thread.id)?.status, 'requires_action');
       await backend.runs.submitToolApprovals(thread.id, run.id, [{ tool_call_id: call.id, approve: true }]);
@@ -198,7 +199,7 @@ export function backendContract(name: string, start: () => Promise<BackendFixtur
       fixture.scriptToolCall('echo', { text: 'nope' });
       const run = await backend.runs.createRun(thread.id, agent.id);
       const waiting = (await events.status(run.id, 'requires_action')).data as Run;
-      const call = waiting.required_action!.submit_tool_outputs.tool_calls[0];
+      const call = waitingToolCalls(waiting.required_action)[0];
       await backend.runs.submitToolApprovals(thread.id, run.id, [{ tool_call_id: call.id, approve: false }]);
       assert.equal((await events.end(run.id)).status, 'completed');
       const steps = await backend.threads.listRunSteps(thread.id, run.id);
@@ -210,7 +211,7 @@ export function backendContract(name: string, start: () => Promise<BackendFixtur
       const second = await backend.runs.createRun(thread.id, agent.id);
       const asked = (await events.status(second.id, 'requires_action')).data as Run;
       await backend.runs.submitToolApprovals(thread.id, second.id, [
-        { tool_call_id: asked.required_action!.submit_tool_outputs.tool_calls[0].id, approve: true, alwaysForThread: true },
+        { tool_call_id: waitingToolCalls(asked.required_action)[0].id, approve: true, alwaysForThread: true },
       ]);
       assert.equal((await events.end(second.id)).status, 'completed');
       assert.match((await backend.threads.get(thread.id)).metadata.allowed_tools ?? '', /echo/);

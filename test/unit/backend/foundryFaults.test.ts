@@ -7,6 +7,7 @@ import { TERMINAL_RUN_STATUSES } from '../../../src/core/domain/run';
 import { ToolRegistry } from '../../../src/core/tools/toolRegistry';
 import { silentLogger } from '../../../src/core/util/logger';
 import { startFakeFoundryServer, type FakeFoundryServer } from '../../fixtures/fakeFoundryServer';
+import { waitingToolCalls } from '../../../src/core/domain/run';
 
 type Coded = Error & { code?: string };
 
@@ -135,7 +136,7 @@ describe('Foundry runs that outlive the window that started them', function () {
       first.runs.onEvent((e) => e.event === 'thread.run.requires_action' && resolve(e.data as Run)),
     );
     const run = await first.runs.createRun(thread.id, agent.id);
-    const call = (await waiting).required_action!.submit_tool_outputs.tool_calls[0];
+    const call = waitingToolCalls((await waiting).required_action)[0];
     first.dispose(); // the window goes away with the run waiting
 
     const second = connect();

@@ -3,6 +3,7 @@ import type { RunStep } from '../../../src/core/domain/run';
 import { RunError } from '../../../src/core/runs';
 import type { ToolDefinition } from '../../../src/core/tools/toolRegistry';
 import { type Harness, sentMessages, startHarness } from './helpers';
+import { waitingToolCalls } from '../../../src/core/domain/run';
 
 /** A tool that changes things (so it asks by default) and records its calls. */
 function writeTool(calls: unknown[]): ToolDefinition {
@@ -103,7 +104,7 @@ describe('RunEngine tool loop', () => {
     );
     const run = await h.engine.createRun(threadId, agent.id);
     const waiting = (await h.log.waitForEvent(run.id, 'thread.run.requires_action')).data as typeof run;
-    assert.deepEqual(waiting.required_action?.submit_tool_outputs.tool_calls, [
+    assert.deepEqual(waitingToolCalls(waiting.required_action), [
       { id: 'call_w', type: 'function', function: { name: 'write_note', arguments: '{"note":"hi"}' } },
     ]);
     assert.ok(waiting.expires_at !== null);

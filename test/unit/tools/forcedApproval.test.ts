@@ -6,6 +6,7 @@ import { ALLOWED_TOOLS_KEY, applyForcedApproval } from '../../../src/core/tools/
 import { forcedApprovalForPath } from '../../../src/core/tools/protectedPaths';
 import type { ToolDefinition } from '../../../src/core/tools/toolRegistry';
 import { type Harness, startHarness, userText } from '../runs/helpers';
+import { waitingToolCalls } from '../../../src/core/domain/run';
 
 /** A file-writing tool that, like the workspace tools, forces approval for protected paths under `root()`. */
 function writeFileTool(root: () => string, written: string[]): ToolDefinition {
@@ -63,7 +64,7 @@ describe('forced approval of protected paths in the run engine', () => {
       const { threadId, run } = await startWrite(path);
       const waiting = (await h.log.waitForEvent(run.id, 'thread.run.requires_action')).data as Run;
       assert.deepEqual(
-        waiting.required_action?.submit_tool_outputs.tool_calls.map((c) => c.id),
+        waitingToolCalls(waiting.required_action).map((c) => c.id),
         ['call_w'],
       );
       assert.deepEqual(written, [], 'nothing is written before the user decides');

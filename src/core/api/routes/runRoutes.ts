@@ -145,6 +145,25 @@ export function addRunRoutes(router: Router, services: ApiServices): void {
     return json(render(await resumed.run), POLL_HEADERS);
   });
 
+  // Our extension: the answer to a run waiting at a budget (required_action.type "budget_exceeded"). "continue"
+  // raises that budget by required_action.budget_exceeded.step and the run goes on; "stop" ends it cancelled with
+  // last_error.code "budget_exceeded".
+  router.add('POST', '/threads/:thread_id/runs/:run_id/budget', async ({ params, body }) => {
+    const [threadId, runId] = ids(params);
+    const decision = body.decision;
+    if (decision !== 'continue' && decision !== 'stop') throw badRequest('"decision" must be "continue" or "stop".', 'decision');
+    await threads.getRun(threadId, runId);
+    if (decision === 'stop') return json(render(await engine.decideBudget(threadId, runId, 'stop')));
+    const resumed = nextLifecycleEvent(services, runId);
+    try {
+      await engine.decideBudget(threadId, runId, 'continue');
+    } catch (error) {
+      resumed.cancel();
+      throw error;
+    }
+    return json(render(await resumed.run), POLL_HEADERS);
+  });
+
   router.add('GET', '/threads/:thread_id/runs/:run_id/steps', async ({ params, query }) => {
     const [threadId, runId] = ids(params);
     await threads.getRun(threadId, runId);
@@ -177,7 +196,7 @@ function toolOutputs(value: unknown): { tool_call_id: string; output: string | u
 
 /** As in the Assistants API, every waiting call must be answered in one request. */
 function assertAllCallsAnswered(run: Run, answered: string[]): void {
-  if (run.status !== 'requires_action' || !run.required_action) {
+  if (run.status !== 'requires_action' || run.required_action?.type !== 'submit_tool_outputs') {
     throw badRequest(`Runs in status "${run.status}" do not accept tool outputs.`, 'tool_outputs');
   }
   const waiting = run.required_action.submit_tool_outputs.tool_calls.map((call) => call.id);

@@ -12,7 +12,7 @@ import type {
 import type { Agent } from '../../domain/agent';
 import { isMessageEventName, isRunLifecycleEventName, isRunStepEventName, type RunEvent } from '../../domain/events';
 import type { RequiredActionToolCall, Run, RunStep } from '../../domain/run';
-import { TERMINAL_RUN_STATUSES } from '../../domain/run';
+import { TERMINAL_RUN_STATUSES, waitingToolCalls } from '../../domain/run';
 import { UNTITLED_THREAD_TITLE } from '../../domain/thread';
 import { deniedByUserOutput, decideToolCall } from '../../runs/toolRound';
 import { titleFromFirstUserMessage } from '../../runs/threadTitle';
@@ -138,7 +138,7 @@ export class FoundryRuns implements RunService {
    */
   private async adopt(threadId: string, runId: string): Promise<ActiveFoundryRun | undefined> {
     const run = toRun(await callFoundry('read the run', () => this.client.runs.get(threadId, runId)));
-    const calls = run.required_action?.submit_tool_outputs.tool_calls ?? [];
+    const calls = waitingToolCalls(run.required_action);
     if (run.status !== 'requires_action' || !calls.length || this.active.has(threadId)) return this.active.get(threadId);
     const agent = await this.agents.get(run.assistant_id);
     const active: ActiveFoundryRun = {
@@ -223,7 +223,7 @@ export class FoundryRuns implements RunService {
   /** Decides every requested call; runs those allowed, asks about the rest, and submits once all have outputs. */
   private async onRequiresAction(active: ActiveFoundryRun): Promise<void> {
     try {
-      const calls = active.run.required_action?.submit_tool_outputs.tool_calls ?? [];
+      const calls = waitingToolCalls(active.run.required_action);
       const thread = await this.threads.get(active.run.thread_id);
       const allowed = allowedToolsOf(thread.metadata);
       const outputs = new Map<string, string>();

@@ -1,0 +1,3 @@
+export * from './budgetLimits';
+export * from './runBudgets';
+export * from './usageLedger';
