@@ -5,3 +5,6 @@ export type { RunEngineEvent } from './runRecorder';
 export { RunError, type RunErrorCode } from './runErrors';
 export type { RunOverrides } from './runState';
 export { buildContext, promptBudget, type BuiltContext, type ContentReaders, type ContextRequest } from './contextBuilder';
+export { compactThread, regenerateSummary, type CompactionRequest } from './compactor';
+export { collectFacts, renderFacts, type ThreadFacts } from './summaryFacts';
+export { isSummary, summaryInfo, type SummaryInfo } from './summaryRecord';
