@@ -48,6 +48,11 @@ export interface RunService {
   cancelRun(threadId: string, runId: string): Promise<unknown>;
   submitToolApprovals(threadId: string, runId: string, approvals: ToolApproval[]): Promise<unknown>;
   activeRun(threadId: string): Run | undefined;
+  /**
+   * Summarizes the thread's older part with the agent's model (or writes summary `regenerateId` again); absent where
+   * the backend keeps context itself (Foundry).
+   */
+  compactThread?(threadId: string, agentId: string, regenerateId?: string): Promise<Message>;
 }
 
 export type BackendKind = 'local' | 'foundry';

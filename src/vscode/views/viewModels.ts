@@ -2,6 +2,7 @@ import type { Message, Run, RunStep, Thread, Agent } from '../../core/domain';
 import { visibleBidiControls } from '../../core/domain/displayText';
 import { messageText, TERMINAL_RUN_STATUSES } from '../../core/domain';
 import { deniedByUserOutput } from '../../core/runs/toolRound';
+import { summaryInfo } from '../../core/runs/summaryRecord';
 import type { AgentOption, MessageVersionsView, MessageView, RunView, ThreadView, ToolCallView } from '../../protocol/threadView';
 import type { MessageVersions } from '../../core/fork';
 
@@ -36,6 +37,7 @@ export function toMessageView(message: Message): MessageView {
     runId: message.run_id,
     agentId: message.role === 'assistant' ? message.assistant_id : null,
     agentVersion: message.role === 'assistant' ? (message.assistant_version ?? null) : null,
+    ...summaryView(message),
   };
 }
 
@@ -127,4 +129,9 @@ export function toAgentOption(agent: Agent): AgentOption {
 export function toMessageVersionsView(versions: MessageVersions): MessageVersionsView {
   const { messageId, index, versions: all } = versions;
   return { messageId, index, total: all.length, previous: all[index - 1] ?? null, next: all[index + 1] ?? null };
+}
+
+function summaryView(message: Message): Pick<MessageView, 'summary'> {
+  const summary = summaryInfo(message);
+  return summary ? { summary: { count: summary.count, throughId: summary.throughId } } : {};
 }
