@@ -22,7 +22,9 @@ export function createSummaryPart(message: MessageView & { summary: NonNullable<
   body.innerHTML = renderMarkdown(message.text);
   const actions = el('div', 'compaction-summary-actions');
   actions.append(
-    link(l10n.t('Show the original messages'), 'show-originals', () => postToHost({ type: 'revealMessage', messageId: message.summary.throughId })),
+    link(l10n.t('Show the original messages'), 'show-originals', () =>
+      postToHost({ type: 'revealMessage', messageId: message.summary.throughId }),
+    ),
     link(l10n.t('Regenerate summary'), 'regenerate-summary', () => postToHost({ type: 'regenerateSummary', messageId: message.id })),
   );
   details.append(line, actions, body);

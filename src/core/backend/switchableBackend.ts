@@ -57,7 +57,8 @@ export class SwitchableBackend implements Backend {
     activeRun: (threadId) => this.current.runs.activeRun(threadId),
     compactThread: (threadId, agentId, regenerateId) => {
       const runs = this.current.runs;
-      if (!runs.compactThread) throw new RunError('compaction_disabled', 'This backend keeps the context of its threads itself; they cannot be compacted here.');
+      if (!runs.compactThread)
+        throw new RunError('compaction_disabled', 'This backend keeps the context of its threads itself; they cannot be compacted here.');
       return runs.compactThread(threadId, agentId, regenerateId);
     },
   };

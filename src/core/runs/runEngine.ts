@@ -134,7 +134,9 @@ export class RunEngine {
         throw new RunError('no_model', `No model is configured for profile '${agent.model.profile}' (model '${agent.model.name}').`);
       }
       const request = { threadId, agent, client: resolved.client, profile: resolved.profile, signal: new AbortController().signal };
-      return await (regenerateId ? regenerateSummary(this.options.threads, request, regenerateId) : compactThread(this.options.threads, request));
+      return await (regenerateId
+        ? regenerateSummary(this.options.threads, request, regenerateId)
+        : compactThread(this.options.threads, request));
     } finally {
       this.starting.delete(threadId);
     }
