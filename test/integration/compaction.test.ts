@@ -16,7 +16,6 @@ import {
   threadExportFile,
   useFakeModel,
   useTheme,
-  waitForRunStatus,
   waitUntilShows,
 } from './helpers';
 
@@ -64,12 +63,24 @@ describe('compaction keeps a summary in the thread and sends it instead of the o
       texts: Object.fromEntries(Array.from({ length: 8 }, (_, i) => [i, original(i)])),
     });
     const imported = (await vscode.commands.executeCommand('agentThreads.importThread', file)) as { id: string };
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await vscode.commands.executeCommand('agentThreads.openChat');
     await vscode.commands.executeCommand('agentThreads.openThreadInChat', imported.id);
     await ui.waitFor(chat, () => document.body.dataset.threadId !== undefined && document.querySelectorAll('.message').length >= 8);
     await fakeModel.reset();
     await fakeModel.script({ kind: 'text', text: SUMMARY }, { kind: 'text', text: 'Answered after compaction.' });
-    const before = await sendFromComposer(chat, 'What did I send?');
-    await waitForRunStatus(chat, 'Completed', before);
+    await sendFromComposer(chat, 'What did I send?');
+    const ended = await ui.waitFor(
+      chat,
+      () => {
+        const badge = document.getElementById('run-status');
+        return badge && !badge.hidden && ['Completed', 'Failed', 'Cancelled', 'Incomplete'].includes(badge.textContent ?? '')
+          ? `${badge.textContent}: ${document.body.innerText.slice(-600)}`
+          : undefined;
+      },
+      90_000,
+    );
+    assert.match(ended, /^Completed/, ended);
 
     const requests = (await fakeModel.requests()).filter((r) => r.body?.messages);
     assert.equal(requests.length, 2, 'a summary call, then the answer');
