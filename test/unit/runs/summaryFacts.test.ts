@@ -3,26 +3,12 @@ import type { Message, MessageToolCall } from '../../../src/core/domain/message'
 import { collectFacts, renderFacts } from '../../../src/core/runs';
 import { deniedByPolicyOutput, deniedByUserOutput } from '../../../src/core/runs/toolRound';
 import { MISSING_TOOL_OUTPUT } from '../../../src/core/runs/contextBuilder';
+import { textMessage } from '../../fixtures/threadExport';
 
 let next = 0;
 function message(role: Message['role'], text: string, extra: Partial<Message> = {}): Message {
-  return {
-    id: `msg_${++next}`,
-    object: 'thread.message',
-    thread_id: 'thread_1',
-    role,
-    content: text ? [{ type: 'text', text: { value: text } }] : [],
-    assistant_id: role === 'assistant' ? 'asst_1' : null,
-    run_id: null,
-    status: 'completed',
-    incomplete_details: null,
-    attachments: null,
-    metadata: null,
-    created_at: 1,
-    completed_at: 1,
-    incomplete_at: null,
-    ...extra,
-  };
+  const base = textMessage(`msg_${++next}`, 'thread_1', role, text, 1);
+  return { ...base, content: text ? base.content : [], assistant_id: role === 'assistant' ? 'asst_1' : null, ...extra };
 }
 
 function call(name: string, args: object, output: string | null): MessageToolCall {
