@@ -115,14 +115,15 @@ async function compactedContextBuilding(
   smallMs: number,
   build: (threadId: string, useSummaries: boolean) => Promise<{ includedMessages: number; summary?: unknown }>,
 ): Promise<void> {
-  const compacted = await threadWith(threads, BIG_THREAD);
-  const [through] = await threads.readMessagesAt(compacted, [BIG_THREAD - 41]);
+  // 99,999 messages and the summary: the store holds at most 100,000 per thread.
+  const compacted = await threadWith(threads, BIG_THREAD - 1);
+  const [through] = await threads.readMessagesAt(compacted, [BIG_THREAD - 42]);
   const facts = collectFacts(await threads.readNewest(compacted, 500));
   await threads.appendMessage(compacted, {
     role: 'assistant',
     ...summaryMessageParts({
       throughId: through!.id,
-      count: BIG_THREAD - 40,
+      count: BIG_THREAD - 41,
       modelText: 'The user sent numbered messages.',
       recordText: renderFacts(facts),
     }),

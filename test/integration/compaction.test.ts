@@ -120,12 +120,18 @@ describe('compaction keeps a summary in the thread and sends it instead of the o
       return body && body.offsetHeight > 0
         ? {
             text: body.textContent ?? '',
+            items: [...body.querySelectorAll('li')].map((item) => item.textContent?.trim() ?? ''),
             right: Math.max(label.right, body.getBoundingClientRect().right),
             width: document.documentElement.clientWidth,
           }
         : undefined;
     });
     assert.ok(shown.text.includes(SUMMARY) && shown.text.includes('Record of the summarized messages'), shown.text);
+    // Each kind of fact on a line of its own (they once ran together into one paragraph).
+    assert.deepEqual(
+      shown.items.map((item) => item.split(':')[0]),
+      ['Files changed', 'Files read', 'Approvals', 'Tool calls (0)'],
+    );
     assert.ok(shown.right <= shown.width + 1, `nothing overflows: ${shown.right} > ${shown.width}`);
     // The opened summary in view for the screenshots, as a reader scrolling to it would have it.
     await ui.evaluate(chat, () => document.querySelector('.compaction-summary')!.scrollIntoView({ block: 'start' }));

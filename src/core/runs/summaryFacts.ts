@@ -72,23 +72,26 @@ export interface FactLimits {
 
 export const DEFAULT_FACT_LIMITS: FactLimits = { calls: 200, files: 200, errors: 20 };
 
-/** The facts as Markdown, newest tool calls listed and older ones counted, so none goes unmentioned. */
+/**
+ * The facts as a Markdown list (one item per kind, so they read as lines wherever Markdown is rendered), newest tool
+ * calls listed and older ones counted, so none goes unmentioned.
+ */
 export function renderFacts(facts: ThreadFacts, limits: FactLimits = DEFAULT_FACT_LIMITS): string {
-  const lines = ['### Record of the summarized messages (built from the thread log)'];
-  lines.push(`Files changed: ${listOrNone(facts.filesChanged, limits.files)}`);
-  lines.push(`Files read: ${listOrNone(facts.filesRead, limits.files)}`);
+  const lines = ['**Record of the summarized messages** (built from the thread log, not by the model)', ''];
+  lines.push(`- Files changed: ${listOrNone(facts.filesChanged, limits.files)}`);
+  lines.push(`- Files read: ${listOrNone(facts.filesRead, limits.files)}`);
   const refused = facts.toolCalls.filter((call) => call.outcome === 'denied by the user' || call.outcome === 'refused by policy');
   lines.push(
-    `Approvals: ${refused.length ? refused.map((call) => `${callLabel(call)} ${call.outcome}`).join('; ') : 'no call was refused'}`,
+    `- Approvals: ${refused.length ? refused.map((call) => `${callLabel(call)} ${call.outcome}`).join('; ') : 'no call was refused'}`,
   );
-  lines.push(`Tool calls (${facts.toolCalls.length}):`);
+  lines.push(`- Tool calls (${facts.toolCalls.length})${facts.toolCalls.length ? ':' : ''}`);
   const shown = facts.toolCalls.slice(-limits.calls);
   const older = facts.toolCalls.slice(0, facts.toolCalls.length - shown.length);
-  if (older.length) lines.push(`- ${older.length} earlier calls: ${countsByName(older)}`);
-  for (const call of shown) lines.push(`- ${callLabel(call)}: ${call.outcome}`);
+  if (older.length) lines.push(`  - ${older.length} earlier calls: ${countsByName(older)}`);
+  for (const call of shown) lines.push(`  - ${callLabel(call)}: ${call.outcome}`);
   if (facts.errors.length) {
-    lines.push(`Errors (${facts.errors.length}):`);
-    for (const error of facts.errors.slice(-limits.errors)) lines.push(`- ${error}`);
+    lines.push(`- Errors (${facts.errors.length}):`);
+    for (const error of facts.errors.slice(-limits.errors)) lines.push(`  - ${error}`);
   }
   return lines.join('\n');
 }

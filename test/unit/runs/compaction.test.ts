@@ -48,7 +48,7 @@ describe('compaction', () => {
     const summary = summaryInfo(page.data[8]);
     assert.equal(summary?.count, 5);
     assert.equal(summary?.throughId, page.data[4].id);
-    assert.match(summary!.recordText, /^Tool calls \(0\):$/m);
+    assert.match(summary!.recordText, /^- Tool calls \(0\)$/m);
   });
 
   it('does not compact with a larger context window: the same thread fits the model it runs on', async () => {

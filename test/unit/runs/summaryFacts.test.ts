@@ -37,25 +37,25 @@ describe('the code-built part of a compaction summary', () => {
       message('assistant', 'Half an answer', { status: 'incomplete', incomplete_details: { reason: 'run_failed' } }),
     ]);
     const text = renderFacts(facts);
-    assert.match(text, /^Files changed: `src\/greet\.ts`, `test\/greet\.test\.ts`$/m);
+    assert.match(text, /^- Files changed: `src\/greet\.ts`, `test\/greet\.test\.ts`$/m);
     // A file read and then changed counts as changed; a read that failed touched nothing.
-    assert.match(text, /^Files read: none$/m);
-    assert.match(text, /^Approvals: run_command `npm test` denied by the user; delete_file `README\.md` refused by policy$/m);
-    assert.match(text, /^Tool calls \(7\):$/m);
-    assert.match(text, /^- edit_file `src\/greet\.ts`: done$/m);
-    assert.match(text, /^- create_file `test\/greet\.test\.ts`: done$/m);
-    assert.match(text, /^- read_file `missing\.ts`: failed$/m);
-    assert.match(text, /^- get_time: not run$/m);
-    assert.match(text, /^- read_file failed: Error: missing\.ts does not exist\.$/m);
+    assert.match(text, /^- Files read: none$/m);
+    assert.match(text, /^- Approvals: run_command `npm test` denied by the user; delete_file `README\.md` refused by policy$/m);
+    assert.match(text, /^- Tool calls \(7\):$/m);
+    assert.match(text, /^ {2}- edit_file `src\/greet\.ts`: done$/m);
+    assert.match(text, /^ {2}- create_file `test\/greet\.test\.ts`: done$/m);
+    assert.match(text, /^ {2}- read_file `missing\.ts`: failed$/m);
+    assert.match(text, /^ {2}- get_time: not run$/m);
+    assert.match(text, /^ {2}- read_file failed: Error: missing\.ts does not exist\.$/m);
     assert.match(text, /cut off because its run failed/);
   });
 
   it('never forgets finished work: calls beyond the listed ones are still counted per tool', () => {
     const edits = Array.from({ length: 250 }, (_, i) => call('edit_file', { path: `src/file${i}.ts` }, `Edited src/file${i}.ts.`));
     const text = renderFacts(collectFacts([message('assistant', '', { tool_calls: edits })]), { calls: 200, files: 1000, errors: 20 });
-    assert.match(text, /^Tool calls \(250\):$/m);
-    assert.match(text, /^- 50 earlier calls: edit_file ×50$/m);
-    assert.match(text, /^- edit_file `src\/file249\.ts`: done$/m);
+    assert.match(text, /^- Tool calls \(250\):$/m);
+    assert.match(text, /^ {2}- 50 earlier calls: edit_file ×50$/m);
+    assert.match(text, /^ {2}- edit_file `src\/file249\.ts`: done$/m);
     for (let i = 0; i < 250; i++) assert.ok(text.includes(`\`src/file${i}.ts\``), `file ${i} is listed as changed`);
   });
 
