@@ -29,6 +29,8 @@ export interface AgentForm {
   max_completion_tokens: number | null;
   /** null for `auto`, otherwise the number of newest messages kept. */
   lastMessages: number | null;
+  /** When the context is full: drop the oldest messages, or summarize them (compaction). */
+  contextOverflow: 'drop_oldest' | 'compact';
 }
 
 /** What the agent editor needs besides the form: which models and tools exist. */

@@ -39,6 +39,8 @@ export interface MessageView {
   agentId: string | null;
   /** The version of that agent (null when unknown: the user's messages, older answers). */
   agentVersion: number | null;
+  /** Set on a compaction summary: how many earlier messages it stands for, and the newest of them. */
+  summary?: { count: number; throughId: string };
 }
 
 export interface RunView {
@@ -148,6 +150,10 @@ export type ThreadViewIntent =
   | { type: 'insertCode'; code: string }
   /** Apply to File on a code block: `info` is the fence's info string ("ts src/greet.ts"), which may name the file. */
   | { type: 'applyCode'; code: string; info: string }
+  /** Scroll to a message of this thread, loading the page around it (the originals a summary stands for). */
+  | { type: 'revealMessage'; messageId: string }
+  /** Write a compaction summary again (Compact Thread for that summary). */
+  | { type: 'regenerateSummary'; messageId: string }
   /** Show another version of a message: its thread, scrolled to the message ('' while it is being written: the end). */
   | { type: 'openVersion'; threadId: string; messageId: string };
 
@@ -217,6 +223,8 @@ export const isThreadViewMessage = messageGuard<ThreadViewToHost>(
     insertCode: { code: 'string' },
     applyCode: { code: 'string', info: 'string' },
     openVersion: { threadId: 'string', messageId: 'string' },
+    revealMessage: { messageId: 'string' },
+    regenerateSummary: { messageId: 'string' },
   },
   THREAD_VIEW_REQUESTS,
 );

@@ -76,6 +76,15 @@ function reasoningEffortField(): Field {
   return select;
 }
 
+function contextOverflowField(): Field {
+  const select = component('vscode-single-select', { 'aria-label': l10n.t('When the context is full') }) as Field;
+  select.append(
+    component('vscode-option', { value: 'drop_oldest' }, l10n.t('Drop the oldest messages')),
+    component('vscode-option', { value: 'compact' }, l10n.t('Summarize them (compaction)')),
+  );
+  return select;
+}
+
 function title(name: string, version: number): string {
   return `${name} · version ${version}`;
 }
@@ -123,6 +132,12 @@ function render(form: AgentForm, formOptions: AgentFormOptions): void {
       numberField('auto: as many as fit'),
       'Empty: the newest messages that fit the context window.',
     ),
+    row(
+      'contextOverflow',
+      'When the context is full',
+      contextOverflowField(),
+      "Compaction summarizes the older part into the thread with this agent's model; the original messages stay.",
+    ),
     save,
     status,
   );
@@ -145,6 +160,7 @@ function showForm(form: AgentForm): void {
       max_prompt_tokens: text(form.max_prompt_tokens),
       max_completion_tokens: text(form.max_completion_tokens),
       lastMessages: text(form.lastMessages),
+      contextOverflow: form.contextOverflow,
     };
     for (const [id, value] of Object.entries(values)) {
       const field = fields.get(id);
@@ -175,6 +191,7 @@ function readForm(): AgentForm {
     max_prompt_tokens: optionalNumber('max_prompt_tokens'),
     max_completion_tokens: optionalNumber('max_completion_tokens'),
     lastMessages: optionalNumber('lastMessages'),
+    contextOverflow: fields.get('contextOverflow')!.value === 'compact' ? 'compact' : 'drop_oldest',
   };
 }
 

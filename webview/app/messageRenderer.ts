@@ -4,6 +4,7 @@ import { component, el } from './dom';
 import { createToolCard } from './toolCards';
 import * as l10n from '@vscode/l10n';
 import { createReasoningPart } from './reasoningPart';
+import { createSummaryPart } from './summaryPart';
 import { messageActions } from './messageActions';
 import { versionSwitcher } from './messageVersions';
 import { imageOpener } from './imageViewer';
@@ -20,6 +21,13 @@ export function createMessageElement(message: MessageView, author: string): HTML
 /** `author` is who the header names: "You", or the name of the agent that wrote the answer. */
 export function updateMessageElement(article: HTMLElement, message: MessageView, author: string): void {
   article.replaceChildren();
+  if (message.summary) {
+    // A summary is a marker in the thread, not an answer: no author line, no message actions.
+    article.classList.add('summary');
+    article.setAttribute('aria-label', l10n.t('Earlier conversation summarized'));
+    article.append(createSummaryPart({ ...message, summary: message.summary }));
+    return;
+  }
   article.dataset.status = message.status;
   article.classList.toggle('tool-only', !message.text && message.toolCalls.length > 0 && message.images.length === 0);
   article.setAttribute('aria-label', `${author}${message.status === 'in_progress' ? ', writing' : ''}`);

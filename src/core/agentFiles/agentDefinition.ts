@@ -15,6 +15,7 @@ export type AgentDefinition = Pick<
   | 'max_prompt_tokens'
   | 'max_completion_tokens'
   | 'truncation_strategy'
+  | 'context_overflow'
   | 'metadata'
 >;
 

@@ -4,7 +4,7 @@
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { AgentFileError } from './agentFileErrors';
 import { type AgentDefinition, portableMetadata } from './agentDefinition';
-import { REASONING_EFFORTS } from '../domain/agent';
+import { CONTEXT_OVERFLOWS, REASONING_EFFORTS } from '../domain/agent';
 import { FieldReader, parseModel, parseTools, parseTruncation } from './agentFields';
 
 const FRONT_MATTER = /^\uFEFF?---[ \t]*\r?\n([\s\S]*?)\r?\n?---[ \t]*(?:\r?\n|$)/;
@@ -19,6 +19,7 @@ const KNOWN = [
   'max_prompt_tokens',
   'max_completion_tokens',
   'truncation',
+  'context_overflow',
   'metadata',
 ] as const;
 
@@ -48,6 +49,7 @@ export function parseMarkdownAgent(text: string, file: string): AgentDefinition 
     max_prompt_tokens: fields.optionalTokens('max_prompt_tokens'),
     max_completion_tokens: fields.optionalTokens('max_completion_tokens'),
     truncation_strategy: parseTruncation(fields),
+    ...optional('context_overflow', fields.optionalChoice('context_overflow', CONTEXT_OVERFLOWS)),
     metadata: fields.metadata(),
   };
 }
@@ -68,6 +70,7 @@ export function serializeMarkdownAgent(agent: AgentDefinition): string {
   if (agent.max_prompt_tokens !== null) front.max_prompt_tokens = agent.max_prompt_tokens;
   if (agent.max_completion_tokens !== null) front.max_completion_tokens = agent.max_completion_tokens;
   if (agent.truncation_strategy.type === 'last_messages') front.truncation = { last_messages: agent.truncation_strategy.last_messages };
+  if (agent.context_overflow === 'compact') front.context_overflow = agent.context_overflow;
   const metadata = portableMetadata(agent.metadata);
   if (Object.keys(metadata).length) front.metadata = metadata;
   const instructions = agent.instructions.trim();

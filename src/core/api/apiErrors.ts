@@ -67,6 +67,9 @@ const RUN_STATUS: Record<RunErrorCode, number> = {
   run_not_waiting: 400,
   unknown_tool_call: 400,
   context_length_exceeded: 400,
+  compaction_disabled: 400,
+  nothing_to_compact: 400,
+  compaction_failed: 502,
 };
 
 function typeFor(status: number): ApiErrorType {

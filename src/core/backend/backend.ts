@@ -50,6 +50,11 @@ export interface RunService {
   /** Continue or Stop on a budget card; only backends that enforce budgets (the local engine) have it. */
   decideBudget?(threadId: string, runId: string, decision: 'continue' | 'stop'): Promise<unknown>;
   activeRun(threadId: string): Run | undefined;
+  /**
+   * Summarizes the thread's older part with the agent's model (or writes summary `regenerateId` again); absent where
+   * the backend keeps context itself (Foundry).
+   */
+  compactThread?(threadId: string, agentId: string, regenerateId?: string): Promise<Message>;
 }
 
 export type BackendKind = 'local' | 'foundry';

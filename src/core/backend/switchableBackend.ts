@@ -2,6 +2,7 @@
 // re-announces that backend's events, so switching between local storage and Foundry needs no view to be rebuilt.
 
 import type { RunEngineEvent } from '../runs/runRecorder';
+import { RunError } from '../runs/runErrors';
 import type { Message } from '../domain/message';
 import type { Run } from '../domain/run';
 import type { ThreadChange } from '../store/threadStore';
@@ -59,6 +60,12 @@ export class SwitchableBackend implements Backend {
       return runs.decideBudget(threadId, runId, decision);
     },
     activeRun: (threadId) => this.current.runs.activeRun(threadId),
+    compactThread: (threadId, agentId, regenerateId) => {
+      const runs = this.current.runs;
+      if (!runs.compactThread)
+        throw new RunError('compaction_disabled', 'This backend keeps the context of its threads itself; they cannot be compacted here.');
+      return runs.compactThread(threadId, agentId, regenerateId);
+    },
   };
 
   constructor(initial: Backend) {

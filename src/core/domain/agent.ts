@@ -17,6 +17,14 @@ export type ApprovalPolicy = 'ask' | 'auto' | 'deny';
 /** How the run engine trims the thread to fit the context window. */
 export type TruncationStrategy = { type: 'auto' } | { type: 'last_messages'; last_messages: number };
 
+/**
+ * What a run does when the thread no longer fits the model's context: drop the oldest messages (truncation_strategy),
+ * or summarize the older part into a summary message appended to the thread (compaction; the originals stay).
+ */
+export type ContextOverflow = 'drop_oldest' | 'compact';
+
+export const CONTEXT_OVERFLOWS: readonly ContextOverflow[] = ['drop_oldest', 'compact'];
+
 /** How hard a reasoning model thinks before it answers (the Responses API's reasoning.effort). */
 export type ReasoningEffort = 'none' | 'minimal' | 'low' | 'medium' | 'high';
 
@@ -51,6 +59,8 @@ export interface Agent {
   max_prompt_tokens: number | null;
   max_completion_tokens: number | null;
   truncation_strategy: TruncationStrategy;
+  /** Absent: 'drop_oldest' (our extra; agents written before compaction existed never compact). */
+  context_overflow?: ContextOverflow;
   metadata: Metadata;
   /** When the agent (its first version) was created. */
   created_at: UnixSeconds;

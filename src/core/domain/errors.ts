@@ -34,7 +34,15 @@ export type ModelErrorCode =
 
 /** Why the run engine refused (RunError, core/runs). */
 export type RunErrorCode =
-  'no_model' | 'thread_busy' | 'run_not_found' | 'run_not_waiting' | 'unknown_tool_call' | 'context_length_exceeded';
+  | 'no_model'
+  | 'thread_busy'
+  | 'run_not_found'
+  | 'run_not_waiting'
+  | 'unknown_tool_call'
+  | 'context_length_exceeded'
+  | 'compaction_disabled'
+  | 'nothing_to_compact'
+  | 'compaction_failed';
 
 /** Why the Foundry service refused or could not be reached (FoundryError, core/backend/foundry). */
 export type FoundryErrorCode =

@@ -7,6 +7,7 @@ import type { Message, MessageContent } from '../domain/message';
 import type { ChatContentPart, ChatMessage, ChatTool, ModelProfile } from '../model/types';
 import { countMessageTokens, countMessagesTokens, countToolsTokens } from '../model/tokenCounter';
 import { RunError } from './runErrors';
+import { summaryForModel, summaryInfo, type SummaryInfo } from './summaryRecord';
 
 /** The part of ThreadStore context building reads. */
 export interface NewestMessagesSource {
@@ -30,6 +31,11 @@ export interface ContextRequest {
   maxCompletionTokens: number | null;
   profile: Pick<ModelProfile, 'contextWindow' | 'maxOutputTokens'>;
   tools: readonly ChatTool[];
+  /**
+   * Whether the agent compacts: the newest compaction summary stands in for the messages it covers. Otherwise
+   * summaries are left out and the original messages are sent, oldest dropped first.
+   */
+  useSummaries?: boolean;
 }
 
 export interface BuiltContext {
@@ -38,8 +44,10 @@ export interface BuiltContext {
   promptTokens: number;
   /** Thread messages included (a tool-calling message counts once). */
   includedMessages: number;
-  /** Whether older messages were left out. */
+  /** Whether older messages were left out (messages a summary stands in for do not count). */
   truncated: boolean;
+  /** The summary sent in place of the older messages, when there is one. */
+  summary?: SummaryInfo;
 }
 
 const FIRST_BATCH = 64;
@@ -72,6 +80,7 @@ export async function buildContext(
   let considered = 0;
   let full = false;
   let reachedStart = false;
+  let summary: SummaryInfo | undefined;
   for (let batch = FIRST_BATCH; !full && !reachedStart; batch *= 2) {
     const wanted = Math.min(batch, messageLimit);
     const newest = await source.readNewest(request.threadId, wanted);
@@ -79,9 +88,28 @@ export async function buildContext(
     // readNewest returns oldest first; the ones not yet considered are at the front.
     for (let i = newest.length - 1 - considered; i >= 0; i--) {
       considered++;
-      const group = await toChatMessages(newest[i], readers);
+      const message = newest[i];
+      const found = summaryInfo(message);
+      if (found) {
+        // Only the newest summary counts; older ones are covered by it or sit among the messages it keeps.
+        if (!request.useSummaries || summary) continue;
+        const tokens = countMessageTokens({ role: 'system', content: summaryForModel(found) });
+        if (used + tokens > budget) {
+          full = true;
+          break;
+        }
+        used += tokens;
+        summary = found;
+        continue;
+      }
+      if (summary && message.id === summary.throughId) {
+        // Everything from here back is in the summary: reading further would cost time and add nothing.
+        reachedStart = true;
+        break;
+      }
+      const group = await toChatMessages(message, readers);
       if (group.length === 0) continue;
-      const tokens = group.reduce((sum, message) => sum + countMessageTokens(message), 0);
+      const tokens = group.reduce((sum, chat) => sum + countMessageTokens(chat), 0);
       if (used + tokens > budget) {
         full = true;
         break;
@@ -97,8 +125,17 @@ export async function buildContext(
     );
   }
   const messages = [...system];
+  // After the instructions, as a system message of its own: providers that insist on alternating user and
+  // assistant turns accept it there, and the kept messages follow unchanged.
+  if (summary) messages.push({ role: 'system', content: summaryForModel(summary) });
   for (let i = groups.length - 1; i >= 0; i--) messages.push(...groups[i]);
-  return { messages, promptTokens: used, includedMessages: groups.length, truncated: full || !reachedStart };
+  return {
+    messages,
+    promptTokens: used,
+    includedMessages: groups.length,
+    truncated: full || !reachedStart,
+    ...(summary ? { summary } : {}),
+  };
 }
 
 /** The chat messages one thread message becomes; empty for messages that carry nothing for the model. */

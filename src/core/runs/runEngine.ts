@@ -17,6 +17,8 @@ import type { ContentReaders } from './contextBuilder';
 import { runLoop } from './runLoop';
 import type { RunBudgets } from '../budgets/runBudgets';
 import { type BudgetDecision, budgetStopMessage } from './budgetHold';
+import { compactThread, regenerateSummary } from './compactor';
+import type { Message } from '../domain/message';
 import { ACTIVE_RUN_KEY, ACTIVE_RUN_OWNER_KEY, recoverInterruptedRuns, runOwner } from './runRecovery';
 import { RunError } from './runErrors';
 import { RunRecorder, type RunEngineEvent } from './runRecorder';
@@ -126,6 +128,29 @@ export class RunEngine {
   async createThreadAndRun(thread: CreateThreadOptions, agentId: string, overrides: RunOverrides = {}): Promise<Run> {
     const created = await this.options.threads.create({ agent_id: agentId, ...thread });
     return this.createRun(created.id, agentId, overrides);
+  }
+
+  /**
+   * Compacts a thread on request with the agent's own model and context window (or writes summary `regenerateId`
+   * again). Refused while a run is active on the thread, and when the agent does not compact.
+   */
+  async compactThread(threadId: string, agentId: string, regenerateId?: string): Promise<Message> {
+    this.assertIdle(threadId);
+    // Held like a starting run, so no run begins while the summary is being written.
+    this.starting.add(threadId);
+    try {
+      const agent = await this.options.agents.get(agentId);
+      const resolved = this.options.resolveModel(agent.model);
+      if (!resolved) {
+        throw new RunError('no_model', `No model is configured for profile '${agent.model.profile}' (model '${agent.model.name}').`);
+      }
+      const request = { threadId, agent, client: resolved.client, profile: resolved.profile, signal: new AbortController().signal };
+      return await (regenerateId
+        ? regenerateSummary(this.options.threads, request, regenerateId)
+        : compactThread(this.options.threads, request));
+    } finally {
+      this.starting.delete(threadId);
+    }
   }
 
   /** The thread's run that is not yet terminal, if any. */

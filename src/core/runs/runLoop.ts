@@ -5,11 +5,12 @@ import type { MessageIncompleteDetails } from '../domain/message';
 import type { RunLastError, RunStatus, RunStep } from '../domain/run';
 import type { ChatRequest, ChatTool } from '../model/types';
 import { type ActiveRun, RunStopped, type RunServices } from './activeRun';
-import { buildContext } from './contextBuilder';
+import { buildContext, type ContextRequest } from './contextBuilder';
 import { holdForBudget, recordCallUsage } from './budgetHold';
+import { compactThread } from './compactor';
 import { streamedReasoning, streamTurn } from './modelTurn';
 import { messageText } from '../domain/message';
-import { toRunLastError } from './runErrors';
+import { RunError, toRunLastError } from './runErrors';
 import { resumeOpenCalls } from './resumeCalls';
 import { closeUnansweredCalls, runToolRound } from './toolRound';
 import { errorMessage } from '../util/errors';
@@ -61,19 +62,20 @@ async function requestFor(
 ): Promise<{ request: ChatRequest; promptTokens: number }> {
   const run = active.run;
   const tools = [...services.tools.chatTools(run.tools.map((tool) => tool.name)), ...clientChatTools(run)];
-  const context = await buildContext(
-    services.threads,
-    {
-      threadId: run.thread_id,
-      instructions: run.instructions,
-      truncation: run.truncation_strategy,
-      maxPromptTokens: run.max_prompt_tokens,
-      maxCompletionTokens: run.max_completion_tokens,
-      profile: active.profile,
-      tools,
-    },
-    services.readers,
-  );
+  const contextRequest: ContextRequest = {
+    threadId: run.thread_id,
+    instructions: run.instructions,
+    truncation: run.truncation_strategy,
+    maxPromptTokens: run.max_prompt_tokens,
+    maxCompletionTokens: run.max_completion_tokens,
+    profile: active.profile,
+    tools,
+    useSummaries: active.agent.context_overflow === 'compact',
+  };
+  let context = await buildContext(services.threads, contextRequest, services.readers);
+  if (context.truncated && contextRequest.useSummaries && (await compactBeforeCall(active, services))) {
+    context = await buildContext(services.threads, contextRequest, services.readers);
+  }
   const request: ChatRequest = { model: run.model.name, messages: context.messages };
   if (tools.length) {
     request.tools = tools;
@@ -87,6 +89,28 @@ async function requestFor(
   if (run.max_completion_tokens !== null) request.max_completion_tokens = run.max_completion_tokens;
   if (run.response_format !== 'auto') request.response_format = run.response_format as ChatRequest['response_format'];
   return { request, promptTokens: context.promptTokens };
+}
+
+/**
+ * The next call would leave messages out, and the agent compacts: summarize the older part first, with the run's own
+ * model and its context window. False when there was nothing to summarize (the call then drops the oldest).
+ */
+async function compactBeforeCall(active: ActiveRun, services: RunServices): Promise<boolean> {
+  const request = {
+    threadId: active.run.thread_id,
+    agent: { ...active.agent, max_prompt_tokens: active.run.max_prompt_tokens, max_completion_tokens: active.run.max_completion_tokens },
+    client: active.client,
+    profile: active.profile,
+    signal: active.signal,
+  };
+  try {
+    const summary = await compactThread(services.threads, request);
+    services.logger.info(`Run ${active.run.id} compacted thread ${active.run.thread_id} into summary ${summary.id}.`);
+    return true;
+  } catch (error) {
+    if (error instanceof RunError && error.code === 'nothing_to_compact') return false;
+    throw error;
+  }
 }
 
 /**

@@ -1,4 +1,4 @@
-import { REASONING_EFFORTS, type Agent } from '../domain/agent';
+import { CONTEXT_OVERFLOWS, REASONING_EFFORTS, type Agent } from '../domain/agent';
 import { StoreError } from '../domain/errors';
 
 function invalid(reason: string): never {
@@ -48,6 +48,8 @@ export function validateAgent(agent: Agent, knownTools: ReadonlySet<string>): vo
     truncation?.type === 'auto' ||
     (truncation?.type === 'last_messages' && Number.isInteger(truncation.last_messages) && truncation.last_messages >= 1);
   if (!validTruncation) invalid(`truncation_strategy must be {type:'auto'} or {type:'last_messages', last_messages: 1 or more}`);
+  if (agent.context_overflow != null && !CONTEXT_OVERFLOWS.includes(agent.context_overflow))
+    invalid(`context_overflow must be one of ${CONTEXT_OVERFLOWS.join(', ')} (got ${JSON.stringify(agent.context_overflow)})`);
   const format = agent.response_format;
   if (format !== 'auto' && !['text', 'json_object', 'json_schema'].includes(format?.type))
     invalid('response_format must be auto, text, json_object or json_schema');

@@ -8,6 +8,7 @@ import type { ApiKeyStore } from '../models/apiKeys';
 import { type BackendCommandServices, connectFoundry, moveThread, useLocalStorage } from './backendCommands';
 import type { FoundryApiKind, FoundryAuthKind } from '../backend/backendSelection';
 import { CommandId } from '../shared/commandIds';
+import { compactThread } from './compactionCommands';
 import { errorMessage, userFacingError } from '../shared/errors';
 import { configureModel, setApiKey } from './modelCommands';
 import { importConversations, type ImportLocation } from './importCommands';
@@ -131,6 +132,7 @@ export function registerCommands(s: CommandServices): vscode.Disposable[] {
     [CommandId.renameThread]: (target: Target, title?: string) => renameThread(s, target, title),
     [CommandId.deleteThread]: (target: Target, confirmed?: boolean) => deleteThread(s, target, confirmed),
     [CommandId.exportThread]: (target: Target, destination?: vscode.Uri) => exportThread(s, target, destination),
+    [CommandId.compactThread]: (target: Target, regenerateId?: string) => compactThread(s, target, regenerateId),
     [CommandId.importThread]: (source?: vscode.Uri) => importThread(s, source),
     [CommandId.importConversations]: (source?: vscode.Uri | vscode.Uri[]) => importConversations(s, source),
     [CommandId.backUpAllThreads]: (destination?: vscode.Uri) =>

@@ -13,6 +13,7 @@ export const CommandId = {
   renameThread: 'agentThreads.renameThread',
   deleteThread: 'agentThreads.deleteThread',
   exportThread: 'agentThreads.exportThread',
+  compactThread: 'agentThreads.compactThread',
   importThread: 'agentThreads.importThread',
   importConversations: 'agentThreads.importConversations',
   backUpAllThreads: 'agentThreads.backUpAllThreads',

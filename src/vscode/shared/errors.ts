@@ -30,6 +30,8 @@ function fixFor(code: string): ErrorFix | undefined {
       return { title: l10n.t('Configure Model'), id: CommandId.configureModel };
     case 'invalid_api_key':
       return { title: l10n.t('Set API Key'), id: CommandId.setApiKey };
+    case 'compaction_disabled':
+      return { title: l10n.t('Edit Agent'), id: CommandId.editAgent };
     case 'agent_not_found':
       return { title: l10n.t('Create Agent'), id: CommandId.createAgent };
     case 'foundry_unauthorized':

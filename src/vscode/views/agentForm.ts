@@ -19,6 +19,7 @@ export function toAgentForm(agent: Agent): AgentForm {
     max_prompt_tokens: agent.max_prompt_tokens,
     max_completion_tokens: agent.max_completion_tokens,
     lastMessages: agent.truncation_strategy.type === 'last_messages' ? agent.truncation_strategy.last_messages : null,
+    contextOverflow: agent.context_overflow ?? 'drop_oldest',
   };
 }
 
@@ -36,5 +37,6 @@ export function fromAgentForm(form: AgentForm): AgentUpdate {
     max_prompt_tokens: form.max_prompt_tokens,
     max_completion_tokens: form.max_completion_tokens,
     truncation_strategy: form.lastMessages === null ? { type: 'auto' } : { type: 'last_messages', last_messages: form.lastMessages },
+    context_overflow: form.contextOverflow,
   };
 }

@@ -313,6 +313,12 @@ export class ThreadSession implements vscode.Disposable {
           );
         case 'openVersion':
           return await this.openVersion(message.threadId, message.messageId);
+        case 'revealMessage':
+          return this.threadId ? await this.sendPageAround({ messageId: message.messageId, query: '' }) : undefined;
+        case 'regenerateSummary':
+          return this.threadId
+            ? void (await vscode.commands.executeCommand(CommandId.compactThread, this.threadId, message.messageId))
+            : undefined;
         case 'pickThread':
           return void (await vscode.commands.executeCommand(CommandId.openThreadInChat));
         default:

@@ -2,6 +2,7 @@ import type { Message, Run, RunStep, Thread, Agent } from '../../core/domain';
 import { visibleBidiControls } from '../../core/domain/displayText';
 import { type BudgetPause, messageText, TERMINAL_RUN_STATUSES, waitingToolCalls } from '../../core/domain';
 import { deniedByUserOutput } from '../../core/runs/toolRound';
+import { summaryInfo } from '../../core/runs/summaryRecord';
 import type { AgentOption, MessageVersionsView, MessageView, RunView, ThreadView, ToolCallView } from '../../protocol/threadView';
 import type { MessageVersions } from '../../core/fork';
 
@@ -36,6 +37,7 @@ export function toMessageView(message: Message): MessageView {
     runId: message.run_id,
     agentId: message.role === 'assistant' ? message.assistant_id : null,
     agentVersion: message.role === 'assistant' ? (message.assistant_version ?? null) : null,
+    ...summaryView(message),
   };
 }
 
@@ -135,4 +137,9 @@ export function toMessageVersionsView(versions: MessageVersions): MessageVersion
 function budgetPauseView(pause: BudgetPause): NonNullable<RunView['budgetPause']> {
   const { scope, unit, limit, used, step, estimated } = pause;
   return { scope, unit, limit, used, step, estimated };
+}
+
+function summaryView(message: Message): Pick<MessageView, 'summary'> {
+  const summary = summaryInfo(message);
+  return summary ? { summary: { count: summary.count, throughId: summary.throughId } } : {};
 }

@@ -9,7 +9,7 @@ import type { RunEventName } from '../../../src/core/domain/events';
 import type { MessageInput } from '../../../src/core/domain/message';
 import type { Run } from '../../../src/core/domain/run';
 import { createOpenAIModelClient } from '../../../src/core/model/openAIModelClient';
-import type { ModelProfile } from '../../../src/core/model/types';
+import type { ModelClient, ModelProfile } from '../../../src/core/model/types';
 import { RunEngine, type RunEngineEvent, type RunEngineOptions } from '../../../src/core/runs';
 import { AgentStore } from '../../../src/core/store/agentStore';
 import { ThreadStore } from '../../../src/core/store/threadStore';
@@ -76,6 +76,8 @@ export interface Harness {
   engine: RunEngine;
   log: EventLog;
   profile: ModelProfile;
+  /** The client of the fake model, as the engine gets it for the 'fake' profile. */
+  modelClient: ModelClient;
   /** A new engine over the same stores (a fresh window or a restart). */
   newEngine(options?: Partial<RunEngineOptions>): RunEngine;
   agent(input?: Partial<AgentInput>): Promise<Agent>;
@@ -139,6 +141,7 @@ export async function startHarness(setup: HarnessOptions = {}): Promise<Harness>
     engine,
     log,
     profile,
+    modelClient: client,
     newEngine,
     agent: (input = {}) =>
       agents.create({ name: 'Helper', model: { profile: 'fake', name: 'fake-model' }, instructions: 'You are helpful.', ...input }),
