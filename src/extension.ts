@@ -2,6 +2,7 @@
  * The composition root: activate() builds every service once and wires them together. Nothing else constructs
  * services, so what depends on what is visible in this one file.
  */
+import { AGENT_VERSION_SCHEME, AgentVersionDocuments } from './vscode/views/agentVersionDocuments';
 import * as l10n from '@vscode/l10n';
 import * as vscode from 'vscode';
 import { LocalAgentApi, modelNameResolver } from './core/api';
@@ -148,6 +149,7 @@ export function activate(context: vscode.ExtensionContext): AgentThreadsApi {
     workspaceFolder?.uri,
     () => backend.kind === 'local',
     (profile) => models.pricesOf(profile),
+    () => backend.keepsAgentVersions,
   );
   const chat = new ChatViewProvider(context.extensionUri, version, sessionServices, context.workspaceState);
   const panels = new ThreadPanels(context.extensionUri, version, sessionServices);
@@ -225,6 +227,7 @@ export function activate(context: vscode.ExtensionContext): AgentThreadsApi {
     localApi,
     toolPreviews,
     vscode.workspace.registerTextDocumentContentProvider(PROPOSED_SCHEME, toolPreviews),
+    vscode.workspace.registerTextDocumentContentProvider(AGENT_VERSION_SCHEME, new AgentVersionDocuments(backend.agents)),
     vscode.workspace.registerTextDocumentContentProvider(APPLY_PREVIEW_SCHEME, applyPreviewProvider),
     vscode.workspace.registerTextDocumentContentProvider(CHECKPOINT_SCHEME, new CheckpointContentProvider(changeSets.contents)),
     runDetails,

@@ -85,6 +85,65 @@ describe('a workspace on the Foundry Agent Service backend', () => {
     assert.match(await treeRow('Hello Foundry, are you there?'), /Hello Foundry/);
   });
 
+  it('offers the older versions of an agent in the tree: view one, compare two as a diff, run a thread on one', async () => {
+    // A colleague saves version 2 in the portal (without our display name): through the service, not this window.
+    const saved = await fetch(`${service.endpoint}/agents/Remote-Helper/versions?api-version=v1`, {
+      method: 'POST',
+      headers: { 'api-key': KEY, 'content-type': 'application/json' },
+      body: JSON.stringify({ definition: { kind: 'prompt', model: 'gpt-4o', instructions: 'Answer in French, version two.' } }),
+    });
+    assert.equal(saved.status, 200);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await vscode.commands.executeCommand('agentThreads.refresh');
+    await treeRow('Versions');
+    await ui.click('workbench', '.pane .monaco-list-row:has-text("Versions")');
+    await treeRow('Version 1');
+    assert.match(await treeRow('Version 2'), /latest/);
+    await ui.screenshot('foundry-agent-versions-tree');
+
+    // A click on a version opens it read-only, in the shape an agent file has.
+    await ui.click('workbench', '.pane .monaco-list-row:has-text("Version 1")');
+    const viewed = await ui.waitFor('workbench', () => {
+      const tab = document.querySelector('.tabs-container .tab.active')?.textContent ?? '';
+      // The editor renders spaces as no-break spaces.
+      const text = (document.querySelector('.editor-instance .view-lines')?.textContent ?? '').replace(/\u00a0/g, ' ');
+      return tab.includes('v1.agent.yaml') && text.includes('instructions') ? { tab, text } : undefined;
+    });
+    assert.match(viewed.text, /model: gpt-4o/);
+    const opened = vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'agent-threads-agent-version');
+    assert.match(opened?.getText() ?? '', /instructions:/, 'a read-only document of the version (a content provider has no save)');
+
+    // Compare from the version's context menu: version 1 on the left, the latest on the right.
+    await ui.click('workbench', '.pane .monaco-list-row:has-text("Version 1")', 'right');
+    await ui.click('workbench', '.context-view .action-item:has-text("Compare Agent Versions")');
+    const sides = await ui.waitFor('workbench', () => {
+      const diff = document.querySelector('.monaco-diff-editor');
+      const left = (diff?.querySelector('.editor.original .view-lines')?.textContent ?? '').replace(/\u00a0/g, ' ');
+      const right = (diff?.querySelector('.editor.modified .view-lines')?.textContent ?? '').replace(/\u00a0/g, ' ');
+      return right.includes('version two')
+        ? { left, right, title: document.querySelector('.tabs-container .tab.active')?.textContent }
+        : undefined;
+    });
+    assert.doesNotMatch(sides.left, /version two/);
+    assert.match(sides.title ?? '', /Remote-Helper: version 1 ↔ version 2/);
+    await ui.screenshot('foundry-agent-versions-diff');
+    const box = await ui.evaluate('workbench', () => {
+      const rect = document.querySelector('.monaco-diff-editor')!.getBoundingClientRect();
+      return { right: rect.right, bottom: rect.bottom, width: innerWidth, height: innerHeight };
+    });
+    assert.ok(box.right <= box.width && box.bottom <= box.height, 'the diff is inside the window');
+
+    // A thread started on version 1 runs on it, though version 2 is the latest.
+    const thread = await vscode.commands.executeCommand<{ id: string }>('agentThreads.newThreadOnAgentVersion', 'Remote-Helper', 1);
+    await ui.waitFor(panel, () => document.getElementById('connection')?.dataset.state === 'connected');
+    const before = await sendFromComposer(panel, 'Which version answers?');
+    await runBadge(panel, 'Completed', before);
+    const sent = service.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/openai/v1/responses')).at(-1);
+    assert.deepEqual(sent?.body?.agent, { type: 'agent_reference', name: 'Remote-Helper', version: '1' });
+    assert.match(JSON.stringify(sent?.body?.conversation), new RegExp(thread.id));
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
   it('runs a workspace tool the remote model asks for once it is approved in the webview', async () => {
     await vscode.commands.executeCommand('agentThreads.createAgent', {
       name: 'Remote Reader',

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { AgentInput } from '../../core/domain';
+import { compareAgentVersions, newThreadOnAgentVersion, viewAgentVersion } from './agentVersionCommands';
 import { createAgent, deleteAgent, duplicateAgent, pickAgent, type AgentCommandServices } from './agentCommands';
 import type { AgentEditorProvider } from '../views/agentEditorProvider';
 import type { AgentsTreeNode, AgentsTreeProvider } from '../views/agentsTreeProvider';
@@ -127,6 +128,13 @@ export function registerCommands(s: CommandServices): vscode.Disposable[] {
       if (!thread) return;
       await s.chat.show(thread.id);
       await revealThread(s.treeView, s.tree, thread.id, s.log);
+    },
+    [CommandId.viewAgentVersion]: (target: Target, version?: number) => viewAgentVersion(s, target, version),
+    [CommandId.compareAgentVersions]: (target: Target, left?: number, right?: number) => compareAgentVersions(s, target, left, right),
+    [CommandId.newThreadOnAgentVersion]: async (target: Target, version?: number) => {
+      const thread = await newThreadOnAgentVersion(s, target, version);
+      if (thread) await revealThread(s.treeView, s.tree, thread.id, s.log);
+      return thread;
     },
     [CommandId.renameThread]: (target: Target, title?: string) => renameThread(s, target, title),
     [CommandId.deleteThread]: (target: Target, confirmed?: boolean) => deleteThread(s, target, confirmed),

@@ -29,7 +29,7 @@ import { rememberAlwaysAllowed } from '../alwaysAllowed';
 import type { ToolRegistry } from '../../../tools/toolRegistry';
 import { errorMessage } from '../../../util/errors';
 import type { Logger } from '../../../util/logger';
-import type { RunService } from '../../backend';
+import { PINNED_AGENT_VERSION_KEY, type RunService } from '../../backend';
 import { callFoundry, toFoundryError } from '../foundryErrors';
 import type { FoundryEvents } from '../foundryEvents';
 import { itemToMessage, runStatusOfResponse, type WireItem } from './agentServiceMapping';
@@ -62,7 +62,12 @@ interface Turn {
   rounds: number;
   /** Set when the stream went quiet for longer than the idle timeout (the controller is then aborted). */
   idle?: boolean;
+  /** Set while the service is asked to cancel the response: the stream ending then is the cancel, not a fault. */
+  cancelling?: boolean;
 }
+
+/** How long Cancel waits for the service to confirm before it stops reading anyway. */
+const SERVICE_CANCEL_WAIT_MS = 5000;
 
 export class ResponseRuns implements RunService {
   get onEvent() {
@@ -94,7 +99,7 @@ export class ResponseRuns implements RunService {
       throw new Error(
         `This thread already has run ${busy.id} (${busy.status}). Wait for it to finish or cancel it before starting another.`,
       );
-    const agent = await this.agents.get(agentId);
+    const agent = await this.agentFor(threadId, agentId);
     if (agent.metadata.kind)
       throw toFoundryError(
         new Error(`'${agent.name}' is a ${agent.metadata.kind} agent, which Agent Threads shows but does not run`),
@@ -122,6 +127,14 @@ export class ResponseRuns implements RunService {
     return turn.run;
   }
 
+  /** The version the thread was started on, when it was pinned to one of this agent's versions; the latest otherwise. */
+  private async agentFor(threadId: string, agentId: string): Promise<Agent> {
+    const thread = await this.threads.get(threadId);
+    const pinned = Number(thread.metadata[PINNED_AGENT_VERSION_KEY]);
+    if (thread.agent_id === agentId && Number.isInteger(pinned) && pinned > 0) return this.agents.version(agentId, pinned);
+    return this.agents.get(agentId);
+  }
+
   async submitToolApprovals(threadId: string, runId: string, approvals: ToolApproval[]): Promise<void> {
     const turn = this.active.get(threadId);
     const pending = turn?.pending;
@@ -142,10 +155,22 @@ export class ResponseRuns implements RunService {
     }
   }
 
-  /** Stops reading and running at once; what was written stays in the conversation, as the service keeps it. */
+  /**
+   * Asks the service to cancel the response being written (so it stops generating, rather than finishing unseen),
+   * then stops reading and running; what was written stays in the conversation, as the service keeps it.
+   */
   async cancelRun(threadId: string, runId: string): Promise<Run> {
     const turn = this.active.get(threadId);
     if (!turn || turn.run.id !== runId) return this.threads.getRun(threadId, runId);
+    if (turn.cancelling) return turn.run;
+    turn.cancelling = true;
+    const response = turn.response;
+    if (response && (response.status === 'in_progress' || response.status === 'queued')) {
+      turn.run = { ...turn.run, status: 'cancelling' };
+      this.saveRun(turn, 'thread.run.cancelling');
+      await this.cancelOnService(response.id);
+    }
+    if (this.active.get(threadId) !== turn) return turn.run;
     turn.controller.abort();
     for (const message of turn.writing.values()) {
       const partial: Message = { ...message, status: 'incomplete', incomplete_details: { reason: 'run_cancelled' } };
@@ -155,6 +180,18 @@ export class ResponseRuns implements RunService {
     turn.writing.clear();
     this.finish(turn, 'cancelled');
     return turn.run;
+  }
+
+  /**
+   * Best effort, and bounded: the service may refuse (a response it has finished, or one it cannot cancel), and a
+   * slow answer must not hold the user's Cancel; the run ends cancelled here either way.
+   */
+  private async cancelOnService(responseId: string): Promise<void> {
+    try {
+      await this.openai.responses.cancel(responseId, { timeout: SERVICE_CANCEL_WAIT_MS, maxRetries: 0 });
+    } catch (error) {
+      this.logger.info(`Foundry did not cancel response ${responseId}: ${errorMessage(error)}`);
+    }
   }
 
   dispose(): void {
@@ -194,14 +231,14 @@ export class ResponseRuns implements RunService {
       }
     } catch (error) {
       if (turn.idle) return this.gaveUpWaiting(turn);
-      if (turn.controller.signal.aborted) return;
+      if (turn.controller.signal.aborted || turn.cancelling) return;
       return this.lostStream(turn, error);
     } finally {
       clearTimeout(timer);
     }
     // The openai stream may end quietly rather than throw when it is aborted.
     if (turn.idle) return this.gaveUpWaiting(turn);
-    if (turn.controller.signal.aborted || this.active.get(turn.run.thread_id) !== turn) return;
+    if (turn.controller.signal.aborted || turn.cancelling || this.active.get(turn.run.thread_id) !== turn) return;
     const status = turn.response?.status;
     if (!status || status === 'in_progress' || status === 'queued')
       return this.lostStream(turn, new Error('the event stream ended before the response did'));
