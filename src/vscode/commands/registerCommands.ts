@@ -6,7 +6,14 @@ import type { AgentEditorProvider } from '../views/agentEditorProvider';
 import type { AgentsTreeNode, AgentsTreeProvider } from '../views/agentsTreeProvider';
 import { revealThread } from '../views/revealThread';
 import type { ApiKeyStore } from '../models/apiKeys';
-import { type BackendCommandServices, connectFoundry, moveThread, useLocalStorage } from './backendCommands';
+import {
+  type BackendCommandServices,
+  connectFoundry,
+  type MoveDestination,
+  moveThread,
+  upgradeClassicAgent,
+  useLocalStorage,
+} from './backendCommands';
 import type { FoundryApiKind, FoundryAuthKind } from '../backend/backendSelection';
 import { CommandId } from '../shared/commandIds';
 import { errorMessage, userFacingError } from '../shared/errors';
@@ -175,7 +182,9 @@ export function registerCommands(s: CommandServices): vscode.Disposable[] {
     [CommandId.connectFoundry]: (endpoint?: string, auth?: FoundryAuthKind, key?: string, api?: FoundryApiKind) =>
       connectFoundry(s, endpoint, auth, key, api),
     [CommandId.useLocalStorage]: () => useLocalStorage(s),
-    [CommandId.moveThread]: (target: Target, confirmed?: boolean) => moveThread(s, target, confirmed),
+    [CommandId.moveThread]: (target: Target, confirmed?: boolean, destination?: MoveDestination) =>
+      moveThread(s, target, confirmed, destination),
+    [CommandId.upgradeClassicAgent]: (assistantId?: string) => upgradeClassicAgent(s, assistantId),
     [CommandId.reviewRunChanges]: (threadId?: unknown, runId?: unknown) => reviewRunChanges(s, threadId, runId),
     [CommandId.reviewChangesSince]: (threadId?: unknown, runId?: unknown) => reviewChangesSince(s, threadId, runId),
     [CommandId.undoRunChanges]: (threadId?: unknown, runId?: unknown) => undoRunChanges(s, threadId, runId),

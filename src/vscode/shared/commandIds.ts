@@ -39,6 +39,7 @@ export const CommandId = {
   connectFoundry: 'agentThreads.connectFoundry',
   useLocalStorage: 'agentThreads.useLocalStorage',
   moveThread: 'agentThreads.moveThread',
+  upgradeClassicAgent: 'agentThreads.upgradeClassicAgent',
   viewAgentVersion: 'agentThreads.viewAgentVersion',
   compareAgentVersions: 'agentThreads.compareAgentVersions',
   newThreadOnAgentVersion: 'agentThreads.newThreadOnAgentVersion',
