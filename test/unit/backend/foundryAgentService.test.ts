@@ -139,6 +139,42 @@ describe("Foundry's new agents: versions, kinds, items, faults", function () {
     assert.equal(await waitFor(() => service.agentService.responseStatus(responseId) === 'cancelled' || undefined), true);
   });
 
+  it('an MCP approval request waits for the user as a tool approval, and the answer goes back as mcp_approval_response', async () => {
+    // A portal-made agent with an MCP server that asks before each call.
+    service.agentService.addAgentVersion('docs-agent', {
+      kind: 'prompt',
+      model: 'gpt-4o',
+      instructions: 'Use the docs server.',
+      tools: [{ type: 'mcp', server_label: 'docs', server_url: 'https://mcp.example.invalid', require_approval: 'always' }],
+    });
+    const run = async (text: string, approve: boolean) => {
+      const thread = await backend.threads.create({ agent_id: 'docs-agent' });
+      await backend.threads.appendMessage(thread.id, userText(text));
+      const waiting = new Promise<Run>((resolve) =>
+        backend.runs.onEvent((event) => {
+          if (event.event === 'thread.run.requires_action') resolve(event.data as Run);
+        }),
+      );
+      const started = await backend.runs.createRun(thread.id, 'docs-agent');
+      const asked = await waiting;
+      const call = asked.required_action?.submit_tool_outputs.tool_calls[0];
+      assert.equal(call?.function.name, 'docs · search');
+      assert.equal(call?.function.arguments, '{"q":"cancel"}');
+      await backend.runs.submitToolApprovals(thread.id, started.id, [{ tool_call_id: call!.id, approve }]);
+      assert.equal((await endOf(started.id)).status, 'completed');
+      const sent = service.requests.filter((r) => r.path.endsWith('/openai/v1/responses')).at(-1);
+      assert.deepEqual(sent?.body?.input, [{ type: 'mcp_approval_response', approval_request_id: call!.id, approve }]);
+      // Read back, the request shows as the tool call it was, with the user's answer; nothing as "Unsupported item".
+      const history = (await backend.threads.listMessages(thread.id, { limit: 20, order: 'asc' })).data;
+      assert.ok(!history.some((m) => m.metadata?.unsupported_item), JSON.stringify(history.map((m) => m.metadata)));
+      const card = history.find((m) => m.tool_calls?.[0]?.id === call!.id)?.tool_calls?.[0];
+      assert.equal(card?.function.output, approve ? 'Approved.' : 'Denied by the user.');
+      return messageText(history.at(-1)!);
+    };
+    assert.equal(await run('mcp search {"q":"cancel"}', true), 'MCP search said: search result');
+    assert.equal(await run('mcp search {"q":"cancel"}', false), 'MCP search was not called.');
+  });
+
   it('keys an agent by a Foundry name made from the one typed, shows the typed one, and renames keep the key', async () => {
     const agent = await backend.agents.create({ name: 'Code Reviewer (v2)', model: { profile: 'foundry', name: 'gpt-4o' } });
     assert.equal(agent.id, 'Code-Reviewer-v2');

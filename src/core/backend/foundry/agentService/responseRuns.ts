@@ -38,12 +38,17 @@ import type { TurnLedger } from './turnLedger';
 import type { VersionedAgents } from './versionedAgents';
 
 type StreamEvent = OpenAI.Responses.ResponseStreamEvent;
-type FunctionCall = { call_id: string; name: string; arguments: string };
+type FunctionCall = { call_id: string; name: string; arguments: string; mcp?: boolean };
+
+/** How an MCP tool the service would call shows on the approval card: "<server> · <tool>". */
+const mcpToolName = (serverLabel: unknown, name: unknown): string => `${String(serverLabel)} · ${String(name)}`;
 
 interface PendingApprovals {
   calls: RequiredActionToolCall[];
   outputs: Map<string, string>;
   waiting: Set<string>;
+  /** MCP approval requests among the calls (answered with mcp_approval_response, not run here), by id: the answer. */
+  mcp: Map<string, boolean | undefined>;
 }
 
 interface Turn {
@@ -144,6 +149,12 @@ export class ResponseRuns implements RunService {
       approvals.map(async (approval) => {
         const call = pending.calls.find((c) => c.id === approval.tool_call_id);
         if (!call || !pending.waiting.delete(call.id)) return;
+        if (pending.mcp.has(call.id)) {
+          pending.mcp.set(call.id, approval.approve);
+          const answer = approval.approve ? 'Approved; Foundry calls the MCP tool.' : deniedByUserOutput(call.function.name);
+          pending.outputs.set(call.id, answer);
+          return this.showOutput(turn, call.id, answer);
+        }
         const output = approval.approve ? await this.execute(turn, call) : deniedByUserOutput(call.function.name);
         pending.outputs.set(call.id, output);
         this.showOutput(turn, call.id, output);
@@ -151,7 +162,7 @@ export class ResponseRuns implements RunService {
     );
     if (pending.waiting.size === 0 && !turn.controller.signal.aborted) {
       turn.pending = undefined;
-      void this.nextRound(turn, pending.outputs);
+      void this.nextRound(turn, pending.outputs, pending.mcp);
     }
   }
 
@@ -242,6 +253,7 @@ export class ResponseRuns implements RunService {
     const status = turn.response?.status;
     if (!status || status === 'in_progress' || status === 'queued')
       return this.lostStream(turn, new Error('the event stream ended before the response did'));
+    // Function calls and MCP approval requests both wait for this side before the next response.
     if (status === 'completed' && turn.calls.length) return this.onFunctionCalls(turn);
     this.finish(turn, runStatusOfResponse(status), turn.response?.error);
   }
@@ -328,6 +340,16 @@ export class ResponseRuns implements RunService {
       return;
     }
     if (item.type === 'reasoning') return;
+    if (item.type === 'mcp_approval_request') {
+      // The service asks before it calls an MCP tool: our approval card asks the user, whatever the agent's policy.
+      turn.calls.push({
+        call_id: String(item.id),
+        name: mcpToolName(item.server_label, item.name),
+        arguments: String(item.arguments ?? '{}'),
+        mcp: true,
+      });
+      return;
+    }
     // A tool the service ran (web search, file search, code interpreter, MCP, …): shown as a finished step.
     const step = this.newStep(turn, {
       type: 'tool_calls',
@@ -354,6 +376,7 @@ export class ResponseRuns implements RunService {
       type: 'function',
       function: { name: call.name, arguments: call.arguments },
     }));
+    const mcp = new Map(turn.calls.filter((call) => call.mcp).map((call) => [call.call_id, undefined]));
     turn.calls = [];
     const step = this.newStep(turn, {
       type: 'tool_calls',
@@ -372,6 +395,7 @@ export class ResponseRuns implements RunService {
       const toAsk: RequiredActionToolCall[] = [];
       await Promise.all(
         calls.map(async (call) => {
+          if (mcp.has(call.id)) return void toAsk.push(call);
           const verdict = await decideToolCall(this.tools, turn.agent, allowed, call.function);
           if (verdict === 'ask') return void toAsk.push(call);
           const output = verdict === 'run' ? await this.execute(turn, call) : verdict.output;
@@ -381,7 +405,7 @@ export class ResponseRuns implements RunService {
       );
       if (turn.controller.signal.aborted) return;
       if (!toAsk.length) return await this.nextRound(turn, outputs);
-      turn.pending = { calls, outputs, waiting: new Set(toAsk.map((call) => call.id)) };
+      turn.pending = { calls, outputs, waiting: new Set(toAsk.map((call) => call.id)), mcp };
       turn.run = {
         ...turn.run,
         status: 'requires_action',
@@ -393,12 +417,16 @@ export class ResponseRuns implements RunService {
     }
   }
 
-  private async nextRound(turn: Turn, outputs: Map<string, string>): Promise<void> {
+  private async nextRound(turn: Turn, outputs: Map<string, string>, mcp = new Map<string, boolean | undefined>()): Promise<void> {
     if (turn.run.status === 'requires_action') {
       turn.run = { ...turn.run, status: 'in_progress', required_action: null };
       this.saveRun(turn, 'thread.run.in_progress');
     }
-    const input = [...outputs].map(([call_id, output]) => ({ type: 'function_call_output' as const, call_id, output }));
+    const input: OpenAI.Responses.ResponseInputItem[] = [...outputs].map(([call_id, output]) =>
+      mcp.has(call_id)
+        ? { type: 'mcp_approval_response' as const, approval_request_id: call_id, approve: mcp.get(call_id) === true }
+        : { type: 'function_call_output' as const, call_id, output },
+    );
     try {
       const stream = await this.respond(turn, input);
       await this.consume(turn, stream);
