@@ -152,8 +152,14 @@ export class BrowserDriver {
     const file = path.join(this.screenshotDir, `no-${view}-webview-${Date.now()}.png`);
     await page.screenshot({ path: file }).catch(() => undefined);
     const frames: string[] = [];
+    const hosts: string[] = [];
     for (const frame of page.frames()) {
       const kind = await frame.evaluate(() => document.body?.dataset.agentThreadsView ?? '').catch(() => '(unreadable)');
+      // VS Code's own webview host frame: a webview that never loaded shows its error here, not in our document.
+      if (!kind && frame.url().includes('/webview/')) {
+        const shown = await frame.evaluate(() => document.body?.innerText.trim().slice(0, 200) ?? '').catch(() => '(unreadable)');
+        hosts.push(`${frame.isDetached() ? 'detached' : 'attached'}${shown ? ` showing "${shown}"` : ''}`);
+      }
       if (!kind) continue;
       const box = await (await frame.frameElement().catch(() => undefined))?.boundingBox().catch(() => null);
       frames.push(
@@ -163,7 +169,10 @@ export class BrowserDriver {
     const tabs = await page
       .evaluate(() => [...document.querySelectorAll('.tabs-container .tab')].map((tab) => tab.textContent?.trim() ?? '').join(' | '))
       .catch(() => '(unreadable)');
-    return `Webviews on the page: ${frames.join('; ') || 'none'}. Editor tabs: ${tabs || 'none'}. Screenshot: ${file}`;
+    const active = await page
+      .evaluate(() => document.querySelector('.tabs-container .tab.active')?.textContent?.trim() ?? 'none')
+      .catch(() => '(unreadable)');
+    return `Webviews on the page: ${frames.join('; ') || 'none'}. Webview hosts: ${hosts.join('; ') || 'none'}. Editor tabs: ${tabs || 'none'} (active: ${active}). Screenshot: ${file}`;
   }
 
   /** Finds the workbench frame or the content document of one of our webviews (two frames below the page). */

@@ -127,6 +127,9 @@ export class Composer {
   }
 
   setAgents(agents: AgentOption[], selectedId: string | null): void {
+    // The host sends the list again on every change to the thread: rebuilding the picker's options re-renders the
+    // whole select, tens of milliseconds that would delay the answer's first words.
+    if (selectedId === this.agentSelect.value && sameAgents(agents, this.agents)) return;
     this.agentSelect.replaceChildren(
       ...agents.map((agent) => {
         const option = component('vscode-option', { value: agent.id, description: agent.model }, agent.name);
@@ -285,4 +288,8 @@ export class Composer {
       }),
     );
   }
+}
+
+function sameAgents(a: readonly AgentOption[], b: readonly AgentOption[]): boolean {
+  return a.length === b.length && a.every((agent, i) => JSON.stringify(agent) === JSON.stringify(b[i]));
 }

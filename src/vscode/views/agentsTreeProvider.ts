@@ -44,6 +44,9 @@ export interface RunSummary {
  * The tree of agents and their threads (newest activity first). It refreshes from store and run events, never by
  * polling, and is empty until agents exist so the view's welcome content shows.
  */
+/** How long the tree waits after a change to the store before it redraws, gathering the changes that follow. */
+const TREE_REFRESH_DELAY_MS = 150;
+
 export class AgentsTreeProvider implements vscode.TreeDataProvider<AgentsTreeNode>, vscode.Disposable {
   static readonly viewId = 'agentThreads.agents';
   private readonly changed = new vscode.EventEmitter<AgentsTreeNode | undefined>();
@@ -58,6 +61,7 @@ export class AgentsTreeProvider implements vscode.TreeDataProvider<AgentsTreeNod
   private readonly subscriptions = new DisposableStore();
   /** When set, only these threads (and the agents that have some) are shown. */
   private threadFilter: ReadonlySet<string> | undefined;
+  private refreshTimer: ReturnType<typeof setTimeout> | undefined;
   private foundThreads: FoundThreadsNotice | undefined;
 
   constructor(
@@ -74,22 +78,35 @@ export class AgentsTreeProvider implements vscode.TreeDataProvider<AgentsTreeNod
     /** Whether the backend keeps every saved version of an agent (then the tree offers the older ones). */
     private readonly keepsAgentVersions: () => boolean = () => false,
   ) {
-    if (fileAgents) this.subscriptions.add(fileAgents.onDidChange(() => this.refresh()));
-    this.subscriptions.add(agents.onDidChangeAgents(() => this.refresh()));
-    this.subscriptions.add(threads.onDidChangeThreads(() => this.refresh()));
-    this.subscriptions.add(threads.onDidAppendMessage(() => this.refresh()));
+    if (fileAgents) this.subscriptions.add(fileAgents.onDidChange(() => this.refreshSoon()));
+    this.subscriptions.add(agents.onDidChangeAgents(() => this.refreshSoon()));
+    this.subscriptions.add(threads.onDidChangeThreads(() => this.refreshSoon()));
+    this.subscriptions.add(threads.onDidAppendMessage(() => this.refreshSoon()));
     this.subscriptions.add(
       threads.onDidSaveRun(({ threadId, run }) => {
         const previous = this.runs.get(threadId);
         this.runs.set(threadId, { status: run.status, lastError: run.last_error?.message });
-        if (previous?.status !== run.status) this.refresh();
+        if (previous?.status !== run.status) this.refreshSoon();
       }),
     );
     this.subscriptions.add(this.changed);
+    this.subscriptions.add({ dispose: () => clearTimeout(this.refreshTimer) });
   }
 
+  /** Redraws the whole tree now (after a user's action on it). */
   refresh(): void {
+    clearTimeout(this.refreshTimer);
+    this.refreshTimer = undefined;
     this.changed.fire(undefined);
+  }
+
+  /**
+   * Redraws the tree a moment after the store changed, once for every change meanwhile. A send changes the store a
+   * dozen times within a second (the message, the run's states, the answer, the title); each full redraw crosses to
+   * the workbench and competes there with the answer's first words on their way to the chat.
+   */
+  private refreshSoon(): void {
+    this.refreshTimer ??= setTimeout(() => this.refresh(), TREE_REFRESH_DELAY_MS);
   }
 
   /** Shows (or, with undefined, removes) the notice of threads of this project found in another workspace. */

@@ -68,6 +68,8 @@ export class ThreadSession implements vscode.Disposable {
   private pendingReveal: MessageReveal | undefined;
   /** This thread is a retry or an edit whose new version is not written yet: its first new message brings the arrows. */
   private awaitingVersion = false;
+  private initInFlight: Promise<void> | undefined;
+  private initAgain = false;
   /** Short diffs of pending file changes, for the inline approval cards. */
   private readonly pendingDiffs: PendingDiffs;
   private readonly changeCounts: RunChangeCounts;
@@ -120,7 +122,7 @@ export class ThreadSession implements vscode.Disposable {
         if (type === 'deleted') this.refresh(this.showThread(null));
         // A deleted message (through the local API) leaves the view: the newest page is drawn again without it.
         else if (removedMessageIds?.length) this.refresh(this.sendInit().then(() => this.sendNewestPage()));
-        else this.refresh(this.sendInit());
+        else this.initSoon();
       }),
     );
     this.subscriptions.add(agents.onDidChangeAgents(() => this.refresh(this.sendInit())));
@@ -427,10 +429,31 @@ export class ThreadSession implements vscode.Disposable {
     return view;
   }
 
+  /**
+   * Sends the header again after a change to the thread. A send changes the thread several times within
+   * milliseconds (the message, the run, the title, the last activity): one init in flight at a time, and one more
+   * after it if anything changed meanwhile, so the webview is not busy redrawing when the answer's first words come.
+   */
+  private initSoon(): void {
+    if (this.initInFlight) {
+      this.initAgain = true;
+      return;
+    }
+    this.initInFlight = this.sendInit().finally(() => {
+      this.initInFlight = undefined;
+      if (!this.initAgain) return;
+      this.initAgain = false;
+      this.initSoon();
+    });
+    this.refresh(this.initInFlight);
+  }
+
   private async sendInit(): Promise<void> {
     const { threads, agents } = this.services;
-    const thread = this.threadId ? await threads.get(this.threadId).catch(() => null) : null;
+    const threadId = this.threadId;
+    const thread = threadId ? await threads.get(threadId).catch(() => null) : null;
     const agentList = await agents.list();
+    if (threadId !== this.threadId) return; // the view moved on meanwhile; its own init follows
     // An agent deleted since it was picked gives way to the first: the next run goes to the agent the picker shows.
     const selected =
       this.selectedAgentId && agentList.some((a) => a.id === this.selectedAgentId) ? this.selectedAgentId : (agentList[0]?.id ?? null);
