@@ -5,6 +5,26 @@ import { ui } from './driver';
 import { sendFromComposer, treeRow, waitForRunStatus as runBadge } from './helpers';
 
 const panel = { webview: 'thread' as const };
+
+/** The diff editor's tab once it is the active one: its label and the two documents it compares. */
+async function waitForDiffTab(): Promise<{ label: string; original: string; modified: string }> {
+  for (let tries = 0; tries < 300; tries++) {
+    const tab = vscode.window.tabGroups.activeTabGroup.activeTab;
+    if (tab?.input instanceof vscode.TabInputTextDiff)
+      return { label: tab.label, original: tab.input.original.path, modified: tab.input.modified.path };
+    await new Promise<void>((resolve) => {
+      const listener = vscode.window.tabGroups.onDidChangeTabs(() => {
+        listener.dispose();
+        resolve();
+      });
+      setTimeout(() => {
+        listener.dispose();
+        resolve();
+      }, 100);
+    });
+  }
+  throw new Error('no diff editor became the active tab');
+}
 const KEY = 'foundry-integration-key-4d1f';
 
 /**
@@ -116,16 +136,15 @@ describe('a workspace on the Foundry Agent Service backend', () => {
     // Compare from the version's context menu: version 1 on the left, the latest on the right.
     await ui.click('workbench', '.pane .monaco-list-row:has-text("Version 1")', 'right');
     await ui.click('workbench', '.context-view .action-item:has-text("Compare Agent Versions")');
-    const sides = await ui.waitFor('workbench', () => {
-      const diff = document.querySelector('.monaco-diff-editor');
-      const left = (diff?.querySelector('.editor.original .view-lines')?.textContent ?? '').replace(/\u00a0/g, ' ');
-      const right = (diff?.querySelector('.editor.modified .view-lines')?.textContent ?? '').replace(/\u00a0/g, ' ');
-      return right.includes('version two')
-        ? { left, right, title: document.querySelector('.tabs-container .tab.active')?.textContent }
-        : undefined;
+    const tab = await waitForDiffTab();
+    assert.match(tab.label, /Remote-Helper: version 1 ↔ version 2/);
+    assert.match(tab.original, /v1\.agent\.yaml/);
+    assert.match(tab.modified, /v2\.agent\.yaml/);
+    const shown = await ui.waitFor('workbench', () => {
+      const text = (document.querySelector('.monaco-diff-editor')?.textContent ?? '').replace(/\u00a0/g, ' ');
+      return text.includes('version two') ? text : undefined;
     });
-    assert.doesNotMatch(sides.left, /version two/);
-    assert.match(sides.title ?? '', /Remote-Helper: version 1 ↔ version 2/);
+    assert.match(shown, /instructions/);
     await ui.screenshot('foundry-agent-versions-diff');
     const box = await ui.evaluate('workbench', () => {
       const rect = document.querySelector('.monaco-diff-editor')!.getBoundingClientRect();
