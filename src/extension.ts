@@ -3,6 +3,7 @@
  * services, so what depends on what is visible in this one file.
  */
 import { join } from 'node:path';
+import { AGENT_VERSION_SCHEME, AgentVersionDocuments } from './vscode/views/agentVersionDocuments';
 import * as l10n from '@vscode/l10n';
 import * as vscode from 'vscode';
 import { LocalAgentApi, modelNameResolver } from './core/api';
@@ -172,6 +173,7 @@ export function activate(context: vscode.ExtensionContext): AgentThreadsApi {
     () => backend.kind === 'local',
     (profile) => models.pricesOf(profile),
     usageLedger,
+    () => backend.keepsAgentVersions,
   );
   const chat = new ChatViewProvider(context.extensionUri, version, sessionServices, context.workspaceState);
   const panels = new ThreadPanels(context.extensionUri, version, sessionServices);
@@ -252,6 +254,7 @@ export function activate(context: vscode.ExtensionContext): AgentThreadsApi {
     localApi,
     toolPreviews,
     vscode.workspace.registerTextDocumentContentProvider(PROPOSED_SCHEME, toolPreviews),
+    vscode.workspace.registerTextDocumentContentProvider(AGENT_VERSION_SCHEME, new AgentVersionDocuments(backend.agents)),
     vscode.workspace.registerTextDocumentContentProvider(APPLY_PREVIEW_SCHEME, applyPreviewProvider),
     vscode.workspace.registerTextDocumentContentProvider(CHECKPOINT_SCHEME, new CheckpointContentProvider(changeSets.contents)),
     runDetails,

@@ -5,6 +5,26 @@ import { ui } from './driver';
 import { sendFromComposer, treeRow, waitForRunStatus as runBadge } from './helpers';
 
 const panel = { webview: 'thread' as const };
+
+/** The diff editor's tab once it is the active one: its label and the two documents it compares. */
+async function waitForDiffTab(): Promise<{ label: string; original: string; modified: string }> {
+  for (let tries = 0; tries < 300; tries++) {
+    const tab = vscode.window.tabGroups.activeTabGroup.activeTab;
+    if (tab?.input instanceof vscode.TabInputTextDiff)
+      return { label: tab.label, original: tab.input.original.path, modified: tab.input.modified.path };
+    await new Promise<void>((resolve) => {
+      const listener = vscode.window.tabGroups.onDidChangeTabs(() => {
+        listener.dispose();
+        resolve();
+      });
+      setTimeout(() => {
+        listener.dispose();
+        resolve();
+      }, 100);
+    });
+  }
+  throw new Error('no diff editor became the active tab');
+}
 const KEY = 'foundry-integration-key-4d1f';
 
 /**
@@ -83,6 +103,64 @@ describe('a workspace on the Foundry Agent Service backend', () => {
     assert.deepEqual(response?.body?.agent, { type: 'agent_reference', name: 'Remote-Helper', version: '1' });
     assert.equal(response?.headers['api-key'], KEY);
     assert.match(await treeRow('Hello Foundry, are you there?'), /Hello Foundry/);
+  });
+
+  it('offers the older versions of an agent in the tree: view one, compare two as a diff, run a thread on one', async () => {
+    // A colleague saves version 2 in the portal (without our display name): through the service, not this window.
+    const saved = await fetch(`${service.endpoint}/agents/Remote-Helper/versions?api-version=v1`, {
+      method: 'POST',
+      headers: { 'api-key': KEY, 'content-type': 'application/json' },
+      body: JSON.stringify({ definition: { kind: 'prompt', model: 'gpt-4o', instructions: 'Answer in French, version two.' } }),
+    });
+    assert.equal(saved.status, 200);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await vscode.commands.executeCommand('agentThreads.refresh');
+    await treeRow('Versions');
+    await ui.click('workbench', '.pane .monaco-list-row:has-text("Versions")');
+    await treeRow('Version 1');
+    assert.match(await treeRow('Version 2'), /latest/);
+    await ui.screenshot('foundry-agent-versions-tree');
+
+    // A click on a version opens it read-only, in the shape an agent file has.
+    await ui.click('workbench', '.pane .monaco-list-row:has-text("Version 1")');
+    const viewed = await ui.waitFor('workbench', () => {
+      const tab = document.querySelector('.tabs-container .tab.active')?.textContent ?? '';
+      // The editor renders spaces as no-break spaces.
+      const text = (document.querySelector('.editor-instance .view-lines')?.textContent ?? '').replace(/\u00a0/g, ' ');
+      return tab.includes('v1.agent.yaml') && text.includes('instructions') ? { tab, text } : undefined;
+    });
+    assert.match(viewed.text, /model: gpt-4o/);
+    const opened = vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'agent-threads-agent-version');
+    assert.match(opened?.getText() ?? '', /instructions:/, 'a read-only document of the version (a content provider has no save)');
+
+    // Compare from the version's context menu: version 1 on the left, the latest on the right.
+    await ui.click('workbench', '.pane .monaco-list-row:has-text("Version 1")', 'right');
+    await ui.click('workbench', '.context-view .action-item:has-text("Compare Agent Versions")');
+    const tab = await waitForDiffTab();
+    assert.match(tab.label, /Remote-Helper: version 1 ↔ version 2/);
+    assert.match(tab.original, /v1\.agent\.yaml/);
+    assert.match(tab.modified, /v2\.agent\.yaml/);
+    const shown = await ui.waitFor('workbench', () => {
+      const text = (document.querySelector('.monaco-diff-editor')?.textContent ?? '').replace(/\u00a0/g, ' ');
+      return text.includes('version two') ? text : undefined;
+    });
+    assert.match(shown, /instructions/);
+    await ui.screenshot('foundry-agent-versions-diff');
+    const box = await ui.evaluate('workbench', () => {
+      const rect = document.querySelector('.monaco-diff-editor')!.getBoundingClientRect();
+      return { right: rect.right, bottom: rect.bottom, width: innerWidth, height: innerHeight };
+    });
+    assert.ok(box.right <= box.width && box.bottom <= box.height, 'the diff is inside the window');
+
+    // A thread started on version 1 runs on it, though version 2 is the latest.
+    const thread = await vscode.commands.executeCommand<{ id: string }>('agentThreads.newThreadOnAgentVersion', 'Remote-Helper', 1);
+    await ui.waitFor(panel, () => document.getElementById('connection')?.dataset.state === 'connected');
+    const before = await sendFromComposer(panel, 'Which version answers?');
+    await runBadge(panel, 'Completed', before);
+    const sent = service.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/openai/v1/responses')).at(-1);
+    assert.deepEqual(sent?.body?.agent, { type: 'agent_reference', name: 'Remote-Helper', version: '1' });
+    assert.match(JSON.stringify(sent?.body?.conversation), new RegExp(thread.id));
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
   it('runs a workspace tool the remote model asks for once it is approved in the webview', async () => {

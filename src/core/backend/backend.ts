@@ -17,6 +17,20 @@ export interface AgentRepository {
   create(input: AgentInput): Promise<Agent>;
   update(agentId: string, update: AgentUpdate): Promise<Agent>;
   delete(agentId: string): Promise<void>;
+  /** Every saved version of an agent, newest first: only where the backend keeps them (Foundry's new agents). */
+  versions?(agentId: string): Promise<Agent[]>;
+  /** One saved version of an agent, as it was saved. */
+  version?(agentId: string, version: number): Promise<Agent>;
+}
+
+/** Thread metadata: the agent version a thread runs on when it was started on an older one (else the latest). */
+export const PINNED_AGENT_VERSION_KEY = 'pinned_agent_version';
+
+/** The version history of `agents`, when that backend keeps one. */
+export function agentVersionHistory(agents: AgentRepository): Required<Pick<AgentRepository, 'versions' | 'version'>> | undefined {
+  const { versions, version } = agents;
+  if (!versions || !version) return undefined;
+  return { versions: (id) => versions.call(agents, id), version: (id, n) => version.call(agents, id, n) };
 }
 
 export interface ThreadRepository {

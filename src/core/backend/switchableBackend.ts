@@ -8,7 +8,7 @@ import type { Run } from '../domain/run';
 import type { ThreadChange } from '../store/threadStore';
 import { DisposableStore } from '../util/disposableStore';
 import { Emitter } from '../util/emitter';
-import type { AgentRepository, Backend, RunService, ThreadRepository } from './backend';
+import { agentVersionHistory, type AgentRepository, type Backend, type RunService, type ThreadRepository } from './backend';
 
 export class SwitchableBackend implements Backend {
   private current: Backend;
@@ -27,7 +27,14 @@ export class SwitchableBackend implements Backend {
     create: (input) => this.current.agents.create(input),
     update: (id, update) => this.current.agents.update(id, update),
     delete: (id) => this.current.agents.delete(id),
+    versions: (id) => this.history().versions(id),
+    version: (id, n) => this.history().version(id, n),
   };
+
+  /** Whether the current backend keeps every saved version of an agent. */
+  get keepsAgentVersions(): boolean {
+    return agentVersionHistory(this.current.agents) !== undefined;
+  }
 
   readonly threads: ThreadRepository = {
     onDidChangeThreads: this.threadsChanged.event,
@@ -79,6 +86,12 @@ export class SwitchableBackend implements Backend {
 
   get label(): string {
     return this.current.label;
+  }
+
+  private history(): NonNullable<ReturnType<typeof agentVersionHistory>> {
+    const history = agentVersionHistory(this.current.agents);
+    if (!history) throw new Error(`${this.current.label} keeps only the latest version of an agent.`);
+    return history;
   }
 
   /** The backend calls go to now. */

@@ -7,6 +7,7 @@ import type { AccessToken, TokenCredential } from '@azure/core-auth';
 import { type Backend, SwitchableBackend } from '../../core/backend';
 import type { FoundryApis, FoundryAuth } from '../../core/backend/foundry';
 import { parseEndpoint } from '../../core/backend/foundry/endpoint';
+import type { Agent } from '../../core/domain';
 import type { ToolRegistry } from '../../core/tools/toolRegistry';
 import type { ApiKeyStore } from '../models/apiKeys';
 import { errorMessage } from '../shared/errors';
@@ -117,6 +118,11 @@ export class BackendSelection implements vscode.Disposable {
     if (api === 'classic') return new foundry.FoundryBackend(connection, this.tools, this.log);
     const idleSeconds = vscode.workspace.getConfiguration().get<number>('agentThreads.run.streamIdleTimeoutSeconds') ?? 60;
     return new foundry.FoundryAgentsBackend(connection, this.tools, this.log, { streamIdleTimeoutMs: idleSeconds * 1000 });
+  }
+
+  /** Makes a new agent of a classic one (see upgradeClassicAgent in the Foundry bundle). */
+  upgradeClassicAgent(classic: Backend, target: Backend, assistantId: string): Promise<{ agent: Agent; notCarried: string[] }> {
+    return loadFoundry().upgradeClassicAgent(classic, target, assistantId, this.tools);
   }
 
   /** Which agents the project has (new, classic, both), asked of each API once. */

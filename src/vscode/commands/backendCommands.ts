@@ -144,21 +144,36 @@ export async function useLocalStorage(s: BackendCommandServices): Promise<void> 
   await s.backends.apply();
 }
 
+/** Where Move Thread sends a thread: local storage, the Foundry project, or (from classic) its new agents. */
+export type MoveDestination = 'local' | 'foundry' | 'conversation';
+
 /**
  * Moves a thread to the other backend (local storage ↔ the Foundry project) through the export shape: messages in
  * order, title and metadata; the agent follows when one of the same name exists there. The original is deleted only
- * after the copy is read back with every message.
+ * after the copy is read back with every message. From a classic Foundry thread it can go to a conversation of the
+ * same project's new agents instead (messages become items); that original is kept, as the classic API is still
+ * the one of record until it retires.
  */
 export async function moveThread(
   s: BackendCommandServices & ThreadCommandServices,
   target: AgentsTreeNode | string | undefined,
   confirmed = false,
+  destinationArg?: MoveDestination,
 ): Promise<string | undefined> {
   const threadId = (await pickThread(s, target, vscode.l10n.t('Move which thread?')))?.id;
   if (!threadId) return undefined;
   const source = s.backends.backend.active;
-  const destination = source === s.backends.local ? await remoteDestination(s) : s.backends.local;
+  const classicProject = source === s.backends.local ? undefined : activeClassicProject();
+  const where = destinationArg ?? (classicProject ? await pickClassicDestination() : source === s.backends.local ? 'foundry' : 'local');
+  if (!where) return undefined;
+  const destination =
+    where === 'conversation' && classicProject
+      ? s.backends.connect(classicProject.endpoint, classicProject.auth, 'agents')
+      : source === s.backends.local
+        ? await remoteDestination(s)
+        : s.backends.local;
   if (!destination) return undefined;
+  const keepOriginal = where === 'conversation';
   try {
     const exported = await exportThreadJson(source.threads, threadId);
     const count = exported.messages.data.length;
@@ -168,9 +183,13 @@ export async function moveThread(
         vscode.l10n.t('Move "{0}" ({1} messages) to {2}?', exported.thread.title, count, destination.label),
         {
           modal: true,
-          detail: vscode.l10n.t(
-            'The thread is copied there and read back; the original is deleted only when every message arrived. Run history stays behind.',
-          ),
+          detail: keepOriginal
+            ? vscode.l10n.t(
+                'The thread is copied into a conversation of the new agents, its messages as items, and read back; the classic thread is kept. Run history stays behind.',
+              )
+            : vscode.l10n.t(
+                'The thread is copied there and read back; the original is deleted only when every message arrived. Run history stays behind.',
+              ),
         },
         move,
       );
@@ -182,6 +201,17 @@ export async function moveThread(
     if (copied.messages.data.length !== count) {
       throw new Error(`Only ${copied.messages.data.length} of ${count} messages arrived in ${destination.label}; the original was kept.`);
     }
+    if (keepOriginal) {
+      // A notice: nothing waits for the user to dismiss it.
+      void vscode.window.showInformationMessage(
+        vscode.l10n.t(
+          'Copied "{0}" into a conversation of the new agents ({1} messages); the classic thread is kept. Use the new agents (Connect Foundry Project…) to continue it there.',
+          moved.title,
+          count,
+        ),
+      );
+      return moved.id;
+    }
     await source.threads.delete(threadId);
     // A notice: nothing waits for the user to dismiss it.
     void vscode.window.showInformationMessage(vscode.l10n.t('Moved "{0}" to {1}.', moved.title, destination.label));
@@ -189,6 +219,86 @@ export async function moveThread(
   } finally {
     if (destination !== s.backends.local) destination.dispose();
   }
+}
+
+/** The Foundry project the workspace uses, when it uses it through the classic agents API. */
+function activeClassicProject(): { endpoint: string; auth: FoundryAuthKind } | undefined {
+  const config = vscode.workspace.getConfiguration();
+  const endpoint = (config.get<string>(BACKEND_SETTING) ?? 'local').trim();
+  if (endpoint === 'local' || config.get<FoundryApiKind>(FOUNDRY_API_SETTING) !== 'classic') return undefined;
+  return { endpoint, auth: config.get<FoundryAuthKind>(FOUNDRY_AUTH_SETTING) ?? 'microsoft' };
+}
+
+async function pickClassicDestination(): Promise<MoveDestination | undefined> {
+  const picked = await vscode.window.showQuickPick(
+    [
+      {
+        label: vscode.l10n.t('A conversation of the new agents'),
+        detail: vscode.l10n.t('Same project; the classic thread is kept (classic agents retire on March 31, 2027)'),
+        where: 'conversation' as const,
+      },
+      {
+        label: vscode.l10n.t('Local storage'),
+        detail: vscode.l10n.t('This workspace; the Foundry thread is deleted'),
+        where: 'local' as const,
+      },
+    ],
+    { title: vscode.l10n.t('Move the thread where?') },
+  );
+  return picked?.where;
+}
+
+/**
+ * Upgrade Classic Agent: a classic agent of the workspace's Foundry project becomes the first version of a new
+ * agent there, and the user is told what could not be carried over. Returns the new agent's id and that list.
+ */
+export async function upgradeClassicAgent(
+  s: BackendCommandServices,
+  assistantId?: string,
+): Promise<{ agentId: string; notCarried: string[] } | undefined> {
+  const config = vscode.workspace.getConfiguration();
+  const endpoint = s.workspaceState.get<string>(LAST_FOUNDRY_ENDPOINT_KEY);
+  if (!endpoint) {
+    // A notice: nothing waits for the user to dismiss it.
+    void vscode.window.showInformationMessage(vscode.l10n.t('Connect a Foundry project first (Agent Threads: Connect Foundry Project…).'));
+    return undefined;
+  }
+  const auth = config.get<FoundryAuthKind>(FOUNDRY_AUTH_SETTING) ?? 'microsoft';
+  const active = s.backends.backend.active;
+  // The tree shows the new agents' backend when the workspace uses it: the upgrade goes through it, so it appears.
+  const usesNew =
+    (config.get<string>(BACKEND_SETTING) ?? '').trim() === endpoint && config.get<FoundryApiKind>(FOUNDRY_API_SETTING) !== 'classic';
+  const target = usesNew ? active : s.backends.connect(endpoint, auth, 'agents');
+  const classic = s.backends.connect(endpoint, auth, 'classic');
+  try {
+    const id = assistantId ?? (await pickClassicAgent(classic));
+    if (!id) return undefined;
+    const { agent, notCarried } = await s.backends.upgradeClassicAgent(classic, target, id);
+    // A notice: nothing waits for the user to dismiss it.
+    void vscode.window.showInformationMessage(
+      notCarried.length
+        ? vscode.l10n.t('Upgraded "{0}" to a new agent (version 1). Not carried over: {1}.', agent.name, notCarried.join('; '))
+        : vscode.l10n.t('Upgraded "{0}" to a new agent (version 1); everything was carried over.', agent.name),
+    );
+    return { agentId: agent.id, notCarried };
+  } finally {
+    classic.dispose();
+    if (target !== active) target.dispose();
+  }
+}
+
+async function pickClassicAgent(classic: Backend): Promise<string | undefined> {
+  const agents = await classic.agents.list();
+  const picked = await vscode.window.showQuickPick(
+    agents.map((agent) => ({ label: agent.name, description: agent.model.name, id: agent.id })),
+    {
+      title: vscode.l10n.t('Upgrade which classic agent?'),
+      placeHolder: agents.length
+        ? vscode.l10n.t('It becomes version 1 of a new agent')
+        : vscode.l10n.t('This project has no classic agents'),
+    },
+  );
+  return picked?.id;
 }
 
 async function remoteDestination(s: BackendCommandServices): Promise<Backend | undefined> {

@@ -1,11 +1,19 @@
 import * as vscode from 'vscode';
 import type { AgentInput } from '../../core/domain';
+import { compareAgentVersions, newThreadOnAgentVersion, viewAgentVersion } from './agentVersionCommands';
 import { createAgent, deleteAgent, duplicateAgent, pickAgent, type AgentCommandServices } from './agentCommands';
 import type { AgentEditorProvider } from '../views/agentEditorProvider';
 import type { AgentsTreeNode, AgentsTreeProvider } from '../views/agentsTreeProvider';
 import { revealThread } from '../views/revealThread';
 import type { ApiKeyStore } from '../models/apiKeys';
-import { type BackendCommandServices, connectFoundry, moveThread, useLocalStorage } from './backendCommands';
+import {
+  type BackendCommandServices,
+  connectFoundry,
+  type MoveDestination,
+  moveThread,
+  upgradeClassicAgent,
+  useLocalStorage,
+} from './backendCommands';
 import type { FoundryApiKind, FoundryAuthKind } from '../backend/backendSelection';
 import { CommandId } from '../shared/commandIds';
 import { compactThread } from './compactionCommands';
@@ -129,6 +137,13 @@ export function registerCommands(s: CommandServices): vscode.Disposable[] {
       await s.chat.show(thread.id);
       await revealThread(s.treeView, s.tree, thread.id, s.log);
     },
+    [CommandId.viewAgentVersion]: (target: Target, version?: number) => viewAgentVersion(s, target, version),
+    [CommandId.compareAgentVersions]: (target: Target, left?: number, right?: number) => compareAgentVersions(s, target, left, right),
+    [CommandId.newThreadOnAgentVersion]: async (target: Target, version?: number) => {
+      const thread = await newThreadOnAgentVersion(s, target, version);
+      if (thread) await revealThread(s.treeView, s.tree, thread.id, s.log);
+      return thread;
+    },
     [CommandId.renameThread]: (target: Target, title?: string) => renameThread(s, target, title),
     [CommandId.deleteThread]: (target: Target, confirmed?: boolean) => deleteThread(s, target, confirmed),
     [CommandId.exportThread]: (target: Target, destination?: vscode.Uri) => exportThread(s, target, destination),
@@ -169,7 +184,9 @@ export function registerCommands(s: CommandServices): vscode.Disposable[] {
     [CommandId.connectFoundry]: (endpoint?: string, auth?: FoundryAuthKind, key?: string, api?: FoundryApiKind) =>
       connectFoundry(s, endpoint, auth, key, api),
     [CommandId.useLocalStorage]: () => useLocalStorage(s),
-    [CommandId.moveThread]: (target: Target, confirmed?: boolean) => moveThread(s, target, confirmed),
+    [CommandId.moveThread]: (target: Target, confirmed?: boolean, destination?: MoveDestination) =>
+      moveThread(s, target, confirmed, destination),
+    [CommandId.upgradeClassicAgent]: (assistantId?: string) => upgradeClassicAgent(s, assistantId),
     [CommandId.reviewRunChanges]: (threadId?: unknown, runId?: unknown) => reviewRunChanges(s, threadId, runId),
     [CommandId.reviewChangesSince]: (threadId?: unknown, runId?: unknown) => reviewChangesSince(s, threadId, runId),
     [CommandId.undoRunChanges]: (threadId?: unknown, runId?: unknown) => undoRunChanges(s, threadId, runId),

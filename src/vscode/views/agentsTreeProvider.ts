@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { AgentFileError, FileAgentSource } from '../../core/agentFiles';
 import { isFileAgent } from '../../core/agentFiles';
 import { UNTITLED_THREAD_TITLE, type Agent, type RunStatus, type Thread } from '../../core/domain';
-import type { AgentRepository, ThreadRepository } from '../../core/backend';
+import { PINNED_AGENT_VERSION_KEY, type AgentRepository, type ThreadRepository } from '../../core/backend';
 import { visibleBidiControls } from '../../core/domain/displayText';
 import { relativeTime } from './relativeTime';
 import { CommandId } from '../shared/commandIds';
@@ -15,6 +15,10 @@ import type { UsageLedger, UsageTotals } from '../../core/budgets';
 export type AgentsTreeNode =
   | { kind: 'agent'; agent: Agent }
   | { kind: 'thread'; thread: Thread; agent: Agent | undefined }
+  /** "Versions" under an agent whose backend keeps every saved version (Foundry's new agents), collapsed. */
+  | { kind: 'agentVersions'; agent: Agent }
+  /** One saved version of an agent: viewed, compared or run from its context menu. */
+  | { kind: 'agentVersion'; agent: Agent; version: Agent }
   /** Threads whose agent was deleted: kept, and still openable. */
   | { kind: 'orphans'; threads: Thread[] }
   /** An agent file in .agents/ that could not be loaded, with the problem. */
@@ -74,6 +78,8 @@ export class AgentsTreeProvider implements vscode.TreeDataProvider<AgentsTreeNod
     private readonly pricesOf: (profileId: string) => ModelPrices | undefined = () => undefined,
     /** What each agent's model calls used (the usage ledger); its tooltip then says so. */
     private readonly usage?: Pick<UsageLedger, 'agentTotals' | 'onDidChange'>,
+    /** Whether the backend keeps every saved version of an agent (then the tree offers the older ones). */
+    private readonly keepsAgentVersions: () => boolean = () => false,
   ) {
     if (usage) this.subscriptions.add(usage.onDidChange(() => this.refreshSoon()));
     if (fileAgents) this.subscriptions.add(fileAgents.onDidChange(() => this.refreshSoon()));
@@ -141,6 +147,17 @@ export class AgentsTreeProvider implements vscode.TreeDataProvider<AgentsTreeNod
         return this.agentItem(node.agent);
       case 'thread':
         return this.threadItem(node.thread, node.agent);
+      case 'agentVersions': {
+        const item = new vscode.TreeItem(vscode.l10n.t('Versions'), vscode.TreeItemCollapsibleState.Collapsed);
+        item.id = `versions:${node.agent.id}`;
+        item.contextValue = 'agentVersions';
+        item.iconPath = new vscode.ThemeIcon('versions');
+        item.description = String(node.agent.version);
+        // No hover: it would sit over the version rows this row just unfolded, where the pointer goes next.
+        return item;
+      }
+      case 'agentVersion':
+        return this.versionItem(node.agent, node.version);
       case 'orphans': {
         const item = new vscode.TreeItem(vscode.l10n.t('Threads without an agent'), vscode.TreeItemCollapsibleState.Collapsed);
         item.id = 'orphans';
@@ -211,6 +228,23 @@ export class AgentsTreeProvider implements vscode.TreeDataProvider<AgentsTreeNod
     return item;
   }
 
+  private versionItem(agent: Agent, version: Agent): vscode.TreeItem {
+    const latest = version.version === agent.version;
+    const item = new vscode.TreeItem(vscode.l10n.t('Version {0}', version.version), vscode.TreeItemCollapsibleState.None);
+    item.id = `version:${agent.id}:${version.version}`;
+    item.contextValue = latest ? 'agentVersion.latest' : 'agentVersion';
+    item.iconPath = new vscode.ThemeIcon(latest ? 'pass-filled' : 'circle-outline');
+    const saved = relativeTime(version.updated_at || version.created_at);
+    item.description = latest ? vscode.l10n.t('latest · {0}', saved) : saved;
+    item.tooltip = vscode.l10n.t('{0}, version {1}\nModel: {2}', visibleBidiControls(agent.name), version.version, version.model.name);
+    item.command = {
+      command: CommandId.viewAgentVersion,
+      title: vscode.l10n.t('View Agent Version'),
+      arguments: [agent.id, version.version],
+    };
+    return item;
+  }
+
   private threadItem(thread: Thread, agent: Agent | undefined): vscode.TreeItem {
     const item = new vscode.TreeItem(visibleBidiControls(thread.title) || UNTITLED_THREAD_TITLE, vscode.TreeItemCollapsibleState.None);
     item.id = thread.id;
@@ -224,6 +258,8 @@ export class AgentsTreeProvider implements vscode.TreeDataProvider<AgentsTreeNod
       messages,
       agent ? `Model: ${agent.model.profile} / ${agent.model.name}` : 'No agent',
     ];
+    const pinned = thread.metadata?.[PINNED_AGENT_VERSION_KEY];
+    if (pinned) tooltip.push(vscode.l10n.t('Runs on version {0} of its agent', pinned));
     if (run) tooltip.push(`Last run: ${run.status}`);
     if (run?.lastError) tooltip.push(`Last error: ${run.lastError}`);
     item.tooltip = tooltip.join('\n');
@@ -251,7 +287,17 @@ export class AgentsTreeProvider implements vscode.TreeDataProvider<AgentsTreeNod
       }
       if (node.kind === 'agent') {
         const threads = await this.visibleThreads();
-        return threads.filter((t) => t.agent_id === node.agent.id).map((thread) => this.threadNodeOf(thread, node.agent));
+        const versions =
+          this.keepsAgentVersions() && node.agent.version > 1 && !this.threadFilter
+            ? [this.known(`versions:${node.agent.id}`, { kind: 'agentVersions', agent: node.agent })]
+            : [];
+        return [...versions, ...threads.filter((t) => t.agent_id === node.agent.id).map((thread) => this.threadNodeOf(thread, node.agent))];
+      }
+      if (node.kind === 'agentVersions') {
+        const versions = (await this.agents.versions?.(node.agent.id)) ?? [];
+        return versions.map((version) =>
+          this.known(`version:${node.agent.id}:${version.version}`, { kind: 'agentVersion', agent: node.agent, version }),
+        );
       }
       if (node.kind === 'orphans') return node.threads.map((thread) => this.threadNodeOf(thread, undefined));
       if (node.kind === 'foundThreads')
@@ -270,6 +316,8 @@ export class AgentsTreeProvider implements vscode.TreeDataProvider<AgentsTreeNod
   /** The agent a thread sits under, so TreeView.reveal can expand the way to it. */
   async getParent(node: AgentsTreeNode): Promise<AgentsTreeNode | undefined> {
     if (node.kind === 'foundThreadsAction') return this.nodes.get('foundThreads');
+    if (node.kind === 'agentVersions') return this.agentNode(node.agent);
+    if (node.kind === 'agentVersion') return this.nodes.get(`versions:${node.agent.id}`);
     if (node.kind !== 'thread') return undefined;
     if (node.agent) return this.agentNode(node.agent);
     return (await this.getChildren()).find((root) => root.kind === 'orphans');

@@ -3,11 +3,12 @@
 // the user understands.
 
 import * as assert from 'node:assert/strict';
+import { PINNED_AGENT_VERSION_KEY } from '../../../src/core/backend';
 import { FoundryAgentsBackend } from '../../../src/core/backend/foundry';
 import type { RunEvent } from '../../../src/core/domain/events';
 import { messageText } from '../../../src/core/domain/message';
 import type { Run } from '../../../src/core/domain/run';
-import { TERMINAL_RUN_STATUSES } from '../../../src/core/domain/run';
+import { TERMINAL_RUN_STATUSES, waitingToolCalls } from '../../../src/core/domain/run';
 import { builtinTools } from '../../../src/core/tools/builtinTools';
 import { ToolRegistry } from '../../../src/core/tools/toolRegistry';
 import { silentLogger } from '../../../src/core/util/logger';
@@ -16,6 +17,17 @@ import { startFakeFoundryServer, type FakeFoundryServer } from '../../fixtures/f
 type Coded = Error & { code?: string };
 const KEY = 'new-agents-key';
 const userText = (value: string) => ({ role: 'user' as const, content: [{ type: 'text' as const, text: { value } }] });
+
+/** Polls `probe` until it gives a value (conditions the service reaches on its own time), failing after 5 s. */
+async function waitFor<T>(probe: () => T | undefined): Promise<T> {
+  const deadline = Date.now() + 5000;
+  for (;;) {
+    const value = probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error('the condition was not met within 5 s');
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
 
 describe("Foundry's new agents: versions, kinds, items, faults", function () {
   this.timeout(20_000);
@@ -83,6 +95,84 @@ describe("Foundry's new agents: versions, kinds, items, faults", function () {
     assert.equal(done.assistant_version, 3);
     const sent = service.requests.filter((r) => r.path.endsWith('/openai/v1/responses'));
     assert.deepEqual(sent.at(-1)?.body?.agent, { type: 'agent_reference', name: 'helper', version: '3' });
+  });
+
+  it('runs a thread started on an older version on that version, and records it on the run and its messages', async () => {
+    const first = await newAgent('Version one.');
+    await backend.agents.update(first.id, { instructions: 'Version two.' });
+    const thread = await backend.threads.create({ agent_id: first.id, metadata: { [PINNED_AGENT_VERSION_KEY]: '1' } });
+    await backend.threads.appendMessage(thread.id, userText('which version?'));
+    const run = await backend.runs.createRun(thread.id, first.id);
+    const done = await endOf(run.id);
+    assert.equal(done.assistant_version, 1);
+    assert.equal(done.instructions, 'Version one.');
+    const sent = service.requests.filter((r) => r.path.endsWith('/openai/v1/responses')).at(-1);
+    assert.deepEqual(sent?.body?.agent, { type: 'agent_reference', name: 'helper', version: '1' });
+    const answer = (await backend.threads.listMessages(thread.id, { limit: 1, order: 'desc' })).data[0];
+    assert.equal(answer.assistant_version, 1);
+    // A thread started without a pin follows the latest version.
+    const latest = await backend.threads.create({ agent_id: first.id });
+    await backend.threads.appendMessage(latest.id, userText('and now?'));
+    assert.equal((await endOf((await backend.runs.createRun(latest.id, first.id)).id)).assistant_version, 2);
+  });
+
+  it('a cancelled run cancels its response on the service, which stops writing', async () => {
+    const agent = await newAgent();
+    const thread = await backend.threads.create({ agent_id: agent.id });
+    await backend.threads.appendMessage(thread.id, userText('one two three four five six seven eight nine ten'));
+    service.setWordDelay(30);
+    let written = 0;
+    const firstWords = new Promise<void>((resolve) =>
+      backend.runs.onEvent((event) => {
+        if (event.event === 'thread.message.delta' && ++written === 2) resolve();
+      }),
+    );
+    const run = await backend.runs.createRun(thread.id, agent.id);
+    await firstWords;
+    await backend.runs.cancelRun(thread.id, run.id);
+    assert.equal((await endOf(run.id)).status, 'cancelled');
+    const responseId = service.agentService.responseIds().at(-1)!;
+    const cancel = await waitFor(() =>
+      service.requests.find((r) => r.method === 'POST' && r.path.endsWith(`/openai/v1/responses/${responseId}/cancel`)),
+    );
+    assert.deepEqual(cancel.query, {}, 'the cancel carries no query parameters');
+    assert.equal(await waitFor(() => service.agentService.responseStatus(responseId) === 'cancelled' || undefined), true);
+  });
+
+  it('an MCP approval request waits for the user as a tool approval, and the answer goes back as mcp_approval_response', async () => {
+    // A portal-made agent with an MCP server that asks before each call.
+    service.agentService.addAgentVersion('docs-agent', {
+      kind: 'prompt',
+      model: 'gpt-4o',
+      instructions: 'Use the docs server.',
+      tools: [{ type: 'mcp', server_label: 'docs', server_url: 'https://mcp.example.invalid', require_approval: 'always' }],
+    });
+    const run = async (text: string, approve: boolean) => {
+      const thread = await backend.threads.create({ agent_id: 'docs-agent' });
+      await backend.threads.appendMessage(thread.id, userText(text));
+      const waiting = new Promise<Run>((resolve) =>
+        backend.runs.onEvent((event) => {
+          if (event.event === 'thread.run.requires_action') resolve(event.data as Run);
+        }),
+      );
+      const started = await backend.runs.createRun(thread.id, 'docs-agent');
+      const asked = await waiting;
+      const call = waitingToolCalls(asked.required_action)[0];
+      assert.equal(call?.function.name, 'docs · search');
+      assert.equal(call?.function.arguments, '{"q":"cancel"}');
+      await backend.runs.submitToolApprovals(thread.id, started.id, [{ tool_call_id: call!.id, approve }]);
+      assert.equal((await endOf(started.id)).status, 'completed');
+      const sent = service.requests.filter((r) => r.path.endsWith('/openai/v1/responses')).at(-1);
+      assert.deepEqual(sent?.body?.input, [{ type: 'mcp_approval_response', approval_request_id: call!.id, approve }]);
+      // Read back, the request shows as the tool call it was, with the user's answer; nothing as "Unsupported item".
+      const history = (await backend.threads.listMessages(thread.id, { limit: 20, order: 'asc' })).data;
+      assert.ok(!history.some((m) => m.metadata?.unsupported_item), JSON.stringify(history.map((m) => m.metadata)));
+      const card = history.find((m) => m.tool_calls?.[0]?.id === call!.id)?.tool_calls?.[0];
+      assert.equal(card?.function.output, approve ? 'Approved.' : 'Denied by the user.');
+      return messageText(history.at(-1)!);
+    };
+    assert.equal(await run('mcp search {"q":"cancel"}', true), 'MCP search said: search result');
+    assert.equal(await run('mcp search {"q":"cancel"}', false), 'MCP search was not called.');
   });
 
   it('keys an agent by a Foundry name made from the one typed, shows the typed one, and renames keep the key', async () => {

@@ -1,4 +1,4 @@
-import type { AgentsClient, FunctionToolDefinition } from '@azure/ai-agents';
+import type { Agent as FoundryAgent, AgentsClient, FunctionToolDefinition } from '@azure/ai-agents';
 import type { Agent, AgentInput, AgentUpdate } from '../../domain/agent';
 import type { ToolRegistry } from '../../tools/toolRegistry';
 import type { AgentRepository } from '../backend';
@@ -31,7 +31,12 @@ export class FoundryAgents implements AgentRepository {
   }
 
   async get(agentId: string): Promise<Agent> {
-    return toAgent(await callFoundry('read the agent', () => this.client.getAgent(agentId)));
+    return toAgent(await this.assistant(agentId));
+  }
+
+  /** The assistant as the service keeps it, with what our Agent has no room for (other tools, files, format). */
+  assistant(agentId: string): Promise<FoundryAgent> {
+    return callFoundry('read the agent', () => this.client.getAgent(agentId));
   }
 
   async create(input: AgentInput): Promise<Agent> {

@@ -2,6 +2,7 @@
 // dist/foundry.js); import what is needed without the SDKs from './endpoint'.
 export { FoundryBackend } from './foundryBackend';
 export { FoundryAgentsBackend } from './agentService/foundryAgentsBackend';
+export { upgradeClassicAgent, notCarriedOver, UPGRADED_FROM_KEY, type ClassicUpgrade } from './upgradeClassicAgent';
 export { detectFoundryApis, type FoundryApis } from './detectApis';
 export type { FoundryAuth, FoundryConnection } from './foundryClient';
 export { FoundryError, type FoundryErrorCode } from './foundryErrors';

@@ -7,6 +7,8 @@
 //   conversation (metadata: title, agent, counts) Thread: id = conversation id
 //   item 'message'                                Message, id = item id (so item ids are the page cursors)
 //   item 'function_call' (+ its output item)      assistant Message with one tool call and its output
+//   item 'mcp_approval_request' (+ its response)  assistant Message with one tool call "<server> · <tool>": approved/denied
+//   item 'mcp_call'                               assistant Message with one tool call and the MCP server's output
 //   any other item type                           assistant Message "Unsupported item: <type>", never an error
 //   response (one per model turn)                 Run steps; a run is the chain of responses of one turn
 //
@@ -144,8 +146,11 @@ export function itemsToMessages(
 ): Message[] {
   const pageOutputs = new Map(outputs);
   for (const item of items) if (item.type === 'function_call_output') pageOutputs.set(String(item.call_id), outputText(item.output));
+  for (const item of items)
+    if (item.type === 'mcp_approval_response')
+      pageOutputs.set(String(item.approval_request_id), item.approve === true ? 'Approved.' : 'Denied by the user.');
   return items.flatMap((item) => {
-    if (item.type === 'function_call_output') return [];
+    if (item.type === 'function_call_output' || item.type === 'mcp_approval_response') return [];
     const message = itemToMessage(threadId, item, pageOutputs);
     const origin = origins.get(message.id);
     return [origin ? { ...message, run_id: origin.runId, assistant_id: origin.agentId, assistant_version: origin.agentVersion } : message];
@@ -188,6 +193,21 @@ export function itemToMessage(threadId: string, item: WireItem, outputs: Readonl
           id: callId,
           type: 'function',
           function: { name: String(item.name), arguments: String(item.arguments ?? '{}'), output: outputs.get(callId) ?? null },
+        },
+      ],
+    };
+  }
+  if (item.type === 'mcp_approval_request' || item.type === 'mcp_call') {
+    const id = String(item.id);
+    const error = item.error ? `Error: ${typeof item.error === 'string' ? item.error : JSON.stringify(item.error)}` : null;
+    const output = item.type === 'mcp_call' ? (typeof item.output === 'string' ? item.output : error) : (outputs.get(id) ?? null);
+    return {
+      ...base,
+      tool_calls: [
+        {
+          id,
+          type: 'function',
+          function: { name: `${String(item.server_label)} · ${String(item.name)}`, arguments: String(item.arguments ?? '{}'), output },
         },
       ],
     };

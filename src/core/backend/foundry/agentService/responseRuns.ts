@@ -29,7 +29,7 @@ import { rememberAlwaysAllowed } from '../alwaysAllowed';
 import type { ToolRegistry } from '../../../tools/toolRegistry';
 import { errorMessage } from '../../../util/errors';
 import type { Logger } from '../../../util/logger';
-import type { RunService } from '../../backend';
+import { PINNED_AGENT_VERSION_KEY, type RunService } from '../../backend';
 import { callFoundry, toFoundryError } from '../foundryErrors';
 import type { FoundryEvents } from '../foundryEvents';
 import { itemToMessage, runStatusOfResponse, type WireItem } from './agentServiceMapping';
@@ -38,12 +38,17 @@ import type { TurnLedger } from './turnLedger';
 import type { VersionedAgents } from './versionedAgents';
 
 type StreamEvent = OpenAI.Responses.ResponseStreamEvent;
-type FunctionCall = { call_id: string; name: string; arguments: string };
+type FunctionCall = { call_id: string; name: string; arguments: string; mcp?: boolean };
+
+/** How an MCP tool the service would call shows on the approval card: "<server> · <tool>". */
+const mcpToolName = (serverLabel: unknown, name: unknown): string => `${String(serverLabel)} · ${String(name)}`;
 
 interface PendingApprovals {
   calls: RequiredActionToolCall[];
   outputs: Map<string, string>;
   waiting: Set<string>;
+  /** MCP approval requests among the calls (answered with mcp_approval_response, not run here), by id: the answer. */
+  mcp: Map<string, boolean | undefined>;
 }
 
 interface Turn {
@@ -62,7 +67,12 @@ interface Turn {
   rounds: number;
   /** Set when the stream went quiet for longer than the idle timeout (the controller is then aborted). */
   idle?: boolean;
+  /** Set while the service is asked to cancel the response: the stream ending then is the cancel, not a fault. */
+  cancelling?: boolean;
 }
+
+/** How long Cancel waits for the service to confirm before it stops reading anyway. */
+const SERVICE_CANCEL_WAIT_MS = 5000;
 
 export class ResponseRuns implements RunService {
   get onEvent() {
@@ -94,7 +104,7 @@ export class ResponseRuns implements RunService {
       throw new Error(
         `This thread already has run ${busy.id} (${busy.status}). Wait for it to finish or cancel it before starting another.`,
       );
-    const agent = await this.agents.get(agentId);
+    const agent = await this.agentFor(threadId, agentId);
     if (agent.metadata.kind)
       throw toFoundryError(
         new Error(`'${agent.name}' is a ${agent.metadata.kind} agent, which Agent Threads shows but does not run`),
@@ -122,6 +132,14 @@ export class ResponseRuns implements RunService {
     return turn.run;
   }
 
+  /** The version the thread was started on, when it was pinned to one of this agent's versions; the latest otherwise. */
+  private async agentFor(threadId: string, agentId: string): Promise<Agent> {
+    const thread = await this.threads.get(threadId);
+    const pinned = Number(thread.metadata[PINNED_AGENT_VERSION_KEY]);
+    if (thread.agent_id === agentId && Number.isInteger(pinned) && pinned > 0) return this.agents.version(agentId, pinned);
+    return this.agents.get(agentId);
+  }
+
   async submitToolApprovals(threadId: string, runId: string, approvals: ToolApproval[]): Promise<void> {
     const turn = this.active.get(threadId);
     const pending = turn?.pending;
@@ -131,6 +149,12 @@ export class ResponseRuns implements RunService {
       approvals.map(async (approval) => {
         const call = pending.calls.find((c) => c.id === approval.tool_call_id);
         if (!call || !pending.waiting.delete(call.id)) return;
+        if (pending.mcp.has(call.id)) {
+          pending.mcp.set(call.id, approval.approve);
+          const answer = approval.approve ? 'Approved; Foundry calls the MCP tool.' : deniedByUserOutput(call.function.name);
+          pending.outputs.set(call.id, answer);
+          return this.showOutput(turn, call.id, answer);
+        }
         const output = approval.approve ? await this.execute(turn, call) : deniedByUserOutput(call.function.name);
         pending.outputs.set(call.id, output);
         this.showOutput(turn, call.id, output);
@@ -138,14 +162,26 @@ export class ResponseRuns implements RunService {
     );
     if (pending.waiting.size === 0 && !turn.controller.signal.aborted) {
       turn.pending = undefined;
-      void this.nextRound(turn, pending.outputs);
+      void this.nextRound(turn, pending.outputs, pending.mcp);
     }
   }
 
-  /** Stops reading and running at once; what was written stays in the conversation, as the service keeps it. */
+  /**
+   * Asks the service to cancel the response being written (so it stops generating, rather than finishing unseen),
+   * then stops reading and running; what was written stays in the conversation, as the service keeps it.
+   */
   async cancelRun(threadId: string, runId: string): Promise<Run> {
     const turn = this.active.get(threadId);
     if (!turn || turn.run.id !== runId) return this.threads.getRun(threadId, runId);
+    if (turn.cancelling) return turn.run;
+    turn.cancelling = true;
+    const response = turn.response;
+    if (response && (response.status === 'in_progress' || response.status === 'queued')) {
+      turn.run = { ...turn.run, status: 'cancelling' };
+      this.saveRun(turn, 'thread.run.cancelling');
+      await this.cancelOnService(response.id);
+    }
+    if (this.active.get(threadId) !== turn) return turn.run;
     turn.controller.abort();
     for (const message of turn.writing.values()) {
       const partial: Message = { ...message, status: 'incomplete', incomplete_details: { reason: 'run_cancelled' } };
@@ -155,6 +191,18 @@ export class ResponseRuns implements RunService {
     turn.writing.clear();
     this.finish(turn, 'cancelled');
     return turn.run;
+  }
+
+  /**
+   * Best effort, and bounded: the service may refuse (a response it has finished, or one it cannot cancel), and a
+   * slow answer must not hold the user's Cancel; the run ends cancelled here either way.
+   */
+  private async cancelOnService(responseId: string): Promise<void> {
+    try {
+      await this.openai.responses.cancel(responseId, { timeout: SERVICE_CANCEL_WAIT_MS, maxRetries: 0 });
+    } catch (error) {
+      this.logger.info(`Foundry did not cancel response ${responseId}: ${errorMessage(error)}`);
+    }
   }
 
   dispose(): void {
@@ -194,17 +242,18 @@ export class ResponseRuns implements RunService {
       }
     } catch (error) {
       if (turn.idle) return this.gaveUpWaiting(turn);
-      if (turn.controller.signal.aborted) return;
+      if (turn.controller.signal.aborted || turn.cancelling) return;
       return this.lostStream(turn, error);
     } finally {
       clearTimeout(timer);
     }
     // The openai stream may end quietly rather than throw when it is aborted.
     if (turn.idle) return this.gaveUpWaiting(turn);
-    if (turn.controller.signal.aborted || this.active.get(turn.run.thread_id) !== turn) return;
+    if (turn.controller.signal.aborted || turn.cancelling || this.active.get(turn.run.thread_id) !== turn) return;
     const status = turn.response?.status;
     if (!status || status === 'in_progress' || status === 'queued')
       return this.lostStream(turn, new Error('the event stream ended before the response did'));
+    // Function calls and MCP approval requests both wait for this side before the next response.
     if (status === 'completed' && turn.calls.length) return this.onFunctionCalls(turn);
     this.finish(turn, runStatusOfResponse(status), turn.response?.error);
   }
@@ -291,6 +340,16 @@ export class ResponseRuns implements RunService {
       return;
     }
     if (item.type === 'reasoning') return;
+    if (item.type === 'mcp_approval_request') {
+      // The service asks before it calls an MCP tool: our approval card asks the user, whatever the agent's policy.
+      turn.calls.push({
+        call_id: String(item.id),
+        name: mcpToolName(item.server_label, item.name),
+        arguments: String(item.arguments ?? '{}'),
+        mcp: true,
+      });
+      return;
+    }
     // A tool the service ran (web search, file search, code interpreter, MCP, …): shown as a finished step.
     const step = this.newStep(turn, {
       type: 'tool_calls',
@@ -317,6 +376,7 @@ export class ResponseRuns implements RunService {
       type: 'function',
       function: { name: call.name, arguments: call.arguments },
     }));
+    const mcp = new Map(turn.calls.filter((call) => call.mcp).map((call) => [call.call_id, undefined]));
     turn.calls = [];
     const step = this.newStep(turn, {
       type: 'tool_calls',
@@ -335,6 +395,7 @@ export class ResponseRuns implements RunService {
       const toAsk: RequiredActionToolCall[] = [];
       await Promise.all(
         calls.map(async (call) => {
+          if (mcp.has(call.id)) return void toAsk.push(call);
           const verdict = await decideToolCall(this.tools, turn.agent, allowed, call.function);
           if (verdict === 'ask') return void toAsk.push(call);
           const output = verdict === 'run' ? await this.execute(turn, call) : verdict.output;
@@ -344,7 +405,7 @@ export class ResponseRuns implements RunService {
       );
       if (turn.controller.signal.aborted) return;
       if (!toAsk.length) return await this.nextRound(turn, outputs);
-      turn.pending = { calls, outputs, waiting: new Set(toAsk.map((call) => call.id)) };
+      turn.pending = { calls, outputs, waiting: new Set(toAsk.map((call) => call.id)), mcp };
       turn.run = {
         ...turn.run,
         status: 'requires_action',
@@ -356,12 +417,16 @@ export class ResponseRuns implements RunService {
     }
   }
 
-  private async nextRound(turn: Turn, outputs: Map<string, string>): Promise<void> {
+  private async nextRound(turn: Turn, outputs: Map<string, string>, mcp = new Map<string, boolean | undefined>()): Promise<void> {
     if (turn.run.status === 'requires_action') {
       turn.run = { ...turn.run, status: 'in_progress', required_action: null };
       this.saveRun(turn, 'thread.run.in_progress');
     }
-    const input = [...outputs].map(([call_id, output]) => ({ type: 'function_call_output' as const, call_id, output }));
+    const input: OpenAI.Responses.ResponseInputItem[] = [...outputs].map(([call_id, output]) =>
+      mcp.has(call_id)
+        ? { type: 'mcp_approval_response' as const, approval_request_id: call_id, approve: mcp.get(call_id) === true }
+        : { type: 'function_call_output' as const, call_id, output },
+    );
     try {
       const stream = await this.respond(turn, input);
       await this.consume(turn, stream);
