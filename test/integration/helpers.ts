@@ -117,7 +117,11 @@ async function giveTheTreeRoom(): Promise<void> {
   if (!sash.done) await ui.drag({ x: sash.x, y: sash.y }, { x: sash.x, y: sash.to });
 }
 
+let treeLooks = 0;
+
 function findTreeRow(texts: string[]): Promise<string> {
+  // Each search reads the tree from its top down (a tree left scrolled by an earlier test hides the rows above).
+  const search = ++treeLooks;
   return ui.waitFor(
     'workbench',
     new Function(`
@@ -132,6 +136,14 @@ function findTreeRow(texts: string[]): Promise<string> {
       const pane = [...document.querySelectorAll('.pane')].find((p) => p.querySelector('.pane-header')?.textContent?.includes('Agents'));
       const scrollable = pane?.querySelector('.monaco-list .monaco-scrollable-element');
       const wheel = (deltaY) => scrollable?.dispatchEvent(new WheelEvent('wheel', { deltaY, deltaMode: 0, bubbles: true, cancelable: true }));
+      if (window.agentThreadsTreeSearch !== ${search}) {
+        window.agentThreadsTreeSearch = ${search};
+        window.agentThreadsTreeLook = undefined;
+        if (!found) {
+          wheel(-100000);
+          return undefined;
+        }
+      }
       if (found) {
         // A row under the tree's sticky header (its agent, pinned at the top) is there but cannot be clicked.
         const sticky = pane?.querySelector('.monaco-tree-sticky-container');

@@ -105,7 +105,11 @@ describe('threads of this project from another workspace', () => {
         `) as () => boolean,
       );
     await agentsPaneSays(offer);
+    // The earlier suites leave a tree taller than its pane: folded, as a person would fold it, the offer row is on
+    // screen at the top, and unfolding it shows what to do.
+    await vscode.commands.executeCommand('workbench.actions.treeView.agentThreads.agents.collapseAll');
     await treeRow(`${count} threads`);
+    await ui.click('workbench', `.part.sidebar .pane .monaco-list-row:has-text("${count} threads") .monaco-tl-twistie`);
     await treeRow('Merge them into this workspace');
     await ui.screenshot('found-threads-offer');
 
