@@ -253,6 +253,25 @@ export function treeRowGone(text: string): Promise<boolean> {
 }
 
 /**
+ * Waits until `read` (run here, in the extension host: a setting, a file, a VS Code API) returns what `done` accepts,
+ * re-reading on a short interval until the deadline; the timeout names the last value read.
+ */
+export async function eventually<T>(
+  read: () => Thenable<T> | T,
+  done: (value: T) => boolean,
+  what: string,
+  timeoutMs = 10_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (done(value)) return value;
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}; last value: ${JSON.stringify(value)}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/**
  * Waits until `read` (run in the target's document; it must not use anything from the test's scope) gives the
  * expected state: a string matching `expected` when it is a RegExp, else a value equal to it (compared as JSON).
  * Returns what it read. On timeout it fails with what the view shows instead, so an earlier state still on screen
@@ -343,6 +362,15 @@ export async function fromPalette(window: WindowUi, command: string): Promise<vo
     ) as () => boolean,
   );
   await window.press('Enter');
+}
+
+/**
+ * Clears the notifications and closes their centre (which `notification` opens): left open, the centre covers the
+ * bottom right of the window, where a panel's controls sit, and a later suite's click lands on it.
+ */
+export async function dismissNotifications(): Promise<void> {
+  await vscode.commands.executeCommand('notifications.clearAll');
+  await vscode.commands.executeCommand('notifications.hideList');
 }
 
 /**

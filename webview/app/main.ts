@@ -178,6 +178,8 @@ function handle(message: ThreadViewEvent): void {
       // Which thread the view shows, once it knows: until then (a view just reloaded) its run badge is still empty.
       document.body.dataset.threadId = message.thread?.id ?? '';
       restricted.hidden = !message.restrictedMode;
+      // Actions that write files (a run footer's Undo and Restore Checkpoint) are not offered in Restricted Mode.
+      document.body.classList.toggle('restricted-mode', message.restrictedMode);
       if (message.notice) showNotice('info', message.notice);
       else notice.hidden = true;
       break;
