@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { BenchReport, formatNumber, type Bench, type BenchSeries } from './harness';
 import { backupBench } from './backup.bench';
 import { checkpointsBench } from './checkpoints.bench';
+import { foundryBench } from './foundry.bench';
 import { historyBench } from './history.bench';
 import { modelBench } from './model.bench';
 import { writeReport } from './report';
@@ -25,6 +26,7 @@ const benches: Bench[] = [
   runsBench,
   responsesBench,
   tracingBench,
+  foundryBench,
   vscodeBench,
 ];
 
