@@ -301,11 +301,16 @@ export class ResponseRuns implements RunService {
       created_at: nowSeconds(),
     };
     turn.writing.set(message.id, message);
-    this.ledger.remember(message.id, { runId: turn.run.id, agentId: turn.agent.id, agentVersion: turn.agent.version });
+    this.rememberItem(turn, message.id, message.created_at);
     const step = this.newStep(turn, { type: 'message_creation', message_creation: { message_id: message.id } });
     this.emit(turn, { event: 'thread.run.step.created', data: step });
     this.events.messagesAppended.fire({ threadId: turn.run.thread_id, messages: [message] });
     this.emit(turn, { event: 'thread.message.created', data: message });
+  }
+
+  /** Items say neither who wrote them nor when: this window remembers, for when the conversation is read back. */
+  private rememberItem(turn: Turn, itemId: string, createdAt: number): void {
+    this.ledger.remember(itemId, { runId: turn.run.id, agentId: turn.agent.id, agentVersion: turn.agent.version, createdAt });
   }
 
   private onDelta(turn: Turn, itemId: string, index: number, delta: string): void {
@@ -319,6 +324,7 @@ export class ResponseRuns implements RunService {
 
   private onItemDone(turn: Turn, item: WireItem): void {
     const threadId = turn.run.thread_id;
+    if (item.id && !this.ledger.origins.has(item.id)) this.rememberItem(turn, item.id, nowSeconds());
     if (item.type === 'message') {
       const done = itemToMessage(threadId, item);
       const message: Message = {
@@ -336,7 +342,6 @@ export class ResponseRuns implements RunService {
     }
     if (item.type === 'function_call') {
       turn.calls.push({ call_id: String(item.call_id), name: String(item.name), arguments: String(item.arguments ?? '{}') });
-      if (item.id) this.ledger.remember(item.id, { runId: turn.run.id, agentId: turn.agent.id, agentVersion: turn.agent.version });
       return;
     }
     if (item.type === 'reasoning') return;
