@@ -23,6 +23,7 @@ import type { Message, MessageContent } from '../../../domain/message';
 import type { RunStatus } from '../../../domain/run';
 import { UNTITLED_THREAD_TITLE, type Thread } from '../../../domain/thread';
 import type { ToolRegistry } from '../../../tools/toolRegistry';
+import { deniedByUserOutput } from '../../../runs/toolRound';
 import { FOUNDRY_PROFILE } from '../endpoint';
 import { META as CLASSIC_META, parseApproval } from '../foundryMapping';
 
@@ -149,6 +150,9 @@ export interface ConversationFacts {
   copiedTimes: ReadonlyMap<string, number>;
 }
 
+/** Marks an MCP request the user refused, until its card's tool name is known. */
+const MCP_DENIED = '\u0000denied';
+
 const NO_FACTS: ConversationFacts = { agentId: null, copiedTimes: new Map() };
 
 /** An item's time as the service gives it, when it gives one (Foundry may add `created_at`; OpenAI's items have none). */
@@ -176,7 +180,7 @@ export function itemsToMessages(
   for (const item of items) if (item.type === 'function_call_output') pageOutputs.set(String(item.call_id), outputText(item.output));
   for (const item of items)
     if (item.type === 'mcp_approval_response')
-      pageOutputs.set(String(item.approval_request_id), item.approve === true ? 'Approved.' : 'Denied by the user.');
+      pageOutputs.set(String(item.approval_request_id), item.approve === true ? 'Approved.' : MCP_DENIED);
   return items.flatMap((item) => {
     if (item.type === 'function_call_output' || item.type === 'mcp_approval_response') return [];
     const message = itemToMessage(threadId, item, pageOutputs);
@@ -241,14 +245,18 @@ export function itemToMessage(threadId: string, item: WireItem, outputs: Readonl
   if (item.type === 'mcp_approval_request' || item.type === 'mcp_call') {
     const id = String(item.id);
     const error = item.error ? `Error: ${typeof item.error === 'string' ? item.error : JSON.stringify(item.error)}` : null;
-    const output = item.type === 'mcp_call' ? (typeof item.output === 'string' ? item.output : error) : (outputs.get(id) ?? null);
+    const name = `${String(item.server_label)} · ${String(item.name)}`;
+    const answer = outputs.get(id);
+    // A refusal reads as the one the run recorded, so the card says "Denied" when the thread is read back.
+    const decided = answer === MCP_DENIED ? deniedByUserOutput(name) : (answer ?? null);
+    const output = item.type === 'mcp_call' ? (typeof item.output === 'string' ? item.output : error) : decided;
     return {
       ...base,
       tool_calls: [
         {
           id,
           type: 'function',
-          function: { name: `${String(item.server_label)} · ${String(item.name)}`, arguments: String(item.arguments ?? '{}'), output },
+          function: { name, arguments: String(item.arguments ?? '{}'), output },
         },
       ],
     };

@@ -153,11 +153,11 @@ export class ResponseRuns implements RunService {
           pending.mcp.set(call.id, approval.approve);
           const answer = approval.approve ? 'Approved; Foundry calls the MCP tool.' : deniedByUserOutput(call.function.name);
           pending.outputs.set(call.id, answer);
-          return this.showOutput(turn, call.id, answer);
+          return this.showOutput(turn, call.id, answer, approval.approve ? 'completed' : 'denied');
         }
         const output = approval.approve ? await this.execute(turn, call) : deniedByUserOutput(call.function.name);
         pending.outputs.set(call.id, output);
-        this.showOutput(turn, call.id, output);
+        this.showOutput(turn, call.id, output, approval.approve ? 'completed' : 'denied');
       }),
     );
     if (pending.waiting.size === 0 && !turn.controller.signal.aborted) {
@@ -451,14 +451,14 @@ export class ResponseRuns implements RunService {
   }
 
   /** Shows an output on its step as soon as it exists, before the service has it. */
-  private showOutput(turn: Turn, callId: string, output: string): void {
+  private showOutput(turn: Turn, callId: string, output: string, status: 'completed' | 'denied' = 'completed'): void {
     this.ledger.rememberOutput(callId, output);
     let index = turn.steps.length - 1;
     while (index >= 0 && !hasCall(turn.steps[index], callId)) index--;
     const step = turn.steps[index];
     if (!step || step.type !== 'tool_calls') return;
     const tool_calls = step.step_details.tool_calls.map((call) =>
-      call.id === callId ? { ...call, function: { ...call.function, output }, status: 'completed' as const } : call,
+      call.id === callId ? { ...call, function: { ...call.function, output }, status } : call,
     );
     const done = tool_calls.every((call) => call.function.output !== null);
     const updated: RunStep = {
