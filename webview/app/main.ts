@@ -108,7 +108,9 @@ const composer = new Composer(
   () => list.followSend(),
   () => list.lastUserText(),
 );
-app.append(header, restricted, notice, runDetails, empty, scroller, composer.root, announcer);
+// What the run asks of you (a budget, an approval no answer shows) and how it ended sit under the conversation, just
+// above the composer, where the next thing to do is.
+app.append(header, restricted, notice, empty, scroller, runDetails, composer.root, announcer);
 
 /** Agent names by id, from the host's latest init: answers are labelled with the agent that wrote them. */
 const agentNames = new Map<string, string>();
@@ -176,6 +178,8 @@ function handle(message: ThreadViewEvent): void {
       // Which thread the view shows, once it knows: until then (a view just reloaded) its run badge is still empty.
       document.body.dataset.threadId = message.thread?.id ?? '';
       restricted.hidden = !message.restrictedMode;
+      // Actions that write files (a run footer's Undo and Restore Checkpoint) are not offered in Restricted Mode.
+      document.body.classList.toggle('restricted-mode', message.restrictedMode);
       if (message.notice) showNotice('info', message.notice);
       else notice.hidden = true;
       break;
