@@ -126,12 +126,35 @@ export class AgentsTreeProvider implements vscode.TreeDataProvider<AgentsTreeNod
     this.refresh();
   }
 
+  /** A thread's tooltip, when it is hovered: what it is, its latest run, and what its model calls used (the ledger's sums). */
+  resolveTreeItem(item: vscode.TreeItem, node: AgentsTreeNode): vscode.TreeItem {
+    if (node.kind === 'thread') item.tooltip = this.threadTooltip(node.thread, node.agent);
+    return item;
+  }
+
+  private threadTooltip(thread: Thread, agent: Agent | undefined): string {
+    const run = this.runs.get(thread.id);
+    const messages = `${thread.message_count} message${thread.message_count === 1 ? '' : 's'}`;
+    const tooltip = [
+      visibleBidiControls(thread.title) || UNTITLED_THREAD_TITLE,
+      messages,
+      agent ? `Model: ${agent.model.profile} / ${agent.model.name}` : 'No agent',
+    ];
+    const pinned = thread.metadata?.[PINNED_AGENT_VERSION_KEY];
+    if (pinned) tooltip.push(vscode.l10n.t('Runs on version {0} of its agent', pinned));
+    if (run) tooltip.push(`Last run: ${run.status}`);
+    if (run?.lastError) tooltip.push(`Last error: ${run.lastError}`);
+    const used = this.usage && usageSummary(this.usage.threadTotals(thread.id));
+    if (used) tooltip.push(vscode.l10n.t('Used: {0}', used));
+    return tooltip.join('\n');
+  }
+
   getTreeItem(node: AgentsTreeNode): vscode.TreeItem {
     switch (node.kind) {
       case 'agent':
         return this.agentItem(node.agent);
       case 'thread':
-        return this.threadItem(node.thread, node.agent);
+        return this.threadItem(node.thread);
       case 'agentVersions': {
         const item = new vscode.TreeItem(vscode.l10n.t('Versions'), vscode.TreeItemCollapsibleState.Collapsed);
         item.id = `versions:${node.agent.id}`;
@@ -233,7 +256,7 @@ export class AgentsTreeProvider implements vscode.TreeDataProvider<AgentsTreeNod
     return item;
   }
 
-  private threadItem(thread: Thread, agent: Agent | undefined): vscode.TreeItem {
+  private threadItem(thread: Thread): vscode.TreeItem {
     const item = new vscode.TreeItem(visibleBidiControls(thread.title) || UNTITLED_THREAD_TITLE, vscode.TreeItemCollapsibleState.None);
     item.id = thread.id;
     const run = this.runs.get(thread.id);
@@ -241,18 +264,7 @@ export class AgentsTreeProvider implements vscode.TreeDataProvider<AgentsTreeNod
     item.iconPath = statusIcon(run?.status);
     const messages = `${thread.message_count} message${thread.message_count === 1 ? '' : 's'}`;
     item.description = `${relativeTime(thread.last_activity_at)} · ${messages}`;
-    const tooltip = [
-      visibleBidiControls(thread.title) || UNTITLED_THREAD_TITLE,
-      messages,
-      agent ? `Model: ${agent.model.profile} / ${agent.model.name}` : 'No agent',
-    ];
-    const pinned = thread.metadata?.[PINNED_AGENT_VERSION_KEY];
-    if (pinned) tooltip.push(vscode.l10n.t('Runs on version {0} of its agent', pinned));
-    if (run) tooltip.push(`Last run: ${run.status}`);
-    if (run?.lastError) tooltip.push(`Last error: ${run.lastError}`);
-    const used = this.usage && usageSummary(this.usage.threadTotals(thread.id));
-    if (used) tooltip.push(vscode.l10n.t('Used: {0}', used));
-    item.tooltip = tooltip.join('\n');
+    // The tooltip is built on hover (resolveTreeItem): a redraw of many threads then formats nothing for it.
     item.command = { command: CommandId.openThread, title: vscode.l10n.t('Open Thread'), arguments: [thread.id] };
     return item;
   }
