@@ -8,6 +8,8 @@ import * as vscode from 'vscode';
 import { ui } from './driver';
 import { fakeModel } from './fakeModel';
 import {
+  giveTheChatTheRoom,
+  giveTheTreeRoom,
   pickAgentInComposer,
   sendFromComposer,
   setSidebarWidth,
@@ -41,6 +43,30 @@ function shownBudgetCard(): { title: string; text: string; continueLabel: string
     inside,
   };
 }
+
+/**
+ * Whether the budget card shows whole, and which of the controls a person needs now can be clicked: the middle of each one's box shows that control, not the
+ * edge of a scrolled panel, another view or the window's end (the composer's run button is Cancel while it waits).
+ */
+function controlsWithinReach(): Record<string, boolean> {
+  const reachable = (selector: string) => {
+    const element = document.querySelector(selector);
+    const box = element?.getBoundingClientRect();
+    if (!element || !box || box.width === 0 || box.height === 0) return false;
+    const hit = document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
+    return hit !== null && (hit === element || element.contains(hit));
+  };
+  const card = document.querySelector('.budget-card:not(.decided)')?.getBoundingClientRect();
+  const panel = document.querySelector('.budget-card:not(.decided)')?.closest('.run-details')?.getBoundingClientRect();
+  return {
+    wholeCard: !!card && !!panel && card.top >= panel.top && card.bottom <= panel.bottom + 0.5,
+    continue: reachable('.budget-card:not(.decided) .budget-continue'),
+    stop: reachable('.budget-card:not(.decided) .budget-stop'),
+    input: reachable('#input'),
+    cancel: reachable('#cancel'),
+  };
+}
+const ALL_WITHIN_REACH = { wholeCard: true, continue: true, stop: true, input: true, cancel: true };
 
 async function modelCalls(): Promise<number> {
   return (await fakeModel.requests()).filter((r) => r.path.endsWith('/chat/completions')).length;
@@ -120,12 +146,21 @@ describe('budgets: a run pauses before the model call that would pass a budget',
           const card = await ui.waitFor(chat, shownBudgetCard);
           assert.equal(card.title, '1-token run budget reached');
           assert.ok(card.inside, `the card is inside the viewport (${theme}, ${width} px)`);
+          await waitUntilShows(chat, controlsWithinReach, ALL_WITHIN_REACH);
           await ui.screenshot(`budget-card-${short}-${width}`);
         }
       }
+      // The Agents tree open over most of the sidebar leaves the chat short: the card's buttons and the composer
+      // still show whole (they were once cut off, one under the composer, the other under the next view's header).
+      await setSidebarWidth(240);
+      await giveTheTreeRoom();
+      await ui.waitFor(chat, shownBudgetCard);
+      await ui.screenshot('budget-card-short-chat');
+      await waitUntilShows(chat, controlsWithinReach, ALL_WITHIN_REACH);
     } finally {
       await vscode.workspace.getConfiguration('workbench').update('colorTheme', undefined, vscode.ConfigurationTarget.Global);
       await setSidebarWidth(originalWidth);
+      await giveTheChatTheRoom();
     }
     await ui.click(chat, '.budget-card .budget-stop');
     await waitForRunStatus(chat, 'Cancelled');

@@ -55,7 +55,7 @@ export async function sendFromComposer(target: ThreadView, text: string): Promis
 /**
  * Waits until the Agents tree shows a row containing every one of `texts` (the tree refreshes on events); returns its
  * text. The tree renders only the rows in view, so while the row is missing it scrolls the tree on, a wheel turn per
- * look, back to the top after the end, as a person looking for it would.
+ * look, turning round at each end, as a person looking for it would.
  */
 export async function treeRow(...texts: string[]): Promise<string> {
   await giveTheTreeRoom();
@@ -91,9 +91,10 @@ export async function giveTheChatTheRoom(): Promise<void> {
 
 /**
  * The chat has most of the sidebar and the Agents tree a few rows: drag the sash between them down, as a person
- * would, so the tree shows enough rows to find one by scrolling (a wheel turn then moves a useful distance).
+ * would, so the tree shows enough rows to find one by scrolling (a wheel turn then moves a useful distance). The
+ * chat is then short: a test of its layout at a short height uses this too.
  */
-async function giveTheTreeRoom(): Promise<void> {
+export async function giveTheTreeRoom(): Promise<void> {
   const sash = await ui.waitFor('workbench', () => {
     const sidebar = document.querySelector('.part.sidebar')?.getBoundingClientRect();
     const pane = [...document.querySelectorAll('.part.sidebar .pane')].find((p) =>
@@ -120,7 +121,7 @@ async function giveTheTreeRoom(): Promise<void> {
 let treeLooks = 0;
 
 function findTreeRow(texts: string[]): Promise<string> {
-  // Each search reads the tree from its top down (a tree left scrolled by an earlier test hides the rows above).
+  // Each search goes up first (a tree left scrolled by an earlier test hides the rows above), then down.
   const search = ++treeLooks;
   return ui.waitFor(
     'workbench',
@@ -137,12 +138,10 @@ function findTreeRow(texts: string[]): Promise<string> {
       const scrollable = pane?.querySelector('.monaco-list .monaco-scrollable-element');
       const wheel = (deltaY) => scrollable?.dispatchEvent(new WheelEvent('wheel', { deltaY, deltaMode: 0, bubbles: true, cancelable: true }));
       if (window.agentThreadsTreeSearch !== ${search}) {
+        // A new search goes up to the top first, then down to the end, then up again, and so on.
         window.agentThreadsTreeSearch = ${search};
         window.agentThreadsTreeLook = undefined;
-        if (!found) {
-          wheel(-100000);
-          return undefined;
-        }
+        window.agentThreadsTreeDirection = -1;
       }
       if (found) {
         // A row under the tree's sticky header (its agent, pinned at the top) is there but cannot be clicked.
@@ -154,11 +153,13 @@ function findTreeRow(texts: string[]): Promise<string> {
       }
       const list = pane?.querySelector('.monaco-list-rows');
       if (scrollable && list) {
-        // The list moves on the next frame: compare with where it was at the previous look, not just now.
+        // The list moves on the next frame: compare with where it was at the previous look, not just now. Where it
+        // did not move, this end of the tree is reached: turn round. (One huge wheel turn to jump to the top does
+        // not land reliably, so the way up is read too.)
         const position = list.style.top + list.style.transform;
-        const stuck = window.agentThreadsTreeLook === position;
+        if (window.agentThreadsTreeLook === position) window.agentThreadsTreeDirection = -window.agentThreadsTreeDirection;
         window.agentThreadsTreeLook = position;
-        wheel(stuck ? -100000 : 120);
+        wheel(window.agentThreadsTreeDirection * 120);
       }
       return undefined;
     `) as () => string,
@@ -214,6 +215,31 @@ export async function pickAgentInComposer(target: ThreadView, name: string): Pro
     ) as () => string,
     name,
   );
+}
+
+/**
+ * Unfolds the Agents tree's row containing `text` by a click on its twistie, as a person would. It clicks only while
+ * the row shows folded, so a tree that unfolds the row itself meanwhile (a refresh, a Collapse All landing late) is
+ * never folded back by the click.
+ */
+export async function expandTreeRow(text: string): Promise<void> {
+  const stateOfRow = new Function(`
+    const row = [...document.querySelectorAll('.part.sidebar .pane .monaco-list-row')].find((r) => (r.textContent ?? '').includes(${JSON.stringify(text)}));
+    return row?.getAttribute('aria-expanded') ?? undefined;
+  `) as () => string;
+  for (let click = 0; click < 3; click++) {
+    await treeRow(text);
+    if ((await ui.waitFor('workbench', stateOfRow)) === 'true') return;
+    await ui.click(
+      'workbench',
+      `.part.sidebar .pane .monaco-list-row[aria-expanded="false"]:has-text(${JSON.stringify(text)}) .monaco-tl-twistie`,
+    );
+    const unfolded = await ui
+      .waitFor('workbench', new Function(`return (${stateOfRow.toString()})() === 'true';`) as () => boolean, 5000)
+      .catch(() => false);
+    if (unfolded) return;
+  }
+  throw new Error(`The Agents tree's row "${text}" stayed folded after three clicks on its twistie`);
 }
 
 /** Waits until no row of the Agents tree contains `text`. */

@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { ui } from './driver';
-import { treeRow, treeRowGone, waitUntilShows } from './helpers';
+import { expandTreeRow, treeRow, treeRowGone, waitUntilShows } from './helpers';
 import { AgentStore } from '../../src/core/store/agentStore';
 import { ThreadStore } from '../../src/core/store/threadStore';
 
@@ -108,8 +108,7 @@ describe('threads of this project from another workspace', () => {
     // The earlier suites leave a tree taller than its pane: folded, as a person would fold it, the offer row is on
     // screen at the top, and unfolding it shows what to do.
     await vscode.commands.executeCommand('workbench.actions.treeView.agentThreads.agents.collapseAll');
-    await treeRow(`${count} threads`);
-    await ui.click('workbench', `.part.sidebar .pane .monaco-list-row:has-text("${count} threads") .monaco-tl-twistie`);
+    await expandTreeRow(`${count} threads`);
     await treeRow('Merge them into this workspace');
     await ui.screenshot('found-threads-offer');
 

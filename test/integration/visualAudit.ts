@@ -34,10 +34,16 @@ export function visualAudit(): AuditFinding[] {
     const mix = (i: number) => (top[i] * top[3] + bottom[i] * bottom[3] * (1 - top[3])) / alpha;
     return [mix(0), mix(1), mix(2), alpha];
   };
+  /**
+   * The element drawn under `node`: for text slotted into a component (a label in a vscode-button), the slot in the
+   * component's shadow tree, whose parents carry the component's own background; past a shadow root, its host.
+   */
+  const underneath = (node: Element): Element | null =>
+    node.assignedSlot ?? node.parentElement ?? ((node.parentNode as ShadowRoot | null)?.host || null);
   /** The colour behind an element: its own background over its ancestors', down to the page's. */
   const backgroundOf = (element: Element): Rgba => {
     const layers: Rgba[] = [];
-    for (let node: Element | null = element; node; node = node.parentElement) {
+    for (let node: Element | null = element; node; node = underneath(node)) {
       const layer = parse(getComputedStyle(node).backgroundColor);
       if (layer[3] > 0) layers.push(layer);
       if (layer[3] >= 1) break;

@@ -9,7 +9,9 @@ import { droppedUris } from './droppedUris';
 
 type ValueElement = HTMLElement & { value: string; disabled: boolean; wrappedElement?: HTMLTextAreaElement };
 
-const MESSAGE_PLACEHOLDER = 'Message the agent… (Enter to send, Shift+Enter for a new line)';
+const MESSAGE_PLACEHOLDER = 'Message the agent…';
+/** Narrower than this, Send and Cancel show their icons only. */
+const NARROW_COMPOSER_PX = 320;
 const MAX_PASTED_IMAGE_BYTES = 5 * 2 ** 20;
 
 function readAsDataUrl(file: File): Promise<string> {
@@ -29,17 +31,28 @@ export class Composer {
   readonly root = el('footer', 'composer');
   private readonly input = component('vscode-textarea', {
     id: 'input',
-    rows: '3',
+    rows: '2',
     resize: 'vertical',
     label: l10n.t('Message to the agent. Enter sends, Shift+Enter starts a new line, Escape cancels a running answer.'),
     placeholder: MESSAGE_PLACEHOLDER,
   }) as ValueElement;
-  private readonly send = component('vscode-button', { id: 'send', icon: 'send', 'aria-label': l10n.t('Send message') }, l10n.t('Send'));
-  private readonly cancel = component(
-    'vscode-button',
-    { id: 'cancel', icon: 'debug-stop', secondary: '', 'aria-label': l10n.t('Cancel the running answer') },
-    l10n.t('Cancel'),
-  );
+  // Labelled where there is room; in a narrow view only their icons show (fitButtonLabels), so the agent's name and
+  // both buttons share one row and the conversation keeps the height.
+  private readonly sendLabel = el('span', 'button-label', l10n.t('Send'));
+  private readonly send = component('vscode-button', {
+    id: 'send',
+    icon: 'send',
+    title: l10n.t('Send (Enter)'),
+    'aria-label': l10n.t('Send message'),
+  });
+  private readonly cancelLabel = el('span', 'button-label', l10n.t('Cancel'));
+  private readonly cancel = component('vscode-button', {
+    id: 'cancel',
+    icon: 'debug-stop',
+    secondary: '',
+    title: l10n.t('Cancel (Escape)'),
+    'aria-label': l10n.t('Cancel the running answer'),
+  });
   // An icon button, as in VS Code's own toolbars: the narrow sidebar keeps its width for the agent's name and Send.
   private readonly attach = component('vscode-button', {
     id: 'attach',
@@ -90,6 +103,7 @@ export class Composer {
     const actions = el('div', 'composer-actions');
     actions.append(this.agentSelect, buttons);
     this.root.append(this.mentions.popup, this.editBanner, this.attachmentList, this.input, actions);
+    new ResizeObserver(() => this.fitButtonLabels()).observe(this.root);
 
     this.input.addEventListener('keydown', (event: KeyboardEvent) => {
       if (event.isComposing || this.mentions.handleKey(event)) return;
@@ -141,6 +155,8 @@ export class Composer {
     this.agents = agents;
     this.describeSelectedAgent();
     this.setEnabled(agents.length > 0);
+    // The picker takes its new value only once its options are in: name the agent from what the host said.
+    if (agents.length > 0 && selectedId) this.nameNextAgent(selectedId);
   }
 
   /** The picker's tooltip names the whole agent and its model, for when the label has to be shortened. */
@@ -149,13 +165,26 @@ export class Composer {
     this.agentSelect.title = agent ? `${agent.name} · ${agent.model}` : '';
   }
 
+  /**
+   * Send and Cancel show their names where the composer is wide, their icons only where it is narrow (their names
+   * stay in their tooltips and aria labels). The label leaves the button rather than hiding, since the button keeps
+   * a labelled button's padding while it has any content.
+   */
+  private fitButtonLabels(): void {
+    const narrow = this.root.clientWidth <= NARROW_COMPOSER_PX;
+    for (const [button, label] of [
+      [this.send, this.sendLabel],
+      [this.cancel, this.cancelLabel],
+    ] as const) {
+      if (narrow && label.isConnected) label.remove();
+      else if (!narrow && !label.isConnected) button.append(label);
+    }
+  }
+
   /** The input names the agent the next message goes to, as the picker does: a thread's answers may come from several. */
   private nameNextAgent(agentId: string | null): void {
     const next = this.agents.find((agent) => agent.id === agentId);
-    this.input.setAttribute(
-      'placeholder',
-      next ? l10n.t('Message {0}… (Enter to send, Shift+Enter for a new line)', next.name) : MESSAGE_PLACEHOLDER,
-    );
+    this.input.setAttribute('placeholder', next ? l10n.t('Message {0}…', next.name) : MESSAGE_PLACEHOLDER);
   }
 
   focus(): void {

@@ -111,7 +111,9 @@ const composer = new Composer(
   () => list.followSend(),
   () => list.lastUserText(),
 );
-app.append(header, restricted, notice, runDetails, empty, scroller, composer.root, announcer);
+// What the run asks of you (a budget, an approval no answer shows) and how it ended sit under the conversation, just
+// above the composer, where the next thing to do is.
+app.append(header, restricted, notice, empty, scroller, runDetails, composer.root, announcer);
 
 /** Agent names by id, from the host's latest init: answers are labelled with the agent that wrote them. */
 const agentNames = new Map<string, string>();
