@@ -171,6 +171,15 @@ describe('usage at a glance: the thread header and the Agents tree', () => {
   });
 
   it('puts the thread’s total in its tooltip in the Agents tree, and the agent’s today and in total in the agent’s', async () => {
+    // Open the tree, then show the thread in the chat, which brings its row into view (a long tree need not be searched).
+    await ui.waitFor('workbench', () => {
+      const header = [...document.querySelectorAll<HTMLElement>('.part.sidebar .pane .pane-header')].find((h) =>
+        h.textContent?.includes('Agents'),
+      );
+      if (header?.getAttribute('aria-expanded') === 'false') header.click();
+      return header?.getAttribute('aria-expanded') === 'true';
+    });
+    await vscode.commands.executeCommand('agentThreads.openThreadInChat', threadId);
     const thread = await treeTooltip(QUESTION);
     assert.match(thread, /Used:\s13,345\stokens\s·\s\$0\.29/);
     await ui.screenshot('usage-tree-thread-tooltip');
