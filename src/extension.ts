@@ -31,7 +31,7 @@ import { LocalApiController } from './vscode/backend/localApiController';
 import { TracingController } from './vscode/backend/tracingController';
 import { ModelRegistry } from './vscode/models/modelRegistry';
 import { readModelProfiles } from './vscode/models/modelSettings';
-import { budgetRefusals, readBudgets } from './vscode/models/budgetSettings';
+import { budgetRefusals, readBudgets, serviceBudgetRefusal } from './vscode/models/budgetSettings';
 import { UsageTreeProvider } from './vscode/views/usageTreeProvider';
 import { RunBudgets, UsageLedger } from './core/budgets';
 import { RunDetailsPanels } from './vscode/views/runDetails';
@@ -187,11 +187,26 @@ export function activate(context: vscode.ExtensionContext): AgentThreadsApi {
     treeView.description = backend.kind === 'local' ? undefined : backend.label;
     treeView.message = backend.kind === 'local' ? (storageNotice ?? undefined) : undefined;
     void vscode.commands.executeCommand('setContext', 'agentThreads.backend', backend.kind); // built-in; nothing waits for it
+    // Foundry's new agents keep every saved version; classic agents and local storage have none to show or compare.
+    void vscode.commands.executeCommand('setContext', 'agentThreads.agentVersions', backend.keepsAgentVersions); // built-in
   };
   showBackend();
+  const refuseBudgetsOnTheService = (): void => {
+    const reason = backend.kind === 'local' ? undefined : serviceBudgetRefusal(readBudgets(), backend.label);
+    if (!reason) return;
+    log.warn(reason);
+    void vscode.window.showWarningMessage(reason);
+  };
+  refuseBudgetsOnTheService();
+  context.subscriptions.push(
+    vscode.workspace.onDidChangeConfiguration((event) => {
+      if (event.affectsConfiguration('agentThreads.budgets')) refuseBudgetsOnTheService();
+    }),
+  );
   const contextKeys = new ContextKeys(backend, context.workspaceState, log);
   backends.onDidChange(() => {
     showBackend();
+    refuseBudgetsOnTheService();
     void contextKeys.update(); // logs its own failures
     panels.closeAll(); // their threads belong to the other backend
     // Nothing waits for the chat to redraw; the new backend may be unreachable, so say why it stayed empty.

@@ -146,6 +146,8 @@ export type ThreadViewIntent =
   | { type: 'showRunDetails'; runId: string }
   /** "N files changed" under a run's answer: the run's changes in the multi-file diff editor. */
   | { type: 'reviewRunChanges'; runId: string }
+  /** The footer's checkpoint actions: take the run's changes back, review or restore from before the run on. */
+  | { type: 'checkpointAction'; runId: string; action: 'undo' | 'changesSince' | 'restore' }
   | { type: 'selectAgent'; agentId: string }
   | { type: 'newThread' }
   | { type: 'pickThread' }
@@ -222,6 +224,7 @@ export const isThreadViewMessage = messageGuard<ThreadViewToHost>(
     showToolDiff: { runId: 'string', toolCallId: 'string' },
     showRunDetails: { runId: 'string' },
     reviewRunChanges: { runId: 'string' },
+    checkpointAction: { runId: 'string', action: 'string' },
     selectAgent: { agentId: 'string' },
     newThread: {},
     pickThread: {},

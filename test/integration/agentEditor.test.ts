@@ -6,7 +6,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { ui } from './driver';
-import { fromPalette, settingForSuite, useFakeModel } from './helpers';
+import { eventually, fromPalette, settingForSuite, useFakeModel } from './helpers';
 
 const form = { webview: 'agent' as const };
 
@@ -16,18 +16,6 @@ function agentTab(name: string): vscode.Tab | undefined {
     .flatMap((group) => group.tabs)
     .find((tab) => tab.input instanceof vscode.TabInputCustom && tab.input.viewType === 'agentThreads.agentEditor' && tab.label === name);
 }
-
-/** Waits until `read` returns what `done` accepts, re-reading on a short interval until the deadline. */
-async function eventually<T>(read: () => T, done: (value: T) => boolean, what: string, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = read();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 /** Whether the workbench shows the active tab with its unsaved mark. */
 function activeTabShowsUnsaved(): Promise<boolean> {
   return ui.evaluate('workbench', () => Boolean(document.querySelector('.tabs-container .tab.active.dirty')));

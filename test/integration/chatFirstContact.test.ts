@@ -6,21 +6,9 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { ui } from './driver';
 import { fakeModel } from './fakeModel';
-import { sendFromComposer as send, threadExportFile, useFakeModel, waitForRunStatus as runBadge } from './helpers';
+import { eventually, sendFromComposer as send, threadExportFile, useFakeModel, waitForRunStatus as runBadge } from './helpers';
 
 const panel = { webview: 'thread' as const };
-
-/** Waits until `read` returns what `done` accepts, re-reading on a short interval until the deadline. */
-async function eventually<T>(read: () => Thenable<T> | T, done: (value: T) => boolean, what: string, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}; last value: ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 describe('the chat on first contact', () => {
   let agentId: string;
 

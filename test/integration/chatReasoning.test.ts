@@ -104,7 +104,10 @@ describe('a reasoning model’s thinking in the chat', () => {
   after(async () => {
     await vscode.workspace.getConfiguration('workbench').update('colorTheme', undefined, vscode.ConfigurationTarget.Global);
     await setSidebarWidth(originalWidth);
-    // Leave no reasoning agent or Responses profile behind: the chat would pick the agent for the next suite's send.
+    // Leave no reasoning agent, thread or Responses profile behind: the chat would pick the agent for the next
+    // suite's send, and the thread would lengthen the tree later suites search.
+    const threadId = await ui.evaluate(chat, () => document.body.dataset.threadId);
+    if (threadId) await vscode.commands.executeCommand('agentThreads.deleteThread', threadId, true);
     await vscode.commands.executeCommand('agentThreads.deleteAgent', agentId, true);
     await vscode.workspace.getConfiguration('agentThreads').update('models', originalModels, vscode.ConfigurationTarget.Global);
     await vscode.commands.executeCommand('agentThreads.newChatThread');

@@ -6,6 +6,8 @@ import * as vscode from 'vscode';
 import { ui } from './driver';
 import { fakeModel } from './fakeModel';
 import {
+  dismissNotifications,
+  eventually,
   clickNotificationButton,
   sendFromComposer,
   setSidebarWidth,
@@ -76,6 +78,21 @@ async function assertOriginals(except: string[] = []): Promise<void> {
   await assert.rejects(fs.stat(workspaceFile('new/created.ts')), { code: 'ENOENT' }, 'the created file is removed');
 }
 
+/** Waits until an Undo started from the UI has put every file back, then checks them byte for byte. */
+async function assertOriginalsSoon(): Promise<void> {
+  await eventually(
+    () =>
+      assertOriginals().then(
+        () => true,
+        () => false,
+      ),
+    (back) => back,
+    'the files put back',
+    30_000,
+  );
+  await assertOriginals();
+}
+
 describe('checkpoints: review and undo what a run changed', () => {
   before(() => useFakeModel());
   settingForSuite('agentThreads.run', 'maxRetries', 0);
@@ -126,6 +143,7 @@ describe('checkpoints: review and undo what a run changed', () => {
     await vscode.commands.executeCommand('agentThreads.deleteThread', threadId, true);
     await vscode.commands.executeCommand('agentThreads.newChatThread');
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await dismissNotifications();
     await fs.rm(workspaceFile(''), { recursive: true, force: true });
   });
 
@@ -202,11 +220,30 @@ describe('checkpoints: review and undo what a run changed', () => {
     assert.equal(vscode.window.tabGroups.activeTabGroup.activeTab?.label, 'Run Changes (5 files)');
     await ui.screenshot('checkpoints-review-from-footer');
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
-    const report = (await vscode.commands.executeCommand('agentThreads.undoRunChanges', threadId, runId)) as {
-      files: { outcome: string }[];
-    };
-    assert.ok(report.files.every((file) => file.outcome === 'restored'));
-    await assertOriginals();
+
+    // The footer, opened, reviews everything since the run; Undo on its line puts the five files back.
+    await setSidebarWidth(240);
+    await ui.click(chat, `.run-footer[data-run-id="${runId}"] .run-footer-summary`);
+    await ui.click(chat, `.run-footer[data-run-id="${runId}"] .run-footer-changes-since`);
+    await ui.waitFor('workbench', () =>
+      [...document.querySelectorAll('.tabs-container .tab')].some((tab) => tab.textContent?.includes('Changes Since the Run (5 files)')),
+    );
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    const footer = await ui.evaluate(
+      chat,
+      new Function(`
+        const footer = document.querySelector('.run-footer[data-run-id=${JSON.stringify(runId)}]');
+        const inside = (selector) => {
+          const box = footer?.querySelector(selector)?.getBoundingClientRect();
+          return !!box && box.width > 0 && box.left >= 0 && box.right <= document.documentElement.clientWidth;
+        };
+        return { undo: inside('.run-footer-undo'), since: inside('.run-footer-changes-since'), restore: inside('.run-footer-restore') };
+      `) as () => Record<string, boolean>,
+    );
+    assert.deepEqual(footer, { undo: true, since: true, restore: true }, 'the checkpoint actions fit the footer at 240 px');
+    await ui.screenshot('checkpoints-footer-actions-240');
+    await ui.click(chat, `.run-footer[data-run-id="${runId}"] .run-footer-undo`);
+    await assertOriginalsSoon();
   });
 
   it('lists the files a shell command changed, says where each can be restored from, reviews them since the run, and Undo restores them', async function () {

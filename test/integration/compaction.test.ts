@@ -26,6 +26,7 @@ const SUMMARY = 'CompactedSummary: the user sent eight numbered originals.';
 
 describe('compaction keeps a summary in the thread and sends it instead of the older messages', () => {
   let agentId: string;
+  const threadIds: string[] = [];
   let originalWidth: number;
 
   before(async () => {
@@ -52,6 +53,8 @@ describe('compaction keeps a summary in the thread and sends it instead of the o
   after(async () => {
     await vscode.workspace.getConfiguration('workbench').update('colorTheme', undefined, vscode.ConfigurationTarget.Global);
     await setSidebarWidth(originalWidth);
+    // Its threads too, not only its agent: they would lengthen the tree later suites search.
+    for (const threadId of threadIds) await vscode.commands.executeCommand('agentThreads.deleteThread', threadId, true);
     await vscode.commands.executeCommand('agentThreads.deleteAgent', agentId, true);
     await vscode.commands.executeCommand('agentThreads.newChatThread');
     await useFakeModel();
@@ -63,6 +66,7 @@ describe('compaction keeps a summary in the thread and sends it instead of the o
       texts: Object.fromEntries(Array.from({ length: 8 }, (_, i) => [i, original(i)])),
     });
     const imported = (await vscode.commands.executeCommand('agentThreads.importThread', file)) as { id: string };
+    threadIds.push(imported.id);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     await vscode.commands.executeCommand('agentThreads.openChat');
     await vscode.commands.executeCommand('agentThreads.openThreadInChat', imported.id);

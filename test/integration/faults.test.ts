@@ -4,7 +4,7 @@ import { faults } from '../fixtures/fakeModel/replies';
 import type { ScriptedReply } from '../fixtures/fakeModel/replies';
 import { ui } from './driver';
 import { fakeModel } from './fakeModel';
-import { sendFromComposer, useFakeModel, waitForRunStatus } from './helpers';
+import { dismissNotifications, sendFromComposer, useFakeModel, waitForRunStatus } from './helpers';
 
 const panel = { webview: 'thread' as const };
 
@@ -21,6 +21,7 @@ describe('model faults, seen through the UI', () => {
   before(async () => {
     // The suite before may leave its thread panel open: this suite's panel is then the only one (see restart.test.ts).
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await dismissNotifications();
     await useFakeModel();
     const run = vscode.workspace.getConfiguration('agentThreads.run');
     await run.update('maxRetries', 1, vscode.ConfigurationTarget.Global);

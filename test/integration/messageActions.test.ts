@@ -12,6 +12,7 @@ import { ui } from './driver';
 import type { DriverTarget } from './driverProtocol';
 import { fakeModel } from './fakeModel';
 import {
+  eventually,
   giveTheChatTheRoom,
   pickAgentInComposer,
   sendFromComposer as send,
@@ -34,18 +35,6 @@ function shownMessages(target: DriverTarget): Promise<string[]> {
     ),
   );
 }
-
-/** Waits until `read` returns what `done` accepts, re-reading on a short interval until the deadline. */
-async function eventually<T>(read: () => Thenable<T> | T, done: (value: T) => boolean, what: string, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}; last value: ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 /** Drops a file on the composer as a drag from the Explorer arrives in a webview: its URI as text/uri-list. */
 function dropOnComposer(target: DriverTarget, uri: vscode.Uri): Promise<void> {
   return ui.evaluate(

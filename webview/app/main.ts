@@ -182,6 +182,8 @@ function handle(message: ThreadViewEvent): void {
       document.body.dataset.threadId = message.thread?.id ?? '';
       usage.show(message.usage);
       restricted.hidden = !message.restrictedMode;
+      // Actions that write files (a run footer's Undo and Restore Checkpoint) are not offered in Restricted Mode.
+      document.body.classList.toggle('restricted-mode', message.restrictedMode);
       if (message.notice) showNotice('info', message.notice);
       else notice.hidden = true;
       break;

@@ -104,7 +104,11 @@ export class RunFooters {
       changes.append(el('span', 'codicon codicon-diff-multiple'), el('span', 'run-footer-changes-text', filesChanged(run.changedFiles)));
       changes.title = l10n.t('Review the changes this run made to the workspace, before and after');
       changes.addEventListener('click', () => postToHost({ type: 'reviewRunChanges', runId: run.id }));
-      line.append(changes);
+      const undo = footerLink('run-footer-undo writes-files', l10n.t('Undo'), () =>
+        postToHost({ type: 'checkpointAction', runId: run.id, action: 'undo' }),
+      );
+      undo.title = l10n.t('Put back the files this run changed; a file changed since is left alone and shown as a conflict');
+      line.append(changes, undo);
     }
     const details = el('div', 'run-footer-details');
     details.id = `run-footer-${run.id}`;
@@ -133,8 +137,28 @@ export class RunFooters {
     link.setAttribute('aria-label', l10n.t('Show the details of this run (steps, tool output, usage, error) in an editor'));
     link.addEventListener('click', () => postToHost({ type: 'showRunDetails', runId: run.id }));
     more.append(' · ', link);
+    if (run.changedFiles) {
+      // From this run on: what the thread changed since, and the workspace (or conversation) as it was before it.
+      const since = footerLink('run-footer-changes-since', l10n.t('Changes Since'), () =>
+        postToHost({ type: 'checkpointAction', runId: run.id, action: 'changesSince' }),
+      );
+      since.title = l10n.t('Review every change of the thread from this run on, before the run ↔ now');
+      const restore = footerLink('run-footer-restore writes-files', l10n.t('Restore Checkpoint…'), () =>
+        postToHost({ type: 'checkpointAction', runId: run.id, action: 'restore' }),
+      );
+      restore.title = l10n.t('Go back to before this run: the files, the conversation (a fork), or both');
+      more.append(' · ', since, el('span', 'writes-files', ' · '), restore);
+    }
     details.append(steps, more);
     footer.append(line, details);
     return footer;
   }
+}
+
+/** A link-styled button of the footer. */
+function footerLink(className: string, label: string, onClick: () => void): HTMLButtonElement {
+  const button = el('button', `link-button ${className}`, label);
+  button.type = 'button';
+  button.addEventListener('click', onClick);
+  return button;
 }

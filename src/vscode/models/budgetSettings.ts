@@ -40,6 +40,18 @@ export function budgetRefusals(budgets: readonly BudgetLimit[], profiles: readon
   });
 }
 
+/**
+ * Why the budgets set cannot be enforced on a service backend, or undefined: a Foundry project's agents call their
+ * model in the service, where no call waits for a budget check here.
+ */
+export function serviceBudgetRefusal(budgets: readonly BudgetLimit[], backendLabel: string): string | undefined {
+  if (budgets.length === 0) return undefined;
+  return vscode.l10n.t(
+    'Budgets are not enforced for runs in {0}: the service calls the model there, so nothing here can pause it. They apply again when you switch back to local storage.',
+    backendLabel,
+  );
+}
+
 /** The scope in words: "run", "thread", "agent per day". */
 export function budgetScopeLabel(scope: BudgetScope): string {
   switch (scope) {

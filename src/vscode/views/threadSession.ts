@@ -38,6 +38,13 @@ import { findWorkspaceFiles } from './workspaceFileSearch';
 import type { UsageLedger } from '../../core/budgets';
 import { toUsageView } from './usageText';
 
+/** The commands behind a run footer's checkpoint actions; any other action a webview names is ignored. */
+const CHECKPOINT_COMMANDS: ReadonlyMap<string, string> = new Map([
+  ['undo', CommandId.undoRunChanges],
+  ['changesSince', CommandId.reviewChangesSince],
+  ['restore', CommandId.restoreCheckpoint],
+]);
+
 let tokenizerWarmedUp = false;
 /**
  * Someone started typing: load the tokenizer now, off the path of their first message. Not when a view opens:
@@ -304,6 +311,16 @@ export class ThreadSession implements vscode.Disposable {
         case 'reviewRunChanges':
           if (this.threadId) await vscode.commands.executeCommand(CommandId.reviewRunChanges, this.threadId, message.runId);
           return;
+        case 'checkpointAction': {
+          const command = CHECKPOINT_COMMANDS.get(message.action);
+          if (!this.threadId || !command) return;
+          if (message.action !== 'changesSince' && !vscode.workspace.isTrusted) {
+            void vscode.window.showWarningMessage(vscode.l10n.t('Restricted Mode: files cannot be put back until you trust this folder.'));
+            return;
+          }
+          await vscode.commands.executeCommand(command, this.threadId, message.runId);
+          return;
+        }
         case 'showToolDiff': {
           const call =
             this.run?.id === message.runId
