@@ -163,6 +163,7 @@ export function activate(context: vscode.ExtensionContext): AgentThreadsApi {
     storageNotice,
     toolPreviews,
     changeSets,
+    usage: usageLedger,
   };
   const tree = new AgentsTreeProvider(
     backend.agents,
@@ -171,7 +172,6 @@ export function activate(context: vscode.ExtensionContext): AgentThreadsApi {
     fileAgents,
     workspaceFolder?.uri,
     () => backend.kind === 'local',
-    (profile) => models.pricesOf(profile),
     usageLedger,
     () => backend.keepsAgentVersions,
   );
