@@ -163,6 +163,7 @@ export function activate(context: vscode.ExtensionContext): AgentThreadsApi {
     storageNotice,
     toolPreviews,
     changeSets,
+    usage: usageLedger,
   };
   const tree = new AgentsTreeProvider(
     backend.agents,
@@ -171,7 +172,6 @@ export function activate(context: vscode.ExtensionContext): AgentThreadsApi {
     fileAgents,
     workspaceFolder?.uri,
     () => backend.kind === 'local',
-    (profile) => models.pricesOf(profile),
     usageLedger,
     () => backend.keepsAgentVersions,
   );
@@ -187,6 +187,8 @@ export function activate(context: vscode.ExtensionContext): AgentThreadsApi {
     treeView.description = backend.kind === 'local' ? undefined : backend.label;
     treeView.message = backend.kind === 'local' ? (storageNotice ?? undefined) : undefined;
     void vscode.commands.executeCommand('setContext', 'agentThreads.backend', backend.kind); // built-in; nothing waits for it
+    // Foundry's new agents keep every saved version; classic agents and local storage have none to show or compare.
+    void vscode.commands.executeCommand('setContext', 'agentThreads.agentVersions', backend.keepsAgentVersions); // built-in
   };
   showBackend();
   const refuseBudgetsOnTheService = (): void => {

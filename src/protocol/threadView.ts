@@ -77,6 +77,16 @@ export interface ThreadView {
   agentId: string | null;
 }
 
+/** What the thread's model calls used so far, for the header's meter; the host words it, the view only shows it. */
+export interface UsageView {
+  /** "12,345 tokens · $0.27" ("about …" for estimates; tokens only without prices). */
+  text: string;
+  /** What a narrow header shows: "$0.27", or "12.3K tokens" without prices. */
+  short: string;
+  /** The meter's tooltip: the text, the number of model calls, and what is estimated or left out of the cost. */
+  tooltip: string;
+}
+
 /** A message to bring into view and mark, e.g. a search result: the query's words, the last one possibly unfinished. */
 export interface RevealView {
   messageId: string;
@@ -172,7 +182,11 @@ export type ThreadViewEvent =
       run: RunView | null;
       notice: string | null;
       restrictedMode: boolean;
+      /** The thread's usage so far; null before its first model call, or where it is not recorded (Foundry). */
+      usage: UsageView | null;
     }
+  /** The thread's usage changed (a model call finished); replaces what `init` said. */
+  | { type: 'usage'; usage: UsageView | null }
   | { type: 'page'; messages: MessageView[]; hasOlder: boolean; hasNewer: boolean; position: 'newest' | 'older' | 'newer' }
   /** A window of the thread around one message (a search result), which the view scrolls to and marks. */
   | { type: 'page'; messages: MessageView[]; hasOlder: boolean; hasNewer: boolean; position: 'around'; reveal: RevealView }

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { ui } from './driver';
+import { paletteRows } from './helpers';
 
 const EXTENSION_ID = 'agent-threads.agent-threads';
 
@@ -104,25 +105,6 @@ describe('Agent Threads in a real VS Code', () => {
   });
 
   it('offers thread and agent commands in the palette only once there is something to act on', async () => {
-    // The rows the command palette shows for `query`, once its list has settled on them.
-    const paletteRows = async (query: string, expectRow: string | null): Promise<string[]> => {
-      await vscode.commands.executeCommand('workbench.action.showCommands');
-      await ui.fill('workbench', '.quick-input-widget input.input', `>${query}`);
-      const rows = await ui.waitFor(
-        'workbench',
-        new Function(`
-          const input = document.querySelector('.quick-input-widget input.input');
-          if (!input || input.value !== ${JSON.stringify(`>${query}`)}) return undefined;
-          const rows = [...document.querySelectorAll('.quick-input-widget .monaco-list-row')].map((r) => r.getAttribute('aria-label') ?? r.textContent ?? '');
-          const expected = ${JSON.stringify(expectRow)};
-          // With nothing expected, the palette still lists similar commands: wait for the list of this query.
-          if (expected === null) return rows.length > 0 ? rows : undefined;
-          return rows.some((row) => row.includes(expected)) ? rows : undefined;
-        `) as () => string[],
-      );
-      await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
-      return rows;
-    };
     // A control: the palette does list our commands, so an empty answer below means the command is hidden.
     assert.ok((await paletteRows('Agent Threads: Create Agent', 'Create Agent')).length > 0);
     for (const hidden of ['Delete Thread', 'Export Thread', 'Move Thread to the Other Backend', 'Delete Agent']) {

@@ -37,6 +37,7 @@ function windowUi(window?: 'second') {
     waitFor: <T>(target: DriverTarget, fn: () => T, timeoutMs?: number) =>
       send({ op: 'evaluate', target, expression: expressionOf(fn), waitForTruthy: true, timeoutMs, window }) as Promise<NonNullable<T>>,
     click: (target: DriverTarget, selector: string, button?: 'left' | 'right') => send({ op: 'click', target, selector, button, window }),
+    hover: (target: DriverTarget, selector: string) => send({ op: 'hover', target, selector, window }),
     fill: (target: DriverTarget, selector: string, text: string) => send({ op: 'fill', target, selector, text, window }),
     press: (key: string) => send({ op: 'press', key, window }),
     drag: (from: { x: number; y: number }, to: { x: number; y: number }) => send({ op: 'drag', from, to, window }),

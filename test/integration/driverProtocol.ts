@@ -14,6 +14,8 @@ export type DriverRequest =
     | { op: 'evaluate'; target: DriverTarget; expression: string; waitForTruthy?: boolean; timeoutMs?: number }
     /** Clicks the first element that matches a CSS selector (Playwright pierces open shadow roots); right-click opens context menus. */
     | { op: 'click'; target: DriverTarget; selector: string; timeoutMs?: number; button?: 'left' | 'right' }
+    /** Moves the mouse over the first element that matches a CSS selector, as a person pointing at it for its tooltip. */
+    | { op: 'hover'; target: DriverTarget; selector: string; timeoutMs?: number }
     /** Types text into the element matching the selector (focuses it first). */
     | { op: 'fill'; target: DriverTarget; selector: string; text: string; timeoutMs?: number }
     /** Drags with the mouse from one point of the page to another, as a person dragging a sash would. */

@@ -1,8 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { startFakeFoundryServer, type FakeFoundryServer } from '../fixtures/fakeFoundryServer';
 import { ui } from './driver';
-import { sendFromComposer, treeRow, waitForRunStatus as runBadge } from './helpers';
+import { sendFromComposer, treeRow, useFakeFoundry, waitForRunStatus as runBadge } from './helpers';
 
 const panel = { webview: 'thread' as const };
 
@@ -32,22 +31,11 @@ const KEY = 'foundry-integration-key-4d1f';
  * openai client talk HTTP to the fake Foundry Agent Service on 127.0.0.1, in the extension host's Node.
  */
 describe('a workspace on the Foundry Agent Service backend', () => {
-  let service: FakeFoundryServer;
-
-  before(async () => {
-    service = await startFakeFoundryServer({ apiKey: KEY });
-    await vscode.commands.executeCommand('workbench.view.extension.agentThreads');
-  });
-
-  after(async () => {
-    await vscode.commands.executeCommand('agentThreads.useLocalStorage');
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-    await service.close();
-  });
+  const project = useFakeFoundry(KEY);
 
   it("connects through the command's questions, keeps the key out of settings, and names the project in the tree", async () => {
     const connected = vscode.commands.executeCommand<boolean>('agentThreads.connectFoundry');
-    await ui.fill('workbench', '.quick-input-widget input.input', service.endpoint);
+    await ui.fill('workbench', '.quick-input-widget input.input', project.service.endpoint);
     await ui.press('Enter');
     await ui.waitFor('workbench', () => document.querySelector('.quick-input-widget .quick-input-title')?.textContent?.includes('2/2'));
     await ui.fill('workbench', '.quick-input-widget input.input', 'API key');
@@ -58,7 +46,7 @@ describe('a workspace on the Foundry Agent Service backend', () => {
     assert.equal(await connected, true);
 
     const config = vscode.workspace.getConfiguration();
-    assert.equal(config.get('agentThreads.backend'), service.endpoint);
+    assert.equal(config.get('agentThreads.backend'), project.service.endpoint);
     assert.equal(config.get('agentThreads.foundry.authentication'), 'apiKey');
     assert.equal(config.get('agentThreads.foundry.api'), 'agents', 'new agents are the default');
     assert.doesNotMatch(JSON.stringify(config.inspect('agentThreads')), new RegExp(KEY), 'the key is in SecretStorage only');
@@ -82,11 +70,11 @@ describe('a workspace on the Foundry Agent Service backend', () => {
     await ui.press('Enter');
     await created;
     assert.match(await treeRow('Remote Helper'), /Remote Helper/);
-    const versions = service.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/agents/Remote-Helper/versions'));
+    const versions = project.service.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/agents/Remote-Helper/versions'));
     assert.equal((versions.at(-1)?.body?.definition as { model?: string } | undefined)?.model, 'gpt-4o');
     assert.equal(versions.at(-1)?.query['api-version'], 'v1');
 
-    service.setWordDelay(20);
+    project.service.setWordDelay(20);
     await vscode.commands.executeCommand('agentThreads.newThread');
     await ui.waitFor(panel, () => document.getElementById('connection')?.dataset.state === 'connected');
     const before = await sendFromComposer(panel, 'Hello Foundry, are you there?');
@@ -98,7 +86,7 @@ describe('a workspace on the Foundry Agent Service backend', () => {
     await runBadge(panel, 'Completed', before);
     await ui.screenshot('foundry-thread-panel');
 
-    const response = service.requests.find((r) => r.method === 'POST' && r.path.endsWith('/openai/v1/responses'));
+    const response = project.service.requests.find((r) => r.method === 'POST' && r.path.endsWith('/openai/v1/responses'));
     assert.equal(response?.body?.stream, true, 'responses stream as server-sent events');
     assert.deepEqual(response?.body?.agent, { type: 'agent_reference', name: 'Remote-Helper', version: '1' });
     assert.equal(response?.headers['api-key'], KEY);
@@ -107,7 +95,7 @@ describe('a workspace on the Foundry Agent Service backend', () => {
 
   it('offers the older versions of an agent in the tree: view one, compare two as a diff, run a thread on one', async () => {
     // A colleague saves version 2 in the portal (without our display name): through the service, not this window.
-    const saved = await fetch(`${service.endpoint}/agents/Remote-Helper/versions?api-version=v1`, {
+    const saved = await fetch(`${project.service.endpoint}/agents/Remote-Helper/versions?api-version=v1`, {
       method: 'POST',
       headers: { 'api-key': KEY, 'content-type': 'application/json' },
       body: JSON.stringify({ definition: { kind: 'prompt', model: 'gpt-4o', instructions: 'Answer in French, version two.' } }),
@@ -157,7 +145,7 @@ describe('a workspace on the Foundry Agent Service backend', () => {
     await ui.waitFor(panel, () => document.getElementById('connection')?.dataset.state === 'connected');
     const before = await sendFromComposer(panel, 'Which version answers?');
     await runBadge(panel, 'Completed', before);
-    const sent = service.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/openai/v1/responses')).at(-1);
+    const sent = project.service.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/openai/v1/responses')).at(-1);
     assert.deepEqual(sent?.body?.agent, { type: 'agent_reference', name: 'Remote-Helper', version: '1' });
     assert.match(JSON.stringify(sent?.body?.conversation), new RegExp(thread.id));
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
@@ -172,7 +160,7 @@ describe('a workspace on the Foundry Agent Service backend', () => {
       approval_policy: { read_file: 'ask' },
     });
     await treeRow('Remote Reader');
-    service.setWordDelay(0);
+    project.service.setWordDelay(0);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     const opened = vscode.commands.executeCommand('agentThreads.newThread');
     await ui.fill('workbench', '.quick-input-widget input.input', 'Remote Reader');
@@ -190,7 +178,7 @@ describe('a workspace on the Foundry Agent Service backend', () => {
       return last?.dataset.status === 'completed' ? last.querySelector('.message-body')?.textContent : undefined;
     });
     assert.match(answer ?? '', /Tool read_file said:[\s\S]*greet/);
-    const submitted = service.requests.find(
+    const submitted = project.service.requests.find(
       (r) => r.path.endsWith('/openai/v1/responses') && JSON.stringify(r.body?.input ?? []).includes('function_call_output'),
     );
     assert.match(
@@ -202,7 +190,7 @@ describe('a workspace on the Foundry Agent Service backend', () => {
 
   it('moves a Foundry thread into local storage with its messages, and shows it there after switching back', async () => {
     // VS Code refuses modal dialogs under test, so the confirmation is given as the command's argument.
-    const posted = service.requests.find(
+    const posted = project.service.requests.find(
       (r) => r.method === 'POST' && r.path.endsWith('/items') && JSON.stringify(r.body).includes('Hello Foundry, are you there?'),
     );
     const threadId = /\/conversations\/([^/]+)\/items$/.exec(posted?.path ?? '')?.[1];
@@ -210,7 +198,7 @@ describe('a workspace on the Foundry Agent Service backend', () => {
     const moved = await vscode.commands.executeCommand<string>('agentThreads.moveThread', threadId, true);
     assert.ok(moved, 'the thread was moved');
     assert.ok(
-      service.requests.some((r) => r.method === 'DELETE' && r.path.endsWith(`/conversations/${threadId}`)),
+      project.service.requests.some((r) => r.method === 'DELETE' && r.path.endsWith(`/conversations/${threadId}`)),
       'the original is deleted once the copy was read back',
     );
     await vscode.commands.executeCommand('agentThreads.useLocalStorage');

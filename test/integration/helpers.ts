@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { ui, type WindowUi } from './driver';
 import type { DriverTarget } from './driverProtocol';
 import { writeThreadExport } from '../fixtures/threadExport';
+import { startFakeFoundryServer, type FakeFoundryServer } from '../fixtures/fakeFoundryServer';
 import { fakeModel, fakeModelUrl } from './fakeModel';
 
 export type ThreadView = { webview: 'chat' | 'thread' };
@@ -18,6 +19,46 @@ export async function useFakeModel(): Promise<void> {
       [{ id: 'fake', provider: 'openai-compatible', baseUrl: fakeModelUrl(), model: 'fake-model', contextWindow: 16000 }],
       vscode.ConfigurationTarget.Global,
     );
+}
+
+/**
+ * A fake Foundry project (API key `apiKey`) for the tests of the calling describe, with the Agent Threads view shown;
+ * after them the workspace is back on local storage with no editor open, and the server is closed.
+ */
+export function useFakeFoundry(apiKey: string): { readonly service: FakeFoundryServer } {
+  const project = {} as { service: FakeFoundryServer };
+  before(async () => {
+    project.service = await startFakeFoundryServer({ apiKey });
+    await vscode.commands.executeCommand('workbench.view.extension.agentThreads');
+  });
+  after(async () => {
+    await vscode.commands.executeCommand('agentThreads.useLocalStorage');
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await project.service.close();
+  });
+  return project;
+}
+
+/**
+ * The rows the command palette shows for `query`, once its list has settled on them: on a row that includes
+ * `expectRow`, or, with null, on any row (the palette lists similar commands, so a hidden one is simply not among them).
+ */
+export async function paletteRows(query: string, expectRow: string | null): Promise<string[]> {
+  await vscode.commands.executeCommand('workbench.action.showCommands');
+  await ui.fill('workbench', '.quick-input-widget input.input', `>${query}`);
+  const rows = await ui.waitFor(
+    'workbench',
+    new Function(`
+      const input = document.querySelector('.quick-input-widget input.input');
+      if (!input || input.value !== ${JSON.stringify(`>${query}`)}) return undefined;
+      const rows = [...document.querySelectorAll('.quick-input-widget .monaco-list-row')].map((r) => r.getAttribute('aria-label') ?? r.textContent ?? '');
+      const expected = ${JSON.stringify(expectRow)};
+      if (expected === null) return rows.length > 0 ? rows : undefined;
+      return rows.some((row) => row.includes(expected)) ? rows : undefined;
+    `) as () => string[],
+  );
+  await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+  return rows;
 }
 
 /** The id of the run the view's header shows now ('' when none). */

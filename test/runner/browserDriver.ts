@@ -102,6 +102,15 @@ export class BrowserDriver {
           .click({ timeout: Math.max(1, deadline - Date.now()), button: request.button ?? 'left' });
         return undefined;
       }
+      case 'hover': {
+        const deadline = Date.now() + (request.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+        const frame = await this.findFrame(page, request.target, deadline);
+        await frame
+          .locator(request.selector)
+          .first()
+          .hover({ timeout: Math.max(1, deadline - Date.now()) });
+        return undefined;
+      }
       case 'fill': {
         const deadline = Date.now() + (request.timeoutMs ?? DEFAULT_TIMEOUT_MS);
         const frame = await this.findFrame(page, request.target, deadline);

@@ -21,6 +21,7 @@ import { runMessageAction } from './messageActions';
 import { RunFooters } from './runFooter';
 import { applyRunToCards, setToolCardFocusFallback } from './toolCards';
 import { setVersions } from './messageVersions';
+import { UsageMeter } from './usageMeter';
 import * as l10n from '@vscode/l10n';
 
 // One app renders a thread both in the sidebar chat and in editor panels; the body says which.
@@ -47,9 +48,11 @@ const newThread = component('vscode-button', {
 newThread.addEventListener('click', () => postToHost({ type: 'newThread' }));
 // The sidebar chat has New and Show Thread in its view title bar, as VS Code's own chat does: its header is the title's.
 newThread.hidden = view === 'chat';
+// What the thread has used so far, beside the run's badge: it changes after each model call, as the badge does.
+const usage = new UsageMeter();
 const header = el('header', 'thread-header');
 header.setAttribute('aria-label', view === 'chat' ? l10n.t('Chat') : l10n.t('Thread'));
-header.append(title, el('span', 'spacer'), progress, runBadge, connection, newThread);
+header.append(title, el('span', 'spacer'), usage.element, progress, runBadge, connection, newThread);
 
 const notice = el('div', 'notice');
 notice.hidden = true;
@@ -177,6 +180,7 @@ function handle(message: ThreadViewEvent): void {
       showRun(message.run);
       // Which thread the view shows, once it knows: until then (a view just reloaded) its run badge is still empty.
       document.body.dataset.threadId = message.thread?.id ?? '';
+      usage.show(message.usage);
       restricted.hidden = !message.restrictedMode;
       // Actions that write files (a run footer's Undo and Restore Checkpoint) are not offered in Restricted Mode.
       document.body.classList.toggle('restricted-mode', message.restrictedMode);
@@ -206,6 +210,9 @@ function handle(message: ThreadViewEvent): void {
       break;
     case 'run':
       showRun(message.run);
+      break;
+    case 'usage':
+      usage.show(message.usage);
       break;
     case 'versions':
       setVersions(message.versions, document.getElementById('messages')!);

@@ -34,7 +34,9 @@ export function updateMessageElement(article: HTMLElement, message: MessageView,
   const header = el('div', 'message-role');
   const authorLabel = el('span', 'message-author', author);
   authorLabel.title = authorTitle(message, author);
-  header.append(authorLabel, messageTime(message.createdAt));
+  header.append(authorLabel);
+  // 0: the backend does not know when it was written (Foundry's conversation items carry no time); no time beats 1970.
+  if (message.createdAt > 0) header.append(messageTime(message.createdAt));
   if (message.status !== 'in_progress') header.append(messageActions(message));
   if (message.status === 'in_progress')
     header.append(component('vscode-progress-ring', { class: 'inline-progress', 'aria-label': l10n.t('Writing') }));
@@ -72,11 +74,10 @@ export function updateMessageElement(article: HTMLElement, message: MessageView,
   }
 }
 
-/** The author's hover text: which version of the agent wrote an answer (every save of an agent is a version). */
 /** The author's tooltip: who, which version of the agent, and when (the time is hidden in a narrow sidebar). */
 export function authorTitle(message: MessageView, author: string): string {
   const who = message.agentVersion === null ? author : `${author}, version ${message.agentVersion}`;
-  return `${who} · ${fullDate.format(new Date(message.createdAt * 1000))}`;
+  return message.createdAt > 0 ? `${who} · ${fullDate.format(new Date(message.createdAt * 1000))}` : who;
 }
 
 // Made once: toLocaleString with options builds a new formatter on every call, a cost paid per message when a page

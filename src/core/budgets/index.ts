@@ -1,3 +1,4 @@
 export * from './budgetLimits';
 export * from './runBudgets';
 export * from './usageLedger';
+export * from './usageFigures';

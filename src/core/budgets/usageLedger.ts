@@ -137,6 +137,14 @@ export class UsageLedger {
     return { ...(this.byAgent.get(agentId) ?? emptyTotals()) };
   }
 
+  /** Totals of one agent's calls on the local day of `at` (today, for the tree's tooltip). */
+  agentDayTotals(agentId: string, at: UnixSeconds): UsageTotals {
+    const row = this.byAgentDay.get(scopeKey('agent_day', '', '', agentId, this.dayOf(at)));
+    if (!row) return emptyTotals();
+    const { calls, tokens, dollars, unpriced, estimated } = row;
+    return { calls, tokens, dollars, unpriced, estimated };
+  }
+
   /** One row per agent and day, newest day first. */
   rows(): UsageRow[] {
     return [...this.byAgentDay.values()]

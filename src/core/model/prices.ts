@@ -38,8 +38,18 @@ export function pricesProblem(prices: unknown): string | undefined {
   return undefined;
 }
 
+/** Cost formatters by locale and precision: building one costs far more than using it, and tree rows format costs. */
+const costFormatters = new Map<string, Intl.NumberFormat>();
+
 /** A cost as people read it: "$0.0042", "$1.27"; small amounts keep two significant digits. */
 export function formatCost(dollars: number, locale: string): string {
-  const digits = dollars === 0 || dollars >= 0.01 ? { maximumFractionDigits: 2 } : { maximumSignificantDigits: 2 };
-  return new Intl.NumberFormat(locale, { style: 'currency', currency: 'USD', ...digits }).format(dollars);
+  const small = dollars !== 0 && dollars < 0.01;
+  const key = `${small ? 's' : 'c'}:${locale}`;
+  let format = costFormatters.get(key);
+  if (!format) {
+    const digits = small ? { maximumSignificantDigits: 2 } : { maximumFractionDigits: 2 };
+    format = new Intl.NumberFormat(locale, { style: 'currency', currency: 'USD', ...digits });
+    costFormatters.set(key, format);
+  }
+  return format.format(dollars);
 }

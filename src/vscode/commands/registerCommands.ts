@@ -186,7 +186,9 @@ export function registerCommands(s: CommandServices): vscode.Disposable[] {
     [CommandId.useLocalStorage]: () => useLocalStorage(s),
     [CommandId.moveThread]: (target: Target, confirmed?: boolean, destination?: MoveDestination) =>
       moveThread(s, target, confirmed, destination),
-    [CommandId.upgradeClassicAgent]: (assistantId?: string) => upgradeClassicAgent(s, assistantId),
+    // From the palette, from a classic agent's context menu in the tree, or with the assistant's id.
+    [CommandId.upgradeClassicAgent]: (target: Target) =>
+      upgradeClassicAgent(s, typeof target === 'string' ? target : target?.kind === 'agent' ? target.agent.id : undefined),
     [CommandId.reviewRunChanges]: (threadId?: unknown, runId?: unknown) => reviewRunChanges(s, threadId, runId),
     [CommandId.reviewChangesSince]: (threadId?: unknown, runId?: unknown) => reviewChangesSince(s, threadId, runId),
     [CommandId.undoRunChanges]: (threadId?: unknown, runId?: unknown) => undoRunChanges(s, threadId, runId),

@@ -8,8 +8,8 @@ import { relativeTime } from './relativeTime';
 import { CommandId } from '../shared/commandIds';
 import { DisposableStore } from '../../core/util/disposableStore';
 import { errorMessage } from '../shared/errors';
-import { costOf, formatCost, type ModelPrices } from '../../core/model/prices';
-import type { UsageLedger, UsageTotals } from '../../core/budgets';
+import type { UsageLedger } from '../../core/budgets';
+import { usageSummary } from './usageText';
 
 /** A node of the Agents tree: an agent, or one of its threads. */
 export type AgentsTreeNode =
@@ -74,10 +74,11 @@ export class AgentsTreeProvider implements vscode.TreeDataProvider<AgentsTreeNod
     private readonly fileAgents?: FileAgentSource,
     private readonly workspaceFolder?: vscode.Uri,
     private readonly usesLocalBackend: () => boolean = () => true,
-    /** The prices of a model profile, when the user set them (a thread's tooltip then says what it cost). */
-    private readonly pricesOf: (profileId: string) => ModelPrices | undefined = () => undefined,
-    /** What each agent's model calls used (the usage ledger); its tooltip then says so. */
-    private readonly usage?: Pick<UsageLedger, 'agentTotals' | 'onDidChange'>,
+    /**
+     * What the model calls of each thread and agent used: the usage ledger's sums, the Usage view's figures. Tooltips
+     * read them (a map lookup each) when the tree redraws, which a new record brings about.
+     */
+    private readonly usage?: Pick<UsageLedger, 'threadTotals' | 'agentTotals' | 'agentDayTotals' | 'onDidChange'>,
     /** Whether the backend keeps every saved version of an agent (then the tree offers the older ones). */
     private readonly keepsAgentVersions: () => boolean = () => false,
   ) {
@@ -125,20 +126,27 @@ export class AgentsTreeProvider implements vscode.TreeDataProvider<AgentsTreeNod
     this.refresh();
   }
 
-  /** A thread's tooltip gets its cost when hovered: reading its runs is left until someone asks. */
-  async resolveTreeItem(item: vscode.TreeItem, node: AgentsTreeNode): Promise<vscode.TreeItem> {
-    if (node.kind !== 'thread' || typeof item.tooltip !== 'string') return item;
-    try {
-      const runs = await this.threads.listRuns(node.thread.id);
-      const costs = runs.map((run) => costOf(run.usage, this.pricesOf(run.model.profile))).filter((cost) => cost !== undefined);
-      if (costs.length) {
-        const total = costs.reduce((sum, cost) => sum + cost, 0);
-        item.tooltip = `${item.tooltip}\n${vscode.l10n.t('Cost so far: {0}', formatCost(total, vscode.env.language))}`;
-      }
-    } catch (error) {
-      this.log.warn(`Could not read the runs of thread ${node.thread.id} for its tooltip: ${errorMessage(error)}`);
-    }
+  /** A thread's tooltip, when it is hovered: what it is, its latest run, and what its model calls used (the ledger's sums). */
+  resolveTreeItem(item: vscode.TreeItem, node: AgentsTreeNode): vscode.TreeItem {
+    if (node.kind === 'thread') item.tooltip = this.threadTooltip(node.thread, node.agent);
     return item;
+  }
+
+  private threadTooltip(thread: Thread, agent: Agent | undefined): string {
+    const run = this.runs.get(thread.id);
+    const messages = `${thread.message_count} message${thread.message_count === 1 ? '' : 's'}`;
+    const tooltip = [
+      visibleBidiControls(thread.title) || UNTITLED_THREAD_TITLE,
+      messages,
+      agent ? `Model: ${agent.model.profile} / ${agent.model.name}` : 'No agent',
+    ];
+    const pinned = thread.metadata?.[PINNED_AGENT_VERSION_KEY];
+    if (pinned) tooltip.push(vscode.l10n.t('Runs on version {0} of its agent', pinned));
+    if (run) tooltip.push(`Last run: ${run.status}`);
+    if (run?.lastError) tooltip.push(`Last error: ${run.lastError}`);
+    const used = this.usage && usageSummary(this.usage.threadTotals(thread.id));
+    if (used) tooltip.push(vscode.l10n.t('Used: {0}', used));
+    return tooltip.join('\n');
   }
 
   getTreeItem(node: AgentsTreeNode): vscode.TreeItem {
@@ -146,7 +154,7 @@ export class AgentsTreeProvider implements vscode.TreeDataProvider<AgentsTreeNod
       case 'agent':
         return this.agentItem(node.agent);
       case 'thread':
-        return this.threadItem(node.thread, node.agent);
+        return this.threadItem(node.thread);
       case 'agentVersions': {
         const item = new vscode.TreeItem(vscode.l10n.t('Versions'), vscode.TreeItemCollapsibleState.Collapsed);
         item.id = `versions:${node.agent.id}`;
@@ -223,8 +231,11 @@ export class AgentsTreeProvider implements vscode.TreeDataProvider<AgentsTreeNod
         agent.tools.map((t) => t.name).join(', ') || vscode.l10n.t('none'),
       ),
     );
-    const used = this.usage?.agentTotals(agent.id);
-    if (used?.calls) item.tooltip.appendText(`\n${usedText(used)}`);
+    const allTime = this.usage && usageSummary(this.usage.agentTotals(agent.id));
+    if (allTime) {
+      const today = usageSummary(this.usage!.agentDayTotals(agent.id, Date.now() / 1000)) ?? vscode.l10n.t('nothing');
+      item.tooltip.appendText(`\n${vscode.l10n.t('Used today: {0}', today)}\n${vscode.l10n.t('Used in total: {0}', allTime)}`);
+    }
     return item;
   }
 
@@ -245,7 +256,7 @@ export class AgentsTreeProvider implements vscode.TreeDataProvider<AgentsTreeNod
     return item;
   }
 
-  private threadItem(thread: Thread, agent: Agent | undefined): vscode.TreeItem {
+  private threadItem(thread: Thread): vscode.TreeItem {
     const item = new vscode.TreeItem(visibleBidiControls(thread.title) || UNTITLED_THREAD_TITLE, vscode.TreeItemCollapsibleState.None);
     item.id = thread.id;
     const run = this.runs.get(thread.id);
@@ -253,16 +264,7 @@ export class AgentsTreeProvider implements vscode.TreeDataProvider<AgentsTreeNod
     item.iconPath = statusIcon(run?.status);
     const messages = `${thread.message_count} message${thread.message_count === 1 ? '' : 's'}`;
     item.description = `${relativeTime(thread.last_activity_at)} · ${messages}`;
-    const tooltip = [
-      visibleBidiControls(thread.title) || UNTITLED_THREAD_TITLE,
-      messages,
-      agent ? `Model: ${agent.model.profile} / ${agent.model.name}` : 'No agent',
-    ];
-    const pinned = thread.metadata?.[PINNED_AGENT_VERSION_KEY];
-    if (pinned) tooltip.push(vscode.l10n.t('Runs on version {0} of its agent', pinned));
-    if (run) tooltip.push(`Last run: ${run.status}`);
-    if (run?.lastError) tooltip.push(`Last error: ${run.lastError}`);
-    item.tooltip = tooltip.join('\n');
+    // The tooltip is built on hover (resolveTreeItem): a redraw of many threads then formats nothing for it.
     item.command = { command: CommandId.openThread, title: vscode.l10n.t('Open Thread'), arguments: [thread.id] };
     return item;
   }
@@ -401,12 +403,4 @@ function statusIcon(status: RunStatus | undefined): vscode.ThemeIcon {
     default:
       return new vscode.ThemeIcon('comment-discussion');
   }
-}
-
-/** "Used: 12,345 tokens · $1.27" with what is estimated or unpriced said so. */
-function usedText(used: UsageTotals): string {
-  const tokens = new Intl.NumberFormat(vscode.env.language).format(used.tokens);
-  const parts = [used.estimated ? vscode.l10n.t('Used: about {0} tokens (estimated)', tokens) : vscode.l10n.t('Used: {0} tokens', tokens)];
-  if (used.calls > used.unpriced) parts.push(formatCost(used.dollars, vscode.env.language));
-  return parts.join(' · ');
 }

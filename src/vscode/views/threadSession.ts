@@ -18,6 +18,7 @@ import {
   type RunView,
   type ThreadViewRequests,
   type ThreadViewToHost,
+  type UsageView,
 } from '../../protocol/threadView';
 import { adjacentPage, type MessageReveal, newestPage, pageAround } from './messagePages';
 import { errorMessage, userFacingError } from '../shared/errors';
@@ -34,6 +35,8 @@ import { CommandId } from '../shared/commandIds';
 import { DisposableStore } from '../../core/util/disposableStore';
 import { FORK_KIND_KEY, editAndResend, messageVersions, retryFromAnswer } from '../../core/fork';
 import { findWorkspaceFiles } from './workspaceFileSearch';
+import type { UsageLedger } from '../../core/budgets';
+import { toUsageView } from './usageText';
 
 /** The commands behind a run footer's checkpoint actions; any other action a webview names is ignored. */
 const CHECKPOINT_COMMANDS: ReadonlyMap<string, string> = new Map([
@@ -65,6 +68,8 @@ export interface SessionServices {
   toolPreviews?: ToolCallPreviews;
   /** What each run changed in the workspace's files (the change sets), for "N files changed" under its answer. */
   changeSets?: RunChangeSource & FileChangeRecorder;
+  /** The usage ledger: the thread's tokens and cost in the header, updated after each model call. */
+  usage?: Pick<UsageLedger, 'threadTotals' | 'load' | 'onDidChange'>;
 }
 
 /**
@@ -89,6 +94,8 @@ export class ThreadSession implements vscode.Disposable {
   /** Short diffs of pending file changes, for the inline approval cards. */
   private readonly pendingDiffs: PendingDiffs;
   private readonly changeCounts: RunChangeCounts;
+  /** The header's usage as last sent, so a model call in another thread sends nothing here. */
+  private shownUsage: string | undefined;
 
   constructor(
     private readonly webview: vscode.Webview,
@@ -145,6 +152,26 @@ export class ThreadSession implements vscode.Disposable {
     // Trusting the folder lifts Restricted Mode at once; the banner goes with it.
     this.subscriptions.add(vscode.workspace.onDidGrantWorkspaceTrust(() => this.refresh(this.sendInit())));
     this.subscriptions.add(runs.onEvent((event) => this.onRunEvent(event)));
+    const usage = services.usage;
+    if (usage) {
+      this.subscriptions.add(usage.onDidChange(() => this.postUsage()));
+      // The ledger is read in the background at activation; the header shows the figures once it is.
+      this.refresh(usage.load().then(() => this.postUsage()));
+    }
+  }
+
+  /** The thread's usage for the header, null before its first model call (or without a ledger). */
+  private usageView(): UsageView | null {
+    return this.threadId && this.services.usage ? toUsageView(this.services.usage.threadTotals(this.threadId)) : null;
+  }
+
+  /** Sends the header's usage when it changed: a map lookup per recorded model call, in any thread. */
+  private postUsage(): void {
+    const usage = this.usageView();
+    const shown = JSON.stringify(usage);
+    if (shown === this.shownUsage) return;
+    this.shownUsage = shown;
+    this.post({ type: 'usage', usage });
   }
 
   get currentThreadId(): string | null {
@@ -494,6 +521,8 @@ export class ThreadSession implements vscode.Disposable {
     const selected =
       this.selectedAgentId && agentList.some((a) => a.id === this.selectedAgentId) ? this.selectedAgentId : (agentList[0]?.id ?? null);
     this.selectedAgentId = selected;
+    const usage = this.usageView();
+    this.shownUsage = JSON.stringify(usage);
     this.post({
       type: 'init',
       thread: thread ? toThreadView(thread) : null,
@@ -502,6 +531,7 @@ export class ThreadSession implements vscode.Disposable {
       run: this.run ? this.runView(this.run, [...this.steps.values()]) : null,
       notice: this.services.storageNotice,
       restrictedMode: !vscode.workspace.isTrusted,
+      usage,
     });
     if (this.run) this.pendingDiffs.request(this.run);
   }

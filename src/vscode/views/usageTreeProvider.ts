@@ -2,8 +2,8 @@
 // small bar (its share of the busiest day) so the days compare at a glance. A tree, not a webview: it stays light.
 
 import * as vscode from 'vscode';
-import type { UsageLedger, UsageRow, UsageTotals } from '../../core/budgets';
-import { formatCost } from '../../core/model/prices';
+import { sumUsage, type UsageLedger, type UsageRow, type UsageTotals, usageFigures } from '../../core/budgets';
+import { usageNotes } from './usageText';
 
 type UsageNode = { kind: 'day'; day: string; totals: UsageTotals; rows: UsageRow[] } | { kind: 'agent'; row: UsageRow; max: number };
 
@@ -38,7 +38,7 @@ export class UsageTreeProvider implements vscode.TreeDataProvider<UsageNode>, vs
     await this.ledger.load();
     const byDay = new Map<string, UsageRow[]>();
     for (const row of this.ledger.rows()) byDay.set(row.day, [...(byDay.get(row.day) ?? []), row]);
-    return [...byDay.entries()].slice(0, DAYS_SHOWN).map(([day, rows]) => ({ kind: 'day', day, rows, totals: sum(rows) }));
+    return [...byDay.entries()].slice(0, DAYS_SHOWN).map(([day, rows]) => ({ kind: 'day', day, rows, totals: sumUsage(rows) }));
   }
 
   getTreeItem(node: UsageNode): vscode.TreeItem {
@@ -64,31 +64,15 @@ export class UsageTreeProvider implements vscode.TreeDataProvider<UsageNode>, vs
   }
 }
 
-function sum(rows: UsageRow[]): UsageTotals {
-  return rows.reduce<UsageTotals>(
-    (total, row) => ({
-      calls: total.calls + row.calls,
-      tokens: total.tokens + row.tokens,
-      dollars: total.dollars + row.dollars,
-      unpriced: total.unpriced + row.unpriced,
-      estimated: total.estimated || row.estimated,
-    }),
-    { calls: 0, tokens: 0, dollars: 0, unpriced: 0, estimated: false },
-  );
-}
-
 /** "12,345 tokens · $1.27", with "≈" for estimated tokens. */
 function describe(totals: UsageTotals): string {
-  const tokens = new Intl.NumberFormat(vscode.env.language).format(totals.tokens);
-  const parts = [totals.estimated ? vscode.l10n.t('≈{0} tokens', tokens) : vscode.l10n.t('{0} tokens', tokens)];
-  if (totals.calls > totals.unpriced) parts.push(formatCost(totals.dollars, vscode.env.language));
+  const figures = usageFigures(totals, vscode.env.language);
+  if (!figures) return vscode.l10n.t('{0} tokens', 0);
+  const parts = [figures.estimated ? vscode.l10n.t('≈{0} tokens', figures.tokens) : vscode.l10n.t('{0} tokens', figures.tokens)];
+  if (figures.cost) parts.push(figures.cost);
   return parts.join(' · ');
 }
 
 function tooltip(title: string, totals: UsageTotals): string {
-  const lines = [title, vscode.l10n.t('{0} model calls', totals.calls), describe(totals)];
-  if (totals.estimated) lines.push(vscode.l10n.t('Some tokens are estimates: the model reported no usage, so they were counted here.'));
-  if (totals.unpriced)
-    lines.push(vscode.l10n.t('{0} calls had no prices (their model profile has none), so the cost leaves them out.', totals.unpriced));
-  return lines.join('\n');
+  return [title, vscode.l10n.t('{0} model calls', totals.calls), describe(totals), ...usageNotes(totals)].join('\n');
 }

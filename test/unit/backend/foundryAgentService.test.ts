@@ -9,6 +9,7 @@ import type { RunEvent } from '../../../src/core/domain/events';
 import { messageText } from '../../../src/core/domain/message';
 import type { Run } from '../../../src/core/domain/run';
 import { TERMINAL_RUN_STATUSES, waitingToolCalls } from '../../../src/core/domain/run';
+import { deniedByUserOutput } from '../../../src/core/runs/toolRound';
 import { builtinTools } from '../../../src/core/tools/builtinTools';
 import { ToolRegistry } from '../../../src/core/tools/toolRegistry';
 import { silentLogger } from '../../../src/core/util/logger';
@@ -164,11 +165,16 @@ describe("Foundry's new agents: versions, kinds, items, faults", function () {
       assert.equal((await endOf(started.id)).status, 'completed');
       const sent = service.requests.filter((r) => r.path.endsWith('/openai/v1/responses')).at(-1);
       assert.deepEqual(sent?.body?.input, [{ type: 'mcp_approval_response', approval_request_id: call!.id, approve }]);
+      // The run's record says what the user decided: the card in the thread view reads "Denied", not "Done".
+      const recorded = (await backend.threads.listRunSteps(thread.id, started.id))
+        .flatMap((step) => (step.type === 'tool_calls' ? step.step_details.tool_calls : []))
+        .find((c) => c.id === call!.id);
+      assert.equal(recorded?.status, approve ? 'completed' : 'denied');
       // Read back, the request shows as the tool call it was, with the user's answer; nothing as "Unsupported item".
       const history = (await backend.threads.listMessages(thread.id, { limit: 20, order: 'asc' })).data;
       assert.ok(!history.some((m) => m.metadata?.unsupported_item), JSON.stringify(history.map((m) => m.metadata)));
       const card = history.find((m) => m.tool_calls?.[0]?.id === call!.id)?.tool_calls?.[0];
-      assert.equal(card?.function.output, approve ? 'Approved.' : 'Denied by the user.');
+      assert.equal(card?.function.output, approve ? 'Approved.' : deniedByUserOutput('docs · search'), 'read back as the run recorded it');
       return messageText(history.at(-1)!);
     };
     assert.equal(await run('mcp search {"q":"cancel"}', true), 'MCP search said: search result');

@@ -105,4 +105,55 @@ describe('Foundry: from classic agents to new ones in the same project', functio
     assert.ok(items.length > 0, 'the messages went to the conversations API as items');
     assert.equal((await exportThreadJson(classic.threads, original.id)).messages.data.length, 45, 'the classic thread is untouched');
   });
+
+  it("a copied thread keeps its messages' times and its answers name the agent, also when read in another window", async () => {
+    const agent = await next.agents.create({ name: 'Billing Helper', model: { profile: 'foundry', name: 'gpt-4o' } });
+    const original = await classic.threads.create({
+      title: 'Refunds',
+      messages: ['Why was I billed twice?', 'Echo: Why was I billed twice?', 'And the refund?', 'Echo: And the refund?'].map(
+        (value, i) => ({
+          role: i % 2 ? ('assistant' as const) : ('user' as const),
+          content: [{ type: 'text' as const, text: { value } }],
+        }),
+      ),
+    });
+    // Written over two days (the fake classic service stamps every message with the second it was made).
+    const times = [1_763_000_000, 1_763_000_030, 1_763_090_000, 1_763_090_002];
+    const exported = await exportThreadJson(classic.threads, original.id);
+    exported.messages.data = exported.messages.data.map((message, i) => ({ ...message, created_at: times[i] }));
+    const conversation = await importThreadJson(next.threads, { ...exported, thread: { ...exported.thread, agent_id: agent.id } });
+
+    const elsewhere = new FoundryAgentsBackend(
+      { endpoint: service.endpoint, auth: { kind: 'apiKey', key: async () => KEY } },
+      tools,
+      silentLogger,
+    );
+    try {
+      for (const reader of [next, elsewhere]) {
+        const read = (await reader.threads.listMessages(conversation.id, { order: 'desc', limit: 20 })).data.reverse();
+        assert.deepEqual(
+          read.map((m) => m.created_at),
+          times,
+        );
+        assert.deepEqual(
+          read.map((m) => m.assistant_id),
+          [null, agent.id, null, agent.id],
+        );
+      }
+      assert.equal(Object.keys((await elsewhere.threads.get(conversation.id)).metadata).length, 0, 'the times are not thread metadata');
+    } finally {
+      elsewhere.dispose();
+    }
+  });
+
+  it('a message added to a conversation shows when it was added, not the Unix epoch', async () => {
+    const conversation = await next.threads.create({ title: 'New' });
+    const before = Math.floor(Date.now() / 1000);
+    const [added] = await next.threads.appendMessages(conversation.id, [
+      { role: 'user', content: [{ type: 'text', text: { value: 'Hello' } }] },
+    ]);
+    const [read] = (await next.threads.listMessages(conversation.id)).data;
+    for (const message of [added, read])
+      assert.ok(message.created_at >= before && message.created_at <= before + 5, String(message.created_at));
+  });
 });

@@ -138,6 +138,11 @@ describe('UsageLedger', () => {
       // The agent's day is today's calls only: yesterday's 120 tokens do not count.
       assert.equal(l.spending('agent_day', key).tokens, 120);
       assert.deepEqual(l.threadTotals('thread_a'), { calls: 2, tokens: 240, dollars: 0.5, unpriced: 1, estimated: true });
+      // The tree's agent tooltip: today's calls and every day's, from the same sums as the Usage view.
+      assert.deepEqual(l.agentDayTotals('asst_1', 305), { calls: 1, tokens: 120, dollars: 0, unpriced: 1, estimated: true });
+      assert.deepEqual(l.agentDayTotals('asst_1', 100), { calls: 1, tokens: 120, dollars: 0.5, unpriced: 0, estimated: false });
+      assert.deepEqual(l.agentDayTotals('asst_3', 305), { calls: 0, tokens: 0, dollars: 0, unpriced: 0, estimated: false });
+      assert.deepEqual(l.agentTotals('asst_1'), { calls: 2, tokens: 240, dollars: 0.5, unpriced: 1, estimated: true });
       assert.deepEqual(
         l.rows().map((row) => [row.day, row.agent_name, row.tokens]),
         [

@@ -6,6 +6,8 @@
 //   version's definition, any other kind          a read-only Agent, metadata.kind tells which
 //   conversation (metadata: title, agent, counts) Thread: id = conversation id
 //   item 'message'                                Message, id = item id (so item ids are the page cursors)
+//   (items carry no time or author)               the time and agent of the run that wrote it (this window), else
+//                                                 the conversation's: its agent, and its copied messages' times
 //   item 'function_call' (+ its output item)      assistant Message with one tool call and its output
 //   item 'mcp_approval_request' (+ its response)  assistant Message with one tool call "<server> · <tool>": approved/denied
 //   item 'mcp_call'                               assistant Message with one tool call and the MCP server's output
@@ -21,6 +23,7 @@ import type { Message, MessageContent } from '../../../domain/message';
 import type { RunStatus } from '../../../domain/run';
 import { UNTITLED_THREAD_TITLE, type Thread } from '../../../domain/thread';
 import type { ToolRegistry } from '../../../tools/toolRegistry';
+import { deniedByUserOutput } from '../../../runs/toolRound';
 import { FOUNDRY_PROFILE } from '../endpoint';
 import { META as CLASSIC_META, parseApproval } from '../foundryMapping';
 
@@ -33,6 +36,8 @@ export const META = {
   displayName: 'display_name',
   /** Our field for an agent's kind when it is not 'prompt' (the agent is then read-only here). */
   kind: 'kind',
+  /** The times of the messages a conversation was made with (a copied thread), see copiedTimes.ts. */
+  copiedTimes: 'copied_times',
 } as const;
 
 const seconds = (date: Date | number | undefined | null): number =>
@@ -111,7 +116,7 @@ export function conversationToThread(conversation: ConversationLike): Thread {
   const agentId = metadata[META.agentId] || null;
   const count = Number(metadata[META.messageCount] ?? 0);
   const lastActivity = Number(metadata[META.lastActivity] ?? created);
-  for (const key of [META.title, META.agentId, META.messageCount, META.lastActivity]) delete metadata[key];
+  for (const key of [META.title, META.agentId, META.messageCount, META.lastActivity, META.copiedTimes]) delete metadata[key];
   return {
     id: conversation.id,
     object: 'thread',
@@ -127,11 +132,37 @@ export function conversationToThread(conversation: ConversationLike): Thread {
 /** A conversation item as read from the wire: only `type` and `id` are relied on before the type is known. */
 export type WireItem = { type: string; id?: string } & Record<string, unknown>;
 
-/** What the run that wrote an item is known as (responses do not say on items; this window remembers). */
+/** Who wrote an item and when, as this window saw it (items say neither; responses do not name their items). */
 export interface ItemOrigin {
-  runId: string;
-  agentId: string;
-  agentVersion: number;
+  /** The run that wrote it; null for a message the user added. */
+  runId: string | null;
+  agentId: string | null;
+  agentVersion: number | null;
+  /** When it was written (Unix seconds). */
+  createdAt: number;
+}
+
+/** What the conversation itself tells of items no run of this window wrote: a copied thread's, another window's. */
+export interface ConversationFacts {
+  /** The agent the conversation is with, the author of answers of unknown origin. */
+  agentId: string | null;
+  /** The original times of the messages the conversation was made with (a copied thread), by item id. */
+  copiedTimes: ReadonlyMap<string, number>;
+}
+
+/** Marks an MCP request the user refused, until its card's tool name is known. */
+const MCP_DENIED = '\u0000denied';
+
+const NO_FACTS: ConversationFacts = { agentId: null, copiedTimes: new Map() };
+
+/** An item's time as the service gives it, when it gives one (Foundry may add `created_at`; OpenAI's items have none). */
+function serviceTime(value: unknown): number | undefined {
+  if (typeof value === 'number' && value > 0) return Math.floor(value);
+  if (typeof value === 'string' && value) {
+    const parsed = /^\d+$/.test(value) ? Number(value) : Date.parse(value) / 1000;
+    return Number.isFinite(parsed) && parsed > 0 ? Math.floor(parsed) : undefined;
+  }
+  return undefined;
 }
 
 /**
@@ -143,17 +174,31 @@ export function itemsToMessages(
   items: readonly WireItem[],
   outputs: ReadonlyMap<string, string>,
   origins: ReadonlyMap<string, ItemOrigin> = new Map(),
+  facts: ConversationFacts = NO_FACTS,
 ): Message[] {
   const pageOutputs = new Map(outputs);
   for (const item of items) if (item.type === 'function_call_output') pageOutputs.set(String(item.call_id), outputText(item.output));
   for (const item of items)
     if (item.type === 'mcp_approval_response')
-      pageOutputs.set(String(item.approval_request_id), item.approve === true ? 'Approved.' : 'Denied by the user.');
+      pageOutputs.set(String(item.approval_request_id), item.approve === true ? 'Approved.' : MCP_DENIED);
   return items.flatMap((item) => {
     if (item.type === 'function_call_output' || item.type === 'mcp_approval_response') return [];
     const message = itemToMessage(threadId, item, pageOutputs);
     const origin = origins.get(message.id);
-    return [origin ? { ...message, run_id: origin.runId, assistant_id: origin.agentId, assistant_version: origin.agentVersion } : message];
+    // 0 is "time unknown": the view shows no time rather than the Unix epoch.
+    const created_at = message.created_at || origin?.createdAt || facts.copiedTimes.get(message.id) || 0;
+    if (message.role !== 'assistant') return [{ ...message, created_at }];
+    // An answer copied from another thread, or written in another window, is the conversation's agent's.
+    const version = origin?.agentId ? origin.agentVersion : null;
+    return [
+      {
+        ...message,
+        created_at,
+        run_id: origin?.runId ?? null,
+        assistant_id: origin?.agentId ?? facts.agentId,
+        ...(version !== null ? { assistant_version: version } : {}),
+      },
+    ];
   });
 }
 
@@ -170,7 +215,7 @@ export function itemToMessage(threadId: string, item: WireItem, outputs: Readonl
     incomplete_details: null,
     attachments: null,
     metadata: null,
-    created_at: typeof item.created_at === 'number' ? item.created_at : 0,
+    created_at: serviceTime(item.created_at) ?? 0,
     completed_at: null,
     incomplete_at: null,
   };
@@ -200,14 +245,18 @@ export function itemToMessage(threadId: string, item: WireItem, outputs: Readonl
   if (item.type === 'mcp_approval_request' || item.type === 'mcp_call') {
     const id = String(item.id);
     const error = item.error ? `Error: ${typeof item.error === 'string' ? item.error : JSON.stringify(item.error)}` : null;
-    const output = item.type === 'mcp_call' ? (typeof item.output === 'string' ? item.output : error) : (outputs.get(id) ?? null);
+    const name = `${String(item.server_label)} · ${String(item.name)}`;
+    const answer = outputs.get(id);
+    // A refusal reads as the one the run recorded, so the card says "Denied" when the thread is read back.
+    const decided = answer === MCP_DENIED ? deniedByUserOutput(name) : (answer ?? null);
+    const output = item.type === 'mcp_call' ? (typeof item.output === 'string' ? item.output : error) : decided;
     return {
       ...base,
       tool_calls: [
         {
           id,
           type: 'function',
-          function: { name: `${String(item.server_label)} · ${String(item.name)}`, arguments: String(item.arguments ?? '{}'), output },
+          function: { name, arguments: String(item.arguments ?? '{}'), output },
         },
       ],
     };

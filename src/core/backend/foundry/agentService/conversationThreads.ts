@@ -7,8 +7,17 @@ import { UNTITLED_THREAD_TITLE, type CreateThreadOptions, type Thread, type Thre
 import type { ThreadRepository } from '../../backend';
 import { callFoundry, FoundryError } from '../foundryErrors';
 import type { FoundryEvents } from '../foundryEvents';
-import { conversationToThread, itemsToMessages, type ItemOrigin, messageToInputItem, META, type WireItem } from './agentServiceMapping';
+import {
+  type ConversationFacts,
+  conversationToThread,
+  itemsToMessages,
+  type ItemOrigin,
+  messageToInputItem,
+  META,
+  type WireItem,
+} from './agentServiceMapping';
 import { updatedThreadMetadata } from '../foundryMapping';
+import { decodeCopiedTimes, encodeCopiedTimes } from './copiedTimes';
 
 /** The tree lists this many of the newest conversations; older ones stay in the service. */
 export const CONVERSATION_LIST_LIMIT = 100;
@@ -22,10 +31,16 @@ export interface RunLedger {
   readonly origins: ReadonlyMap<string, ItemOrigin>;
   /** Outputs of function calls, by call id, for a call whose output item is on another page. */
   readonly outputs: ReadonlyMap<string, string>;
+  remember(itemId: string, origin: ItemOrigin): void;
 }
+
+const nowSeconds = (): number => Math.floor(Date.now() / 1000);
 
 /** The project's conversations as threads, and their items as messages, read a page at a time with the service's cursors. */
 export class ConversationThreads implements ThreadRepository {
+  /** What each conversation read in this window says of its items, read once (its agent changes only through here). */
+  private readonly facts = new Map<string, Promise<ConversationFacts>>();
+
   get onDidChangeThreads() {
     return this.events.threadsChanged.event;
   }
@@ -51,7 +66,9 @@ export class ConversationThreads implements ThreadRepository {
     const messages = options.messages ?? [];
     if (messages.length) {
       metadata[META.messageCount] = String(messages.length);
-      metadata[META.lastActivity] = String(Math.floor(Date.now() / 1000));
+      metadata[META.lastActivity] = String(nowSeconds());
+      // A copied thread's messages keep their times: items cannot carry one, the conversation's metadata can.
+      if (messages.some((m) => m.created_at)) metadata[META.copiedTimes] = encodeCopiedTimes(messages.map((m) => m.created_at ?? 0));
     }
     const created = await callFoundry('create a conversation', () =>
       this.openai.conversations.create({
@@ -81,6 +98,7 @@ export class ConversationThreads implements ThreadRepository {
     const current = await callFoundry('read the conversation', () => this.openai.conversations.retrieve(threadId));
     const metadata = updatedThreadMetadata(current.metadata as Metadata | null, update);
     const updated = await callFoundry('update the conversation', () => this.openai.conversations.update(threadId, { metadata }));
+    this.facts.delete(threadId);
     this.events.threadsChanged.fire({ type: 'updated', threadId });
     return conversationToThread(updated);
   }
@@ -92,6 +110,7 @@ export class ConversationThreads implements ThreadRepository {
 
   async delete(threadId: string): Promise<void> {
     await callFoundry('delete the conversation', () => this.openai.conversations.delete(threadId));
+    this.facts.delete(threadId);
     this.events.threadsChanged.fire({ type: 'deleted', threadId });
   }
 
@@ -107,7 +126,10 @@ export class ConversationThreads implements ThreadRepository {
         items: inputs.map((m) => messageToInputItem(m.role, m.content)) as unknown as OpenAI.Responses.ResponseInputItem[],
       }),
     );
-    const messages = itemsToMessages(threadId, added.data as unknown as WireItem[], this.ledger.outputs);
+    // The service gives items no time: this window remembers when it added them.
+    const createdAt = nowSeconds();
+    for (const item of added.data) this.ledger.remember(item.id!, { runId: null, agentId: null, agentVersion: null, createdAt });
+    const messages = itemsToMessages(threadId, added.data as unknown as WireItem[], this.ledger.outputs, this.ledger.origins);
     this.events.messagesAppended.fire({ threadId, messages });
     await this.touch(threadId, messages.length);
     return messages;
@@ -117,7 +139,8 @@ export class ConversationThreads implements ThreadRepository {
     const item = await callFoundry('read the message', () =>
       this.openai.conversations.items.retrieve(messageId, { conversation_id: threadId }),
     );
-    const [message] = itemsToMessages(threadId, [item as unknown as WireItem], this.ledger.outputs, this.ledger.origins);
+    const facts = await this.factsOf(threadId);
+    const [message] = itemsToMessages(threadId, [item as unknown as WireItem], this.ledger.outputs, this.ledger.origins, facts);
     if (!message) throw new FoundryError('foundry_not_found', `Item ${messageId} is a tool output, shown with its call.`);
     return message;
   }
@@ -138,7 +161,8 @@ export class ConversationThreads implements ThreadRepository {
       }),
     );
     const items = page.data as unknown as WireItem[];
-    const data = itemsToMessages(threadId, reversed ? [...items].reverse() : items, this.ledger.outputs, this.ledger.origins);
+    const facts = await this.factsOf(threadId);
+    const data = itemsToMessages(threadId, reversed ? [...items].reverse() : items, this.ledger.outputs, this.ledger.origins, facts);
     return { object: 'list', data, first_id: data[0]?.id ?? null, last_id: data.at(-1)?.id ?? null, has_more: page.has_more };
   }
 
@@ -157,13 +181,41 @@ export class ConversationThreads implements ThreadRepository {
     return runId ? (this.ledger.steps(threadId, runId) ?? []) : [];
   }
 
+  /** The conversation's agent and its copied messages' times (their items are the conversation's first ones). */
+  private factsOf(threadId: string): Promise<ConversationFacts> {
+    let facts = this.facts.get(threadId);
+    if (!facts) {
+      facts = this.readFacts(threadId);
+      this.facts.set(threadId, facts);
+      facts.catch(() => this.facts.delete(threadId)); // read again next time
+    }
+    return facts;
+  }
+
+  private async readFacts(threadId: string): Promise<ConversationFacts> {
+    const conversation = await callFoundry('read the conversation', () => this.openai.conversations.retrieve(threadId));
+    const metadata = (conversation.metadata as Metadata | null) ?? {};
+    const times = decodeCopiedTimes(metadata[META.copiedTimes]);
+    const copiedTimes = new Map<string, number>();
+    let after: string | undefined;
+    while (copiedTimes.size < times.length) {
+      const page = await callFoundry('read messages', () =>
+        this.openai.conversations.items.list(threadId, { limit: 100, order: 'asc', ...(after ? { after } : {}) }),
+      );
+      for (const item of page.data) if (copiedTimes.size < times.length) copiedTimes.set(item.id!, times[copiedTimes.size]);
+      if (!page.has_more || !page.data.length) break;
+      after = page.data.at(-1)!.id;
+    }
+    return { agentId: metadata[META.agentId] || null, copiedTimes };
+  }
+
   /** Keeps the tree's message count and activity time in the conversation's metadata; best effort. */
   async touch(threadId: string, added: number): Promise<void> {
     try {
       const current = await this.openai.conversations.retrieve(threadId);
       const metadata: Metadata = { ...((current.metadata as Metadata | null) ?? {}) };
       metadata[META.messageCount] = String(Number(metadata[META.messageCount] ?? 0) + added);
-      metadata[META.lastActivity] = String(Math.floor(Date.now() / 1000));
+      metadata[META.lastActivity] = String(nowSeconds());
       await this.openai.conversations.update(threadId, { metadata });
       this.events.threadsChanged.fire({ type: 'updated', threadId });
     } catch {

@@ -153,11 +153,11 @@ export class ResponseRuns implements RunService {
           pending.mcp.set(call.id, approval.approve);
           const answer = approval.approve ? 'Approved; Foundry calls the MCP tool.' : deniedByUserOutput(call.function.name);
           pending.outputs.set(call.id, answer);
-          return this.showOutput(turn, call.id, answer);
+          return this.showOutput(turn, call.id, answer, approval.approve ? 'completed' : 'denied');
         }
         const output = approval.approve ? await this.execute(turn, call) : deniedByUserOutput(call.function.name);
         pending.outputs.set(call.id, output);
-        this.showOutput(turn, call.id, output);
+        this.showOutput(turn, call.id, output, approval.approve ? 'completed' : 'denied');
       }),
     );
     if (pending.waiting.size === 0 && !turn.controller.signal.aborted) {
@@ -301,11 +301,16 @@ export class ResponseRuns implements RunService {
       created_at: nowSeconds(),
     };
     turn.writing.set(message.id, message);
-    this.ledger.remember(message.id, { runId: turn.run.id, agentId: turn.agent.id, agentVersion: turn.agent.version });
+    this.rememberItem(turn, message.id, message.created_at);
     const step = this.newStep(turn, { type: 'message_creation', message_creation: { message_id: message.id } });
     this.emit(turn, { event: 'thread.run.step.created', data: step });
     this.events.messagesAppended.fire({ threadId: turn.run.thread_id, messages: [message] });
     this.emit(turn, { event: 'thread.message.created', data: message });
+  }
+
+  /** Items say neither who wrote them nor when: this window remembers, for when the conversation is read back. */
+  private rememberItem(turn: Turn, itemId: string, createdAt: number): void {
+    this.ledger.remember(itemId, { runId: turn.run.id, agentId: turn.agent.id, agentVersion: turn.agent.version, createdAt });
   }
 
   private onDelta(turn: Turn, itemId: string, index: number, delta: string): void {
@@ -319,6 +324,7 @@ export class ResponseRuns implements RunService {
 
   private onItemDone(turn: Turn, item: WireItem): void {
     const threadId = turn.run.thread_id;
+    if (item.id && !this.ledger.origins.has(item.id)) this.rememberItem(turn, item.id, nowSeconds());
     if (item.type === 'message') {
       const done = itemToMessage(threadId, item);
       const message: Message = {
@@ -336,7 +342,6 @@ export class ResponseRuns implements RunService {
     }
     if (item.type === 'function_call') {
       turn.calls.push({ call_id: String(item.call_id), name: String(item.name), arguments: String(item.arguments ?? '{}') });
-      if (item.id) this.ledger.remember(item.id, { runId: turn.run.id, agentId: turn.agent.id, agentVersion: turn.agent.version });
       return;
     }
     if (item.type === 'reasoning') return;
@@ -446,14 +451,14 @@ export class ResponseRuns implements RunService {
   }
 
   /** Shows an output on its step as soon as it exists, before the service has it. */
-  private showOutput(turn: Turn, callId: string, output: string): void {
+  private showOutput(turn: Turn, callId: string, output: string, status: 'completed' | 'denied' = 'completed'): void {
     this.ledger.rememberOutput(callId, output);
     let index = turn.steps.length - 1;
     while (index >= 0 && !hasCall(turn.steps[index], callId)) index--;
     const step = turn.steps[index];
     if (!step || step.type !== 'tool_calls') return;
     const tool_calls = step.step_details.tool_calls.map((call) =>
-      call.id === callId ? { ...call, function: { ...call.function, output }, status: 'completed' as const } : call,
+      call.id === callId ? { ...call, function: { ...call.function, output }, status } : call,
     );
     const done = tool_calls.every((call) => call.function.output !== null);
     const updated: RunStep = {
