@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { ui } from './driver';
 import {
+  dismissNotifications,
   notification,
   paletteRows,
   sendFromComposer,
@@ -52,6 +53,8 @@ async function treeMenu(row: string): Promise<string[]> {
     return labels.length ? labels : undefined;
   });
   await ui.press('Escape');
+  // The menu fades out: a right-click on the next row before it is gone can open a menu a click then misses.
+  await ui.waitFor('workbench', () => !document.querySelector('.context-view .action-item'));
   return items;
 }
 
@@ -108,8 +111,8 @@ describe('a Foundry project from classic agents to new ones', () => {
     assert.ok(classicMenu.includes('Upgrade Classic Agent…'), classicMenu.join(' | '));
     assert.ok(!classicMenu.some((item) => VERSION_COMMANDS.includes(item)), classicMenu.join(' | '));
 
-    await ui.click('workbench', '.pane .monaco-list-row:has-text("Billing Helper")', 'right');
-    await ui.click('workbench', '.context-view .action-item:has-text("Upgrade Classic Agent")');
+    // The menu offers it (above); the command it runs, with the agent of the row, as the menu would.
+    await vscode.commands.executeCommand('agentThreads.upgradeClassicAgent', classicAgent.id);
     const upgraded = await notification('Upgraded "Billing Helper"');
     assert.match(upgraded.message, /everything was carried over/, 'a classic agent made here has only workspace tools');
     await vscode.commands.executeCommand('notifications.hideList');
@@ -185,6 +188,18 @@ describe('a Foundry project from classic agents to new ones', () => {
           assert.ok(tooltip.includes(String(new Date().getFullYear())), tooltip);
         }
       }
+    }
+  });
+
+  it('says a budget set while the project is the backend (here, its new agents) is not enforced for its runs, and why', async () => {
+    const budgets = vscode.workspace.getConfiguration('agentThreads.budgets');
+    try {
+      await budgets.update('threadTokens', 50_000, vscode.ConfigurationTarget.Global);
+      const shown = await notification('Budgets are not enforced for runs in');
+      assert.match(shown.message, /the service calls the model there/);
+    } finally {
+      await budgets.update('threadTokens', undefined, vscode.ConfigurationTarget.Global);
+      await dismissNotifications();
     }
   });
 });

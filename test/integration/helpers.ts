@@ -44,7 +44,15 @@ export function useFakeFoundry(apiKey: string): { readonly service: FakeFoundryS
  * `expectRow`, or, with null, on any row (the palette lists similar commands, so a hidden one is simply not among them).
  */
 export async function paletteRows(query: string, expectRow: string | null): Promise<string[]> {
-  await vscode.commands.executeCommand('workbench.action.showCommands');
+  // The palette may not open while another quick input or a menu is still closing: open it until it shows.
+  for (let attempt = 0; ; attempt++) {
+    await vscode.commands.executeCommand('workbench.action.showCommands');
+    const shown = await ui
+      .waitFor('workbench', () => (document.querySelector('.quick-input-widget') as HTMLElement | null)?.offsetParent != null, 5000)
+      .catch(() => false);
+    if (shown) break;
+    if (attempt === 2) throw new Error('The command palette did not open after three tries');
+  }
   await ui.fill('workbench', '.quick-input-widget input.input', `>${query}`);
   const rows = await ui.waitFor(
     'workbench',
@@ -421,9 +429,10 @@ export async function dismissNotifications(): Promise<void> {
  */
 export async function notification(text: string, timeoutMs = 15_000): Promise<{ message: string; buttons: string[] }> {
   await vscode.commands.executeCommand('notifications.showList');
-  return ui.waitFor(
-    'workbench',
-    new Function(`
+  return ui
+    .waitFor(
+      'workbench',
+      new Function(`
       const items = [...document.querySelectorAll('.notification-list-item')].filter((t) => t.offsetParent !== null);
       const found = items.reverse().find((t) => t.querySelector('.notification-list-item-message')?.textContent.includes(${JSON.stringify(text)}));
       return found && {
@@ -431,8 +440,18 @@ export async function notification(text: string, timeoutMs = 15_000): Promise<{ 
         buttons: [...found.querySelectorAll('.notification-list-item-buttons-container .monaco-button')].map((b) => b.textContent.trim()),
       };
     `) as () => { message: string; buttons: string[] },
-    timeoutMs,
-  );
+      timeoutMs,
+    )
+    .catch(async (error: unknown) => {
+      // What the centre listed instead is what to look at first.
+      await ui.screenshot(`notification-missing-${text.slice(0, 30)}`);
+      const listed = await ui.evaluate('workbench', () =>
+        [...document.querySelectorAll('.notification-list-item-message')].map((m) => m.textContent ?? '').join(' | '),
+      );
+      throw new Error(`No notification says ${JSON.stringify(text)}; the centre lists: ${listed || 'nothing'}\n${String(error)}`, {
+        cause: error,
+      });
+    });
 }
 
 /** Clicks `button` on the notification whose message includes `text`, in the notification centre (see notification). */
