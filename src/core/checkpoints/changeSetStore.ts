@@ -261,7 +261,7 @@ export class ChangeSetStore {
   private async append(journal: string, records: JournalRecord[]): Promise<void> {
     const first = !this.tailChecked.has(journal);
     if (first) await fs.mkdir(this.folder, { recursive: true });
-    await appendToJournal(journal, records, first);
+    appendToJournal(journal, records, first);
     this.tailChecked.add(journal);
   }
 
