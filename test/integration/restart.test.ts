@@ -1,4 +1,6 @@
 import * as assert from 'node:assert/strict';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { ui } from './driver';
 import { fakeModel } from './fakeModel';
@@ -6,6 +8,8 @@ import { sendFromComposer, useFakeModel, waitForRunStatus, waitUntilShows } from
 import { acrossRestart } from './restart';
 
 const panel = { webview: 'thread' as const };
+// CRLF, a BOM and no final newline: what a text round trip would damage.
+const BEFORE_THE_RUN = Buffer.from('\uFEFFexport const kept = 1;\r\n// ü', 'utf8');
 
 /** The texts of the user messages the panel shows, in order (read in the webview). */
 const userMessageTexts = () => [...document.querySelectorAll('.message.user .message-body')].map((m) => m.textContent?.trim() ?? '');
@@ -110,6 +114,44 @@ describe('restarts: window reload and a killed extension host', () => {
         return { threadId, runId, shown: await shownUserMessages() };
       },
       after: (data) => checkRecovered(data, 'interrupted-mid-stream'),
+    },
+  );
+
+  acrossRestart<{ threadId: string; runId: string; file: string }>(
+    'SIGKILL after a run that edited a file: Undo in the next host puts the file back byte for byte',
+    'kill-extension-host',
+    {
+      async before() {
+        const folder = vscode.workspace.workspaceFolders![0].uri.fsPath;
+        const file = path.join(folder, 'restart-undo', 'kept.ts');
+        await fs.mkdir(path.dirname(file), { recursive: true });
+        await fs.writeFile(file, BEFORE_THE_RUN);
+        const threadId = await newThreadWith({ name: 'Editor', tools: [{ name: 'edit_file' }], approval_policy: { edit_file: 'auto' } });
+        await fakeModel.script(
+          {
+            kind: 'tool_calls',
+            calls: [
+              { name: 'edit_file', arguments: JSON.stringify({ path: 'restart-undo/kept.ts', content: 'export const kept = 2;\n' }) },
+            ],
+          },
+          { kind: 'text', text: 'Edited.' },
+        );
+        const runId = await waitForRunStatus(panel, 'Completed', await sendFromComposer(panel, 'Edit kept.ts'));
+        assert.match(await fs.readFile(file, 'utf8'), /export const kept = 2;/, 'the run edited the file'); // the editor keeps its BOM and line ends
+        return { threadId, runId, file };
+      },
+      async after({ threadId, runId, file }) {
+        const report = (await vscode.commands.executeCommand('agentThreads.undoRunChanges', threadId, runId)) as {
+          files: { outcome: string }[];
+        };
+        assert.deepEqual(
+          report.files.map((f) => f.outcome),
+          ['restored'],
+        );
+        assert.deepEqual(await fs.readFile(file), BEFORE_THE_RUN);
+        await fs.rm(path.dirname(file), { recursive: true, force: true });
+        await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      },
     },
   );
 
