@@ -1,7 +1,9 @@
 import * as assert from 'node:assert/strict';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { ui } from './driver';
-import { sendFromComposer, treeRow, useFakeFoundry, waitForRunStatus as runBadge } from './helpers';
+import { dismissNotifications, sendFromComposer, treeRow, useFakeFoundry, waitForRunStatus as runBadge } from './helpers';
 
 const panel = { webview: 'thread' as const };
 const details = { webview: 'runDetails' as const };
@@ -223,6 +225,42 @@ describe('a workspace on the Foundry Agent Service backend', () => {
       /greet/,
       'the file went to the service as the tool output',
     );
+  });
+
+  it('records what a Foundry run changed in the workspace, shows it under the answer, and Undo puts it back', async () => {
+    await vscode.commands.executeCommand('agentThreads.createAgent', {
+      name: 'Remote Editor',
+      model: { profile: 'foundry', name: 'gpt-4o' },
+      instructions: 'Edit files.',
+      tools: [{ name: 'create_file' }],
+      approval_policy: { create_file: 'auto' },
+    });
+    await treeRow('Remote Editor');
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    const opened = vscode.commands.executeCommand('agentThreads.newThread');
+    await ui.fill('workbench', '.quick-input-widget input.input', 'Remote Editor');
+    await ui.press('Enter');
+    await opened;
+    await ui.waitFor(panel, () => document.getElementById('connection')?.dataset.state === 'connected');
+    const made = path.join(vscode.workspace.workspaceFolders![0].uri.fsPath, 'foundry-made.md');
+    const before = await sendFromComposer(panel, 'call create_file {"path":"foundry-made.md","content":"made by a Foundry run\\n"}');
+    await runBadge(panel, 'Completed', before);
+    assert.equal(await fs.readFile(made, 'utf8'), 'made by a Foundry run\n');
+    // The change sets are this workspace's, whichever backend ran the agent: the answer says what changed.
+    await ui.waitFor(panel, () => document.querySelector('.run-footer-changes-text')?.textContent?.includes('1 file changed'));
+
+    const posted = project.service.requests.find(
+      (r) => r.method === 'POST' && r.path.endsWith('/items') && JSON.stringify(r.body ?? {}).includes('foundry-made.md'),
+    );
+    const threadId = /\/conversations\/([^/]+)\/items$/.exec(posted?.path ?? '')?.[1];
+    assert.ok(threadId, 'the fake service saw the message posted to its conversation');
+    const report = (await vscode.commands.executeCommand('agentThreads.undoRunChanges', threadId)) as { files: { outcome: string }[] };
+    assert.deepEqual(
+      report.files.map((file) => file.outcome),
+      ['restored'],
+    );
+    await assert.rejects(fs.stat(made), { code: 'ENOENT' }, 'Undo removed the file the run created');
+    await dismissNotifications();
   });
 
   it('moves a Foundry thread into local storage with its messages, and shows it there after switching back', async () => {
