@@ -208,7 +208,7 @@ export function activate(context: vscode.ExtensionContext): AgentThreadsApi {
       if (event.affectsConfiguration('agentThreads.budgets')) refuseBudgetsOnTheService();
     }),
   );
-  const contextKeys = new ContextKeys(backend, context.workspaceState, log);
+  const contextKeys = new ContextKeys(backend, context.workspaceState, log, () => backends.hasClassicAgents());
   backends.onDidChange(() => {
     showBackend();
     refuseBudgetsOnTheService();

@@ -217,6 +217,14 @@ describe('a workspace on the Foundry Agent Service backend', () => {
       return last?.dataset.status === 'completed' ? last.querySelector('.message-body')?.textContent : undefined;
     });
     assert.match(answer ?? '', /Tool read_file said:[\s\S]*greet/);
+    // The approved call's card stays in the answer with its outcome.
+    const card = await ui.evaluate(panel, () => {
+      const shown = document.querySelector<HTMLElement>('.message .tool-call');
+      return shown && shown.getBoundingClientRect().height > 0
+        ? `${shown.querySelector('.tool-call-title')?.textContent ?? ''}: ${shown.querySelector('.tool-call-status')?.textContent ?? ''}`
+        : 'no card on screen';
+    });
+    assert.equal(card, 'Read file src/greet.ts: Done');
     const submitted = project.service.requests.find(
       (r) => r.path.endsWith('/openai/v1/responses') && JSON.stringify(r.body?.input ?? []).includes('function_call_output'),
     );

@@ -1,7 +1,15 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { ui } from './driver';
-import { sendFromComposer, treeRow, useFakeFoundry, waitForRunStatus as runBadge } from './helpers';
+import {
+  dismissNotifications,
+  notification,
+  paletteRows,
+  sendFromComposer,
+  treeRow,
+  useFakeFoundry,
+  waitForRunStatus as runBadge,
+} from './helpers';
 
 const panel = { webview: 'thread' as const };
 const KEY = 'foundry-mcp-key-71b0';
@@ -61,6 +69,26 @@ describe("a Foundry agent's MCP tool asks before each call", () => {
     return request.id;
   }
 
+  /** The tool cards on screen once the thread shows `messages` messages: "<title>: <status>" for each one seen. */
+  async function shownCards(messages: number): Promise<string[]> {
+    return ui.waitFor(
+      panel,
+      new Function(`
+        if (document.querySelectorAll('.message').length < ${messages}) return undefined;
+        return [...document.querySelectorAll('.message .tool-call')]
+          .filter((card) => card.getBoundingClientRect().height > 0)
+          .map((card) => (card.querySelector('.tool-call-title')?.textContent ?? '') + ': ' + (card.querySelector('.tool-call-status')?.textContent ?? ''));
+      `) as () => string[] | undefined,
+    );
+  }
+
+  /** Opens the thread the panel shows again, from the service. */
+  async function reopenThread(): Promise<void> {
+    const threadId = await ui.evaluate(panel, () => document.body.dataset.threadId ?? '');
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await vscode.commands.executeCommand('agentThreads.openThread', threadId);
+  }
+
   /** The approval answer the extension sent the service last. */
   function sentApproval(): unknown {
     const sent = project.service.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/openai/v1/responses')).at(-1);
@@ -74,6 +102,14 @@ describe("a Foundry agent's MCP tool asks before each call", () => {
     await runBadge(panel, 'Completed');
     assert.equal(await ui.waitFor(panel, lastAnswer), 'MCP search said: search result');
     assert.deepEqual(sentApproval(), { type: 'mcp_approval_response', approval_request_id: requestId, approve: true });
+    // The decided card stays in the answer, with the call the service then made and its output.
+    const expected = ['docs · search: Done', 'docs · search: Done'];
+    assert.deepEqual(await shownCards(4), expected, 'the cards stay after the decision');
+    const output = await ui.evaluate(panel, () => [...document.querySelectorAll('.message .tool-output')].map((o) => o.textContent));
+    assert.ok(output.includes('search result'), JSON.stringify(output));
+    await ui.screenshot('foundry-mcp-approved-card');
+    await reopenThread();
+    assert.deepEqual(await shownCards(4), expected, 'and when the thread is opened again');
   });
 
   it('Deny sends the refusal; the tool is not called and the run finishes saying so', async () => {
@@ -82,17 +118,24 @@ describe("a Foundry agent's MCP tool asks before each call", () => {
     await runBadge(panel, 'Completed');
     assert.equal(await ui.waitFor(panel, lastAnswer), 'MCP search was not called.');
     assert.deepEqual(sentApproval(), { type: 'mcp_approval_response', approval_request_id: requestId, approve: false });
-    // Opened again, the thread shows the request as a card that says it was denied (not "Completed").
-    const threadId = await ui.evaluate(panel, () => document.body.dataset.threadId ?? '');
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-    await vscode.commands.executeCommand('agentThreads.openThread', threadId);
-    const cards = await ui.waitFor(panel, () => {
-      const shown = [...document.querySelectorAll<HTMLElement>('.tool-call')].map(
-        (card) =>
-          `${card.querySelector('.tool-call-title')?.textContent ?? ''}: ${card.querySelector('.tool-call-status')?.textContent ?? ''}`,
-      );
-      return document.querySelectorAll('.message').length >= 3 ? shown : undefined;
-    });
-    assert.deepEqual(cards, ['docs · search: Denied'], 'the card says the call was denied');
+    // The card stays in the answer and says it was denied (not "Completed"), and so it does when opened again.
+    assert.deepEqual(await shownCards(3), ['docs · search: Denied'], 'the card says the call was denied');
+    await reopenThread();
+    assert.deepEqual(await shownCards(3), ['docs · search: Denied'], 'the card says the call was denied');
+  });
+
+  it('offers no Upgrade Classic Agent on a project of new agents only, nor on local storage; run anyway, it says why', async () => {
+    const upgrade = 'Upgrade Classic Agent';
+    const offered = async (): Promise<string[]> =>
+      (await paletteRows(`Agent Threads: ${upgrade}`, null)).filter((row) => row.includes(upgrade));
+    assert.deepEqual(await offered(), [], 'offered on a project without classic agents');
+    await vscode.commands.executeCommand('agentThreads.upgradeClassicAgent');
+    const told = await notification('no classic agents');
+    assert.match(told.message, /nothing to upgrade/);
+    assert.match(told.message, /Create Agent/, 'it says what to do instead');
+    await dismissNotifications();
+
+    await vscode.commands.executeCommand('agentThreads.useLocalStorage');
+    assert.deepEqual(await offered(), [], 'offered without a Foundry project');
   });
 });

@@ -106,6 +106,11 @@ describe('a Foundry project from classic agents to new ones', () => {
         `"${command}" is offered on classic agents`,
       );
     }
+    const upgradeRows = await paletteRows('Agent Threads: Upgrade Classic Agent', 'Upgrade Classic Agent…');
+    assert.ok(
+      upgradeRows.some((row) => row.includes('Upgrade Classic Agent…')),
+      'the palette offers the upgrade on classic agents',
+    );
     await treeRow('Billing Helper');
     const classicMenu = await treeMenu('Billing Helper');
     assert.ok(classicMenu.includes('Upgrade Classic Agent…'), classicMenu.join(' | '));

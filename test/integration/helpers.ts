@@ -44,16 +44,22 @@ export function useFakeFoundry(apiKey: string): { readonly service: FakeFoundryS
  * `expectRow`, or, with null, on any row (the palette lists similar commands, so a hidden one is simply not among them).
  */
 export async function paletteRows(query: string, expectRow: string | null): Promise<string[]> {
-  // The palette may not open while another quick input or a menu is still closing: open it until it shows.
+  // The palette may not open while another quick input or a menu is still closing, or close again as one finishes
+  // closing: open it and type until the query is in it.
   for (let attempt = 0; ; attempt++) {
     await vscode.commands.executeCommand('workbench.action.showCommands');
     const shown = await ui
       .waitFor('workbench', () => (document.querySelector('.quick-input-widget') as HTMLElement | null)?.offsetParent != null, 5000)
       .catch(() => false);
-    if (shown) break;
+    const typed =
+      shown &&
+      (await ui.fill('workbench', '.quick-input-widget input.input', `>${query}`).then(
+        () => true,
+        () => false,
+      ));
+    if (typed) break;
     if (attempt === 2) throw new Error('The command palette did not open after three tries');
   }
-  await ui.fill('workbench', '.quick-input-widget input.input', `>${query}`);
   const rows = await ui.waitFor(
     'workbench',
     new Function(`

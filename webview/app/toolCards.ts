@@ -231,10 +231,13 @@ function fillCard(card: HTMLElement, call: ToolCallView): void {
   statusBadge.dataset.status = status;
   const spinning = statusLook.icon === 'loading' ? ' codicon-modifier-spin' : '';
   statusBadge.append(el('span', `codicon codicon-${statusLook.icon}${spinning}`), el('span', 'tool-call-status-text', statusLook.label()));
-  header.append(el('span', `codicon codicon-${look?.icon ?? 'tools'} tool-call-icon`), title, statusBadge);
+  // Status, duration and chevron wrap as one: in a narrow view they go under the title together, never the chevron alone.
+  const meta = el('span', 'tool-call-meta');
+  meta.append(statusBadge);
   if (call.durationMs !== undefined && status !== 'pending_approval')
-    header.append(el('span', 'tool-call-duration', formatDuration(call.durationMs)));
-  header.append(el('span', `codicon codicon-chevron-${open ? 'up' : 'down'} tool-call-chevron`));
+    meta.append(el('span', 'tool-call-duration', formatDuration(call.durationMs)));
+  meta.append(el('span', `codicon codicon-chevron-${open ? 'up' : 'down'} tool-call-chevron`));
+  header.append(el('span', `codicon codicon-${look?.icon ?? 'tools'} tool-call-icon`), title, meta);
   header.title = `${label}${target ? ` ${target}` : ''} — ${statusLook.label()}`;
   header.addEventListener('click', () => {
     if (expanded.has(key)) expanded.delete(key);

@@ -56,6 +56,8 @@ export class BackendSelection implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<Backend>();
   /** The settings the current backend was made from, so an unrelated configuration event changes nothing. */
   private appliedSettings = 'local';
+  /** Whether the connected project has classic agents, asked once per connection (see hasClassicAgents). */
+  private classicAgents: Promise<boolean> = Promise.resolve(false);
   /** Fires after the backend changed (views drop what they showed of the old one). */
   readonly onDidChange = this.changed.event;
 
@@ -89,9 +91,12 @@ export class BackendSelection implements vscode.Disposable {
     if (settings === this.appliedSettings) return;
     this.appliedSettings = settings;
     let next: Backend = this.local;
+    this.classicAgents = Promise.resolve(false);
     if (value !== 'local') {
       try {
         next = this.connect(value, authKind, api);
+        // On the classic API the agent list itself says so (see ContextKeys); the new agents' project is asked once.
+        if (api !== 'classic') this.classicAgents = this.probeClassicAgents(value, authKind);
       } catch (error) {
         this.log.error(`Could not use the Foundry project in '${BACKEND_SETTING}': ${errorMessage(error)}`);
         // A notice: the switch to local storage goes on without waiting for the user.
@@ -128,6 +133,22 @@ export class BackendSelection implements vscode.Disposable {
   /** Which agents the project has (new, classic, both), asked of each API once. */
   detect(endpoint: string, authKind: FoundryAuthKind): Promise<FoundryApis> {
     return loadFoundry().detectFoundryApis({ endpoint, auth: this.auth(endpoint, authKind) });
+  }
+
+  /**
+   * Whether the Foundry project the new agents' backend shows also has classic agents (which Upgrade Classic Agent
+   * needs); false on local storage and on the classic API, whose own agent list answers that.
+   */
+  hasClassicAgents(): Promise<boolean> {
+    return this.classicAgents;
+  }
+
+  private async probeClassicAgents(endpoint: string, authKind: FoundryAuthKind): Promise<boolean> {
+    const { classic } = await this.detect(endpoint, authKind).catch((error: unknown) => ({
+      classic: { reachable: false as const, reason: errorMessage(error) },
+    }));
+    if (!classic.reachable) this.log.info(`Classic agents of ${endpoint} not looked for: ${classic.reason}`);
+    return classic.reachable && classic.hasAgents;
   }
 
   private auth(endpoint: string, authKind: FoundryAuthKind): FoundryAuth {

@@ -260,7 +260,11 @@ export async function upgradeClassicAgent(
   const endpoint = s.workspaceState.get<string>(LAST_FOUNDRY_ENDPOINT_KEY);
   if (!endpoint) {
     // A notice: nothing waits for the user to dismiss it.
-    void vscode.window.showInformationMessage(vscode.l10n.t('Connect a Foundry project first (Agent Threads: Connect Foundry Project…).'));
+    void vscode.window.showInformationMessage(
+      vscode.l10n.t(
+        "Upgrade Classic Agent turns a Foundry project's classic agent into a new agent. Connect the project first: Agent Threads: Connect Foundry Project….",
+      ),
+    );
     return undefined;
   }
   const auth = config.get<FoundryAuthKind>(FOUNDRY_AUTH_SETTING) ?? 'microsoft';
@@ -289,14 +293,18 @@ export async function upgradeClassicAgent(
 
 async function pickClassicAgent(classic: Backend): Promise<string | undefined> {
   const agents = await classic.agents.list();
+  if (!agents.length) {
+    // An empty picker would leave the user guessing; a notice says why and what to do instead.
+    void vscode.window.showInformationMessage(
+      vscode.l10n.t(
+        'This Foundry project has no classic agents, so there is nothing to upgrade. Its agents are new agents already: create one with Agent Threads: Create Agent, and each save makes a new version.',
+      ),
+    );
+    return undefined;
+  }
   const picked = await vscode.window.showQuickPick(
     agents.map((agent) => ({ label: agent.name, description: agent.model.name, id: agent.id })),
-    {
-      title: vscode.l10n.t('Upgrade which classic agent?'),
-      placeHolder: agents.length
-        ? vscode.l10n.t('It becomes version 1 of a new agent')
-        : vscode.l10n.t('This project has no classic agents'),
-    },
+    { title: vscode.l10n.t('Upgrade which classic agent?'), placeHolder: vscode.l10n.t('It becomes version 1 of a new agent') },
   );
   return picked?.id;
 }

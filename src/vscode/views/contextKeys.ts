@@ -14,9 +14,12 @@ export class ContextKeys implements vscode.Disposable {
   private generation = 0;
 
   constructor(
-    private readonly backend: Backend,
+    /** The backend in use; `keepsAgentVersions` tells the new agents from the classic ones on Foundry. */
+    private readonly backend: Backend & { readonly keepsAgentVersions: boolean },
     private readonly workspaceState: vscode.Memento,
     private readonly log: vscode.LogOutputChannel,
+    /** Whether the project of the new agents' backend has classic agents too (asked once per connection). */
+    private readonly projectHasClassicAgents: () => Promise<boolean> = async () => false,
   ) {
     const update = (): void => void this.update(); // failures are logged inside
     // Only a thread created or deleted can change `noThreads`; every message and run save is an 'updated', and
@@ -30,10 +33,19 @@ export class ContextKeys implements vscode.Disposable {
   async update(): Promise<void> {
     const generation = ++this.generation;
     try {
-      const [agents, threads] = await Promise.all([this.backend.agents.list(), this.backend.threads.list()]);
+      const [agents, threads, classicElsewhere] = await Promise.all([
+        this.backend.agents.list(),
+        this.backend.threads.list(),
+        this.projectHasClassicAgents(),
+      ]);
       if (generation !== this.generation) return; // a newer update is on its way
       const otherBackend = this.backend.kind !== 'local' || Boolean(this.workspaceState.get<string>(LAST_FOUNDRY_ENDPOINT_KEY));
+      // Foundry without agent versions is the classic API: its agents are classic ones.
+      const onClassic = this.backend.kind === 'foundry' && !this.backend.keepsAgentVersions;
+      const classicAgents = onClassic ? agents.length > 0 : this.backend.kind === 'foundry' && classicElsewhere;
       await Promise.all([
+        // Said the other way round from the keys above: Upgrade Classic Agent is for the few projects that have some.
+        vscode.commands.executeCommand('setContext', 'agentThreads.classicAgents', classicAgents),
         vscode.commands.executeCommand('setContext', 'agentThreads.noAgents', agents.length === 0),
         vscode.commands.executeCommand('setContext', 'agentThreads.noThreads', threads.length === 0),
         vscode.commands.executeCommand('setContext', 'agentThreads.noOtherBackend', !otherBackend),

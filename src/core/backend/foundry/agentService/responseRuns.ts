@@ -61,6 +61,8 @@ interface Turn {
   writing: Map<string, Message>;
   /** Function calls of the response being read. */
   calls: FunctionCall[];
+  /** The messages that show the turn's tool calls (as reading the conversation back shows them), by call id. */
+  callMessages: Map<string, Message>;
   pending?: PendingApprovals;
   /** The response the turn is on: its final status decides the run's. */
   response?: { id: string; status?: string; error?: { code?: string; message?: string } | null };
@@ -118,6 +120,7 @@ export class ResponseRuns implements RunService {
       steps: [],
       writing: new Map(),
       calls: [],
+      callMessages: new Map(),
       rounds: 0,
     };
     this.active.set(threadId, turn);
@@ -342,7 +345,7 @@ export class ResponseRuns implements RunService {
     }
     if (item.type === 'function_call') {
       turn.calls.push({ call_id: String(item.call_id), name: String(item.name), arguments: String(item.arguments ?? '{}') });
-      return;
+      return this.showCall(turn, String(item.call_id), item);
     }
     if (item.type === 'reasoning') return;
     if (item.type === 'mcp_approval_request') {
@@ -353,8 +356,10 @@ export class ResponseRuns implements RunService {
         arguments: String(item.arguments ?? '{}'),
         mcp: true,
       });
-      return;
+      return this.showCall(turn, String(item.id), item);
     }
+    // An MCP call the service made: its card with the server's output, as the conversation reads back.
+    if (item.type === 'mcp_call') this.showCall(turn, String(item.id), item);
     // A tool the service ran (web search, file search, code interpreter, MCP, …): shown as a finished step.
     const step = this.newStep(turn, {
       type: 'tool_calls',
@@ -372,6 +377,22 @@ export class ResponseRuns implements RunService {
       ],
     });
     this.completeStep(turn, step);
+  }
+
+  /**
+   * A call's card joins the answer as its item's message, the one reading the conversation back gives: the card
+   * then keeps its outcome once it is decided, rather than living on the run's approval alone and going with it.
+   */
+  private showCall(turn: Turn, callId: string, item: WireItem): void {
+    const message: Message = {
+      ...itemToMessage(turn.run.thread_id, item),
+      assistant_id: turn.agent.id,
+      assistant_version: turn.agent.version,
+      run_id: turn.run.id,
+      created_at: this.ledger.origins.get(String(item.id))?.createdAt ?? nowSeconds(),
+    };
+    turn.callMessages.set(callId, message);
+    this.events.messagesAppended.fire({ threadId: turn.run.thread_id, messages: [message] });
   }
 
   /** Decides every call; runs those allowed, asks about the rest, and sends the outputs once all have one. */
@@ -453,6 +474,15 @@ export class ResponseRuns implements RunService {
   /** Shows an output on its step as soon as it exists, before the service has it. */
   private showOutput(turn: Turn, callId: string, output: string, status: 'completed' | 'denied' = 'completed'): void {
     this.ledger.rememberOutput(callId, output);
+    const message = turn.callMessages.get(callId);
+    if (message) {
+      const answered: Message = {
+        ...message,
+        tool_calls: message.tool_calls?.map((call) => (call.id === callId ? { ...call, function: { ...call.function, output } } : call)),
+      };
+      turn.callMessages.set(callId, answered);
+      this.events.messageUpdated.fire({ threadId: turn.run.thread_id, message: answered });
+    }
     let index = turn.steps.length - 1;
     while (index >= 0 && !hasCall(turn.steps[index], callId)) index--;
     const step = turn.steps[index];
