@@ -40,6 +40,7 @@ export const vscodeBench: Bench = {
         AGENT_THREADS_BENCH_STORE: await millionMessageStore(),
         AGENT_THREADS_BENCH_PARTS: process.env.AGENT_THREADS_BENCH_PARTS ?? '',
         AGENT_THREADS_BENCH_CPU_PROFILE: process.env.AGENT_THREADS_BENCH_CPU_PROFILE ?? '',
+        AGENT_THREADS_BENCH_SCROLL_MESSAGES: process.env.AGENT_THREADS_BENCH_SCROLL_MESSAGES ?? '',
       },
       release: MINIMUM_VSCODE,
       // VS Code's own port detection lists /proc and spawns `ls` and `ps` every few seconds in the extension host, a

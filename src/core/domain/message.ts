@@ -1,4 +1,5 @@
 import type { Metadata, UnixSeconds } from './common';
+import { assertValidId, newId } from './ids';
 
 export type MessageRole = 'user' | 'assistant';
 export type MessageStatus = 'in_progress' | 'incomplete' | 'completed';
@@ -109,6 +110,33 @@ export interface Message {
  * unless one is given (import keeps ids that do not collide).
  */
 export type MessageInput = Pick<Message, 'role' | 'content'> & Partial<Omit<Message, 'object' | 'thread_id' | 'role' | 'content'>>;
+
+/** The message `input` becomes in thread `threadId`, written at `at` (defaults as the store applies them). */
+export function buildMessage(threadId: string, input: MessageInput, at: number): Message {
+  const id = input.id ?? newId('msg');
+  assertValidId('msg', id);
+  const status = input.status ?? 'completed';
+  const message: Message = {
+    id,
+    object: 'thread.message',
+    thread_id: threadId,
+    role: input.role,
+    content: input.content,
+    assistant_id: input.assistant_id ?? null,
+    run_id: input.run_id ?? null,
+    status,
+    incomplete_details: input.incomplete_details ?? null,
+    attachments: input.attachments ?? null,
+    metadata: input.metadata ?? null,
+    created_at: input.created_at ?? at,
+    completed_at: input.completed_at ?? (status === 'completed' ? at : null),
+    incomplete_at: input.incomplete_at ?? null,
+  };
+  if (input.tool_calls) message.tool_calls = input.tool_calls;
+  if (input.reasoning) message.reasoning = input.reasoning;
+  if (input.assistant_version !== undefined) message.assistant_version = input.assistant_version;
+  return message;
+}
 
 /** The fields a later update (typically at the end of a run) may change. */
 export type MessageUpdate = Partial<

@@ -55,6 +55,10 @@ export interface OpenTurn {
   reasoningSummary: string[];
   /** When the partial text was last saved (ms since the epoch). */
   savedAt: number;
+  /** Settles once the turn's opening (its step and empty message) is saved; it is announced before that. */
+  opened: Promise<unknown>;
+  /** Why the opening could not be saved, once known: the turn stops at its next event. */
+  openingError?: { error: unknown };
 }
 
 /** Tool calls of the current round, kept so a stop can give unanswered calls an output. */

@@ -1,6 +1,6 @@
 // One model call of a run: streams the answer into a new assistant message and returns what the model asked for.
-// The message is appended once, in_progress, when the first output arrives (so it survives a crash), deltas are
-// announced, the partial text is saved every couple of seconds (so a crash keeps what was shown), and the full text
+// The message is appended once, in_progress, when the first output arrives (so it survives a crash), announced as
+// that save starts (the first words do not wait for the disk), deltas are announced, the partial text is saved every couple of seconds (so a crash keeps what was shown), and the full text
 // is written at the end.
 //
 // Retries: when the client restarts an attempt (a `retry` event), the partial text of the failed attempt is
@@ -54,7 +54,8 @@ async function streamTurnUntraced(active: ActiveRun, services: RunServices, requ
   for await (const event of active.client.streamChat(request, active.signal)) {
     switch (event.type) {
       case 'text': {
-        const turn = active.openTurn ?? (await openTurn(active, services));
+        const turn = active.openTurn ?? openTurn(active, services);
+        throwIfNotOpened(turn);
         turn.text += event.delta;
         recorder.emit({
           event: 'thread.message.delta',
@@ -69,7 +70,8 @@ async function streamTurnUntraced(active: ActiveRun, services: RunServices, requ
       }
       case 'reasoning_delta': {
         // The thinking shows as it happens, so the answer's message opens with its first words.
-        const turn = active.openTurn ?? (await openTurn(active, services));
+        const turn = active.openTurn ?? openTurn(active, services);
+        throwIfNotOpened(turn);
         const summary = turn.reasoningSummary;
         while (summary.length <= event.summaryIndex) summary.push('');
         summary[event.summaryIndex] += event.delta;
@@ -111,7 +113,7 @@ async function streamTurnUntraced(active: ActiveRun, services: RunServices, requ
     const message = await closeToolOnlyTurn(active, services, toolCalls, usage, reasoning);
     return { message, toolCalls, finishReason, usage, unrecordedUsage: usage };
   }
-  const turn = active.openTurn ?? (await openTurn(active, services));
+  const turn = active.openTurn ?? openTurn(active, services);
   const message = await closeTurn(active, services, turn.text, toolCalls, finishReason, usage, reasoning ?? streamedReasoning(turn));
   return { message, toolCalls, finishReason, usage };
 }
@@ -178,13 +180,15 @@ function checkpoint(active: ActiveRun, services: RunServices, turn: NonNullable<
   });
 }
 
-async function openTurn(active: ActiveRun, services: RunServices): Promise<NonNullable<ActiveRun['openTurn']>> {
+/**
+ * Opens the turn's message: announced at once, saved behind any write in flight. A failed save stops the turn at
+ * its next event (see throwIfNotOpened) or at its close, with the store's error.
+ */
+function openTurn(active: ActiveRun, services: RunServices): NonNullable<ActiveRun['openTurn']> {
   const messageId = newId('msg');
   const step = active.newStep('message_creation', { type: 'message_creation', message_creation: { message_id: messageId } });
-  const turn = { messageId, step, text: '', reasoningSummary: [], savedAt: Date.now() };
-  active.openTurn = turn;
   const run = active.run;
-  await active.recorder.stepWithMessage(
+  const opened = active.recorder.stepWithMessage(
     step,
     ['thread.run.step.created', 'thread.run.step.in_progress'],
     {
@@ -199,7 +203,14 @@ async function openTurn(active: ActiveRun, services: RunServices): Promise<NonNu
     },
     ['thread.message.created', 'thread.message.in_progress'],
   );
+  const turn: NonNullable<ActiveRun['openTurn']> = { messageId, step, text: '', reasoningSummary: [], savedAt: Date.now(), opened };
+  opened.catch((error: unknown) => (turn.openingError = { error }));
+  active.openTurn = turn;
   return turn;
+}
+
+function throwIfNotOpened(turn: NonNullable<ActiveRun['openTurn']>): void {
+  if (turn.openingError) throw turn.openingError.error;
 }
 
 function resetTurn(active: ActiveRun): void {
@@ -240,6 +251,7 @@ async function closeTurn(
   reasoning: MessageReasoning | undefined,
 ): Promise<Message> {
   const turn = active.openTurn!;
+  await turn.opened;
   const now = services.now();
   const cut = finishReason === 'length' ? 'max_tokens' : finishReason === 'content_filter' ? 'content_filter' : undefined;
   const calls = toMessageToolCalls(toolCalls);

@@ -1,9 +1,12 @@
 // Persists a run's changes and announces them, in one order. Every change is saved first and announced after,
 // so a listener that reads the store on an event sees that change; deltas are only announced (writing each would
 // cost a log record per token) but wait behind any save still in flight so events never overtake each other.
+// One exception: a turn's opening (its step and in_progress message) is announced as its save starts, so the
+// answer's first words go to the screen without waiting for the disk; its save still comes before any later one.
 
 import type { MessageEventName, RunEngineEvent, RunEvent, RunStepEventName } from '../domain/events';
-import type { Message, MessageInput, MessageUpdate } from '../domain/message';
+import { nowSeconds } from '../domain/common';
+import { buildMessage, type Message, type MessageInput, type MessageUpdate } from '../domain/message';
 import type { Run, RunStatus, RunStep } from '../domain/run';
 import type { ThreadStore } from '../store/threadStore';
 import { lifecycleEvent, transition, type TransitionDetails } from './runState';
@@ -72,8 +75,10 @@ export class RunRecorder {
   }
 
   /**
-   * Saves a step and appends a message in one write, then announces the step's events and the message's: a turn's
-   * opening, which stands between the model's first token and the screen.
+   * Saves a step and appends a message in one write, announcing the step's events and the message's as the save
+   * starts when nothing is waiting to be announced (else after the save, in order): a turn's opening, which stands
+   * between the model's first token and the screen. The message is empty and in_progress, so a crash before the
+   * save lands loses nothing the user was shown for long; the returned promise settles once it is saved.
    */
   async stepWithMessage(
     step: RunStep,
@@ -81,15 +86,21 @@ export class RunRecorder {
     input: MessageInput,
     messageEvents: MessageEventName[],
   ): Promise<Message> {
-    let message: Message | undefined;
-    await this.enqueue(
-      async () => (message = await this.store.saveRunStepWithMessage(step, input)),
-      () => [
-        ...stepEvents.map((event): RunEvent => ({ event, data: step })),
-        ...(message ? messageEvents.map((event): RunEvent => ({ event, data: message! })) : []),
-      ],
-    );
-    return message!;
+    const announced = buildMessage(this.current.thread_id, input, nowSeconds());
+    const events = [
+      ...stepEvents.map((event): RunEvent => ({ event, data: step })),
+      ...messageEvents.map((event): RunEvent => ({ event, data: announced })),
+    ];
+    const save = () => this.store.saveRunStepWithMessage(step, { ...input, id: announced.id, created_at: announced.created_at });
+    if (this.queued > 0) {
+      let message: Message | undefined;
+      await this.enqueue(async () => (message = await save()), events);
+      return message!;
+    }
+    for (const event of events) this.send(event);
+    const saved = this.tail.then(save);
+    this.tail = saved.catch(() => undefined);
+    return saved;
   }
 
   /** Updates a message and announces the new version under each of `events` (none for silent bookkeeping). */

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { nowSeconds } from '../domain/common';
 import { StoreError } from '../domain/errors';
 import { assertValidId, isValidId, newId } from '../domain/ids';
-import type { Message, MessageInput, MessageUpdate } from '../domain/message';
+import { buildMessage, type Message, type MessageInput, type MessageUpdate } from '../domain/message';
 import type { Run, RunStep } from '../domain/run';
 import { UNTITLED_THREAD_TITLE, type CreateThreadOptions, type Thread, type ThreadChange, type ThreadUpdate } from '../domain/thread';
 import { Emitter } from '../util/emitter';
@@ -633,6 +633,9 @@ export class ThreadStore {
    * the lock and reads once more, skipping whatever is still unreadable.
    */
   private async readingChecked<T>(threadId: string, read: (strict: boolean) => Promise<T>): Promise<T> {
+    // This window's writes to the thread in flight land first: a turn's opening is announced as its save starts
+    // (runRecorder.ts), and whoever reads the message it was told of (a local API client) must find it.
+    await this.queues.get(threadId);
     try {
       return await read(true);
     } catch (err) {
@@ -675,30 +678,4 @@ function notFound(threadId: string): StoreError {
 
 function toThread(meta: ThreadMeta, header: IndexHeader): Thread {
   return { ...meta, message_count: header.messageCount, last_activity_at: Math.max(meta.created_at, header.lastActivityAt) };
-}
-
-function buildMessage(threadId: string, input: MessageInput, at: number): Message {
-  const id = input.id ?? newId('msg');
-  assertValidId('msg', id);
-  const status = input.status ?? 'completed';
-  const message: Message = {
-    id,
-    object: 'thread.message',
-    thread_id: threadId,
-    role: input.role,
-    content: input.content,
-    assistant_id: input.assistant_id ?? null,
-    run_id: input.run_id ?? null,
-    status,
-    incomplete_details: input.incomplete_details ?? null,
-    attachments: input.attachments ?? null,
-    metadata: input.metadata ?? null,
-    created_at: input.created_at ?? at,
-    completed_at: input.completed_at ?? (status === 'completed' ? at : null),
-    incomplete_at: input.incomplete_at ?? null,
-  };
-  if (input.tool_calls) message.tool_calls = input.tool_calls;
-  if (input.reasoning) message.reasoning = input.reasoning;
-  if (input.assistant_version !== undefined) message.assistant_version = input.assistant_version;
-  return message;
 }

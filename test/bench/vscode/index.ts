@@ -107,7 +107,7 @@ const median = (sorted: number[]) => sorted[Math.floor(sorted.length / 2)];
  * animation frames while scrolling, against the same webview's idle frames as the baseline; the most messages in
  * the DOM at once; and the JS heap at the end.
  */
-async function scrollThroughHistory(threadId: string, newestText: string, oldestText: string) {
+async function scrollThroughHistory(threadId: string, newestText: string, oldestText: string, stopAt?: number) {
   await vscode.commands.executeCommand('agentThreads.openThread', threadId);
   const panel = { webview: 'thread' as const };
   await ui.waitFor(
@@ -122,6 +122,7 @@ async function scrollThroughHistory(threadId: string, newestText: string, oldest
     new Function(
       `
     const oldestText = ${JSON.stringify(oldestText)};
+    const partial = ${JSON.stringify(stopAt ?? 0)};
     const scroller = document.getElementById('messages');
     const frames = (ms) => new Promise((resolve) => {
       const deltas = []; let last = performance.now(); const end = last + ms;
@@ -136,7 +137,8 @@ async function scrollThroughHistory(threadId: string, newestText: string, oldest
         const tick = (now) => {
           deltas.push(now - last); last = now;
           maxInDom = Math.max(maxInDom, scroller.querySelectorAll('.message').length);
-          if (scroller.querySelector('.message')?.textContent.includes(oldestText) && scroller.scrollTop === 0) return resolve();
+          const first = scroller.querySelector('.message')?.textContent ?? '';
+          if (partial ? Number(/Message (\\d+):/.exec(first)?.[1] ?? Infinity) <= partial : first.includes(oldestText) && scroller.scrollTop === 0) return resolve();
           if (now - start > 540000) return reject(new Error('the top was not reached in 9 minutes; the oldest message on screen: ' + scroller.querySelector('.message')?.textContent.slice(0, 60)));
           scroller.scrollTop -= 1500;
           requestAnimationFrame(tick);
@@ -307,7 +309,9 @@ export async function run(): Promise<void> {
       figures[`open${count}InDom`] = opens[1].inDom;
     }
     if (count === 100_000 && wanted('scroll')) {
-      const scroll = await scrollThroughHistory(thread.id, `Message ${count - 1}:`, 'Message 0:');
+      // AGENT_THREADS_BENCH_SCROLL_MESSAGES=n scrolls back through the newest n messages only (quicker, to iterate).
+      const only = Number(process.env.AGENT_THREADS_BENCH_SCROLL_MESSAGES) || undefined;
+      const scroll = await scrollThroughHistory(thread.id, `Message ${count - 1}:`, 'Message 0:', only ? count - only : undefined);
       figures.scrollFrameP95Ms = scroll.frameP95Ms;
       figures.idleFrameP95Ms = scroll.idleFrameP95Ms;
       figures.scrollMaxInDom = scroll.maxInDom;

@@ -1,4 +1,7 @@
 import { strict as assert } from 'node:assert';
+import { existsSync, mkdirSync, promises as fs, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
 import { messageText } from '../../../src/core/domain/message';
 import { UNTITLED_THREAD_TITLE } from '../../../src/core/domain/thread';
 import { RunError } from '../../../src/core/runs';
@@ -53,6 +56,34 @@ describe('RunEngine lifecycle', () => {
       [['message_creation', 'completed']],
     );
     assert.equal(h.engine.activeRun(threadId), undefined);
+  });
+
+  it("shows the answer's first words while the thread's file is busy, and saves the whole answer once it is free", async () => {
+    const agent = await h.agent();
+    const threadId = await h.thread('Hello there');
+    h.server.script({ kind: 'text', text: 'First words, then the rest.' });
+    // Another window holds the thread's file from the moment the run is under way (a live process owns the lock).
+    const lockFolder = `${join(h.dir, 'threads', threadId, 'messages.jsonl')}.lock`;
+    h.engine.onEvent((event) => {
+      if (event.event !== 'thread.run.in_progress' || existsSync(lockFolder)) return;
+      mkdirSync(lockFolder);
+      writeFileSync(join(lockFolder, 'owner'), `${hostname()}\n${process.ppid}\n`);
+    });
+    const queued = await h.engine.createRun(threadId, agent.id);
+
+    const delta = await h.log.waitForEvent(queued.id, 'thread.message.delta');
+    assert.ok(existsSync(lockFolder), 'the file was still busy when the first words were announced');
+    const [newest] = await h.threads.readNewest(threadId, 1);
+    assert.equal(newest.role, 'user', 'the answer is not saved yet');
+    assert.equal(h.log.namesOf(queued.id).filter((name) => name === 'thread.message.created').length, 1);
+
+    await fs.rm(lockFolder, { recursive: true });
+    const ended = await h.log.waitForEnd(queued.id);
+    assert.equal(ended.status, 'completed');
+    const [answer] = await h.threads.readNewest(threadId, 1);
+    assert.equal(answer.id, (delta.data as { id: string }).id);
+    assert.equal(messageText(answer), 'First words, then the rest.');
+    assert.equal(answer.status, 'completed');
   });
 
   it('sums usage over the steps of a run and records it per step', async () => {
