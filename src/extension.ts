@@ -24,6 +24,8 @@ import { AgentsTreeProvider, foundThreadsText } from './vscode/views/agentsTreeP
 import { APPLY_PREVIEW_SCHEME, applyPreviewProvider } from './vscode/views/applyToFile';
 import { ApiKeyStore } from './vscode/models/apiKeys';
 import { BackendSelection } from './vscode/backend/backendSelection';
+import { readFoundryPrices, recordServiceRunUsage } from './vscode/backend/serviceUsage';
+import { FOUNDRY_PROFILE } from './core/backend/foundry/endpoint';
 import { type ChatParticipantState, chatRequestHandler, registerChatParticipant } from './vscode/views/chatParticipant';
 import { ChatViewProvider } from './vscode/views/chatViewProvider';
 import { registerCommands } from './vscode/commands/registerCommands';
@@ -155,6 +157,7 @@ export function activate(context: vscode.ExtensionContext): AgentThreadsApi {
   const backends = new BackendSelection(new LocalBackend(agents, agentCatalog, threads, engine), tools, apiKeys, log);
   const { backend } = backends;
   void backends.apply(); // a setting it cannot use is logged and shown inside; local storage stays
+  context.subscriptions.push(recordServiceRunUsage(backend, usageLedger, log));
   const sessionServices = {
     agents: backend.agents,
     threads: backend.threads,
@@ -178,7 +181,9 @@ export function activate(context: vscode.ExtensionContext): AgentThreadsApi {
   const chat = new ChatViewProvider(context.extensionUri, version, sessionServices, context.workspaceState);
   const panels = new ThreadPanels(context.extensionUri, version, sessionServices);
   const agentEditors = new AgentEditorProvider(context.extensionUri, backend.agents, models, tools, log);
-  const runDetails = new RunDetailsPanels(backend.threads, backend.agents, knownSecrets, (profile) => models.pricesOf(profile));
+  const runDetails = new RunDetailsPanels(backend.threads, backend.agents, knownSecrets, usageLedger, (model) =>
+    model.profile === FOUNDRY_PROFILE ? readFoundryPrices(log).get(model.name) : models.pricesOf(model.profile),
+  );
   // The Usage view: tokens and cost per day and per agent, from the usage ledger.
   const usageTree = new UsageTreeProvider(usageLedger);
   context.subscriptions.push(usageTree, vscode.window.createTreeView(UsageTreeProvider.viewId, { treeDataProvider: usageTree }));

@@ -4,6 +4,7 @@ import { ui } from './driver';
 import { sendFromComposer, treeRow, useFakeFoundry, waitForRunStatus as runBadge } from './helpers';
 
 const panel = { webview: 'thread' as const };
+const details = { webview: 'runDetails' as const };
 
 /** The diff editor's tab once it is the active one: its label and the two documents it compares. */
 async function waitForDiffTab(): Promise<{ label: string; original: string; modified: string }> {
@@ -91,6 +92,42 @@ describe('a workspace on the Foundry Agent Service backend', () => {
     assert.deepEqual(response?.body?.agent, { type: 'agent_reference', name: 'Remote-Helper', version: '1' });
     assert.equal(response?.headers['api-key'], KEY);
     assert.match(await treeRow('Hello Foundry, are you there?'), /Hello Foundry/);
+  });
+
+  it("counts the service's runs in usage: the thread's header, and Run Details at the deployment's prices of the time", async () => {
+    const foundry = () => vscode.workspace.getConfiguration('agentThreads.foundry');
+    await foundry().update('prices', { 'gpt-4o': { input: 1_000, output: 1_000 } }, vscode.ConfigurationTarget.Global);
+    try {
+      await vscode.commands.executeCommand('agentThreads.newThread');
+      await ui.waitFor(panel, () => document.getElementById('connection')?.dataset.state === 'connected');
+      const question = 'What does the service charge?';
+      await runBadge(panel, 'Completed', await sendFromComposer(panel, question));
+      // The header's meter counts the run once the service reported its usage.
+      const tooltip = await ui.waitFor(panel, () => {
+        const meter = document.getElementById('thread-usage');
+        return meter && !meter.hidden && meter.title.includes('$') ? meter.title : undefined;
+      });
+      assert.match(tooltip, /tokens/);
+
+      const posted = project.service.requests.find(
+        (r) => r.method === 'POST' && r.path.endsWith('/items') && JSON.stringify(r.body ?? {}).includes(question),
+      );
+      const threadId = /\/conversations\/([^/]+)\/items$/.exec(posted?.path ?? '')?.[1];
+      assert.ok(threadId, 'the fake service saw the question posted to its conversation');
+      const costOnPage = async (): Promise<string> => {
+        await vscode.commands.executeCommand('agentThreads.showRunDetails', threadId);
+        return ui.waitFor(details, () => /Cost\s+(\$[\d.,]+ \(thread so far: \$[\d.,]+\))/.exec(document.body.innerText)?.[1]);
+      };
+      const then = await costOnPage();
+      assert.match(then, /^\$(?!0\.00)[\d.,]+ /, `the run has a cost: ${then}`);
+      // The price goes up tenfold afterwards: the run cost what it cost when it ran.
+      await foundry().update('prices', { 'gpt-4o': { input: 10_000, output: 10_000 } }, vscode.ConfigurationTarget.Global);
+      assert.equal(await costOnPage(), then);
+      await ui.screenshot('foundry-run-details-cost');
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    } finally {
+      await foundry().update('prices', undefined, vscode.ConfigurationTarget.Global);
+    }
   });
 
   it('offers the older versions of an agent in the tree: view one, compare two as a diff, run a thread on one', async () => {

@@ -142,7 +142,11 @@ describe('run details, export and model setup', () => {
     const [fake] = models.get<Record<string, unknown>[]>('models', []);
     await models.update('models', [{ ...fake, prices: { input: 1_000, output: 1_000 } }], vscode.ConfigurationTarget.Global);
     await vscode.commands.executeCommand('agentThreads.showRunDetails', threadId, shownRun);
-    const costRow = await ui.waitFor(details, () => /Cost\s+\$[\d.,]+ \(thread so far: \$[\d.,]+\)/.exec(document.body.innerText)?.[0]);
+    // Both runs ran before the profile had prices, so the ledger holds no cost for them: today's prices, said so.
+    const costRow = await ui.waitFor(
+      details,
+      () => /Cost\s+\$[\d.,]+ \(thread so far: \$[\d.,]+; at today's prices\)/.exec(document.body.innerText)?.[0],
+    );
     const [runCost, threadCost] = [...costRow.matchAll(/\$([\d.,]+)/g)].map((match) => Number(match[1].replace(/,/g, '')));
     assert.ok(runCost > 0 && threadCost > runCost, `two runs cost more than one: ${costRow}`);
     await useFakeModel(); // the profile without prices again

@@ -1,4 +1,6 @@
 export * from './budgetLimits';
 export * from './runBudgets';
+export * from './runCosts';
+export * from './serviceRunUsage';
 export * from './usageLedger';
 export * from './usageFigures';

@@ -127,6 +127,11 @@ export class UsageLedger {
     };
   }
 
+  /** Totals of one run's calls, each costed at the prices of the day it was made. */
+  runTotals(runId: string): UsageTotals {
+    return { ...(this.byRun.get(runId) ?? emptyTotals()) };
+  }
+
   /** Totals of one thread's calls. */
   threadTotals(threadId: string): UsageTotals {
     return { ...(this.byThread.get(threadId) ?? emptyTotals()) };

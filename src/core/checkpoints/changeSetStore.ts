@@ -16,6 +16,7 @@ import {
   readJournal,
 } from './changeJournal';
 import { ContentStore, hashOf } from './contentStore';
+import { withRestoreLock } from './restoreLock';
 
 /** A file's content handed to the recorder: its bytes, undefined when it does not exist, or only its size when it is too large to read. */
 export type RecordedContent = Uint8Array | undefined | { tooLarge: number };
@@ -122,6 +123,11 @@ export class ChangeSetStore {
           { t: 'failed', at: nowSeconds(), id: record.id, error: error instanceof Error ? error.message : String(error) },
         ]),
     };
+  }
+
+  /** Runs `work` as the only restore of this store; throws RestoreInProgressError while another one runs. */
+  exclusiveRestore<T>(work: () => Promise<T>): Promise<T> {
+    return withRestoreLock(this.folder, work);
   }
 
   /** Records a change, makes it with `write`, and records the outcome; a failed write is recorded as failed and rethrown. */
@@ -261,7 +267,7 @@ export class ChangeSetStore {
   private async append(journal: string, records: JournalRecord[]): Promise<void> {
     const first = !this.tailChecked.has(journal);
     if (first) await fs.mkdir(this.folder, { recursive: true });
-    await appendToJournal(journal, records, first);
+    appendToJournal(journal, records, first);
     this.tailChecked.add(journal);
   }
 

@@ -9,10 +9,10 @@
 // kept whole (gzipped), so reading any version applies at most MAX_CHAIN small deltas.
 
 import { createHash } from 'node:crypto';
-import { promises as fs } from 'node:fs';
+import { existsSync, promises as fs, linkSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { atomicWrite } from '../store/atomicWrite';
 import { errnoCode } from '../util/errors';
 
 /** The address of a content: its SHA-256 in lowercase hex. */
@@ -26,6 +26,8 @@ export function hashOf(content: Uint8Array): ContentHash {
 const HASH = /^[0-9a-f]{64}$/;
 /** Longest chain of deltas behind one object. */
 export const MAX_CHAIN = 32;
+/** Objects remembered as stored (about 100 bytes each). */
+const MAX_KNOWN = 20_000;
 
 // On disk: one byte of kind, then for a delta the base's hash (64 ASCII bytes) and the chain depth (one byte),
 // then gzip of the payload. A delta's payload: 4-byte prefix length, 4-byte suffix length, then the middle bytes.
@@ -45,6 +47,14 @@ export class ContentUnavailableError extends Error {
 
 /** Content-addressed objects under one folder (`<folder>/<first two hex digits>/<hash>`). */
 export class ContentStore {
+  /**
+   * Objects this window stored or found, with their chain depth. A recorded edit stores the file's "before", which
+   * is the "after" of the edit before it, and deltas against it: remembering spares the disk round trips (exists,
+   * header read, folder creation) that otherwise cost an edit more than the edit itself.
+   */
+  private readonly known = new Map<ContentHash, number>();
+  private readonly shards = new Set<string>();
+
   constructor(readonly folder: string) {}
 
   /**
@@ -53,17 +63,24 @@ export class ContentStore {
    */
   async put(content: Uint8Array, base?: ContentHash, baseContent?: Uint8Array): Promise<ContentHash> {
     const hash = hashOf(content);
+    if (this.known.has(hash)) return hash;
     const path = this.pathOf(hash);
-    if (await exists(path)) return hash;
+    if (existsSync(path)) return hash;
     const encoded = (base && base !== hash && (await this.encodeDelta(content, base, baseContent))) || encodeFull(content);
-    await fs.mkdir(join(this.folder, hash.slice(0, 2)), { recursive: true });
+    const shard = hash.slice(0, 2);
+    if (!this.shards.has(shard)) {
+      mkdirSync(join(this.folder, shard), { recursive: true });
+      this.shards.add(shard);
+    }
     try {
       // No fsync: it cost an edit more than the edit itself, the journal that points here is not synced either, and
       // a content lost to a power cut is reported by a restore ("is missing"), never written over anything.
-      await atomicWrite(path, encoded, { exclusive: true, sync: false });
+      writeNewFileSync(path, encoded);
     } catch (error) {
       if (errnoCode(error) !== 'EEXIST') throw error; // another writer stored the same content first: same bytes
+      return hash;
     }
+    this.remember(hash, encoded[0] === DELTA ? encoded[65] : 0);
     return hash;
   }
 
@@ -128,20 +145,45 @@ export class ContentStore {
 
   private async depthOf(hash: ContentHash): Promise<number | undefined> {
     if (!HASH.test(hash)) return undefined;
+    const known = this.known.get(hash);
+    if (known !== undefined) return known;
     const handle = await fs.open(this.pathOf(hash), 'r').catch(() => undefined);
     if (!handle) return undefined;
     try {
       const header = Buffer.alloc(66);
       const { bytesRead } = await handle.read(header, 0, 66, 0);
-      if (bytesRead >= 1 && header[0] === FULL) return 0;
-      return bytesRead === 66 && header[0] === DELTA ? header[65] : undefined;
+      const depth = bytesRead >= 1 && header[0] === FULL ? 0 : bytesRead === 66 && header[0] === DELTA ? header[65] : undefined;
+      if (depth !== undefined) this.remember(hash, depth);
+      return depth;
     } finally {
       await handle.close();
     }
   }
 
+  private remember(hash: ContentHash, depth: number): void {
+    if (this.known.size >= MAX_KNOWN) this.known.clear(); // a bound on memory; forgetting costs only round trips
+    this.known.set(hash, depth);
+  }
+
   private pathOf(hash: ContentHash): string {
     return join(this.folder, hash.slice(0, 2), hash);
+  }
+}
+
+/**
+ * Writes a new object whole or not at all: a temp file linked into place (link, unlike rename, never replaces an
+ * object another window stored meanwhile; EEXIST then). Synchronous on purpose: recording runs before every edit an
+ * agent makes, an object is a few hundred bytes to a few dozen KB, and writing that to the page cache takes
+ * microseconds, while each of the five thread-pool round trips of the asynchronous calls cost more than the edit itself
+ * on a busy machine (test/bench/checkpoints.bench.ts).
+ */
+function writeNewFileSync(path: string, data: Buffer): void {
+  const temp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  try {
+    writeFileSync(temp, data, { flag: 'wx' });
+    linkSync(temp, path);
+  } finally {
+    rmSync(temp, { force: true });
   }
 }
 

@@ -60,8 +60,20 @@ export interface RestoreRequest {
   restoreOf: string;
 }
 
-/** Restores every file of `request` whose content is still what the change left; reports each file's outcome. */
-export async function restoreChanges(
+/**
+ * Restores every file of `request` whose content is still what the change left; reports each file's outcome. One
+ * restore at a time per store: while another runs (in this window or another), throws RestoreInProgressError.
+ */
+export function restoreChanges(
+  store: ChangeSetStore,
+  access: WorkspaceFileAccess,
+  roots: WorkspaceRoots,
+  request: RestoreRequest,
+): Promise<RestoreReport> {
+  return store.exclusiveRestore(() => restoreUnlocked(store, access, roots, request));
+}
+
+async function restoreUnlocked(
   store: ChangeSetStore,
   access: WorkspaceFileAccess,
   roots: WorkspaceRoots,

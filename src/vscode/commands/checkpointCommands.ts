@@ -8,6 +8,7 @@ import {
   type ChangeSetStore,
   type FileChange,
   restoreChanges,
+  RestoreInProgressError,
   type RestoredFile,
   type RestoreReport,
   sameState,
@@ -107,12 +108,14 @@ export async function undoRunChanges(
 ): Promise<RestoreReport | undefined> {
   const set = await changeSetOf(s, threadId, runId, vscode.l10n.t('Undo the changes of which run?'));
   if (!set) return undefined;
-  const report = await restoreChanges(s.changeSets, s.editorFiles, await s.workspace.roots(), {
-    threadId: set.threadId,
-    files: set.files,
-    restoreOf: set.runId,
-  });
-  void announce(report);
+  const report = await oneRestoreAtATime(
+    restoreChanges(s.changeSets, s.editorFiles, await s.workspace.roots(), {
+      threadId: set.threadId,
+      files: set.files,
+      restoreOf: set.runId,
+    }),
+  );
+  if (report) void announce(report);
   return report;
 }
 
@@ -159,11 +162,14 @@ export async function restoreCheckpoint(
   const result: { report?: RestoreReport; forked?: Thread } = {};
   if (what !== 'conversation') {
     const files = await s.changeSets.changesSince(set.threadId, set.runId);
-    result.report = await restoreChanges(s.changeSets, s.editorFiles, await s.workspace.roots(), {
-      threadId: set.threadId,
-      files,
-      restoreOf: set.runId,
-    });
+    result.report = await oneRestoreAtATime(
+      restoreChanges(s.changeSets, s.editorFiles, await s.workspace.roots(), {
+        threadId: set.threadId,
+        files,
+        restoreOf: set.runId,
+      }),
+    );
+    if (!result.report) return undefined; // another restore runs: the conversation is not forked either
     void announce(result.report);
   }
   if (what !== 'files') {
@@ -174,6 +180,25 @@ export async function restoreCheckpoint(
     await s.panels.open(result.forked.id);
   }
   return result;
+}
+
+/** The restore's report, or undefined (and a notice) when another window's restore holds the workspace. */
+async function oneRestoreAtATime(restore: Promise<RestoreReport>): Promise<RestoreReport | undefined> {
+  try {
+    return await restore;
+  } catch (error) {
+    if (!(error instanceof RestoreInProgressError)) throw error;
+    const since = error.since === undefined ? undefined : new Date(error.since).toLocaleTimeString(vscode.env.language);
+    void vscode.window.showWarningMessage(
+      since
+        ? vscode.l10n.t(
+            'Another window has been restoring checkpoint changes since {0}. Nothing was changed: try again once it has finished.',
+            since,
+          )
+        : vscode.l10n.t('Another window is restoring checkpoint changes. Nothing was changed: try again once it has finished.'),
+    );
+    return undefined;
+  }
 }
 
 /** The user message that started a run: the newest one written no later than the run was created. */

@@ -7,7 +7,9 @@
 
 import * as vscode from 'vscode';
 import type { AgentRepository, ThreadRepository } from '../../core/backend';
-import { costOf, hasPrices, type ModelPrices } from '../../core/model/prices';
+import { runCosts, type UsageLedger } from '../../core/budgets';
+import type { AgentModel } from '../../core/domain/agent';
+import type { ModelPrices } from '../../core/model/prices';
 import { promptsOfRuns } from '../../core/runs/runPrompts';
 import { renderRunDetailsHtml } from './runDetailsHtml';
 
@@ -15,19 +17,27 @@ export const RUN_DETAILS_VIEW_TYPE = 'agentThreads.runDetails';
 
 export class RunDetailsPanels implements vscode.Disposable {
   private readonly panels = new Map<string, vscode.WebviewPanel>();
-  private readonly subscription: vscode.Disposable;
+  private readonly subscriptions: vscode.Disposable[];
 
   constructor(
     private readonly threads: ThreadRepository,
     private readonly agents: AgentRepository,
     private readonly knownSecrets: () => Promise<readonly string[]>,
-    /** The prices of a model profile, when the user set them. */
-    private readonly pricesOf: (profileId: string) => ModelPrices | undefined = () => undefined,
+    /** What each run's model calls cost when they were made. */
+    private readonly usage: Pick<UsageLedger, 'runTotals' | 'load' | 'onDidChange'>,
+    /** Today's prices of a model, when the user set them: for runs the ledger has no record of. */
+    private readonly pricesOf: (model: AgentModel) => ModelPrices | undefined,
   ) {
-    this.subscription = threads.onDidSaveRun(({ threadId, run }) => {
-      const panel = this.panels.get(key(threadId, run.id));
-      if (panel) void this.render(panel, threadId, run.id);
-    });
+    this.subscriptions = [
+      threads.onDidSaveRun(({ threadId, run }) => {
+        const panel = this.panels.get(key(threadId, run.id));
+        if (panel) void this.render(panel, threadId, run.id);
+      }),
+      // A service's run is costed once it ended, just after its last save.
+      usage.onDidChange(() => {
+        for (const [id, panel] of this.panels) void this.render(panel, ...splitKey(id));
+      }),
+    ];
   }
 
   /** Shows the run's details in `column` (a panel already showing it moves there). */
@@ -55,6 +65,7 @@ export class RunDetailsPanels implements vscode.Disposable {
       this.threads.listRunSteps(threadId, runId),
       this.knownSecrets(),
       this.threads.listRuns(threadId),
+      this.usage.load(),
     ]);
     const [agentName, prompts] = await Promise.all([
       this.agents.get(run.assistant_id).then(
@@ -71,21 +82,21 @@ export class RunDetailsPanels implements vscode.Disposable {
       knownSecrets,
       locale: vscode.env.language,
       cspSource: panel.webview.cspSource,
-      cost: hasPrices(this.pricesOf(run.model.profile))
-        ? {
-            run: costOf(run.usage, this.pricesOf(run.model.profile)),
-            thread: runs.reduce((sum, each) => sum + (costOf(each.usage, this.pricesOf(each.model.profile)) ?? 0), 0),
-          }
-        : undefined,
+      cost: runCosts(run, runs, this.usage, this.pricesOf),
     });
   }
 
   dispose(): void {
-    this.subscription.dispose();
+    for (const subscription of this.subscriptions) subscription.dispose();
     for (const panel of this.panels.values()) panel.dispose();
   }
 }
 
 function key(threadId: string, runId: string): string {
   return `${threadId}/${runId}`;
+}
+
+function splitKey(id: string): [threadId: string, runId: string] {
+  const slash = id.indexOf('/');
+  return [id.slice(0, slash), id.slice(slash + 1)];
 }

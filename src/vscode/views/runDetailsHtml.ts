@@ -7,6 +7,8 @@ import * as crypto from 'node:crypto';
 import * as vscode from 'vscode';
 import type { Run, RunStep } from '../../core/domain/run';
 import { UNTITLED_THREAD_TITLE, type Thread } from '../../core/domain/thread';
+import { FOUNDRY_PROFILE } from '../../core/backend/foundry/endpoint';
+import type { RunCosts } from '../../core/budgets';
 import { formatCost } from '../../core/model/prices';
 import { redactSecrets } from '../../core/util/secretRedaction';
 
@@ -21,8 +23,8 @@ export interface RunDetailsContext {
   /** BCP 47 locale for dates and numbers (VS Code's display language). */
   locale: string;
   cspSource: string;
-  /** In US dollars: the run's cost and its thread's so far; undefined when the run's model profile has no prices. */
-  cost: { run: number | undefined; thread: number } | undefined;
+  /** In US dollars: the run's cost and its thread's so far; undefined when nothing in them has a price. */
+  cost: RunCosts | undefined;
 }
 
 type Tone = 'ok' | 'bad' | 'busy' | 'neutral';
@@ -106,18 +108,7 @@ export function renderRunDetailsHtml(run: Run, steps: readonly RunStep[], contex
         : '—',
     ],
   ];
-  facts.push([
-    vscode.l10n.t('Cost'),
-    context.cost
-      ? escapeHtml(
-          vscode.l10n.t(
-            '{0} (thread so far: {1})',
-            context.cost.run === undefined ? '—' : formatCost(context.cost.run, locale),
-            formatCost(context.cost.thread, locale),
-          ),
-        )
-      : escapeHtml(vscode.l10n.t('— (no prices set for the model profile {0})', run.model.profile)),
-  ]);
+  facts.push([vscode.l10n.t('Cost'), escapeHtml(costText(run, context.cost, locale))]);
   if (run.incomplete_details) facts.push([vscode.l10n.t('Stopped because'), text(incompleteReason(run.incomplete_details.reason))]);
   if (run.status === 'requires_action' && run.required_action?.type === 'budget_exceeded') {
     facts.push([vscode.l10n.t('Paused at'), text(vscode.l10n.t('a budget, before the next model call'))]);
@@ -240,3 +231,17 @@ pre { background: var(--vscode-textCodeBlock-background); padding: 6px 8px; marg
   max-height: 24em; overflow: auto; }
 .ids { margin-top: 24px; font-size: 0.9em; overflow-wrap: anywhere; }
 `;
+
+/** The run's cost and its thread's, or why there is none. */
+function costText(run: Run, cost: RunCosts | undefined, locale: string): string {
+  if (!cost) {
+    return run.model.profile === FOUNDRY_PROFILE
+      ? vscode.l10n.t('— (no prices set for the deployment {0} in agentThreads.foundry.prices)', run.model.name)
+      : vscode.l10n.t('— (no prices set for the model profile {0})', run.model.profile);
+  }
+  const runCost = cost.run === undefined ? '—' : formatCost(cost.run, locale);
+  const threadCost = formatCost(cost.thread, locale);
+  return cost.atTodaysPrices
+    ? vscode.l10n.t("{0} (thread so far: {1}; at today's prices)", runCost, threadCost)
+    : vscode.l10n.t('{0} (thread so far: {1})', runCost, threadCost);
+}

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { promises as fs } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   ChangeSetStore,
@@ -10,6 +10,7 @@ import {
   hashOf,
   nodeFileAccess,
   restoreChanges,
+  RestoreInProgressError,
   type RecordedContent,
 } from '../../../src/core/checkpoints';
 import type { WorkspaceRoots } from '../../../src/core/tools/pathConfinement';
@@ -128,6 +129,53 @@ describe('checkpoints: change sets and restore', () => {
     const report = await restoreChanges(store, editorAccess, roots, { threadId: THREAD, files: set!.files, restoreOf: 'run_1' });
     assert.equal(report.files[0].outcome, 'conflict');
     assert.equal((await read('a.txt')).toString(), 'a1');
+  });
+
+  it('lets one of two windows restoring at once win; the other is told and changes nothing', async () => {
+    await fs.writeFile(file('a.txt'), 'a0');
+    await toolWrite(store, 'run_1', file('a.txt'), Buffer.from('a1'));
+    const set = await store.changeSet(THREAD, 'run_1');
+    // The first window's restore is held while it reads the file, so the second surely comes while it runs.
+    let letFirstGoOn!: () => void;
+    const held = new Promise<void>((resolve) => (letFirstGoOn = resolve));
+    let reading!: () => void;
+    const firstReads = new Promise<void>((resolve) => (reading = resolve));
+    const heldAccess = { ...nodeFileAccess, read: async (p: string) => (reading(), await held, nodeFileAccess.read(p)) };
+    const request = { threadId: THREAD, files: set!.files, restoreOf: 'run_1' };
+    const first = restoreChanges(store, heldAccess, roots, request);
+    await firstReads;
+    const otherWindow = new ChangeSetStore({ root: join(base, 'storage'), maxFileBytes: () => 64 * 1024 });
+    await assert.rejects(restoreChanges(otherWindow, nodeFileAccess, roots, request), (error: Error) => {
+      assert.ok(error instanceof RestoreInProgressError, String(error));
+      assert.match(error.message, /Another window is restoring .* Nothing was changed/);
+      return true;
+    });
+    assert.equal((await read('a.txt')).toString(), 'a1', 'the second window wrote nothing');
+    letFirstGoOn();
+    assert.deepEqual(
+      (await first).files.map((f) => f.outcome),
+      ['restored'],
+    );
+    assert.equal((await read('a.txt')).toString(), 'a0');
+    // Once it is done, the other window may restore again: the file is already as it was.
+    const again = await restoreChanges(otherWindow, nodeFileAccess, roots, request);
+    assert.deepEqual(
+      again.files.map((f) => f.outcome),
+      ['unchanged'],
+    );
+  });
+
+  it('takes over the restore lock of a window that died', async () => {
+    await fs.writeFile(file('a.txt'), 'a0');
+    await toolWrite(store, 'run_1', file('a.txt'), Buffer.from('a1'));
+    const dead = spawn(process.execPath, ['-e', '']);
+    await once(dead, 'exit');
+    const lock = join(base, 'storage', 'checkpoints', 'restore.lock');
+    await fs.writeFile(lock, JSON.stringify({ pid: dead.pid, host: hostname(), at: Date.now(), token: 'gone' }));
+    const set = await store.changeSet(THREAD, 'run_1');
+    const report = await restoreChanges(store, nodeFileAccess, roots, { threadId: THREAD, files: set!.files, restoreOf: 'run_1' });
+    assert.equal(report.files[0].outcome, 'restored');
+    await assert.rejects(fs.access(lock), 'the lock is gone once the restore ended');
   });
 
   it('records a restore as a change set that can itself be undone', async () => {
