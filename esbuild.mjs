@@ -80,6 +80,37 @@ const tracingAsSeparateBundle = {
   },
 };
 
+/** The `yaml` package is dist/yaml.js, required when the first agent file is read or written (agentFiles/yamlPackage.ts). */
+const yamlAsSeparateBundle = {
+  name: 'yaml-as-separate-bundle',
+  setup(build) {
+    build.onResolve({ filter: /^yaml$/ }, () => ({ path: './yaml.js', external: true }));
+  },
+};
+
+/** `ajv` is dist/ajv.js, required on the first check of a tool call's arguments (tools/toolRegistry.ts). */
+const ajvAsSeparateBundle = {
+  name: 'ajv-as-separate-bundle',
+  setup(build) {
+    build.onResolve({ filter: /^ajv$/ }, () => ({ path: './ajv.js', external: true }));
+  },
+};
+
+/**
+ * `import * as vscode from 'vscode'` in each of ~60 modules: a CommonJS bundle gives each its own copy of the API
+ * object (esbuild's __toESM defines a getter per API name, hundreds each time, while the bundle loads). Here they
+ * all import one module that re-exports `vscode`, so the copy is made once.
+ */
+const vscodeNamespaceOnce = {
+  name: 'vscode-namespace-once',
+  setup(build) {
+    build.onResolve({ filter: /^vscode$/ }, (args) =>
+      args.namespace === 'vscode-once' ? { path: 'vscode', external: true } : { path: 'vscode', namespace: 'vscode-once' },
+    );
+    build.onLoad({ filter: /.*/, namespace: 'vscode-once' }, () => ({ contents: "export * from 'vscode';", loader: 'js' }));
+  },
+};
+
 const node = {
   ...common,
   platform: 'node',
@@ -102,6 +133,9 @@ const extension = {
     openaiAsSeparateBundle,
     tracingAsSeparateBundle,
     tarAsSeparateBundle,
+    yamlAsSeparateBundle,
+    ajvAsSeparateBundle,
+    vscodeNamespaceOnce,
   ],
 };
 
@@ -141,6 +175,18 @@ const tar = {
   outfile: 'dist/tar.js',
 };
 
+const yaml = {
+  ...node,
+  stdin: { contents: "module.exports = require('yaml');", resolveDir: '.', loader: 'js' },
+  outfile: 'dist/yaml.js',
+};
+
+const ajv = {
+  ...node,
+  stdin: { contents: "module.exports = require('ajv');", resolveDir: '.', loader: 'js' },
+  outfile: 'dist/ajv.js',
+};
+
 const webviews = {
   ...common,
   entryPoints: { app: 'webview/app/main.ts', agentEditor: 'webview/agentEditor/main.ts' },
@@ -163,6 +209,8 @@ if (watch) {
     esbuild.context(openai),
     esbuild.context(tracing),
     esbuild.context(tar),
+    esbuild.context(yaml),
+    esbuild.context(ajv),
     esbuild.context(webviews),
   ]);
   await Promise.all(contexts.map((context) => context.watch()));
@@ -175,6 +223,8 @@ if (watch) {
     esbuild.build(openai),
     esbuild.build(tracing),
     esbuild.build(tar),
+    esbuild.build(yaml),
+    esbuild.build(ajv),
     esbuild.build(webviews),
   ]);
 }

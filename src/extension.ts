@@ -249,15 +249,16 @@ export function activate(context: vscode.ExtensionContext): AgentThreadsApi {
 
   // Opt-in (agentThreads.localApi.enabled): the same agents, threads and engine over Assistants-style HTTP on 127.0.0.1.
   const localApi = new LocalApiController(
-    new LocalAgentApi({
-      agents,
-      threads,
-      engine,
-      tools,
-      logger: log,
-      resolveModelName: modelNameResolver(() => models.choices().map((choice) => choice.profile)),
-      otherBackend: () => (backend.kind === 'local' ? undefined : backend.label),
-    }),
+    () =>
+      new LocalAgentApi({
+        agents,
+        threads,
+        engine,
+        tools,
+        logger: log,
+        resolveModelName: modelNameResolver(() => models.choices().map((choice) => choice.profile)),
+        otherBackend: () => (backend.kind === 'local' ? undefined : backend.label),
+      }),
     log,
   );
 

@@ -5,11 +5,11 @@
 // `reasoning: {effort}` is a prompt agent's own.
 // Other keys a Foundry export carries (id, object, created_at, tool_resources, ...) are ignored.
 
-import { stringify as stringifyYaml } from 'yaml';
 import { REASONING_EFFORTS, type AgentTool, type ApprovalPolicy, type ReasoningEffort, type TruncationStrategy } from '../domain/agent';
 import { type AgentDefinition, portableMetadata } from './agentDefinition';
 import { FieldReader, parseModel } from './agentFields';
 import { yamlMapping } from './markdownAgentFormat';
+import { yamlPackage } from './yamlPackage';
 
 /** The profile a Foundry model id without "profile/" is read with. */
 export const DEFAULT_FOUNDRY_PROFILE = 'azure';
@@ -57,7 +57,7 @@ export function serializeFoundryAgent(agent: AgentDefinition, defaultProfile = D
   if (agent.truncation_strategy.type === 'last_messages') doc.truncation_strategy = agent.truncation_strategy;
   const metadata = portableMetadata(agent.metadata);
   if (Object.keys(metadata).length) doc.metadata = metadata;
-  return stringifyYaml(doc);
+  return yamlPackage().stringify(doc);
 }
 
 function foundryTools(fields: FieldReader): { tools: AgentTool[]; approval_policy: Record<string, ApprovalPolicy> } {

@@ -1,8 +1,8 @@
 // `*.agent.md`: YAML front matter for the settings, the Markdown body for the instructions. Instructions are
 // stored trimmed (leading blank lines and trailing whitespace are not significant in a Markdown file).
 
-import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { AgentFileError } from './agentFileErrors';
+import { yamlPackage } from './yamlPackage';
 import { type AgentDefinition, portableMetadata } from './agentDefinition';
 import { CONTEXT_OVERFLOWS, REASONING_EFFORTS } from '../domain/agent';
 import { FieldReader, parseModel, parseTools, parseTruncation } from './agentFields';
@@ -74,7 +74,7 @@ export function serializeMarkdownAgent(agent: AgentDefinition): string {
   const metadata = portableMetadata(agent.metadata);
   if (Object.keys(metadata).length) front.metadata = metadata;
   const instructions = agent.instructions.trim();
-  return `---\n${stringifyYaml(front)}---\n${instructions ? `\n${instructions}\n` : ''}`;
+  return `---\n${yamlPackage().stringify(front)}---\n${instructions ? `\n${instructions}\n` : ''}`;
 }
 
 /** `{key: value}` when the file sets the field, else nothing: files that leave it out stay as they were. */
@@ -86,7 +86,7 @@ function optional<K extends string, V>(key: K, value: V | null): { [P in K]?: V 
 export function yamlMapping(text: string, file: string, what: string): Record<string, unknown> {
   let value: unknown;
   try {
-    value = parseYaml(text);
+    value = yamlPackage().parse(text);
   } catch (error) {
     throw new AgentFileError(
       'invalid_agent_file',

@@ -2,7 +2,7 @@ import * as nodeFs from 'node:fs';
 import { promises as fs } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import * as lockfile from 'proper-lockfile';
+import type * as Lockfile from 'proper-lockfile';
 import { StoreError } from '../domain/errors';
 import type { Logger } from '../util/logger';
 import { errnoCode } from '../util/errors';
@@ -27,6 +27,17 @@ const lockFs = {
   rmdir: (path: string, callback: (err: NodeJS.ErrnoException | null) => void) =>
     nodeFs.rm(path, { recursive: true, force: true }, callback),
 };
+
+let lockfilePackage: typeof Lockfile | undefined;
+
+/**
+ * proper-lockfile, required on the first lock (the first write), not when the extension activates: it and graceful-fs,
+ * which patches a copy of `fs` as it loads, are about a dozen modules to evaluate.
+ */
+function lockfile(): typeof Lockfile {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a lazy load; `import()` would add a tick to every lock
+  return (lockfilePackage ??= require('proper-lockfile') as typeof Lockfile);
+}
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
@@ -62,7 +73,7 @@ export async function withFileLock<T>(target: string, options: FileLockOptions, 
   for (;;) {
     let release: () => Promise<void>;
     try {
-      release = await lockfile.lock(target, {
+      release = await lockfile().lock(target, {
         stale: options.staleMs,
         realpath: false,
         retries: 0,

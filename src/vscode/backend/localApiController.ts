@@ -17,9 +17,11 @@ export class LocalApiController implements vscode.Disposable {
   private readonly subscriptions = new DisposableStore();
   /** Applies setting changes one at a time, so a quick off/on never races a start against a stop. */
   private applying: Promise<void> = Promise.resolve();
+  /** Made when the API is first turned on: most windows never serve it, so activation does not build its routes. */
+  private api: LocalAgentApi | undefined;
 
   constructor(
-    private readonly api: LocalAgentApi,
+    private readonly createApi: () => LocalAgentApi,
     private readonly log: vscode.LogOutputChannel,
   ) {
     this.item.name = 'Agent Threads local API';
@@ -42,11 +44,11 @@ export class LocalApiController implements vscode.Disposable {
     const settings = vscode.workspace.getConfiguration(SECTION);
     const enabled = settings.get<boolean>('enabled', false);
     const port = settings.get<number>('port', 0);
-    await this.api.stop();
+    await this.api?.stop();
     this.item.hide();
     if (!enabled) return;
     try {
-      const { url } = await this.api.start({ port });
+      const { url } = await (this.api ??= this.createApi()).start({ port });
       this.log.info(`Local agent API listening on ${url} (run "Agent Threads: Show Local API Address and Token" for the token).`);
       this.item.tooltip = vscode.l10n.t('Local agent API on {0} — click for the address and token', url);
       this.item.show();
@@ -67,7 +69,7 @@ export class LocalApiController implements vscode.Disposable {
 
   private async showInfo(): Promise<void> {
     await this.applying;
-    const address = this.api.current;
+    const address = this.api?.current;
     if (!address) {
       const enable = 'Enable Local API';
       const choice = await vscode.window.showInformationMessage(
@@ -94,6 +96,6 @@ export class LocalApiController implements vscode.Disposable {
   dispose(): void {
     this.subscriptions.dispose();
     this.item.dispose();
-    void this.api.stop(); // cannot fail; disposal cannot wait for open connections to close
+    void this.api?.stop(); // cannot fail; disposal cannot wait for open connections to close
   }
 }

@@ -6,14 +6,17 @@ const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
   ['hour', 3600],
   ['minute', 60],
 ];
-const format = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto', style: 'short' });
+// Built on the first use, not when the bundle loads: the first Intl formatter loads its locale data (~10 ms).
+let formatter: Intl.RelativeTimeFormat | undefined;
+const format = (value: number, unit: Intl.RelativeTimeFormatUnit): string =>
+  (formatter ??= new Intl.RelativeTimeFormat(undefined, { numeric: 'auto', style: 'short' })).format(value, unit);
 
 /** "5 min. ago", "yesterday"…: a Unix-seconds timestamp relative to now, for tree descriptions. */
 export function relativeTime(unixSeconds: number, nowMs = Date.now()): string {
   const elapsed = Math.round(nowMs / 1000 - unixSeconds);
   if (elapsed < 45) return 'just now';
   for (const [unit, seconds] of UNITS) {
-    if (elapsed >= seconds) return format.format(-Math.floor(elapsed / seconds), unit);
+    if (elapsed >= seconds) return format(-Math.floor(elapsed / seconds), unit);
   }
-  return format.format(-Math.round(elapsed / 60), 'minute');
+  return format(-Math.round(elapsed / 60), 'minute');
 }
