@@ -72,12 +72,16 @@ describe('RunEngine lifecycle', () => {
     const queued = await h.engine.createRun(threadId, agent.id);
 
     const delta = await h.log.waitForEvent(queued.id, 'thread.message.delta');
+    const messageId = (delta.data as { id: string }).id;
     assert.ok(existsSync(lockFolder), 'the file was still busy when the first words were announced');
-    const [newest] = await h.threads.readNewest(threadId, 1);
-    assert.equal(newest.role, 'user', 'the answer is not saved yet');
+    const log = await fs.readFile(join(h.dir, 'threads', threadId, 'messages.jsonl'), 'utf8');
+    assert.ok(!log.includes(messageId), 'the answer is not saved yet');
     assert.equal(h.log.namesOf(queued.id).filter((name) => name === 'thread.message.created').length, 1);
 
+    // Whoever was told of the message finds it: the read waits for the save in flight instead of missing it.
+    const read = h.threads.getMessage(threadId, messageId);
     await fs.rm(lockFolder, { recursive: true });
+    assert.equal((await read).id, messageId);
     const ended = await h.log.waitForEnd(queued.id);
     assert.equal(ended.status, 'completed');
     const [answer] = await h.threads.readNewest(threadId, 1);
