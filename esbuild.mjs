@@ -37,64 +37,38 @@ const common = {
   define: { 'process.env.NODE_ENV': production ? '"production"' : '"development"' },
 };
 
-/** gpt-tokenizer's tables are ~2.7 MB: they live in dist/tokenizer.js, required on first use, not at activation. */
-const tokenizerAsSeparateBundle = {
-  name: 'tokenizer-as-separate-bundle',
-  setup(build) {
-    build.onResolve({ filter: /^gpt-tokenizer$/ }, () => ({ path: './tokenizer.js', external: true }));
-  },
-};
-
 /**
- * The Foundry backends with the Azure SDKs (@azure/ai-agents for classic agents, @azure/ai-projects for the new ones)
- * are dist/foundry.js, required when a workspace connects to Foundry.
+ * Keeps what `filter` matches out of dist/extension.js: the import becomes a require of `file` (a bundle of its own,
+ * built below), which runs when the code that needs it first does, not while the extension activates.
  */
-const foundryAsSeparateBundle = {
-  name: 'foundry-as-separate-bundle',
-  setup(build) {
-    build.onResolve({ filter: /core\/backend\/foundry$/ }, () => ({ path: './foundry.js', external: true }));
-  },
-};
+function separateBundle(filter, file) {
+  return {
+    name: `separate-bundle:${file}`,
+    setup(build) {
+      build.onResolve({ filter }, () => ({ path: `./${file}`, external: true }));
+    },
+  };
+}
 
-/** The `openai` package (~150 KiB) is dist/openai.js, required on the first model call (src/core/model/openaiPackage.ts). */
-const openaiAsSeparateBundle = {
-  name: 'openai-as-separate-bundle',
-  setup(build) {
-    build.onResolve({ filter: /^openai$/ }, () => ({ path: './openai.js', external: true }));
-  },
-};
+/** `openai` (~150 KiB): required on the first model call (src/core/model/openaiPackage.ts). */
+const openaiAsSeparateBundle = separateBundle(/^openai$/, 'openai.js');
 
-/** The `tar` package is dist/tar.js, required on the first backup or restore (src/core/history/tarPackage.ts). */
-const tarAsSeparateBundle = {
-  name: 'tar-as-separate-bundle',
-  setup(build) {
-    build.onResolve({ filter: /^tar$/ }, () => ({ path: './tar.js', external: true }));
-  },
-};
-
-/** OpenTelemetry and the OTLP exporter are dist/tracing.js, required when a user turns tracing on (tracingController.ts). */
-const tracingAsSeparateBundle = {
-  name: 'tracing-as-separate-bundle',
-  setup(build) {
-    build.onResolve({ filter: /\/tracing\/otelTracer$/ }, () => ({ path: './tracing.js', external: true }));
-  },
-};
-
-/** The `yaml` package is dist/yaml.js, required when the first agent file is read or written (agentFiles/yamlPackage.ts). */
-const yamlAsSeparateBundle = {
-  name: 'yaml-as-separate-bundle',
-  setup(build) {
-    build.onResolve({ filter: /^yaml$/ }, () => ({ path: './yaml.js', external: true }));
-  },
-};
-
-/** `ajv` is dist/ajv.js, required on the first check of a tool call's arguments (tools/toolRegistry.ts). */
-const ajvAsSeparateBundle = {
-  name: 'ajv-as-separate-bundle',
-  setup(build) {
-    build.onResolve({ filter: /^ajv$/ }, () => ({ path: './ajv.js', external: true }));
-  },
-};
+const lazilyLoaded = [
+  // gpt-tokenizer's tables are ~2.7 MB: required on first use.
+  separateBundle(/^gpt-tokenizer$/, 'tokenizer.js'),
+  // The Foundry backends with the Azure SDKs (@azure/ai-agents for classic agents, @azure/ai-projects for the new
+  // ones): required when a workspace connects to Foundry.
+  separateBundle(/core\/backend\/foundry$/, 'foundry.js'),
+  openaiAsSeparateBundle,
+  // OpenTelemetry and the OTLP exporter: required when a user turns tracing on (tracingController.ts).
+  separateBundle(/\/tracing\/otelTracer$/, 'tracing.js'),
+  // `tar`: required on the first backup or restore (src/core/history/tarPackage.ts).
+  separateBundle(/^tar$/, 'tar.js'),
+  // `yaml`: required when the first agent file is read or written (agentFiles/yamlPackage.ts).
+  separateBundle(/^yaml$/, 'yaml.js'),
+  // `ajv`: required on the first check of a tool call's arguments (tools/toolRegistry.ts).
+  separateBundle(/^ajv$/, 'ajv.js'),
+];
 
 /**
  * `import * as vscode from 'vscode'` in each of ~60 modules: a CommonJS bundle gives each its own copy of the API
@@ -126,17 +100,7 @@ const extension = {
   entryPoints: ['src/extension.ts'],
   outfile: 'dist/extension.js',
   external: ['vscode'],
-  plugins: [
-    ...common.plugins,
-    tokenizerAsSeparateBundle,
-    foundryAsSeparateBundle,
-    openaiAsSeparateBundle,
-    tracingAsSeparateBundle,
-    tarAsSeparateBundle,
-    yamlAsSeparateBundle,
-    ajvAsSeparateBundle,
-    vscodeNamespaceOnce,
-  ],
+  plugins: [...common.plugins, ...lazilyLoaded, vscodeNamespaceOnce],
 };
 
 const foundry = {
@@ -163,29 +127,12 @@ const tokenizer = {
   outfile: 'dist/tokenizer.js',
 };
 
-const openai = {
+/** Packages bundled whole, each as dist/<name>.js for the lazily loaded requires above. */
+const packages = ['openai', 'tar', 'yaml', 'ajv'].map((name) => ({
   ...node,
-  stdin: { contents: "module.exports = require('openai');", resolveDir: '.', loader: 'js' },
-  outfile: 'dist/openai.js',
-};
-
-const tar = {
-  ...node,
-  stdin: { contents: "module.exports = require('tar');", resolveDir: '.', loader: 'js' },
-  outfile: 'dist/tar.js',
-};
-
-const yaml = {
-  ...node,
-  stdin: { contents: "module.exports = require('yaml');", resolveDir: '.', loader: 'js' },
-  outfile: 'dist/yaml.js',
-};
-
-const ajv = {
-  ...node,
-  stdin: { contents: "module.exports = require('ajv');", resolveDir: '.', loader: 'js' },
-  outfile: 'dist/ajv.js',
-};
+  stdin: { contents: `module.exports = require('${name}');`, resolveDir: '.', loader: 'js' },
+  outfile: `dist/${name}.js`,
+}));
 
 const webviews = {
   ...common,
@@ -206,11 +153,8 @@ if (watch) {
     esbuild.context(extension),
     esbuild.context(tokenizer),
     esbuild.context(foundry),
-    esbuild.context(openai),
     esbuild.context(tracing),
-    esbuild.context(tar),
-    esbuild.context(yaml),
-    esbuild.context(ajv),
+    ...packages.map((options) => esbuild.context(options)),
     esbuild.context(webviews),
   ]);
   await Promise.all(contexts.map((context) => context.watch()));
@@ -220,11 +164,8 @@ if (watch) {
     esbuild.build(extension),
     esbuild.build(tokenizer),
     esbuild.build(foundry),
-    esbuild.build(openai),
     esbuild.build(tracing),
-    esbuild.build(tar),
-    esbuild.build(yaml),
-    esbuild.build(ajv),
+    ...packages.map((options) => esbuild.build(options)),
     esbuild.build(webviews),
   ]);
 }
