@@ -29,6 +29,24 @@ async function waitForDiffTab(): Promise<{ label: string; original: string; modi
 }
 const KEY = 'foundry-integration-key-4d1f';
 
+/** Creates a remote agent with `tools` under their approval rules, and opens a new thread of it picked as a person would. */
+async function newThreadOfRemoteAgent(name: string, instructions: string, tools: Record<string, 'ask' | 'auto'>): Promise<void> {
+  await vscode.commands.executeCommand('agentThreads.createAgent', {
+    name,
+    model: { profile: 'foundry', name: 'gpt-4o' },
+    instructions,
+    tools: Object.keys(tools).map((tool) => ({ name: tool })),
+    approval_policy: tools,
+  });
+  await treeRow(name);
+  await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  const opened = vscode.commands.executeCommand('agentThreads.newThread');
+  await ui.fill('workbench', '.quick-input-widget input.input', name);
+  await ui.press('Enter');
+  await opened;
+  await ui.waitFor(panel, () => document.getElementById('connection')?.dataset.state === 'connected');
+}
+
 /**
  * The Foundry backend in the real UI, on the project's new agents (the default): @azure/ai-projects and the project's
  * openai client talk HTTP to the fake Foundry Agent Service on 127.0.0.1, in the extension host's Node.
@@ -191,21 +209,8 @@ describe('a workspace on the Foundry Agent Service backend', () => {
   });
 
   it('runs a workspace tool the remote model asks for once it is approved in the webview', async () => {
-    await vscode.commands.executeCommand('agentThreads.createAgent', {
-      name: 'Remote Reader',
-      model: { profile: 'foundry', name: 'gpt-4o' },
-      instructions: 'Read files.',
-      tools: [{ name: 'read_file' }],
-      approval_policy: { read_file: 'ask' },
-    });
-    await treeRow('Remote Reader');
     project.service.setWordDelay(0);
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-    const opened = vscode.commands.executeCommand('agentThreads.newThread');
-    await ui.fill('workbench', '.quick-input-widget input.input', 'Remote Reader');
-    await ui.press('Enter');
-    await opened;
-    await ui.waitFor(panel, () => document.getElementById('connection')?.dataset.state === 'connected');
+    await newThreadOfRemoteAgent('Remote Reader', 'Read files.', { read_file: 'ask' });
     const before = await sendFromComposer(panel, 'call read_file {"path":"src/greet.ts"}');
     await runBadge(panel, 'Needs approval', before);
     await ui.waitFor(panel, () => document.querySelector('.approval vscode-button.approve'));
@@ -236,20 +241,7 @@ describe('a workspace on the Foundry Agent Service backend', () => {
   });
 
   it('records what a Foundry run changed in the workspace, shows it under the answer, and Undo puts it back', async () => {
-    await vscode.commands.executeCommand('agentThreads.createAgent', {
-      name: 'Remote Editor',
-      model: { profile: 'foundry', name: 'gpt-4o' },
-      instructions: 'Edit files.',
-      tools: [{ name: 'create_file' }],
-      approval_policy: { create_file: 'auto' },
-    });
-    await treeRow('Remote Editor');
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-    const opened = vscode.commands.executeCommand('agentThreads.newThread');
-    await ui.fill('workbench', '.quick-input-widget input.input', 'Remote Editor');
-    await ui.press('Enter');
-    await opened;
-    await ui.waitFor(panel, () => document.getElementById('connection')?.dataset.state === 'connected');
+    await newThreadOfRemoteAgent('Remote Editor', 'Edit files.', { create_file: 'auto' });
     const made = path.join(vscode.workspace.workspaceFolders![0].uri.fsPath, 'foundry-made.md');
     const before = await sendFromComposer(panel, 'call create_file {"path":"foundry-made.md","content":"made by a Foundry run\\n"}');
     await runBadge(panel, 'Completed', before);
