@@ -196,6 +196,11 @@ export type ThreadViewEvent =
   /** More of paragraph `summaryIndex` of an answer's reasoning summary, streamed before the answer. */
   | { type: 'reasoningDelta'; messageId: string; summaryIndex: number; text: string }
   | { type: 'run'; run: RunView }
+  /**
+   * Finished runs whose answers are on a page just sent, for the footers under those answers (the webview otherwise
+   * hears of a run through its events only, so a view opened again would show the newest run's footer alone).
+   */
+  | { type: 'pastRuns'; runs: RunView[] }
   /** The messages on this thread that have other versions (every one of them; replaces what was sent before). */
   | { type: 'versions'; versions: MessageVersionsView[] }
   /** Text for the composer, e.g. a selection sent from the editor; the user edits and sends it. */

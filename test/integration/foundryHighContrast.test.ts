@@ -55,6 +55,14 @@ function cardLooks(): {
   return { width: document.documentElement.clientWidth, cards };
 }
 
+/** The run footers under the answers on screen, once there is one. */
+function footerTexts(): (string | null)[] | undefined {
+  const texts = [...document.querySelectorAll('#messages article.message.assistant .run-footer-summary')].map(
+    (footer) => footer.textContent,
+  );
+  return texts.length > 0 ? texts : undefined;
+}
+
 /**
  * The Foundry views in the two high contrast themes, in a 240 px sidebar and a wide one: the Agents tree with an
  * agent's versions, the diff of two versions, and a thread whose MCP tool cards are decided and waiting.
@@ -98,6 +106,21 @@ describe('the Foundry views in high contrast', () => {
     await vscode.workspace.getConfiguration('workbench').update('colorTheme', undefined, vscode.ConfigurationTarget.Global);
     await setSidebarWidth(originalWidth);
     await vscode.commands.executeCommand('agentThreads.newChatThread');
+  });
+
+  it('keeps the footer of every finished run when the thread is opened again', async () => {
+    // The webview hears of a run through its events, which are the newest run's: a view opened again learns the
+    // finished runs behind its answers from the page (the first run here; the second still waits for approval).
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await vscode.commands.executeCommand('agentThreads.openThread', threadId);
+    await ui.waitFor(panel, () => document.querySelectorAll('.message .tool-call').length === 3);
+    const inPanel = await ui.waitFor(panel, footerTexts);
+    assert.equal(inPanel.length, 1, `one finished run, one footer: ${JSON.stringify(inPanel)}`);
+    assert.match(inPanel[0] ?? '', /^\d+ steps? · /);
+    await vscode.commands.executeCommand('agentThreads.newChatThread');
+    await vscode.commands.executeCommand('agentThreads.openThreadInChat', threadId);
+    await ui.waitFor(chat, () => document.querySelectorAll('.message .tool-call').length === 3);
+    assert.deepEqual(await ui.waitFor(chat, footerTexts), inPanel);
   });
 
   for (const [theme, bodyClass, tag] of HIGH_CONTRAST) {

@@ -211,6 +211,9 @@ function handle(message: ThreadViewEvent): void {
     case 'run':
       showRun(message.run);
       break;
+    case 'pastRuns':
+      for (const run of message.runs) footers.update(run);
+      break;
     case 'usage':
       usage.show(message.usage);
       break;

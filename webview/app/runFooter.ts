@@ -4,8 +4,11 @@ import { el } from './dom';
 import { formatDuration, toolLabel, toolTarget } from './toolCards';
 import * as l10n from '@vscode/l10n';
 
-/** Runs the footers remember (the newest ones): the webview hears of a run through its events only. */
-const MAX_RUNS = 50;
+/**
+ * Runs the footers remember, the most recently heard of: the current run through its events, finished ones with the
+ * pages that show their answers. More than the answers the view keeps in the DOM at once (150 messages).
+ */
+const MAX_RUNS = 200;
 const FINISHED = new Set<RunView['status']>(['completed', 'failed', 'cancelled', 'incomplete', 'expired']);
 const STATUS_WORD: Partial<Record<RunView['status'], () => string>> = {
   failed: () => l10n.t('Failed'),

@@ -21,6 +21,7 @@ import {
   type UsageView,
 } from '../../protocol/threadView';
 import { adjacentPage, type MessageReveal, newestPage, pageAround } from './messagePages';
+import { pastRunsOf } from './pastRuns';
 import { errorMessage, userFacingError } from '../shared/errors';
 import { userMessageContent } from './messageInput';
 import { toAgentOption, toMessageView, toMessageVersionsView, toRunView, toThreadView } from './viewModels';
@@ -79,6 +80,8 @@ export interface SessionServices {
 export class ThreadSession implements vscode.Disposable {
   private readonly subscriptions = new DisposableStore();
   private readonly steps = new Map<string, RunStep>();
+  /** Finished runs of this thread already sent for their footers (`pastRuns`); a page that shows them again needs none. */
+  private readonly runsWithFooters = new Set<string>();
   private readonly streamingMessages = new Set<string>();
   private run: Run | null = null;
   /** The agent the next run goes to: picked in the composer, else the agent of the thread's latest run. */
@@ -182,6 +185,7 @@ export class ThreadSession implements vscode.Disposable {
   async showThread(threadId: string | null): Promise<void> {
     this.threadId = threadId;
     this.steps.clear();
+    this.runsWithFooters.clear();
     this.run = threadId ? (this.services.runs.activeRun(threadId) ?? (await this.latestRun(threadId))) : null;
     if (threadId && threadId !== this.agentChosenFor) await this.chooseAgentOf(threadId);
     this.onThreadChanged(threadId);
@@ -537,19 +541,35 @@ export class ThreadSession implements vscode.Disposable {
   }
 
   private async sendNewestPage(): Promise<void> {
-    this.post(await newestPage(this.services.threads, this.threadId));
+    this.sendPage(await newestPage(this.services.threads, this.threadId));
   }
 
   private async sendAdjacentPage(position: 'older' | 'newer', cursor: string): Promise<void> {
-    if (this.threadId) this.post(await adjacentPage(this.services.threads, this.threadId, position, cursor));
+    if (this.threadId) this.sendPage(await adjacentPage(this.services.threads, this.threadId, position, cursor));
   }
 
   private async sendPageAround(reveal: MessageReveal): Promise<void> {
     if (!this.threadId) return;
     const page = await pageAround(this.services.threads, this.threadId, reveal);
-    if (page) return this.post(page);
+    if (page) return this.sendPage(page);
     await this.sendNewestPage();
     this.post({ type: 'notice', level: 'info', text: vscode.l10n.t('The message found is no longer in this thread.') });
+  }
+
+  /** Posts a page, then (after it, so the first paint does not wait) the finished runs behind its answers, for their footers. */
+  private sendPage(page: Extract<HostToThreadView, { type: 'page' }>): void {
+    this.post(page);
+    const threadId = this.threadId;
+    if (!threadId) return;
+    const known = new Set(this.runsWithFooters);
+    if (this.run) known.add(this.run.id);
+    this.refresh(
+      pastRunsOf(this.services.threads, threadId, page.messages, known).then((found) => {
+        if (threadId !== this.threadId || found.length === 0) return; // the view moved on meanwhile
+        for (const { run } of found) this.runsWithFooters.add(run.id);
+        this.post({ type: 'pastRuns', runs: found.map(({ run, steps }) => this.runView(run, steps)) });
+      }),
+    );
   }
 
   /** Redraws in the background after an event; reading the agents can fail (Foundry is remote), so it is logged. */

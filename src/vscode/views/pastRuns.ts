@@ -1,0 +1,31 @@
+// The finished runs behind the answers of a page, so that each answer keeps its footer when a view opens again or
+// pages back: the webview hears of a run through its events only, and those are the newest run's.
+
+import type { ThreadRepository } from '../../core/backend';
+import type { Run, RunStep } from '../../core/domain';
+import type { MessageView } from '../../protocol/threadView';
+
+const FINISHED = new Set<Run['status']>(['completed', 'failed', 'cancelled', 'incomplete', 'expired']);
+
+/**
+ * The runs (with their steps) that wrote the answers in `messages`, finished ones only, leaving out `known` (runs
+ * already sent to the view, and the current run, which comes with its events). A run the backend no longer knows
+ * (a Foundry run from another window or an earlier session) has no footer rather than an error.
+ */
+export async function pastRunsOf(
+  threads: Pick<ThreadRepository, 'getRun' | 'listRunSteps'>,
+  threadId: string,
+  messages: readonly MessageView[],
+  known: ReadonlySet<string>,
+): Promise<{ run: Run; steps: RunStep[] }[]> {
+  const runIds = [...new Set(messages.flatMap((m) => (m.role === 'assistant' && m.runId && !known.has(m.runId) ? [m.runId] : [])))];
+  const found = await Promise.all(
+    runIds.map(async (runId) => {
+      const run = await threads.getRun(threadId, runId).catch(() => undefined);
+      if (!run || !FINISHED.has(run.status)) return undefined;
+      const steps = await threads.listRunSteps(threadId, runId).catch(() => []);
+      return { run, steps };
+    }),
+  );
+  return found.filter((entry) => entry !== undefined);
+}
