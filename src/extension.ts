@@ -154,7 +154,7 @@ export function activate(context: vscode.ExtensionContext): AgentThreadsApi {
     : { dispose: () => undefined, reload: () => Promise.resolve({ agents: [], problems: ['Open a folder to use agent files.'] }) };
   // The UI talks to one backend object: local storage and the engine above, or the Foundry project the workspace's
   // `agentThreads.backend` setting names; switching it swaps what is behind, not the views.
-  const backends = new BackendSelection(new LocalBackend(agents, agentCatalog, threads, engine), tools, apiKeys, log);
+  const backends = new BackendSelection(new LocalBackend(agents, agentCatalog, threads, engine), tools, apiKeys, log, storage.fsPath);
   const { backend } = backends;
   void backends.apply(); // a setting it cannot use is logged and shown inside; local storage stays
   context.subscriptions.push(recordServiceRunUsage(backend, usageLedger, log));

@@ -2,6 +2,8 @@
 // endpoint) and switches live when the setting changes. Credentials come from VS Code: the signed-in Microsoft account
 // or an API key in SecretStorage; neither is ever written to settings or logs.
 
+import { createHash } from 'node:crypto';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { AccessToken, TokenCredential } from '@azure/core-auth';
 import { type Backend, SwitchableBackend } from '../../core/backend';
@@ -27,6 +29,15 @@ export type FoundryApiKind = 'agents' | 'classic';
 export function foundryKeyId(endpoint: string): string {
   const url = parseEndpoint(endpoint);
   return `foundry:${url.host}${url.pathname.replace(/\/+$/, '')}`;
+}
+
+/**
+ * The file that keeps the runs made on a Foundry project from this workspace, one per project, beside the workspace's
+ * threads (named by a hash: an endpoint is not a file name).
+ */
+export function foundryRunHistoryFile(storageFolder: string, endpoint: string): string {
+  const name = createHash('sha256').update(foundryKeyId(endpoint)).digest('hex').slice(0, 16);
+  return path.join(storageFolder, 'foundry-runs', `${name}.json`);
 }
 
 /** The signed-in Microsoft account as the TokenCredential the SDK asks for; VS Code keeps and refreshes the session. */
@@ -66,6 +77,8 @@ export class BackendSelection implements vscode.Disposable {
     private readonly tools: ToolRegistry,
     private readonly apiKeys: ApiKeyStore,
     private readonly log: vscode.LogOutputChannel,
+    /** Where the runs made on each Foundry project are kept between windows (see foundryRunHistoryFile). */
+    private readonly storageFolder: string,
   ) {
     this.backend = new SwitchableBackend(local);
     this.subscriptions.add(
@@ -122,7 +135,10 @@ export class BackendSelection implements vscode.Disposable {
     const connection = { endpoint, auth: this.auth(endpoint, authKind) };
     if (api === 'classic') return new foundry.FoundryBackend(connection, this.tools, this.log);
     const idleSeconds = vscode.workspace.getConfiguration().get<number>('agentThreads.run.streamIdleTimeoutSeconds') ?? 60;
-    return new foundry.FoundryAgentsBackend(connection, this.tools, this.log, { streamIdleTimeoutMs: idleSeconds * 1000 });
+    return new foundry.FoundryAgentsBackend(connection, this.tools, this.log, {
+      streamIdleTimeoutMs: idleSeconds * 1000,
+      runHistoryFile: foundryRunHistoryFile(this.storageFolder, endpoint),
+    });
   }
 
   /** Makes a new agent of a classic one (see upgradeClassicAgent in the Foundry bundle). */

@@ -1,21 +1,44 @@
 import type { Run, RunStep } from '../../../domain/run';
 import type { ItemOrigin } from './agentServiceMapping';
 import type { RunLedger } from './conversationThreads';
+import type { LedgerLimits, LedgerSnapshot, TurnLedgerFile } from './turnLedgerFile';
 
-/** Runs kept per conversation, newest first: the tree and run details need the recent ones only. */
-const RUNS_PER_THREAD = 20;
-/** Function call outputs and item origins remembered, newest first, bounded over a long session. */
-const REMEMBERED = 2000;
+export const LEDGER_LIMITS: LedgerLimits = {
+  /** Runs kept per conversation, newest first: the tree and run details need the recent ones only. */
+  runsPerThread: 20,
+  /** Conversations whose runs are kept, the most recently run ones: bounds the ledger (and its file) over months of use. */
+  threads: 200,
+  /** Function call outputs and item origins remembered, newest first, bounded over a long session. */
+  remembered: 2000,
+};
 
 /**
- * What this window knows of the runs it made. Foundry keeps responses, not runs, and a run here is a turn: the chain
- * of responses from the user's message to the answer, with the function call rounds between.
+ * What this window knows of the runs it made (and, with a file, what earlier windows made). Foundry keeps responses,
+ * not runs, and a run here is a turn: the chain of responses from the user's message to the answer, with the function
+ * call rounds between.
  */
 export class TurnLedger implements RunLedger {
   private readonly byThread = new Map<string, Run[]>();
   private readonly stepsByRun = new Map<string, RunStep[]>();
-  readonly origins = new Map<string, ItemOrigin>();
-  readonly outputs = new Map<string, string>();
+  private readonly rememberedOrigins = new Map<string, ItemOrigin>();
+  private readonly rememberedOutputs = new Map<string, string>();
+
+  constructor(private readonly file?: TurnLedgerFile) {
+    const saved = file?.load();
+    if (!saved) return;
+    for (const [threadId, runs] of saved.runs) this.byThread.set(threadId, runs);
+    for (const [runId, steps] of saved.steps) this.stepsByRun.set(runId, steps);
+    for (const [itemId, origin] of saved.origins) this.rememberedOrigins.set(itemId, origin);
+    for (const [callId, output] of saved.outputs) this.rememberedOutputs.set(callId, output);
+  }
+
+  get origins(): ReadonlyMap<string, ItemOrigin> {
+    return this.rememberedOrigins;
+  }
+
+  get outputs(): ReadonlyMap<string, string> {
+    return this.rememberedOutputs;
+  }
 
   runs(threadId: string): Run[] {
     return [...(this.byThread.get(threadId) ?? [])];
@@ -32,21 +55,49 @@ export class TurnLedger implements RunLedger {
   save(run: Run, steps: readonly RunStep[]): void {
     const runs = (this.byThread.get(run.thread_id) ?? []).filter((known) => known.id !== run.id);
     runs.unshift(run);
-    for (const dropped of runs.splice(RUNS_PER_THREAD)) this.stepsByRun.delete(dropped.id);
+    for (const dropped of runs.splice(LEDGER_LIMITS.runsPerThread)) this.stepsByRun.delete(dropped.id);
+    // Delete first: a Map keeps insertion order, so the conversation run last moves to the end, the oldest to the front.
+    this.byThread.delete(run.thread_id);
     this.byThread.set(run.thread_id, runs);
     this.stepsByRun.set(run.id, [...steps]);
+    for (const [threadId, dropped] of [...this.byThread].slice(0, -LEDGER_LIMITS.threads)) {
+      this.byThread.delete(threadId);
+      for (const old of dropped) this.stepsByRun.delete(old.id);
+    }
+    this.changed();
   }
 
   remember(itemId: string, origin: ItemOrigin): void {
-    bounded(this.origins, itemId, origin);
+    bounded(this.rememberedOrigins, itemId, origin);
+    this.changed();
   }
 
   rememberOutput(callId: string, output: string): void {
-    bounded(this.outputs, callId, output);
+    bounded(this.rememberedOutputs, callId, output);
+    this.changed();
+  }
+
+  /** Saves what is pending now (the backend is going away). */
+  flush(): void {
+    this.file?.flush();
+  }
+
+  private changed(): void {
+    this.file?.scheduleSave(() => this.snapshot());
+  }
+
+  private snapshot(): LedgerSnapshot {
+    return {
+      version: 1,
+      runs: [...this.byThread],
+      steps: [...this.stepsByRun],
+      origins: [...this.rememberedOrigins],
+      outputs: [...this.rememberedOutputs],
+    };
   }
 }
 
 function bounded<V>(map: Map<string, V>, key: string, value: V): void {
   map.set(key, value);
-  if (map.size > REMEMBERED) map.delete(map.keys().next().value!);
+  if (map.size > LEDGER_LIMITS.remembered) map.delete(map.keys().next().value!);
 }
