@@ -169,7 +169,10 @@ export class ConversationThreads implements ThreadRepository {
   async getRun(threadId: string, runId: string): Promise<Run> {
     const run = this.ledger.run(threadId, runId);
     if (!run)
-      throw new FoundryError('foundry_not_found', `Run ${runId} was not made in this window; Foundry keeps its responses, not runs.`);
+      throw new FoundryError(
+        'foundry_not_found',
+        `Run ${runId} was not made from this workspace (or is older than the runs it keeps); Foundry keeps its responses, not runs.`,
+      );
     return run;
   }
 
