@@ -7,7 +7,7 @@ export const LEDGER_LIMITS: LedgerLimits = {
   /** Runs kept per conversation, newest first: the tree and run details need the recent ones only. */
   runsPerThread: 20,
   /** Conversations whose runs are kept, the most recently run ones: bounds the ledger (and its file) over months of use. */
-  threads: 200,
+  threads: 100,
   /** Function call outputs and item origins remembered, newest first, bounded over a long session. */
   remembered: 2000,
 };

@@ -27,8 +27,8 @@ export interface LedgerLimits {
   remembered: number;
 }
 
-/** A save waits this long for more changes: a turn remembers several items and saves its run within milliseconds. */
-const SAVE_DELAY_MS = 300;
+/** A save waits this long for more changes: a turn remembers several items and saves its run within a second or so. */
+const SAVE_DELAY_MS = 1000;
 
 export class TurnLedgerFile {
   private timer: ReturnType<typeof setTimeout> | undefined;
