@@ -45,9 +45,10 @@ export const vscodeBench: Bench = {
       },
       release: MINIMUM_VSCODE,
       // VS Code's own port detection lists /proc and spawns `ls` and `ps` every few seconds in the extension host, a
-      // task of 70–200 ms each time on a busy machine that is no part of Agent Threads: off, so the longest task
-      // measured is ours.
-      userSettings: { 'remote.autoForwardPorts': false },
+      // task of 60–200 ms each time that is no part of Agent Threads: off, so the longest task and the activations
+      // measured are ours and the baseline's. `autoForwardPorts: false` alone leaves it on in code-server, which has a
+      // tunnel provider; the process source is what turns the scan off.
+      userSettings: { 'remote.autoForwardPorts': false, 'remote.autoForwardPortsSource': 'output' },
     });
     if (code !== 0) throw new Error(`the in-VS-Code bench exited with ${code}`);
     const f = JSON.parse(fs.readFileSync(out, 'utf8')) as Record<string, number>;
