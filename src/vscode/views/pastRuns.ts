@@ -4,6 +4,7 @@
 import type { ThreadRepository } from '../../core/backend';
 import type { Run, RunStep } from '../../core/domain';
 import type { MessageView } from '../../protocol/threadView';
+import { mapWithConcurrency } from '../../core/util/mapWithConcurrency';
 
 const FINISHED = new Set<Run['status']>(['completed', 'failed', 'cancelled', 'incomplete', 'expired']);
 
@@ -19,13 +20,12 @@ export async function pastRunsOf(
   known: ReadonlySet<string>,
 ): Promise<{ run: Run; steps: RunStep[] }[]> {
   const runIds = [...new Set(messages.flatMap((m) => (m.role === 'assistant' && m.runId && !known.has(m.runId) ? [m.runId] : [])))];
-  const found = await Promise.all(
-    runIds.map(async (runId) => {
-      const run = await threads.getRun(threadId, runId).catch(() => undefined);
-      if (!run || !FINISHED.has(run.status)) return undefined;
-      const steps = await threads.listRunSteps(threadId, runId).catch(() => []);
-      return { run, steps };
-    }),
-  );
+  // A few at a time: on a Foundry project each is a request, and a page can show a few dozen runs.
+  const found = await mapWithConcurrency(runIds, 4, async (runId) => {
+    const run = await threads.getRun(threadId, runId).catch(() => undefined);
+    if (!run || !FINISHED.has(run.status)) return undefined;
+    const steps = await threads.listRunSteps(threadId, runId).catch(() => []);
+    return { run, steps };
+  });
   return found.filter((entry) => entry !== undefined);
 }
