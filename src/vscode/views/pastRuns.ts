@@ -11,7 +11,7 @@ const FINISHED = new Set<Run['status']>(['completed', 'failed', 'cancelled', 'in
 /**
  * The runs (with their steps) that wrote the answers in `messages`, finished ones only, leaving out `known` (runs
  * already sent to the view, and the current run, which comes with its events). A run the backend no longer knows
- * (a Foundry run from another window or an earlier session) has no footer rather than an error.
+ * (a Foundry run made on another machine, or older than the runs kept) has no footer rather than an error.
  */
 export async function pastRunsOf(
   threads: Pick<ThreadRepository, 'getRun' | 'listRunSteps'>,
