@@ -114,6 +114,52 @@ describe('a workspace on the Foundry Agent Service backend', () => {
     assert.match(await treeRow('Hello Foundry, are you there?'), /Hello Foundry/);
   });
 
+  it("shows a reasoning model's thinking as it streams, folded once the answer comes, above the answer", async () => {
+    await vscode.commands.executeCommand('agentThreads.newThread');
+    await ui.waitFor(panel, () => document.getElementById('connection')?.dataset.state === 'connected');
+    project.service.setWordDelay(60); // slow enough to see the thinking open before the answer starts
+    try {
+      const before = await sendFromComposer(panel, 'think about refunds');
+      const whileThinking = await ui.waitFor(panel, () => {
+        const part = document.querySelector<HTMLDetailsElement>('.message.assistant details.reasoning');
+        const label = part?.querySelector('.reasoning-label')?.textContent;
+        return part && label === 'Thinking…' ? { open: part.open, visible: part.getBoundingClientRect().height > 0 } : undefined;
+      });
+      assert.deepEqual(whileThinking, { open: true, visible: true }, 'the thinking is open while the model thinks');
+      await runBadge(panel, 'Completed', before);
+      const done = await ui.waitFor(panel, () => {
+        const answers = [...document.querySelectorAll<HTMLElement>('.message.assistant')];
+        const thinking = answers.find((a) => a.querySelector('details.reasoning'));
+        const answer = answers.at(-1);
+        const text = answer?.querySelector('.message-body')?.textContent ?? '';
+        if (!thinking || !answer || !text.includes('Echo: think about refunds')) return undefined;
+        const part = thinking.querySelector<HTMLDetailsElement>('details.reasoning')!;
+        return {
+          open: part.open,
+          gist: part.querySelector('.reasoning-gist')?.textContent,
+          above: thinking.getBoundingClientRect().bottom <= answer.getBoundingClientRect().top + 1,
+          // The thinking has no author line of its own: the answer's names the agent.
+          ownHeader: [...thinking.querySelectorAll<HTMLElement>('.message-role')].some((h) => h.getBoundingClientRect().height > 0),
+        };
+      });
+      assert.deepEqual(done, { open: false, gist: 'Weighing it', above: true, ownHeader: false });
+      await ui.screenshot('foundry-reasoning');
+      // Read back from the service (the panel opened again): the same thinking, in the same place.
+      const threadId = await ui.evaluate(panel, () => document.body.dataset.threadId ?? '');
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      await vscode.commands.executeCommand('agentThreads.openThread', threadId);
+      const readBack = await ui.waitFor(panel, () => {
+        const articles = [...document.querySelectorAll<HTMLElement>('.message.assistant')];
+        const gist = articles.at(-2)?.querySelector('details.reasoning .reasoning-gist')?.textContent;
+        const text = articles.at(-1)?.querySelector('.message-body')?.textContent ?? '';
+        return gist && text.includes('Echo: think about refunds') ? gist : undefined;
+      });
+      assert.equal(readBack, 'Weighing it');
+    } finally {
+      project.service.setWordDelay(20);
+    }
+  });
+
   it("counts the service's runs in usage: the thread's header, and Run Details at the deployment's prices of the time", async () => {
     const foundry = () => vscode.workspace.getConfiguration('agentThreads.foundry');
     await foundry().update('prices', { 'gpt-4o': { input: 1_000, output: 1_000 } }, vscode.ConfigurationTarget.Global);

@@ -30,6 +30,11 @@ export function updateMessageElement(article: HTMLElement, message: MessageView,
   }
   article.dataset.status = message.status;
   article.classList.toggle('tool-only', !message.text && message.toolCalls.length > 0 && message.images.length === 0);
+  // A Foundry reasoning item is a message of its own, read back as it streamed: its "Thinking" part, above the answer.
+  article.classList.toggle(
+    'reasoning-only',
+    !message.text && message.toolCalls.length === 0 && message.images.length === 0 && !!message.reasoning?.length,
+  );
   article.setAttribute('aria-label', `${author}${message.status === 'in_progress' ? ', writing' : ''}`);
   const header = el('div', 'message-role');
   const authorLabel = el('span', 'message-author', author);

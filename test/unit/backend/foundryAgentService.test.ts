@@ -117,6 +117,31 @@ describe("Foundry's new agents: versions, kinds, items, faults", function () {
     assert.equal((await endOf((await backend.runs.createRun(latest.id, first.id)).id)).assistant_version, 2);
   });
 
+  it("streams a reasoning model's summary before the answer, as its own message that reads back the same", async () => {
+    const agent = await newAgent();
+    const thread = await backend.threads.create({ agent_id: agent.id });
+    await backend.threads.appendMessage(thread.id, userText('think about refunds'));
+    const streamed: string[] = [];
+    const created: string[] = [];
+    const subscription = backend.runs.onEvent((event: RunEvent) => {
+      if (event.event === 'thread.message.created') created.push(event.data.reasoning ? 'reasoning' : 'answer');
+      if (event.event === 'thread.message.delta' && event.data.delta.reasoning) streamed.push(event.data.delta.reasoning.value);
+    });
+    const run = await backend.runs.createRun(thread.id, agent.id);
+    assert.equal((await endOf(run.id)).status, 'completed');
+    subscription.dispose();
+    const summary = '**Weighing it** Considering about refunds.';
+    assert.deepEqual(created, ['reasoning', 'answer'], 'the thinking shows before the answer starts');
+    assert.equal(streamed.join(''), summary);
+    assert.ok(streamed.length > 1, 'the summary streams in pieces');
+    const [, thinking, answer] = (await backend.threads.listMessages(thread.id, { order: 'asc' })).data;
+    assert.deepEqual(
+      { summary: thinking.reasoning?.summary, text: messageText(thinking), run: thinking.run_id, agent: thinking.assistant_id },
+      { summary: [summary], text: '', run: run.id, agent: agent.id },
+    );
+    assert.equal(messageText(answer), 'Echo: think about refunds');
+  });
+
   it('a cancelled run cancels its response on the service, which stops writing', async () => {
     const agent = await newAgent();
     const thread = await backend.threads.create({ agent_id: agent.id });

@@ -269,9 +269,12 @@ export class ResponseRuns implements RunService {
         return this.onResponse(turn, event.response);
       case 'response.output_item.added':
         if (event.item.type === 'message') return this.startMessage(turn, event.item as unknown as WireItem);
+        if (event.item.type === 'reasoning') return this.startReasoning(turn, event.item as unknown as WireItem);
         return;
       case 'response.output_text.delta':
         return this.onDelta(turn, event.item_id, event.content_index, event.delta);
+      case 'response.reasoning_summary_text.delta':
+        return this.onReasoningDelta(turn, event.item_id, event.summary_index, event.delta);
       case 'response.output_item.done':
         return this.onItemDone(turn, event.item as unknown as WireItem);
       case 'response.completed':
@@ -280,7 +283,7 @@ export class ResponseRuns implements RunService {
         this.addUsage(turn, event.response.usage);
         return this.onResponse(turn, event.response);
       default:
-        return; // argument deltas, content parts, reasoning deltas: the done events carry the whole
+        return; // argument deltas, content and summary parts: the done events carry the whole
     }
   }
 
@@ -309,6 +312,37 @@ export class ResponseRuns implements RunService {
     this.emit(turn, { event: 'thread.run.step.created', data: step });
     this.events.messagesAppended.fire({ threadId: turn.run.thread_id, messages: [message] });
     this.emit(turn, { event: 'thread.message.created', data: message });
+  }
+
+  /**
+   * A reasoning model's summary of its thinking, shown as it streams: its own message (a "Thinking" part above the
+   * answer), as the conversation's `reasoning` item reads back. No step: it is how the answer came, not an action.
+   */
+  private startReasoning(turn: Turn, item: WireItem): void {
+    const message: Message = {
+      ...itemToMessage(turn.run.thread_id, item),
+      status: 'in_progress',
+      assistant_id: turn.agent.id,
+      assistant_version: turn.agent.version,
+      run_id: turn.run.id,
+      created_at: nowSeconds(),
+    };
+    turn.writing.set(message.id, message);
+    this.rememberItem(turn, message.id, message.created_at);
+    this.events.messagesAppended.fire({ threadId: turn.run.thread_id, messages: [message] });
+    this.emit(turn, { event: 'thread.message.created', data: message });
+  }
+
+  private onReasoningDelta(turn: Turn, itemId: string, summaryIndex: number, delta: string): void {
+    const reasoning = turn.writing.get(itemId)?.reasoning;
+    if (reasoning) {
+      while (reasoning.summary.length <= summaryIndex) reasoning.summary.push('');
+      reasoning.summary[summaryIndex] += delta;
+    }
+    this.emit(turn, {
+      event: 'thread.message.delta',
+      data: { id: itemId, object: 'thread.message.delta', delta: { reasoning: { summary_index: summaryIndex, value: delta } } },
+    });
   }
 
   /** Items say neither who wrote them nor when: this window remembers, for when the conversation is read back. */
@@ -347,7 +381,16 @@ export class ResponseRuns implements RunService {
       turn.calls.push({ call_id: String(item.call_id), name: String(item.name), arguments: String(item.arguments ?? '{}') });
       return this.showCall(turn, String(item.call_id), item);
     }
-    if (item.type === 'reasoning') return;
+    if (item.type === 'reasoning') {
+      const done = itemToMessage(threadId, item);
+      const writing = turn.writing.get(done.id);
+      if (!writing) return; // a reasoning item that never started here has nothing on screen to finish
+      const message: Message = { ...writing, reasoning: done.reasoning, status: 'completed', completed_at: nowSeconds() };
+      turn.writing.delete(done.id);
+      this.events.messageUpdated.fire({ threadId, message });
+      this.emit(turn, { event: 'thread.message.completed', data: message });
+      return;
+    }
     if (item.type === 'mcp_approval_request') {
       // The service asks before it calls an MCP tool: our approval card asks the user, whatever the agent's policy.
       turn.calls.push({
