@@ -296,22 +296,10 @@ export class ResponseRuns implements RunService {
   }
 
   private startMessage(turn: Turn, item: WireItem): void {
-    const message: Message = {
-      ...itemToMessage(turn.run.thread_id, item),
-      role: 'assistant',
-      status: 'in_progress',
-      content: [{ type: 'text', text: { value: '' } }],
-      assistant_id: turn.agent.id,
-      assistant_version: turn.agent.version,
-      run_id: turn.run.id,
-      created_at: nowSeconds(),
-    };
-    turn.writing.set(message.id, message);
-    this.rememberItem(turn, message.id, message.created_at);
+    const message = this.startWriting(turn, item, { role: 'assistant', content: [{ type: 'text', text: { value: '' } }] });
     const step = this.newStep(turn, { type: 'message_creation', message_creation: { message_id: message.id } });
     this.emit(turn, { event: 'thread.run.step.created', data: step });
-    this.events.messagesAppended.fire({ threadId: turn.run.thread_id, messages: [message] });
-    this.emit(turn, { event: 'thread.message.created', data: message });
+    this.announceWriting(turn, message);
   }
 
   /**
@@ -319,8 +307,14 @@ export class ResponseRuns implements RunService {
    * answer), as the conversation's `reasoning` item reads back. No step: it is how the answer came, not an action.
    */
   private startReasoning(turn: Turn, item: WireItem): void {
+    this.announceWriting(turn, this.startWriting(turn, item));
+  }
+
+  /** The message an output item becomes while the service writes it: this run's and this agent version's, from now. */
+  private startWriting(turn: Turn, item: WireItem, overrides: Partial<Message> = {}): Message {
     const message: Message = {
       ...itemToMessage(turn.run.thread_id, item),
+      ...overrides,
       status: 'in_progress',
       assistant_id: turn.agent.id,
       assistant_version: turn.agent.version,
@@ -329,6 +323,10 @@ export class ResponseRuns implements RunService {
     };
     turn.writing.set(message.id, message);
     this.rememberItem(turn, message.id, message.created_at);
+    return message;
+  }
+
+  private announceWriting(turn: Turn, message: Message): void {
     this.events.messagesAppended.fire({ threadId: turn.run.thread_id, messages: [message] });
     this.emit(turn, { event: 'thread.message.created', data: message });
   }
