@@ -52,7 +52,10 @@ newThread.hidden = view === 'chat';
 const usage = new UsageMeter();
 const header = el('header', 'thread-header');
 header.setAttribute('aria-label', view === 'chat' ? l10n.t('Chat') : l10n.t('Thread'));
-header.append(title, el('span', 'spacer'), usage.element, progress, runBadge, connection, newThread);
+// The spinner and the badge wrap below the title together: the spinner always stands beside the status it is about.
+const runState = el('span', 'run-state');
+runState.append(progress, runBadge);
+header.append(title, el('span', 'spacer'), usage.element, runState, connection, newThread);
 
 const notice = el('div', 'notice');
 notice.hidden = true;
