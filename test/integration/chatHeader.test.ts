@@ -203,4 +203,19 @@ describe('the chat header in a narrow sidebar: the title wins, the run shows cle
     );
     assert.deepEqual(problems, []);
   });
+
+  it('shows a clearly visible, turning progress indicator beside the badge', async function () {
+    this.timeout(180_000);
+    const problems = await everyThemeAndWidth(
+      ({ spinner }) => [
+        ...(spinner.width < 14 || spinner.height < 14 ? [`the spinner is ${spinner.width}×${spinner.height} px`] : []),
+        ...(spinner.contrast < 3 ? [`the spinner's contrast is ${spinner.contrast.toFixed(2)}:1`] : []),
+        ...(spinner.thickness < 2 ? [`the spinner's arc is ${spinner.thickness} px thick`] : []),
+        ...(spinner.smallestShare < 0.25 ? [`the spinner's arc shrinks to ${(spinner.smallestShare * 100).toFixed(1)}% of its ring`] : []),
+        ...(spinner.spinning ? [] : ['the spinner does not turn']),
+      ],
+      'chat-header-spinner',
+    );
+    assert.deepEqual(problems, []);
+  });
 });

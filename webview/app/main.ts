@@ -36,7 +36,8 @@ const title = el('span', 'thread-title', view === 'chat' ? '' : l10n.t('Thread')
 const connection = component('vscode-badge', { id: 'connection', variant: 'counter' }, l10n.t('connecting…'));
 // A status role, so "Needs approval" or "Failed" is announced when it changes without moving the focus.
 const runBadge = component('vscode-badge', { id: 'run-status', role: 'status', 'aria-live': 'polite' });
-const progress = component('vscode-progress-ring', { id: 'run-progress', 'aria-label': l10n.t('Run in progress') });
+// A ring drawn by the stylesheet: vscode-progress-ring's arc shrank to a dot at times, a tick beside the badge.
+const progress = component('span', { id: 'run-progress', role: 'img', 'aria-label': l10n.t('Run in progress') });
 // An icon button, as in VS Code's view toolbars: the thread's title gets the header's width.
 const newThread = component('vscode-button', {
   id: 'new-thread',
