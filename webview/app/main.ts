@@ -36,7 +36,8 @@ const title = el('span', 'thread-title', view === 'chat' ? '' : l10n.t('Thread')
 const connection = component('vscode-badge', { id: 'connection', variant: 'counter' }, l10n.t('connecting…'));
 // A status role, so "Needs approval" or "Failed" is announced when it changes without moving the focus.
 const runBadge = component('vscode-badge', { id: 'run-status', role: 'status', 'aria-live': 'polite' });
-const progress = component('vscode-progress-ring', { id: 'run-progress', 'aria-label': l10n.t('Run in progress') });
+// A ring drawn by the stylesheet: vscode-progress-ring's arc shrank to a dot at times, a tick beside the badge.
+const progress = component('span', { id: 'run-progress', role: 'img', 'aria-label': l10n.t('Run in progress') });
 // An icon button, as in VS Code's view toolbars: the thread's title gets the header's width.
 const newThread = component('vscode-button', {
   id: 'new-thread',
@@ -52,7 +53,10 @@ newThread.hidden = view === 'chat';
 const usage = new UsageMeter();
 const header = el('header', 'thread-header');
 header.setAttribute('aria-label', view === 'chat' ? l10n.t('Chat') : l10n.t('Thread'));
-header.append(title, el('span', 'spacer'), usage.element, progress, runBadge, connection, newThread);
+// The spinner and the badge wrap below the title together: the spinner always stands beside the status it is about.
+const runState = el('span', 'run-state');
+runState.append(progress, runBadge);
+header.append(title, el('span', 'spacer'), usage.element, runState, connection, newThread);
 
 const notice = el('div', 'notice');
 notice.hidden = true;

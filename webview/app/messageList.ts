@@ -110,13 +110,24 @@ export class MessageList {
   }
 
   private prependSlice(views: MessageView[], elements: HTMLElement[]): void {
-    const anchor = this.scroller.firstElementChild;
+    const anchor = this.placeAnchor();
     const anchorTop = anchor?.getBoundingClientRect().top ?? 0;
     this.messages = [...views, ...this.messages];
     this.scroller.prepend(...elements);
     this.trim('end');
     // Keep what the reader was looking at in place while older messages appear above it.
     if (anchor) this.scroller.scrollTop += anchor.getBoundingClientRect().top - anchorTop;
+  }
+
+  /**
+   * The message that marks the reader's place: the first to start inside the view. Never the first in the list: a
+   * message above it changes its own look (the rule and spacing between turns), so its top is no fixed point.
+   */
+  private placeAnchor(): Element | null {
+    const viewTop = this.scroller.getBoundingClientRect().top;
+    let anchor = this.scroller.firstElementChild?.nextElementSibling ?? null;
+    while (anchor?.nextElementSibling && anchor.getBoundingClientRect().top < viewTop) anchor = anchor.nextElementSibling;
+    return anchor ?? this.scroller.firstElementChild;
   }
 
   /** Stops putting in a page that a newer page (or a jump to the newest) made moot. */
