@@ -142,7 +142,7 @@ export class BrowserDriver {
         return undefined;
       case 'killExtensionHost': {
         const pid = request.pid ?? (request.window === 'second' ? this.secondWindowHost() : undefined);
-        if (pid === undefined) throw new Error('Which extension host? Give its pid, or ask for the second window\'s.');
+        if (pid === undefined) throw new Error("Which extension host? Give its pid, or ask for the second window's.");
         this.killExtensionHost(pid);
         if (!(await exited(pid, 5_000))) throw new Error(`Extension host ${pid} survived SIGKILL.`);
         // The second window stays as the kill left it, for the test to look at what a crash leaves; the test
