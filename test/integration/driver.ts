@@ -50,8 +50,10 @@ export const ui = {
   ...windowUi(),
   /** Use through acrossRestart (restart.ts): the calling extension host does not survive it. */
   killExtensionHost: (pid: number) => send({ op: 'killExtensionHost', pid }),
-  /** Opens (or reloads) a second window on the same workspace; drive it through ui.second. */
-  openSecondWindow: () => send({ op: 'openSecondWindow' }),
+  /** Opens (or reloads) a second window on the same workspace, or on `workspaceFile`; drive it through ui.second. */
+  openSecondWindow: (workspaceFile?: string) => send({ op: 'openSecondWindow', workspaceFile }),
+  /** SIGKILLs the second window's extension host (never the one running the tests); reload it with openSecondWindow. */
+  killSecondWindowExtensionHost: () => send({ op: 'killExtensionHost', window: 'second' }),
   closeSecondWindow: () => send({ op: 'closeSecondWindow' }),
   second: windowUi('second'),
 };

@@ -25,14 +25,17 @@ export type DriverRequest =
     /**
      * SIGKILLs `pid` after checking it is this code-server's extension host, then reloads the window as a person
      * would when VS Code says it lost the extension host (web workbenches do not restart a remote host by themselves).
+     * With `window: 'second'` and no pid: the second window's extension host (the one that started with it), and no
+     * reload: the test looks at what the crash left, then reloads that window with openSecondWindow.
      */
-    | { op: 'killExtensionHost'; pid: number }
+    | { op: 'killExtensionHost'; pid?: number }
     /**
-     * Opens a second browser page on the same code-server and workspace (a second VS Code window, with its own
-     * extension host running this extension but not the tests), or reloads it when it is open; resolves once its
-     * workbench shows.
+     * Opens a second browser page on the same code-server (a second VS Code window, with its own extension host
+     * running this extension but not the tests), or reloads it when it is open on the same workspace; resolves once
+     * its workbench shows. It opens the tests' workspace folder, or `workspaceFile` (a `.code-workspace` file: a
+     * multi-root workspace, which VS Code gives a storage folder of its own).
      */
-    | { op: 'openSecondWindow' }
+    | { op: 'openSecondWindow'; workspaceFile?: string }
     | { op: 'closeSecondWindow' }
   ) & {
     /** Act on the second window instead of the first (the one running the tests). */

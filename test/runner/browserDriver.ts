@@ -18,11 +18,18 @@ export class BrowserDriver {
     private readonly screenshotDir: string,
     /** The code-server process, whose descendants alone may be killed on request. */
     private readonly serverPid: () => number | undefined = () => undefined,
-    /** Opens a second page on the workbench with the extension but without the tests. */
-    private readonly openWindow?: () => Promise<Page>,
+    /** Opens a second page on the workbench (on the tests' folder, or a workspace file) with the extension but without the tests. */
+    private readonly openWindow?: (workspaceFile?: string) => Promise<Page>,
   ) {}
 
   private secondWindow: Page | undefined;
+  /** What the second window shows: undefined for the tests' folder, else a workspace file. */
+  private secondWorkspace: string | undefined;
+  /**
+   * The extension hosts that ran before the second window last (re)loaded: the one that appears after it is its own.
+   * (Hosts of closed windows live on in code-server for a while, so "the host that is not the tests'" is not enough.)
+   */
+  private hostsBeforeSecondWindow = new Set<number>();
 
   async close(): Promise<void> {
     await this.secondWindow?.close().catch(() => undefined);
@@ -54,14 +61,16 @@ export class BrowserDriver {
   private async handle(request: DriverRequest): Promise<unknown> {
     if (request.op === 'openSecondWindow') {
       if (!this.openWindow) throw new Error('This runner cannot open a second window.');
+      if (this.secondWindow && this.secondWorkspace !== request.workspaceFile) await this.closeSecondWindow();
+      this.hostsBeforeSecondWindow = new Set(this.extensionHosts());
       if (this.secondWindow) await this.secondWindow.reload();
-      else this.secondWindow = await this.openWindow();
+      else this.secondWindow = await this.openWindow(request.workspaceFile);
+      this.secondWorkspace = request.workspaceFile;
       await this.secondWindow.waitForSelector('.monaco-workbench .part.activitybar', { timeout: DEFAULT_TIMEOUT_MS * 2 });
       return undefined;
     }
     if (request.op === 'closeSecondWindow') {
-      await this.secondWindow?.close();
-      this.secondWindow = undefined;
+      await this.closeSecondWindow();
       return undefined;
     }
     const page = request.window === 'second' ? this.secondWindow : this.page();
@@ -131,14 +140,46 @@ export class BrowserDriver {
         await page.mouse.move(request.to.x, request.to.y, { steps: 8 });
         await page.mouse.up();
         return undefined;
-      case 'killExtensionHost':
-        this.killExtensionHost(request.pid);
-        if (!(await exited(request.pid, 5_000))) throw new Error(`Extension host ${request.pid} survived SIGKILL.`);
+      case 'killExtensionHost': {
+        const pid = request.pid ?? (request.window === 'second' ? this.secondWindowHost() : undefined);
+        if (pid === undefined) throw new Error("Which extension host? Give its pid, or ask for the second window's.");
+        this.killExtensionHost(pid);
+        if (!(await exited(pid, 5_000))) throw new Error(`Extension host ${pid} survived SIGKILL.`);
+        // The second window stays as the kill left it, for the test to look at what a crash leaves; the test
+        // reloads it (openSecondWindow) as a person would.
+        if (request.window === 'second') return undefined;
         // The web workbench takes a dead remote host for a lost connection: it tries to reconnect, the server
         // answers "unknown reconnection token", and it asks the person to reload the window. Do what they would.
         await page.reload();
         return undefined;
+      }
     }
+  }
+
+  private async closeSecondWindow(): Promise<void> {
+    await this.secondWindow?.close();
+    this.secondWindow = undefined;
+    this.secondWorkspace = undefined;
+  }
+
+  /** The extension hosts this run's code-server started that are still running. */
+  private extensionHosts(): number[] {
+    const server = this.serverPid();
+    if (server === undefined) return [];
+    return fs
+      .readdirSync('/proc')
+      .filter((name) => /^\d+$/.test(name))
+      .map(Number)
+      .filter((pid) => readProc(pid, 'cmdline').includes('--type=extensionHost') && descendsFrom(pid, server));
+  }
+
+  /** The second window's extension host: the one host that started since that window (re)loaded. */
+  private secondWindowHost(): number {
+    if (!this.secondWindow) throw new Error('Open the second window first (ui.openSecondWindow).');
+    const started = this.extensionHosts().filter((pid) => !this.hostsBeforeSecondWindow.has(pid));
+    if (started.length !== 1)
+      throw new Error(`Expected one extension host started with the second window, found ${started.length}: ${started.join(', ')}`);
+    return started[0];
   }
 
   /** SIGKILLs a pid only if it is an extension host started by this run's code-server. */
@@ -146,9 +187,8 @@ export class BrowserDriver {
     const cmdline = readProc(pid, 'cmdline').split('\0').join(' ');
     if (!cmdline.includes('--type=extensionHost')) throw new Error(`Process ${pid} is not an extension host: ${cmdline || '(gone)'}`);
     const server = this.serverPid();
-    let ancestor = pid;
-    while (ancestor > 1 && ancestor !== server) ancestor = parentPid(ancestor);
-    if (ancestor !== server) throw new Error(`Extension host ${pid} does not belong to this run's code-server (${server}).`);
+    if (server === undefined || !descendsFrom(pid, server))
+      throw new Error(`Extension host ${pid} does not belong to this run's code-server (${server}).`);
     process.kill(pid, 'SIGKILL');
   }
 
@@ -219,6 +259,13 @@ function readProc(pid: number, file: string): string {
 function parentPid(pid: number): number {
   const stat = readProc(pid, 'stat');
   return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1] ?? 0) || 1;
+}
+
+/** Whether `ancestor` started `pid`, directly or through its children. */
+function descendsFrom(pid: number, ancestor: number): boolean {
+  let current = pid;
+  while (current > 1 && current !== ancestor) current = parentPid(current);
+  return current === ancestor;
 }
 
 /** Polls until the process is gone (or a zombie), up to a deadline. */

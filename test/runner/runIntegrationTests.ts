@@ -93,11 +93,11 @@ export async function runSuiteInRealVSCode(options: SuiteOptions): Promise<numbe
   let server: CodeServer | undefined;
   let browser: Browser | undefined;
   // A second window on the same workspace loads the extension in development mode but not the tests.
-  const openSecondWindow = async () => {
+  // It opens the tests' folder, or a workspace file (code-server takes `?workspace=` for a .code-workspace file).
+  const openSecondWindow = async (workspaceFile?: string) => {
     const second = await browser!.newPage({ viewport: { width: 1440, height: 900 } });
-    await second.goto(
-      `http://localhost:${server!.port}/?folder=${encodeURIComponent(workspace)}&payload=${developmentPayload(server!.port)}`,
-    );
+    const opened = workspaceFile ? `workspace=${encodeURIComponent(workspaceFile)}` : `folder=${encodeURIComponent(workspace)}`;
+    await second.goto(`http://localhost:${server!.port}/?${opened}&payload=${developmentPayload(server!.port)}`);
     return second;
   };
   const driver = new BrowserDriver(

@@ -9,7 +9,14 @@ export {
   type RecoveredMerge,
 } from './mergeStore';
 export { copyId } from './copyIds';
-export { gitRemotesOf, gitRootCommitsOf, normaliseRemote, sameProject, type ProjectIdentity } from './projectIdentity';
+export {
+  gitRemotesOf,
+  gitRootCommitsOf,
+  normaliseRemote,
+  sameProject,
+  workspaceFileFolders,
+  type ProjectIdentity,
+} from './projectIdentity';
 export {
   countThreads,
   listStoredThreads,

@@ -15,6 +15,7 @@ import {
   storesOfProject,
   threadsMissingFrom,
   countThreads,
+  workspaceFileFolders,
 } from '../../core/history';
 import { errorMessage } from '../../core/util/errors';
 
@@ -51,6 +52,16 @@ export class OtherStores implements vscode.Disposable {
   private readonly registry: StoreRegistry;
   private identityOnce: Promise<ProjectIdentity> | undefined;
 
+  private started = false;
+  // A person adds or removes folders; the project is what the workspace holds now.
+  private readonly folderChanges = vscode.workspace.onDidChangeWorkspaceFolders(() => {
+    this.identityOnce = undefined;
+    if (!this.started) return; // start() records and looks with the folders as they are then
+    void this.record()
+      .then(() => this.check())
+      .catch((error: unknown) => this.options.log.warn(`Could not look for threads in other workspaces: ${errorMessage(error)}`));
+  });
+
   constructor(private readonly options: OtherStoresOptions) {
     this.registry = new StoreRegistry(join(options.globalStoragePath, 'stores.json'), options.log);
   }
@@ -62,6 +73,7 @@ export class OtherStores implements vscode.Disposable {
   /** Start-up work: finish or roll back a merge a crash interrupted, record this store, then look for others. */
   async start(): Promise<void> {
     const { log } = this.options;
+    this.started = true;
     try {
       for (const recovered of await recoverInterruptedMerges(this.options.target, { logger: log }))
         log.warn(
@@ -143,6 +155,7 @@ export class OtherStores implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.folderChanges.dispose();
     this.changed.dispose();
   }
 
@@ -163,17 +176,23 @@ export class OtherStores implements vscode.Disposable {
   }
 }
 
-/** The workspace's folders and workspace file, and the git remotes and root commits of its local folders. */
+/**
+ * The workspace's folders and workspace file, and the git remotes and root commits of its local folders. A multi-root
+ * workspace's folders are read from its file as well: at activation VS Code may not have listed them yet
+ * (workspaceFolders is empty then), and without them the workspace would be a project of its own.
+ */
 async function projectIdentity(): Promise<ProjectIdentity> {
-  const folders = vscode.workspace.workspaceFolders ?? [];
-  const local = folders.filter((folder) => folder.uri.scheme === 'file').map((folder) => folder.uri.fsPath);
+  const file = vscode.workspace.workspaceFile;
+  const listed = (vscode.workspace.workspaceFolders ?? []).map((folder) => folder.uri);
+  const inFile = file?.scheme === 'file' ? (await workspaceFileFolders(file.fsPath)).map((uri) => vscode.Uri.parse(uri)) : [];
+  const folders = [...new Map([...listed, ...inFile].map((uri) => [uri.toString(), uri])).values()];
+  const local = folders.filter((uri) => uri.scheme === 'file').map((uri) => uri.fsPath);
   const [remotes, roots] = await Promise.all([
     Promise.all(local.map((path) => gitRemotesOf(path))),
     Promise.all(local.map((path) => gitRootCommitsOf(path))),
   ]);
-  const file = vscode.workspace.workspaceFile;
   return {
-    folders: folders.map((folder) => folder.uri.toString()),
+    folders: folders.map((uri) => uri.toString()),
     ...(file && file.scheme !== 'untitled' ? { workspaceFile: file.toString() } : {}),
     gitRemotes: [...new Set(remotes.flat())],
     gitRootCommits: [...new Set(roots.flat())],
