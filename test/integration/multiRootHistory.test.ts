@@ -134,7 +134,7 @@ async function offerInSecondWindow(): Promise<number> {
 
 /** Clicks the offer's Merge row in the second window, as a person would. */
 function clickMergeInSecondWindow(): Promise<unknown> {
-  return ui.second.click('workbench', '.part.sidebar .pane .monaco-list-row:has-text("Merge them into this workspace")');
+  return ui.second.click('workbench', '.part.sidebar .pane .monaco-list-row:has-text("Merge Here")');
 }
 
 /** A multi-root workspace file beside the tests' folder: that folder and a second one. */
@@ -242,7 +242,7 @@ describe('history across workspace identities: the same folder in a multi-root w
     await setSecondSidebarWidth(240);
     await ui.second.waitFor('workbench', () =>
       [...document.querySelectorAll('.part.sidebar .monaco-list-row')].some((r) =>
-        r.textContent?.includes('Merge them into this workspace'),
+        r.textContent?.includes('Merge Here'),
       ),
     );
     await ui.second.screenshot('multi-root-found-threads-240-dark');

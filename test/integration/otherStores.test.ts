@@ -109,13 +109,13 @@ describe('threads of this project from another workspace', () => {
     // screen at the top, and unfolding it shows what to do.
     await vscode.commands.executeCommand('workbench.actions.treeView.agentThreads.agents.collapseAll');
     await expandTreeRow(`${count} threads`);
-    await treeRow('Merge them into this workspace');
+    await treeRow('Merge Here');
     await ui.screenshot('found-threads-offer');
 
-    await ui.click('workbench', '.part.sidebar .pane .monaco-list-row:has-text("Merge them into this workspace")');
+    await ui.click('workbench', '.part.sidebar .pane .monaco-list-row:has-text("Merge Here")');
     merged.threads = ids;
     merged.agents.push(elsewhere.id);
-    await treeRowGone('Merge them into this workspace');
+    await treeRowGone('Merge Here');
     await ui.waitFor(
       'workbench',
       new Function(`

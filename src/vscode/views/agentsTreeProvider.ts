@@ -372,16 +372,33 @@ export function foundThreadsText(missing: number): string {
 
 /** One of the things to do about found threads, as a row under the notice (a click runs it). */
 function foundThreadsAction(action: 'merge' | 'browse' | 'ignore'): vscode.TreeItem {
+  // Short labels: they sit indented under the notice in a narrow sidebar; the tooltip says the rest.
   const rows = {
-    merge: { label: vscode.l10n.t('Merge them into this workspace'), icon: 'merge', command: CommandId.mergeFoundThreads },
-    browse: { label: vscode.l10n.t('Open (browse them read-only)'), icon: 'eye', command: CommandId.browseFoundThreads },
-    ignore: { label: vscode.l10n.t('Ignore'), icon: 'close', command: CommandId.ignoreFoundThreads },
+    merge: {
+      label: vscode.l10n.t('Merge Here'),
+      tooltip: vscode.l10n.t('Merge them into this workspace: nothing is overwritten or deleted'),
+      icon: 'merge',
+      command: CommandId.mergeFoundThreads,
+    },
+    browse: {
+      label: vscode.l10n.t('Open Read-Only'),
+      tooltip: vscode.l10n.t('Browse them read-only, without merging'),
+      icon: 'eye',
+      command: CommandId.browseFoundThreads,
+    },
+    ignore: {
+      label: vscode.l10n.t('Ignore'),
+      tooltip: vscode.l10n.t('Do not offer these threads again'),
+      icon: 'close',
+      command: CommandId.ignoreFoundThreads,
+    },
   };
   const row = rows[action];
   const item = new vscode.TreeItem(row.label, vscode.TreeItemCollapsibleState.None);
   item.id = `foundThreads:${action}`;
   item.iconPath = new vscode.ThemeIcon(row.icon);
-  item.command = { command: row.command, title: row.label };
+  item.tooltip = row.tooltip;
+  item.command = { command: row.command, title: row.tooltip };
   return item;
 }
 
