@@ -11,6 +11,29 @@ import { millionMessageStore } from './millionMessageStore';
  * Figures that need a real VS Code: bundle sizes, activation time and the longest task after it with a 1,000,000-message
  * store, opening a 100,000-message thread in a panel.
  */
+/** Runs the in-VS-Code part of the bench (test/bench/vscode/index.ts) in a fresh code-server; its figures by name. */
+async function runInVSCode(parts: string): Promise<Record<string, number>> {
+  const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'agent-threads-bench-')), 'vscode.json');
+  const code = await runSuiteInRealVSCode({
+    testsIndex: path.join(REPO_ROOT, 'out', 'test', 'bench', 'vscode', 'index'),
+    env: {
+      AGENT_THREADS_BENCH_OUT: out,
+      AGENT_THREADS_BENCH_STORE: await millionMessageStore(),
+      AGENT_THREADS_BENCH_PARTS: parts,
+      AGENT_THREADS_BENCH_CPU_PROFILE: process.env.AGENT_THREADS_BENCH_CPU_PROFILE ?? '',
+      AGENT_THREADS_BENCH_SCROLL_MESSAGES: process.env.AGENT_THREADS_BENCH_SCROLL_MESSAGES ?? '',
+    },
+    release: MINIMUM_VSCODE,
+    // VS Code's own port detection lists /proc and spawns `ls` and `ps` every few seconds in the extension host, a
+    // task of 60–200 ms each time that is no part of Agent Threads: off, so the longest task and the activations
+    // measured are ours and the baseline's. `autoForwardPorts: false` alone leaves it on in code-server, which has a
+    // tunnel provider; the process source is what turns the scan off.
+    userSettings: { 'remote.autoForwardPorts': false, 'remote.autoForwardPortsSource': 'output' },
+  });
+  if (code !== 0) throw new Error(`the in-VS-Code bench exited with ${code}`);
+  return JSON.parse(fs.readFileSync(out, 'utf8')) as Record<string, number>;
+}
+
 export const vscodeBench: Bench = {
   name: 'vscode',
   async run(benchReport) {
@@ -33,33 +56,30 @@ export const vscodeBench: Bench = {
       pass: webview <= 350 * 1000,
     });
 
-    const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'agent-threads-bench-')), 'vscode.json');
-    const code = await runSuiteInRealVSCode({
-      testsIndex: path.join(REPO_ROOT, 'out', 'test', 'bench', 'vscode', 'index'),
-      env: {
-        AGENT_THREADS_BENCH_OUT: out,
-        AGENT_THREADS_BENCH_STORE: await millionMessageStore(),
-        AGENT_THREADS_BENCH_PARTS: process.env.AGENT_THREADS_BENCH_PARTS ?? '',
-        AGENT_THREADS_BENCH_CPU_PROFILE: process.env.AGENT_THREADS_BENCH_CPU_PROFILE ?? '',
-        AGENT_THREADS_BENCH_SCROLL_MESSAGES: process.env.AGENT_THREADS_BENCH_SCROLL_MESSAGES ?? '',
-      },
-      release: MINIMUM_VSCODE,
-      // VS Code's own port detection lists /proc and spawns `ls` and `ps` every few seconds in the extension host, a
-      // task of 60–200 ms each time that is no part of Agent Threads: off, so the longest task and the activations
-      // measured are ours and the baseline's. `autoForwardPorts: false` alone leaves it on in code-server, which has a
-      // tunnel provider; the process source is what turns the scan off.
-      userSettings: { 'remote.autoForwardPorts': false, 'remote.autoForwardPortsSource': 'output' },
-    });
-    if (code !== 0) throw new Error(`the in-VS-Code bench exited with ${code}`);
-    const f = JSON.parse(fs.readFileSync(out, 'utf8')) as Record<string, number>;
+    const f = await runInVSCode(process.env.AGENT_THREADS_BENCH_PARTS ?? '');
+    // One activation per host (an extension activates once), and the baseline's is a few milliseconds whose noise
+    // swings a single ratio by 2×: two more fresh hosts measure activation alone, and the median ratio is the figure.
+    const ratios = [f.activationMs / f.baselineActivationMs];
+    if (Number.isFinite(ratios[0])) {
+      for (let run = 0; run < 2; run++) {
+        const again = await runInVSCode('activation-only');
+        ratios.push(again.activationMs / again.baselineActivationMs);
+      }
+    }
     report.add({ metric: 'activate Agent Threads (cold, real VS Code)', value: f.activationMs, unit: 'ms' });
     // What the activation above is made of (VS Code's own marks): requiring dist/extension.js, then activate().
     report.add({ metric: 'of which: load dist/extension.js (require)', value: f.codeLoadingMs, unit: 'ms' });
     report.add({ metric: 'of which: activate() until it returns', value: f.activateCallMs, unit: 'ms' });
     report.add({ metric: 'activate vscode.references-view (baseline, same host)', value: f.baselineActivationMs, unit: 'ms' });
     // Absolute times swing with the machine's load; the ratio to a built-in tree-view extension in the same host does not.
-    const activation = f.activationMs / f.baselineActivationMs;
-    report.add({ metric: 'activation ratio ours / baseline', value: activation, unit: '×', target: '<= 2', pass: activation <= 2 });
+    const activation = [...ratios].sort((a, b) => a - b)[Math.floor(ratios.length / 2)];
+    report.add({
+      metric: `activation ratio ours / baseline (median of ${ratios.length} hosts: ${ratios.map((r) => r.toFixed(2)).join(', ')})`,
+      value: activation,
+      unit: '×',
+      target: '<= 2',
+      pass: activation <= 2,
+    });
     report.add({
       metric: 'longest extension-host task, first 10 s after activation (1,000,000-message store)',
       value: f.longestTaskMs,

@@ -313,7 +313,8 @@ async function timeSendToFirstToken(
 
 /**
  * The parts to measure, from AGENT_THREADS_BENCH_PARTS (comma-separated: activation, open, scroll, firstToken; all
- * when unset), so a change to one path can be measured without the minutes the whole history scroll takes.
+ * when unset), so a change to one path can be measured without the minutes the whole history scroll takes. The two
+ * activations are always timed: `activation-only` (no part's name) times them and nothing else.
  */
 function wanted(part: 'activation' | 'open' | 'scroll' | 'firstToken'): boolean {
   const parts = process.env.AGENT_THREADS_BENCH_PARTS;
