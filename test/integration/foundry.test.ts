@@ -144,6 +144,17 @@ describe('a workspace on the Foundry Agent Service backend', () => {
       });
       assert.deepEqual(done, { open: false, gist: 'Weighing it', above: true, ownHeader: false });
       await ui.screenshot('foundry-reasoning');
+      // The new thread is selected in the tree, and revealing it there raised no error (VS Code 1.100 shows one when a
+      // reveal races the tree's own redraw: "Element with id … is already registered").
+      await ui.waitFor('workbench', () =>
+        [...document.querySelectorAll('.part.sidebar .monaco-list-row')].some(
+          (row) => row.textContent?.includes('think about refunds') && row.getAttribute('aria-selected') === 'true',
+        ),
+      );
+      const notices = await ui.evaluate('workbench', () =>
+        [...document.querySelectorAll('.notifications-toasts .notification-list-item-message')].map((m) => m.textContent ?? ''),
+      );
+      assert.ok(!notices.some((notice) => /already registered/.test(notice)), notices.join('\n'));
       // Read back from the service (the panel opened again): the same thinking, in the same place.
       const threadId = await ui.evaluate(panel, () => document.body.dataset.threadId ?? '');
       await vscode.commands.executeCommand('workbench.action.closeAllEditors');

@@ -63,6 +63,9 @@ export class AgentsTreeProvider implements vscode.TreeDataProvider<AgentsTreeNod
   /** When set, only these threads (and the agents that have some) are shown. */
   private threadFilter: ReadonlySet<string> | undefined;
   private refreshTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The nodes VS Code has read the items of since the last redraw, and who waits for one (see whenDrawn). */
+  private drawn = new WeakSet<AgentsTreeNode>();
+  private readonly drawWaiters = new Map<AgentsTreeNode, (() => void)[]>();
   private foundThreads: FoundThreadsNotice | undefined;
 
   constructor(
@@ -102,7 +105,34 @@ export class AgentsTreeProvider implements vscode.TreeDataProvider<AgentsTreeNod
   refresh(): void {
     clearTimeout(this.refreshTimer);
     this.refreshTimer = undefined;
+    this.drawn = new WeakSet();
     this.changed.fire(undefined);
+  }
+
+  /**
+   * Resolves once VS Code has drawn `node` since the last redraw (a redraw still waiting is done now), or after
+   * `capMs` (a collapsed agent's threads are not drawn). VS Code 1.100 fails with "Element with id … is already
+   * registered", shown as an error notification, when a reveal fetches a level of the tree that its own redraw is
+   * fetching at the same moment; a reveal that waits for the redraw to reach its node fetches nothing.
+   */
+  async whenDrawn(node: AgentsTreeNode, capMs = 1000): Promise<void> {
+    if (this.refreshTimer) this.refresh();
+    if (this.drawn.has(node)) return;
+    await new Promise<void>((resolve) => {
+      const waiters = this.drawWaiters.get(node) ?? [];
+      const drawn = () => {
+        clearTimeout(cap);
+        resolve();
+      };
+      const cap = setTimeout(() => {
+        const left = (this.drawWaiters.get(node) ?? []).filter((waiter) => waiter !== drawn);
+        if (left.length) this.drawWaiters.set(node, left);
+        else this.drawWaiters.delete(node);
+        resolve();
+      }, capMs);
+      waiters.push(drawn);
+      this.drawWaiters.set(node, waiters);
+    });
   }
 
   /**
@@ -150,6 +180,13 @@ export class AgentsTreeProvider implements vscode.TreeDataProvider<AgentsTreeNod
   }
 
   getTreeItem(node: AgentsTreeNode): vscode.TreeItem {
+    this.drawn.add(node);
+    const waiters = this.drawWaiters.get(node);
+    if (waiters) {
+      this.drawWaiters.delete(node);
+      // VS Code registers the items it read once all of that level's are in: just after this task.
+      setImmediate(() => waiters.forEach((resolve) => resolve()));
+    }
     switch (node.kind) {
       case 'agent':
         return this.agentItem(node.agent);

@@ -15,6 +15,7 @@ export async function revealThread(
   if (!treeView.visible) return;
   const node = await tree.threadNode(threadId);
   if (!node) return;
+  await tree.whenDrawn(node);
   // Selecting is a courtesy: a tree that changed under it is not worth an error.
   await Promise.resolve(treeView.reveal(node, { select: true, focus: false, expand: false })).catch((error: unknown) =>
     log.debug(`Could not reveal thread ${threadId} in the Agents tree: ${String(error)}`),
