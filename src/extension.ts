@@ -247,7 +247,7 @@ export function activate(context: vscode.ExtensionContext): AgentThreadsApi {
     context.subscriptions.push({ dispose: () => clearTimeout(startLater) });
   }
 
-  // Opt-in (agentThreads.localApi.enabled): the same agents, threads and engine over Assistants-style HTTP on 127.0.0.1.
+  // Opt-in (agentThreads.localApi.enabled): the active backend's agents, threads and runs over HTTP on 127.0.0.1.
   const localApi = new LocalApiController(
     () =>
       new LocalAgentApi({
@@ -257,7 +257,7 @@ export function activate(context: vscode.ExtensionContext): AgentThreadsApi {
         tools,
         logger: log,
         resolveModelName: modelNameResolver(() => models.choices().map((choice) => choice.profile)),
-        otherBackend: () => (backend.kind === 'local' ? undefined : backend.label),
+        remoteBackend: () => (backend.kind === 'local' ? undefined : backend.active),
       }),
     log,
   );

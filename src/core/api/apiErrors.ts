@@ -1,6 +1,7 @@
 // Errors of the local agent API in the OpenAI error shape, and the mapping of store and run engine refusals onto
 // HTTP statuses. Unexpected errors become a bare 500 so no stack trace or internal detail leaves the process.
 
+import { FoundryError } from '../backend/foundry/foundryErrors';
 import { StoreError, type StoreErrorCode } from '../domain/errors';
 import { ItemError } from '../items/messageItems';
 import { RunError, type RunErrorCode } from '../runs/runErrors';
@@ -93,6 +94,12 @@ export function toApiError(error: unknown, onUnexpected: (error: unknown) => voi
   }
   if (error instanceof RunError) {
     const status = RUN_STATUS[error.code];
+    return new ApiError(status, typeFor(status), error.message, error.code);
+  }
+  if (error instanceof FoundryError) {
+    // The service's own refusals of what the script asked (a missing object, a conflict, a bad request, a rate
+    // limit) pass through; its refusal of the extension's credentials or a network failure is the gateway's (502).
+    const status = error.status === 400 || error.status === 404 || error.status === 409 || error.status === 429 ? error.status : 502;
     return new ApiError(status, typeFor(status), error.message, error.code);
   }
   onUnexpected(error);
