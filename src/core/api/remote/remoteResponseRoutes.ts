@@ -114,11 +114,14 @@ export function addRemoteResponseRoutes(router: Router, services: RemoteServices
     const ids = id === undefined ? undefined : parseResponseId(id);
     const missing = (): Error => notFound(`No response found with id ${JSON.stringify(String(id).slice(0, 80))}.`);
     if (!ids) throw missing();
-    const run = await backend()
-      .threads.getRun(ids.threadId, ids.runId)
-      .catch(() => undefined);
-    if (!run) throw missing();
-    return run;
+    // The thread part is an Assistants-style thread's, or a Responses-based service's conversation's.
+    for (const threadId of [ids.threadId, conversationId(ids.threadId)]) {
+      const run = await backend()
+        .threads.getRun(threadId, ids.runId)
+        .catch(() => undefined);
+      if (run) return run;
+    }
+    throw missing();
   };
 
   router.add('POST', '/responses', async ({ body, res }) => {
