@@ -145,6 +145,8 @@ export function activate(context: vscode.ExtensionContext): AgentThreadsApi {
     tracer: tracing.tracer,
     maxToolRounds: vscode.workspace.getConfiguration('agentThreads.run').get<number>('maxToolRounds', 10),
     approvalTimeoutMs: vscode.workspace.getConfiguration('agentThreads.run').get<number>('approvalTimeoutMinutes', 10) * 60_000,
+    // A background response cut off by the last window's end goes on while scripts can still retrieve it.
+    restartsBackgroundResponses: () => vscode.workspace.getConfiguration('agentThreads.localApi').get<boolean>('enabled', false),
   });
   // Activation does not wait for old runs to be closed; a failure is logged.
   void engine.recoverInterruptedRuns().catch((error: unknown) => log.error(`Could not check for interrupted runs: ${String(error)}`));

@@ -3,6 +3,7 @@
 // the UI reads at start anyway) and only opens the logs of threads that carry a marker.
 
 import { hostname } from 'node:os';
+import type { Message } from '../domain/message';
 import type { Run } from '../domain/run';
 import type { ThreadStore } from '../store/threadStore';
 import type { Logger } from '../util/logger';
@@ -48,6 +49,11 @@ export interface RecoveryHooks {
   logger: Logger;
   /** Takes over a run that waits at a budget (such a pause survives restarts); false when it cannot. */
   adoptPaused?(run: Run): Promise<boolean>;
+  /**
+   * Starts the model turn of an interrupted background response again (see restartableTurn, which has tidied the
+   * thread first); false when it cannot, and the run is then closed as interrupted.
+   */
+  restartBackground?(run: Run): Promise<boolean>;
 }
 
 /**
@@ -62,6 +68,7 @@ export async function recoverInterruptedRuns(threads: ThreadStore, hooks: Recove
     try {
       const run = await threads.getRun(thread.id, runId).catch(() => undefined);
       if (run && waitsAtBudget(run) && (await hooks.adoptPaused?.(run))) continue;
+      if (run && hooks.restartBackground && (await restartableTurn(threads, run, hooks)) && (await hooks.restartBackground(run))) continue;
       if (run && !isTerminal(run.status)) recovered.push(await closeInterrupted(threads, run, hooks));
       await hooks.clearMarker(thread.id, runId);
     } catch (error) {
@@ -76,6 +83,44 @@ export async function recoverInterruptedRuns(threads: ThreadStore, hooks: Recove
 function waitsAtBudget(run: Run): boolean {
   return run.status === 'requires_action' && run.required_action?.type === 'budget_exceeded';
 }
+
+/**
+ * Whether an interrupted run is a background response the window can carry on, and if so, tidies what the
+ * interruption cut off: the half-written answer of the model turn is hidden (the turn starts again from the stored
+ * thread; the log is append-only, so a tombstone hides it) and its step is failed with the reason. Only a model turn
+ * is restarted: a run with a tool call left without its output (a workspace tool may have half run) or with answers
+ * to earlier calls not yet written is closed as interrupted, as any other run.
+ */
+async function restartableTurn(threads: ThreadStore, run: Run, hooks: RecoveryHooks): Promise<boolean> {
+  if (isTerminal(run.status) || run.status === 'requires_action' || run.status === 'cancelling' || !run.response?.background) return false;
+  const recent = await threads.readNewest(run.thread_id, 20);
+  const open = (message: Message): boolean => Boolean(message.tool_calls?.some((call) => call.function.output === null));
+  const answered = new Set(run.response.answered_calls.map((answer) => answer.call_id));
+  if (recent.some((message) => message.tool_calls?.some((call) => answered.has(call.id) && call.function.output === null))) return false;
+  if (recent.some((message) => message.run_id === run.id && open(message))) return false;
+  const steps = await threads.listRunSteps(run.thread_id, run.id);
+  if (steps.some((step) => step.status === 'in_progress' && step.type === 'tool_calls')) return false;
+  const now = hooks.now();
+  for (const message of recent) {
+    if (message.run_id !== run.id || message.status !== 'in_progress') continue;
+    await threads.hideMessage(run.thread_id, message.id);
+  }
+  for (const step of steps) {
+    if (step.status !== 'in_progress') continue;
+    const failed = {
+      ...step,
+      status: 'failed' as const,
+      failed_at: now,
+      last_error: { code: 'server_error' as const, message: RESTARTED_MESSAGE },
+    };
+    await threads.saveRunStep(failed);
+    hooks.announce({ event: 'thread.run.step.failed', data: failed, thread_id: run.thread_id, run_id: run.id });
+  }
+  return true;
+}
+
+/** Why the step of a restarted background response's cut-off model turn failed. */
+export const RESTARTED_MESSAGE = 'VS Code closed during this model turn; the background response started the turn again when it reopened.';
 
 async function closeInterrupted(threads: ThreadStore, run: Run, hooks: RecoveryHooks): Promise<Run> {
   const now = hooks.now();
