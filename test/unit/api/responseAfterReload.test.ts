@@ -129,6 +129,37 @@ describe('local agent API: background responses across a window reload', functio
       );
     });
 
+    it("a workspace agent's background response, cut off after a tool round, goes on with the agent and its tool outputs", async () => {
+      const agent = await h.agent({ name: 'Reloader', instructions: 'Use the tool, then answer.', tools: [{ name: 'echo' }] });
+      h.server.script(
+        { kind: 'tool_calls', calls: [{ name: 'echo', arguments: JSON.stringify({ text: 'kept-output' }) }] },
+        { kind: 'stall', text: 'partial answer here', afterChunks: 1 },
+      );
+      const started = await h.client.responses.create({
+        agent: { type: 'agent_reference', name: 'Reloader' },
+        input: 'go',
+        background: true,
+      } as unknown as OpenAI.Responses.ResponseCreateParamsNonStreaming);
+      await h.log.waitFor((event) => event.event === 'thread.message.delta');
+      h.server.script({ kind: 'text', text: 'Answered with kept-output.' });
+      const { client, recover, engine } = await reload(restarting);
+      const end = ended(engine, `run_${started.id.split('_')[2]}`);
+      await recover();
+      assert.equal((await end).status, 'completed');
+      const after = await client.responses.retrieve(started.id);
+      assert.equal((after as unknown as { agent: { name: string } | null }).agent?.name, agent.name);
+      assert.deepEqual(
+        after.output.map((item) => item.type),
+        ['mcp_call', 'message'],
+        'the tool round before the reload, then the new answer',
+      );
+      assert.equal(after.output_text, 'Answered with kept-output.');
+      const resent = sentMessages(h.server, 2);
+      assert.equal(resent[0].content, 'Use the tool, then answer.');
+      assert.ok(resent.some((m) => m.role === 'tool' && m.content === 'kept-output'));
+      assert.ok(!resent.some((m) => String(m.content).includes('partial answer')));
+    });
+
     it('a run that is not a background response still ends failed/interrupted', async () => {
       const agent = await h.agent();
       const threadId = await h.thread('stall');
