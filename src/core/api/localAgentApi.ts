@@ -125,8 +125,8 @@ export class LocalAgentApi {
       const remote = this.remote && this.services.remoteBackend?.() ? this.remote : undefined;
       const route = (remote ? this.remoteRouter : this.router).match(method, path);
       // A route of the local API the active backend has no counterpart for: say so, rather than 404 a real route.
-      if (remote && typeof route !== 'object' && typeof this.router.match(method, path) === 'object')
-        throw unsupported(remote, `${method} ${PREFIX}${path.replace(/\/[^/]*_[^/]*/g, '/{id}')}`);
+      const local = remote && typeof route !== 'object' ? this.router.match(method, path) : undefined;
+      if (remote && typeof local === 'object') throw unsupported(remote, `${method} ${PREFIX}${local.path}`);
       if (route === undefined) throw new ApiError(404, 'not_found_error', `Unknown route ${method} ${PREFIX}${path}.`);
       if (route === 'method_not_allowed')
         throw new ApiError(405, 'invalid_request_error', `${method} is not supported on ${PREFIX}${path}.`);

@@ -223,8 +223,13 @@ for (const [kind, make] of [
       const [message] = (await h.client.beta.threads.messages.list(thread.id)).data;
       await assert.rejects(
         h.client.beta.threads.messages.delete(message.id, { thread_id: thread.id }),
-        unsupported(/DELETE \/v1\/threads\/\{id\}\/messages\/\{id\}/),
+        unsupported(/^400 DELETE \/v1\/threads\/:thread_id\/messages\/:message_id is not available while/),
       );
+      await assert.rejects(
+        h.client.responses.inputItems.list(`resp_${thread.id.split('_')[1]}_0000000000000000`),
+        unsupported(/GET \/v1\/responses\/:id\/input_items is not available/),
+      );
+      await assert.rejects(h.client.conversations.retrieve('conv_0000000000000000nothere'), OpenAI.NotFoundError);
       assert.equal(serviceRuns().length, 0, 'nothing ran');
     });
 

@@ -3,6 +3,8 @@
 // service cannot do through the Backend interface is refused with unsupported_on_backend: a bare `model`, per-response
 // settings (instructions, tools, sampling, limits), answering calls in a response's input, deleting items.
 
+import { FoundryError } from '../../backend/foundry/foundryErrors';
+import { StoreError } from '../../domain/errors';
 import type { ResponseRunOptions, Run } from '../../domain/run';
 import type { Thread } from '../../domain/thread';
 import {
@@ -46,6 +48,13 @@ function renderConversation(thread: Thread): ConversationObject {
   return { id: conversationOf(thread.id), object: 'conversation', created_at: thread.created_at, metadata: thread.metadata };
 }
 
+/** Undefined for an object the backend does not have (the next candidate id may name it); any other failure stands. */
+function unlessNotFound(error: unknown): undefined {
+  if (error instanceof FoundryError && error.code === 'foundry_not_found') return undefined;
+  if (error instanceof StoreError && error.code.endsWith('_not_found')) return undefined;
+  throw error;
+}
+
 /** Adds the conversation and response routes over the remote backend. */
 export function addRemoteResponseRoutes(router: Router, services: RemoteServices): void {
   const backend = (): ReturnType<RemoteServices['backend']> => services.backend();
@@ -56,9 +65,7 @@ export function addRemoteResponseRoutes(router: Router, services: RemoteServices
     const candidates = [...new Set([threadIdOfConversation(raw), /^conv_[A-Za-z0-9_-]{1,120}$/.test(raw) ? raw : undefined])];
     for (const id of candidates) {
       if (id === undefined) continue;
-      const thread = await backend()
-        .threads.get(id)
-        .catch(() => undefined);
+      const thread = await backend().threads.get(id).catch(unlessNotFound);
       if (thread) return thread;
     }
     throw notFound(`No conversation found with id ${JSON.stringify(String(value).slice(0, 80))}.`);
@@ -116,9 +123,7 @@ export function addRemoteResponseRoutes(router: Router, services: RemoteServices
     if (!ids) throw missing();
     // The thread part is an Assistants-style thread's, or a Responses-based service's conversation's.
     for (const threadId of [ids.threadId, conversationId(ids.threadId)]) {
-      const run = await backend()
-        .threads.getRun(threadId, ids.runId)
-        .catch(() => undefined);
+      const run = await backend().threads.getRun(threadId, ids.runId).catch(unlessNotFound);
       if (run) return run;
     }
     throw missing();
