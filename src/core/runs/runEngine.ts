@@ -241,7 +241,9 @@ export class RunEngine {
         announce: (event) => this.events.fire(event),
         logger: this.services.logger,
         adoptPaused: (run) => this.adoptPausedRun(run),
-        ...(this.options.restartsBackgroundResponses?.() ? { restartBackground: (run: Run) => this.restartBackgroundRun(run) } : {}),
+        ...(this.options.restartsBackgroundResponses?.()
+          ? { restartBackground: (run: Run, tidy: () => Promise<void>) => this.restartBackgroundRun(run, tidy) }
+          : {}),
       },
       threadId,
     );
@@ -274,9 +276,10 @@ export class RunEngine {
   /**
    * Carries on a background response a previous session left in the middle of a model turn: the run, which holds
    * what its request asked for (model, instructions, tools, sampling, the response's options), goes on in this engine
-   * from the stored thread. False when its agent or model is gone.
+   * from the stored thread once `tidy` has cleared what the interruption cut off. False, before anything changes, when
+   * its agent or model is gone.
    */
-  private async restartBackgroundRun(run: Run): Promise<boolean> {
+  private async restartBackgroundRun(run: Run, tidy: () => Promise<void>): Promise<boolean> {
     const threadId = run.thread_id;
     if (this.active.has(threadId) || this.starting.has(threadId)) return false;
     const agent = run.response?.agent ? await this.options.agents.get(run.assistant_id).catch(() => undefined) : bareModelAgent(run);
@@ -284,6 +287,7 @@ export class RunEngine {
     if (!agent || !resolved) return false;
     this.starting.add(threadId);
     try {
+      await tidy();
       await this.editMetadata(threadId, (metadata) => ({ ...metadata, [ACTIVE_RUN_KEY]: run.id, [ACTIVE_RUN_OWNER_KEY]: runOwner() }));
       const recorder = new RunRecorder(run, this.options.threads, (event) => this.announce(event), this.services.now);
       const active = new ActiveRun(recorder, agent, resolved.client, resolved.profile, this.services.now);

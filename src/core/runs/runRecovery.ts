@@ -50,10 +50,10 @@ export interface RecoveryHooks {
   /** Takes over a run that waits at a budget (such a pause survives restarts); false when it cannot. */
   adoptPaused?(run: Run): Promise<boolean>;
   /**
-   * Starts the model turn of an interrupted background response again (see restartableTurn, which has tidied the
-   * thread first); false when it cannot, and the run is then closed as interrupted.
+   * Starts the model turn of an interrupted background response again, calling `tidy` (see tidyCutOffTurn) once it
+   * knows it can and before it does; false when it cannot (nothing was changed), and the run is closed as interrupted.
    */
-  restartBackground?(run: Run): Promise<boolean>;
+  restartBackground?(run: Run, tidy: () => Promise<void>): Promise<boolean>;
 }
 
 /**
@@ -68,7 +68,13 @@ export async function recoverInterruptedRuns(threads: ThreadStore, hooks: Recove
     try {
       const run = await threads.getRun(thread.id, runId).catch(() => undefined);
       if (run && waitsAtBudget(run) && (await hooks.adoptPaused?.(run))) continue;
-      if (run && hooks.restartBackground && (await restartableTurn(threads, run, hooks)) && (await hooks.restartBackground(run))) continue;
+      if (
+        run &&
+        hooks.restartBackground &&
+        (await restartableTurn(threads, run)) &&
+        (await hooks.restartBackground(run, () => tidyCutOffTurn(threads, run, hooks)))
+      )
+        continue;
       if (run && !isTerminal(run.status)) recovered.push(await closeInterrupted(threads, run, hooks));
       await hooks.clearMarker(thread.id, runId);
     } catch (error) {
@@ -85,27 +91,33 @@ function waitsAtBudget(run: Run): boolean {
 }
 
 /**
- * Whether an interrupted run is a background response the window can carry on, and if so, tidies what the
- * interruption cut off: the half-written answer of the model turn is hidden (the turn starts again from the stored
- * thread; the log is append-only, so a tombstone hides it) and its step is failed with the reason. Only a model turn
- * is restarted: a run with a tool call left without its output (a workspace tool may have half run) or with answers
+ * Whether an interrupted run is a background response whose model turn can simply start again: only a model turn
+ * is restarted. A run with a tool call left without its output (a workspace tool may have half run) or with answers
  * to earlier calls not yet written is closed as interrupted, as any other run.
  */
-async function restartableTurn(threads: ThreadStore, run: Run, hooks: RecoveryHooks): Promise<boolean> {
+async function restartableTurn(threads: ThreadStore, run: Run): Promise<boolean> {
   if (isTerminal(run.status) || run.status === 'requires_action' || run.status === 'cancelling' || !run.response?.background) return false;
   const recent = await threads.readNewest(run.thread_id, 20);
-  const open = (message: Message): boolean => Boolean(message.tool_calls?.some((call) => call.function.output === null));
   const answered = new Set(run.response.answered_calls.map((answer) => answer.call_id));
-  if (recent.some((message) => message.tool_calls?.some((call) => answered.has(call.id) && call.function.output === null))) return false;
-  if (recent.some((message) => message.run_id === run.id && open(message))) return false;
+  const unanswered = (message: Message): boolean =>
+    Boolean(message.tool_calls?.some((call) => call.function.output === null && (message.run_id === run.id || answered.has(call.id))));
+  if (recent.some(unanswered)) return false;
   const steps = await threads.listRunSteps(run.thread_id, run.id);
-  if (steps.some((step) => step.status === 'in_progress' && step.type === 'tool_calls')) return false;
+  return !steps.some((step) => step.status === 'in_progress' && step.type === 'tool_calls');
+}
+
+/**
+ * Tidies what the interruption cut off before the turn starts again from the stored thread: the half-written answer
+ * is hidden (the log is append-only, so a tombstone hides it; neither the model nor the response shows it again) and
+ * the step that wrote it fails, saying why.
+ */
+async function tidyCutOffTurn(threads: ThreadStore, run: Run, hooks: RecoveryHooks): Promise<void> {
   const now = hooks.now();
-  for (const message of recent) {
+  for (const message of await threads.readNewest(run.thread_id, 20)) {
     if (message.run_id !== run.id || message.status !== 'in_progress') continue;
     await threads.hideMessage(run.thread_id, message.id);
   }
-  for (const step of steps) {
+  for (const step of await threads.listRunSteps(run.thread_id, run.id)) {
     if (step.status !== 'in_progress') continue;
     const failed = {
       ...step,
@@ -116,7 +128,6 @@ async function restartableTurn(threads: ThreadStore, run: Run, hooks: RecoveryHo
     await threads.saveRunStep(failed);
     hooks.announce({ event: 'thread.run.step.failed', data: failed, thread_id: run.thread_id, run_id: run.id });
   }
-  return true;
 }
 
 /** Why the step of a restarted background response's cut-off model turn failed. */

@@ -160,6 +160,20 @@ describe('local agent API: background responses across a window reload', functio
       assert.ok(!resent.some((m) => String(m.content).includes('partial answer')));
     });
 
+    it('one whose model the new window no longer has ends failed/interrupted, its half answer kept as it was', async () => {
+      h.server.script({ kind: 'stall', text: 'partial answer here', afterChunks: 1 });
+      const started = await h.client.responses.create({ model: 'fake/fake-model', input: 'stall', background: true });
+      await h.log.waitFor((event) => event.event === 'thread.message.delta');
+      const { client, recover } = await reload({ ...restarting, resolveModel: () => undefined });
+      await recover();
+      const after = await client.responses.retrieve(started.id);
+      assert.equal(after.status, 'failed');
+      assert.match(after.error?.message ?? '', /interrupted because VS Code closed/);
+      const threadId = `thread_${started.id.split('_')[1]}`;
+      const [answer] = (await h.threads.listMessages(threadId, { order: 'desc', limit: 1 })).data;
+      assert.deepEqual([answer.role, answer.status], ['assistant', 'incomplete'], 'closed as any interrupted run, not hidden');
+    });
+
     it('a run that is not a background response still ends failed/interrupted', async () => {
       const agent = await h.agent();
       const threadId = await h.thread('stall');
