@@ -57,7 +57,13 @@ export class LocalAgentApi {
       this.remote = {
         backend: () => {
           const backend = remoteBackend();
-          if (!backend) throw new Error('The workspace switched back to local storage during the request.');
+          if (!backend)
+            throw new ApiError(
+              409,
+              'conflict_error',
+              'The workspace switched back to local storage during this request; send it again.',
+              'backend_switched',
+            );
           return backend;
         },
         tools: services.tools,

@@ -1,6 +1,7 @@
-// Closes runs a previous session left unfinished (VS Code closed or crashed mid-run). A run marks its thread's
-// metadata with its id while it is active, so recovery reads the thread list (two small files per thread, which
-// the UI reads at start anyway) and only opens the logs of threads that carry a marker.
+// Closes runs a previous session left unfinished (VS Code closed or crashed mid-run), or carries on those that can go
+// on (a run paused at a budget; a background response cut off in a model turn, when the engine is asked to). A run
+// marks its thread's metadata with its id while it is active, so recovery reads the thread list (two small files per
+// thread, which the UI reads at start anyway) and only opens the logs of threads that carry a marker.
 
 import { hostname } from 'node:os';
 import type { Message } from '../domain/message';
