@@ -3,7 +3,6 @@
 // service cannot do through the Backend interface is refused with unsupported_on_backend: a bare `model`, per-response
 // settings (instructions, tools, sampling, limits), answering calls in a response's input, deleting items.
 
-import { FoundryError } from '../../backend/foundry/foundryErrors';
 import { StoreError } from '../../domain/errors';
 import type { ResponseRunOptions, Run } from '../../domain/run';
 import type { Thread } from '../../domain/thread';
@@ -15,7 +14,7 @@ import {
   parseResponseId,
   threadIdOfConversation,
 } from '../../items';
-import { badRequest, notFound } from '../apiErrors';
+import { badRequest, foundryError, notFound } from '../apiErrors';
 import { findConversationItem, listConversationItems } from '../conversationItems';
 import { listQuery, optionalMetadata, optionalString } from '../requestParams';
 import { loadResponse, responseWhenDone, streamResponse } from '../responseStream';
@@ -50,7 +49,7 @@ function renderConversation(thread: Thread): ConversationObject {
 
 /** Undefined for an object the backend does not have (the next candidate id may name it); any other failure stands. */
 function unlessNotFound(error: unknown): undefined {
-  if (error instanceof FoundryError && error.code === 'foundry_not_found') return undefined;
+  if (foundryError(error)?.code === 'foundry_not_found') return undefined;
   if (error instanceof StoreError && error.code.endsWith('_not_found')) return undefined;
   throw error;
 }
