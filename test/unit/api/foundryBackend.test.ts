@@ -195,6 +195,14 @@ for (const [kind, make] of [
         }),
         unsupported(/Supplying a tool output/),
       );
+      await assert.rejects(
+        h.client.beta.threads.runs.create(thread.id, { assistant_id: agent.id }),
+        (error: unknown) => error instanceof OpenAI.ConflictError && error.code === 'thread_busy',
+      );
+      await assert.rejects(
+        h.client.beta.threads.messages.create(thread.id, { role: 'user', content: 'meanwhile' }),
+        (error: unknown) => error instanceof OpenAI.ConflictError && error.code === 'thread_busy',
+      );
       const stream = h.client.beta.threads.runs.submitToolOutputsStream(waiting.id, {
         thread_id: thread.id,
         tool_outputs: [{ tool_call_id: call.id } as { tool_call_id: string; output: string }],
@@ -203,6 +211,13 @@ for (const [kind, make] of [
       assert.equal(done.status, 'completed');
       const [answer] = (await h.client.beta.threads.messages.list(thread.id, { limit: 1 })).data;
       assert.equal((answer.content[0] as { text: { value: string } }).text.value, 'Tool echo said: approved-9');
+      await assert.rejects(
+        h.client.beta.threads.runs.submitToolOutputs(waiting.id, {
+          thread_id: thread.id,
+          tool_outputs: [{ tool_call_id: call.id } as { tool_call_id: string; output: string }],
+        }),
+        (error: unknown) => error instanceof OpenAI.BadRequestError && /status "completed" do not accept/.test(error.message),
+      );
     });
 
     it('answers what the project cannot do with unsupported_on_backend, naming it', async () => {

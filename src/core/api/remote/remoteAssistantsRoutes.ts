@@ -21,7 +21,7 @@ import {
 } from '../requestParams';
 import { json, type RouteResult, type Router, STREAMED } from '../router';
 import { streamRun } from '../runEventStream';
-import { refuseParams, remoteId, type RemoteServices, unsupported } from './remoteServices';
+import { assertIdle, refuseParams, remoteId, type RemoteServices, unsupported } from './remoteServices';
 
 /** Run parameters the local engine takes per run; a remote run uses its agent's settings. */
 const RUN_OVERRIDES = [
@@ -113,7 +113,9 @@ export function addRemoteAssistantsRoutes(router: Router, services: RemoteServic
 
   router.add('POST', '/threads/:thread_id/messages', async ({ params, body }) => {
     const threadId = remoteId(params.thread_id, 'thread');
-    return json(renderMessage(await backend().threads.appendMessage(threadId, messageInput(body, 'message'))));
+    const input = messageInput(body, 'message');
+    assertIdle(services, threadId, 'add messages');
+    return json(renderMessage(await backend().threads.appendMessage(threadId, input)));
   });
 
   router.add('GET', '/threads/:thread_id/messages', async ({ params, query }) => {
@@ -164,6 +166,8 @@ export function addRemoteAssistantsRoutes(router: Router, services: RemoteServic
       if (item.output !== undefined && item.output !== null) throw unsupported(services, 'Supplying a tool output', 'tool_outputs');
       return { tool_call_id: item.tool_call_id, approve: true };
     });
+    const run = await currentRun(threadId, runId);
+    if (run.status !== 'requires_action') throw badRequest(`Runs in status "${run.status}" do not accept tool outputs.`, 'tool_outputs');
     const submit = async (): Promise<Run> => {
       await backend().runs.submitToolApprovals(threadId, runId, approvals);
       return currentRun(threadId, runId);
@@ -203,6 +207,7 @@ async function startRun(
   stream: boolean,
   res: ServerResponse,
 ): Promise<RouteResult> {
+  assertIdle(services, threadId, 'start a run');
   const runs = services.backend().runs;
   const create = (): Promise<Run> => runs.createRun(threadId, agentId);
   if (!stream) return json(renderRun(await create(), services.lookup));

@@ -19,7 +19,7 @@ import { findConversationItem, listConversationItems } from '../conversationItem
 import { listQuery, optionalMetadata, optionalString } from '../requestParams';
 import { loadResponse, responseWhenDone, streamResponse } from '../responseStream';
 import { json, type Router, STREAMED } from '../router';
-import { refuseParams, rememberOptions, type RemoteServices, runSource, unsupported } from './remoteServices';
+import { assertIdle, refuseParams, rememberOptions, type RemoteServices, runSource, unsupported } from './remoteServices';
 
 /** Create-response parameters the local engine applies per response; a remote run uses its agent's settings. */
 const RESPONSE_SETTINGS = [
@@ -103,7 +103,9 @@ export function addRemoteResponseRoutes(router: Router, services: RemoteServices
 
   router.add('POST', '/conversations/:id/items', async ({ params, body }) => {
     const thread = await conversationThread(params.id);
-    const appended = await backend().threads.appendMessages(thread.id, messagesOnly(body.items, 'items'));
+    const items = messagesOnly(body.items, 'items');
+    assertIdle(services, thread.id, 'add items');
+    const appended = await backend().threads.appendMessages(thread.id, items);
     const data = appended.flatMap(messageToItems);
     return json({ object: 'list', data, first_id: data[0]?.id ?? null, last_id: data[data.length - 1]?.id ?? null, has_more: false });
   });
@@ -136,6 +138,7 @@ export function addRemoteResponseRoutes(router: Router, services: RemoteServices
     const { thread, conversation, previous } = await threadOf(body);
     const messages = messagesOnly(body.input ?? [], 'input');
     if (messages.length === 0) throw badRequest("'input' is required (a string or a list of message items).", 'input');
+    if (thread) assertIdle(services, thread.id, 'start a response');
     const background = body.background === true;
     const options: ResponseRunOptions = {
       client_tools: [],

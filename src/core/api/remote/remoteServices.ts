@@ -97,3 +97,15 @@ export function remoteId(value: string | undefined, kind: string): string {
   if (typeof value === 'string' && /^[A-Za-z0-9_-]{1,128}$/.test(value)) return value;
   throw new ApiError(404, 'not_found_error', `No ${kind} found with id ${JSON.stringify(String(value).slice(0, 80))}.`);
 }
+
+/** As in the Assistants API, one run at a time per thread, and nothing added to a thread in the middle of a run. */
+export function assertIdle(services: RemoteServices, threadId: string, doing: string): void {
+  const active = services.backend().runs.activeRun(threadId);
+  if (!active) return;
+  throw new ApiError(
+    409,
+    'conflict_error',
+    `Can't ${doing} while run ${active.id} (${active.status}) is active on ${threadId}; wait for it to finish or cancel it.`,
+    'thread_busy',
+  );
+}
