@@ -99,6 +99,7 @@ export function addRemoteAssistantsRoutes(router: Router, services: RemoteServic
     const id = remoteId(params.id, 'thread');
     const metadata = optionalMetadata(body);
     const title = optionalString(body, 'title');
+    if (title !== undefined && !title.trim()) throw badRequest("'title' cannot be empty.", 'title');
     const current = await backend().threads.get(id);
     const update = { ...(metadata ? { metadata } : {}), ...(title !== undefined ? { title } : {}) };
     return json(renderThread(Object.keys(update).length ? await backend().threads.update(id, update) : current));
@@ -222,6 +223,7 @@ function agentFields(services: RemoteServices, body: Record<string, unknown>): A
   const model = optionalString(body, 'model');
   if (model !== undefined) fields.model = { profile: 'foundry', name: model };
   const name = optionalString(body, 'name');
+  if (name !== undefined && !name.trim()) throw badRequest("'name' cannot be empty.", 'name');
   if (name !== undefined) fields.name = name;
   if (body.description !== undefined) fields.description = optionalString(body, 'description') ?? null;
   const instructions = optionalString(body, 'instructions');
