@@ -145,6 +145,8 @@ export function activate(context: vscode.ExtensionContext): AgentThreadsApi {
     tracer: tracing.tracer,
     maxToolRounds: vscode.workspace.getConfiguration('agentThreads.run').get<number>('maxToolRounds', 10),
     approvalTimeoutMs: vscode.workspace.getConfiguration('agentThreads.run').get<number>('approvalTimeoutMinutes', 10) * 60_000,
+    // A background response cut off by the last window's end goes on while scripts can still retrieve it.
+    restartsBackgroundResponses: () => vscode.workspace.getConfiguration('agentThreads.localApi').get<boolean>('enabled', false),
   });
   // Activation does not wait for old runs to be closed; a failure is logged.
   void engine.recoverInterruptedRuns().catch((error: unknown) => log.error(`Could not check for interrupted runs: ${String(error)}`));
@@ -247,7 +249,7 @@ export function activate(context: vscode.ExtensionContext): AgentThreadsApi {
     context.subscriptions.push({ dispose: () => clearTimeout(startLater) });
   }
 
-  // Opt-in (agentThreads.localApi.enabled): the same agents, threads and engine over Assistants-style HTTP on 127.0.0.1.
+  // Opt-in (agentThreads.localApi.enabled): the active backend's agents, threads and runs over HTTP on 127.0.0.1.
   const localApi = new LocalApiController(
     () =>
       new LocalAgentApi({
@@ -257,7 +259,7 @@ export function activate(context: vscode.ExtensionContext): AgentThreadsApi {
         tools,
         logger: log,
         resolveModelName: modelNameResolver(() => models.choices().map((choice) => choice.profile)),
-        otherBackend: () => (backend.kind === 'local' ? undefined : backend.label),
+        remoteBackend: () => (backend.kind === 'local' ? undefined : backend.active),
       }),
     log,
   );

@@ -493,3 +493,35 @@ export async function useTheme(theme: string, bodyClass: string, targets: Driver
     await ui.waitFor(target, new Function(`return document.body.classList.contains(${JSON.stringify(bodyClass)})`) as () => boolean);
   }
 }
+
+/** Runs "Show Local API Address and Token", presses `button` on its notification and returns what it copied. */
+async function copiedFromApiInfo(button: 'Copy URL' | 'Copy Token'): Promise<string> {
+  await vscode.env.clipboard.writeText('');
+  const shown = vscode.commands.executeCommand('agentThreads.showLocalApiInfo');
+  await vscode.commands.executeCommand('notifications.showList');
+  await ui.click('workbench', `.notification-list-item:has-text("Local agent API: http") .monaco-button:has-text("${button}")`);
+  await shown;
+  return vscode.env.clipboard.readText();
+}
+
+/** A caller of the running local agent API (address and token read as a user does, from its notification). */
+export async function localApiCaller(): Promise<(method: string, path: string, body?: unknown) => Promise<Record<string, unknown>>> {
+  // The status bar item shows once the server listens.
+  await waitUntilShows(
+    'workbench',
+    () => [...document.querySelectorAll('.statusbar-item')].some((item) => item.textContent?.includes('Agent API')),
+    true,
+    30_000,
+  );
+  const url = await copiedFromApiInfo('Copy URL');
+  const token = await copiedFromApiInfo('Copy Token');
+  assert.match(url, /^http:\/\/127\.0\.0\.1:\d+\/v1$/);
+  return async (method, path, body) => {
+    const response = await fetch(url + path, {
+      method,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    return (await response.json()) as Record<string, unknown>;
+  };
+}

@@ -1,7 +1,7 @@
 // Errors of the local agent API in the OpenAI error shape, and the mapping of store and run engine refusals onto
 // HTTP statuses. Unexpected errors become a bare 500 so no stack trace or internal detail leaves the process.
 
-import { StoreError, type StoreErrorCode } from '../domain/errors';
+import { type FoundryErrorCode, StoreError, type StoreErrorCode } from '../domain/errors';
 import { ItemError } from '../items/messageItems';
 import { RunError, type RunErrorCode } from '../runs/runErrors';
 
@@ -95,6 +95,25 @@ export function toApiError(error: unknown, onUnexpected: (error: unknown) => voi
     const status = RUN_STATUS[error.code];
     return new ApiError(status, typeFor(status), error.message, error.code);
   }
+  const foundry = foundryError(error);
+  if (foundry) {
+    // The service's own refusals of what the script asked (a missing object, a conflict, a bad request, a rate
+    // limit) pass through; its refusal of the extension's credentials or a network failure is the gateway's (502).
+    const status =
+      foundry.status === 400 || foundry.status === 404 || foundry.status === 409 || foundry.status === 429 ? foundry.status : 502;
+    return new ApiError(status, typeFor(status), foundry.message, foundry.code);
+  }
   onUnexpected(error);
   return new ApiError(500, 'server_error', 'The local agent API failed unexpectedly; see the Agent Threads log.');
+}
+
+/**
+ * A FoundryError of the Foundry backend (core/backend/foundry), told by its name: that backend is bundled apart from
+ * this API and loaded on demand, so its class is not the one an import here would give, and instanceof cannot tell.
+ */
+export function foundryError(error: unknown): { code: FoundryErrorCode; status: number | undefined; message: string } | undefined {
+  if (!(error instanceof Error) || error.name !== 'FoundryError') return undefined;
+  const { code, status } = error as Error & { code?: unknown; status?: unknown };
+  if (typeof code !== 'string' || !code.startsWith('foundry_')) return undefined;
+  return { code: code as FoundryErrorCode, status: typeof status === 'number' ? status : undefined, message: error.message };
 }

@@ -1,5 +1,6 @@
 // What the local agent API drives: the same stores and run engine the UI uses, so both see the same objects.
 
+import type { Backend } from '../backend/backend';
 import { type IdPrefix, isValidId } from '../domain/ids';
 import type { RunEngine } from '../runs/runEngine';
 import type { AgentStore } from '../store/agentStore';
@@ -19,11 +20,10 @@ export interface ApiServices {
   resolveModelName: ModelNameResolver;
   logger: Logger;
   /**
-   * What the views show when it is not this workspace's local storage (e.g. "Foundry: myproject"), else undefined.
-   * The API serves local storage only; while another backend is active it refuses every request, saying why,
-   * rather than show a script threads the user does not see.
+   * The workspace's active backend when it is not this local storage (a Foundry project), else undefined. The API
+   * then serves that backend's agents and threads, the ones the views show, through the Backend interface.
    */
-  otherBackend?: () => string | undefined;
+  remoteBackend?: () => Backend | undefined;
 }
 
 /** The tool lookup renderers use. */

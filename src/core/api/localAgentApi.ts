@@ -2,9 +2,10 @@
 // Assistants v2 for older scripts), so scripts using the official `openai` package or the OpenAI Agents SDK drive
 // the same agents, threads and runs the UI shows.
 //
-// Every request passes, in order: the loopback Host / no-Origin check (403), the bearer token (401), the active
-// backend check (409 backend_not_local while the views show another backend), the body size limit (413), JSON
-// parsing (400), then its route. Errors use the OpenAI shape and never carry stack traces.
+// Every request passes, in order: the loopback Host / no-Origin check (403), the bearer token (401), the body size
+// limit (413), JSON parsing (400), then its route. The routes serve the workspace's active backend: the local
+// stores and run engine, or, while the views show a Foundry project, that project through the Backend interface
+// (a route it cannot serve answers 400 unsupported_on_backend). Errors use the OpenAI shape, never stack traces.
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -19,6 +20,9 @@ import { addMessageRoutes } from './routes/messageRoutes';
 import { addResponseRoutes } from './routes/responseRoutes';
 import { addRunRoutes } from './routes/runRoutes';
 import { addThreadRoutes } from './routes/threadRoutes';
+import { addRemoteAssistantsRoutes } from './remote/remoteAssistantsRoutes';
+import { addRemoteResponseRoutes } from './remote/remoteResponseRoutes';
+import { type RemoteServices, unsupported } from './remote/remoteServices';
 
 /** The only address the server ever binds: never a LAN or public interface. */
 export const LOOPBACK_HOST = '127.0.0.1';
@@ -35,6 +39,9 @@ export interface LocalAgentApiAddress {
 /** The local agent API server; `start` and `stop` may be called again (each start makes a new token). */
 export class LocalAgentApi {
   private readonly router = new Router();
+  /** The same API over the active backend when it is not local storage; only what that backend can do. */
+  private readonly remoteRouter = new Router();
+  private readonly remote: RemoteServices | undefined;
   private server: Server | undefined;
   private address: LocalAgentApiAddress | undefined;
 
@@ -45,6 +52,29 @@ export class LocalAgentApi {
     addRunRoutes(this.router, services);
     addConversationRoutes(this.router, services);
     addResponseRoutes(this.router, services);
+    const remoteBackend = services.remoteBackend;
+    if (remoteBackend) {
+      this.remote = {
+        backend: () => {
+          const backend = remoteBackend();
+          if (!backend)
+            throw new ApiError(
+              409,
+              'conflict_error',
+              'The workspace switched back to local storage during this request; send it again.',
+              'backend_switched',
+            );
+          return backend;
+        },
+        tools: services.tools,
+        lookup: (name) => services.tools.get(name),
+        logger: services.logger,
+        responseOptions: new Map(),
+        starting: new Map(),
+      };
+      addRemoteAssistantsRoutes(this.remoteRouter, this.remote);
+      addRemoteResponseRoutes(this.remoteRouter, this.remote);
+    }
   }
 
   /** Whether the server is listening, and where. */
@@ -88,29 +118,21 @@ export class LocalAgentApi {
     await closed;
   }
 
-  private assertLocalBackend(): void {
-    const other = this.services.otherBackend?.();
-    if (other === undefined) return;
-    throw new ApiError(
-      409,
-      'invalid_request_error',
-      `This workspace uses ${other}, and the local agent API serves only the workspace's local storage. Switch with "Agent Threads: Use Local Storage", or call the project's own endpoint.`,
-      BACKEND_NOT_LOCAL,
-    );
-  }
-
   private async handle(req: IncomingMessage, res: ServerResponse, token: string): Promise<void> {
     try {
       const port = this.address?.port ?? -1;
       assertLocalNonBrowserRequest(req.headers, port);
       assertAuthorized(req.headers, token);
-      this.assertLocalBackend();
       const url = new URL(req.url ?? '/', `http://${LOOPBACK_HOST}`);
       if (!url.pathname.startsWith(`${PREFIX}/`))
         throw new ApiError(404, 'not_found_error', `Unknown path ${url.pathname}; the API lives under ${PREFIX}/.`);
       const path = url.pathname.slice(PREFIX.length).replace(/\/+$/, '');
       const method = req.method ?? 'GET';
-      const route = this.router.match(method, path);
+      const remote = this.remote && this.services.remoteBackend?.() ? this.remote : undefined;
+      const route = (remote ? this.remoteRouter : this.router).match(method, path);
+      // A route of the local API the active backend has no counterpart for: say so, rather than 404 a real route.
+      const local = remote && typeof route !== 'object' ? this.router.match(method, path) : undefined;
+      if (remote && typeof local === 'object') throw unsupported(remote, `${method} ${PREFIX}${local.path}`);
       if (route === undefined) throw new ApiError(404, 'not_found_error', `Unknown route ${method} ${PREFIX}${path}.`);
       if (route === 'method_not_allowed')
         throw new ApiError(405, 'invalid_request_error', `${method} is not supported on ${PREFIX}${path}.`);
@@ -133,9 +155,6 @@ export class LocalAgentApi {
     }
   }
 }
-
-/** The error code of every request made while the workspace uses a backend other than local storage. */
-export const BACKEND_NOT_LOCAL = 'backend_not_local';
 
 function describe(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);

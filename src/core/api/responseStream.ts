@@ -13,13 +13,21 @@ import {
   ResponseStreamBuilder,
   responseStatus,
 } from '../items';
+import type { RunService, ThreadRepository } from '../backend/backend';
 import type { RunEngineEvent } from '../runs/runRecorder';
-import type { ApiServices } from './apiServices';
+import type { Logger } from '../util/logger';
 import { startEventStream } from './httpIo';
 import { modelNameOf } from './modelNames';
 
+/** Where responses are read and watched: the local engine and store, or the active backend's runs and threads. */
+export interface RunSource {
+  engine: Pick<RunService, 'onEvent' | 'activeRun'>;
+  threads: Pick<ThreadRepository, 'getRun' | 'listRunSteps' | 'getMessage'>;
+  logger: Logger;
+}
+
 /** The response a run is, read from the engine (while active) and the store. */
-export async function loadResponse(services: ApiServices, threadId: string, runId: string): Promise<ResponseObject> {
+export async function loadResponse(services: RunSource, threadId: string, runId: string): Promise<ResponseObject> {
   const active = services.engine.activeRun(threadId);
   const run = active?.id === runId ? active : await services.threads.getRun(threadId, runId);
   const steps = await services.threads.listRunSteps(threadId, runId);
@@ -41,7 +49,7 @@ function earlyResponse(run: Run): ResponseObject {
  * (a handler may read the store). Returns the run, and a `stop` that ends the subscription.
  */
 export async function watchRun(
-  services: ApiServices,
+  services: RunSource,
   start: () => Promise<Run>,
   handle: (event: RunEngineEvent, run: Run) => Promise<void>,
 ): Promise<{ run: Run; stop: () => void }> {
@@ -66,10 +74,7 @@ export async function watchRun(
 }
 
 /** Resolves with the response once its run has ended. */
-export function responseWhenDone(
-  services: ApiServices,
-  start: () => Promise<Run>,
-): { started: Promise<Run>; done: Promise<ResponseObject> } {
+export function responseWhenDone(services: RunSource, start: () => Promise<Run>): { started: Promise<Run>; done: Promise<ResponseObject> } {
   let resolveDone!: (response: ResponseObject) => void;
   let rejectDone!: (error: unknown) => void;
   const done = new Promise<ResponseObject>((resolve, reject) => {
@@ -95,7 +100,7 @@ export function responseWhenDone(
  */
 export async function streamResponse(
   res: ServerResponse,
-  services: ApiServices,
+  services: RunSource,
   start: () => Promise<Run>,
   onDisconnect: (run: Run) => void,
 ): Promise<void> {

@@ -22,6 +22,7 @@ export type HttpMethod = 'GET' | 'POST' | 'DELETE';
 
 interface Route {
   method: HttpMethod;
+  path: string;
   pattern: RegExp;
   names: string[];
   handler: RouteHandler;
@@ -42,12 +43,18 @@ export class Router {
         return '([^/]+)';
       })
       .join('/');
-    this.routes.push({ method, pattern: new RegExp(`^${source}$`), names, handler });
+    this.routes.push({ method, path, pattern: new RegExp(`^${source}$`), names, handler });
     return this;
   }
 
-  /** The handler and parameters for a request, 'method_not_allowed' when only the method is wrong, or undefined. */
-  match(method: string, path: string): { handler: RouteHandler; params: Record<string, string> } | 'method_not_allowed' | undefined {
+  /**
+   * The handler, parameters and path pattern (e.g. `/threads/:thread_id`) for a request, 'method_not_allowed' when
+   * only the method is wrong, or undefined.
+   */
+  match(
+    method: string,
+    path: string,
+  ): { handler: RouteHandler; params: Record<string, string>; path: string } | 'method_not_allowed' | undefined {
     let pathMatched = false;
     for (const route of this.routes) {
       const match = route.pattern.exec(path);
@@ -56,7 +63,7 @@ export class Router {
       if (route.method !== method) continue;
       const params: Record<string, string> = {};
       route.names.forEach((name, i) => (params[name] = safeDecode(match[i + 1])));
-      return { handler: route.handler, params };
+      return { handler: route.handler, params, path: route.path };
     }
     return pathMatched ? 'method_not_allowed' : undefined;
   }

@@ -7,7 +7,7 @@
 
 import type { ServerResponse } from 'node:http';
 import type { Run } from '../domain/run';
-import type { RunEngine } from '../runs/runEngine';
+import type { RunService } from '../backend/backend';
 import type { RunEngineEvent } from '../runs/runRecorder';
 import { isTerminal } from '../runs/runState';
 import { startEventStream } from './httpIo';
@@ -20,7 +20,7 @@ import { renderEventData, type ToolLookup } from './render';
  */
 export async function streamRun(
   res: ServerResponse,
-  engine: RunEngine,
+  engine: Pick<RunService, 'onEvent'>,
   lookup: ToolLookup,
   threadId: string,
   start: () => Promise<Run>,

@@ -1,7 +1,7 @@
 // Public face of runs: starts them, lets the UI approve tools, cancel, and hear every event. One active run per
 // thread. The run itself lives in runLoop.ts; this class owns the bookkeeping around it.
 
-import type { Agent, AgentModel } from '../domain/agent';
+import { type Agent, type AgentModel, agentDefaults } from '../domain/agent';
 import { nowSeconds } from '../domain/common';
 import type { Run, ToolApproval, ToolOutput } from '../domain/run';
 import { UNTITLED_THREAD_TITLE } from '../domain/thread';
@@ -50,6 +50,11 @@ export interface RunEngineOptions {
   tracer?: Tracer;
   /** Budgets checked before each model call and the ledger of usage. Default: none. */
   budgets?: RunBudgets;
+  /**
+   * Whether a background response a previous session left in progress starts its model turn again here (the local
+   * API is on, so its caller can still retrieve it), rather than ending failed with code `interrupted`. Default: no.
+   */
+  restartsBackgroundResponses?: () => boolean;
 }
 
 /** Runs agents on threads, streaming RunEvents to listeners. */
@@ -236,6 +241,9 @@ export class RunEngine {
         announce: (event) => this.events.fire(event),
         logger: this.services.logger,
         adoptPaused: (run) => this.adoptPausedRun(run),
+        ...(this.options.restartsBackgroundResponses?.()
+          ? { restartBackground: (run: Run, tidy: () => Promise<void>) => this.restartBackgroundRun(run, tidy) }
+          : {}),
       },
       threadId,
     );
@@ -259,6 +267,34 @@ export class RunEngine {
       active.usage = run.usage;
       this.active.set(threadId, active);
       active.done = this.track(this.drive(active));
+      return true;
+    } finally {
+      this.starting.delete(threadId);
+    }
+  }
+
+  /**
+   * Carries on a background response a previous session left in the middle of a model turn: the run, which holds
+   * what its request asked for (model, instructions, tools, sampling, the response's options), goes on in this engine
+   * from the stored thread once `tidy` has cleared what the interruption cut off. False, before anything changes, when
+   * its agent or model is gone.
+   */
+  private async restartBackgroundRun(run: Run, tidy: () => Promise<void>): Promise<boolean> {
+    const threadId = run.thread_id;
+    if (this.active.has(threadId) || this.starting.has(threadId)) return false;
+    const agent = run.response?.agent ? await this.options.agents.get(run.assistant_id).catch(() => undefined) : bareModelAgent(run);
+    const resolved = agent && this.options.resolveModel(run.model);
+    if (!agent || !resolved) return false;
+    this.starting.add(threadId);
+    try {
+      await tidy();
+      await this.editMetadata(threadId, (metadata) => ({ ...metadata, [ACTIVE_RUN_KEY]: run.id, [ACTIVE_RUN_OWNER_KEY]: runOwner() }));
+      const recorder = new RunRecorder(run, this.options.threads, (event) => this.announce(event), this.services.now);
+      const active = new ActiveRun(recorder, agent, resolved.client, resolved.profile, this.services.now);
+      active.usage = run.usage;
+      this.active.set(threadId, active);
+      active.done = this.track(this.drive(active));
+      this.services.logger.info(`Background response run ${run.id} of thread ${threadId} goes on after the restart.`);
       return true;
     } finally {
       this.starting.delete(threadId);
@@ -373,4 +409,18 @@ export class RunEngine {
     });
     return next;
   }
+}
+
+/** The agent a response that named only a model ran with: made up from the run, as the API made it up then. */
+function bareModelAgent(run: Run): Agent {
+  return {
+    id: run.assistant_id,
+    object: 'assistant',
+    version: run.assistant_version,
+    name: run.model.name,
+    ...agentDefaults(),
+    model: run.model,
+    created_at: run.created_at,
+    updated_at: run.created_at,
+  };
 }

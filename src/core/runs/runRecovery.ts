@@ -1,8 +1,10 @@
-// Closes runs a previous session left unfinished (VS Code closed or crashed mid-run). A run marks its thread's
-// metadata with its id while it is active, so recovery reads the thread list (two small files per thread, which
-// the UI reads at start anyway) and only opens the logs of threads that carry a marker.
+// Closes runs a previous session left unfinished (VS Code closed or crashed mid-run), or carries on those that can go
+// on (a run paused at a budget; a background response cut off in a model turn, when the engine is asked to). A run
+// marks its thread's metadata with its id while it is active, so recovery reads the thread list (two small files per
+// thread, which the UI reads at start anyway) and only opens the logs of threads that carry a marker.
 
 import { hostname } from 'node:os';
+import type { Message } from '../domain/message';
 import type { Run } from '../domain/run';
 import type { ThreadStore } from '../store/threadStore';
 import type { Logger } from '../util/logger';
@@ -48,6 +50,11 @@ export interface RecoveryHooks {
   logger: Logger;
   /** Takes over a run that waits at a budget (such a pause survives restarts); false when it cannot. */
   adoptPaused?(run: Run): Promise<boolean>;
+  /**
+   * Starts the model turn of an interrupted background response again, calling `tidy` (see tidyCutOffTurn) once it
+   * knows it can and before it does; false when it cannot (nothing was changed), and the run is closed as interrupted.
+   */
+  restartBackground?(run: Run, tidy: () => Promise<void>): Promise<boolean>;
 }
 
 /**
@@ -62,6 +69,13 @@ export async function recoverInterruptedRuns(threads: ThreadStore, hooks: Recove
     try {
       const run = await threads.getRun(thread.id, runId).catch(() => undefined);
       if (run && waitsAtBudget(run) && (await hooks.adoptPaused?.(run))) continue;
+      if (
+        run &&
+        hooks.restartBackground &&
+        (await restartableTurn(threads, run)) &&
+        (await hooks.restartBackground(run, () => tidyCutOffTurn(threads, run, hooks)))
+      )
+        continue;
       if (run && !isTerminal(run.status)) recovered.push(await closeInterrupted(threads, run, hooks));
       await hooks.clearMarker(thread.id, runId);
     } catch (error) {
@@ -76,6 +90,49 @@ export async function recoverInterruptedRuns(threads: ThreadStore, hooks: Recove
 function waitsAtBudget(run: Run): boolean {
   return run.status === 'requires_action' && run.required_action?.type === 'budget_exceeded';
 }
+
+/**
+ * Whether an interrupted run is a background response whose model turn can simply start again: only a model turn
+ * is restarted. A run with a tool call left without its output (a workspace tool may have half run) or with answers
+ * to earlier calls not yet written is closed as interrupted, as any other run.
+ */
+async function restartableTurn(threads: ThreadStore, run: Run): Promise<boolean> {
+  if (isTerminal(run.status) || run.status === 'requires_action' || run.status === 'cancelling' || !run.response?.background) return false;
+  const recent = await threads.readNewest(run.thread_id, 20);
+  const answered = new Set(run.response.answered_calls.map((answer) => answer.call_id));
+  const unanswered = (message: Message): boolean =>
+    Boolean(message.tool_calls?.some((call) => call.function.output === null && (message.run_id === run.id || answered.has(call.id))));
+  if (recent.some(unanswered)) return false;
+  const steps = await threads.listRunSteps(run.thread_id, run.id);
+  return !steps.some((step) => step.status === 'in_progress' && step.type === 'tool_calls');
+}
+
+/**
+ * Tidies what the interruption cut off before the turn starts again from the stored thread: the half-written answer
+ * is hidden (the log is append-only, so a tombstone hides it; neither the model nor the response shows it again) and
+ * the step that wrote it fails, saying why.
+ */
+async function tidyCutOffTurn(threads: ThreadStore, run: Run, hooks: RecoveryHooks): Promise<void> {
+  const now = hooks.now();
+  for (const message of await threads.readNewest(run.thread_id, 20)) {
+    if (message.run_id !== run.id || message.status !== 'in_progress') continue;
+    await threads.hideMessage(run.thread_id, message.id);
+  }
+  for (const step of await threads.listRunSteps(run.thread_id, run.id)) {
+    if (step.status !== 'in_progress') continue;
+    const failed = {
+      ...step,
+      status: 'failed' as const,
+      failed_at: now,
+      last_error: { code: 'server_error' as const, message: RESTARTED_MESSAGE },
+    };
+    await threads.saveRunStep(failed);
+    hooks.announce({ event: 'thread.run.step.failed', data: failed, thread_id: run.thread_id, run_id: run.id });
+  }
+}
+
+/** Why the step of a restarted background response's cut-off model turn failed. */
+export const RESTARTED_MESSAGE = 'VS Code closed during this model turn; the background response started the turn again when it reopened.';
 
 async function closeInterrupted(threads: ThreadStore, run: Run, hooks: RecoveryHooks): Promise<Run> {
   const now = hooks.now();

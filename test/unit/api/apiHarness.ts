@@ -15,7 +15,7 @@ export interface ApiHarness extends Harness {
 }
 
 /** Starts the run harness and a LocalAgentApi over it; `close` stops both. */
-export async function startApiHarness(options: HarnessOptions & { api?: Pick<ApiServices, 'otherBackend'> } = {}): Promise<ApiHarness> {
+export async function startApiHarness(options: HarnessOptions & { api?: Pick<ApiServices, 'remoteBackend'> } = {}): Promise<ApiHarness> {
   const h = await startHarness(options);
   const api = new LocalAgentApi({
     agents: h.agents,
@@ -40,4 +40,15 @@ export async function startApiHarness(options: HarnessOptions & { api?: Pick<Api
       await h.close();
     },
   };
+}
+
+/** A streamed final response without what the stream helper adds when it parses (`parsed`, `output_parsed`, `parsed_arguments`). */
+export function unparsed(response: OpenAI.Responses.Response): OpenAI.Responses.Response {
+  return <OpenAI.Responses.Response>(
+    JSON.parse(
+      JSON.stringify(response, (key, value: unknown) =>
+        ['parsed', 'output_parsed', 'parsed_arguments'].includes(key) ? undefined : value,
+      ),
+    )
+  );
 }

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import OpenAI from 'openai';
 import type { ResponseStreamEvent } from 'openai/resources/responses/responses';
 import { sentMessages } from '../runs/helpers';
-import { type ApiHarness, startApiHarness } from './apiHarness';
+import { type ApiHarness, startApiHarness, unparsed } from './apiHarness';
 
 // Fields each streamed event type must carry, typed by the openai package so a renamed field fails to compile.
 type EventOf<T extends ResponseStreamEvent['type']> = Extract<ResponseStreamEvent, { type: T }>;
@@ -35,17 +35,6 @@ function assertWellFormed(events: ResponseStreamEvent[]): void {
     for (const key of required) assert.ok(key in event, `${event.type} lacks ${key}`);
     assert.equal(event.sequence_number, events[0].sequence_number + index, `sequence_number of event ${index} (${event.type})`);
   });
-}
-
-/** A streamed final response without what the stream helper adds when it parses (`parsed`, `output_parsed`, `parsed_arguments`). */
-function unparsed(response: OpenAI.Responses.Response): OpenAI.Responses.Response {
-  return <OpenAI.Responses.Response>(
-    JSON.parse(
-      JSON.stringify(response, (key, value: unknown) =>
-        ['parsed', 'output_parsed', 'parsed_arguments'].includes(key) ? undefined : value,
-      ),
-    )
-  );
 }
 
 const WEATHER_TOOL: OpenAI.Responses.FunctionTool = {
