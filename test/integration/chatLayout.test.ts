@@ -13,6 +13,16 @@ const chat = { webview: 'chat' as const };
 const AGENT_NAME = 'Code Helper';
 // 30 characters, as a thread titled from its first message often is.
 const THREAD_TITLE = 'Please explain the build steps';
+// The read-only workspace tools a new agent gets, as the picker names them.
+const DEFAULT_TOOL_LABELS = [
+  'Read file',
+  'List folder',
+  'Find files',
+  'Search text',
+  'Read problems',
+  'Read selection',
+  'List open editors',
+];
 
 /** What the chat shows that could be clipped or overflow, read in its webview. */
 function readLayout() {
@@ -84,7 +94,9 @@ describe('the chat laid out in a narrow and a wide sidebar', () => {
       assert.ok(layout.overflow <= 0, `${width} px: the chat scrolls sideways by ${layout.overflow} px`);
       for (const [control, where] of Object.entries(layout.controls)) assert.equal(where, 'in view', `${width} px: ${control} is ${where}`);
       assert.equal(layout.label, AGENT_NAME);
-      assert.match(layout.tooltip, new RegExp(`^${AGENT_NAME} · fake-model$`));
+      // The tools at a glance: the tooltip names the model and each tool the agent may call (a new agent's read-only
+      // workspace tools), the label staying the agent's name alone.
+      assert.equal(layout.tooltip, `${AGENT_NAME} · fake-model\nTools: ${DEFAULT_TOOL_LABELS.join(', ')}`);
       if (width >= 300) assert.equal(layout.labelTruncated, false, `${width} px: the picker shortens "${AGENT_NAME}"`);
 
       // The list opens where there is room for it (above the composer at the bottom), whole.
@@ -100,6 +112,26 @@ describe('the chat laid out in a narrow and a wide sidebar', () => {
         list.top >= 0 && list.bottom <= list.height && list.left >= 0 && list.right <= list.width + 0.5,
         `${width} px: the open list is at ${JSON.stringify(list)}`,
       );
+      // The open list says what the agent runs on and how many tools it has, whole and inside the list.
+      const detail = await ui.evaluate(chat, () => {
+        const dropdown = document.querySelector('vscode-single-select#agent')?.shadowRoot?.querySelector('.dropdown.open');
+        const description = dropdown?.querySelector<HTMLElement>('.description');
+        const box = description?.getBoundingClientRect();
+        const outer = dropdown?.getBoundingClientRect();
+        return {
+          text: description?.textContent?.replace(/\s+/g, ' ').trim() ?? '',
+          clipped:
+            !!description && (description.scrollWidth > description.clientWidth || description.scrollHeight > description.clientHeight),
+          inside:
+            !!box &&
+            !!outer &&
+            box.height > 0 &&
+            box.left >= outer.left &&
+            box.right <= outer.right + 0.5 &&
+            box.bottom <= outer.bottom + 0.5,
+        };
+      });
+      assert.deepEqual(detail, { text: `fake-model · ${DEFAULT_TOOL_LABELS.length} tools`, clipped: false, inside: true }, `${width} px`);
       await ui.press('Escape');
       await ui.waitFor(chat, () => !document.querySelector('vscode-single-select#agent')?.shadowRoot?.querySelector('.dropdown.open'));
     }
