@@ -7,7 +7,18 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import { ui } from './driver';
-import { setSidebarWidth, sidebarWidth, threadExportFile, useFakeModel, waitUntilShows } from './helpers';
+import { fakeModel } from './fakeModel';
+import { errorBody } from '../fixtures/fakeModel/replies';
+import {
+  giveTheChatTheRoom,
+  sendFromComposer,
+  setSidebarWidth,
+  sidebarWidth,
+  threadExportFile,
+  useFakeModel,
+  waitForRunStatus,
+  waitUntilShows,
+} from './helpers';
 
 const chat = { webview: 'chat' as const };
 const AGENT_NAME = 'Code Helper';
@@ -175,5 +186,53 @@ describe('the chat laid out in a narrow and a wide sidebar', () => {
     });
     await ui.screenshot('chat-layout-300px-title');
     assert.deepEqual(title, { truncated: false, tooltip: THREAD_TITLE });
+  });
+
+  it('leaves the conversation most of the view at 240 px when a run fails with a long error', async () => {
+    // A gateway's validation error runs to many lines; once it filled the header and left the conversation 70 px.
+    const detail = 'messages[3].content[0].image_url.url: expected a URL or a base64 data URL of a supported image type. ';
+    await fakeModel.script({
+      kind: 'http_error',
+      status: 400,
+      body: errorBody(`Invalid request. ${detail.repeat(12)}See the API reference for the request format.`, 'invalid_request_error'),
+    });
+    await vscode.commands.executeCommand('agentThreads.newChatThread');
+    await giveTheChatTheRoom();
+    await setSidebarWidth(240);
+    await waitForRunStatus(chat, 'Failed', await sendFromComposer(chat, 'Describe the picture'));
+    const shown = await ui.waitFor(chat, () => {
+      const error = document.querySelector<HTMLElement>('.run-error');
+      const text = error?.querySelector<HTMLElement>('.run-error-text');
+      const retry = error?.querySelector('.retry-run');
+      const list = document.getElementById('messages')?.getBoundingClientRect();
+      if (!error || !text || !retry || !list) return undefined;
+      const box = (element: Element) => {
+        const { left, top, right, bottom } = element.getBoundingClientRect();
+        return { left, top, right, bottom };
+      };
+      const inView = (b: { left: number; top: number; right: number; bottom: number }) =>
+        b.left >= 0 && b.top >= 0 && b.right <= innerWidth + 0.5 && b.bottom <= innerHeight + 0.5;
+      return {
+        height: innerHeight,
+        // The conversation's part of the view: its list's box, less what lies outside the view.
+        conversation: Math.min(list.bottom, innerHeight) - Math.max(list.top, 0),
+        error: box(error),
+        errorInView: inView(box(error)) && inView(box(retry)),
+        sideways: Math.max(
+          text.scrollWidth - text.clientWidth,
+          error.scrollWidth - error.clientWidth,
+          document.documentElement.scrollWidth - innerWidth,
+        ),
+      };
+    });
+    await ui.screenshot('chat-layout-240px-failed-run');
+    // Half the view: the header, the composer and a few lines of error share the rest, and a conversation of a
+    // few turns still reads without scrolling (the complaint was 70 px, about three lines).
+    assert.ok(
+      shown.conversation >= shown.height / 2,
+      `the conversation has ${shown.conversation} of ${shown.height} px: ${JSON.stringify(shown)}`,
+    );
+    assert.ok(shown.errorInView, `the error or its Retry leaves the view: ${JSON.stringify(shown)}`);
+    assert.ok(shown.sideways <= 0, `the error overflows sideways by ${shown.sideways} px`);
   });
 });
