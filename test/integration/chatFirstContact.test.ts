@@ -130,6 +130,14 @@ describe('the chat on first contact', () => {
     await ui.click(panel, '.message.assistant a[href^="https:"]');
     const reached = await ui.evaluate(panel, () => (window as unknown as { linkClicks: { window: number } }).linkClicks.window);
     assert.equal(reached, 0, 'the click on a link reached the window, where VS Code opens it a second time');
+    // ...and the link opens once, through the host's env.openExternal: VS Code first asks whether to open an
+    // external website. Extension tests refuse every dialog and the call fails with the dialog's question, which the
+    // host shows in the panel: the question on screen is that one opening, asked for by the host.
+    const notice = await ui.waitFor(
+      panel,
+      () => document.querySelector<HTMLElement>('.notice:not(.restricted-mode):not([hidden])')?.textContent,
+    );
+    assert.match(notice, /open the external website\?/, `the host did not ask VS Code to open the link: ${notice}`);
   });
 
   it('sending while scrolled back brings your message into view, and the answer follows at the bottom', async () => {
