@@ -114,6 +114,8 @@ export interface AgentOption {
   id: string;
   name: string;
   model: string;
+  /** The names of the tools the agent may call, for the picker to show at a glance. */
+  tools: string[];
 }
 
 /** Requests of the thread webview and the results the host answers with. */

@@ -130,6 +130,14 @@ describe('the chat on first contact', () => {
     await ui.click(panel, '.message.assistant a[href^="https:"]');
     const reached = await ui.evaluate(panel, () => (window as unknown as { linkClicks: { window: number } }).linkClicks.window);
     assert.equal(reached, 0, 'the click on a link reached the window, where VS Code opens it a second time');
+    // ...and the link opens once, through the host's env.openExternal: VS Code first asks whether to open an
+    // external website. Extension tests refuse every dialog and the call fails with the dialog's question, which the
+    // host shows in the panel: the question on screen is that one opening, asked for by the host.
+    const notice = await ui.waitFor(
+      panel,
+      () => document.querySelector<HTMLElement>('.notice:not(.restricted-mode):not([hidden])')?.textContent,
+    );
+    assert.match(notice, /open the external website\?/, `the host did not ask VS Code to open the link: ${notice}`);
   });
 
   it('sending while scrolled back brings your message into view, and the answer follows at the bottom', async () => {
@@ -167,7 +175,7 @@ describe('the chat on first contact', () => {
     assert.deepEqual(seen, { mine: true, answer: true, last: true });
   });
 
-  it('labels each answer with its agent, shows when each message was written, and copies a whole message', async () => {
+  it('labels each answer with its agent, shows when each message was written, copies a whole message, and separates the turns', async () => {
     await vscode.commands.executeCommand('agentThreads.newThread', agentId);
     await fakeModel.script({ kind: 'text', text: 'A **bold** answer.' });
     const before = await send(panel, 'Label this');
@@ -181,7 +189,6 @@ describe('the chat on first contact', () => {
           author: answer.querySelector('.message-author')?.textContent,
           time: time.textContent,
           datetime: time.dateTime,
-          separated: getComputedStyle(document.querySelectorAll('.message.user')[0]).borderTopStyle,
         }
       );
     });
@@ -196,6 +203,32 @@ describe('the chat on first contact', () => {
       (text) => text === 'A **bold** answer.',
       'the message on the clipboard',
     );
+
+    // A second turn starts under a rule: your next message is set off from the answer before it (the first message
+    // of a thread has nothing above it to be set off from).
+    await fakeModel.script({ kind: 'text', text: 'A second answer.' });
+    await runBadge(panel, 'Completed', await send(panel, 'And another thing'));
+    const turn = await ui.waitFor(panel, () => {
+      const users = document.querySelectorAll<HTMLElement>('.message.user');
+      const answer = document.querySelector<HTMLElement>('.message.assistant');
+      if (users.length < 2 || !answer) return undefined;
+      const style = getComputedStyle(users[1]);
+      return {
+        width: parseFloat(style.borderTopWidth),
+        style: style.borderTopStyle,
+        colour: style.borderTopColor,
+        background: getComputedStyle(document.body).backgroundColor,
+        gap: users[1].getBoundingClientRect().top - answer.getBoundingClientRect().bottom,
+        firstRule: getComputedStyle(users[0]).borderTopStyle,
+      };
+    });
+    assert.ok(turn.width >= 1 && turn.style !== 'none', `the second turn's rule: ${JSON.stringify(turn)}`);
+    assert.ok(
+      !/rgba\(.*, 0\)$|transparent/.test(turn.colour) && turn.colour !== turn.background,
+      `the rule is not seen: ${JSON.stringify(turn)}`,
+    );
+    assert.ok(turn.gap >= 0, `the second message overlaps the answer before it: ${JSON.stringify(turn)}`);
+    assert.equal(turn.firstRule, 'none', 'the first message has nothing above it to be set off from');
   });
 
   it('run status reads at a glance: running, completed and cancelled look different, and the spinner keeps its size', async () => {

@@ -7,12 +7,33 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import { ui } from './driver';
-import { setSidebarWidth, sidebarWidth, threadExportFile, useFakeModel, waitUntilShows } from './helpers';
+import { fakeModel } from './fakeModel';
+import { errorBody } from '../fixtures/fakeModel/replies';
+import {
+  giveTheChatTheRoom,
+  sendFromComposer,
+  setSidebarWidth,
+  sidebarWidth,
+  threadExportFile,
+  useFakeModel,
+  waitForRunStatus,
+  waitUntilShows,
+} from './helpers';
 
 const chat = { webview: 'chat' as const };
 const AGENT_NAME = 'Code Helper';
 // 30 characters, as a thread titled from its first message often is.
 const THREAD_TITLE = 'Please explain the build steps';
+// The read-only workspace tools a new agent gets, as the picker names them.
+const DEFAULT_TOOL_LABELS = [
+  'Read file',
+  'List folder',
+  'Find files',
+  'Search text',
+  'Read problems',
+  'Read selection',
+  'List open editors',
+];
 
 /** What the chat shows that could be clipped or overflow, read in its webview. */
 function readLayout() {
@@ -84,7 +105,9 @@ describe('the chat laid out in a narrow and a wide sidebar', () => {
       assert.ok(layout.overflow <= 0, `${width} px: the chat scrolls sideways by ${layout.overflow} px`);
       for (const [control, where] of Object.entries(layout.controls)) assert.equal(where, 'in view', `${width} px: ${control} is ${where}`);
       assert.equal(layout.label, AGENT_NAME);
-      assert.match(layout.tooltip, new RegExp(`^${AGENT_NAME} · fake-model$`));
+      // The tools at a glance: the tooltip names the model and each tool the agent may call (a new agent's read-only
+      // workspace tools), the label staying the agent's name alone.
+      assert.equal(layout.tooltip, `${AGENT_NAME} · fake-model\nTools: ${DEFAULT_TOOL_LABELS.join(', ')}`);
       if (width >= 300) assert.equal(layout.labelTruncated, false, `${width} px: the picker shortens "${AGENT_NAME}"`);
 
       // The list opens where there is room for it (above the composer at the bottom), whole.
@@ -100,6 +123,26 @@ describe('the chat laid out in a narrow and a wide sidebar', () => {
         list.top >= 0 && list.bottom <= list.height && list.left >= 0 && list.right <= list.width + 0.5,
         `${width} px: the open list is at ${JSON.stringify(list)}`,
       );
+      // The open list says what the agent runs on and how many tools it has, whole and inside the list.
+      const detail = await ui.evaluate(chat, () => {
+        const dropdown = document.querySelector('vscode-single-select#agent')?.shadowRoot?.querySelector('.dropdown.open');
+        const description = dropdown?.querySelector<HTMLElement>('.description');
+        const box = description?.getBoundingClientRect();
+        const outer = dropdown?.getBoundingClientRect();
+        return {
+          text: description?.textContent?.replace(/\s+/g, ' ').trim() ?? '',
+          clipped:
+            !!description && (description.scrollWidth > description.clientWidth || description.scrollHeight > description.clientHeight),
+          inside:
+            !!box &&
+            !!outer &&
+            box.height > 0 &&
+            box.left >= outer.left &&
+            box.right <= outer.right + 0.5 &&
+            box.bottom <= outer.bottom + 0.5,
+        };
+      });
+      assert.deepEqual(detail, { text: `fake-model · ${DEFAULT_TOOL_LABELS.length} tools`, clipped: false, inside: true }, `${width} px`);
       await ui.press('Escape');
       await ui.waitFor(chat, () => !document.querySelector('vscode-single-select#agent')?.shadowRoot?.querySelector('.dropdown.open'));
     }
@@ -143,5 +186,53 @@ describe('the chat laid out in a narrow and a wide sidebar', () => {
     });
     await ui.screenshot('chat-layout-300px-title');
     assert.deepEqual(title, { truncated: false, tooltip: THREAD_TITLE });
+  });
+
+  it('leaves the conversation most of the view at 240 px when a run fails with a long error', async () => {
+    // A gateway's validation error runs to many lines; once it filled the header and left the conversation 70 px.
+    const detail = 'messages[3].content[0].image_url.url: expected a URL or a base64 data URL of a supported image type. ';
+    await fakeModel.script({
+      kind: 'http_error',
+      status: 400,
+      body: errorBody(`Invalid request. ${detail.repeat(12)}See the API reference for the request format.`, 'invalid_request_error'),
+    });
+    await vscode.commands.executeCommand('agentThreads.newChatThread');
+    await giveTheChatTheRoom();
+    await setSidebarWidth(240);
+    await waitForRunStatus(chat, 'Failed', await sendFromComposer(chat, 'Describe the picture'));
+    const shown = await ui.waitFor(chat, () => {
+      const error = document.querySelector<HTMLElement>('.run-error');
+      const text = error?.querySelector<HTMLElement>('.run-error-text');
+      const retry = error?.querySelector('.retry-run');
+      const list = document.getElementById('messages')?.getBoundingClientRect();
+      if (!error || !text || !retry || !list) return undefined;
+      const box = (element: Element) => {
+        const { left, top, right, bottom } = element.getBoundingClientRect();
+        return { left, top, right, bottom };
+      };
+      const inView = (b: { left: number; top: number; right: number; bottom: number }) =>
+        b.left >= 0 && b.top >= 0 && b.right <= innerWidth + 0.5 && b.bottom <= innerHeight + 0.5;
+      return {
+        height: innerHeight,
+        // The conversation's part of the view: its list's box, less what lies outside the view.
+        conversation: Math.min(list.bottom, innerHeight) - Math.max(list.top, 0),
+        error: box(error),
+        errorInView: inView(box(error)) && inView(box(retry)),
+        sideways: Math.max(
+          text.scrollWidth - text.clientWidth,
+          error.scrollWidth - error.clientWidth,
+          document.documentElement.scrollWidth - innerWidth,
+        ),
+      };
+    });
+    await ui.screenshot('chat-layout-240px-failed-run');
+    // Half the view: the header, the composer and a few lines of error share the rest, and a conversation of a
+    // few turns still reads without scrolling (the complaint was 70 px, about three lines).
+    assert.ok(
+      shown.conversation >= shown.height / 2,
+      `the conversation has ${shown.conversation} of ${shown.height} px: ${JSON.stringify(shown)}`,
+    );
+    assert.ok(shown.errorInView, `the error or its Retry leaves the view: ${JSON.stringify(shown)}`);
+    assert.ok(shown.sideways <= 0, `the error overflows sideways by ${shown.sideways} px`);
   });
 });

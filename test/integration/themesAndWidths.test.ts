@@ -35,6 +35,32 @@ const ANSWER = [
   '| test | 40 s |',
 ].join('\n');
 
+/**
+ * What is wrong with the answer's table as drawn (the chat experience issue, item 8: no borders, 1 px padding): each
+ * cell needs a visible border on every side, a colour that is neither transparent nor the background's, and at
+ * least 4 px of padding to keep its text off the lines.
+ */
+function tableProblems(): string[] {
+  const cells = [...document.querySelectorAll<HTMLElement>('.message.assistant .message-body table :is(th, td)')];
+  if (cells.length !== 6) return [`the answer's table has ${cells.length} cells, not 6`];
+  const background = getComputedStyle(document.body).backgroundColor;
+  const problems: string[] = [];
+  for (const cell of cells) {
+    const style = getComputedStyle(cell);
+    for (const side of ['Top', 'Right', 'Bottom', 'Left'] as const) {
+      const width = parseFloat(style.getPropertyValue(`border-${side.toLowerCase()}-width`));
+      const colour = style.getPropertyValue(`border-${side.toLowerCase()}-color`);
+      const styleName = style.getPropertyValue(`border-${side.toLowerCase()}-style`);
+      const invisible = /rgba\(.*, 0\)$|transparent/.test(colour) || colour === background;
+      if (!(width > 0) || styleName === 'none' || invisible)
+        problems.push(`cell "${cell.textContent}": ${side.toLowerCase()} border ${width}px ${styleName} ${colour} on ${background}`);
+      const padding = parseFloat(style.getPropertyValue(`padding-${side.toLowerCase()}`));
+      if (padding < 4) problems.push(`cell "${cell.textContent}": ${side.toLowerCase()} padding ${padding}px`);
+    }
+  }
+  return problems;
+}
+
 /** Every finding of every combination, so one run shows all that is wrong rather than the first. */
 function report(findings: AuditFinding[], where: string): string[] {
   return findings.map((f) => `${where}: ${f.kind}: ${f.what}: ${f.detail}`);
@@ -62,7 +88,7 @@ describe('themes and widths: nothing clipped, nothing overflowing, readable cont
     await vscode.commands.executeCommand('agentThreads.newChatThread');
   });
 
-  it('the sidebar chat with an answer, in three themes at 240, 300 and 600 px', async () => {
+  it('the sidebar chat with an answer, in three themes at 240, 300 and 600 px, its table with borders and padding', async () => {
     await vscode.commands.executeCommand('agentThreads.openChat');
     await vscode.commands.executeCommand('agentThreads.newChatThread');
     await ui.click(chat, 'vscode-single-select#agent');
@@ -77,6 +103,7 @@ describe('themes and widths: nothing clipped, nothing overflowing, readable cont
         await setSidebarWidth(width);
         await ui.screenshot(`matrix-chat-${short}-${width}`);
         found.push(...report(await ui.evaluate(chat, visualAudit), `chat, ${theme}, ${width} px`));
+        found.push(...(await ui.evaluate(chat, tableProblems)).map((problem) => `chat, ${theme}, ${width} px: table: ${problem}`));
       }
     }
     assert.equal(found.join('\n'), '');

@@ -28,16 +28,30 @@ function workspaceFile(relative: string): string {
   return path.join(vscode.workspace.workspaceFolders![0].uri.fsPath, relative);
 }
 
-/** What each tool card on screen shows: its line of text, status, and whether it lies inside the chat's width. */
-function cardsOnScreen(): Promise<{ name: string; target: string; status: string; approval: boolean; inside: boolean }[]> {
+/**
+ * What each tool card on screen shows: its line of text, status, duration (empty when none is drawn inside the card),
+ * and whether it lies inside the chat's width.
+ */
+function cardsOnScreen(): Promise<
+  { name: string; target: string; status: string; duration: string; approval: boolean; inside: boolean }[]
+> {
   return ui.evaluate(chat, () => {
     const width = document.documentElement.clientWidth;
     return [...document.querySelectorAll<HTMLElement>('#messages .tool-call')].map((card) => {
       const rect = card.getBoundingClientRect();
+      const duration = card.querySelector<HTMLElement>('.tool-call-duration');
+      const durationBox = duration?.getBoundingClientRect();
+      const durationShown =
+        !!durationBox &&
+        durationBox.width > 0 &&
+        durationBox.left >= rect.left &&
+        durationBox.right <= rect.right + 0.5 &&
+        getComputedStyle(duration!).visibility === 'visible';
       return {
         name: card.querySelector('.tool-call-name')?.textContent ?? '',
         target: card.querySelector('.tool-call-target')?.textContent ?? '',
         status: card.querySelector('.tool-call-status')?.textContent ?? '',
+        duration: durationShown ? (duration!.textContent ?? '') : '',
         approval: card.classList.contains('approval'),
         inside: rect.left >= 0 && rect.right <= width + 1 && card.scrollWidth <= card.clientWidth + 1,
       };
@@ -209,6 +223,10 @@ describe('tool cards, inline approvals, run footers and Apply to File', () => {
       cards.every((card) => card.inside),
       JSON.stringify(cards),
     );
+    // A finished call says how long it took (formatDuration writes "under 1 s", or "1.5 s" from a second on);
+    // the call waiting for approval has taken no time of its own yet.
+    assert.match(cards[0].duration, /^(under 1 s|\d+(\.\d)? s)$/, JSON.stringify(cards[0]));
+    assert.equal(cards[1].duration, '', JSON.stringify(cards[1]));
     // The approval is in its card, on screen, and not repeated above the conversation.
     const approval = await ui.evaluate(chat, () => {
       const button = document.querySelector('#messages .tool-call.approval vscode-button.approve')!.getBoundingClientRect();
@@ -248,6 +266,7 @@ describe('tool cards, inline approvals, run footers and Apply to File', () => {
     await ui.waitFor(chat, () =>
       [...document.querySelectorAll('#messages .tool-call .tool-call-status')].every((status) => status.textContent === 'Done'),
     );
+    for (const card of await cardsOnScreen()) assert.match(card.duration, /^(under 1 s|\d+(\.\d)? s)$/, JSON.stringify(card));
 
     // The footer under the answer: steps, time and tokens in one line, localised; it opens to the steps.
     const footer = await ui.waitFor(chat, () => {

@@ -1,4 +1,5 @@
 import type { AgentOption } from '../../src/protocol/threadView';
+import { agentDescription, agentTooltip } from './agentSummary';
 import { uiState } from '../shared/host';
 import { host, postToHost } from './host';
 import { component, el } from './dom';
@@ -146,7 +147,7 @@ export class Composer {
     if (selectedId === this.agentSelect.value && sameAgents(agents, this.agents)) return;
     this.agentSelect.replaceChildren(
       ...agents.map((agent) => {
-        const option = component('vscode-option', { value: agent.id, description: agent.model }, agent.name);
+        const option = component('vscode-option', { value: agent.id, description: agentDescription(agent) }, agent.name);
         if (agent.id === selectedId) option.setAttribute('selected', '');
         return option;
       }),
@@ -159,10 +160,10 @@ export class Composer {
     if (agents.length > 0 && selectedId) this.nameNextAgent(selectedId);
   }
 
-  /** The picker's tooltip names the whole agent and its model, for when the label has to be shortened. */
+  /** The picker's tooltip names the whole agent, its model and its tools, for when the label has to be shortened. */
   private describeSelectedAgent(): void {
     const agent = this.agents.find((candidate) => candidate.id === this.agentSelect.value);
-    this.agentSelect.title = agent ? `${agent.name} · ${agent.model}` : '';
+    this.agentSelect.title = agent ? agentTooltip(agent) : '';
   }
 
   /**

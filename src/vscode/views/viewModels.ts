@@ -125,7 +125,7 @@ export function toThreadView(thread: Thread): ThreadView {
 }
 
 export function toAgentOption(agent: Agent): AgentOption {
-  return { id: agent.id, name: visibleBidiControls(agent.name), model: agent.model.name };
+  return { id: agent.id, name: visibleBidiControls(agent.name), model: agent.model.name, tools: agent.tools.map((tool) => tool.name) };
 }
 
 /** A message's versions as the view shows them: "2 / 3" and where the arrows lead. */
