@@ -241,9 +241,7 @@ describe('history across workspace identities: the same folder in a multi-root w
     await ui.second.waitFor('workbench', () => document.querySelector('.monaco-workbench.vs-dark'));
     await setSecondSidebarWidth(240);
     await ui.second.waitFor('workbench', () =>
-      [...document.querySelectorAll('.part.sidebar .monaco-list-row')].some((r) =>
-        r.textContent?.includes('Merge Here'),
-      ),
+      [...document.querySelectorAll('.part.sidebar .monaco-list-row')].some((r) => r.textContent?.includes('Merge Here')),
     );
     await ui.second.screenshot('multi-root-found-threads-240-dark');
 
