@@ -18,6 +18,7 @@ import type { RunEngineEvent } from '../runs/runRecorder';
 import type { Logger } from '../util/logger';
 import { startEventStream } from './httpIo';
 import { modelNameOf } from './modelNames';
+import { json, type RouteResult, STREAMED } from './router';
 
 /** Where responses are read and watched: the local engine and store, or the active backend's runs and threads. */
 export interface RunSource {
@@ -143,4 +144,39 @@ export async function streamResponse(
   });
   startEventStream(res);
   markReady();
+}
+
+/**
+ * Answers a request that creates a response the way it asked: streamed, in the background (answered at once, still in
+ * progress, and going on), or waited for. A client that gives up on a stream or a wait does not want the response to
+ * go on, so `cancel` stops it then; a background response goes on whatever the client does.
+ */
+export async function deliverResponse(request: {
+  res: ServerResponse;
+  source: RunSource;
+  start: () => Promise<Run>;
+  stream: boolean;
+  background: boolean;
+  cancel: (run: Run) => void;
+}): Promise<RouteResult> {
+  const { res, source, start, background, cancel } = request;
+  if (request.stream) {
+    await streamResponse(res, source, start, (run) => (background ? undefined : cancel(run)));
+    return STREAMED;
+  }
+  if (background) {
+    const run = await start();
+    return json(await loadResponse(source, run.thread_id, run.id));
+  }
+  const { started, done } = responseWhenDone(source, start);
+  const run = await started;
+  const onClose = (): void => {
+    if (!res.writableEnded) cancel(run);
+  };
+  res.on('close', onClose);
+  try {
+    return json(await done);
+  } finally {
+    res.off('close', onClose);
+  }
 }

@@ -107,6 +107,16 @@ async function restartableTurn(threads: ThreadStore, run: Run): Promise<boolean>
   return !steps.some((step) => step.status === 'in_progress' && step.type === 'tool_calls');
 }
 
+/** Fails the run's steps the cut-off session left in progress, saying why. */
+async function failUnfinishedSteps(threads: ThreadStore, run: Run, message: string, now: number, hooks: RecoveryHooks): Promise<void> {
+  for (const step of await threads.listRunSteps(run.thread_id, run.id)) {
+    if (step.status !== 'in_progress') continue;
+    const failed = { ...step, status: 'failed' as const, failed_at: now, last_error: { code: 'server_error' as const, message } };
+    await threads.saveRunStep(failed);
+    hooks.announce({ event: 'thread.run.step.failed', data: failed, thread_id: run.thread_id, run_id: run.id });
+  }
+}
+
 /**
  * Tidies what the interruption cut off before the turn starts again from the stored thread: the half-written answer
  * is hidden (the log is append-only, so a tombstone hides it; neither the model nor the response shows it again) and
@@ -118,17 +128,7 @@ async function tidyCutOffTurn(threads: ThreadStore, run: Run, hooks: RecoveryHoo
     if (message.run_id !== run.id || message.status !== 'in_progress') continue;
     await threads.hideMessage(run.thread_id, message.id);
   }
-  for (const step of await threads.listRunSteps(run.thread_id, run.id)) {
-    if (step.status !== 'in_progress') continue;
-    const failed = {
-      ...step,
-      status: 'failed' as const,
-      failed_at: now,
-      last_error: { code: 'server_error' as const, message: RESTARTED_MESSAGE },
-    };
-    await threads.saveRunStep(failed);
-    hooks.announce({ event: 'thread.run.step.failed', data: failed, thread_id: run.thread_id, run_id: run.id });
-  }
+  await failUnfinishedSteps(threads, run, RESTARTED_MESSAGE, now, hooks);
 }
 
 /** Why the step of a restarted background response's cut-off model turn failed. */
@@ -146,17 +146,7 @@ async function closeInterrupted(threads: ThreadStore, run: Run, hooks: RecoveryH
     });
     hooks.announce({ event: 'thread.message.incomplete', data: updated, thread_id: run.thread_id, run_id: run.id });
   }
-  for (const step of await threads.listRunSteps(run.thread_id, run.id)) {
-    if (step.status !== 'in_progress') continue;
-    const failed = {
-      ...step,
-      status: 'failed' as const,
-      failed_at: now,
-      last_error: { code: 'server_error' as const, message: INTERRUPTED_MESSAGE },
-    };
-    await threads.saveRunStep(failed);
-    hooks.announce({ event: 'thread.run.step.failed', data: failed, thread_id: run.thread_id, run_id: run.id });
-  }
+  await failUnfinishedSteps(threads, run, INTERRUPTED_MESSAGE, now, hooks);
   const failed = transition(run, 'failed', now, { last_error: { code: 'interrupted', message: INTERRUPTED_MESSAGE } });
   await threads.saveRun(failed);
   hooks.announce({ event: 'thread.run.failed', data: failed, thread_id: run.thread_id, run_id: run.id });

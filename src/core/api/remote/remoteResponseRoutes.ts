@@ -17,8 +17,8 @@ import {
 import { badRequest, foundryError, notFound } from '../apiErrors';
 import { findConversationItem, listConversationItems } from '../conversationItems';
 import { listQuery, optionalMetadata, optionalString } from '../requestParams';
-import { loadResponse, responseWhenDone, streamResponse } from '../responseStream';
-import { json, type Router, STREAMED } from '../router';
+import { deliverResponse, loadResponse } from '../responseStream';
+import { json, type Router } from '../router';
 import { assertIdle, refuseParams, rememberOptions, type RemoteServices, runSource, unsupported } from './remoteServices';
 
 /** Create-response parameters the local engine applies per response; a remote run uses its agent's settings. */
@@ -174,25 +174,7 @@ export function addRemoteResponseRoutes(router: Router, services: RemoteServices
         .runs.cancelRun(run.thread_id, run.id)
         .catch(() => undefined);
     };
-    if (body.stream === true) {
-      await streamResponse(res, source, start, (run) => (background ? undefined : cancel(run)));
-      return STREAMED;
-    }
-    if (background) {
-      const run = await start();
-      return json(await loadResponse(source, run.thread_id, run.id));
-    }
-    const { started, done } = responseWhenDone(source, start);
-    const run = await started;
-    const onClose = (): void => {
-      if (!res.writableEnded) cancel(run);
-    };
-    res.on('close', onClose);
-    try {
-      return json(await done);
-    } finally {
-      res.off('close', onClose);
-    }
+    return deliverResponse({ res, source, start, stream: body.stream === true, background, cancel });
   });
 
   router.add('GET', '/responses/:id', async ({ params }) => {

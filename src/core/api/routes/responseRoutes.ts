@@ -10,9 +10,9 @@ import { ApiError, notFound } from '../apiErrors';
 import type { ApiServices } from '../apiServices';
 import { mapPage, pageOf } from '../listPage';
 import { parseResponseRequest } from '../responseRequest';
-import { loadResponse, responseWhenDone, streamResponse } from '../responseStream';
+import { deliverResponse, loadResponse } from '../responseStream';
 import { listQuery } from '../requestParams';
-import { json, type Router, STREAMED } from '../router';
+import { json, type Router } from '../router';
 
 /** The thread and run of a response id; 404 when it names none. */
 async function responseRun(services: ApiServices, id: string | undefined): Promise<Run> {
@@ -91,26 +91,7 @@ export function addResponseRoutes(router: Router, services: ApiServices): void {
     const cancel = (run: Run): void => {
       engine.cancelRun(run.thread_id, run.id).catch(() => undefined);
     };
-    if (request.stream) {
-      await streamResponse(res, services, start, (run) => (background ? undefined : cancel(run)));
-      return STREAMED;
-    }
-    if (background) {
-      const run = await start();
-      return json(await loadResponse(services, run.thread_id, run.id));
-    }
-    const { started, done } = responseWhenDone(services, start);
-    const run = await started;
-    // A client that gives up on a response it is waiting for does not want it to go on (unlike background ones).
-    const onClose = (): void => {
-      if (!res.writableEnded) cancel(run);
-    };
-    res.on('close', onClose);
-    try {
-      return json(await done);
-    } finally {
-      res.off('close', onClose);
-    }
+    return deliverResponse({ res, source: services, start, stream: request.stream, background, cancel });
   });
 
   router.add('GET', '/responses/:id', async ({ params }) => {
