@@ -332,13 +332,19 @@ export async function eventually<T>(
  * Returns what it read. On timeout it fails with what the view shows instead, so an earlier state still on screen
  * (a previous notice, the last page) reads as itself rather than as a bare timeout.
  */
-export async function waitUntilShows<T>(target: DriverTarget, read: () => T, expected: T | RegExp, timeoutMs?: number): Promise<T> {
+export async function waitUntilShows<T>(
+  target: DriverTarget,
+  read: () => T,
+  expected: T | RegExp,
+  timeoutMs?: number,
+  window: WindowUi = ui,
+): Promise<T> {
   const test =
     expected instanceof RegExp
       ? `typeof value === 'string' && new RegExp(${JSON.stringify(expected.source)}, ${JSON.stringify(expected.flags)}).test(value)`
       : `JSON.stringify(value) === ${JSON.stringify(JSON.stringify(expected))}`;
   try {
-    const found = await ui.waitFor(
+    const found = await window.waitFor(
       target,
       new Function(`const value = (${read.toString()})(); return ${test} ? { value } : undefined;`) as () => { value: T } | undefined,
       timeoutMs,
@@ -346,7 +352,7 @@ export async function waitUntilShows<T>(target: DriverTarget, read: () => T, exp
     return found.value;
   } catch (error) {
     if (!/Timed out/.test(String(error))) throw error;
-    const shown = await ui.evaluate(target, read);
+    const shown = await window.evaluate(target, read);
     if (expected instanceof RegExp) assert.match(String(shown), expected, `the view still shows ${JSON.stringify(shown)}`);
     else assert.deepEqual(shown, expected, 'the view never showed the expected state');
     return shown;
@@ -391,10 +397,10 @@ export function sidebarWidth(): Promise<number> {
 
 /**
  * Drags the sash between the sidebar and the editor until the sidebar is `width` pixels wide, as a person would, and
- * waits until the chat's webview has been laid out at that width.
+ * waits until the chat's webview has been laid out at that width; in the second window with `window: ui.second`.
  */
-export async function setSidebarWidth(width: number): Promise<void> {
-  const sash = await ui.waitFor('workbench', () => {
+export async function setSidebarWidth(width: number, window: WindowUi = ui): Promise<void> {
+  const sash = await window.waitFor('workbench', () => {
     const bar = document.querySelector('.part.sidebar')?.getBoundingClientRect();
     if (!bar || bar.width === 0) return undefined;
     const found = [...document.querySelectorAll('.monaco-sash.vertical')]
@@ -402,8 +408,9 @@ export async function setSidebarWidth(width: number): Promise<void> {
       .find((rect) => rect.height > bar.height / 2 && Math.abs(rect.left + rect.width / 2 - bar.right) < 4);
     return found && { x: found.left + found.width / 2, y: found.top + found.height / 2, sidebar: bar.width };
   });
-  await ui.drag({ x: sash.x, y: sash.y }, { x: sash.x + width - sash.sidebar, y: sash.y });
-  await waitUntilShows('workbench', () => Math.round(document.querySelector('.part.sidebar')!.getBoundingClientRect().width), width);
+  await window.drag({ x: sash.x, y: sash.y }, { x: sash.x + width - sash.sidebar, y: sash.y });
+  const sidebar = () => Math.round(document.querySelector('.part.sidebar')!.getBoundingClientRect().width);
+  await waitUntilShows('workbench', sidebar, width, undefined, window);
 }
 
 /** Runs a command from the palette (F1), as a person in that window would. */

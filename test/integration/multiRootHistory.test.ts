@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { ui } from './driver';
 import { fakeModel } from './fakeModel';
-import { eventually, fromPalette, sendFromComposer, useFakeModel, waitForRunStatus } from './helpers';
+import { eventually, fromPalette, sendFromComposer, setSidebarWidth, useFakeModel, waitForRunStatus } from './helpers';
 import { StoreRegistry } from '../../src/core/history/storeRegistry';
 import { AgentStore } from '../../src/core/store/agentStore';
 import { ThreadStore } from '../../src/core/store/threadStore';
@@ -147,23 +147,6 @@ function writeMultiRootWorkspace(): string {
   return file;
 }
 
-/** Drags the second window's sidebar sash until the sidebar is `width` pixels wide. */
-async function setSecondSidebarWidth(width: number): Promise<void> {
-  const sash = await ui.second.waitFor('workbench', () => {
-    const bar = document.querySelector('.part.sidebar')?.getBoundingClientRect();
-    if (!bar || bar.width === 0) return undefined;
-    const found = [...document.querySelectorAll('.monaco-sash.vertical')]
-      .map((element) => element.getBoundingClientRect())
-      .find((rect) => rect.height > bar.height / 2 && Math.abs(rect.left + rect.width / 2 - bar.right) < 4);
-    return found && { x: found.left + found.width / 2, y: found.top + found.height / 2, sidebar: bar.width };
-  });
-  await ui.second.drag({ x: sash.x, y: sash.y }, { x: sash.x + width - sash.sidebar, y: sash.y });
-  await ui.second.waitFor(
-    'workbench',
-    new Function(`return Math.round(document.querySelector('.part.sidebar').getBoundingClientRect().width) === ${width};`) as () => boolean,
-  );
-}
-
 describe('history across workspace identities: the same folder in a multi-root workspace', () => {
   let workspaceFile: string | undefined;
   let multiRootStore: string | undefined;
@@ -239,7 +222,7 @@ describe('history across workspace identities: the same folder in a multi-root w
     await ui.second.click('workbench', '.quick-input-widget .monaco-list-row:has-text("Preferences: Color Theme")');
     await ui.second.click('workbench', '.quick-input-widget .monaco-list-row:has-text("Dark Modern")');
     await ui.second.waitFor('workbench', () => document.querySelector('.monaco-workbench.vs-dark'));
-    await setSecondSidebarWidth(240);
+    await setSidebarWidth(240, ui.second);
     await ui.second.waitFor('workbench', () =>
       [...document.querySelectorAll('.part.sidebar .monaco-list-row')].some((r) => r.textContent?.includes('Merge Here')),
     );
