@@ -218,6 +218,9 @@ export class MessageList {
     const tall = element.getBoundingClientRect().height > this.scroller.clientHeight;
     (tall && marks[0] ? marks[0] : element).scrollIntoView({ block: 'center' });
     this.pinned = this.isAtBottom();
+    // Only a search result flashes, as the editor flashes a match it jumps to; another version of a message (Retry,
+    // Edit and Resend) is just brought into view: the flash's fill leaves its text under 4.5:1 in light themes.
+    if (words.length === 0 && !prefix) return;
     // Restarted when the same message is revealed again; the class goes once the highlight has faded.
     element.classList.remove('search-target');
     void element.offsetWidth;

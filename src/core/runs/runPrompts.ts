@@ -1,5 +1,6 @@
 // Which user message started each run: what a person recognises a run by ("Fix the failing test…"), unlike its id.
-// A run does not record its prompt, so it is the newest user message written no later than the run was created.
+// A run does not record its prompt: it is the user message just before the run's answer, or, for a run that wrote
+// none, the newest user message written no later than the run was created.
 
 import type { ListQuery, Page } from '../domain';
 import { messageText, type Message } from '../domain/message';
@@ -13,22 +14,37 @@ export async function promptsOfRuns(
   listMessages: (query: ListQuery) => Promise<Page<Message>>,
   runs: readonly Pick<Run, 'id' | 'created_at'>[],
 ): Promise<Map<string, string>> {
-  const prompts = new Map<string, string>();
+  // An answer names its run: the user message just before it (reading back) is that run's prompt. Times are whole
+  // seconds, so two turns within one second tie; the time rule (the newest user message written no later than the
+  // run) only stands for a run whose answer is not read, e.g. one that failed before writing any.
+  const byAnswer = new Map<string, string>();
+  const byTime = new Map<string, string>();
+  const wanted = new Set(runs.map((run) => run.id));
+  const answered = new Set<string>();
   // Newest run first, like the messages: each user message read answers every unanswered run created at or after it.
   const waiting = [...runs].sort((a, b) => b.created_at - a.created_at);
   let after: string | undefined;
-  for (let page = 0; page < MAX_PAGES && waiting.length > 0; page++) {
+  for (let page = 0; page < MAX_PAGES && (waiting.length > 0 || answered.size > 0); page++) {
     const { data, has_more, last_id } = await listMessages({ order: 'desc', limit: 100, after });
     for (const message of data) {
-      if (message.role !== 'user') continue;
-      while (waiting.length > 0 && waiting[0].created_at >= message.created_at) {
-        prompts.set(waiting.shift()!.id, messageText(message));
+      if (message.role !== 'user') {
+        if (message.run_id && wanted.has(message.run_id) && !byAnswer.has(message.run_id)) answered.add(message.run_id);
+        continue;
       }
+      const text = messageText(message);
+      for (const runId of answered) byAnswer.set(runId, text);
+      answered.clear();
+      while (waiting.length > 0 && waiting[0].created_at >= message.created_at) byTime.set(waiting.shift()!.id, text);
     }
     if (!has_more || !last_id) break;
     after = last_id;
   }
-  return prompts;
+  return new Map(
+    runs.flatMap((run) => {
+      const prompt = byAnswer.get(run.id) ?? byTime.get(run.id);
+      return prompt === undefined ? [] : [[run.id, prompt] as const];
+    }),
+  );
 }
 
 /** A prompt on one line, cut at a word near `max` characters, for a picker label or a headline. */

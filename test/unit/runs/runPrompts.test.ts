@@ -43,6 +43,25 @@ describe('the message that started each run', () => {
     assert.equal(prompts.get('run_2'), 'Second question');
   });
 
+  it('names each run by the message before its answer when two turns fall in the same second', async () => {
+    const answer = (id: string, text: string, runId: string) => ({ ...message(id, 'assistant', text, 10), run_id: runId });
+    const { list } = pages(
+      [
+        message('m1', 'user', 'First question', 10),
+        answer('m2', 'First answer', 'run_1'),
+        message('m3', 'user', 'Second question', 10),
+        answer('m4', 'Second answer', 'run_2'),
+      ],
+      100,
+    );
+    const prompts = await promptsOfRuns(list, [
+      { id: 'run_1', created_at: 10 },
+      { id: 'run_2', created_at: 10 },
+    ]);
+    assert.equal(prompts.get('run_2'), 'Second question');
+    assert.equal(prompts.get('run_1'), 'First question');
+  });
+
   it('stops reading once every run is named', async () => {
     const history = Array.from({ length: 40 }, (_, i) => message(`m${i}`, 'user', `Question ${i}`, i));
     const { list, served } = pages(history);
