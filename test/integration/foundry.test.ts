@@ -25,7 +25,9 @@ async function waitForDiffTab(): Promise<{ label: string; original: string; modi
       }, 100);
     });
   }
-  throw new Error('no diff editor became the active tab');
+  await ui.screenshot('foundry-no-diff-tab');
+  const tabs = vscode.window.tabGroups.all.flatMap((group) => group.tabs.map((t) => `${t.label}${t.isActive ? ' (active)' : ''}`));
+  throw new Error(`no diff editor became the active tab; tabs: ${tabs.join(', ')}`);
 }
 const KEY = 'foundry-integration-key-4d1f';
 
@@ -242,6 +244,10 @@ describe('a workspace on the Foundry Agent Service backend', () => {
     // Compare from the version's context menu: version 1 on the left, the latest on the right.
     await ui.click('workbench', '.pane .monaco-list-row:has-text("Version 1")', 'right');
     await ui.click('workbench', '.context-view .action-item:has-text("Compare Agent Versions")');
+    // VS Code's menu ignores a click that comes too soon after it opened (so that the right button's release does not
+    // pick an item): the item is then highlighted and the menu still open, and Enter picks it, as a person would.
+    if (await ui.evaluate('workbench', () => !!document.querySelector('.context-view .monaco-menu .action-item.focused')))
+      await ui.press('Enter');
     const tab = await waitForDiffTab();
     assert.match(tab.label, /Remote-Helper: version 1 ↔ version 2/);
     assert.match(tab.original, /v1\.agent\.yaml/);

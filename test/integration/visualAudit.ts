@@ -26,6 +26,8 @@ export function visualAudit(): AuditFinding[] {
   };
   const parse = (color: string): Rgba => {
     const numbers = color.match(/[\d.]+/g)?.map(Number) ?? [0, 0, 0, 0];
+    // color-mix() computes to `color(srgb r g b / a)`, its channels from 0 to 1.
+    if (color.startsWith('color(srgb')) return [numbers[0] * 255, numbers[1] * 255, numbers[2] * 255, numbers.length > 3 ? numbers[3] : 1];
     return [numbers[0], numbers[1], numbers[2], numbers.length > 3 ? numbers[3] : 1];
   };
   const over = (top: Rgba, bottom: Rgba): Rgba => {

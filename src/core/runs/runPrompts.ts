@@ -22,7 +22,7 @@ export async function promptsOfRuns(
   const wanted = new Set(runs.map((run) => run.id));
   const answered = new Set<string>();
   // Newest run first, like the messages: each user message read answers every unanswered run created at or after it.
-  const waiting = [...runs].sort((a, b) => b.created_at - a.created_at);
+  const waiting = [...runs].reverse().sort((a, b) => b.created_at - a.created_at); // `runs` come oldest first
   let after: string | undefined;
   for (let page = 0; page < MAX_PAGES && (waiting.length > 0 || answered.size > 0); page++) {
     const { data, has_more, last_id } = await listMessages({ order: 'desc', limit: 100, after });

@@ -45,7 +45,9 @@ export async function compareAgentVersions(
   const first = await chooseVersion(s, target, left, vscode.l10n.t('Compare which version?'));
   if (!first) return false;
   let second = right;
-  if (second === undefined && first.version !== first.agent.version) second = first.agent.version;
+  // The latest version as the service has it now: the tree's node may predate a version saved elsewhere since.
+  const latest = second === undefined ? await latestVersion(s, first.agent) : undefined;
+  if (second === undefined && latest !== undefined && first.version !== latest) second = latest;
   second ??= (await pickVersion(s, first.agent, vscode.l10n.t('Compare version {0} with which?', first.version), first.version))?.version;
   if (second === undefined) return false;
   const [older, newer] = first.version < second ? [first.version, second] : [second, first.version];
@@ -57,6 +59,12 @@ export async function compareAgentVersions(
     { preview: true },
   );
   return true;
+}
+
+/** The agent's newest version number, read again (the agent as the caller has it otherwise). */
+async function latestVersion(s: AgentVersionCommandServices, agent: Agent): Promise<number | undefined> {
+  const versions = s.agents.versions ? await s.agents.versions(agent.id).catch(() => undefined) : undefined;
+  return versions?.length ? Math.max(...versions.map((v) => v.version)) : agent.version;
 }
 
 /** Starts a thread that runs on the chosen version (its runs record it), and opens it. */

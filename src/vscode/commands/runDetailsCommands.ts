@@ -44,7 +44,9 @@ export async function showRunDetails(
 ): Promise<string | undefined> {
   const thread = await openOrPickThread(services, target, vscode.l10n.t('Show the runs of which thread?'));
   if (!thread) return undefined;
-  const runs = (await services.threads.listRuns(thread.id)).sort((a, b) => b.created_at - a.created_at);
+  // Newest first. Times are whole seconds: reversed first, so runs of the same second keep their order (listRuns gives
+  // the oldest first) the other way round too.
+  const runs = (await services.threads.listRuns(thread.id)).reverse().sort((a, b) => b.created_at - a.created_at);
   const title = thread.title || UNTITLED_THREAD_TITLE;
   if (runs.length === 0) {
     // A notice: nothing waits for the user to dismiss it.

@@ -40,8 +40,9 @@ export class TurnLedger implements RunLedger {
     return this.rememberedOutputs;
   }
 
+  /** Oldest first, as every backend's listRuns gives them (kept newest first here). */
   runs(threadId: string): Run[] {
-    return [...(this.byThread.get(threadId) ?? [])];
+    return [...(this.byThread.get(threadId) ?? [])].reverse();
   }
 
   run(threadId: string, runId: string): Run | undefined {
