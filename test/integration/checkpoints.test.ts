@@ -217,7 +217,12 @@ describe('checkpoints: review and undo what a run changed', () => {
     await ui.waitFor('workbench', () =>
       [...document.querySelectorAll('.tabs-container .tab')].some((tab) => tab.textContent?.includes('Run Changes (5 files)')),
     );
-    assert.equal(vscode.window.tabGroups.activeTabGroup.activeTab?.label, 'Run Changes (5 files)');
+    // The extension host hears of the new tab after the workbench draws it.
+    await eventually(
+      () => vscode.window.tabGroups.activeTabGroup.activeTab?.label,
+      (label) => label === 'Run Changes (5 files)',
+      'the review to be the active tab',
+    );
     await ui.screenshot('checkpoints-review-from-footer');
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
 
