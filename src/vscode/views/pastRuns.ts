@@ -2,11 +2,9 @@
 // pages back: the webview hears of a run through its events only, and those are the newest run's.
 
 import type { ThreadRepository } from '../../core/backend';
-import type { Run, RunStep } from '../../core/domain';
+import { TERMINAL_RUN_STATUSES, type Run, type RunStep } from '../../core/domain';
 import type { MessageView } from '../../protocol/threadView';
 import { mapWithConcurrency } from '../../core/util/mapWithConcurrency';
-
-const FINISHED = new Set<Run['status']>(['completed', 'failed', 'cancelled', 'incomplete', 'expired']);
 
 /**
  * The runs (with their steps) that wrote the answers in `messages`, finished ones only, leaving out `known` (runs
@@ -23,7 +21,7 @@ export async function pastRunsOf(
   // A few at a time: on a Foundry project each is a request, and a page can show a few dozen runs.
   const found = await mapWithConcurrency(runIds, 4, async (runId) => {
     const run = await threads.getRun(threadId, runId).catch(() => undefined);
-    if (!run || !FINISHED.has(run.status)) return undefined;
+    if (!run || !TERMINAL_RUN_STATUSES.includes(run.status)) return undefined;
     const steps = await threads.listRunSteps(threadId, runId).catch(() => []);
     return { run, steps };
   });
