@@ -50,6 +50,8 @@ export async function run(): Promise<void> {
     // The extension host is shared with VS Code's own extensions, and mocha fails whichever test runs when anything
     // in the process throws: the git extension, for one, writes to a git process that has already exited (EPIPE).
     // Errors thrown by our code or the tests still fail the test; another extension's are logged.
+    // Mocha adds its handler when the run starts, which may be after mocha.run() returns: taken off then.
+    runner.once('start', () => process.removeListener('uncaughtException', runner.uncaught));
     process.removeListener('uncaughtException', runner.uncaught);
     process.on('uncaughtException', (error: unknown) => {
       if (thrownByAnotherExtension(error))
