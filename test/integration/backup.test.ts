@@ -9,7 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { ui } from './driver';
-import { notification, threadExportFile, treeRow, treeRowGone, waitUntilShows } from './helpers';
+import { notification, threadExportFile, treeRow, treeRowGone, waitUntilShows, showAgentThreadsView } from './helpers';
 
 const panel = { webview: 'thread' as const };
 const TITLE = 'Backed up thread 7q2';
@@ -35,7 +35,7 @@ describe('backups: back up, delete, restore', () => {
     threadId = thread.id;
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     // The Agents tree is where a person sees the thread go and come back.
-    await vscode.commands.executeCommand('workbench.view.extension.agentThreads');
+    await showAgentThreadsView();
   });
 
   after(async () => {

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { ui } from './driver';
 import { fakeModel } from './fakeModel';
-import { sendFromComposer, settingForSuite, treeRow, useFakeModel, waitForRunStatus as runBadge } from './helpers';
+import { sendFromComposer, settingForSuite, treeRow, useFakeModel, waitForRunStatus as runBadge, showAgentThreadsView } from './helpers';
 
 const chat = { webview: 'chat' as const };
 
@@ -11,7 +11,7 @@ describe('a conversation in the real UI', () => {
   settingForSuite('agentThreads.run', 'maxRetries', 0);
 
   it('creates an agent through the quick input and shows it in the tree', async () => {
-    await vscode.commands.executeCommand('workbench.view.extension.agentThreads');
+    await showAgentThreadsView();
     const created = vscode.commands.executeCommand('agentThreads.createAgent');
     await ui.fill('workbench', '.quick-input-widget input.input', 'Helper');
     await ui.press('Enter');

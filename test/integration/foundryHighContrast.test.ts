@@ -4,6 +4,7 @@ import { ui } from './driver';
 import {
   sendFromComposer,
   setSidebarWidth,
+  showAgentThreadsView,
   sidebarWidth,
   treeRow,
   useFakeFoundry,
@@ -125,7 +126,7 @@ describe('the Foundry views in high contrast', () => {
 
   for (const [theme, bodyClass, tag] of HIGH_CONTRAST) {
     it(`shows the tree with versions, the thread's tool cards and the versions' diff in ${theme}`, async () => {
-      await vscode.commands.executeCommand('workbench.view.extension.agentThreads');
+      await showAgentThreadsView();
       await useTheme(theme, bodyClass, [panel, chat]);
       if (!(await ui.evaluate('workbench', () => document.body.textContent?.includes('Version 1') ?? false))) {
         await ui.click('workbench', '.pane .monaco-list-row:has-text("Versions")');

@@ -22,6 +22,25 @@ export async function useFakeModel(): Promise<void> {
 }
 
 /**
+ * Shows the Agent Threads view container, as a click on its icon in the activity bar would.
+ *
+ * VS Code's tree focuses its selected row as the view shows. When the tree's rows were replaced while it was hidden
+ * (another backend, a thread gone) and the selection still names a row it is refreshing away, VS Code's own
+ * `reveal` throws "Data tree node not found" out of the command after the view is shown (seen on 1.100 and 1.139).
+ * The view is shown all the same, which is what the caller needs; any other error still fails the test.
+ */
+export async function showAgentThreadsView(): Promise<void> {
+  try {
+    await vscode.commands.executeCommand('workbench.view.extension.agentThreads');
+  } catch (error) {
+    if (!/Data tree node not found/.test(String(error))) throw error;
+    await ui.waitFor('workbench', () =>
+      [...document.querySelectorAll('.part.sidebar .pane-header')].some((header) => header.textContent?.includes('Agents')),
+    );
+  }
+}
+
+/**
  * A fake Foundry project (API key `apiKey`) for the tests of the calling describe, with the Agent Threads view shown;
  * after them the workspace is back on local storage with no editor open, and the server is closed.
  */
@@ -29,7 +48,7 @@ export function useFakeFoundry(apiKey: string): { readonly service: FakeFoundryS
   const project = {} as { service: FakeFoundryServer };
   before(async () => {
     project.service = await startFakeFoundryServer({ apiKey });
-    await vscode.commands.executeCommand('workbench.view.extension.agentThreads');
+    await showAgentThreadsView();
   });
   after(async () => {
     await vscode.commands.executeCommand('agentThreads.useLocalStorage');
@@ -399,7 +418,9 @@ export function sidebarWidth(): Promise<number> {
  * Drags the sash between the sidebar and the editor until the sidebar is `width` pixels wide, as a person would, and
  * waits until the chat's webview has been laid out at that width; in the second window with `window: ui.second`.
  */
-export async function setSidebarWidth(width: number, window: WindowUi = ui): Promise<void> {
+export async function setSidebarWidth(width: number | undefined, window: WindowUi = ui): Promise<void> {
+  // undefined: the suite's `before` failed before it read the width it restores after; that failure is the one to read.
+  if (width === undefined) return;
   const sash = await window.waitFor('workbench', () => {
     const bar = document.querySelector('.part.sidebar')?.getBoundingClientRect();
     if (!bar || bar.width === 0) return undefined;

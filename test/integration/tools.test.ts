@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { ui } from './driver';
 import { fakeModel } from './fakeModel';
-import { sendFromComposer, settingForSuite, treeRow, useFakeModel, waitForRunStatus } from './helpers';
+import { sendFromComposer, settingForSuite, treeRow, useFakeModel, waitForRunStatus, showAgentThreadsView } from './helpers';
 
 const panel = { webview: 'thread' as const };
 
@@ -282,7 +282,7 @@ describe('workspace tools in the real UI', () => {
 
   it('shows run details from the thread context menu and the palette: status, model, usage, steps, error', async () => {
     // The thread of the previous test has two runs: the command that exited 3 (completed), then the cancelled one.
-    await vscode.commands.executeCommand('workbench.view.extension.agentThreads');
+    await showAgentThreadsView();
     await treeRow('Say hello from the shell');
     const rowSelector = '.pane .monaco-list-row:has-text("Say hello from the shell")';
     const menuItem = '.context-view .action-item:has-text("Show Run Details")';

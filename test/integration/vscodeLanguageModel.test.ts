@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { TEST_VENDOR } from '../fixtures/extensions/lmProvider/extension';
 import { ui } from './driver';
-import { sendFromComposer, treeRow, waitForRunStatus } from './helpers';
+import { sendFromComposer, treeRow, waitForRunStatus, showAgentThreadsView } from './helpers';
 
 const panel = { webview: 'thread' as const };
 
@@ -48,7 +48,7 @@ async function offerTestModels(offer: boolean): Promise<void> {
     });
 
     it('offers the VS Code language models when creating an agent, and streams the chosen one’s answer', async () => {
-      await vscode.commands.executeCommand('workbench.view.extension.agentThreads');
+      await showAgentThreadsView();
       const created = vscode.commands.executeCommand<{ id: string; model: { profile: string; name: string } }>('agentThreads.createAgent');
       await ui.fill('workbench', '.quick-input-widget input.input', 'No-setup helper');
       await ui.press('Enter');
