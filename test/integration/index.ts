@@ -40,6 +40,12 @@ export async function run(): Promise<void> {
   leaveOutFinished(mocha.suite, new Set(earlier.finished));
 
   return new Promise((resolve, reject) => {
+    // The extension host is shared with VS Code's own extensions, and mocha fails whichever test runs when anything
+    // in the process throws: the git extension, for one, writes to a git process that has already exited (EPIPE).
+    // Errors thrown by our code or the tests still fail the test; another extension's are logged. Mocha's handler,
+    // added as the run starts, is taken off by what was added: VS Code's extension host registers a wrapper of each
+    // uncaught-exception listener (it swallows what a listener throws), so mocha's own function is not among them.
+    const earlierListeners = new Set(process.listeners('uncaughtException'));
     const runner = mocha.run((failuresHere) => {
       const failures = earlier.failures + failuresHere;
       writeJournal({ ...readJournal(), outcome: { failures } });
@@ -47,12 +53,9 @@ export async function run(): Promise<void> {
       if (failures > 0) reject(new Error(`${failures} integration test(s) failed.`));
       else resolve();
     });
-    // The extension host is shared with VS Code's own extensions, and mocha fails whichever test runs when anything
-    // in the process throws: the git extension, for one, writes to a git process that has already exited (EPIPE).
-    // Errors thrown by our code or the tests still fail the test; another extension's are logged.
-    // Mocha adds its handler when the run starts, which may be after mocha.run() returns: taken off then.
-    runner.once('start', () => process.removeListener('uncaughtException', runner.uncaught));
-    process.removeListener('uncaughtException', runner.uncaught);
+    const mochas = process.listeners('uncaughtException').filter((listener) => !earlierListeners.has(listener));
+    if (mochas.length !== 1) throw new Error(`expected mocha to add one uncaught-exception listener, found ${mochas.length}`);
+    process.removeListener('uncaughtException', mochas[0]);
     process.on('uncaughtException', (error: unknown) => {
       if (thrownByAnotherExtension(error))
         console.log(`Not a test failure, thrown by another extension: ${String((error as Error).stack)}`);
