@@ -79,14 +79,20 @@ export interface SuiteOptions {
   release: VSCodeRelease;
   /** User settings for the VS Code it starts, on top of the quiet defaults. */
   userSettings?: Record<string, unknown>;
+  /**
+   * A profile folder (user data, extensions, workspace) to start with and keep, the caller's to remove: a second run
+   * with the same folder is a later start of the same VS Code. Default: a fresh one, removed after the run.
+   */
+  profileDir?: string;
 }
 
 /** Runs a suite in the extension host of a fresh real VS Code; resolves to the suite's exit code. */
 export async function runSuiteInRealVSCode(options: SuiteOptions): Promise<number> {
   ensureRealVSCode([options.release]);
   fs.mkdirSync(RESULTS_DIR, { recursive: true });
-  const profileDir = fs.mkdtempSync(path.join(os.tmpdir(), 'agent-threads-it-'));
-  const workspace = freshWorkspace(profileDir);
+  const profileDir = options.profileDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'agent-threads-it-'));
+  const startedBefore = fs.existsSync(path.join(profileDir, 'workspace'));
+  const workspace = startedBefore ? path.join(profileDir, 'workspace') : freshWorkspace(profileDir);
   for (const name of options.release.fixtureExtensions) installFixtureExtension(profileDir, name);
 
   let page: Page | undefined;
@@ -113,6 +119,7 @@ export async function runSuiteInRealVSCode(options: SuiteOptions): Promise<numbe
   let journalPoll: NodeJS.Timeout | undefined;
   let exitGrace: NodeJS.Timeout | undefined;
   const journalFile = path.join(profileDir, 'test-journal.json');
+  fs.rmSync(journalFile, { force: true }); // an earlier run's outcome is not this one's
   try {
     // The model every test talks to: our fake OpenAI-compatible server on loopback, never the internet.
     model = await startFakeModelServer();
@@ -172,7 +179,7 @@ export async function runSuiteInRealVSCode(options: SuiteOptions): Promise<numbe
     await model?.close();
     await driver.close();
     // AGENT_THREADS_KEEP_PROFILE=1 keeps code-server's log, the extension's storage and the journal for a post-mortem.
-    if (!process.env.AGENT_THREADS_KEEP_PROFILE) fs.rmSync(profileDir, { recursive: true, force: true });
+    if (!process.env.AGENT_THREADS_KEEP_PROFILE && !options.profileDir) fs.rmSync(profileDir, { recursive: true, force: true });
     else console.log(`Profile kept in ${profileDir}`);
   }
 }
