@@ -21,7 +21,7 @@ export function activate(context: vscode.ExtensionContext): extension.AgentThrea
   // Marks on the process's performance timeline, as VS Code sets its own: `npm run bench` splits activation by them.
   performance.mark('agent-threads/willLoadBundle');
   const bundle = requireWithCodeCache(join(__dirname, 'agentThreads.js'), join(context.globalStorageUri.fsPath, 'code-cache'));
-  performance.mark('agent-threads/didLoadBundle');
+  performance.mark('agent-threads/didLoadBundle', { detail: bundle.cacheUse });
   loaded = bundle.exports as typeof extension;
   const api = loaded.activate(context);
   if (bundle.cacheUse !== 'used') {

@@ -92,7 +92,7 @@ async function longestTaskAfterActivation(ms: number): Promise<number> {
  * vs/base/common/performance): loading the main module (require: parse and top-level evaluation), and calling
  * activate() until what it returns resolves. NaN when a release does not set them.
  */
-function activationPhases(id: string): { loadMs: number; loadBundleMs: number; activateMs: number } {
+function activationPhases(id: string): { loadMs: number; loadBundleMs: number; activateMs: number; codeCacheUse: unknown } {
   const marks =
     (globalThis as { MonacoPerformanceMarks?: { getMarks(): { name: string; startTime: number }[] } }).MonacoPerformanceMarks?.getMarks() ??
     [];
@@ -103,6 +103,8 @@ function activationPhases(id: string): { loadMs: number; loadBundleMs: number; a
     loadMs: at('didLoadExtensionCode') - at('willLoadExtensionCode'),
     loadBundleMs: ours('didLoadBundle') - ours('willLoadBundle'),
     activateMs: at('didActivateExtension') - at('willActivateExtension'),
+    // How dist/agentThreads.js was compiled: 'used' (the code cache), 'none' or 'rejected' (from its source).
+    codeCacheUse: (performance.getEntriesByName('agent-threads/didLoadBundle')[0] as PerformanceMark | undefined)?.detail,
   };
 }
 
@@ -354,6 +356,8 @@ export async function run(): Promise<void> {
   const ours = await timeActivation(OURS);
   const figures: Record<string, number> = { activationMs: ours, baselineActivationMs: baseline, codeCacheAtStart: Number(cachedAtStart) };
   const phases = activationPhases('agent-threads.agent-threads');
+  if (phases.codeCacheUse !== (cachedAtStart ? 'used' : 'none'))
+    throw new Error(`a start ${cachedAtStart ? 'with' : 'without'} a code cache loaded the bundle with code cache '${String(phases.codeCacheUse)}'`);
   figures.codeLoadingMs = phases.loadMs;
   figures.bundleLoadingMs = phases.loadBundleMs;
   figures.activateCallMs = phases.activateMs;
