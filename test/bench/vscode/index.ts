@@ -357,7 +357,9 @@ export async function run(): Promise<void> {
   const figures: Record<string, number> = { activationMs: ours, baselineActivationMs: baseline, codeCacheAtStart: Number(cachedAtStart) };
   const phases = activationPhases('agent-threads.agent-threads');
   if (phases.codeCacheUse !== (cachedAtStart ? 'used' : 'none'))
-    throw new Error(`a start ${cachedAtStart ? 'with' : 'without'} a code cache loaded the bundle with code cache '${String(phases.codeCacheUse)}'`);
+    throw new Error(
+      `a start ${cachedAtStart ? 'with' : 'without'} a code cache loaded the bundle with code cache '${String(phases.codeCacheUse)}'`,
+    );
   figures.codeLoadingMs = phases.loadMs;
   figures.bundleLoadingMs = phases.loadBundleMs;
   figures.activateCallMs = phases.activateMs;
