@@ -1,5 +1,7 @@
 /** What several integration suites do the same way: point at the fake model, send from a composer, wait for a run. */
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { ui, type WindowUi } from './driver';
 import type { DriverTarget } from './driverProtocol';
@@ -19,6 +21,24 @@ export async function useFakeModel(): Promise<void> {
       [{ id: 'fake', provider: 'openai-compatible', baseUrl: fakeModelUrl(), model: 'fake-model', contextWindow: 16000 }],
       vscode.ConfigurationTarget.Global,
     );
+}
+
+/** The code-server profile's user folder (settings, global and workspace storage), from the runner. */
+export function userData(): string {
+  const folder = process.env.AGENT_THREADS_TEST_USER_DATA;
+  if (!folder) throw new Error('AGENT_THREADS_TEST_USER_DATA is not set: run the integration suite through npm run test:integration.');
+  return path.join(folder, 'User');
+}
+
+/** How this extension host compiled Agent Threads' bundle, as src/main.ts marks it: 'used' (the code cache), 'none'. */
+export function codeCacheUse(): unknown {
+  return (performance.getEntriesByName('agent-threads/didLoadBundle')[0] as PerformanceMark | undefined)?.detail;
+}
+
+/** The files of Agent Threads' code cache in its global storage (the runner says where the user data is). */
+export function codeCacheFiles(): string[] {
+  const folder = path.join(userData(), 'globalStorage', 'agent-threads.agent-threads', 'code-cache');
+  return fs.existsSync(folder) ? fs.readdirSync(folder).filter((name) => name.endsWith('.v8cache')) : [];
 }
 
 /**

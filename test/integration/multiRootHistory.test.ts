@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { ui } from './driver';
 import { fakeModel } from './fakeModel';
-import { eventually, fromPalette, sendFromComposer, setSidebarWidth, useFakeModel, waitForRunStatus } from './helpers';
+import { eventually, fromPalette, sendFromComposer, setSidebarWidth, useFakeModel, userData, waitForRunStatus } from './helpers';
 import { StoreRegistry } from '../../src/core/history/storeRegistry';
 import { AgentStore } from '../../src/core/store/agentStore';
 import { ThreadStore } from '../../src/core/store/threadStore';
@@ -19,12 +19,6 @@ import { ThreadStore } from '../../src/core/store/threadStore';
 const EXTENSION_FOLDER = 'agent-threads.agent-threads';
 const OFFER = /Found (\d+) threads of this project from another workspace/;
 const panel = { webview: 'thread' as const };
-
-function userData(): string {
-  const folder = process.env.AGENT_THREADS_TEST_USER_DATA;
-  if (!folder) throw new Error('AGENT_THREADS_TEST_USER_DATA is not set: run the integration suite through npm run test:integration.');
-  return path.join(folder, 'User');
-}
 
 /** The thread ids of a store folder (none when it has no threads yet). */
 function threadIds(store: string): string[] {

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { ui } from './driver';
 import { fakeModel } from './fakeModel';
-import { sendFromComposer, useFakeModel, waitForRunStatus, waitUntilShows } from './helpers';
+import { codeCacheFiles, codeCacheUse, eventually, sendFromComposer, useFakeModel, waitForRunStatus, waitUntilShows } from './helpers';
 import { acrossRestart } from './restart';
 
 const panel = { webview: 'thread' as const };
@@ -74,6 +74,17 @@ async function checkRecovered({ threadId, runId, shown }: Interrupted, screensho
 }
 
 describe('restarts: window reload and a killed extension host', () => {
+  acrossRestart('loads the extension from the code cache an earlier start saved, after a window reload', 'reload-window', {
+    async before() {
+      await eventually(codeCacheFiles, (files) => files.length === 1, 'the code cache saved after start-up', 30_000);
+      return {};
+    },
+    async after() {
+      await vscode.extensions.getExtension('agent-threads.agent-threads')!.activate();
+      assert.equal(codeCacheUse(), 'used', 'the reloaded window loaded the extension from the code cache');
+    },
+  });
+
   acrossRestart('brings the thread panel back with its thread after a window reload', 'reload-window', {
     async before() {
       await vscode.commands.executeCommand('workbench.action.closeAllEditors');
