@@ -17,7 +17,10 @@ import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { Script } from 'node:vm';
 
-/** How the last load used the cache: taken, refused by V8 or our checksum (so compiled anew), or there was none. */
+/**
+ * How a load used the cache: `used`; `rejected` by V8 (another V8 or other flags wrote it), so compiled from source;
+ * or `none`: no cache for this build, or a damaged one (our checksum), so compiled from source.
+ */
 export type CodeCacheUse = 'used' | 'rejected' | 'none';
 
 export interface CachedBundle {
