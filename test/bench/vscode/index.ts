@@ -15,6 +15,7 @@ import * as vscode from 'vscode';
 import { writeThreadExport } from '../../fixtures/threadExport';
 import { ui } from '../../integration/driver';
 import { fakeModel, fakeModelUrl } from '../../integration/fakeModel';
+import { codeCacheFiles, codeCacheUse, eventually } from '../../integration/helpers';
 import { LOOP_RESOLUTION_MS, longestTaskMs } from '../harness';
 
 /**
@@ -33,21 +34,6 @@ function installMillionMessageStore(): void {
   if (workspaces.some((name) => fs.existsSync(path.join(storage, name, OURS)))) return;
   if (workspaces.length !== 1) throw new Error(`expected one workspace folder in ${storage}, found ${workspaces.join(', ') || 'none'}`);
   execFileSync('cp', ['-r', source, path.join(storage, workspaces[0], OURS)]);
-}
-
-/** The files of Agent Threads' V8 code cache (src/codeCache.ts) in this profile's global storage. */
-function codeCacheFiles(): string[] {
-  const folder = path.join(process.env.AGENT_THREADS_TEST_USER_DATA!, 'User', 'globalStorage', OURS, 'code-cache');
-  return fs.existsSync(folder) ? fs.readdirSync(folder).filter((name) => name.endsWith('.v8cache')) : [];
-}
-
-/** Waits until the extension has saved its code cache (a few seconds after a start without one: src/main.ts). */
-async function untilCodeCacheSaved(): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  while (codeCacheFiles().length === 0) {
-    if (Date.now() > deadline) throw new Error('Agent Threads saved no code cache within 30 s of activating');
-    await new Promise((resolve) => setTimeout(resolve, 100)); // the interval between checks, not a wait for a condition
-  }
 }
 
 /**
@@ -92,7 +78,7 @@ async function longestTaskAfterActivation(ms: number): Promise<number> {
  * vs/base/common/performance): loading the main module (require: parse and top-level evaluation), and calling
  * activate() until what it returns resolves. NaN when a release does not set them.
  */
-function activationPhases(id: string): { loadMs: number; loadBundleMs: number; activateMs: number; codeCacheUse: unknown } {
+function activationPhases(id: string): { loadMs: number; loadBundleMs: number; activateMs: number } {
   const marks =
     (globalThis as { MonacoPerformanceMarks?: { getMarks(): { name: string; startTime: number }[] } }).MonacoPerformanceMarks?.getMarks() ??
     [];
@@ -103,8 +89,6 @@ function activationPhases(id: string): { loadMs: number; loadBundleMs: number; a
     loadMs: at('didLoadExtensionCode') - at('willLoadExtensionCode'),
     loadBundleMs: ours('didLoadBundle') - ours('willLoadBundle'),
     activateMs: at('didActivateExtension') - at('willActivateExtension'),
-    // How dist/agentThreads.js was compiled: 'used' (the code cache), 'none' or 'rejected' (from its source).
-    codeCacheUse: (performance.getEntriesByName('agent-threads/didLoadBundle')[0] as PerformanceMark | undefined)?.detail,
   };
 }
 
@@ -356,9 +340,9 @@ export async function run(): Promise<void> {
   const ours = await timeActivation(OURS);
   const figures: Record<string, number> = { activationMs: ours, baselineActivationMs: baseline, codeCacheAtStart: Number(cachedAtStart) };
   const phases = activationPhases('agent-threads.agent-threads');
-  if (phases.codeCacheUse !== (cachedAtStart ? 'used' : 'none'))
+  if (codeCacheUse() !== (cachedAtStart ? 'used' : 'none'))
     throw new Error(
-      `a start ${cachedAtStart ? 'with' : 'without'} a code cache loaded the bundle with code cache '${String(phases.codeCacheUse)}'`,
+      `a start ${cachedAtStart ? 'with' : 'without'} a code cache loaded the bundle with code cache '${String(codeCacheUse())}'`,
     );
   figures.codeLoadingMs = phases.loadMs;
   figures.bundleLoadingMs = phases.loadBundleMs;
@@ -400,6 +384,6 @@ export async function run(): Promise<void> {
   }
   await stopProfile();
   // So that the next start of this profile (a warm start) finds it.
-  if (!cachedAtStart) await untilCodeCacheSaved();
+  if (!cachedAtStart) await eventually(codeCacheFiles, (files) => files.length > 0, 'the code cache saved after start-up', 30_000);
   fs.writeFileSync(out, JSON.stringify(figures));
 }
